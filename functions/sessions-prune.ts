@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { defineFunction } from "../src/core/functions";
+import { pruneSessions } from "../src/modules/auth/service";
+
+export const sessionsPrune = defineFunction({
+  name: "sessions-prune",
+  description: "Deletes expired and revoked dashboard sessions.",
+  payload: z.object({}).passthrough(),
+  schedule: "0 * * * *",
+  handler: async (services) => ({ deleted: await pruneSessions(services) }),
+});

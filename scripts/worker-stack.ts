@@ -1,0 +1,118 @@
+import { createServer } from "node:net";
+import pg from "pg";
+import { unstable_startWorker } from "wrangler";
+import { type LocalStack, redactUrl, startLocalStack } from "./local-stack";
+import { applyMigrations } from "./migrate";
+
+export interface WorkerStack {
+  baseUrl: string;
+  workerEnv: Record<string, string>;
+  local: LocalStack;
+  databaseDescription: string;
+  redisDescription: string;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface WorkerStackOptions {
+  databaseUrl?: string;
+  redisUrl?: string;
+  external?: boolean;
+  port?: number;
+  extraVars?: Record<string, string>;
+  /** Tests: run against a new database on the same server, dropped on close, so every run starts clean. */
+  freshDatabase?: boolean;
+  logLevel?: "none" | "error" | "warn" | "info" | "log" | "debug";
+}
+
+async function adminQuery(databaseUrl: string, text: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  url.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createFreshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = new URL(serverUrl);
+  const name = `${url.pathname.slice(1) || "test"}_run_${Date.now().toString(36)}_${process.pid}`;
+  await adminQuery(serverUrl, `create database "${name}"`);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(serverUrl, `drop database if exists "${name}" with (force)`),
+  };
+}
+
+/** The local stack, the migrations, and the Worker in workerd with the stack's URLs as its env. */
+export async function startWorkerStack(options: WorkerStackOptions = {}): Promise<WorkerStack> {
+  const local = await startLocalStack({
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    external: options.external ?? false,
+  });
+  const fresh = options.freshDatabase ? await createFreshDatabase(local.databaseUrl) : undefined;
+  const databaseUrl = fresh?.url ?? local.databaseUrl;
+  await applyMigrations(databaseUrl);
+  const port = options.port ?? (await freePort());
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const workerEnv: Record<string, string> = {
+    APP_ENV: "development",
+    PUBLIC_URL: baseUrl,
+    DATABASE_URL: databaseUrl,
+    NEON_WS_PROXY: local.neonWsProxy,
+    UPSTASH_REDIS_REST_URL: local.redisRestUrl,
+    UPSTASH_REDIS_REST_TOKEN: local.redisRestToken,
+    QSTASH_URL: local.qstashUrl,
+    QSTASH_TOKEN: local.qstashToken,
+    QSTASH_CURRENT_SIGNING_KEY: local.qstashCurrentSigningKey,
+    QSTASH_NEXT_SIGNING_KEY: local.qstashNextSigningKey,
+    ...options.extraVars,
+  };
+  const worker = await unstable_startWorker({
+    config: "wrangler.toml",
+    bindings: Object.fromEntries(
+      Object.entries(workerEnv).map(([name, value]) => [name, { type: "plain_text", value }]),
+    ),
+    dev: {
+      server: { hostname: "127.0.0.1", port },
+      inspector: false,
+      persist: false,
+      watch: false,
+      liveReload: false,
+      logLevel: options.logLevel ?? "warn",
+      testScheduled: true,
+    },
+  });
+  await worker.ready;
+  return {
+    baseUrl,
+    workerEnv,
+    local,
+    databaseDescription: `${local.databaseEmbedded ? "embedded PostgreSQL" : "PostgreSQL"} ${redactUrl(databaseUrl)}`,
+    redisDescription:
+      local.redisBackend === "redis"
+        ? `Redis via the Upstash REST bridge ${local.redisRestUrl}`
+        : "in-memory (no Redis reachable)",
+    async close() {
+      await worker.dispose();
+      await fresh?.drop();
+      await local.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Everything the Worker reads from its environment, validated on the first request. */
+export const configSchema = z.object({
+  DATABASE_URL: z.string().url(),
+  /** Local development only: "host:port/v1" of the WebSocket-to-TCP proxy in scripts/local-stack. */
+  NEON_WS_PROXY: z.string().min(1).optional(),
+  UPSTASH_REDIS_REST_URL: z.string().url(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  QSTASH_URL: z.string().url().default("https://qstash.upstash.io"),
+  QSTASH_TOKEN: z.string().min(1),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
+  /** The Worker's own public base URL: QStash calls background functions there. */
+  PUBLIC_URL: z.string().url(),
+  APP_ENV: z.enum(["development", "production"]).default("production"),
+  RATE_LIMIT_SANDBOX_PER_SECOND: positiveInt(25),
+  RATE_LIMIT_PRODUCTION_PER_SECOND: positiveInt(100),
+  SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
+  /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; see docs/security.md for the Workers cap. */
+  PASSWORD_PBKDF2_ITERATIONS: positiveInt(600_000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly variables: string[]) {
+    super(`Invalid or missing environment variable(s): ${variables.join(", ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+let cached: { source: unknown; config: Config } | undefined;
+
+/** Validates once per isolate and env object; the message names every bad variable. */
+export function loadConfig(env: Record<string, unknown>): Config {
+  if (cached?.source === env) return cached.config;
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError([...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))]);
+  }
+  cached = { source: env, config: parsed.data };
+  return parsed.data;
+}

@@ -1,0 +1,65 @@
+import type { ServiceContext } from "./context";
+import type { Executor } from "./db";
+import { newId } from "./ids";
+import { auditLogs, events } from "./tables";
+
+export const API_VERSION = "2026-11-01";
+
+export interface ApiObject {
+  id: string;
+  object: string;
+  [field: string]: unknown;
+}
+
+export interface ChangeRecord {
+  /** Event type, e.g. "customer.updated"; also the audit action. */
+  type: string;
+  object: ApiObject;
+  previousAttributes?: Record<string, unknown>;
+}
+
+/**
+ * Writes the event (transactional outbox) and the audit row for one change, inside the
+ * caller's transaction, so neither can exist without the change or the change without them.
+ */
+export async function recordChange(tx: Executor, ctx: ServiceContext, change: ChangeRecord): Promise<string> {
+  const eventId = newId("event");
+  const now = ctx.services.clock.now();
+  await tx.insert(events).values({
+    id: eventId,
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    type: change.type,
+    objectId: change.object.id,
+    objectType: change.object.object,
+    data: change.object,
+    previousAttributes: change.previousAttributes ?? null,
+    apiVersion: API_VERSION,
+    requestId: ctx.requestId,
+    createdAt: now,
+  });
+  await tx.insert(auditLogs).values({
+    id: newId("auditLog"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    action: change.type,
+    objectId: change.object.id,
+    requestId: ctx.requestId,
+    createdAt: now,
+  });
+  return eventId;
+}
+
+/** Changed fields' old values, for an event's previous_attributes. */
+export function previousAttributes(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, unknown> {
+  const changed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(value)) changed[key] = before[key] ?? null;
+  }
+  return changed;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { query } from "../../test/db";
+import { createMerchant, expectError } from "../../test/harness";
+
+describe("idempotency", () => {
+  it("replays the first response with Idempotent-Replayed, for any key order in the body", async () => {
+    const m = await createMerchant();
+    const headers = { "idempotency-key": `key-${crypto.randomUUID()}` };
+    const first = await m.sandbox.request<{ id: string }>(
+      "POST",
+      "/customers",
+      { email: "i@example.com", name: "I" },
+      headers,
+    );
+    expect(first.status).toBe(200);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    const again = await m.sandbox.request<{ id: string }>(
+      "POST",
+      "/customers",
+      { name: "I", email: "i@example.com" },
+      headers,
+    );
+    expect(again.status).toBe(200);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
+  });
+
+  it("refuses the same key with a different body, and keeps keys apart per environment and merchant", async () => {
+    const [m, other] = await Promise.all([createMerchant(), createMerchant()]);
+    const headers = { "idempotency-key": `key-${crypto.randomUUID()}` };
+    await m.sandbox.request("POST", "/customers", { email: "a@example.com" }, headers);
+    expectError(
+      await m.sandbox.request("POST", "/customers", { email: "b@example.com" }, headers),
+      409,
+      "idempotency_key_reused",
+    );
+    const production = await m.production.request("POST", "/customers", { email: "b@example.com" }, headers);
+    expect(production.status).toBe(200);
+    expect(production.headers.get("idempotent-replayed")).toBeNull();
+    const otherMerchant = await other.sandbox.request(
+      "POST",
+      "/customers",
+      { email: "b@example.com" },
+      headers,
+    );
+    expect(otherMerchant.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("does not keep validation failures, so a corrected retry with the same key goes through", async () => {
+    const m = await createMerchant();
+    const headers = { "idempotency-key": `key-${crypto.randomUUID()}` };
+    expectError(
+      await m.sandbox.request("POST", "/customers", { email: "bad" }, headers),
+      400,
+      "parameter_invalid",
+    );
+    expect(
+      (await m.sandbox.request("POST", "/customers", { email: "good@example.com" }, headers)).status,
+    ).toBe(200);
+    expectError(
+      await m.sandbox.request("POST", "/customers", {}, { "idempotency-key": "x".repeat(256) }),
+      400,
+      "idempotency_key_invalid",
+    );
+  });
+
+  it("50 concurrent identical requests create exactly one object", async () => {
+    const m = await createMerchant();
+    const key = `key-${crypto.randomUUID()}`;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        m.sandbox.request<{ id?: string }>(
+          "POST",
+          "/customers",
+          { email: "race@example.com" },
+          { "idempotency-key": key },
+        ),
+      ),
+    );
+    const succeeded = responses.filter((r) => r.status === 200);
+    const inProgress = responses.filter((r) => r.status === 409);
+    expect(succeeded.length + inProgress.length).toBe(50);
+    for (const r of inProgress) expectError(r, 409, "idempotency_key_in_progress");
+    expect(new Set(succeeded.map((r) => r.body.id)).size).toBe(1);
+    const rows = await query("select id from customers where merchant_id = $1", [m.merchantId]);
+    expect(rows).toHaveLength(1);
+    const replay = await m.sandbox.request<{ id: string }>(
+      "POST",
+      "/customers",
+      { email: "race@example.com" },
+      { "idempotency-key": key },
+    );
+    expect(replay.body.id).toBe(succeeded[0]?.body.id);
+  });
+});

@@ -1,0 +1,138 @@
+import { and, eq, gt, lt } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+import { sha256Hex } from "./auth/crypto";
+import type { AppEnv } from "./context";
+import type { Executor } from "./db";
+import { ApiError } from "./errors";
+import { randomBase62 } from "./ids";
+import { type Environment, idempotencyKeys } from "./tables";
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const LOCK_TTL_MS = 120_000;
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Responses a retry must see again; validation, auth and throttling failures are not kept (as Stripe). */
+function isReplayable(status: number, body: string): boolean {
+  if (status >= 500) return false;
+  if ([400, 401, 403, 413, 415, 429].includes(status)) return false;
+  return !(status === 409 && body.includes('"type":"idempotency_error"'));
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** The same parameters in another key order or spacing are the same request. */
+async function requestFingerprint(method: string, path: string, body: string): Promise<string> {
+  let canonical = body;
+  try {
+    canonical = canonicalJson(JSON.parse(body));
+  } catch {
+    // Not JSON: the raw text is compared; validation will refuse it anyway.
+  }
+  return sha256Hex(`${method} ${path}\n${canonical}`);
+}
+
+interface Scope {
+  merchantId: string;
+  environment: Environment;
+  key: string;
+}
+
+async function findRecord(db: Executor, scope: Scope, now: Date) {
+  const [record] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.merchantId, scope.merchantId),
+        eq(idempotencyKeys.environment, scope.environment),
+        eq(idempotencyKeys.key, scope.key),
+        gt(idempotencyKeys.expiresAt, now),
+      ),
+    )
+    .limit(1);
+  return record;
+}
+
+export async function pruneIdempotencyKeys(db: Executor, now: Date): Promise<number> {
+  const deleted = await db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.expiresAt, now))
+    .returning({ key: idempotencyKeys.key });
+  return deleted.length;
+}
+
+const RELEASE_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
+
+/**
+ * Stripe's idempotency semantics: a Redis lock for the request in flight and a Postgres record
+ * of the first response for 24 hours, scoped to merchant and environment.
+ */
+export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined || c.req.method === "GET") return next();
+  if (!KEY_PATTERN.test(key)) throw new ApiError("idempotency_key_invalid", { param: "Idempotency-Key" });
+
+  const { db, redis, clock } = c.get("services");
+  const auth = c.get("auth");
+  const scope: Scope = { merchantId: auth.merchantId, environment: auth.environment, key };
+  const fingerprint = await requestFingerprint(c.req.method, c.req.path, await c.req.text());
+  const lockKey = `idem:${scope.merchantId}:${scope.environment}:${key}`;
+  const lockToken = randomBase62(16);
+
+  const replay = async (): Promise<Response | undefined> => {
+    const record = await findRecord(db, scope, clock.now());
+    if (!record) return undefined;
+    if (record.requestHash !== fingerprint)
+      throw new ApiError("idempotency_key_reused", { param: "Idempotency-Key" });
+    return new Response(record.responseBody, {
+      status: record.statusCode,
+      headers: { "Content-Type": "application/json", "Idempotent-Replayed": "true" },
+    });
+  };
+
+  const locked = await redis.set(lockKey, lockToken, { nx: true, px: LOCK_TTL_MS });
+  if (locked !== "OK") {
+    const previous = await replay();
+    if (previous) return previous;
+    throw new ApiError("idempotency_key_in_progress", { param: "Idempotency-Key" });
+  }
+  try {
+    const previous = await replay();
+    if (previous) return previous;
+    await next();
+    const body = await c.res.clone().text();
+    if (isReplayable(c.res.status, body)) {
+      const now = clock.now();
+      await db
+        .insert(idempotencyKeys)
+        .values({
+          ...scope,
+          requestHash: fingerprint,
+          statusCode: c.res.status,
+          responseBody: body,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+        })
+        .onConflictDoUpdate({
+          target: [idempotencyKeys.merchantId, idempotencyKeys.environment, idempotencyKeys.key],
+          set: {
+            requestHash: fingerprint,
+            statusCode: c.res.status,
+            responseBody: body,
+            createdAt: now,
+            expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+          },
+          setWhere: lt(idempotencyKeys.expiresAt, now),
+        });
+    }
+  } finally {
+    await redis.eval(RELEASE_SCRIPT, [lockKey], [lockToken]).catch(() => undefined);
+  }
+};

@@ -1,0 +1,36 @@
+/** Every object id prefix, in one map, so ids say what they name. */
+export const idPrefixes = {
+  merchant: "mer",
+  user: "usr",
+  session: "ses",
+  apiKey: "key",
+  customer: "cus",
+  event: "evt",
+  auditLog: "aud",
+  request: "req",
+  functionRun: "fnr",
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** Random base62 text; rejection sampling keeps every character equally likely. */
+export function randomBase62(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length * 2));
+    for (const byte of bytes) {
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
+    }
+  }
+  return out;
+}
+
+export function newId(kind: IdKind): string {
+  return `${idPrefixes[kind]}_${randomBase62(24)}`;
+}
+
+export function hasPrefix(id: string, kind: IdKind): boolean {
+  return id.startsWith(`${idPrefixes[kind]}_`);
+}

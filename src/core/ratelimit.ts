@@ -1,0 +1,79 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./context";
+import { ApiError } from "./errors";
+
+export interface LimitResult {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+/** One sliding-window check in Redis. */
+export async function checkLimit(
+  redis: Redis,
+  options: { prefix: string; identifier: string; requests: number; window: `${number} s`; now: number },
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<LimitResult> {
+  const limiter = new Ratelimit({
+    redis,
+    limiter: Ratelimit.slidingWindow(options.requests, options.window),
+    prefix: options.prefix,
+    ephemeralCache: false,
+    analytics: false,
+  });
+  const result = await limiter.limit(options.identifier);
+  waitUntil(result.pending);
+  return {
+    allowed: result.success,
+    limit: result.limit,
+    remaining: Math.max(0, result.remaining),
+    resetSeconds: Math.max(0, Math.ceil((result.reset - options.now) / 1000)),
+  };
+}
+
+export function rateLimitHeaders(result: LimitResult): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(result.limit),
+    "RateLimit-Remaining": String(result.remaining),
+    "RateLimit-Reset": String(result.resetSeconds),
+  };
+}
+
+export function tooManyRequests(result: LimitResult): ApiError {
+  return new ApiError("rate_limited", {
+    headers: { ...rateLimitHeaders(result), "Retry-After": String(Math.max(1, result.resetSeconds)) },
+  });
+}
+
+/**
+ * Per-key (or per-session) limits, higher in production than in sandbox. `bucket` separates
+ * limits that must not eat into each other, such as status polling and writes.
+ */
+export function rateLimit(bucket: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { redis, config, clock } = c.get("services");
+    const auth = c.get("auth");
+    const requests =
+      auth.rateLimitPerSecond ??
+      (auth.environment === "production"
+        ? config.RATE_LIMIT_PRODUCTION_PER_SECOND
+        : config.RATE_LIMIT_SANDBOX_PER_SECOND);
+    const result = await checkLimit(
+      redis,
+      {
+        prefix: `rl:${bucket}`,
+        identifier: `${auth.actor.id}:${auth.environment}`,
+        requests,
+        window: "1 s",
+        now: clock.now().getTime(),
+      },
+      (promise) => c.executionCtx.waitUntil(promise),
+    );
+    if (!result.allowed) throw tooManyRequests(result);
+    await next();
+    for (const [name, value] of Object.entries(rateLimitHeaders(result))) c.res.headers.set(name, value);
+  };
+}

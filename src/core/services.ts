@@ -1,0 +1,34 @@
+import type { MiddlewareHandler } from "hono";
+import { systemClock } from "./clock";
+import { loadConfig } from "./config";
+import type { AppEnv, Services } from "./context";
+import { createDatabase } from "./db";
+import { newId } from "./ids";
+import { createJobs } from "./jobs";
+import { createRedis } from "./redis";
+
+export function createServices(env: Record<string, unknown>): Services {
+  const config = loadConfig(env);
+  const { db, pool } = createDatabase(config);
+  return { config, db, pool, redis: createRedis(config), jobs: createJobs(config), clock: systemClock };
+}
+
+/** Gives every response an X-Request-Id, before anything else can fail. */
+export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const id = newId("request");
+  c.set("requestId", id);
+  c.header("X-Request-Id", id);
+  await next();
+  c.res.headers.set("X-Request-Id", id);
+};
+
+/** Builds the per-request services; the pool is closed after the response is sent. */
+export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const built = createServices(c.env);
+  c.set("services", built);
+  try {
+    await next();
+  } finally {
+    c.executionCtx.waitUntil(built.pool.end().catch(() => undefined));
+  }
+};

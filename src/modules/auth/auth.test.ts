@@ -1,0 +1,190 @@
+import { describe, expect, it } from "vitest";
+import { query } from "../../../test/db";
+import { call, client, createMerchant, expectError, uniqueEmail } from "../../../test/harness";
+
+describe("auth: sign-up and sessions", () => {
+  it("signs up, logs in, uses the token, logs out", async () => {
+    const email = uniqueEmail();
+    const signup = await call<{
+      token: string;
+      expires_at: string;
+      merchant: { id: string };
+      user: { email: string };
+    }>("POST", "/api/v1/auth/signup", {
+      body: { business_name: "Acme", email, password: "a long enough password" },
+    });
+    expect(signup.status).toBe(200);
+    expect(signup.body.token).toMatch(/^mpt_/);
+    expect(signup.body.merchant.id).toMatch(/^mer_/);
+    expect(new Date(signup.body.expires_at).getTime()).toBeGreaterThan(Date.now());
+
+    const login = await call<{ token: string }>("POST", "/api/v1/auth/sessions", {
+      body: { email: email.toUpperCase(), password: "a long enough password" },
+    });
+    expect(login.status).toBe(200);
+    const session = client({ authorization: `Bearer ${login.body.token}` });
+    expect((await session.request("GET", "/customers")).status).toBe(200);
+    expect((await session.request("DELETE", "/auth/sessions/current")).status).toBe(200);
+    expectError(await session.request("GET", "/customers"), 401, "credentials_invalid");
+
+    const stored = await query<{ password_hash: string }>(
+      "select password_hash from users where email = $1",
+      [email],
+    );
+    expect(stored[0]?.password_hash).toMatch(/^pbkdf2_sha256\$600000\$/);
+    const tokens = await query("select 1 from sessions where token_hash = $1", [login.body.token]);
+    expect(tokens).toHaveLength(0);
+  });
+
+  it("refuses a taken email, a short password, and does not say which login field was wrong", async () => {
+    const m = await createMerchant();
+    expectError(
+      await call("POST", "/api/v1/auth/signup", {
+        body: { business_name: "Again", email: m.email, password: "another password" },
+      }),
+      409,
+      "email_taken",
+    );
+    expectError(
+      await call("POST", "/api/v1/auth/signup", {
+        body: { business_name: "x", email: uniqueEmail(), password: "short" },
+      }),
+      400,
+      "parameter_invalid",
+    );
+    const wrongPassword = await call("POST", "/api/v1/auth/sessions", {
+      body: { email: m.email, password: "wrong password" },
+    });
+    const unknownEmail = await call("POST", "/api/v1/auth/sessions", {
+      body: { email: uniqueEmail(), password: "wrong password" },
+    });
+    expectError(wrongPassword, 401, "login_failed");
+    expectError(unknownEmail, 401, "login_failed");
+    const strip = (text: string) => text.replace(/req_[0-9A-Za-z]+/, "");
+    expect(strip(wrongPassword.text)).toBe(strip(unknownEmail.text));
+  });
+
+  it("rate limits login attempts per email", async () => {
+    const m = await createMerchant();
+    const attempts = [];
+    for (let i = 0; i < 7; i++) {
+      attempts.push(
+        await call("POST", "/api/v1/auth/sessions", { body: { email: m.email, password: "wrong password" } }),
+      );
+    }
+    expect(attempts.slice(0, 5).every((a) => a.status === 401)).toBe(true);
+    const last = attempts[6];
+    if (!last) throw new Error("missing attempt");
+    expectError(last, 429, "rate_limited");
+    expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("picks the session's environment with X-Environment", async () => {
+    const m = await createMerchant();
+    const sandbox = await m.dashboard.request<{ id: string; environment: string }>("POST", "/customers", {});
+    expect(sandbox.body.environment).toBe("sandbox");
+    const production = await m.dashboard.request<{ environment: string }>(
+      "POST",
+      "/customers",
+      {},
+      { "x-environment": "production" },
+    );
+    expect(production.body.environment).toBe("production");
+    expectError(
+      await m.dashboard.request("GET", "/customers", undefined, { "x-environment": "staging" }),
+      400,
+      "environment_invalid",
+    );
+  });
+});
+
+describe("auth: API keys", () => {
+  it("creates key pairs per environment, shows the secret once and stores only a hash", async () => {
+    const m = await createMerchant();
+    expect(m.sandboxKey.key_id).toMatch(/^mpk_test_/);
+    expect(m.sandboxKey.secret).toMatch(/^mps_test_/);
+    expect(m.productionKey.key_id).toMatch(/^mpk_live_/);
+    const list = await m.dashboard.request<{ data: Array<Record<string, unknown>> }>("GET", "/api-keys");
+    expect(list.body.data).toHaveLength(2);
+    expect(JSON.stringify(list.body)).not.toContain(m.sandboxKey.secret);
+    const onlySandbox = await m.dashboard.request<{ data: unknown[] }>(
+      "GET",
+      "/api-keys?environment=sandbox",
+    );
+    expect(onlySandbox.body.data).toHaveLength(1);
+    const rows = await query<{ secret_hash: string }>("select secret_hash from api_keys where id = $1", [
+      m.sandboxKey.id,
+    ]);
+    expect(rows[0]?.secret_hash).not.toContain(m.sandboxKey.secret);
+    expect(rows[0]?.secret_hash).toHaveLength(64);
+  });
+
+  it("authenticates with HTTP Basic key_id:secret too", async () => {
+    const m = await createMerchant();
+    const basic = client({ authorization: `Basic ${btoa(`${m.sandboxKey.key_id}:${m.sandboxKey.secret}`)}` });
+    expect((await basic.request("GET", "/customers")).status).toBe(200);
+    const mixed = client({ "x-api-key": m.sandboxKey.key_id, "x-api-secret": m.productionKey.secret });
+    expectError(await mixed.request("GET", "/customers"), 401, "credentials_malformed");
+  });
+
+  it("rolls a key: the new one works, the old one stops now or after its grace period", async () => {
+    const m = await createMerchant();
+    const rolled = await m.dashboard.request<{ key_id: string; secret: string }>(
+      "POST",
+      `/api-keys/${m.sandboxKey.id}/roll`,
+      {},
+    );
+    expect(rolled.status).toBe(200);
+    expectError(await m.sandbox.request("GET", "/customers"), 401, "api_key_revoked");
+    const fresh = client({ "x-api-key": rolled.body.key_id, "x-api-secret": rolled.body.secret });
+    expect((await fresh.request("GET", "/customers")).status).toBe(200);
+
+    const graceful = await m.dashboard.request("POST", `/api-keys/${m.productionKey.id}/roll`, {
+      expires_in_seconds: 3600,
+    });
+    expect(graceful.status).toBe(200);
+    expect((await m.production.request("GET", "/customers")).status).toBe(200);
+    expectError(
+      await m.dashboard.request("POST", `/api-keys/${m.productionKey.id}/roll`, {}),
+      409,
+      "resource_conflict",
+    );
+  });
+
+  it("another merchant's key id is 404 for roll and revoke", async () => {
+    const [a, b] = await Promise.all([createMerchant(), createMerchant()]);
+    expectError(
+      await b.dashboard.request("POST", `/api-keys/${a.sandboxKey.id}/revoke`),
+      404,
+      "resource_missing",
+    );
+    expectError(
+      await b.dashboard.request("POST", `/api-keys/${a.sandboxKey.id}/roll`, {}),
+      404,
+      "resource_missing",
+    );
+    expect((await a.sandbox.request("GET", "/customers")).status).toBe(200);
+  });
+
+  it("applies a key's own rate limit with RateLimit headers and Retry-After", async () => {
+    const m = await createMerchant();
+    const limited = await m.dashboard.request<{ key_id: string; secret: string }>("POST", "/api-keys", {
+      environment: "sandbox",
+      name: "tight",
+      rate_limit_per_second: 3,
+    });
+    const tight = client({ "x-api-key": limited.body.key_id, "x-api-secret": limited.body.secret });
+    const responses = await Promise.all(Array.from({ length: 6 }, () => tight.request("GET", "/customers")));
+    const ok = responses.filter((r) => r.status === 200);
+    const throttled = responses.filter((r) => r.status === 429);
+    expect(ok.length).toBeLessThanOrEqual(3);
+    expect(throttled.length).toBeGreaterThanOrEqual(3);
+    expect(ok[0]?.headers.get("ratelimit-limit")).toBe("3");
+    const first = throttled[0];
+    if (!first) throw new Error("no 429");
+    expectError(first, 429, "rate_limited");
+    expect(Number(first.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Another key of the same merchant has its own budget.
+    expect((await m.sandbox.request("GET", "/customers")).status).toBe(200);
+  });
+});

@@ -1,0 +1,67 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { listResponse, serviceContext } from "../../core/http";
+import { checkLimit, tooManyRequests } from "../../core/ratelimit";
+import type {
+  createApiKeyRoute,
+  listApiKeysRoute,
+  loginRoute,
+  logoutRoute,
+  revokeApiKeyRoute,
+  rollApiKeyRoute,
+  signupRoute,
+} from "./routes";
+import { createApiKey, listApiKeys, logIn, revokeApiKey, revokeSession, rollApiKey, signUp } from "./service";
+
+const LOGIN_ATTEMPTS_PER_MINUTE = 5;
+
+export const signupHandler: RouteHandler<typeof signupRoute, AppEnv> = async (c) =>
+  c.json(await signUp({ services: c.get("services"), input: c.req.valid("json") }), 200);
+
+/** Attempts are limited per email whether or not it exists, so the limit itself reveals nothing. */
+export const loginHandler: RouteHandler<typeof loginRoute, AppEnv> = async (c) => {
+  const input = c.req.valid("json");
+  const services = c.get("services");
+  const limit = await checkLimit(
+    services.redis,
+    {
+      prefix: "rl:login",
+      identifier: input.email.toLowerCase(),
+      requests: LOGIN_ATTEMPTS_PER_MINUTE,
+      window: "60 s",
+      now: services.clock.now().getTime(),
+    },
+    (promise) => c.executionCtx.waitUntil(promise),
+  );
+  if (!limit.allowed) throw tooManyRequests(limit);
+  return c.json(await logIn({ services, input }), 200);
+};
+
+export const logoutHandler: RouteHandler<typeof logoutRoute, AppEnv> = async (c) => {
+  const sessionId = c.get("auth").sessionId;
+  if (!sessionId) throw new ApiError("session_required");
+  await revokeSession({ services: c.get("services"), sessionId });
+  return c.json({ object: "session" as const, revoked: true as const }, 200);
+};
+
+export const createApiKeyHandler: RouteHandler<typeof createApiKeyRoute, AppEnv> = async (c) =>
+  c.json(await createApiKey({ ctx: serviceContext(c), input: c.req.valid("json") }), 200);
+
+export const listApiKeysHandler: RouteHandler<typeof listApiKeysRoute, AppEnv> = async (c) => {
+  const keys = await listApiKeys({ ctx: serviceContext(c), environment: c.req.valid("query").environment });
+  return c.json(listResponse(c.req.path, { data: keys, hasMore: false }), 200);
+};
+
+export const rollApiKeyHandler: RouteHandler<typeof rollApiKeyRoute, AppEnv> = async (c) =>
+  c.json(
+    await rollApiKey({
+      ctx: serviceContext(c),
+      id: c.req.valid("param").id,
+      expiresInSeconds: c.req.valid("json").expires_in_seconds,
+    }),
+    200,
+  );
+
+export const revokeApiKeyHandler: RouteHandler<typeof revokeApiKeyRoute, AppEnv> = async (c) =>
+  c.json(await revokeApiKey({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);

@@ -1,0 +1,97 @@
+import { createRoute } from "@hono/zod-openapi";
+import { requireSession } from "../../core/auth/authenticate";
+import { commonErrors, jsonBody, jsonContent, writeErrors } from "../../core/http";
+import { listSchema } from "../../core/pagination";
+import {
+  apiKeyIdParams,
+  apiKeySchema,
+  apiKeyWithSecretSchema,
+  createApiKeyBody,
+  listApiKeysQuery,
+  loginBody,
+  revokedSessionSchema,
+  rollApiKeyBody,
+  sessionSchema,
+  signupBody,
+} from "./schemas";
+
+const bearer = [{ BearerAuth: [] }];
+
+export const signupRoute = createRoute({
+  method: "post",
+  path: "/auth/signup",
+  tags: ["Authentication"],
+  summary: "Sign up a merchant",
+  description: "Creates the merchant and its first dashboard user, and logs the user in.",
+  request: { body: jsonBody(signupBody) },
+  responses: { 200: jsonContent(sessionSchema, "The new session."), ...writeErrors },
+});
+
+export const loginRoute = createRoute({
+  method: "post",
+  path: "/auth/sessions",
+  tags: ["Authentication"],
+  summary: "Log in",
+  description: "Returns a Bearer token for the dashboard. Attempts are rate limited per email.",
+  request: { body: jsonBody(loginBody) },
+  responses: { 200: jsonContent(sessionSchema, "The new session."), ...writeErrors },
+});
+
+export const logoutRoute = createRoute({
+  method: "delete",
+  path: "/auth/sessions/current",
+  tags: ["Authentication"],
+  summary: "Log out",
+  security: bearer,
+  middleware: [requireSession] as const,
+  responses: { 200: jsonContent(revokedSessionSchema, "The session is revoked."), ...commonErrors },
+});
+
+export const createApiKeyRoute = createRoute({
+  method: "post",
+  path: "/api-keys",
+  tags: ["Authentication"],
+  summary: "Create an API key pair",
+  description: "The secret is returned once and stored only as a hash.",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { body: jsonBody(createApiKeyBody) },
+  responses: { 200: jsonContent(apiKeyWithSecretSchema, "The key with its secret."), ...writeErrors },
+});
+
+export const listApiKeysRoute = createRoute({
+  method: "get",
+  path: "/api-keys",
+  tags: ["Authentication"],
+  summary: "List API keys",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { query: listApiKeysQuery },
+  responses: { 200: jsonContent(listSchema(apiKeySchema, "ApiKeyList"), "Newest first."), ...commonErrors },
+});
+
+export const rollApiKeyRoute = createRoute({
+  method: "post",
+  path: "/api-keys/{id}/roll",
+  tags: ["Authentication"],
+  summary: "Roll an API key",
+  description: "Issues a new secret under a new key id; the old key stops now or after expires_in_seconds.",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { params: apiKeyIdParams, body: jsonBody(rollApiKeyBody) },
+  responses: {
+    200: jsonContent(apiKeyWithSecretSchema, "The replacement key with its secret."),
+    ...writeErrors,
+  },
+});
+
+export const revokeApiKeyRoute = createRoute({
+  method: "post",
+  path: "/api-keys/{id}/revoke",
+  tags: ["Authentication"],
+  summary: "Revoke an API key",
+  security: bearer,
+  middleware: [requireSession] as const,
+  request: { params: apiKeyIdParams },
+  responses: { 200: jsonContent(apiKeySchema, "The revoked key."), ...writeErrors },
+});

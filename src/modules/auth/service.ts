@@ -1,0 +1,284 @@
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { newKeyId, newSecret, newSessionToken } from "../../core/auth/credentials";
+import { burnPasswordCheck, hashPassword, sha256Hex, verifyPassword } from "../../core/auth/crypto";
+import type { ServiceContext, Services } from "../../core/context";
+import type { Executor } from "../../core/db";
+import { ApiError } from "../../core/errors";
+import { recordChange } from "../../core/events";
+import { newId } from "../../core/ids";
+import { apiKeys, type Environment, merchants, sessions, users } from "../../core/tables";
+import type {
+  ApiKey,
+  ApiKeyWithSecret,
+  CreateApiKeyInput,
+  LoginInput,
+  Session,
+  SignupInput,
+} from "./schemas";
+
+type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
+  const revoked =
+    (row.revokedAt !== null && row.revokedAt <= now) || (row.expiresAt !== null && row.expiresAt <= now);
+  return {
+    id: row.id,
+    object: "api_key",
+    environment: row.environment,
+    name: row.name,
+    key_id: row.keyId,
+    secret_last4: row.secretLast4,
+    rate_limit_per_second: row.rateLimitPerSecond,
+    status: revoked ? "revoked" : row.expiresAt ? "expiring" : "active",
+    expires_at: row.expiresAt?.toISOString() ?? null,
+    revoked_at: row.revokedAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+async function openSession(
+  tx: Executor,
+  services: Services,
+  user: { id: string; email: string; createdAt: Date },
+  merchant: { id: string; businessName: string; createdAt: Date },
+): Promise<Session> {
+  const token = newSessionToken();
+  const now = services.clock.now();
+  const expiresAt = new Date(now.getTime() + services.config.SESSION_TTL_SECONDS * 1000);
+  await tx.insert(sessions).values({
+    id: newId("session"),
+    tokenHash: await sha256Hex(token),
+    userId: user.id,
+    merchantId: merchant.id,
+    expiresAt,
+    createdAt: now,
+  });
+  return {
+    object: "session",
+    token,
+    expires_at: expiresAt.toISOString(),
+    merchant: {
+      id: merchant.id,
+      object: "merchant",
+      business_name: merchant.businessName,
+      created_at: merchant.createdAt.toISOString(),
+    },
+    user: { id: user.id, object: "user", email: user.email, created_at: user.createdAt.toISOString() },
+  };
+}
+
+export async function signUp({
+  services,
+  input,
+}: {
+  services: Services;
+  input: SignupInput;
+}): Promise<Session> {
+  const email = input.email.toLowerCase();
+  const passwordHash = await hashPassword(input.password, services.config.PASSWORD_PBKDF2_ITERATIONS);
+  const now = services.clock.now();
+  return services.db.transaction(async (tx) => {
+    const merchant = { id: newId("merchant"), businessName: input.business_name, createdAt: now };
+    const user = { id: newId("user"), email, createdAt: now };
+    await tx.insert(merchants).values(merchant);
+    const inserted = await tx
+      .insert(users)
+      .values({ ...user, merchantId: merchant.id, passwordHash })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
+    if (inserted.length === 0) throw new ApiError("email_taken", { param: "email" });
+    return openSession(tx, services, user, merchant);
+  });
+}
+
+export async function logIn({
+  services,
+  input,
+}: {
+  services: Services;
+  input: LoginInput;
+}): Promise<Session> {
+  const iterations = services.config.PASSWORD_PBKDF2_ITERATIONS;
+  const [found] = await services.db
+    .select({ user: users, merchant: merchants })
+    .from(users)
+    .innerJoin(merchants, eq(merchants.id, users.merchantId))
+    .where(eq(users.email, input.email.toLowerCase()))
+    .limit(1);
+  if (!found) {
+    await burnPasswordCheck(input.password, iterations);
+    throw new ApiError("login_failed");
+  }
+  const check = await verifyPassword(input.password, found.user.passwordHash, iterations);
+  if (!check.valid) throw new ApiError("login_failed");
+  return services.db.transaction(async (tx) => {
+    if (check.needsRehash) {
+      await tx
+        .update(users)
+        .set({ passwordHash: await hashPassword(input.password, iterations) })
+        .where(eq(users.id, found.user.id));
+    }
+    return openSession(tx, services, found.user, found.merchant);
+  });
+}
+
+export async function revokeSession({
+  services,
+  sessionId,
+}: {
+  services: Services;
+  sessionId: string;
+}): Promise<void> {
+  await services.db
+    .update(sessions)
+    .set({ revokedAt: services.clock.now() })
+    .where(eq(sessions.id, sessionId));
+}
+
+export async function pruneSessions(services: Services): Promise<number> {
+  const now = services.clock.now();
+  const deleted = await services.db
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, now), lt(sessions.revokedAt, now)))
+    .returning({ id: sessions.id });
+  return deleted.length;
+}
+
+async function insertApiKey(
+  tx: Executor,
+  ctx: ServiceContext,
+  values: { environment: Environment; name: string; rateLimitPerSecond: number | null },
+): Promise<ApiKeyWithSecret> {
+  const secret = newSecret(values.environment);
+  const now = ctx.services.clock.now();
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({
+      id: newId("apiKey"),
+      merchantId: ctx.merchantId,
+      environment: values.environment,
+      name: values.name,
+      keyId: newKeyId(values.environment),
+      secretHash: await sha256Hex(secret),
+      secretLast4: secret.slice(-4),
+      rateLimitPerSecond: values.rateLimitPerSecond,
+      createdAt: now,
+    })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  const key = toApiKey(row, now);
+  await recordChange(
+    tx,
+    { ...ctx, environment: values.environment },
+    { type: "api_key.created", object: key },
+  );
+  return { ...key, secret };
+}
+
+/** Key management is per merchant: a dashboard session manages both environments' keys. */
+export async function createApiKey({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateApiKeyInput;
+}): Promise<ApiKeyWithSecret> {
+  return ctx.services.db.transaction((tx) =>
+    insertApiKey(tx, ctx, {
+      environment: input.environment,
+      name: input.name,
+      rateLimitPerSecond: input.rate_limit_per_second ?? null,
+    }),
+  );
+}
+
+export async function listApiKeys({
+  ctx,
+  environment,
+}: {
+  ctx: ServiceContext;
+  environment: Environment | undefined;
+}): Promise<ApiKey[]> {
+  const rows = await ctx.services.db
+    .select()
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.merchantId, ctx.merchantId),
+        environment ? eq(apiKeys.environment, environment) : undefined,
+      ),
+    )
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .limit(100);
+  const now = ctx.services.clock.now();
+  return rows.map((row) => toApiKey(row, now));
+}
+
+async function lockActiveKey(tx: Executor, ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
+  const [row] = await tx
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.merchantId, ctx.merchantId)))
+    .for("update")
+    .limit(1);
+  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such API key: ${id}` });
+  const now = ctx.services.clock.now();
+  if (row.revokedAt || row.rolledToId || (row.expiresAt && row.expiresAt <= now)) {
+    throw new ApiError("resource_conflict", { message: "This API key is already revoked or rolled." });
+  }
+  return row;
+}
+
+export async function rollApiKey({
+  ctx,
+  id,
+  expiresInSeconds,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  expiresInSeconds: number;
+}): Promise<ApiKeyWithSecret> {
+  return ctx.services.db.transaction(async (tx) => {
+    const old = await lockActiveKey(tx, ctx, id);
+    const replacement = await insertApiKey(tx, ctx, {
+      environment: old.environment,
+      name: old.name,
+      rateLimitPerSecond: old.rateLimitPerSecond,
+    });
+    const now = ctx.services.clock.now();
+    const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000);
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({ rolledToId: replacement.id, expiresAt, ...(expiresInSeconds === 0 ? { revokedAt: now } : {}) })
+      .where(eq(apiKeys.id, old.id))
+      .returning();
+    if (updated) {
+      await recordChange(
+        tx,
+        { ...ctx, environment: old.environment },
+        { type: "api_key.rolled", object: toApiKey(updated, now) },
+      );
+    }
+    return replacement;
+  });
+}
+
+export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<ApiKey> {
+  return ctx.services.db.transaction(async (tx) => {
+    const key = await lockActiveKey(tx, ctx, id);
+    const now = ctx.services.clock.now();
+    const [row] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKeys.id, key.id), isNull(apiKeys.revokedAt)))
+      .returning();
+    if (!row) throw new ApiError("resource_conflict", { message: "This API key is already revoked." });
+    const revoked = toApiKey(row, now);
+    await recordChange(
+      tx,
+      { ...ctx, environment: key.environment },
+      { type: "api_key.revoked", object: revoked },
+    );
+    return revoked;
+  });
+}

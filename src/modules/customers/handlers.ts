@@ -1,0 +1,32 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../core/context";
+import { listResponse, serviceContext } from "../../core/http";
+import type {
+  createCustomerRoute,
+  deleteCustomerRoute,
+  listCustomersRoute,
+  retrieveCustomerRoute,
+  updateCustomerRoute,
+} from "./routes";
+import { createCustomer, deleteCustomer, listCustomers, retrieveCustomer, updateCustomer } from "./service";
+
+export const createCustomerHandler: RouteHandler<typeof createCustomerRoute, AppEnv> = async (c) =>
+  c.json(await createCustomer({ ctx: serviceContext(c), input: c.req.valid("json") }), 200);
+
+export const retrieveCustomerHandler: RouteHandler<typeof retrieveCustomerRoute, AppEnv> = async (c) =>
+  c.json(await retrieveCustomer({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+
+export const updateCustomerHandler: RouteHandler<typeof updateCustomerRoute, AppEnv> = async (c) =>
+  c.json(
+    await updateCustomer({ ctx: serviceContext(c), id: c.req.valid("param").id, input: c.req.valid("json") }),
+    200,
+  );
+
+export const deleteCustomerHandler: RouteHandler<typeof deleteCustomerRoute, AppEnv> = async (c) =>
+  c.json(await deleteCustomer({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+
+export const listCustomersHandler: RouteHandler<typeof listCustomersRoute, AppEnv> = async (c) =>
+  c.json(
+    listResponse(c.req.path, await listCustomers({ ctx: serviceContext(c), query: c.req.valid("query") })),
+    200,
+  );

@@ -1,0 +1,184 @@
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { previousAttributes, recordChange } from "../../core/events";
+import { newId } from "../../core/ids";
+import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import type { CreateCustomerInput, Customer, UpdateCustomerInput } from "./schemas";
+import { type CustomerRow, customers } from "./tables";
+
+export function toCustomer(row: CustomerRow): Customer {
+  return {
+    id: row.id,
+    object: "customer",
+    environment: row.environment,
+    email: row.email,
+    name: row.name,
+    phone: row.phone,
+    description: row.description,
+    address: row.address,
+    preferred_currency: row.preferredCurrency,
+    invoice_email: row.invoiceEmail,
+    tax_ids: row.taxIds,
+    default_payment_method: row.defaultPaymentMethod,
+    metadata: row.metadata,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** Every customer query goes through this: merchant, environment, not deleted. */
+function scope(ctx: ServiceContext): SQL[] {
+  return [
+    eq(customers.merchantId, ctx.merchantId),
+    eq(customers.environment, ctx.environment),
+    isNull(customers.deletedAt),
+  ];
+}
+
+function columnValues(input: CreateCustomerInput | UpdateCustomerInput) {
+  const address = input.address
+    ? {
+        line1: input.address.line1 ?? null,
+        line2: input.address.line2 ?? null,
+        city: input.address.city ?? null,
+        state: input.address.state ?? null,
+        postal_code: input.address.postal_code ?? null,
+        country: input.address.country ?? null,
+      }
+    : input.address;
+  return {
+    email: input.email,
+    name: input.name,
+    phone: input.phone,
+    description: input.description,
+    address,
+    preferredCurrency: input.preferred_currency,
+    invoiceEmail: input.invoice_email,
+    taxIds: input.tax_ids,
+    defaultPaymentMethod: input.default_payment_method,
+    metadata: input.metadata,
+  };
+}
+
+/** Drops fields the caller did not send, so PATCH leaves them alone (null clears). */
+function sent<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+export async function createCustomer({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateCustomerInput;
+}): Promise<Customer> {
+  const now = ctx.services.clock.now();
+  return ctx.services.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(customers)
+      .values({
+        ...sent(columnValues(input)),
+        id: newId("customer"),
+        merchantId: ctx.merchantId,
+        environment: ctx.environment,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    const customer = toCustomer(row);
+    await recordChange(tx, ctx, { type: "customer.created", object: customer });
+    return customer;
+  });
+}
+
+export async function retrieveCustomer({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Customer> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.id, id), ...scope(ctx)))
+    .limit(1);
+  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such customer: ${id}` });
+  return toCustomer(row);
+}
+
+export async function updateCustomer({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  input: UpdateCustomerInput;
+}): Promise<Customer> {
+  return ctx.services.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(customers)
+      .where(and(eq(customers.id, id), ...scope(ctx)))
+      .for("update")
+      .limit(1);
+    if (!before) throw new ApiError("resource_missing", { param: "id", message: `No such customer: ${id}` });
+    const values = sent(columnValues(input));
+    const [row] = await tx
+      .update(customers)
+      .set({ ...values, updatedAt: ctx.services.clock.now() })
+      .where(eq(customers.id, id))
+      .returning();
+    if (!row) throw new Error("update returned no row");
+    const previous = toCustomer(before);
+    const customer = toCustomer(row);
+    const { updated_at: _ignored, ...changed } = previousAttributes(previous, customer);
+    await recordChange(tx, ctx, { type: "customer.updated", object: customer, previousAttributes: changed });
+    return customer;
+  });
+}
+
+export async function deleteCustomer({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  return ctx.services.db.transaction(async (tx) => {
+    const now = ctx.services.clock.now();
+    const [row] = await tx
+      .update(customers)
+      .set({ deletedAt: now, updatedAt: now })
+      .where(and(eq(customers.id, id), ...scope(ctx)))
+      .returning();
+    if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such customer: ${id}` });
+    await recordChange(tx, ctx, { type: "customer.deleted", object: toCustomer(row) });
+    return { id: row.id, object: "customer" as const, deleted: true as const };
+  });
+}
+
+export async function listCustomers({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListQuery & { email?: string | undefined };
+}): Promise<ListPage<Customer>> {
+  const { db } = ctx.services;
+  const filters = scope(ctx);
+  if (query.email) filters.push(sql`lower(${customers.email}) = lower(${query.email})`);
+  const page = await paginate({
+    db,
+    columns: customers,
+    scope: filters,
+    query,
+    select: (where, orderBy, limit) =>
+      db
+        .select()
+        .from(customers)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit),
+    findCursor: async (cursorId) => {
+      const [cursor] = await db
+        .select({ createdAt: customers.createdAt })
+        .from(customers)
+        .where(and(eq(customers.id, cursorId), ...scope(ctx)))
+        .limit(1);
+      return cursor;
+    },
+  });
+  return { data: page.data.map(toCustomer), hasMore: page.hasMore };
+}

@@ -1,0 +1,40 @@
+import { Hono } from "hono";
+import { findFunction } from "../../../functions";
+import type { AppEnv } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { runFunction } from "../../core/functions";
+import { claimSignature, functionUrl, verifyQStashSignature } from "../../core/jobs";
+import { validationError } from "../../core/validation";
+
+/**
+ * QStash calls background functions here. The signature is checked on the raw body against
+ * the URL QStash was given, before the body is parsed or anything else happens.
+ */
+export const functionsRouter = new Hono<AppEnv>().post("/internal/functions/:name", async (c) => {
+  const services = c.get("services");
+  const name = c.req.param("name");
+  const body = await c.req.text();
+  const signature = c.req.header("upstash-signature");
+  const url = functionUrl(services.config.PUBLIC_URL, name);
+  if (!signature || !(await verifyQStashSignature(services.config, { signature, body, url }))) {
+    throw new ApiError("signature_invalid");
+  }
+  if (!(await claimSignature(services.redis, signature))) {
+    throw new ApiError("signature_invalid", { message: "This signed request was already used." });
+  }
+  const fn = findFunction(name);
+  if (!fn) throw new ApiError("function_unknown", { param: "name" });
+  let json: unknown = {};
+  if (body.trim() !== "") {
+    try {
+      json = JSON.parse(body);
+    } catch {
+      throw new ApiError("json_invalid");
+    }
+  }
+  const payload = fn.payload.safeParse(json);
+  if (!payload.success) throw validationError(payload.error);
+  const outcome = await runFunction(services, fn, payload.data, "qstash", services.clock.now());
+  // A failed run answers 500 so that QStash retries it with its backoff.
+  return c.json({ function: name, ...outcome }, outcome.status === "failed" ? 500 : 200);
+});

@@ -1,0 +1,12 @@
+import { DOCS_BASE_URL, errorCatalog } from "../../core/errors";
+
+export function listErrorCodes() {
+  return Object.entries(errorCatalog).map(([code, entry]) => ({
+    code,
+    type: entry.type,
+    status: entry.status,
+    message: entry.message,
+    description: entry.description,
+    doc_url: `${DOCS_BASE_URL}#${code}`,
+  }));
+}
