@@ -1,0 +1,63 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { nodeServices } from "../../test/node-services";
+import { checkHealth } from "../modules/health/service";
+import { ConfigError, loadConfig } from "./config";
+import type { AppEnv } from "./context";
+import { onError } from "./http";
+import { requestId } from "./services";
+
+describe("config", () => {
+  it("names every missing or invalid variable", () => {
+    expect(() => loadConfig({ DATABASE_URL: "postgres://x@y/z" })).toThrow(ConfigError);
+    try {
+      loadConfig({ DATABASE_URL: "not a url", UPSTASH_REDIS_REST_URL: "http://r" });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const variables = (error as ConfigError).variables;
+      expect(variables).toEqual(
+        expect.arrayContaining(["DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN", "QSTASH_TOKEN", "PUBLIC_URL"]),
+      );
+      expect(variables).not.toContain("UPSTASH_REDIS_REST_URL");
+    }
+  });
+});
+
+describe("errors", () => {
+  it("turns an unexpected exception into api_error 500 with the request id and no internals", async () => {
+    const app = new Hono<AppEnv>();
+    app.use("*", requestId);
+    app.get("/boom", () => {
+      throw new Error("connection string postgres://secret@db leaked");
+    });
+    app.onError(onError);
+    const response = await app.request("/boom");
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(JSON.parse(text).error).toMatchObject({ type: "api_error", code: "internal_error" });
+    expect(JSON.parse(text).error.request_id).toBe(response.headers.get("x-request-id"));
+    expect(text).not.toContain("secret");
+  });
+});
+
+describe("health", () => {
+  it("reports ok when both dependencies answer", async () => {
+    const services = nodeServices();
+    const health = await checkHealth(services);
+    await services.pool.end();
+    expect(health.status).toBe("ok");
+  });
+
+  it("reports the database or Redis as down, without leaking URLs", async () => {
+    const services = nodeServices({
+      UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1",
+      DATABASE_URL: "postgres://postgres:hunter2@127.0.0.1:1/none",
+    });
+    const health = await checkHealth(services);
+    await services.pool.end().catch(() => undefined);
+    expect(health.status).toBe("degraded");
+    expect(health.dependencies.redis.status).toBe("down");
+    expect(health.dependencies.database.status).toBe("down");
+    expect(JSON.stringify(health)).not.toContain("hunter2");
+  });
+});

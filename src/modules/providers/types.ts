@@ -1,0 +1,93 @@
+/**
+ * What a payment processor must offer MagnetPay. Calls carry an idempotency key derived from our
+ * own ids, so a retried call can never charge twice at the provider.
+ */
+export interface FeeSchedule {
+  /** Percentage part in basis points (290 = 2.9 %). */
+  percentBps: number;
+  /** Fixed part in each currency's minor units; currencies not listed use `defaultFixed`. */
+  fixed: Readonly<Record<string, number>>;
+  defaultFixed: number;
+  /** Per-method overrides of the percentage (e.g. cheaper bank debits). */
+  methodBps?: Readonly<Record<string, number>>;
+}
+
+export interface ProviderCapabilities {
+  methods: readonly string[];
+  currencies: readonly string[];
+  /** Payer countries served; empty means worldwide. */
+  countries: readonly string[];
+}
+
+export interface NextAction {
+  type:
+    | "redirect_to_url"
+    | "display_voucher"
+    | "display_qr_code"
+    | "await_customer_approval"
+    | "three_d_secure";
+  url?: string;
+  reference?: string;
+  qr_data?: string;
+  expires_at?: string;
+}
+
+export interface ProviderFailure {
+  code: string;
+  message: string;
+  declineCode?: string;
+  /** A retryable failure (timeout, processing error, outage) may go to the next provider. */
+  retryable: boolean;
+}
+
+export type ProviderOutcome =
+  | { status: "succeeded"; reference: string }
+  | { status: "requires_capture"; reference: string }
+  | { status: "requires_action"; reference: string; nextAction: NextAction }
+  | { status: "processing"; reference: string }
+  | { status: "failed"; reference: string | null; failure: ProviderFailure };
+
+export interface AuthorizeInput {
+  idempotencyKey: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  method: string;
+  capture: "automatic" | "manual";
+  /** Sandbox only: the behaviour picked by the test card, amount or VPA. */
+  sandboxBehavior: string | null;
+  returnUrl: string | null;
+  actionBaseUrl: string;
+  description: string | null;
+}
+
+export interface CaptureInput {
+  idempotencyKey: string;
+  reference: string;
+  amount: number;
+  currency: string;
+}
+
+export interface RefundInput {
+  idempotencyKey: string;
+  reference: string;
+  amount: number;
+  currency: string;
+}
+
+export type RefundOutcome =
+  | { status: "succeeded" | "pending"; reference: string }
+  | { status: "failed"; reference: string | null; failure: ProviderFailure };
+
+export interface PaymentProvider {
+  id: string;
+  name: string;
+  capabilities: ProviderCapabilities;
+  fees: FeeSchedule;
+  /** Days between a captured payment and its funds becoming available. */
+  settlementDelayDays: number;
+  authorize(input: AuthorizeInput): Promise<ProviderOutcome>;
+  capture(input: CaptureInput): Promise<ProviderOutcome>;
+  cancel(input: { idempotencyKey: string; reference: string }): Promise<ProviderOutcome>;
+  refund(input: RefundInput): Promise<RefundOutcome>;
+}
