@@ -1,9 +1,13 @@
+import { readFileSync } from "node:fs";
 import { Client } from "@upstash/qstash";
+import { CronExpressionParser } from "cron-parser";
 import { SignJWT } from "jose";
 import { describe, expect, inject, it } from "vitest";
+import { runWindow } from "../src/core/functions";
 import { query } from "../test/db";
 import type { ApiResponse } from "../test/harness";
-import { baseUrl, expectError } from "../test/harness";
+import { baseUrl, call, expectError } from "../test/harness";
+import { backgroundFunctions } from ".";
 
 async function sha256Base64Url(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
@@ -96,14 +100,15 @@ describe("background functions: the QStash trigger", () => {
       fetch(`${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("0 * * * *")}`);
     expect((await fire()).status).toBe(200);
     expect((await fire()).status).toBe(200);
+    const hourly = backgroundFunctions.filter((fn) => fn.schedule === "0 * * * *").map((fn) => fn.name);
+    // Hourly functions share one window per hour, whatever minute the triggers arrive in.
+    const window = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString().slice(0, 16);
     const runs = await query<{ function_name: string; runs: string }>(
-      `select function_name, window_key, count(*) as runs from function_runs
-        where window_key >= to_char((now() - interval '1 minute') at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI')
-        group by function_name, window_key`,
+      `select function_name, count(*) as runs from function_runs
+        where window_key = $1 and function_name = any($2) group by function_name`,
+      [window, hourly],
     );
-    expect(new Set(runs.map((run) => run.function_name))).toEqual(
-      new Set(["idempotency-prune", "sessions-prune"]),
-    );
+    expect(new Set(runs.map((run) => run.function_name))).toEqual(new Set(hourly));
     expect(runs.every((run) => run.runs === "1")).toBe(true);
   });
 
@@ -111,5 +116,114 @@ describe("background functions: the QStash trigger", () => {
     const target = `${baseUrl()}/internal/functions/nope`;
     const signed = await signature({ url: target, body: "{}" });
     expectError(await post("nope", "{}", { "upstash-signature": signed }), 404, "function_unknown");
+  });
+});
+
+describe("background functions: the registry", () => {
+  const scheduled = backgroundFunctions.filter((fn) => fn.schedule !== undefined);
+
+  it("every schedule's interval matches its cron, and wrangler.toml has exactly the registry's crons", () => {
+    for (const fn of scheduled) {
+      const cron = CronExpressionParser.parse(fn.schedule ?? "", {
+        tz: "UTC",
+        currentDate: new Date("2026-03-01T00:00:30Z"),
+      });
+      const [a, b, c] = [cron.next(), cron.next(), cron.next()].map((tick) => tick.getTime() / 1000);
+      const gaps = new Set([(b ?? 0) - (a ?? 0), (c ?? 0) - (b ?? 0)]);
+      expect([...gaps], fn.name).toEqual([fn.intervalSeconds ?? 60]);
+    }
+    const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
+    const crons = [...(toml.match(/^crons\s*=\s*\[(.*)\]/m)?.[1] ?? "").matchAll(/"([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(new Set(crons)).toEqual(new Set(scheduled.map((fn) => fn.schedule)));
+    expect(backgroundFunctions.map((fn) => fn.name)).toEqual(
+      expect.arrayContaining(["webhook-deliver", "webhook-sweep", "events-prune"]),
+    );
+  });
+
+  it("a trigger that arrives late in its slot shares the run window of the one on time", () => {
+    const hourly = scheduled.find((fn) => fn.intervalSeconds === 3600);
+    const daily = scheduled.find((fn) => fn.name === "events-prune");
+    if (!hourly || !daily) throw new Error("registry changed");
+    const onTime = new Date("2026-03-01T10:00:00.000Z");
+    expect(runWindow(hourly, new Date("2026-03-01T10:01:40Z"))).toBe(runWindow(hourly, onTime));
+    expect(runWindow(hourly, new Date("2026-03-01T11:00:00Z"))).not.toBe(runWindow(hourly, onTime));
+    expect(runWindow(daily, new Date("2026-03-01T03:15:00Z"))).toBe(
+      runWindow(daily, new Date("2026-03-01T03:17:00Z")),
+    );
+    const deliver = backgroundFunctions.find((fn) => fn.name === "webhook-deliver");
+    if (!deliver) throw new Error("registry changed");
+    expect(runWindow(deliver, onTime)).toBeNull();
+  });
+});
+
+interface HealthBody {
+  status: string;
+  functions: {
+    status: string;
+    scheduled: Array<{
+      name: string;
+      schedule: string;
+      interval_seconds: number;
+      last_succeeded_at: string | null;
+      last_run: { status: string; trigger: string } | null;
+      overdue: boolean;
+    }>;
+  };
+}
+
+describe("events-prune, and health reporting scheduled functions", () => {
+  it("deletes events and deliveries older than 30 days; health shows the run and flags the functions still overdue", async () => {
+    const before = await call<HealthBody>("GET", "/api/v1/health");
+    expect(before.status).toBe(200);
+    const names = backgroundFunctions.filter((fn) => fn.schedule).map((fn) => fn.name);
+    expect(before.body.functions.scheduled.map((fn) => fn.name).sort()).toEqual([...names].sort());
+
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const insertEvent = (id: string, age: string) =>
+      query(
+        `insert into events (id, merchant_id, environment, type, object_id, object_type, data, api_version, dispatched_at, created_at)
+         values ($1, 'mer_prune', 'sandbox', 'customer.created', 'cus_prune', 'customer', '{}', '2026-11-01', now(), now() - $2::interval)`,
+        [id, age],
+      );
+    await insertEvent(`evt_old${suffix}`, "31 days");
+    await insertEvent(`evt_new${suffix}`, "29 days");
+    await query(
+      `insert into webhook_deliveries (id, merchant_id, environment, endpoint_id, event_id, event_type, status, attempt_count, created_at, updated_at)
+       values ($1, 'mer_prune', 'sandbox', 'we_prune', $2, 'customer.created', 'failed', 1, now() - interval '31 days', now())`,
+      [`whd_old${suffix}`, `evt_old${suffix}`],
+    );
+    await query(
+      `insert into webhook_delivery_attempts (id, merchant_id, environment, delivery_id, number, trigger, status, scheduled_for, created_at)
+       values ($1, 'mer_prune', 'sandbox', $2, 1, 'automatic', 'failed', now() - interval '31 days', now() - interval '31 days')`,
+      [`wha_old${suffix}`, `whd_old${suffix}`],
+    );
+
+    const fired = await fetch(
+      `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("15 3 * * *")}`,
+    );
+    expect(fired.status).toBe(200);
+    const left = await query<{ id: string }>("select id from events where id in ($1, $2)", [
+      `evt_old${suffix}`,
+      `evt_new${suffix}`,
+    ]);
+    expect(left.map((row) => row.id)).toEqual([`evt_new${suffix}`]);
+    expect(await query("select 1 from webhook_deliveries where id = $1", [`whd_old${suffix}`])).toEqual([]);
+    expect(
+      await query("select 1 from webhook_delivery_attempts where id = $1", [`wha_old${suffix}`]),
+    ).toEqual([]);
+
+    const after = await call<HealthBody>("GET", "/api/v1/health");
+    // An overdue function is reported, never a 503: the API itself still serves.
+    expect(after.status).toBe(200);
+    expect(after.body.status).toBe("ok");
+    const prune = after.body.functions.scheduled.find((fn) => fn.name === "events-prune");
+    expect(prune).toMatchObject({ schedule: "15 3 * * *", interval_seconds: 86_400, overdue: false });
+    expect(prune?.last_run).toMatchObject({ status: "succeeded", trigger: "cron" });
+    expect(prune?.last_succeeded_at).not.toBeNull();
+    const neverRun = after.body.functions.scheduled.filter((fn) => fn.last_succeeded_at === null);
+    expect(neverRun.every((fn) => fn.overdue)).toBe(true);
+    expect(after.body.functions.status).toBe(neverRun.length > 0 ? "overdue" : "ok");
   });
 });

@@ -7,5 +7,6 @@ export const idempotencyPrune = defineFunction({
   description: "Deletes idempotency records older than 24 hours.",
   payload: z.object({}).passthrough(),
   schedule: "0 * * * *",
+  intervalSeconds: 3600,
   handler: async (services) => ({ deleted: await pruneIdempotencyKeys(services.db, services.clock.now()) }),
 });

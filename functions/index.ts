@@ -1,11 +1,23 @@
 import type { BackgroundFunction } from "../src/core/functions";
+import { eventsPrune } from "./events-prune";
+import { fxRefresh } from "./fx-refresh";
 import { idempotencyPrune } from "./idempotency-prune";
+import { ledgerInvariants } from "./ledger-invariants";
+import { paymentSettle } from "./payment-settle";
 import { sessionsPrune } from "./sessions-prune";
+import { webhookDeliver } from "./webhook-deliver";
+import { webhookSweep } from "./webhook-sweep";
 
 /** The registry: QStash's endpoint and the cron trigger both dispatch from here. */
 export const backgroundFunctions: readonly BackgroundFunction[] = [
   idempotencyPrune as BackgroundFunction,
   sessionsPrune as BackgroundFunction,
+  ledgerInvariants as BackgroundFunction,
+  fxRefresh as BackgroundFunction,
+  webhookDeliver as BackgroundFunction,
+  webhookSweep as BackgroundFunction,
+  eventsPrune as BackgroundFunction,
+  paymentSettle as BackgroundFunction,
 ];
 
 export function findFunction(name: string): BackgroundFunction | undefined {

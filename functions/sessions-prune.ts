@@ -7,5 +7,6 @@ export const sessionsPrune = defineFunction({
   description: "Deletes expired and revoked dashboard sessions.",
   payload: z.object({}).passthrough(),
   schedule: "0 * * * *",
+  intervalSeconds: 3600,
   handler: async (services) => ({ deleted: await pruneSessions(services) }),
 });

@@ -122,6 +122,123 @@ async function rawFloor(databaseUrl: string, merchantId: string): Promise<Row> {
   };
 }
 
+/**
+ * What POST /payments (card, confirm, automatic capture) writes, in one transaction from a bare
+ * client: the saved method, the payment, its two events and audit rows, the status update, and the
+ * captured posting (accounts created if missing and locked, transaction, three entries, balances).
+ */
+async function paymentStatements(client: pg.PoolClient, merchantId: string): Promise<void> {
+  const id = newId("payment");
+  const pm = newId("paymentMethod");
+  const source = `payment:${id}:captured`;
+  await client.query("begin");
+  await client.query(
+    "insert into payment_methods (id, merchant_id, environment, type, card, billing, created_at) values ($1, $2, 'sandbox', 'card', '{\"brand\":\"visa\",\"last4\":\"4242\"}', '{}', now())",
+    [pm, merchantId],
+  );
+  await client.query(
+    "insert into payments (id, merchant_id, environment, amount, currency, status, capture_method, payment_method_id, payment_method_type, created_at, updated_at) values ($1, $2, 'sandbox', 10000, 'USD', 'requires_confirmation', 'automatic', $3, 'card', now(), now())",
+    [id, merchantId, pm],
+  );
+  const event = (type: string) =>
+    client.query(
+      "insert into events (id, merchant_id, environment, type, object_id, object_type, data, api_version, created_at) values ($1, $2, 'sandbox', $3, $4, 'payment', '{}', 'raw', now())",
+      [newId("event"), merchantId, type, id],
+    );
+  const audit = (action: string) =>
+    client.query(
+      "insert into audit_logs (id, merchant_id, environment, actor_type, actor_id, action, object_id, created_at) values ($1, $2, 'sandbox', 'system', 'bench', $3, $4, now())",
+      [newId("auditLog"), merchantId, action, id],
+    );
+  await event("payment.created");
+  await audit("payment.created");
+  await client.query(
+    "update payments set status = 'succeeded', provider = 'sandbox_global', fee = 320, amount_received = 10000, available_on = now() + interval '2 days', updated_at = now() where id = $1",
+    [id],
+  );
+  const kinds = ["fees", "merchant_pending", "provider_clearing:sandbox_global"];
+  await client.query(
+    `insert into ledger_accounts (id, merchant_id, environment, currency, kind, allow_negative, balance, created_at)
+     select k.id, $1, 'sandbox', 'USD', k.kind, k.kind like 'provider_clearing:%', 0, now()
+       from unnest($2::text[], $3::text[]) as k(id, kind) on conflict do nothing`,
+    [merchantId, kinds.map(() => newId("ledgerAccount")), kinds],
+  );
+  const accounts = await client.query<{ id: string; kind: string; balance: string }>(
+    "select id, kind, balance from ledger_accounts where merchant_id = $1 and environment = 'sandbox' and currency = 'USD' and kind = any($2) order by id for update",
+    [merchantId, kinds],
+  );
+  const amounts: Record<string, number> = {
+    fees: 320,
+    merchant_pending: 9_680,
+    "provider_clearing:sandbox_global": -10_000,
+  };
+  const transactionId = newId("ledgerTransaction");
+  await client.query(
+    "insert into ledger_transactions (id, merchant_id, environment, source, type, status, amount, currency, source_object_id, created_at) values ($1, $2, 'sandbox', $3, 'payment', 'pending', 10000, 'USD', $4, now())",
+    [transactionId, merchantId, source, id],
+  );
+  const rows = accounts.rows.map((account, position) => {
+    const amount = amounts[account.kind] ?? 0;
+    return { account, position, amount, after: Number(account.balance) + amount };
+  });
+  await client.query(
+    `insert into ledger_entries (id, transaction_id, account_id, merchant_id, environment, position, amount, currency, balance_after, created_at)
+     select e.id, $1, e.account_id, $2, 'sandbox', e.position, e.amount, 'USD', e.balance_after, now()
+       from unnest($3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[]) as e(id, account_id, position, amount, balance_after)`,
+    [
+      transactionId,
+      merchantId,
+      rows.map(() => newId("ledgerEntry")),
+      rows.map((row) => row.account.id),
+      rows.map((row) => row.position),
+      rows.map((row) => row.amount),
+      rows.map((row) => row.after),
+    ],
+  );
+  await client.query(
+    "update ledger_accounts as a set balance = a.balance + v.delta from unnest($1::text[], $2::bigint[]) as v(id, delta) where a.id = v.id",
+    [rows.map((row) => row.account.id), rows.map((row) => row.amount)],
+  );
+  await event("payment.succeeded");
+  await audit("payment.succeeded");
+  await client.query("commit");
+}
+
+/** The POST /payments writes from a pool of bare clients; 14 round trips (begin … commit). */
+async function rawPaymentFloor(databaseUrl: string, merchantId: string): Promise<Row> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: CONNECTIONS });
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = Date.now() + DURATION_SECONDS * 1000;
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const started = performance.now();
+      const client = await pool.connect();
+      try {
+        await paymentStatements(client, merchantId);
+        latencies.push(performance.now() - started);
+      } catch {
+        errors += 1;
+        await client.query("rollback");
+      } finally {
+        client.release();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  await pool.end();
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number) => Math.round((latencies[Math.floor(q * (latencies.length - 1))] ?? 0) * 10) / 10;
+  return {
+    scenario: "raw SQL floor: payment + events + audit + ledger (pg, pooled)",
+    requestsPerSecond: Math.round(latencies.length / DURATION_SECONDS),
+    p50: pick(0.5),
+    p99: pick(0.99),
+    roundTrips: 14,
+    errors,
+  };
+}
+
 async function main(): Promise<void> {
   const stack = await startWorkerStack({
     databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
@@ -175,7 +292,36 @@ async function main(): Promise<void> {
     );
     await owner.end();
     rows.push(await rawFloor(stack.workerEnv.DATABASE_URL ?? "", merchantRow.rows[0]?.merchant_id ?? ""));
-    const floor = rows[2]?.requestsPerSecond ?? 1;
+    const paymentBody = JSON.stringify({
+      amount: 10_000,
+      currency: "USD",
+      confirm: true,
+      payment_method_data: {
+        type: "card",
+        card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+      },
+    });
+    const createPayment = () =>
+      fetch(`${stack.baseUrl}/api/v1/payments`, {
+        method: "POST",
+        headers: jsonHeaders,
+        body: paymentBody,
+      }).then((r) => r.text());
+    rows.push(
+      await cannon(
+        "POST /api/v1/payments (card 4242, confirm, automatic capture)",
+        { url: `${stack.baseUrl}/api/v1/payments`, method: "POST", headers: jsonHeaders, body: paymentBody },
+        await roundTripsPerRequest(stack, createPayment),
+      ),
+    );
+    rows.push(
+      await rawPaymentFloor(stack.workerEnv.DATABASE_URL ?? "", merchantRow.rows[0]?.merchant_id ?? ""),
+    );
+    // Each API scenario against the raw floor of the same writes.
+    const floors: Record<string, number> = {
+      "POST /api/v1/customers": rows[2]?.requestsPerSecond ?? 1,
+      "POST /api/v1/payments (card 4242, confirm, automatic capture)": rows[4]?.requestsPerSecond ?? 1,
+    };
     console.log(
       `\nMagnetPay bench: ${CONNECTIONS} connections, ${DURATION_SECONDS} s each, ${stack.databaseDescription}\n`,
     );
@@ -186,7 +332,9 @@ async function main(): Promise<void> {
         "p50 ms": row.p50,
         "p99 ms": row.p99,
         "db round trips/req": row.roundTrips,
-        "vs raw floor": `${Math.round((row.requestsPerSecond / floor) * 100)}%`,
+        "vs raw floor": floors[row.scenario]
+          ? `${Math.round((row.requestsPerSecond / (floors[row.scenario] ?? 1)) * 100)}%`
+          : "",
         errors: row.errors,
       })),
     );

@@ -4,6 +4,7 @@
  * `npm run dev` (`--external`) requires DATABASE_URL and REDIS_URL and never falls back.
  */
 import pg from "pg";
+import { syncSchedules } from "./functions-schedules";
 import { startWorkerStack } from "./worker-stack";
 
 const external = process.argv.includes("--external");
@@ -83,6 +84,12 @@ async function main(): Promise<void> {
     logLevel: "info",
   });
   const demo = await seedDemo(stack.baseUrl);
+  // wrangler dev fires no cron triggers by itself: the local QStash runs the schedules, as in production.
+  const schedules = await syncSchedules({
+    qstashUrl: stack.local.qstashUrl,
+    qstashToken: stack.local.qstashToken,
+    publicUrl: stack.baseUrl,
+  });
   console.log(`
 MagnetPay is running.
 
@@ -91,6 +98,7 @@ MagnetPay is running.
   OpenAPI    ${stack.baseUrl}/api/v1/openapi.json
   Database   ${stack.databaseDescription}
   Redis      ${stack.redisDescription}
+  Schedules  ${schedules.upserted.length} background functions scheduled on the local QStash
 
 Sandbox API key pair (new each start; the secret is shown only here):
   X-Api-Key:    ${demo.keyId}

@@ -4,21 +4,37 @@ import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./core/auth/authenticate";
 import type { AppEnv } from "./core/context";
 import { ApiError, errorResponse } from "./core/errors";
+import { setEventDispatcher } from "./core/events";
 import { onError } from "./core/http";
 import { idempotency } from "./core/idempotency";
 import { rateLimit } from "./core/ratelimit";
+import { requireSandbox } from "./core/sandbox";
 import { requestId, services } from "./core/services";
 import { validationError } from "./core/validation";
 import { authPublicRouter, authRouter } from "./modules/auth";
+import { balancesRouter } from "./modules/balances";
 import { customersRouter } from "./modules/customers";
+import { eventsRouter } from "./modules/events";
 import { functionsRouter } from "./modules/functions";
+import { fundingRouter } from "./modules/funding";
+import { fxRouter } from "./modules/fx";
 import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
 import { metaRouter } from "./modules/meta";
+import { paymentMethodsRouter } from "./modules/payment-methods";
+import { paymentsRouter, sandboxPagesRouter } from "./modules/payments";
+import { providersRouter, providerWebhooksRouter } from "./modules/providers";
+import { refundsRouter } from "./modules/refunds";
+import { statusRouter } from "./modules/status";
+import { transactionsRouter } from "./modules/transactions";
+import { webhooksRouter } from "./modules/webhooks";
+import { dispatchEvents } from "./modules/webhooks/service";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(): OpenAPIHono<AppEnv> {
+  // After a request's transactions commit, its events fan out to webhook endpoints.
+  setEventDispatcher(dispatchEvents);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return errorResponse(c, validationError(result.error));
@@ -37,12 +53,16 @@ export function createApp(): OpenAPIHono<AppEnv> {
   );
   app.use("/api/v1/*", services);
   app.use("/internal/*", services);
+  app.use("/sandbox/*", services);
+  app.use("/webhooks/providers/*", services);
 
   // Public: no credentials.
   app.route("/api/v1", healthRouter);
   app.route("/api/v1", metaRouter);
   app.route("/api/v1", authPublicRouter);
   app.route("/", functionsRouter);
+  app.route("/", sandboxPagesRouter);
+  app.route("/", providerWebhooksRouter);
 
   app.doc31("/api/v1/openapi.json", {
     openapi: "3.1.0",
@@ -81,8 +101,20 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   // Everything below needs credentials; the public handlers above have already answered.
   app.use("/api/v1/*", authenticate, rateLimit("api"), idempotency);
+  app.use("/api/v1/sandbox/*", requireSandbox);
   app.route("/api/v1", authRouter);
   app.route("/api/v1", customersRouter);
+  app.route("/api/v1", paymentMethodsRouter);
+  app.route("/api/v1", paymentsRouter);
+  app.route("/api/v1", refundsRouter);
+  app.route("/api/v1", providersRouter);
+  app.route("/api/v1", eventsRouter);
+  app.route("/api/v1", webhooksRouter);
+  app.route("/api/v1", fxRouter);
+  app.route("/api/v1", balancesRouter);
+  app.route("/api/v1", transactionsRouter);
+  app.route("/api/v1", fundingRouter);
+  app.route("/api/v1", statusRouter);
 
   app.notFound((c) => errorResponse(c, new ApiError("route_not_found")));
   app.onError(onError);

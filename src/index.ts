@@ -1,5 +1,6 @@
 import { backgroundFunctions } from "../functions";
 import { createApp } from "./app";
+import { dispatchRecordedEvents } from "./core/events";
 import { runFunction } from "./core/functions";
 import { createServices } from "./core/services";
 
@@ -21,7 +22,8 @@ export default {
         console.log(JSON.stringify({ level: "info", function: fn.name, trigger: "cron", ...outcome }));
       }
     } finally {
-      ctx.waitUntil(services.pool.end());
+      // Events the functions recorded fan out before the pool closes, as after a request.
+      ctx.waitUntil(dispatchRecordedEvents(services).finally(() => services.pool.end()));
     }
   },
 } satisfies ExportedHandler<Record<string, unknown>>;

@@ -59,6 +59,61 @@ describe("bad input", () => {
     expectError(await m.sandbox.request("GET", "/nope"), 404, "route_not_found");
   });
 
+  it("payments and refunds: bad amounts, currencies, JSON and fields", async () => {
+    const card = { type: "card", card: { number: "4242424242424242", exp_month: 12, exp_year: 2040 } };
+    const payment = (fields: Record<string, unknown>) => ({
+      amount: 1_000,
+      currency: "USD",
+      payment_method_data: card,
+      ...fields,
+    });
+    const cases: Array<[string, unknown, number, string]> = [
+      ["/payments", payment({ amount: -100 }), 400, "amount_invalid"],
+      ["/payments", payment({ amount: 0 }), 400, "amount_invalid"],
+      ["/payments", payment({ amount: 10.5 }), 400, "amount_invalid"],
+      ["/payments", payment({ amount: "1000" }), 400, "amount_invalid"],
+      ["/payments", payment({ amount: 1e300 }), 400, "amount_invalid"],
+      ["/payments", payment({ amount: undefined }), 400, "parameter_missing"],
+      ["/payments", payment({ currency: "ABC" }), 400, "currency_invalid"],
+      ["/payments", payment({ currency: "usd" }), 400, "currency_invalid"],
+      ["/payments", payment({ currency: 840 }), 400, "currency_invalid"],
+      ["/payments", payment({ tip: 5 }), 400, "parameter_unknown"],
+      ["/payments", payment({ capture_method: "later" }), 400, "parameter_invalid"],
+      ["/payments", payment({ payment_method_data: { ...card, colour: "red" } }), 400, "parameter_unknown"],
+      ["/payments", "{not json", 400, "json_invalid"],
+      ["/payments", '{"amount": 1000, "currency": "USD"', 400, "json_invalid"],
+      ["/payments", "[]", 400, "parameter_invalid"],
+    ];
+    for (const [path, body, status, code] of cases) {
+      expectError(await m.sandbox.request("POST", path, body), status, code);
+    }
+    const paid = await m.sandbox.request<{ id: string }>("POST", "/payments", payment({ confirm: true }));
+    const refunds = `/payments/${paid.body.id}/refunds`;
+    const refundCases: Array<[unknown, number, string]> = [
+      [{ amount: -1 }, 400, "amount_invalid"],
+      [{ amount: 1.5 }, 400, "amount_invalid"],
+      [{ amount: "100" }, 400, "amount_invalid"],
+      [{ amount: 0 }, 400, "amount_invalid"],
+      [{ reason: "changed_mind" }, 400, "parameter_invalid"],
+      [{ currency: "EUR" }, 400, "parameter_unknown"],
+      [{ amount: 100, note: "x" }, 400, "parameter_unknown"],
+      ["{not json", 400, "json_invalid"],
+      ["null", 400, "parameter_invalid"],
+    ];
+    for (const [body, status, code] of refundCases) {
+      expectError(await m.sandbox.request("POST", refunds, body), status, code);
+    }
+    expectError(
+      await m.sandbox.request("POST", "/payments/pay_doesnotexist/refunds", { amount: 100 }),
+      404,
+      "resource_missing",
+    );
+    const list = await m.sandbox.request<{ data: Array<{ id: string }> }>("GET", "/payments");
+    expect(list.body.data.map((p) => p.id)).toEqual([paid.body.id]);
+    const refundList = await m.sandbox.request<{ data: unknown[] }>("GET", "/refunds");
+    expect(refundList.body.data).toEqual([]);
+  });
+
   it("left nothing behind", async () => {
     const list = await m.sandbox.request<{ data: unknown[] }>("GET", "/customers");
     expect(list.body.data).toEqual([]);

@@ -1,5 +1,8 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startTestStack, type TestStack } from "./stack";
+import { findCardData, readWorkerLog } from "./card-data";
+import type { TestStack } from "./stack";
 
 let stack: TestStack | undefined;
 
@@ -9,17 +12,31 @@ declare module "vitest" {
     workerEnv: Record<string, string>;
     qstashUrl: string;
     qstashToken: string;
+    workerLogFile: string;
   }
 }
 
 /** One local stack and one Worker in workerd for the whole run; each test makes its own merchant. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // wrangler appends all it logs, the Worker's console output included, to WRANGLER_LOG_PATH; it
+  // reads the variable when its module loads, hence the dynamic import below.
+  const workerLogFile = join(tmpdir(), `magnetpay-worker-${Date.now().toString(36)}-${process.pid}.log`);
+  process.env.WRANGLER_LOG_PATH = workerLogFile;
+  const { startTestStack } = await import("./stack");
   stack = await startTestStack();
+  project.provide("workerLogFile", workerLogFile);
   project.provide("baseUrl", stack.baseUrl);
   project.provide("workerEnv", stack.workerEnv);
   project.provide("qstashUrl", stack.workerEnv.QSTASH_URL ?? "");
   project.provide("qstashToken", stack.workerEnv.QSTASH_TOKEN ?? "");
   return async () => {
     await stack?.close();
+    // After the whole run: no card number or CVC ever reached the Worker's logs.
+    const leaked = findCardData(await readWorkerLog(workerLogFile));
+    if (leaked.length > 0) {
+      // Teardown errors are easy to miss in the output: fail the run's exit code as well.
+      process.exitCode = 1;
+      throw new Error(`card data in the Worker's logs (${workerLogFile}): ${leaked.join(", ")}`);
+    }
   };
 }

@@ -21,6 +21,22 @@ export const configSchema = z.object({
   SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; see docs/security.md for the Workers cap. */
   PASSWORD_PBKDF2_ITERATIONS: positiveInt(600_000),
+  /** Local development only: sandbox webhook endpoints may point at loopback (127.0.0.1, localhost). */
+  /** Rates for production merchants; sandbox merchants always get the deterministic sandbox source. */
+  FX_PRODUCTION_SOURCE: z.enum(["openexchangerates", "sandbox"]).default("openexchangerates"),
+  FX_RATE_SOURCE_URL: z.string().url().default("https://openexchangerates.org/api/latest.json"),
+  FX_RATE_SOURCE_KEY: z.string().min(1).optional(),
+  FX_STALE_AFTER_SECONDS: positiveInt(300),
+  FX_HISTORY_DAYS: positiveInt(30),
+  FX_DEFAULT_MARKUP_BPS: z.coerce.number().int().min(0).max(1000).default(50),
+  FX_QUOTE_TTL_SECONDS: positiveInt(60),
+  WEBHOOKS_ALLOW_LOCALHOST: z.stringbool().default(false),
+  /** HMAC key for card fingerprints: the same card gives the same fingerprint for every merchant using this key. */
+  CARD_FINGERPRINT_KEY: z.string().min(32),
+  /** Base64 of 32 random bytes: AES-256-GCM key for provider credentials at rest. */
+  PROVIDER_CREDENTIALS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
+  /** Local development only: provider connections may point their API base URL at loopback (mock servers). */
+  PROVIDERS_ALLOW_LOCALHOST: z.stringbool().default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;

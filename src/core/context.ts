@@ -14,6 +14,8 @@ export interface Services {
   redis: Redis;
   jobs: Jobs;
   clock: Clock;
+  /** Ids of the events recorded so far; fanned out to webhooks once the request's transactions committed. */
+  recordedEventIds: string[];
 }
 
 export interface Actor {

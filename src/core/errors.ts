@@ -159,6 +159,169 @@ export const errorCatalog = {
     message: "The object is not in a state that allows this request.",
     description: "The object changed or is in a state where this action is not allowed.",
   },
+  insufficient_funds: {
+    type: "payment_error",
+    status: 402,
+    message: "The balance does not cover this amount.",
+    description:
+      "The available (or reserved) balance in this currency is lower than the amount. Fund the balance or use a smaller amount.",
+  },
+  currency_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This currency is not supported here.",
+    description:
+      "The currency is a valid ISO 4217 code, but this endpoint does not offer it; the message lists the ones it does.",
+  },
+  funding_method_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This funding method is not available for this currency.",
+    description: "sepa takes EUR only, ach takes USD only; wire and swift take every funding currency.",
+  },
+  deposit_already_received: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This deposit has already been received.",
+    description: "A deposit arrives at most once; declare a new deposit for another transfer.",
+  },
+  sandbox_only: {
+    type: "permission_error",
+    status: 403,
+    message: "This endpoint is only available in sandbox.",
+    description: "Sandbox helpers under /api/v1/sandbox/ simulate events and refuse production credentials.",
+  },
+  card_declined: {
+    type: "payment_error",
+    status: 402,
+    message: "The card was declined.",
+    description:
+      "The issuer declined the card; `decline_code` says why (generic_decline, insufficient_funds, expired_card, incorrect_cvc). The payment is failed; ask for another card.",
+  },
+  payment_declined: {
+    type: "payment_error",
+    status: 402,
+    message: "The payment was declined.",
+    description:
+      "A non-card method was refused by the customer or the scheme; `decline_code` says why. The payment is failed.",
+  },
+  processing_error: {
+    type: "payment_error",
+    status: 402,
+    message: "The provider could not process the payment.",
+    description:
+      "Every eligible provider failed with a retryable error. Nothing was charged; retry the payment later (a new confirm or a new payment).",
+  },
+  payment_authentication_failed: {
+    type: "payment_error",
+    status: 402,
+    message: "The customer did not complete authentication.",
+    description: "3-D Secure or the redirect/approval step failed or was declined; the payment is failed.",
+  },
+  card_number_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The card number is not valid.",
+    description: "The number fails the Luhn check or has the wrong length (12 to 19 digits).",
+  },
+  card_expiry_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The card's expiry date is invalid or in the past.",
+    description:
+      "exp_month is 1 to 12 and exp_month/exp_year is this month or later (at most 20 years ahead).",
+  },
+  card_cvc_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The card's security code has the wrong length.",
+    description: "American Express takes 4 digits, every other brand 3.",
+  },
+  vpa_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The UPI VPA is not valid.",
+    description: "A UPI virtual payment address looks like name@bank.",
+  },
+  payment_method_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This payment method is not available for this currency or country.",
+    description:
+      "Each method type lists its currencies and countries at GET /api/v1/payment-methods/types; no provider is called.",
+  },
+  payment_method_unusable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This payment method cannot be used for this payment.",
+    description: "The saved payment method is detached, or attached to another customer than the payment's.",
+  },
+  payment_state_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The payment is not in a state that allows this action.",
+    description:
+      "Payments move requires_payment_method → requires_confirmation → requires_action → processing → requires_capture → succeeded, or to canceled / failed. The message names the current status.",
+  },
+  capture_amount_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The capture amount exceeds the authorized amount.",
+    description: "amount_to_capture is at most the payment's amount_capturable.",
+  },
+  refund_exceeds_captured: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The refund would exceed the captured amount.",
+    description:
+      "Refunds of a payment add up to at most its captured amount; the message says how much is left.",
+  },
+  payment_not_refundable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This payment method does not support refunds.",
+    description:
+      "Vouchers (Boleto, OXXO, Konbini, Multibanco) cannot be refunded through the provider; see refundable in the catalog.",
+  },
+  refund_state_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The refund is not in a state that allows this action.",
+    description: "Only pending refunds can be canceled.",
+  },
+  provider_unavailable: {
+    type: "provider_error",
+    status: 503,
+    message: "No payment provider can take this payment right now.",
+    description:
+      "No enabled provider supports this method, currency and country, or the provider is down. Connect or enable a provider, or retry with the same Idempotency-Key.",
+  },
+  provider_rejected: {
+    type: "provider_error",
+    status: 502,
+    message: "The payment provider rejected the request.",
+    description:
+      "The provider refused the call for a reason that is not a decline (its own validation, the connection's account settings). The payment or refund is failed; check the provider connection.",
+  },
+  provider_unknown: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "No such payment provider.",
+    description: "See GET /api/v1/providers for the providers available in this environment.",
+  },
+  provider_credentials_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The provider credentials are invalid.",
+    description:
+      "Stripe takes a secret_key (sk_test_… or sk_live_…, rk_… allowed) and a webhook_secret (whsec_…).",
+  },
+  provider_already_connected: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This provider is already connected.",
+    description: "Update the existing connection, or delete it first.",
+  },
   idempotency_key_invalid: {
     type: "idempotency_error",
     status: 400,
@@ -178,6 +341,37 @@ export const errorCatalog = {
     message: "A request with this Idempotency-Key is still being processed.",
     description: "Retry after the first request has finished; the replay then returns its response.",
   },
+  webhook_url_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The webhook URL is not a valid absolute http(s) URL.",
+    description: "Use an absolute URL such as https://example.com/webhooks, without credentials in it.",
+  },
+  webhook_url_insecure: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "Production webhook endpoints must use https.",
+    description: "Production endpoints take https URLs only; sandbox endpoints may also use http.",
+  },
+  webhook_url_forbidden: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The webhook URL points at a private, loopback, link-local or metadata address.",
+    description:
+      "Webhooks are only sent to public internet hosts. Addresses such as 127.0.0.1, 10.0.0.0/8, 169.254.169.254 or *.internal are refused.",
+  },
+  webhook_endpoint_disabled: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The webhook endpoint is disabled.",
+    description: "Enable the endpoint (PATCH enabled: true) before sending deliveries to it.",
+  },
+  resource_limit_exceeded: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The account has reached the maximum number of these objects.",
+    description: "Delete an object you no longer use before creating another.",
+  },
   rate_limited: {
     type: "rate_limit_error",
     status: 429,
@@ -195,6 +389,31 @@ export const errorCatalog = {
     status: 404,
     message: "No background function has this name.",
     description: "See functions/ for the registry.",
+  },
+  fx_rates_stale: {
+    type: "provider_error",
+    status: 503,
+    message: "Exchange rates are stale; quoting is paused.",
+    description:
+      "The rate source has not refreshed within FX_STALE_AFTER_SECONDS. Retry shortly; rates refresh every 60 seconds.",
+  },
+  fx_pair_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This currency pair is not supported for conversion.",
+    description: "Both currencies must be listed at GET /api/v1/fx/currencies and differ from each other.",
+  },
+  fx_quote_expired: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The quote has expired.",
+    description: "Quotes are locked for FX_QUOTE_TTL_SECONDS (60 s by default). Request a new quote.",
+  },
+  fx_quote_used: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The quote was already used for a conversion.",
+    description: "Each quote converts once. Request a new quote for another conversion.",
   },
   service_unavailable: {
     type: "provider_error",

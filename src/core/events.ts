@@ -1,4 +1,4 @@
-import type { ServiceContext } from "./context";
+import type { ServiceContext, Services } from "./context";
 import type { Executor } from "./db";
 import { newId } from "./ids";
 import { auditLogs, events } from "./tables";
@@ -49,7 +49,32 @@ export async function recordChange(tx: Executor, ctx: ServiceContext, change: Ch
     requestId: ctx.requestId,
     createdAt: now,
   });
+  ctx.services.recordedEventIds.push(eventId);
   return eventId;
+}
+
+/** Fans recorded events out (to webhook endpoints); the app registers it, so core imports no module. */
+export type EventDispatcher = (services: Services, eventIds: string[]) => Promise<unknown>;
+
+let eventDispatcher: EventDispatcher | undefined;
+
+export function setEventDispatcher(dispatcher: EventDispatcher): void {
+  eventDispatcher = dispatcher;
+}
+
+/**
+ * Hands the events recorded so far to the dispatcher. Callers run it after their transactions
+ * committed: an id whose transaction rolled back is simply not found. A failure is logged and left
+ * to the webhook sweep, which picks up every event not dispatched within a minute.
+ */
+export async function dispatchRecordedEvents(services: Services): Promise<void> {
+  const eventIds = services.recordedEventIds.splice(0);
+  if (!eventDispatcher || eventIds.length === 0) return;
+  try {
+    await eventDispatcher(services, eventIds);
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", message: "event dispatch failed", error: String(error) }));
+  }
 }
 
 /** Changed fields' old values, for an event's previous_attributes. */

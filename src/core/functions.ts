@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Services } from "./context";
+import type { Executor } from "./db";
 import { newId } from "./ids";
 import { functionRuns } from "./tables";
 
@@ -12,6 +13,11 @@ export interface BackgroundFunction<Payload = unknown> {
   payload: z.ZodType<Payload>;
   /** Cron expression (UTC) for scheduled functions; the same string goes in wrangler.toml. */
   schedule?: string;
+  /**
+   * Seconds between two scheduled runs (the cron's period; default 60). It sizes the dedupe window
+   * and tells health when a function is overdue (no success within twice this).
+   */
+  intervalSeconds?: number;
   handler: (services: Services, payload: Payload) => Promise<Record<string, unknown>>;
 }
 
@@ -24,10 +30,15 @@ export type RunOutcome =
   | { status: "failed"; runId: string; error: string }
   | { status: "skipped"; reason: string };
 
-/** Scheduled runs share a window per minute, so the QStash schedule and the cron trigger run once between them. */
+/**
+ * A scheduled run's window is its schedule slot (the time floored to the function's interval), so the
+ * QStash schedule and the cron trigger firing for one slot run it once between them, even when one
+ * of them is late by less than a slot.
+ */
 export function runWindow(fn: BackgroundFunction, at: Date): string | null {
   if (!fn.schedule) return null;
-  return at.toISOString().slice(0, 16);
+  const intervalMs = (fn.intervalSeconds ?? 60) * 1000;
+  return new Date(Math.floor(at.getTime() / intervalMs) * intervalMs).toISOString().slice(0, 16);
 }
 
 /**
@@ -78,4 +89,45 @@ export async function runFunction<Payload>(
       .where(eq(functionRuns.id, claimed.id));
     return { status: "failed", runId: claimed.id, error: message };
   }
+}
+
+export interface FunctionRunSummary {
+  functionName: string;
+  lastSucceededAt: Date | null;
+  lastRun: { status: string; trigger: string; startedAt: Date; error: string | null } | null;
+}
+
+/** The latest run and the latest success of each named function, in one round trip. */
+export async function summarizeRuns(db: Executor, names: string[]): Promise<FunctionRunSummary[]> {
+  if (names.length === 0) return [];
+  const result = await db.execute<{
+    function_name: string;
+    last_succeeded_at: Date | string | null;
+    status: string | null;
+    trigger: string | null;
+    started_at: Date | string | null;
+    error: string | null;
+  }>(sql`
+    select n.name as function_name, s.finished_at as last_succeeded_at,
+           l.status, l.trigger, l.started_at, l.error
+      from unnest(array[${sql.join(
+        names.map((name) => sql`${name}`),
+        sql`, `,
+      )}]::text[]) as n(name)
+      left join lateral (
+        select finished_at from function_runs
+         where function_name = n.name and status = 'succeeded'
+         order by started_at desc limit 1) s on true
+      left join lateral (
+        select status, trigger, started_at, error from function_runs
+         where function_name = n.name
+         order by started_at desc limit 1) l on true`);
+  return result.rows.map((row) => ({
+    functionName: row.function_name,
+    lastSucceededAt: row.last_succeeded_at === null ? null : new Date(row.last_succeeded_at),
+    lastRun:
+      row.status === null || row.trigger === null || row.started_at === null
+        ? null
+        : { status: row.status, trigger: row.trigger, startedAt: new Date(row.started_at), error: row.error },
+  }));
 }

@@ -8,7 +8,23 @@ export const idPrefixes = {
   event: "evt",
   auditLog: "aud",
   request: "req",
+  fxRateSnapshot: "fxr",
+  fxQuote: "fxq",
+  fxConversion: "fxc",
   functionRun: "fnr",
+  ledgerAccount: "lac",
+  ledgerTransaction: "ltx",
+  ledgerEntry: "len",
+  hold: "hold",
+  fundingDeposit: "fdep",
+  webhookEndpoint: "we",
+  webhookDelivery: "whd",
+  webhookAttempt: "wha",
+  paymentMethod: "pm",
+  payment: "pay",
+  refund: "re",
+  providerConnection: "pcon",
+  routingRule: "rr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

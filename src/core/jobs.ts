@@ -7,6 +7,8 @@ export interface PublishOptions {
   /** QStash drops a second publish with the same id, so a retried request schedules once. */
   deduplicationId?: string;
   retries?: number;
+  /** How long QStash waits for the function to answer before it counts the call as failed. */
+  timeoutSeconds?: number;
 }
 
 export interface Jobs {
@@ -30,6 +32,7 @@ export function createJobs(config: JobsConfig): Jobs {
         ...(options.delaySeconds ? { delay: options.delaySeconds } : {}),
         ...(options.deduplicationId ? { deduplicationId: options.deduplicationId } : {}),
         ...(options.retries === undefined ? {} : { retries: options.retries }),
+        ...(options.timeoutSeconds ? { timeout: options.timeoutSeconds } : {}),
       });
       return result.messageId;
     },

@@ -48,6 +48,11 @@ export function tooManyRequests(result: LimitResult): ApiError {
   });
 }
 
+/** Status polling counts in a bucket of its own, so heavy polling never throttles writes, nor they it. */
+export function bucketFor(bucket: string, method: string, path: string): string {
+  return method === "GET" && path.startsWith("/api/v1/status/") ? "status" : bucket;
+}
+
 /**
  * Per-key (or per-session) limits, higher in production than in sandbox. `bucket` separates
  * limits that must not eat into each other, such as status polling and writes.
@@ -64,7 +69,7 @@ export function rateLimit(bucket: string): MiddlewareHandler<AppEnv> {
     const result = await checkLimit(
       redis,
       {
-        prefix: `rl:${bucket}`,
+        prefix: `rl:${bucketFor(bucket, c.req.method, c.req.path)}`,
         identifier: `${auth.actor.id}:${auth.environment}`,
         requests,
         window: "1 s",

@@ -3,6 +3,7 @@ import { systemClock } from "./clock";
 import { loadConfig } from "./config";
 import type { AppEnv, Services } from "./context";
 import { createDatabase } from "./db";
+import { dispatchRecordedEvents } from "./events";
 import { newId } from "./ids";
 import { createJobs } from "./jobs";
 import { createRedis } from "./redis";
@@ -10,7 +11,15 @@ import { createRedis } from "./redis";
 export function createServices(env: Record<string, unknown>): Services {
   const config = loadConfig(env);
   const { db, pool } = createDatabase(config);
-  return { config, db, pool, redis: createRedis(config), jobs: createJobs(config), clock: systemClock };
+  return {
+    config,
+    db,
+    pool,
+    redis: createRedis(config),
+    jobs: createJobs(config),
+    clock: systemClock,
+    recordedEventIds: [],
+  };
 }
 
 /** Gives every response an X-Request-Id, before anything else can fail. */
@@ -22,13 +31,18 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set("X-Request-Id", id);
 };
 
-/** Builds the per-request services; the pool is closed after the response is sent. */
+/**
+ * Builds the per-request services. After the response is sent, the events the request recorded
+ * (its transactions have committed by then) are dispatched, and only then is the pool closed.
+ */
 export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
   const built = createServices(c.env);
   c.set("services", built);
   try {
     await next();
   } finally {
-    c.executionCtx.waitUntil(built.pool.end().catch(() => undefined));
+    c.executionCtx.waitUntil(
+      dispatchRecordedEvents(built).finally(() => built.pool.end().catch(() => undefined)),
+    );
   }
 };

@@ -85,11 +85,15 @@ export const events = pgTable(
     previousAttributes: jsonb("previous_attributes").$type<Record<string, unknown>>(),
     apiVersion: text("api_version").notNull(),
     requestId: text("request_id"),
+    /** Set once deliveries exist for every subscribed webhook endpoint; null rows are the sweep's work. */
+    dispatchedAt: timestamp("dispatched_at", { withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
   },
   (table) => [
     index("events_merchant_created_idx").on(table.merchantId, table.environment, table.createdAt, table.id),
     index("events_object_idx").on(table.objectId),
+    index("events_created_idx").on(table.createdAt),
+    index("events_undispatched_idx").on(table.createdAt).where(sql`dispatched_at is null`),
   ],
 );
 

@@ -1,3 +1,12 @@
 /** Every table, for drizzle-kit: core's and each module's. */
+
+export * from "../core/ledger/tables";
 export * from "../core/tables";
 export * from "../modules/customers/tables";
+export * from "../modules/funding/tables";
+export * from "../modules/fx/tables";
+export * from "../modules/payment-methods/tables";
+export * from "../modules/payments/tables";
+export * from "../modules/providers/tables";
+export * from "../modules/refunds/tables";
+export * from "../modules/webhooks/tables";

@@ -1,9 +1,11 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
+import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { assertAttachedTo } from "../payment-methods/service";
 import type { CreateCustomerInput, Customer, UpdateCustomerInput } from "./schemas";
 import { type CustomerRow, customers } from "./tables";
 
@@ -73,6 +75,13 @@ export async function createCustomer({
   ctx: ServiceContext;
   input: CreateCustomerInput;
 }): Promise<Customer> {
+  if (input.default_payment_method) {
+    // A default must be attached to the customer, which does not exist yet: attach first.
+    throw new ApiError("payment_method_unusable", {
+      param: "default_payment_method",
+      message: "Create the customer, attach the payment method, then set it as the default.",
+    });
+  }
   const now = ctx.services.clock.now();
   return ctx.services.db.transaction(async (tx) => {
     const [row] = await tx
@@ -120,6 +129,7 @@ export async function updateCustomer({
       .for("update")
       .limit(1);
     if (!before) throw new ApiError("resource_missing", { param: "id", message: `No such customer: ${id}` });
+    if (input.default_payment_method) await assertAttachedTo(tx, ctx, input.default_payment_method, id);
     const values = sent(columnValues(input));
     const [row] = await tx
       .update(customers)
@@ -181,4 +191,68 @@ export async function listCustomers({
     },
   });
   return { data: page.data.map(toCustomer), hasMore: page.hasMore };
+}
+
+/** The customer's country (for payment routing), or a 404 naming `param` when no such customer. */
+export async function customerCountry(
+  ctx: ServiceContext,
+  id: string,
+  param: string,
+): Promise<string | null> {
+  const [row] = await ctx.services.db
+    .select({ address: customers.address })
+    .from(customers)
+    .where(and(eq(customers.id, id), ...scope(ctx)))
+    .limit(1);
+  if (!row) throw new ApiError("resource_missing", { param, message: `No such customer: ${id}` });
+  return row.address?.country ?? null;
+}
+
+async function changeDefault(
+  tx: Executor,
+  ctx: ServiceContext,
+  customerId: string,
+  value: string | null,
+  only?: string,
+) {
+  const conditions = [eq(customers.id, customerId), ...scope(ctx)];
+  if (only) conditions.push(eq(customers.defaultPaymentMethod, only));
+  const [before] = await tx
+    .select()
+    .from(customers)
+    .where(and(...conditions))
+    .for("update")
+    .limit(1);
+  if (!before || before.defaultPaymentMethod === value) return;
+  const [row] = await tx
+    .update(customers)
+    .set({ defaultPaymentMethod: value, updatedAt: ctx.services.clock.now() })
+    .where(eq(customers.id, customerId))
+    .returning();
+  if (!row) return;
+  await recordChange(tx, ctx, {
+    type: "customer.updated",
+    object: toCustomer(row),
+    previousAttributes: { default_payment_method: before.defaultPaymentMethod },
+  });
+}
+
+/** Called by the payment-methods area once it has attached the method to this customer. */
+export function setDefaultPaymentMethod(
+  tx: Executor,
+  ctx: ServiceContext,
+  customerId: string,
+  paymentMethodId: string,
+) {
+  return changeDefault(tx, ctx, customerId, paymentMethodId);
+}
+
+/** Called when a method is detached: the customer's default stops pointing at it. */
+export function clearDefaultPaymentMethod(
+  tx: Executor,
+  ctx: ServiceContext,
+  customerId: string,
+  paymentMethodId: string,
+) {
+  return changeDefault(tx, ctx, customerId, null, paymentMethodId);
 }

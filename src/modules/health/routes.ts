@@ -7,7 +7,8 @@ export const healthRoute = createRoute({
   path: "/health",
   tags: ["Health"],
   summary: "Health check",
-  description: "No authentication. 200 when the database and Redis answer, 503 when either does not.",
+  description:
+    "No authentication. 200 when the database and Redis answer, 503 when either does not. Also reports the last successful run of each scheduled background function and flags overdue ones, without changing the status.",
   responses: {
     200: jsonContent(healthSchema, "Every dependency answers."),
     503: jsonContent(healthSchema, "A dependency is down."),

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import { backgroundFunctions } from "../../../functions";
 import type { Services } from "../../core/context";
-import type { DependencyHealth, Health } from "./schemas";
+import { summarizeRuns } from "../../core/functions";
+import type { DependencyHealth, FunctionsHealth, Health } from "./schemas";
 
 export const VERSION = "0.1.0";
 const PROBE_TIMEOUT_MS = 2000;
@@ -29,11 +31,54 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
   }
 }
 
-/** One round trip to each dependency, in parallel, so an uptime checker can call it every few seconds. */
+/**
+ * The last success of each scheduled function; overdue means none within twice its interval
+ * (never run included). Unknown when the database can't say.
+ */
+async function checkFunctions(services: Services): Promise<FunctionsHealth> {
+  const scheduled = backgroundFunctions.filter((fn) => fn.schedule !== undefined);
+  let summaries: Awaited<ReturnType<typeof summarizeRuns>>;
+  try {
+    summaries = await summarizeRuns(
+      services.db,
+      scheduled.map((fn) => fn.name),
+    );
+  } catch {
+    return { status: "unknown", scheduled: [] };
+  }
+  const now = services.clock.now().getTime();
+  const report = scheduled.map((fn) => {
+    const summary = summaries.find((entry) => entry.functionName === fn.name);
+    const intervalSeconds = fn.intervalSeconds ?? 60;
+    const lastSucceededAt = summary?.lastSucceededAt ?? null;
+    const lastRun = summary?.lastRun ?? null;
+    return {
+      name: fn.name,
+      schedule: fn.schedule ?? "",
+      interval_seconds: intervalSeconds,
+      last_succeeded_at: lastSucceededAt?.toISOString() ?? null,
+      last_run: lastRun && {
+        status: lastRun.status,
+        trigger: lastRun.trigger,
+        started_at: lastRun.startedAt.toISOString(),
+        error: lastRun.error,
+      },
+      overdue: !lastSucceededAt || now - lastSucceededAt.getTime() > 2 * intervalSeconds * 1000,
+    };
+  });
+  return { status: report.some((entry) => entry.overdue) ? "overdue" : "ok", scheduled: report };
+}
+
+/**
+ * One round trip to each dependency, in parallel, so an uptime checker can call it every few seconds.
+ * Only the dependencies decide the status (and the 503): an overdue background function is reported
+ * under `functions` for alerting, since the API itself still serves.
+ */
 export async function checkHealth(services: Services): Promise<Health> {
-  const [database, redis] = await Promise.all([
+  const [database, redis, functions] = await Promise.all([
     probe(() => services.db.execute(sql`select 1`)),
     probe(() => services.redis.ping()),
+    checkFunctions(services),
   ]);
   return {
     object: "health",
@@ -41,5 +86,6 @@ export async function checkHealth(services: Services): Promise<Health> {
     version: VERSION,
     time: services.clock.now().toISOString(),
     dependencies: { database, redis },
+    functions,
   };
 }

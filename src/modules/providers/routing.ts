@@ -43,6 +43,13 @@ export interface RoutingDecision {
   candidates: CandidateDecision[];
 }
 
+/** 0..99 from the payment id: a split is decided once per payment and replays the same way. */
+export function splitBucket(id: string): number {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_003;
+  return hash % 100;
+}
+
 /** Providers with more than this share of recent retryable errors go to the back of the line. */
 export const UNHEALTHY_ERROR_RATE = 0.5;
 

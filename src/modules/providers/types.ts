@@ -25,7 +25,8 @@ export interface NextAction {
     | "display_voucher"
     | "display_qr_code"
     | "await_customer_approval"
-    | "three_d_secure";
+    | "three_d_secure"
+    | "display_bank_transfer_instructions";
   url?: string;
   reference?: string;
   qr_data?: string;
@@ -50,10 +51,17 @@ export type ProviderOutcome =
 export interface AuthorizeInput {
   idempotencyKey: string;
   paymentId: string;
+  /** 1 for the first provider tried in a confirmation, 2 for the first fallback, ... */
+  attempt: number;
   amount: number;
   currency: string;
   method: string;
   capture: "automatic" | "manual";
+  /**
+   * The card as the customer typed it, only while the request that carried it runs (inline
+   * payment_method_data); providers that tokenize themselves need it. Never stored or logged.
+   */
+  card: { number: string; exp_month: number; exp_year: number; cvc: string | null } | null;
   /** Sandbox only: the behaviour picked by the test card, amount or VPA. */
   sandboxBehavior: string | null;
   returnUrl: string | null;

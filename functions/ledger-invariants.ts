@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { defineFunction } from "../src/core/functions";
+import { checkLedgerInvariants } from "../src/core/ledger";
+
+export const ledgerInvariants = defineFunction({
+  name: "ledger-invariants",
+  description:
+    "Checks the whole ledger: every transaction sums to zero per currency, every balance equals its entries.",
+  payload: z.object({}).passthrough(),
+  schedule: "0 * * * *",
+  intervalSeconds: 3600,
+  handler: async (services) => {
+    const report = await checkLedgerInvariants(services.db);
+    // The run's result keeps the report; an error line lets log alerting page someone.
+    if (!report.ok) {
+      console.error(JSON.stringify({ level: "error", message: "ledger invariants violated", ...report }));
+    }
+    return { ...report };
+  },
+});

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { defineFunction } from "../src/core/functions";
+import { DELIVER_FUNCTION, deliverAttempt } from "../src/modules/webhooks/service";
+
+/**
+ * One attempt of one delivery. A failed attempt (the merchant's endpoint said no) still answers
+ * QStash 200: the next attempt is its own delayed message on our schedule, not a QStash retry.
+ */
+export const webhookDeliver = defineFunction({
+  name: DELIVER_FUNCTION,
+  description: "Makes one signed attempt of one webhook delivery and schedules the next on failure.",
+  payload: z.object({ attempt_id: z.string().min(1).max(64) }).strict(),
+  handler: (services, payload) => deliverAttempt(services, payload.attempt_id),
+});

@@ -1,0 +1,118 @@
+import { execFile } from "node:child_process";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
+import { Client, Receiver } from "@upstash/qstash";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backgroundFunctions } from "../functions";
+import { SCHEDULE_PREFIX, syncSchedules } from "./functions-schedules";
+import { type LocalQStash, startLocalQStash } from "./local-stack";
+
+const keys = { token: "test-token", currentSigningKey: "sig_current_test", nextSigningKey: "sig_next_test" };
+
+interface Call {
+  path: string;
+  body: string;
+  signature: string;
+}
+
+describe("npm run functions:schedules", () => {
+  // A QStash of its own (delivering only when told) and a stand-in for the Worker, so moving this
+  // QStash's clock never fires anything in the shared test stack.
+  let qstash: LocalQStash;
+  let publicUrl: string;
+  const calls: Call[] = [];
+  const server = createServer((request: IncomingMessage, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      calls.push({
+        path: request.url ?? "",
+        body: Buffer.concat(chunks).toString("utf8"),
+        signature: String(request.headers["upstash-signature"] ?? ""),
+      });
+      response.end("{}");
+    });
+  });
+
+  beforeAll(async () => {
+    qstash = await startLocalQStash({ ...keys, pollIntervalMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await qstash.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const scheduled = backgroundFunctions.filter((fn) => fn.schedule !== undefined);
+
+  it("creates one schedule per scheduled function, updates them in place, and removes stale ones", async () => {
+    const client = new Client({ baseUrl: qstash.url, token: keys.token });
+    await client.schedules.create({
+      scheduleId: `${SCHEDULE_PREFIX}retired-function`,
+      destination: `${publicUrl}/internal/functions/retired-function`,
+      cron: "0 0 * * *",
+    });
+    await client.schedules.create({
+      scheduleId: "someone-else",
+      destination: `${publicUrl}/x`,
+      cron: "0 0 * * *",
+    });
+
+    const options = { qstashUrl: qstash.url, qstashToken: keys.token, publicUrl };
+    const first = await syncSchedules(options);
+    expect(first.deleted).toEqual([`${SCHEDULE_PREFIX}retired-function`]);
+    const second = await syncSchedules(options);
+    expect(second.deleted).toEqual([]);
+    expect(second.upserted).toEqual(first.upserted);
+
+    const schedules = qstash.schedules();
+    expect(schedules.map((s) => s.scheduleId).sort()).toEqual(
+      [...scheduled.map((fn) => `${SCHEDULE_PREFIX}${fn.name}`), "someone-else"].sort(),
+    );
+    for (const fn of scheduled) {
+      const schedule = schedules.find((s) => s.scheduleId === `${SCHEDULE_PREFIX}${fn.name}`);
+      expect(schedule).toMatchObject({
+        cron: fn.schedule,
+        destination: `${publicUrl}/internal/functions/${fn.name}`,
+        method: "POST",
+      });
+    }
+  });
+
+  it("the schedules call the functions' endpoints with QStash-signed empty JSON bodies", async () => {
+    await qstash.fastForward(61_000);
+    const receiver = new Receiver({
+      currentSigningKey: keys.currentSigningKey,
+      nextSigningKey: keys.nextSigningKey,
+    });
+    const everyMinute = scheduled.filter((fn) => fn.schedule === "* * * * *").map((fn) => fn.name);
+    expect(everyMinute).toContain("webhook-sweep");
+    for (const name of everyMinute) {
+      const call = calls.find((c) => c.path === `/internal/functions/${name}`);
+      if (!call) throw new Error(`${name} was not called`);
+      expect(call.body).toBe("{}");
+      expect(
+        await receiver.verify({
+          signature: call.signature,
+          body: call.body,
+          url: `${publicUrl}/internal/functions/${name}`,
+        }),
+      ).toBe(true);
+    }
+  });
+
+  it("runs as a command reading QSTASH_URL, QSTASH_TOKEN and PUBLIC_URL", async () => {
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/functions-schedules.ts"], {
+      env: { ...process.env, QSTASH_URL: qstash.url, QSTASH_TOKEN: keys.token, PUBLIC_URL: publicUrl },
+    });
+    for (const fn of scheduled) expect(stdout).toContain(`${SCHEDULE_PREFIX}${fn.name}`);
+    await expect(
+      promisify(execFile)("npx", ["tsx", "scripts/functions-schedules.ts"], {
+        env: { ...process.env, QSTASH_TOKEN: "", PUBLIC_URL: "" },
+      }),
+    ).rejects.toThrow();
+  }, 30_000);
+});

@@ -1,0 +1,43 @@
+import type { Services } from "./context";
+import type { Environment } from "./tables";
+
+/** The polling document of any money object, as GET /api/v1/status/{id} serves it. */
+export interface StatusDocument {
+  id: string;
+  object: string;
+  status: string;
+  amount: number;
+  currency: string;
+  updated_at: string;
+  timeline: Array<{ status: string; at: string }>;
+}
+
+/** Long enough to absorb a polling storm, short enough that a missed invalidation heals quickly. */
+export const STATUS_CACHE_TTL_SECONDS = 5;
+
+export function statusCacheKey(owner: { merchantId: string; environment: Environment }, id: string): string {
+  return `status:${owner.merchantId}:${owner.environment}:${id}`;
+}
+
+/**
+ * Drops an object's cached status document. Call it after the change committed, so a reader
+ * can't cache the old state again; a failure only leaves the document stale until the TTL.
+ */
+export async function invalidateStatus(
+  services: Pick<Services, "redis">,
+  owner: { merchantId: string; environment: Environment },
+  id: string,
+): Promise<void> {
+  try {
+    await services.redis.del(statusCacheKey(owner, id));
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        message: "status cache invalidation failed",
+        id,
+        error: String(error),
+      }),
+    );
+  }
+}

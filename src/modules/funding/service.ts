@@ -1,0 +1,387 @@
+import { and, eq, type SQL } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import type { Executor } from "../../core/db";
+import { ApiError } from "../../core/errors";
+import { previousAttributes, recordChange } from "../../core/events";
+import { newId } from "../../core/ids";
+import { type AccountRef, lockAccounts, post } from "../../core/ledger";
+import { type ListPage, paginate } from "../../core/pagination";
+import { invalidateStatus, type StatusDocument } from "../../core/status";
+import { formatIban, fundingReference } from "./bank-details";
+import {
+  collectionAccounts,
+  type FundingCurrency,
+  fundingMethods,
+  isFundingCurrency,
+} from "./collection-accounts";
+import type {
+  CreateFundingDepositInput,
+  FundingDeposit,
+  FundingInstructions,
+  ListFundingDepositsQuery,
+} from "./schemas";
+import {
+  type FundingDepositRow,
+  type FundingDepositStatus,
+  fundingDeposits,
+  fundingReferences,
+} from "./tables";
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toFundingDeposit(row: FundingDepositRow): FundingDeposit {
+  return {
+    id: row.id,
+    object: "funding_deposit",
+    environment: row.environment,
+    amount: row.amount,
+    amount_received: row.amountReceived,
+    currency: row.currency,
+    method: row.method,
+    status: row.status,
+    reference: row.reference,
+    description: row.description,
+    expected_at: iso(row.expectedAt),
+    failure_reason: row.failureReason,
+    transaction: row.creditTransactionId,
+    metadata: row.metadata,
+    received_at: iso(row.receivedAt),
+    credited_at: iso(row.creditedAt),
+    failed_at: iso(row.failedAt),
+    canceled_at: iso(row.canceledAt),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function scope(ctx: ServiceContext): SQL[] {
+  return [eq(fundingDeposits.merchantId, ctx.merchantId), eq(fundingDeposits.environment, ctx.environment)];
+}
+
+const missing = (id: string) =>
+  new ApiError("resource_missing", { param: "id", message: `No such funding deposit: ${id}` });
+
+function supportedCurrency(currency: string): FundingCurrency {
+  if (!isFundingCurrency(currency)) {
+    throw new ApiError("currency_unsupported", {
+      param: "currency",
+      message: `Funding is offered in ${Object.keys(fundingMethods).join(", ")}; not in ${currency}.`,
+    });
+  }
+  return currency;
+}
+
+/** The merchant's reference, recorded so that an incoming transfer carrying it can be matched. */
+async function ensureReference(tx: Executor, ctx: ServiceContext): Promise<string> {
+  const reference = await fundingReference(ctx.merchantId, ctx.environment);
+  await tx
+    .insert(fundingReferences)
+    .values({
+      reference,
+      merchantId: ctx.merchantId,
+      environment: ctx.environment,
+      createdAt: ctx.services.clock.now(),
+    })
+    .onConflictDoNothing();
+  return reference;
+}
+
+export async function getFundingInstructions({
+  ctx,
+  currency,
+}: {
+  ctx: ServiceContext;
+  currency: string;
+}): Promise<FundingInstructions> {
+  const funding = supportedCurrency(currency);
+  const reference = await ensureReference(ctx.services.db, ctx);
+  const account = collectionAccounts[ctx.environment][funding];
+  return {
+    object: "funding_instructions",
+    environment: ctx.environment,
+    currency: funding,
+    reference,
+    methods: fundingMethods[funding],
+    bank_account: {
+      beneficiary_name: account.beneficiaryName,
+      beneficiary_address: account.beneficiaryAddress,
+      bank_name: account.bankName,
+      bank_address: account.bankAddress,
+      bic: account.bic,
+      iban: account.iban ? formatIban(account.iban) : null,
+      account_number: account.accountNumber,
+      routing_number: account.routingNumber,
+      sort_code: account.sortCode,
+    },
+  };
+}
+
+export async function createFundingDeposit({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateFundingDepositInput;
+}): Promise<FundingDeposit> {
+  const currency = supportedCurrency(input.currency);
+  if (!fundingMethods[currency].includes(input.method)) {
+    throw new ApiError("funding_method_invalid", {
+      param: "method",
+      message: `${input.method} does not take ${currency}; use one of ${fundingMethods[currency].join(", ")}.`,
+    });
+  }
+  const now = ctx.services.clock.now();
+  return ctx.services.db.transaction(async (tx) => {
+    const reference = input.reference ?? (await ensureReference(tx, ctx));
+    const [row] = await tx
+      .insert(fundingDeposits)
+      .values({
+        id: newId("fundingDeposit"),
+        merchantId: ctx.merchantId,
+        environment: ctx.environment,
+        amount: input.amount,
+        currency,
+        method: input.method,
+        status: "pending",
+        reference,
+        description: input.description ?? null,
+        metadata: input.metadata ?? {},
+        expectedAt: input.expected_at ? new Date(input.expected_at) : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    const deposit = toFundingDeposit(row);
+    await recordChange(tx, ctx, { type: "funding.deposit.created", object: deposit });
+    return deposit;
+  });
+}
+
+async function findDeposit(tx: Executor, ctx: ServiceContext, id: string, lock: boolean) {
+  const select = tx
+    .select()
+    .from(fundingDeposits)
+    .where(and(eq(fundingDeposits.id, id), ...scope(ctx)))
+    .limit(1);
+  const [row] = lock ? await select.for("update") : await select;
+  if (!row) throw missing(id);
+  return row;
+}
+
+export async function retrieveFundingDeposit({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<FundingDeposit> {
+  return toFundingDeposit(await findDeposit(ctx.services.db, ctx, id, false));
+}
+
+export async function listFundingDeposits({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListFundingDepositsQuery;
+}): Promise<ListPage<FundingDeposit>> {
+  const { db } = ctx.services;
+  const filters = scope(ctx);
+  if (query.status) filters.push(eq(fundingDeposits.status, query.status));
+  if (query.currency) filters.push(eq(fundingDeposits.currency, query.currency));
+  const page = await paginate({
+    db,
+    columns: fundingDeposits,
+    scope: filters,
+    query,
+    select: (where, orderBy, limit) =>
+      db
+        .select()
+        .from(fundingDeposits)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit),
+    findCursor: async (cursorId) => {
+      const [cursor] = await db
+        .select({ createdAt: fundingDeposits.createdAt })
+        .from(fundingDeposits)
+        .where(and(eq(fundingDeposits.id, cursorId), ...scope(ctx)))
+        .limit(1);
+      return cursor;
+    },
+  });
+  return { data: page.data.map(toFundingDeposit), hasMore: page.hasMore };
+}
+
+type Change = Partial<typeof fundingDeposits.$inferInsert>;
+
+/** Applies one status change to a locked row and records its event, in the caller's transaction. */
+async function transition(
+  tx: Executor,
+  ctx: ServiceContext,
+  before: FundingDepositRow,
+  status: FundingDepositStatus,
+  change: Change,
+): Promise<FundingDepositRow> {
+  const [row] = await tx
+    .update(fundingDeposits)
+    .set({ ...change, status, updatedAt: ctx.services.clock.now() })
+    .where(and(eq(fundingDeposits.id, before.id), ...scope(ctx)))
+    .returning();
+  if (!row) throw new Error("update returned no row");
+  const { updated_at: _ignored, ...changed } = previousAttributes(
+    toFundingDeposit(before),
+    toFundingDeposit(row),
+  );
+  await recordChange(tx, ctx, {
+    type: `funding.deposit.${status}`,
+    object: toFundingDeposit(row),
+    previousAttributes: changed,
+  });
+  return row;
+}
+
+function requirePending(row: FundingDepositRow): void {
+  if (row.status === "received" || row.status === "credited") {
+    throw new ApiError("deposit_already_received", {
+      message: `Funding deposit ${row.id} is already ${row.status}.`,
+    });
+  }
+  if (row.status !== "pending") {
+    throw new ApiError("resource_conflict", { message: `Funding deposit ${row.id} is ${row.status}.` });
+  }
+}
+
+/** Runs a change of one deposit and drops its cached status document once it committed. */
+async function changeDeposit(
+  ctx: ServiceContext,
+  id: string,
+  apply: (tx: Executor, row: FundingDepositRow) => Promise<FundingDepositRow>,
+): Promise<FundingDeposit> {
+  const row = await ctx.services.db.transaction(async (tx) =>
+    apply(tx, await findDeposit(tx, ctx, id, true)),
+  );
+  await invalidateStatus(ctx.services, ctx, id);
+  return toFundingDeposit(row);
+}
+
+export async function cancelFundingDeposit({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  return changeDeposit(ctx, id, async (tx, row) => {
+    requirePending(row);
+    return transition(tx, ctx, row, "canceled", { canceledAt: ctx.services.clock.now() });
+  });
+}
+
+/** Sandbox: the bank returned the transfer before it reached us. */
+export async function failFundingDeposit({
+  ctx,
+  id,
+  failureReason,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  failureReason: string | undefined;
+}) {
+  return changeDeposit(ctx, id, async (tx, row) => {
+    requirePending(row);
+    return transition(tx, ctx, row, "failed", {
+      failedAt: ctx.services.clock.now(),
+      failureReason: failureReason ?? "Returned by the sending bank.",
+    });
+  });
+}
+
+/**
+ * Sandbox: the transfer arrives. Two ledger transactions in one database transaction: the
+ * arrival moves the amount from funding in transit to pending (`received`), then it is
+ * released to available (`credited`). The row lock on the deposit and its status make a
+ * second arrival a refusal; the ledger sources would make it a no-op anyway.
+ */
+export async function receiveFundingDeposit({
+  ctx,
+  id,
+  amount,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  amount: number | undefined;
+}) {
+  return changeDeposit(ctx, id, async (tx, row) => {
+    requirePending(row);
+    const received = amount ?? row.amount;
+    const now = ctx.services.clock.now();
+    const owner = { merchantId: ctx.merchantId, environment: ctx.environment };
+    const inTransit: AccountRef = { kind: "funding_in_transit", currency: row.currency };
+    const pending: AccountRef = { kind: "merchant_pending", currency: row.currency };
+    const available: AccountRef = { kind: "merchant_available", currency: row.currency };
+    // Both postings' accounts are locked up front, in one go, so this never waits holding some.
+    await lockAccounts(tx, owner, [inTransit, pending, available], now);
+    await post(tx, {
+      ...owner,
+      source: `funding_deposit:${row.id}:received`,
+      type: "funding",
+      status: "pending",
+      sourceObjectId: row.id,
+      description: `Funding deposit ${row.id} received (${row.method})`,
+      entries: [
+        { account: inTransit, amount: -received },
+        { account: pending, amount: received },
+      ],
+      at: now,
+    });
+    const receivedRow = await transition(tx, ctx, row, "received", {
+      receivedAt: now,
+      amountReceived: received,
+    });
+    const credit = await post(tx, {
+      ...owner,
+      source: `funding_deposit:${row.id}:credited`,
+      type: "funding",
+      status: "posted",
+      sourceObjectId: row.id,
+      description: `Funding deposit ${row.id} credited`,
+      entries: [
+        { account: pending, amount: -received },
+        { account: available, amount: received },
+      ],
+      at: now,
+    });
+    return transition(tx, ctx, receivedRow, "credited", {
+      creditedAt: now,
+      creditTransactionId: credit.transaction.id,
+    });
+  });
+}
+
+/** The deposit's polling document, for the status registry. */
+export async function fundingDepositStatus({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<StatusDocument | undefined> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(fundingDeposits)
+    .where(and(eq(fundingDeposits.id, id), ...scope(ctx)))
+    .limit(1);
+  if (!row) return undefined;
+  const steps: Array<[FundingDepositStatus, Date | null]> = [
+    ["pending", row.createdAt],
+    ["received", row.receivedAt],
+    ["credited", row.creditedAt],
+    ["failed", row.failedAt],
+    ["canceled", row.canceledAt],
+  ];
+  return {
+    id: row.id,
+    object: "funding_deposit",
+    status: row.status,
+    amount: row.amountReceived ?? row.amount,
+    currency: row.currency,
+    updated_at: row.updatedAt.toISOString(),
+    timeline: steps.flatMap(([status, at]) => (at ? [{ status, at: at.toISOString() }] : [])),
+  };
+}

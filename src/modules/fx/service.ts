@@ -1,0 +1,351 @@
+import { and, eq, isNull, type SQL } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { recordChange } from "../../core/events";
+import { newId } from "../../core/ids";
+import { post } from "../../core/ledger";
+import { currencyExponent } from "../../core/money";
+import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { buyAmountFor, customerRate, markedUpRate, midRate, sellAmountFor } from "./conversion";
+import { type Ratio, toRateString } from "./decimal";
+import { isStale, latestSnapshot, type StoredSnapshot, sourceNameFor, toRateTable } from "./rates";
+import type { CreateQuoteInput, FxConversion, FxQuote } from "./schemas";
+import { type FxConversionRow, type FxQuoteRow, fxConversions, fxQuotes, fxSettings } from "./tables";
+
+async function currentSnapshot(ctx: ServiceContext): Promise<StoredSnapshot> {
+  const snapshot = await latestSnapshot(ctx.services, sourceNameFor(ctx.services, ctx.environment));
+  if (!snapshot)
+    throw new ApiError("fx_rates_stale", { message: "No exchange rates have been fetched yet." });
+  return snapshot;
+}
+
+function pairRate(snapshot: StoredSnapshot, base: string, quote: string, param: string): Ratio {
+  const rate = base === quote ? undefined : midRate(toRateTable(snapshot), base, quote);
+  if (!rate) throw new ApiError("fx_pair_unsupported", { param, message: `No rate for ${base}/${quote}.` });
+  return rate;
+}
+
+export async function getRates({
+  ctx,
+  base,
+  symbols,
+}: {
+  ctx: ServiceContext;
+  base: string;
+  symbols: string[] | null;
+}) {
+  const snapshot = await currentSnapshot(ctx);
+  const wanted =
+    symbols ?? [...Object.keys(snapshot.rates), snapshot.base].filter((code) => code !== base).sort();
+  const rates: Record<string, string> = {};
+  for (const code of wanted) rates[code] = toRateString(pairRate(snapshot, base, code, "symbols"));
+  return {
+    object: "fx_rates" as const,
+    base,
+    timestamp: snapshot.observedAt.toISOString(),
+    source: snapshot.source,
+    stale: isStale(ctx.services, snapshot),
+    rates,
+  };
+}
+
+export async function merchantMarkupBps(
+  ctx: ServiceContext,
+): Promise<{ markupBps: number; isDefault: boolean }> {
+  const [row] = await ctx.services.db
+    .select({ markupBps: fxSettings.markupBps })
+    .from(fxSettings)
+    .where(and(eq(fxSettings.merchantId, ctx.merchantId), eq(fxSettings.environment, ctx.environment)))
+    .limit(1);
+  return row
+    ? { markupBps: row.markupBps, isDefault: false }
+    : { markupBps: ctx.services.config.FX_DEFAULT_MARKUP_BPS, isDefault: true };
+}
+
+export async function getPair({ ctx, base, quote }: { ctx: ServiceContext; base: string; quote: string }) {
+  const snapshot = await currentSnapshot(ctx);
+  const mid = pairRate(snapshot, base, quote, "quote");
+  const { markupBps } = await merchantMarkupBps(ctx);
+  return {
+    object: "fx_rate" as const,
+    base,
+    quote,
+    mid: toRateString(mid),
+    buy: toRateString(markedUpRate(mid, markupBps)),
+    sell: toRateString(customerRate(mid, markupBps)),
+    markup_bps: markupBps,
+    timestamp: snapshot.observedAt.toISOString(),
+    stale: isStale(ctx.services, snapshot),
+  };
+}
+
+export async function updateFxSettings({ ctx, markupBps }: { ctx: ServiceContext; markupBps: number }) {
+  const now = ctx.services.clock.now();
+  await ctx.services.db
+    .insert(fxSettings)
+    .values({ merchantId: ctx.merchantId, environment: ctx.environment, markupBps, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [fxSettings.merchantId, fxSettings.environment],
+      set: { markupBps, updatedAt: now },
+    });
+  return { object: "fx_settings" as const, markup_bps: markupBps, default: false };
+}
+
+export async function getFxSettings({ ctx }: { ctx: ServiceContext }) {
+  const { markupBps, isDefault } = await merchantMarkupBps(ctx);
+  return { object: "fx_settings" as const, markup_bps: markupBps, default: isDefault };
+}
+
+function toQuote(row: FxQuoteRow): FxQuote {
+  return {
+    id: row.id,
+    object: "fx_quote",
+    environment: row.environment,
+    sell_currency: row.sellCurrency,
+    buy_currency: row.buyCurrency,
+    sell_amount: row.sellAmount,
+    buy_amount: row.buyAmount,
+    rate: row.rate,
+    mid_rate: row.midRate,
+    markup_bps: row.markupBps,
+    expires_at: row.expiresAt.toISOString(),
+    used: row.usedAt !== null,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Locks a rate for FX_QUOTE_TTL_SECONDS. The amounts follow the one rounding rule in
+ * conversion.ts: what the merchant receives rounds down, what it pays rounds up.
+ */
+export async function createQuote({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateQuoteInput;
+}): Promise<FxQuote> {
+  if (input.sell_currency === input.buy_currency) {
+    throw new ApiError("fx_pair_unsupported", {
+      param: "buy_currency",
+      message: "Sell and buy currencies must differ.",
+    });
+  }
+  const snapshot = await currentSnapshot(ctx);
+  if (isStale(ctx.services, snapshot)) throw new ApiError("fx_rates_stale");
+  const mid = pairRate(snapshot, input.sell_currency, input.buy_currency, "buy_currency");
+  const { markupBps } = await merchantMarkupBps(ctx);
+  const rate = customerRate(mid, markupBps);
+  const sellAmount =
+    input.sell_amount ?? sellAmountFor(input.buy_amount ?? 0, rate, input.sell_currency, input.buy_currency);
+  const buyAmount =
+    input.buy_amount ?? buyAmountFor(sellAmount, rate, input.sell_currency, input.buy_currency);
+  if (buyAmount < 1 || !Number.isSafeInteger(sellAmount)) {
+    throw new ApiError("amount_invalid", {
+      param: input.sell_amount === undefined ? "buy_amount" : "sell_amount",
+      message: `The amount converts to less than one minor unit of ${input.buy_currency} (exponent ${currencyExponent(input.buy_currency)}).`,
+    });
+  }
+  const now = ctx.services.clock.now();
+  return ctx.services.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(fxQuotes)
+      .values({
+        id: newId("fxQuote"),
+        merchantId: ctx.merchantId,
+        environment: ctx.environment,
+        sellCurrency: input.sell_currency,
+        buyCurrency: input.buy_currency,
+        sellAmount,
+        buyAmount,
+        rate: toRateString(rate),
+        midRate: toRateString(mid),
+        markupBps,
+        midBuyAmount: buyAmountFor(sellAmount, mid, input.sell_currency, input.buy_currency),
+        snapshotId: snapshot.id,
+        expiresAt: new Date(now.getTime() + ctx.services.config.FX_QUOTE_TTL_SECONDS * 1000),
+        createdAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    const quote = toQuote(row);
+    await recordChange(tx, ctx, { type: "fx.quote.created", object: quote });
+    return quote;
+  });
+}
+
+export async function retrieveQuote({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<FxQuote> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(fxQuotes)
+    .where(
+      and(
+        eq(fxQuotes.id, id),
+        eq(fxQuotes.merchantId, ctx.merchantId),
+        eq(fxQuotes.environment, ctx.environment),
+      ),
+    )
+    .limit(1);
+  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such quote: ${id}` });
+  return toQuote(row);
+}
+
+function toConversion(row: FxConversionRow): FxConversion {
+  return {
+    id: row.id,
+    object: "fx_conversion",
+    environment: row.environment,
+    quote: row.quoteId,
+    status: row.status,
+    sell_currency: row.sellCurrency,
+    buy_currency: row.buyCurrency,
+    sell_amount: row.sellAmount,
+    buy_amount: row.buyAmount,
+    rate: row.rate,
+    mid_rate: row.midRate,
+    markup_bps: row.markupBps,
+    markup_amount: row.markupAmount,
+    ledger_transaction: row.ledgerTransactionId,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Converts between the merchant's available balances in one transaction: the quote is claimed
+ * (once), the ledger moves sell_amount out and buy_amount in, and the markup lands in the FX
+ * revenue account. Short funds roll everything back and leave the quote usable until it expires.
+ */
+export async function createConversion({
+  ctx,
+  quoteId,
+}: {
+  ctx: ServiceContext;
+  quoteId: string;
+}): Promise<FxConversion> {
+  const now = ctx.services.clock.now();
+  return ctx.services.db.transaction(async (tx) => {
+    const [quote] = await tx
+      .select()
+      .from(fxQuotes)
+      .where(
+        and(
+          eq(fxQuotes.id, quoteId),
+          eq(fxQuotes.merchantId, ctx.merchantId),
+          eq(fxQuotes.environment, ctx.environment),
+        ),
+      )
+      .for("update")
+      .limit(1);
+    if (!quote)
+      throw new ApiError("resource_missing", { param: "quote", message: `No such quote: ${quoteId}` });
+    if (quote.usedAt) throw new ApiError("fx_quote_used", { param: "quote" });
+    if (quote.expiresAt <= now) throw new ApiError("fx_quote_expired", { param: "quote" });
+    await tx
+      .update(fxQuotes)
+      .set({ usedAt: now })
+      .where(and(eq(fxQuotes.id, quote.id), isNull(fxQuotes.usedAt)));
+    const conversionId = newId("fxConversion");
+    const markupAmount = quote.midBuyAmount - quote.buyAmount;
+    const posting = await post(tx, {
+      merchantId: ctx.merchantId,
+      environment: ctx.environment,
+      source: `fx_conversion:${conversionId}`,
+      type: "fx_conversion",
+      sourceObjectId: conversionId,
+      description: `Convert ${quote.sellCurrency} to ${quote.buyCurrency} at ${quote.rate}`,
+      at: now,
+      entries: [
+        { account: { kind: "merchant_available", currency: quote.sellCurrency }, amount: -quote.sellAmount },
+        { account: { kind: "fx", currency: quote.sellCurrency }, amount: quote.sellAmount },
+        { account: { kind: "merchant_available", currency: quote.buyCurrency }, amount: quote.buyAmount },
+        { account: { kind: "fx", currency: quote.buyCurrency }, amount: -quote.midBuyAmount },
+        ...(markupAmount > 0
+          ? [{ account: { kind: "fx_revenue" as const, currency: quote.buyCurrency }, amount: markupAmount }]
+          : []),
+      ],
+    });
+    const [row] = await tx
+      .insert(fxConversions)
+      .values({
+        id: conversionId,
+        merchantId: ctx.merchantId,
+        environment: ctx.environment,
+        quoteId: quote.id,
+        sellCurrency: quote.sellCurrency,
+        buyCurrency: quote.buyCurrency,
+        sellAmount: quote.sellAmount,
+        buyAmount: quote.buyAmount,
+        rate: quote.rate,
+        midRate: quote.midRate,
+        markupBps: quote.markupBps,
+        markupAmount,
+        status: "succeeded",
+        ledgerTransactionId: posting.transaction.id,
+        createdAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    const conversion = toConversion(row);
+    await recordChange(tx, ctx, { type: "fx.conversion.succeeded", object: conversion });
+    return conversion;
+  });
+}
+
+function conversionScope(ctx: ServiceContext): SQL[] {
+  return [eq(fxConversions.merchantId, ctx.merchantId), eq(fxConversions.environment, ctx.environment)];
+}
+
+export async function retrieveConversion({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<FxConversion> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(fxConversions)
+    .where(and(eq(fxConversions.id, id), ...conversionScope(ctx)))
+    .limit(1);
+  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such conversion: ${id}` });
+  return toConversion(row);
+}
+
+export async function listConversions({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListQuery;
+}): Promise<ListPage<FxConversion>> {
+  const { db } = ctx.services;
+  const page = await paginate({
+    db,
+    columns: fxConversions,
+    scope: conversionScope(ctx),
+    query,
+    select: (where, orderBy, limit) =>
+      db
+        .select()
+        .from(fxConversions)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit),
+    findCursor: async (cursorId) => {
+      const [cursor] = await db
+        .select({ createdAt: fxConversions.createdAt })
+        .from(fxConversions)
+        .where(and(eq(fxConversions.id, cursorId), ...conversionScope(ctx)))
+        .limit(1);
+      return cursor;
+    },
+  });
+  return { data: page.data.map(toConversion), hasMore: page.hasMore };
+}
+
+/** The currencies the current rate source quotes, with their minor-unit exponents. */
+export async function listCurrencies({ ctx }: { ctx: ServiceContext }) {
+  const snapshot = await currentSnapshot(ctx);
+  const codes = [...new Set([snapshot.base, ...Object.keys(snapshot.rates)])].sort();
+  return codes.map((code) => ({ code, exponent: currencyExponent(code) }));
+}

@@ -1,0 +1,381 @@
+import { and, eq, isNull, type SQL } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import type { Executor } from "../../core/db";
+import { ApiError } from "../../core/errors";
+import { recordChange } from "../../core/events";
+import { newId } from "../../core/ids";
+import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { clearDefaultPaymentMethod, customerCountry, setDefaultPaymentMethod } from "../customers/service";
+import { behaviorForVpa, testCards } from "../providers/sandbox";
+import { cardFingerprint, checkCard } from "./card";
+import { findMethodType, paymentMethodTypes } from "./catalog";
+import type { CreatePaymentMethodInput, PaymentMethod, PaymentMethodData } from "./schemas";
+import { type PaymentMethodRow, paymentMethods } from "./tables";
+
+export function listMethodTypes() {
+  return paymentMethodTypes.map((method) => ({
+    object: "payment_method_type" as const,
+    type: method.type,
+    name: method.name,
+    flow: method.flow,
+    countries: [...method.countries],
+    currencies: [...method.currencies],
+    refundable: method.refundable,
+    manual_capture: method.manualCapture,
+  }));
+}
+
+export function toPaymentMethod(row: PaymentMethodRow): PaymentMethod {
+  return {
+    id: row.id,
+    object: "payment_method",
+    environment: row.environment,
+    type: row.type,
+    customer: row.customerId,
+    card: row.card,
+    upi: row.upiVpa === null ? null : { vpa: row.upiVpa },
+    billing_details: row.billing,
+    metadata: row.metadata,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+/** The card as typed, kept in memory for the request that carried it and handed to providers only. */
+export interface TransientCard {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+  cvc: string | null;
+}
+
+export interface PreparedPaymentMethod {
+  values: Omit<typeof paymentMethods.$inferInsert, "id" | "merchantId" | "environment" | "createdAt">;
+  card: TransientCard | null;
+}
+
+function paramOf(prefix: string, field: string): string {
+  return prefix ? `${prefix}.${field}` : field;
+}
+
+const VPA = /^[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}$/;
+
+/**
+ * Validates payment method details and turns them into what may be stored: for a card, brand,
+ * last4, expiry, BIN country, funding and a keyed fingerprint. `paramPrefix` names the body field.
+ */
+export async function preparePaymentMethod(
+  ctx: ServiceContext,
+  data: PaymentMethodData,
+  paramPrefix: string,
+): Promise<PreparedPaymentMethod> {
+  const billing = {
+    name: data.billing_details?.name ?? null,
+    email: data.billing_details?.email ?? null,
+    country: data.billing_details?.country ?? null,
+  };
+  const sandbox = ctx.environment === "sandbox";
+  if (data.type === "card") {
+    if (!data.card) throw new ApiError("parameter_missing", { param: paramOf(paramPrefix, "card") });
+    const checked = checkCard(data.card, ctx.services.clock.now());
+    if (!checked.ok) {
+      throw new ApiError(checked.code, {
+        param: paramOf(paramPrefix, checked.param.replace("payment_method_data.", "")),
+      });
+    }
+    const number = data.card.number.replace(/[\s-]/g, "");
+    return {
+      values: {
+        type: "card",
+        card: {
+          brand: checked.brand,
+          last4: checked.last4,
+          exp_month: data.card.exp_month,
+          exp_year: data.card.exp_year,
+          country: checked.country,
+          funding: checked.funding,
+          fingerprint: await cardFingerprint(number, ctx.services.config.CARD_FINGERPRINT_KEY),
+          holder_name: data.card.holder_name ?? billing.name,
+        },
+        billing,
+        sandboxBehavior: sandbox ? (testCards[number] ?? null) : null,
+      },
+      card: {
+        number,
+        exp_month: data.card.exp_month,
+        exp_year: data.card.exp_year,
+        cvc: data.card.cvc ?? null,
+      },
+    };
+  }
+  if (data.card) throw new ApiError("parameter_unknown", { param: paramOf(paramPrefix, "card") });
+  if (data.type === "upi") {
+    if (!data.upi) throw new ApiError("parameter_missing", { param: paramOf(paramPrefix, "upi") });
+    if (!VPA.test(data.upi.vpa))
+      throw new ApiError("vpa_invalid", { param: paramOf(paramPrefix, "upi.vpa") });
+    return {
+      values: {
+        type: "upi",
+        upiVpa: data.upi.vpa,
+        billing,
+        sandboxBehavior: sandbox ? behaviorForVpa(data.upi.vpa) : null,
+      },
+      card: null,
+    };
+  }
+  if (data.upi) throw new ApiError("parameter_unknown", { param: paramOf(paramPrefix, "upi") });
+  return { values: { type: data.type, billing, sandboxBehavior: null }, card: null };
+}
+
+function scope(ctx: ServiceContext): SQL[] {
+  return [eq(paymentMethods.merchantId, ctx.merchantId), eq(paymentMethods.environment, ctx.environment)];
+}
+
+export async function insertPaymentMethod(
+  tx: Executor,
+  ctx: ServiceContext,
+  prepared: PreparedPaymentMethod,
+  options: { customerId: string | null; metadata: Record<string, string> },
+): Promise<PaymentMethodRow> {
+  const [row] = await tx
+    .insert(paymentMethods)
+    .values({
+      ...prepared.values,
+      id: newId("paymentMethod"),
+      merchantId: ctx.merchantId,
+      environment: ctx.environment,
+      customerId: options.customerId,
+      metadata: options.metadata,
+      createdAt: ctx.services.clock.now(),
+    })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  await recordChange(tx, ctx, { type: "payment_method.created", object: toPaymentMethod(row) });
+  return row;
+}
+
+export async function createPaymentMethod({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreatePaymentMethodInput;
+}): Promise<PaymentMethod> {
+  const { customer, metadata, ...data } = input;
+  const prepared = await preparePaymentMethod(ctx, data, "");
+  if (customer) await customerCountry(ctx, customer, "customer");
+  return ctx.services.db.transaction(async (tx) =>
+    toPaymentMethod(
+      await insertPaymentMethod(tx, ctx, prepared, {
+        customerId: customer ?? null,
+        metadata: metadata ?? {},
+      }),
+    ),
+  );
+}
+
+async function findRow(
+  db: Executor,
+  ctx: ServiceContext,
+  id: string,
+  lock = false,
+): Promise<PaymentMethodRow> {
+  const query = db
+    .select()
+    .from(paymentMethods)
+    .where(and(eq(paymentMethods.id, id), ...scope(ctx)))
+    .limit(1);
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such payment method: ${id}` });
+  return row;
+}
+
+export async function retrievePaymentMethod({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<PaymentMethod> {
+  return toPaymentMethod(await findRow(ctx.services.db, ctx, id));
+}
+
+/** A saved method a payment may use: not detached, and the payment's customer's if attached. */
+export async function usablePaymentMethod(
+  db: Executor,
+  ctx: ServiceContext,
+  id: string,
+  customerId: string | null,
+): Promise<PaymentMethodRow> {
+  const [row] = await db
+    .select()
+    .from(paymentMethods)
+    .where(and(eq(paymentMethods.id, id), ...scope(ctx)))
+    .limit(1);
+  if (!row)
+    throw new ApiError("resource_missing", {
+      param: "payment_method",
+      message: `No such payment method: ${id}`,
+    });
+  if (row.detachedAt) {
+    throw new ApiError("payment_method_unusable", {
+      param: "payment_method",
+      message: "The payment method was detached.",
+    });
+  }
+  if (row.customerId && row.customerId !== customerId) {
+    throw new ApiError("payment_method_unusable", {
+      param: "payment_method",
+      message: "The payment method is attached to another customer than the payment's.",
+    });
+  }
+  return row;
+}
+
+/** For the customers area: a default payment method must be attached to that customer. */
+export async function assertAttachedTo(
+  db: Executor,
+  ctx: ServiceContext,
+  id: string,
+  customerId: string,
+): Promise<void> {
+  const [row] = await db
+    .select({ customerId: paymentMethods.customerId, detachedAt: paymentMethods.detachedAt })
+    .from(paymentMethods)
+    .where(and(eq(paymentMethods.id, id), ...scope(ctx)))
+    .limit(1);
+  if (!row)
+    throw new ApiError("resource_missing", {
+      param: "default_payment_method",
+      message: `No such payment method: ${id}`,
+    });
+  if (row.customerId !== customerId || row.detachedAt) {
+    throw new ApiError("payment_method_unusable", {
+      param: "default_payment_method",
+      message: "The default payment method must be attached to this customer.",
+    });
+  }
+}
+
+export async function attachPaymentMethod({
+  ctx,
+  id,
+  customerId,
+  setDefault,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  customerId: string;
+  setDefault: boolean;
+}): Promise<PaymentMethod> {
+  await customerCountry(ctx, customerId, "customer");
+  return ctx.services.db.transaction(async (tx) => {
+    const before = await findRow(tx, ctx, id, true);
+    if (before.detachedAt || (before.customerId && before.customerId !== customerId)) {
+      throw new ApiError("payment_method_unusable", {
+        param: "id",
+        message: "The payment method is detached or attached to another customer.",
+      });
+    }
+    const [row] = await tx
+      .update(paymentMethods)
+      .set({ customerId })
+      .where(eq(paymentMethods.id, id))
+      .returning();
+    if (!row) throw new Error("update returned no row");
+    const method = toPaymentMethod(row);
+    if (!before.customerId) {
+      await recordChange(tx, ctx, {
+        type: "payment_method.attached",
+        object: method,
+        previousAttributes: { customer: null },
+      });
+    }
+    if (setDefault) await setDefaultPaymentMethod(tx, ctx, customerId, id);
+    return method;
+  });
+}
+
+/** Detached methods can no longer be used or re-attached; a customer's default pointing at one is cleared. */
+export async function detachPaymentMethod({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<PaymentMethod> {
+  return ctx.services.db.transaction(async (tx) => {
+    const before = await findRow(tx, ctx, id, true);
+    if (!before.customerId || before.detachedAt) {
+      throw new ApiError("payment_method_unusable", {
+        param: "id",
+        message: "The payment method is not attached to a customer.",
+      });
+    }
+    const [row] = await tx
+      .update(paymentMethods)
+      .set({ customerId: null, detachedAt: ctx.services.clock.now() })
+      .where(eq(paymentMethods.id, id))
+      .returning();
+    if (!row) throw new Error("update returned no row");
+    const method = toPaymentMethod(row);
+    await recordChange(tx, ctx, {
+      type: "payment_method.detached",
+      object: method,
+      previousAttributes: { customer: before.customerId },
+    });
+    await clearDefaultPaymentMethod(tx, ctx, before.customerId, id);
+    return method;
+  });
+}
+
+export async function listPaymentMethods({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListQuery & { customer?: string | undefined; type?: string | undefined };
+}): Promise<ListPage<PaymentMethod>> {
+  const { db } = ctx.services;
+  const filters = scope(ctx);
+  if (query.customer)
+    filters.push(eq(paymentMethods.customerId, query.customer), isNull(paymentMethods.detachedAt));
+  if (query.type) {
+    if (!findMethodType(query.type)) throw new ApiError("parameter_invalid", { param: "type" });
+    filters.push(eq(paymentMethods.type, query.type));
+  }
+  const page = await paginate({
+    db,
+    columns: paymentMethods,
+    scope: filters,
+    query,
+    select: (where, orderBy, limit) =>
+      db
+        .select()
+        .from(paymentMethods)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit),
+    findCursor: async (cursorId) => {
+      const [cursor] = await db
+        .select({ createdAt: paymentMethods.createdAt })
+        .from(paymentMethods)
+        .where(and(eq(paymentMethods.id, cursorId), ...scope(ctx)))
+        .limit(1);
+      return cursor;
+    },
+  });
+  return { data: page.data.map(toPaymentMethod), hasMore: page.hasMore };
+}
+
+export async function listCustomerPaymentMethods({
+  ctx,
+  customerId,
+  query,
+}: {
+  ctx: ServiceContext;
+  customerId: string;
+  query: ListQuery & { type?: string | undefined };
+}): Promise<ListPage<PaymentMethod>> {
+  await customerCountry(ctx, customerId, "id");
+  return listPaymentMethods({ ctx, query: { ...query, customer: customerId } });
+}

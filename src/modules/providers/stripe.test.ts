@@ -1,0 +1,373 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { query } from "../../../test/db";
+import {
+  baseUrl,
+  type Client,
+  call,
+  createMerchant,
+  expectError,
+  type TestMerchant,
+} from "../../../test/harness";
+import { type StripeMock, startStripeMock, stripeSignature } from "../../../test/stripe-mock";
+
+type Payment = {
+  id: string;
+  status: string;
+  amount_received: number;
+  fee: number;
+  provider: string | null;
+  decline_code: string | null;
+  failure_code: string | null;
+  next_action: { type: string; url?: string } | null;
+  routing: {
+    provider: string;
+    attempts: Array<{ provider: string; outcome: string; code: string | null }>;
+  } | null;
+};
+type Refund = { id: string; status: string; amount: number; failure_code: string | null };
+type ErrorBody = { error: { code: string; type: string; decline_code?: string; payment_id?: string } };
+
+const SECRET_KEY = "sk_live_mock51AbCdEfGh";
+const WEBHOOK_SECRET = "whsec_c3RyaXBlLW1vY2std2ViaG9vaw==";
+
+const card = (number: string) => ({
+  type: "card",
+  card: { number, exp_month: 12, exp_year: 2040, cvc: "123" },
+});
+
+function pay(client: Client, number: string, extra: Record<string, unknown> = {}, headers = {}) {
+  return client.request<Payment>(
+    "POST",
+    "/payments",
+    { amount: 10_000, currency: "USD", payment_method_data: card(number), confirm: true, ...extra },
+    headers,
+  );
+}
+
+async function connectStripe(client: Client, mock: StripeMock): Promise<string> {
+  const connected = await client.request<{ id: string }>("POST", "/providers", {
+    provider: "stripe",
+    credentials: { secret_key: mock.secretKey, webhook_secret: WEBHOOK_SECRET },
+    api_base_url: mock.url,
+  });
+  if (connected.status !== 200) throw new Error(`connect failed: ${connected.text}`);
+  return connected.body.id;
+}
+
+async function balances(merchantId: string, environment: string): Promise<Record<string, number>> {
+  const rows = await query<{ kind: string; balance: string }>(
+    "select kind, balance from ledger_accounts where merchant_id = $1 and environment = $2 and currency = 'USD'",
+    [merchantId, environment],
+  );
+  return Object.fromEntries(rows.map((row) => [row.kind, Number(row.balance)]));
+}
+
+/** Makes a captured payment due and runs payment-settle through the cron trigger, in a window of its own. */
+async function settle(paymentId: string): Promise<void> {
+  await query("update payments set available_on = now() - interval '1 minute' where id = $1", [paymentId]);
+  const slot = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 1_000_000) * 300_000;
+  const fired = await fetch(
+    `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${slot}`,
+  );
+  expect(fired.status).toBe(200);
+}
+
+function intentCalls(mock: StripeMock, paymentId: string) {
+  return mock.requests.filter(
+    (request) =>
+      request.path === "/v1/payment_intents" && request.params["metadata[magnetpay_payment]"] === paymentId,
+  );
+}
+
+describe("Stripe adapter against a local Stripe API", () => {
+  let mock: StripeMock;
+  let m: TestMerchant;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    mock = await startStripeMock(SECRET_KEY);
+    m = await createMerchant();
+    connectionId = await connectStripe(m.production, mock);
+  });
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it("a production payment goes to Stripe: form-encoded, with our idempotency key, and captured into the ledger", async () => {
+    const res = await pay(m.production, "4242424242424242");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: "succeeded",
+      provider: "stripe",
+      amount_received: 10_000,
+      fee: 320,
+    });
+    expect(res.body.routing?.provider).toBe("stripe");
+    const [sent, ...more] = intentCalls(mock, res.body.id);
+    expect(more).toEqual([]);
+    expect(sent?.idempotencyKey).toBe(`${res.body.id}:authorize:1:1`);
+    expect(sent?.params).toMatchObject({
+      amount: "10000",
+      currency: "usd",
+      confirm: "true",
+      capture_method: "automatic",
+      "payment_method_types[0]": "card",
+    });
+    expect(await balances(m.merchantId, "production")).toMatchObject({
+      merchant_pending: 9_680,
+      fees: 320,
+      "provider_clearing:stripe": -10_000,
+    });
+  });
+
+  it("manual capture and cancel call Stripe's capture and cancel with keys from our ids", async () => {
+    const held = await pay(m.production, "4242424242424242", { capture_method: "manual" });
+    expect(held.body.status).toBe("requires_capture");
+    const captured = await m.production.request<Payment>("POST", `/payments/${held.body.id}/capture`, {
+      amount_to_capture: 6_000,
+    });
+    expect(captured.body).toMatchObject({ status: "succeeded", amount_received: 6_000 });
+    const capture = mock.requests.find((request) => request.idempotencyKey === `${held.body.id}:capture`);
+    expect(capture?.path).toMatch(/^\/v1\/payment_intents\/pi_[0-9a-f]+\/capture$/);
+    expect(capture?.params).toEqual({ amount_to_capture: "6000" });
+
+    const other = await pay(m.production, "4242424242424242", { capture_method: "manual" });
+    const canceled = await m.production.request<Payment>("POST", `/payments/${other.body.id}/cancel`, {});
+    expect(canceled.body.status).toBe("canceled");
+    const cancel = mock.requests.find((request) => request.idempotencyKey === `${other.body.id}:cancel`);
+    expect(cancel?.status).toBe(200);
+  });
+
+  it("a decline is Stripe's 402 card_error, answered as 402 card_declined with Stripe's decline_code", async () => {
+    const res = await pay(m.production, "4000000000009995");
+    expectError(res, 402, "card_declined");
+    const error = (res.body as unknown as ErrorBody).error;
+    expect(error.type).toBe("payment_error");
+    expect(error.decline_code).toBe("insufficient_funds");
+    const stored = await m.production.request<Payment>("GET", `/payments/${error.payment_id}`);
+    expect(stored.body).toMatchObject({
+      status: "failed",
+      failure_code: "card_declined",
+      decline_code: "insufficient_funds",
+    });
+    const generic = await pay(m.production, "4000000000000002");
+    expect((generic.body as unknown as ErrorBody).error.decline_code).toBe("generic_decline");
+  });
+
+  it("a retryable Stripe failure (500 api_error, 429) fails cleanly when Stripe is the only provider", async () => {
+    const before = await balances(m.merchantId, "production");
+    for (const [status, type] of [
+      [500, "api_error"],
+      [429, "rate_limit_error"],
+    ] as const) {
+      mock.failNext("/v1/payment_intents", status, {
+        type,
+        message: "Something went wrong on Stripe's end.",
+      });
+      const res = await pay(m.production, "4242424242424242");
+      expectError(res, 402, "processing_error");
+      const stored = await m.production.request<Payment>(
+        "GET",
+        `/payments/${(res.body as unknown as ErrorBody).error.payment_id}`,
+      );
+      expect(stored.body.status).toBe("failed");
+      expect(stored.body.routing?.attempts).toEqual([
+        { provider: "stripe", outcome: "failed", code: "provider_unavailable" },
+      ]);
+    }
+    expect(await balances(m.merchantId, "production")).toEqual(before);
+  });
+
+  it("a 400 invalid_request_error is not a decline: 502 provider_rejected, the payment failed, no fallback", async () => {
+    mock.failNext("/v1/payment_intents", 400, {
+      type: "invalid_request_error",
+      code: "parameter_invalid_integer",
+      message: "Invalid integer: amount",
+    });
+    const res = await pay(m.production, "4242424242424242");
+    expectError(res, 502, "provider_rejected");
+    const stored = await m.production.request<Payment>(
+      "GET",
+      `/payments/${(res.body as unknown as ErrorBody).error.payment_id}`,
+    );
+    expect(stored.body).toMatchObject({
+      status: "failed",
+      failure_code: "provider_error",
+      decline_code: null,
+    });
+  });
+
+  it("in sandbox, a Stripe 500 falls back to the next provider in the same request", async () => {
+    const s = await createMerchant();
+    const sandboxMock = await startStripeMock("sk_test_mock51Sandbox");
+    try {
+      await connectStripe(s.sandbox, sandboxMock);
+      await s.sandbox.request("POST", "/routing/rules", { action: "pin", provider: "stripe" });
+      sandboxMock.failNext("/v1/payment_intents", 500, { type: "api_error", message: "Internal error." });
+      const res = await pay(s.sandbox, "4242424242424242");
+      expect(res.status).toBe(200);
+      expect(res.body.routing?.attempts).toEqual([
+        { provider: "stripe", outcome: "failed", code: "provider_unavailable" },
+        { provider: "sandbox_global", outcome: "succeeded", code: null },
+      ]);
+      expect(res.body.provider).toBe("sandbox_global");
+      const pinned = await pay(s.sandbox, "4242424242424242");
+      expect(pinned.body.provider).toBe("stripe");
+    } finally {
+      await sandboxMock.close();
+    }
+  });
+
+  it("a retry after a rollback sends the same idempotency key, and Stripe replays instead of charging twice", async () => {
+    const created = await m.production.request<Payment>("POST", "/payments", {
+      amount: 4_200,
+      currency: "USD",
+      payment_method_data: card("4242424242424242"),
+    });
+    expect(created.body.status).toBe("requires_confirmation");
+    const id = created.body.id;
+    const fn = `fail_${id.toLowerCase()}`;
+    // The provider answers, then our transaction fails: the commit never happens.
+    await query(`create function ${fn}() returns trigger language plpgsql as $$
+      begin
+        if new.id = '${id}' and new.status = 'succeeded' then raise exception 'injected failure'; end if;
+        return new;
+      end $$`);
+    await query(`create trigger ${fn} before update on payments for each row execute function ${fn}()`);
+    const body = { payment_method_data: card("4242424242424242") };
+    let failed: Awaited<ReturnType<Client["request"]>>;
+    try {
+      failed = await m.production.request("POST", `/payments/${id}/confirm`, body);
+    } finally {
+      await query(`drop trigger ${fn} on payments`);
+      await query(`drop function ${fn}()`);
+    }
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect((await m.production.request<Payment>("GET", `/payments/${id}`)).body.status).toBe(
+      "requires_confirmation",
+    );
+
+    const retried = await m.production.request<Payment>("POST", `/payments/${id}/confirm`, body);
+    expect(retried.body.status).toBe("succeeded");
+    const calls = intentCalls(mock, id);
+    expect(calls.map((request) => [request.idempotencyKey, request.replayed])).toEqual([
+      [`${id}:authorize:1:1`, false],
+      [`${id}:authorize:1:1`, true],
+    ]);
+    const charges = mock.charges().filter((intent) => intent.metadata.magnetpay_payment === id);
+    expect(charges).toHaveLength(1);
+    const postings = await query("select 1 from ledger_transactions where source = $1", [
+      `payment:${id}:captured`,
+    ]);
+    expect(postings).toHaveLength(1);
+  });
+
+  it("our own Idempotency-Key replays the payment without calling Stripe again", async () => {
+    const key = `stripe-idem-${Date.now()}`;
+    const first = await pay(m.production, "4242424242424242", {}, { "idempotency-key": key });
+    const second = await pay(m.production, "4242424242424242", {}, { "idempotency-key": key });
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(second.body.id).toBe(first.body.id);
+    expect(intentCalls(mock, first.body.id)).toHaveLength(1);
+  });
+
+  it("refunds go to Stripe's /v1/refunds with the refund's key and debit available", async () => {
+    const paid = await pay(m.production, "4242424242424242");
+    await settle(paid.body.id);
+    const available = (await balances(m.merchantId, "production")).merchant_available ?? 0;
+    expect(available).toBeGreaterThanOrEqual(9_680);
+    const refund = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+      amount: 3_000,
+    });
+    expect(refund.status).toBe(200);
+    expect(refund.body).toMatchObject({ status: "succeeded", amount: 3_000 });
+    const sent = mock.requests.find((request) => request.idempotencyKey === `${refund.body.id}:refund`);
+    const intent = [...mock.intents.values()].find((pi) => pi.metadata.magnetpay_payment === paid.body.id);
+    expect(sent?.params).toEqual({ payment_intent: intent?.id, amount: "3000" });
+    expect((await balances(m.merchantId, "production")).merchant_available).toBe(available - 3_000);
+  });
+
+  it("a refund Stripe refuses (400, 500) is a failed refund with Stripe's failure, and nothing is posted", async () => {
+    const paid = await pay(m.production, "4242424242424242");
+    await settle(paid.body.id);
+    const before = await balances(m.merchantId, "production");
+    const cases = [
+      [400, "invalid_request_error", "provider_error"],
+      [500, "api_error", "provider_unavailable"],
+    ] as const;
+    for (const [status, type, failureCode] of cases) {
+      mock.failNext("/v1/refunds", status, { type, code: "charge_disputed", message: "Stripe refused." });
+      const refund = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+        amount: 2_500,
+      });
+      expect(refund.status).toBe(200);
+      expect(refund.body).toMatchObject({ status: "failed", failure_code: failureCode });
+      const events = await query<{ type: string }>("select type from events where object_id = $1", [
+        refund.body.id,
+      ]);
+      expect(events.map((e) => e.type).sort()).toEqual(["refund.created", "refund.failed"]);
+    }
+    expect(await balances(m.merchantId, "production")).toEqual(before);
+    const payment = await m.production.request<{ amount_refunded: number }>(
+      "GET",
+      `/payments/${paid.body.id}`,
+    );
+    expect(payment.body.amount_refunded).toBe(0);
+  });
+
+  it("Stripe webhooks: a valid signature completes an asynchronous payment once; bad or old signatures are refused", async () => {
+    const res = await pay(m.production, "4000000000003220");
+    expect(res.body.status).toBe("requires_action");
+    expect(res.body.next_action?.type).toBe("redirect_to_url");
+    const intent = [...mock.intents.values()].find((pi) => pi.metadata.magnetpay_payment === res.body.id);
+    const payload = JSON.stringify({
+      id: "evt_mock_1",
+      object: "event",
+      type: "payment_intent.succeeded",
+      data: { object: { id: intent?.id, object: "payment_intent" } },
+    });
+    const path = `/webhooks/providers/stripe/${connectionId}`;
+    const send = (signature: string, body = payload, to = path) =>
+      call<{ received: boolean; applied: boolean }>("POST", to, {
+        body,
+        headers: { "stripe-signature": signature },
+      });
+
+    expectError(await send(stripeSignature(payload, "whsec_d3Jvbmctc2VjcmV0")), 401, "signature_invalid");
+    expectError(
+      await send(stripeSignature(payload, WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 600)),
+      401,
+      "signature_invalid",
+    );
+    expectError(
+      await send(stripeSignature(payload, WEBHOOK_SECRET), `${payload} `),
+      401,
+      "signature_invalid",
+    );
+    expectError(await send(""), 401, "signature_invalid");
+    expectError(
+      await send(
+        stripeSignature(payload, WEBHOOK_SECRET),
+        payload,
+        "/webhooks/providers/stripe/pcon_unknown",
+      ),
+      401,
+      "signature_invalid",
+    );
+    expect((await m.production.request<Payment>("GET", `/payments/${res.body.id}`)).body.status).toBe(
+      "requires_action",
+    );
+
+    const applied = await send(stripeSignature(payload, WEBHOOK_SECRET));
+    expect(applied.status).toBe(200);
+    expect(applied.body).toEqual({ received: true, applied: true });
+    const stored = await m.production.request<Payment>("GET", `/payments/${res.body.id}`);
+    expect(stored.body).toMatchObject({ status: "succeeded", amount_received: 10_000 });
+    const again = await send(stripeSignature(payload, WEBHOOK_SECRET));
+    expect(again.body).toEqual({ received: true, applied: false });
+    const postings = await query("select 1 from ledger_transactions where source = $1", [
+      `payment:${res.body.id}:captured`,
+    ]);
+    expect(postings).toHaveLength(1);
+  });
+});

@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import { query } from "../../../test/db";
+import { type Client, createMerchant, expectError } from "../../../test/harness";
+
+type Refund = {
+  id: string;
+  status: string;
+  amount: number;
+  payment: string;
+};
+
+async function settledPayment(client: Client, amount: number): Promise<string> {
+  const created = await client.request<{ id: string }>("POST", "/payments", {
+    amount,
+    currency: "USD",
+    confirm: true,
+    payment_method_data: {
+      type: "card",
+      card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+    },
+  });
+  await client.request("POST", `/sandbox/payments/${created.body.id}/settle`);
+  return created.body.id;
+}
+
+describe("refunds", () => {
+  it("partial then full refund, tracked independently, with ledger postings and events", async () => {
+    const m = await createMerchant();
+    const paymentId = await settledPayment(m.sandbox, 10_000);
+    await settledPayment(m.sandbox, 10_000);
+    const partial = await m.sandbox.request<Refund>("POST", `/payments/${paymentId}/refunds`, {
+      amount: 3_000,
+      reason: "requested_by_customer",
+    });
+    expect(partial.body).toMatchObject({ status: "succeeded", amount: 3_000, payment: paymentId });
+    expect(partial.body.id).toMatch(/^re_/);
+    const rest = await m.sandbox.request<Refund>("POST", `/payments/${paymentId}/refunds`, {});
+    expect(rest.body.amount).toBe(7_000);
+    expectError(
+      await m.sandbox.request("POST", `/payments/${paymentId}/refunds`, { amount: 1 }),
+      400,
+      "refund_exceeds_captured",
+    );
+    const payment = await m.sandbox.request<{ amount_refunded: number }>("GET", `/payments/${paymentId}`);
+    expect(payment.body.amount_refunded).toBe(10_000);
+    const list = await m.sandbox.request<{ data: Refund[] }>(
+      "GET",
+      `/refunds?payment=${paymentId}&status=succeeded`,
+    );
+    expect(list.body.data.map((r) => r.id)).toEqual([rest.body.id, partial.body.id]);
+    const one = await m.sandbox.request<Refund>("GET", `/refunds/${partial.body.id}`);
+    expect(one.body.amount).toBe(3_000);
+    const [available] = await query<{ balance: string }>(
+      "select balance from ledger_accounts where merchant_id = $1 and kind = 'merchant_available' and currency = 'USD'",
+      [m.merchantId],
+    );
+    expect(Number(available?.balance)).toBe(9_680 * 2 - 10_000);
+    const events = await query<{ type: string }>(
+      "select type from events where object_id = $1 order by created_at",
+      [partial.body.id],
+    );
+    expect(events.map((e) => e.type)).toEqual(["refund.created", "refund.succeeded"]);
+  });
+
+  it("refunds debit available: an unsettled payment's refund is refused with insufficient_funds", async () => {
+    const m = await createMerchant();
+    const created = await m.sandbox.request<{ id: string }>("POST", "/payments", {
+      amount: 5_000,
+      currency: "USD",
+      confirm: true,
+      payment_method_data: {
+        type: "card",
+        card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+      },
+    });
+    expectError(
+      await m.sandbox.request("POST", `/payments/${created.body.id}/refunds`, {}),
+      402,
+      "insufficient_funds",
+    );
+    expect(await query("select id from refunds where payment_id = $1", [created.body.id])).toHaveLength(0);
+  });
+
+  it("20 concurrent partial refunds never exceed the captured amount", async () => {
+    const m = await createMerchant();
+    const paymentId = await settledPayment(m.sandbox, 10_000);
+    await settledPayment(m.sandbox, 10_000);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        m.sandbox.request<Refund>("POST", `/payments/${paymentId}/refunds`, { amount: 700 }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok).toHaveLength(14);
+    for (const r of results.filter((r) => r.status !== 200)) expectError(r, 400, "refund_exceeds_captured");
+    const [sum] = await query<{ total: string }>(
+      "select coalesce(sum(amount), 0) as total from refunds where payment_id = $1",
+      [paymentId],
+    );
+    expect(Number(sum?.total)).toBe(9_800);
+    const payment = await m.sandbox.request<{ amount_refunded: number }>("GET", `/payments/${paymentId}`);
+    expect(payment.body.amount_refunded).toBe(9_800);
+  });
+
+  it("refuses refunds of unpaid payments and of non-refundable methods", async () => {
+    const m = await createMerchant();
+    const draft = await m.sandbox.request<{ id: string }>("POST", "/payments", {
+      amount: 100,
+      currency: "USD",
+    });
+    expectError(
+      await m.sandbox.request("POST", `/payments/${draft.body.id}/refunds`, {}),
+      409,
+      "payment_state_invalid",
+    );
+    const oxxo = await m.sandbox.request<{ id: string }>("POST", "/payments", {
+      amount: 5_000,
+      currency: "MXN",
+      confirm: true,
+      payment_method_data: { type: "oxxo" },
+    });
+    await m.sandbox.request("POST", `/sandbox/payments/${oxxo.body.id}/complete`, { outcome: "succeeded" });
+    expectError(
+      await m.sandbox.request("POST", `/payments/${oxxo.body.id}/refunds`, {}),
+      400,
+      "payment_not_refundable",
+    );
+    expectError(await m.sandbox.request("GET", "/refunds/re_missing"), 404, "resource_missing");
+  });
+
+  it("a provider refusal is kept as a failed refund (refund.failed) with no ledger posting", async () => {
+    const m = await createMerchant();
+    const paymentId = await settledPayment(m.sandbox, 30_000);
+    const available = async () => {
+      const [row] = await query<{ balance: string }>(
+        "select balance from ledger_accounts where merchant_id = $1 and environment = 'sandbox' and kind = 'merchant_available' and currency = 'USD'",
+        [m.merchantId],
+      );
+      return Number(row?.balance);
+    };
+    const before = await available();
+    // Documented sandbox outcome: a refund amount ending in 0002 is refused.
+    const failed = await m.sandbox.request<Refund & { failure_code: string | null }>(
+      "POST",
+      `/payments/${paymentId}/refunds`,
+      { amount: 10_002 },
+    );
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({
+      status: "failed",
+      amount: 10_002,
+      failure_code: "expired_or_canceled_card",
+    });
+    const events = await query<{ type: string }>(
+      "select type from events where object_id = $1 order by created_at, type",
+      [failed.body.id],
+    );
+    expect(events.map((e) => e.type).sort()).toEqual(["refund.created", "refund.failed"]);
+    expect(
+      await query("select 1 from ledger_transactions where source = $1", [
+        `refund:${failed.body.id}:created`,
+      ]),
+    ).toEqual([]);
+    expect(await available()).toBe(before);
+    const payment = await m.sandbox.request<{ amount_refunded: number }>("GET", `/payments/${paymentId}`);
+    expect(payment.body.amount_refunded).toBe(0);
+    const listed = await m.sandbox.request<{ data: Refund[] }>(
+      "GET",
+      `/refunds?payment=${paymentId}&status=failed`,
+    );
+    expect(listed.body.data.map((r) => r.id)).toEqual([failed.body.id]);
+
+    const retry = await m.sandbox.request<Refund>("POST", `/payments/${paymentId}/refunds`, {
+      amount: 10_000,
+    });
+    expect(retry.body.status).toBe("succeeded");
+    expect(await available()).toBe(before - 10_000);
+  });
+});

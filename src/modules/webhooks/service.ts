@@ -1,0 +1,510 @@
+import { and, asc, count, eq, inArray, isNull, type SQL } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import type { Transaction } from "../../core/db";
+import { ApiError } from "../../core/errors";
+import { previousAttributes, recordChange } from "../../core/events";
+import { newId } from "../../core/ids";
+import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { events } from "../../core/tables";
+import { eventTypeMatches, findEventRow } from "../events/service";
+import {
+  publishAttempts,
+  type QueuedAttempt,
+  queueAttempt,
+  refreshNextAttempt,
+  stopEndpointDeliveries,
+  TEST_EVENT_TYPE,
+} from "./delivery";
+import { toWebhookDelivery, toWebhookEndpoint } from "./objects";
+import type {
+  CreateWebhookEndpointInput,
+  ListDeliveriesQuery,
+  UpdateWebhookEndpointInput,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
+} from "./schemas";
+import { newWebhookSecret } from "./signing";
+import { checkWebhookUrl } from "./ssrf";
+import {
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+} from "./tables";
+
+export {
+  DELIVER_FUNCTION,
+  deliverAttempt,
+  dispatchEvents,
+  pruneWebhookDeliveries,
+  sweepWebhooks,
+} from "./delivery";
+
+/** Stripe's limit: a fan-out wider than this is a misconfiguration, and each event costs a delivery per endpoint. */
+export const MAX_ENDPOINTS = 16;
+/** After a rotation the old secret signs alongside the new one this long, so receivers can switch without a gap. */
+export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+function endpointScope(ctx: ServiceContext): SQL[] {
+  return [
+    eq(webhookEndpoints.merchantId, ctx.merchantId),
+    eq(webhookEndpoints.environment, ctx.environment),
+    isNull(webhookEndpoints.deletedAt),
+  ];
+}
+
+function deliveryScope(ctx: ServiceContext): SQL[] {
+  return [
+    eq(webhookDeliveries.merchantId, ctx.merchantId),
+    eq(webhookDeliveries.environment, ctx.environment),
+  ];
+}
+
+function endpointMissing(id: string): ApiError {
+  return new ApiError("resource_missing", { param: "id", message: `No such webhook endpoint: ${id}` });
+}
+
+function deliveryMissing(id: string): ApiError {
+  return new ApiError("resource_missing", { param: "id", message: `No such webhook delivery: ${id}` });
+}
+
+function assertDeliverableUrl(ctx: ServiceContext, url: string): void {
+  const verdict = checkWebhookUrl(url, {
+    environment: ctx.environment,
+    allowLocalhost: ctx.services.config.WEBHOOKS_ALLOW_LOCALHOST,
+  });
+  if (!verdict.ok) throw new ApiError(verdict.code, { param: "url", message: verdict.reason });
+}
+
+async function lockEndpoint(tx: Transaction, ctx: ServiceContext, id: string): Promise<WebhookEndpointRow> {
+  const [row] = await tx
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), ...endpointScope(ctx)))
+    .for("update")
+    .limit(1);
+  if (!row) throw endpointMissing(id);
+  return row;
+}
+
+export async function createWebhookEndpoint({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateWebhookEndpointInput;
+}): Promise<WebhookEndpointWithSecret> {
+  assertDeliverableUrl(ctx, input.url);
+  const now = ctx.services.clock.now();
+  return ctx.services.db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ total: count() })
+      .from(webhookEndpoints)
+      .where(and(...endpointScope(ctx)));
+    if ((existing?.total ?? 0) >= MAX_ENDPOINTS) {
+      throw new ApiError("resource_limit_exceeded", {
+        message: `At most ${MAX_ENDPOINTS} webhook endpoints per environment; delete one first.`,
+      });
+    }
+    const secret = newWebhookSecret();
+    const [row] = await tx
+      .insert(webhookEndpoints)
+      .values({
+        id: newId("webhookEndpoint"),
+        merchantId: ctx.merchantId,
+        environment: ctx.environment,
+        url: input.url,
+        description: input.description ?? null,
+        enabledEvents: input.enabled_events,
+        metadata: input.metadata ?? {},
+        secret,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    const endpoint = toWebhookEndpoint(row);
+    await recordChange(tx, ctx, { type: "webhook_endpoint.created", object: endpoint });
+    return { ...endpoint, secret };
+  });
+}
+
+export async function retrieveWebhookEndpoint({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<WebhookEndpoint> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), ...endpointScope(ctx)))
+    .limit(1);
+  if (!row) throw endpointMissing(id);
+  return toWebhookEndpoint(row);
+}
+
+export async function listWebhookEndpoints({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListQuery;
+}): Promise<ListPage<WebhookEndpoint>> {
+  const { db } = ctx.services;
+  const page = await paginate({
+    db,
+    columns: webhookEndpoints,
+    scope: endpointScope(ctx),
+    query,
+    select: (where, orderBy, limit) =>
+      db
+        .select()
+        .from(webhookEndpoints)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit),
+    findCursor: async (cursorId) => {
+      const [cursor] = await db
+        .select({ createdAt: webhookEndpoints.createdAt })
+        .from(webhookEndpoints)
+        .where(and(eq(webhookEndpoints.id, cursorId), ...endpointScope(ctx)))
+        .limit(1);
+      return cursor;
+    },
+  });
+  return { data: page.data.map(toWebhookEndpoint), hasMore: page.hasMore };
+}
+
+export async function updateWebhookEndpoint({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  input: UpdateWebhookEndpointInput;
+}): Promise<WebhookEndpoint> {
+  if (input.url !== undefined) assertDeliverableUrl(ctx, input.url);
+  const now = ctx.services.clock.now();
+  return ctx.services.db.transaction(async (tx) => {
+    const before = await lockEndpoint(tx, ctx, id);
+    const enabling = input.enabled === true && !before.enabled;
+    const disabling = input.enabled === false && before.enabled;
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({
+        ...(input.url === undefined ? {} : { url: input.url }),
+        ...(input.enabled_events === undefined ? {} : { enabledEvents: input.enabled_events }),
+        ...(input.description === undefined ? {} : { description: input.description }),
+        ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null } : {}),
+        ...(disabling ? { enabled: false, disabledReason: "manual" as const, disabledAt: now } : {}),
+        updatedAt: now,
+      })
+      .where(eq(webhookEndpoints.id, before.id))
+      .returning();
+    if (!row) throw new Error("update returned no row");
+    if (disabling) await stopEndpointDeliveries(tx, row.id, now, "endpoint disabled by the merchant");
+    const endpoint = toWebhookEndpoint(row);
+    const { updated_at: _ignored, ...changed } = previousAttributes(toWebhookEndpoint(before), endpoint);
+    await recordChange(tx, ctx, {
+      type: "webhook_endpoint.updated",
+      object: endpoint,
+      previousAttributes: changed,
+    });
+    return endpoint;
+  });
+}
+
+export async function deleteWebhookEndpoint({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  const now = ctx.services.clock.now();
+  return ctx.services.db.transaction(async (tx) => {
+    const before = await lockEndpoint(tx, ctx, id);
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({ deletedAt: now, updatedAt: now })
+      .where(eq(webhookEndpoints.id, before.id))
+      .returning();
+    if (!row) throw new Error("update returned no row");
+    await stopEndpointDeliveries(tx, row.id, now, "endpoint deleted");
+    await recordChange(tx, ctx, { type: "webhook_endpoint.deleted", object: toWebhookEndpoint(row) });
+    return { id: row.id, object: "webhook_endpoint" as const, deleted: true as const };
+  });
+}
+
+/**
+ * Issues a new secret. The old one keeps signing alongside it for 24 hours (the signature header then
+ * carries both), so receivers switch without missing a webhook. A second rotation within those 24
+ * hours retires the oldest secret at once.
+ */
+export async function rotateWebhookSecret({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<WebhookEndpointWithSecret> {
+  const now = ctx.services.clock.now();
+  return ctx.services.db.transaction(async (tx) => {
+    const before = await lockEndpoint(tx, ctx, id);
+    const secret = newWebhookSecret();
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({
+        secret,
+        previousSecret: before.secret,
+        previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS),
+        updatedAt: now,
+      })
+      .where(eq(webhookEndpoints.id, before.id))
+      .returning();
+    if (!row) throw new Error("update returned no row");
+    const endpoint = toWebhookEndpoint(row);
+    await recordChange(tx, ctx, {
+      type: "webhook_endpoint.secret_rotated",
+      object: endpoint,
+      previousAttributes: {
+        previous_secret_expires_at: toWebhookEndpoint(before).previous_secret_expires_at,
+      },
+    });
+    return { ...endpoint, secret };
+  });
+}
+
+async function insertDelivery(
+  tx: Transaction,
+  values: { ctx: ServiceContext; endpointId: string; eventId: string; eventType: string; now: Date },
+): Promise<{ delivery: WebhookDeliveryRow; queued: QueuedAttempt }> {
+  const [delivery] = await tx
+    .insert(webhookDeliveries)
+    .values({
+      id: newId("webhookDelivery"),
+      merchantId: values.ctx.merchantId,
+      environment: values.ctx.environment,
+      endpointId: values.endpointId,
+      eventId: values.eventId,
+      eventType: values.eventType,
+      status: "pending",
+      nextAttemptAt: values.now,
+      createdAt: values.now,
+      updatedAt: values.now,
+    })
+    .returning();
+  if (!delivery) throw new Error("insert returned no row");
+  const queued = await queueAttempt(tx, delivery, {
+    trigger: "automatic",
+    scheduleIndex: 0,
+    delaySeconds: 0,
+    now: values.now,
+  });
+  return { delivery, queued };
+}
+
+/** A `webhook.test` event, sent now to this endpoint only, with the usual retries. */
+export async function sendTestWebhook({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<WebhookDelivery> {
+  const now = ctx.services.clock.now();
+  const { delivery, queued } = await ctx.services.db.transaction(async (tx) => {
+    const endpoint = await lockEndpoint(tx, ctx, id);
+    if (!endpoint.enabled) throw new ApiError("webhook_endpoint_disabled");
+    const eventId = await recordChange(tx, ctx, {
+      type: TEST_EVENT_TYPE,
+      object: toWebhookEndpoint(endpoint),
+    });
+    // Dispatched here and now: a test event is never fanned out to the other endpoints.
+    await tx.update(events).set({ dispatchedAt: now }).where(eq(events.id, eventId));
+    return insertDelivery(tx, { ctx, endpointId: endpoint.id, eventId, eventType: TEST_EVENT_TYPE, now });
+  });
+  await publishAttempts(ctx.services, [queued]);
+  return toWebhookDelivery(delivery);
+}
+
+export async function listWebhookDeliveries({
+  ctx,
+  query,
+  endpointId,
+}: {
+  ctx: ServiceContext;
+  query: ListDeliveriesQuery;
+  /** The path's endpoint: it must exist in this scope, else 404. */
+  endpointId?: string;
+}): Promise<ListPage<WebhookDelivery>> {
+  const { db } = ctx.services;
+  if (endpointId !== undefined) await retrieveWebhookEndpoint({ ctx, id: endpointId });
+  const filters = deliveryScope(ctx);
+  const endpointFilter = endpointId ?? query.endpoint_id;
+  if (endpointFilter) filters.push(eq(webhookDeliveries.endpointId, endpointFilter));
+  if (query.event_id) filters.push(eq(webhookDeliveries.eventId, query.event_id));
+  if (query.status) filters.push(eq(webhookDeliveries.status, query.status));
+  const page = await paginate({
+    db,
+    columns: webhookDeliveries,
+    scope: filters,
+    query,
+    select: (where, orderBy, limit) =>
+      db
+        .select()
+        .from(webhookDeliveries)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit),
+    findCursor: async (cursorId) => {
+      const [cursor] = await db
+        .select({ createdAt: webhookDeliveries.createdAt })
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.id, cursorId), ...deliveryScope(ctx)))
+        .limit(1);
+      return cursor;
+    },
+  });
+  return { data: page.data.map((row) => toWebhookDelivery(row)), hasMore: page.hasMore };
+}
+
+export async function retrieveWebhookDelivery({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<WebhookDelivery> {
+  const { db } = ctx.services;
+  const [row] = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.id, id), ...deliveryScope(ctx)))
+    .limit(1);
+  if (!row) throw deliveryMissing(id);
+  const attempts = await db
+    .select()
+    .from(webhookAttempts)
+    .where(eq(webhookAttempts.deliveryId, row.id))
+    .orderBy(asc(webhookAttempts.number));
+  return toWebhookDelivery(row, attempts);
+}
+
+/** Queues one manual attempt now, whatever the delivery's status; the automatic schedule is left as it is. */
+async function queueManualAttempt(
+  tx: Transaction,
+  delivery: WebhookDeliveryRow,
+  now: Date,
+): Promise<{ delivery: WebhookDeliveryRow; queued: QueuedAttempt }> {
+  const queued = await queueAttempt(tx, delivery, {
+    trigger: "manual",
+    scheduleIndex: null,
+    delaySeconds: 0,
+    now,
+  });
+  await refreshNextAttempt(tx, delivery.id);
+  const [updated] = await tx
+    .update(webhookDeliveries)
+    .set({ updatedAt: now })
+    .where(eq(webhookDeliveries.id, delivery.id))
+    .returning();
+  return { delivery: updated ?? delivery, queued };
+}
+
+export async function retryWebhookDelivery({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<WebhookDelivery> {
+  const now = ctx.services.clock.now();
+  const { delivery, queued } = await ctx.services.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.id, id), ...deliveryScope(ctx)))
+      .for("update")
+      .limit(1);
+    if (!row) throw deliveryMissing(id);
+    const [endpoint] = await tx
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.id, row.endpointId), ...endpointScope(ctx)))
+      .limit(1);
+    if (!endpoint) {
+      throw new ApiError("webhook_endpoint_disabled", {
+        message: "The endpoint of this delivery was deleted.",
+      });
+    }
+    if (!endpoint.enabled) throw new ApiError("webhook_endpoint_disabled");
+    return queueManualAttempt(tx, row, now);
+  });
+  await publishAttempts(ctx.services, [queued]);
+  return toWebhookDelivery(delivery);
+}
+
+/**
+ * Sends an event again to every enabled endpoint it concerns: one manual attempt on each delivery it
+ * already has, and a new delivery (with the usual retries) for a subscribed endpoint that has none,
+ * such as one created after the event.
+ */
+export async function redeliverEvent({
+  ctx,
+  eventId,
+}: {
+  ctx: ServiceContext;
+  eventId: string;
+}): Promise<WebhookDelivery[]> {
+  const event = await findEventRow(ctx, eventId);
+  const now = ctx.services.clock.now();
+  const results = await ctx.services.db.transaction(async (tx) => {
+    const endpoints = await tx
+      .select()
+      .from(webhookEndpoints)
+      .where(and(...endpointScope(ctx), eq(webhookEndpoints.enabled, true)))
+      .orderBy(asc(webhookEndpoints.createdAt));
+    if (endpoints.length === 0) return [];
+    const existing = await tx
+      .select()
+      .from(webhookDeliveries)
+      .where(
+        and(
+          ...deliveryScope(ctx),
+          eq(webhookDeliveries.eventId, event.id),
+          inArray(
+            webhookDeliveries.endpointId,
+            endpoints.map((endpoint) => endpoint.id),
+          ),
+        ),
+      )
+      .for("update");
+    const out: Array<{ delivery: WebhookDeliveryRow; queued: QueuedAttempt }> = [];
+    for (const endpoint of endpoints) {
+      const delivery = existing.find((row) => row.endpointId === endpoint.id);
+      if (delivery) {
+        out.push(await queueManualAttempt(tx, delivery, now));
+      } else if (
+        event.type !== TEST_EVENT_TYPE &&
+        endpoint.enabledEvents.some((pattern) => eventTypeMatches(pattern, event.type))
+      ) {
+        out.push(
+          await insertDelivery(tx, {
+            ctx,
+            endpointId: endpoint.id,
+            eventId: event.id,
+            eventType: event.type,
+            now,
+          }),
+        );
+      }
+    }
+    return out;
+  });
+  await publishAttempts(
+    ctx.services,
+    results.map((result) => result.queued),
+  );
+  return results.map((result) => toWebhookDelivery(result.delivery));
+}
