@@ -27,8 +27,8 @@ export const TEST_EVENT_TYPE = "webhook.test";
  * Seconds before each automatic attempt: at once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h,
  * 20 h and 20 h, about 71.6 hours from the first attempt to the last.
  */
-export const RETRY_SCHEDULE_SECONDS = [0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 72000] as const;
-export const ATTEMPT_TIMEOUT_MS = 15_000;
+const RETRY_SCHEDULE_SECONDS = [0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 72000] as const;
+const ATTEMPT_TIMEOUT_MS = 15_000;
 const RESPONSE_BODY_BYTES = 1024;
 const ERROR_MAX_LENGTH = 500;
 /** An attempt still "sending" after this died with its Worker (the request itself times out at 15 s). */
@@ -52,9 +52,9 @@ export interface QueuedAttempt {
 }
 
 /** The schedule's delay with ±10 % jitter, so retries of many deliveries do not arrive together. */
-export function retryDelaySeconds(scheduleIndex: number, random: number = Math.random()): number {
+function retryDelaySeconds(scheduleIndex: number): number {
   const base = RETRY_SCHEDULE_SECONDS[scheduleIndex] ?? 0;
-  return Math.round(base * (0.9 + 0.2 * random));
+  return Math.round(base * (0.9 + 0.2 * Math.random()));
 }
 
 function systemContext(services: Services, endpoint: WebhookEndpointRow): ServiceContext {
@@ -175,7 +175,7 @@ async function disableEndpoint(
   endpointId: string,
   reason: Exclude<DisabledReason, "manual">,
   now: Date,
-): Promise<boolean> {
+): Promise<void> {
   const [row] = await tx
     .update(webhookEndpoints)
     .set({ enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now })
@@ -187,14 +187,13 @@ async function disableEndpoint(
       ),
     )
     .returning();
-  if (!row) return false;
+  if (!row) return;
   await stopEndpointDeliveries(tx, row.id, now, DISABLED_MESSAGES[reason]);
   await recordChange(tx, systemContext(services, row), {
     type: "webhook_endpoint.disabled",
     object: toWebhookEndpoint(row),
     previousAttributes: { enabled: true, disabled_reason: null, disabled_at: null },
   });
-  return true;
 }
 
 /**
@@ -473,8 +472,8 @@ async function cancelAttempt(services: Services, attempt: WebhookAttemptRow, rea
 /**
  * Records a finished attempt and decides what follows, in one transaction: success ends the
  * delivery; 410 disables the endpoint; an automatic failure schedules the next attempt, or, when
- * the schedule is used up, fails the delivery and disables the endpoint if nothing it was sent
- * since this delivery began (about 72 hours of schedule) succeeded.
+ * the schedule is used up, fails the delivery and disables the endpoint if it has had no success
+ * since this delivery began (the schedule spans about 72 hours).
  */
 async function recordAttempt(
   services: Services,
@@ -486,6 +485,12 @@ async function recordAttempt(
   const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
   const queued: QueuedAttempt[] = [];
   const outcome = await services.db.transaction(async (tx) => {
+    // Endpoint before delivery: the order disabling takes when it fails the endpoint's other deliveries.
+    const [endpoint] = await tx
+      .select({ lastSucceededAt: webhookEndpoints.lastSucceededAt })
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, target.endpoint.id))
+      .for("update");
     const [delivery] = await tx
       .select()
       .from(webhookDeliveries)
@@ -546,13 +551,8 @@ async function recordAttempt(
         .set({ status: "failed" })
         .where(eq(webhookDeliveries.id, delivery.id));
       await refreshNextAttempt(tx, delivery.id);
-      const [endpoint] = await tx
-        .select({ lastSucceededAt: webhookEndpoints.lastSucceededAt })
-        .from(webhookEndpoints)
-        .where(eq(webhookEndpoints.id, target.endpoint.id))
-        .for("update");
-      const quietSince = endpoint?.lastSucceededAt;
-      if (!quietSince || quietSince < delivery.createdAt) {
+      const lastSuccess = endpoint?.lastSucceededAt;
+      if (!lastSuccess || lastSuccess < delivery.createdAt) {
         await disableEndpoint(tx, services, target.endpoint.id, "failing", now);
         return "failed; schedule exhausted; endpoint disabled";
       }
