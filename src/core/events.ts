@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "./context";
 import type { Executor } from "./db";
 import { newId } from "./ids";
@@ -25,30 +26,19 @@ export interface ChangeRecord {
 export async function recordChange(tx: Executor, ctx: ServiceContext, change: ChangeRecord): Promise<string> {
   const eventId = newId("event");
   const now = ctx.services.clock.now();
-  await tx.insert(events).values({
-    id: eventId,
-    merchantId: ctx.merchantId,
-    environment: ctx.environment,
-    type: change.type,
-    objectId: change.object.id,
-    objectType: change.object.object,
-    data: change.object,
-    previousAttributes: change.previousAttributes ?? null,
-    apiVersion: API_VERSION,
-    requestId: ctx.requestId,
-    createdAt: now,
-  });
-  await tx.insert(auditLogs).values({
-    id: newId("auditLog"),
-    merchantId: ctx.merchantId,
-    environment: ctx.environment,
-    actorType: ctx.actor.type,
-    actorId: ctx.actor.id,
-    action: change.type,
-    objectId: change.object.id,
-    requestId: ctx.requestId,
-    createdAt: now,
-  });
+  const previous = change.previousAttributes === undefined ? null : JSON.stringify(change.previousAttributes);
+  // One statement for both rows: every change costs a single database round trip here.
+  await tx.execute(sql`
+    with inserted_event as (
+      insert into ${events} (id, merchant_id, environment, type, object_id, object_type, data, previous_attributes,
+        api_version, request_id, created_at)
+      values (${eventId}, ${ctx.merchantId}, ${ctx.environment}, ${change.type}, ${change.object.id},
+        ${change.object.object}, ${JSON.stringify(change.object)}::jsonb, ${previous}::jsonb, ${API_VERSION},
+        ${ctx.requestId}, ${now})
+    )
+    insert into ${auditLogs} (id, merchant_id, environment, actor_type, actor_id, action, object_id, request_id, created_at)
+    values (${newId("auditLog")}, ${ctx.merchantId}, ${ctx.environment}, ${ctx.actor.type}, ${ctx.actor.id},
+      ${change.type}, ${change.object.id}, ${ctx.requestId}, ${now})`);
   ctx.services.recordedEventIds.push(eventId);
   return eventId;
 }

@@ -198,8 +198,9 @@ export async function customerCountry(
   ctx: ServiceContext,
   id: string,
   param: string,
+  db: Executor = ctx.services.db,
 ): Promise<string | null> {
-  const [row] = await ctx.services.db
+  const [row] = await db
     .select({ address: customers.address })
     .from(customers)
     .where(and(eq(customers.id, id), ...scope(ctx)))

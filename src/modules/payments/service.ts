@@ -282,7 +282,7 @@ async function authorize(
 ): Promise<{ row: PaymentRow; error: ApiError | null }> {
   const country = row.country;
   checkSupport(method.row, row, country);
-  const setup = await loadRoutingSetup(ctx);
+  const setup = await loadRoutingSetup(ctx, tx);
   const decision = routePayment(setup.candidates, {
     method: method.row.type,
     currency: row.currency,
@@ -363,13 +363,14 @@ async function authorize(
 }
 
 async function routingCountry(
+  tx: Executor,
   ctx: ServiceContext,
   method: PaymentMethodRow,
   customerId: string | null,
 ): Promise<string | null> {
   if (method.card?.country) return method.card.country;
   if (method.billing.country) return method.billing.country;
-  return customerId ? customerCountry(ctx, customerId, "customer") : null;
+  return customerId ? customerCountry(ctx, customerId, "customer", tx) : null;
 }
 
 function sandboxBehavior(ctx: ServiceContext, method: PaymentMethodRow, amount: number): string | null {
@@ -402,7 +403,7 @@ export async function createPayment({
   if (customerId && !input.payment_method && !prepared) await customerCountry(ctx, customerId, "customer");
   const result = await ctx.services.db.transaction(async (tx) => {
     const method = await resolveMethod(tx, ctx, { savedId: input.payment_method, prepared, customerId });
-    const country = method ? await routingCountry(ctx, method.row, customerId) : null;
+    const country = method ? await routingCountry(tx, ctx, method.row, customerId) : null;
     const now = ctx.services.clock.now();
     const [row] = await tx
       .insert(payments)
@@ -474,7 +475,7 @@ export async function confirmPayment({
         message: "This payment has no payment method: send payment_method or payment_method_data.",
       });
     }
-    const country = await routingCountry(ctx, method.row, row.customerId);
+    const country = await routingCountry(tx, ctx, method.row, row.customerId);
     const [updated] = await tx
       .update(payments)
       .set({
@@ -516,7 +517,7 @@ export async function capturePayment({
         message: `At most ${row.amountCapturable} can be captured.`,
       });
     }
-    const provider = await providerForPayment(ctx, row.provider ?? "");
+    const provider = await providerForPayment(ctx, row.provider ?? "", tx);
     const outcome = await provider.capture({
       idempotencyKey: `${row.id}:capture`,
       reference: row.providerReference ?? "",
@@ -561,7 +562,7 @@ export async function cancelPayment({
     const row = await lockPayment(tx, ctx, id);
     assertTransition(row.status, "canceled", "canceled");
     if (row.provider && row.providerReference) {
-      const provider = await providerForPayment(ctx, row.provider);
+      const provider = await providerForPayment(ctx, row.provider, tx);
       const outcome = await provider.cancel({
         idempotencyKey: `${row.id}:cancel`,
         reference: row.providerReference,
@@ -711,7 +712,7 @@ async function completeAction(
     const manual = row.captureMethod === "manual";
     const target: PaymentStatus = manual ? "requires_capture" : "succeeded";
     assertTransition(row.status, target, "completed");
-    const provider = await providerForPayment(ctx, row.provider ?? "");
+    const provider = await providerForPayment(ctx, row.provider ?? "", tx);
     const now = ctx.services.clock.now();
     return transition(
       tx,

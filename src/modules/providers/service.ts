@@ -1,5 +1,6 @@
 import { and, asc, eq, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
+import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
@@ -73,8 +74,12 @@ function connectionScope(ctx: ServiceContext): SQL[] {
 }
 
 /** Sandbox merchants start with every simulated processor connected; created on first use. */
-async function connectionRows(ctx: ServiceContext): Promise<ProviderConnectionRow[]> {
-  const { db, clock } = ctx.services;
+/** `db` is the caller's transaction when it has one, so a payment never opens a second connection. */
+async function connectionRows(
+  ctx: ServiceContext,
+  db: Executor = ctx.services.db,
+): Promise<ProviderConnectionRow[]> {
+  const { clock } = ctx.services;
   const read = () =>
     db
       .select()
@@ -296,8 +301,9 @@ export interface RoutingSetup {
 }
 
 /** Everything routing needs for one payment: enabled providers, their health, the merchant's rules. */
-export async function loadRoutingSetup(ctx: ServiceContext): Promise<RoutingSetup> {
-  const [rows, rules] = await Promise.all([connectionRows(ctx), ruleRows(ctx)]);
+export async function loadRoutingSetup(ctx: ServiceContext, db: Executor): Promise<RoutingSetup> {
+  const rows = await connectionRows(ctx, db);
+  const rules = await ruleRows(ctx, db);
   const providers = new Map<string, PaymentProvider>();
   for (const row of rows.filter((candidate) => candidate.enabled)) {
     const provider = await buildProvider(ctx, row);
@@ -324,8 +330,12 @@ export async function loadRoutingSetup(ctx: ServiceContext): Promise<RoutingSetu
 }
 
 /** The provider that handled a payment, for capture, cancel and refund (even if since disabled). */
-export async function providerForPayment(ctx: ServiceContext, providerId: string): Promise<PaymentProvider> {
-  const rows = await connectionRows(ctx);
+export async function providerForPayment(
+  ctx: ServiceContext,
+  providerId: string,
+  db: Executor,
+): Promise<PaymentProvider> {
+  const rows = await connectionRows(ctx, db);
   const row = rows.find((candidate) => candidate.provider === providerId);
   const provider = row ? await buildProvider(ctx, row) : findSandboxProcessor(providerId);
   if (!provider)
@@ -337,8 +347,8 @@ function ruleScope(ctx: ServiceContext): SQL[] {
   return [eq(routingRules.merchantId, ctx.merchantId), eq(routingRules.environment, ctx.environment)];
 }
 
-function ruleRows(ctx: ServiceContext): Promise<RoutingRuleRow[]> {
-  return ctx.services.db
+function ruleRows(ctx: ServiceContext, db: Executor = ctx.services.db): Promise<RoutingRuleRow[]> {
+  return db
     .select()
     .from(routingRules)
     .where(and(...ruleScope(ctx)))

@@ -82,7 +82,7 @@ export async function createRefund({
     const id = newId("refund");
     const now = ctx.services.clock.now();
     const providerId = payment.provider ?? "unknown";
-    const provider = await providerForPayment(ctx, providerId);
+    const provider = await providerForPayment(ctx, providerId, tx);
     const outcome: RefundOutcome = await tx
       .transaction(async (savepoint) => {
         await post(savepoint, {
