@@ -227,3 +227,47 @@ describe("events-prune, and health reporting scheduled functions", () => {
     expect(after.body.functions.status).toBe(neverRun.length > 0 ? "overdue" : "ok");
   });
 });
+
+describe("function-runs-prune", () => {
+  it("deletes finished runs past the retention, but keeps each function's latest run and latest success", async () => {
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const idle = `test-idle-${suffix}`;
+    const busy = `test-busy-${suffix}`;
+    const insertRun = (id: string, name: string, status: string, age: string) =>
+      query(
+        `insert into function_runs (id, function_name, trigger, status, started_at, finished_at)
+         values ($1, $2, 'cron', $3, now() - $4::interval,
+                 case when $3 = 'running' then null else now() - $4::interval + interval '1 second' end)`,
+        [`fnr_${suffix}${id}`, name, status, age],
+      );
+    // Idle since long ago: only the old runs that are neither its latest run nor its latest success go.
+    await insertRun("i0", idle, "failed", "30 days");
+    await insertRun("i1", idle, "succeeded", "20 days");
+    await insertRun("i2", idle, "succeeded", "16 days");
+    await insertRun("i3", idle, "failed", "15 days");
+    // Still running on schedule: every finished run past 14 days goes; a stuck running row stays.
+    await insertRun("b0", busy, "succeeded", "20 days");
+    await insertRun("b1", busy, "running", "18 days");
+    await insertRun("b2", busy, "failed", "15 days");
+    await insertRun("b3", busy, "succeeded", "13 days");
+    await insertRun("b4", busy, "succeeded", "1 hour");
+
+    // A slot of its own (scheduledTime), so an hourly run other tests already made can't skip this one.
+    const slot = Date.UTC(2000, 0, 1);
+    const fired = await fetch(
+      `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("0 * * * *")}&time=${slot}`,
+    );
+    expect(fired.status).toBe(200);
+    const [run] = await query<{ status: string }>(
+      "select status from function_runs where function_name = 'function-runs-prune' and window_key = $1",
+      [new Date(slot).toISOString().slice(0, 16)],
+    );
+    expect(run?.status).toBe("succeeded");
+
+    const left = await query<{ id: string }>(
+      "select id from function_runs where function_name = any($1) order by id",
+      [[idle, busy]],
+    );
+    expect(left.map((row) => row.id.slice(`fnr_${suffix}`.length))).toEqual(["b1", "b3", "b4", "i2", "i3"]);
+  });
+});

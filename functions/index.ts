@@ -1,5 +1,6 @@
 import type { BackgroundFunction } from "../src/core/functions";
 import { eventsPrune } from "./events-prune";
+import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
 import { idempotencyPrune } from "./idempotency-prune";
 import { ledgerInvariants } from "./ledger-invariants";
@@ -18,6 +19,7 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   webhookSweep as BackgroundFunction,
   eventsPrune as BackgroundFunction,
   paymentSettle as BackgroundFunction,
+  functionRunsPrune as BackgroundFunction,
 ];
 
 export function findFunction(name: string): BackgroundFunction | undefined {

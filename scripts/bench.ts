@@ -77,49 +77,23 @@ async function cannon(
   };
 }
 
-/** The writes of POST /customers (row, event, audit) in one transaction, from a pool of bare clients. */
-async function rawFloor(databaseUrl: string, merchantId: string): Promise<Row> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: CONNECTIONS });
-  const latencies: number[] = [];
-  const deadline = Date.now() + DURATION_SECONDS * 1000;
-  const worker = async () => {
-    while (Date.now() < deadline) {
-      const started = performance.now();
-      const client = await pool.connect();
-      try {
-        const id = newId("customer");
-        await client.query("begin");
-        await client.query(
-          "insert into customers (id, merchant_id, environment, email, created_at, updated_at) values ($1, $2, 'sandbox', 'raw@example.com', now(), now())",
-          [id, merchantId],
-        );
-        await client.query(
-          "insert into events (id, merchant_id, environment, type, object_id, object_type, data, api_version, created_at) values ($1, $2, 'sandbox', 'customer.created', $3, 'customer', '{}', 'raw', now())",
-          [newId("event"), merchantId, id],
-        );
-        await client.query(
-          "insert into audit_logs (id, merchant_id, environment, actor_type, actor_id, action, object_id, created_at) values ($1, $2, 'sandbox', 'system', 'bench', 'customer.created', $3, now())",
-          [newId("auditLog"), merchantId, id],
-        );
-        await client.query("commit");
-      } finally {
-        client.release();
-      }
-      latencies.push(performance.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  await pool.end();
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) => Math.round((latencies[Math.floor(q * (latencies.length - 1))] ?? 0) * 10) / 10;
-  return {
-    scenario: "raw SQL floor: customer + event + audit (pg, pooled)",
-    requestsPerSecond: Math.round(latencies.length / DURATION_SECONDS),
-    p50: pick(0.5),
-    p99: pick(0.99),
-    roundTrips: 5,
-    errors: 0,
-  };
+/** What POST /customers writes (row, event, audit), in one transaction from a bare client. */
+async function customerStatements(client: pg.PoolClient, merchantId: string): Promise<void> {
+  const id = newId("customer");
+  await client.query("begin");
+  await client.query(
+    "insert into customers (id, merchant_id, environment, email, created_at, updated_at) values ($1, $2, 'sandbox', 'raw@example.com', now(), now())",
+    [id, merchantId],
+  );
+  await client.query(
+    "insert into events (id, merchant_id, environment, type, object_id, object_type, data, api_version, created_at) values ($1, $2, 'sandbox', 'customer.created', $3, 'customer', '{}', 'raw', now())",
+    [newId("event"), merchantId, id],
+  );
+  await client.query(
+    "insert into audit_logs (id, merchant_id, environment, actor_type, actor_id, action, object_id, created_at) values ($1, $2, 'sandbox', 'system', 'bench', 'customer.created', $3, now())",
+    [newId("auditLog"), merchantId, id],
+  );
+  await client.query("commit");
 }
 
 /**
@@ -204,8 +178,16 @@ async function paymentStatements(client: pg.PoolClient, merchantId: string): Pro
   await client.query("commit");
 }
 
-/** The POST /payments writes from a pool of bare clients; 14 round trips (begin … commit). */
-async function rawPaymentFloor(databaseUrl: string, merchantId: string): Promise<Row> {
+/**
+ * The raw-SQL floor: `statements` back to back from a pool of bare clients for the bench's duration.
+ * A failed transaction is rolled back and counted.
+ */
+async function rawFloor(
+  scenario: string,
+  roundTrips: number,
+  databaseUrl: string,
+  statements: (client: pg.PoolClient) => Promise<void>,
+): Promise<Row> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: CONNECTIONS });
   const latencies: number[] = [];
   let errors = 0;
@@ -215,7 +197,7 @@ async function rawPaymentFloor(databaseUrl: string, merchantId: string): Promise
       const started = performance.now();
       const client = await pool.connect();
       try {
-        await paymentStatements(client, merchantId);
+        await statements(client);
         latencies.push(performance.now() - started);
       } catch {
         errors += 1;
@@ -230,11 +212,11 @@ async function rawPaymentFloor(databaseUrl: string, merchantId: string): Promise
   latencies.sort((a, b) => a - b);
   const pick = (q: number) => Math.round((latencies[Math.floor(q * (latencies.length - 1))] ?? 0) * 10) / 10;
   return {
-    scenario: "raw SQL floor: payment + events + audit + ledger (pg, pooled)",
+    scenario,
     requestsPerSecond: Math.round(latencies.length / DURATION_SECONDS),
     p50: pick(0.5),
     p99: pick(0.99),
-    roundTrips: 14,
+    roundTrips,
     errors,
   };
 }
@@ -291,7 +273,13 @@ async function main(): Promise<void> {
       [created.id],
     );
     await owner.end();
-    rows.push(await rawFloor(stack.workerEnv.DATABASE_URL ?? "", merchantRow.rows[0]?.merchant_id ?? ""));
+    const databaseUrl = stack.workerEnv.DATABASE_URL ?? "";
+    const merchantId = merchantRow.rows[0]?.merchant_id ?? "";
+    rows.push(
+      await rawFloor("raw SQL floor: customer + event + audit (pg, pooled)", 5, databaseUrl, (client) =>
+        customerStatements(client, merchantId),
+      ),
+    );
     const paymentBody = JSON.stringify({
       amount: 10_000,
       currency: "USD",
@@ -315,7 +303,12 @@ async function main(): Promise<void> {
       ),
     );
     rows.push(
-      await rawPaymentFloor(stack.workerEnv.DATABASE_URL ?? "", merchantRow.rows[0]?.merchant_id ?? ""),
+      await rawFloor(
+        "raw SQL floor: payment + events + audit + ledger (pg, pooled)",
+        14,
+        databaseUrl,
+        (client) => paymentStatements(client, merchantId),
+      ),
     );
     // Each API scenario against the raw floor of the same writes.
     const floors: Record<string, number> = {

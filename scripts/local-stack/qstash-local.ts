@@ -3,11 +3,12 @@
 // destinations with real QStash-format signatures, retries and cron schedules.
 // A virtual clock (fastForward) makes delays, retries and crons testable.
 // Dev tooling only (Node); never bundled into the Worker.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CronExpressionParser } from "cron-parser";
 import { SignJWT } from "jose";
+import { readBody, tokenEquals } from "./http";
 
 export interface LocalQStashOptions {
   /** 0 (default) picks a free port. */
@@ -296,24 +297,6 @@ export async function signQStashJwt(opts: {
     .sign(new TextEncoder().encode(opts.signingKey));
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, "message body too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, text ? { "Content-Type": "application/json" } : {});
@@ -322,10 +305,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function tokenMatches(header: string | undefined, expected: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec((header ?? "").trim());
-  if (!m?.[1]) return false;
-  const a = Buffer.from(m[1]);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return m?.[1] !== undefined && tokenEquals(m[1], expected);
 }
 
 /** Lower-cased single-valued view of request headers (or of a batch entry's headers object). */
@@ -799,7 +779,7 @@ class LocalQStashServer {
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const search = q === -1 ? "" : rawUrl.slice(q);
     const method = req.method ?? "GET";
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES, () => new HttpError(413, "message body too large"));
     const h = headerMap(req.headers);
 
     // The destination is everything after the prefix, query string included (it belongs to the destination).

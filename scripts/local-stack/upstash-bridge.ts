@@ -2,11 +2,12 @@
 // protocol, so @upstash/redis and @upstash/ratelimit run unchanged against a
 // real Redis (ioredis) or, when none is reachable, an in-memory ioredis-mock.
 // Dev tooling only (Node); never bundled into the Worker.
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import RedisMock from "ioredis-mock";
+import { readBody, tokenEquals } from "./http";
 
 export interface UpstashBridgeOptions {
   /** 0 (default) picks a free port. */
@@ -514,24 +515,6 @@ function parseCommand(value: unknown): string[] | undefined {
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error("ERR max request size exceeded"));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -543,10 +526,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function tokenMatches(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return given !== null && tokenEquals(given, expected);
 }
 
 function bearer(req: IncomingMessage, url: URL): string | null {
@@ -590,7 +570,7 @@ async function handle(
     send(res, 400, { error: "ERR invalid URL encoding" });
     return;
   }
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES, () => new Error("ERR max request size exceeded"));
   const method = req.method ?? "GET";
 
   const first = segments[0];

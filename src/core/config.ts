@@ -21,7 +21,8 @@ export const configSchema = z.object({
   SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; see docs/security.md for the Workers cap. */
   PASSWORD_PBKDF2_ITERATIONS: positiveInt(600_000),
-  /** Local development only: sandbox webhook endpoints may point at loopback (127.0.0.1, localhost). */
+  /** How long finished background-function runs are kept (the latest of each function always is). */
+  FUNCTION_RUNS_RETENTION_DAYS: positiveInt(14),
   /** Rates for production merchants; sandbox merchants always get the deterministic sandbox source. */
   FX_PRODUCTION_SOURCE: z.enum(["openexchangerates", "sandbox"]).default("openexchangerates"),
   FX_RATE_SOURCE_URL: z.string().url().default("https://openexchangerates.org/api/latest.json"),
@@ -30,6 +31,7 @@ export const configSchema = z.object({
   FX_HISTORY_DAYS: positiveInt(30),
   FX_DEFAULT_MARKUP_BPS: z.coerce.number().int().min(0).max(1000).default(50),
   FX_QUOTE_TTL_SECONDS: positiveInt(60),
+  /** Local development only: sandbox webhook endpoints may point at loopback (127.0.0.1, localhost). */
   WEBHOOKS_ALLOW_LOCALHOST: z.stringbool().default(false),
   /** HMAC key for card fingerprints: the same card gives the same fingerprint for every merchant using this key. */
   CARD_FINGERPRINT_KEY: z.string().min(32),

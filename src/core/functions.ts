@@ -131,3 +131,24 @@ export async function summarizeRuns(db: Executor, names: string[]): Promise<Func
         : { status: row.status, trigger: row.trigger, startedAt: new Date(row.started_at), error: row.error },
   }));
 }
+
+/**
+ * Deletes up to `limit` runs that finished before the cutoff, oldest first; returns how many.
+ * The latest run and the latest success of each function stay whatever their age, so health
+ * (`summarizeRuns`) reports the same before and after. Running rows are never touched.
+ */
+export async function pruneFunctionRuns(db: Executor, cutoff: Date, limit: number): Promise<number> {
+  const deleted = await db.execute(sql`
+    delete from ${functionRuns} where ${functionRuns.id} in (
+      select r.id from ${functionRuns} r
+       where r.status in ('succeeded', 'failed') and r.finished_at < ${cutoff}
+         and exists (
+           select 1 from ${functionRuns} later
+            where later.function_name = r.function_name and later.started_at > r.started_at)
+         and (r.status = 'failed' or exists (
+           select 1 from ${functionRuns} later
+            where later.function_name = r.function_name and later.status = 'succeeded'
+              and later.started_at > r.started_at))
+       order by r.finished_at limit ${limit})`);
+  return deleted.rowCount ?? 0;
+}

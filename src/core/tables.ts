@@ -150,5 +150,7 @@ export const functionRuns = pgTable(
       .on(table.functionName, table.windowKey)
       .where(sql`window_key is not null`),
     index("function_runs_name_started_idx").on(table.functionName, table.startedAt),
+    // The prune walks finished runs oldest first.
+    index("function_runs_finished_idx").on(table.finishedAt),
   ],
 );

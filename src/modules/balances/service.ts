@@ -57,7 +57,6 @@ export async function listBalanceHistory({
     inArray(ledgerAccounts.kind, query.balance ? [kindOf[query.balance]] : Object.values(kindOf)),
   ];
   const page = await paginate({
-    db,
     columns: ledgerEntries,
     scope,
     query,

@@ -4,7 +4,7 @@ import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { assertAttachedTo } from "../payment-methods/service";
 import type { CreateCustomerInput, Customer, UpdateCustomerInput } from "./schemas";
 import { type CustomerRow, customers } from "./tables";
@@ -169,27 +169,7 @@ export async function listCustomers({
   const { db } = ctx.services;
   const filters = scope(ctx);
   if (query.email) filters.push(sql`lower(${customers.email}) = lower(${query.email})`);
-  const page = await paginate({
-    db,
-    columns: customers,
-    scope: filters,
-    query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(customers)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: customers.createdAt })
-        .from(customers)
-        .where(and(eq(customers.id, cursorId), ...scope(ctx)))
-        .limit(1);
-      return cursor;
-    },
-  });
+  const page = await paginateTable({ db, table: customers, scope: filters, tenantScope: scope(ctx), query });
   return { data: page.data.map(toCustomer), hasMore: page.hasMore };
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { type ListPage, paginate } from "../../core/pagination";
+import { type ListPage, paginateTable } from "../../core/pagination";
 import { events } from "../../core/tables";
 import { eventTypeCatalog } from "./catalog";
 import type { Event, EventType, ListEventsQuery } from "./schemas";
@@ -71,27 +71,7 @@ export async function listEvents({
     filters.push(eq(events.type, query.type));
   }
   if (query.object_id) filters.push(eq(events.objectId, query.object_id));
-  const page = await paginate({
-    db,
-    columns: events,
-    scope: filters,
-    query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(events)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: events.createdAt })
-        .from(events)
-        .where(and(eq(events.id, cursorId), ...scope(ctx)))
-        .limit(1);
-      return cursor;
-    },
-  });
+  const page = await paginateTable({ db, table: events, scope: filters, tenantScope: scope(ctx), query });
   return { data: page.data.map(toEvent), hasMore: page.hasMore };
 }
 

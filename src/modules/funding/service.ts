@@ -5,7 +5,7 @@ import { ApiError } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type AccountRef, lockAccounts, post } from "../../core/ledger";
-import { type ListPage, paginate } from "../../core/pagination";
+import { type ListPage, paginateTable } from "../../core/pagination";
 import { invalidateStatus, type StatusDocument } from "../../core/status";
 import { formatIban, fundingReference } from "./bank-details";
 import {
@@ -190,26 +190,12 @@ export async function listFundingDeposits({
   const filters = scope(ctx);
   if (query.status) filters.push(eq(fundingDeposits.status, query.status));
   if (query.currency) filters.push(eq(fundingDeposits.currency, query.currency));
-  const page = await paginate({
+  const page = await paginateTable({
     db,
-    columns: fundingDeposits,
+    table: fundingDeposits,
     scope: filters,
+    tenantScope: scope(ctx),
     query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(fundingDeposits)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: fundingDeposits.createdAt })
-        .from(fundingDeposits)
-        .where(and(eq(fundingDeposits.id, cursorId), ...scope(ctx)))
-        .limit(1);
-      return cursor;
-    },
   });
   return { data: page.data.map(toFundingDeposit), hasMore: page.hasMore };
 }

@@ -5,7 +5,7 @@ import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { post } from "../../core/ledger";
 import { currencyExponent } from "../../core/money";
-import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { buyAmountFor, customerRate, markedUpRate, midRate, sellAmountFor } from "./conversion";
 import { type Ratio, toRateString } from "./decimal";
 import { isStale, latestSnapshot, type StoredSnapshot, sourceNameFor, toRateTable } from "./rates";
@@ -319,26 +319,12 @@ export async function listConversions({
   query: ListQuery;
 }): Promise<ListPage<FxConversion>> {
   const { db } = ctx.services;
-  const page = await paginate({
+  const page = await paginateTable({
     db,
-    columns: fxConversions,
+    table: fxConversions,
     scope: conversionScope(ctx),
+    tenantScope: conversionScope(ctx),
     query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(fxConversions)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: fxConversions.createdAt })
-        .from(fxConversions)
-        .where(and(eq(fxConversions.id, cursorId), ...conversionScope(ctx)))
-        .limit(1);
-      return cursor;
-    },
   });
   return { data: page.data.map(toConversion), hasMore: page.hasMore };
 }

@@ -4,7 +4,7 @@ import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { clearDefaultPaymentMethod, customerCountry, setDefaultPaymentMethod } from "../customers/service";
 import { behaviorForVpa, testCards } from "../providers/sandbox";
 import { cardFingerprint, checkCard } from "./card";
@@ -343,26 +343,12 @@ export async function listPaymentMethods({
     if (!findMethodType(query.type)) throw new ApiError("parameter_invalid", { param: "type" });
     filters.push(eq(paymentMethods.type, query.type));
   }
-  const page = await paginate({
+  const page = await paginateTable({
     db,
-    columns: paymentMethods,
+    table: paymentMethods,
     scope: filters,
+    tenantScope: scope(ctx),
     query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(paymentMethods)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: paymentMethods.createdAt })
-        .from(paymentMethods)
-        .where(and(eq(paymentMethods.id, cursorId), ...scope(ctx)))
-        .limit(1);
-      return cursor;
-    },
   });
   return { data: page.data.map(toPaymentMethod), hasMore: page.hasMore };
 }

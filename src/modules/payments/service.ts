@@ -6,7 +6,7 @@ import { ApiError, type ErrorCode } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { type EntryInput, post } from "../../core/ledger";
-import { type ListPage, paginate } from "../../core/pagination";
+import { type ListPage, paginateTable } from "../../core/pagination";
 import { invalidateStatus, type StatusDocument } from "../../core/status";
 import { events } from "../../core/tables";
 import { customerCountry } from "../customers/service";
@@ -674,27 +674,7 @@ export async function listPayments({
   if (query.customer) filters.push(eq(payments.customerId, query.customer));
   if (query.payment_method_type) filters.push(eq(payments.paymentMethodType, query.payment_method_type));
   if (query.currency) filters.push(eq(payments.currency, query.currency));
-  const page = await paginate({
-    db,
-    columns: payments,
-    scope: filters,
-    query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(payments)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: payments.createdAt })
-        .from(payments)
-        .where(and(eq(payments.id, cursorId), ...scope(ctx)))
-        .limit(1);
-      return cursor;
-    },
-  });
+  const page = await paginateTable({ db, table: payments, scope: filters, tenantScope: scope(ctx), query });
   return { data: page.data.map((row) => toPayment(row)), hasMore: page.hasMore };
 }
 

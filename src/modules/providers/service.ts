@@ -4,7 +4,7 @@ import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { decryptCredentials, encryptCredentials } from "./credentials";
 import { providerErrorRates } from "./health";
 import type { RoutingCandidate, RoutingRule } from "./routing";
@@ -493,26 +493,12 @@ export async function listRoutingRules({
   query: ListQuery;
 }): Promise<ListPage<RoutingRuleObject>> {
   const { db } = ctx.services;
-  const page = await paginate({
+  const page = await paginateTable({
     db,
-    columns: routingRules,
+    table: routingRules,
     scope: ruleScope(ctx),
+    tenantScope: ruleScope(ctx),
     query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(routingRules)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: routingRules.createdAt })
-        .from(routingRules)
-        .where(and(eq(routingRules.id, cursorId), ...ruleScope(ctx)))
-        .limit(1);
-      return cursor;
-    },
   });
   return { data: page.data.map(toRule), hasMore: page.hasMore };
 }

@@ -281,7 +281,7 @@ describe("Stripe adapter against a local Stripe API", () => {
     });
     expect(refund.status).toBe(200);
     expect(refund.body).toMatchObject({ status: "succeeded", amount: 3_000 });
-    const sent = mock.requests.find((request) => request.idempotencyKey === `${refund.body.id}:refund`);
+    const sent = mock.requests.find((request) => request.idempotencyKey === `${paid.body.id}:refund:0:3000`);
     const intent = [...mock.intents.values()].find((pi) => pi.metadata.magnetpay_payment === paid.body.id);
     expect(sent?.params).toEqual({ payment_intent: intent?.id, amount: "3000" });
     expect((await balances(m.merchantId, "production")).merchant_available).toBe(available - 3_000);
@@ -291,14 +291,15 @@ describe("Stripe adapter against a local Stripe API", () => {
     const paid = await pay(m.production, "4242424242424242");
     await settle(paid.body.id);
     const before = await balances(m.merchantId, "production");
+    // Different amounts: the same refund again would repeat its idempotency key and get Stripe's replay.
     const cases = [
-      [400, "invalid_request_error", "provider_error"],
-      [500, "api_error", "provider_unavailable"],
+      [400, "invalid_request_error", "provider_error", 2_500],
+      [500, "api_error", "provider_unavailable", 2_400],
     ] as const;
-    for (const [status, type, failureCode] of cases) {
+    for (const [status, type, failureCode, amount] of cases) {
       mock.failNext("/v1/refunds", status, { type, code: "charge_disputed", message: "Stripe refused." });
       const refund = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
-        amount: 2_500,
+        amount,
       });
       expect(refund.status).toBe(200);
       expect(refund.body).toMatchObject({ status: "failed", failure_code: failureCode });
@@ -313,6 +314,26 @@ describe("Stripe adapter against a local Stripe API", () => {
       `/payments/${paid.body.id}`,
     );
     expect(payment.body.amount_refunded).toBe(0);
+  });
+
+  it("retrying a refund whose provider call timed out after refunding replays it instead of refunding twice", async () => {
+    const paid = await pay(m.production, "4242424242424242");
+    await settle(paid.body.id);
+    const first = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+      amount: 1_000,
+    });
+    expect(first.body.status).toBe("succeeded");
+    // The same refund state again (as after a failed attempt): Stripe sees the same key and replays.
+    await query("update refunds set status = 'failed' where id = $1", [first.body.id]);
+    await query("update payments set amount_refunded = 0 where id = $1", [paid.body.id]);
+    const retry = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+      amount: 1_000,
+    });
+    const calls = mock.requests.filter(
+      (request) => request.idempotencyKey === `${paid.body.id}:refund:0:1000`,
+    );
+    expect(calls.map((call) => call.replayed)).toEqual([false, true]);
+    expect(retry.body.status).toBe("succeeded");
   });
 
   it("Stripe webhooks: a valid signature completes an asynchronous payment once; bad or old signatures are refused", async () => {

@@ -4,7 +4,7 @@ import { ApiError } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { post } from "../../core/ledger";
-import { type ListPage, paginate } from "../../core/pagination";
+import { type ListPage, paginateTable } from "../../core/pagination";
 import { invalidateStatus, type StatusDocument } from "../../core/status";
 import { findMethodType } from "../payment-methods/catalog";
 import { lockPaymentForRefund, recordRefundedAmount, statusTimeline } from "../payments/service";
@@ -100,7 +100,9 @@ export async function createRefund({
           at: now,
         });
         const answer = await provider.refund({
-          idempotencyKey: `${id}:refund`,
+          // Keyed on the payment's refund state, not the new refund's id: when a provider timed out after
+          // refunding, the merchant's retry of the same refund repeats this key and the provider replays it.
+          idempotencyKey: `${payment.id}:refund:${payment.amountRefunded}:${amount}`,
           reference: payment.providerReference ?? "",
           amount,
           currency: payment.currency,
@@ -193,26 +195,6 @@ export async function listRefunds({
   const filters = scope(ctx);
   if (query.payment) filters.push(eq(refunds.paymentId, query.payment));
   if (query.status) filters.push(eq(refunds.status, query.status));
-  const page = await paginate({
-    db,
-    columns: refunds,
-    scope: filters,
-    query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(refunds)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: refunds.createdAt })
-        .from(refunds)
-        .where(and(eq(refunds.id, cursorId), ...scope(ctx)))
-        .limit(1);
-      return cursor;
-    },
-  });
+  const page = await paginateTable({ db, table: refunds, scope: filters, tenantScope: scope(ctx), query });
   return { data: page.data.map(toRefund), hasMore: page.hasMore };
 }

@@ -12,7 +12,7 @@ import {
   ledgerTransactions,
 } from "../../core/ledger/tables";
 import { formatAmount } from "../../core/money";
-import { type ListPage, paginate } from "../../core/pagination";
+import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
 import type { ExportTransactionsQuery, ListTransactionsQuery, Transaction } from "./schemas";
 
@@ -113,26 +113,12 @@ export async function listTransactions({
   query: ListTransactionsQuery;
 }): Promise<ListPage<Transaction>> {
   const { db } = ctx.services;
-  const page = await paginate({
+  const page = await paginateTable({
     db,
-    columns: ledgerTransactions,
+    table: ledgerTransactions,
     scope: filtered(ctx, query),
+    tenantScope: scope(ctx),
     query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(ledgerTransactions)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: ledgerTransactions.createdAt })
-        .from(ledgerTransactions)
-        .where(and(eq(ledgerTransactions.id, cursorId), ...scope(ctx)))
-        .limit(1);
-      return cursor;
-    },
   });
   const entries = await entriesOf(
     db,

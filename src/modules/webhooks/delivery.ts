@@ -1,9 +1,22 @@
-import { and, asc, eq, inArray, isNull, lt, max, notExists, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  eq,
+  inArray,
+  isNull,
+  lt,
+  max,
+  notExists,
+  or,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import type { Executor, Transaction } from "../../core/db";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import { events } from "../../core/tables";
+import { type Environment, events } from "../../core/tables";
 import { type EventRow, eventTypeMatches, toEvent } from "../events/service";
 import { toWebhookEndpoint } from "./objects";
 import { signatureHeader } from "./signing";
@@ -168,6 +181,22 @@ export async function stopEndpointDeliveries(
   );
 }
 
+/**
+ * A tenant's endpoints that events go to: enabled, not deleted. One definition, because an event is
+ * marked dispatched without deliveries only when this finds none.
+ */
+export function receivingEndpoints(
+  merchantId: string | SQLWrapper,
+  environment: Environment | SQLWrapper,
+): SQL | undefined {
+  return and(
+    eq(webhookEndpoints.merchantId, merchantId),
+    eq(webhookEndpoints.environment, environment),
+    eq(webhookEndpoints.enabled, true),
+    isNull(webhookEndpoints.deletedAt),
+  );
+}
+
 /** MagnetPay's own disabling (410, or 72 hours of failures), announced with webhook_endpoint.disabled. */
 async function disableEndpoint(
   tx: Transaction,
@@ -217,14 +246,7 @@ export async function dispatchEvents(services: Services, eventIds: string[]): Pr
           services.db
             .select({ id: webhookEndpoints.id })
             .from(webhookEndpoints)
-            .where(
-              and(
-                eq(webhookEndpoints.merchantId, events.merchantId),
-                eq(webhookEndpoints.environment, events.environment),
-                eq(webhookEndpoints.enabled, true),
-                isNull(webhookEndpoints.deletedAt),
-              ),
-            ),
+            .where(receivingEndpoints(events.merchantId, events.environment)),
         ),
       ),
     )
@@ -250,17 +272,7 @@ export async function dispatchEvents(services: Services, eventIds: string[]): Pr
       if (endpointsByScope.has(key)) continue;
       endpointsByScope.set(
         key,
-        await tx
-          .select()
-          .from(webhookEndpoints)
-          .where(
-            and(
-              eq(webhookEndpoints.merchantId, row.merchantId),
-              eq(webhookEndpoints.environment, row.environment),
-              eq(webhookEndpoints.enabled, true),
-              isNull(webhookEndpoints.deletedAt),
-            ),
-          ),
+        await tx.select().from(webhookEndpoints).where(receivingEndpoints(row.merchantId, row.environment)),
       );
     }
     const values: Array<typeof webhookDeliveries.$inferInsert> = [];

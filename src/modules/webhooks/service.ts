@@ -4,13 +4,14 @@ import type { Transaction } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import { type ListPage, type ListQuery, paginate } from "../../core/pagination";
+import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { events } from "../../core/tables";
 import { eventTypeMatches, findEventRow } from "../events/service";
 import {
   publishAttempts,
   type QueuedAttempt,
   queueAttempt,
+  receivingEndpoints,
   refreshNextAttempt,
   stopEndpointDeliveries,
   TEST_EVENT_TYPE,
@@ -155,26 +156,12 @@ export async function listWebhookEndpoints({
   query: ListQuery;
 }): Promise<ListPage<WebhookEndpoint>> {
   const { db } = ctx.services;
-  const page = await paginate({
+  const page = await paginateTable({
     db,
-    columns: webhookEndpoints,
+    table: webhookEndpoints,
     scope: endpointScope(ctx),
+    tenantScope: endpointScope(ctx),
     query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(webhookEndpoints)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: webhookEndpoints.createdAt })
-        .from(webhookEndpoints)
-        .where(and(eq(webhookEndpoints.id, cursorId), ...endpointScope(ctx)))
-        .limit(1);
-      return cursor;
-    },
   });
   return { data: page.data.map(toWebhookEndpoint), hasMore: page.hasMore };
 }
@@ -345,26 +332,12 @@ export async function listWebhookDeliveries({
   if (endpointFilter) filters.push(eq(webhookDeliveries.endpointId, endpointFilter));
   if (query.event_id) filters.push(eq(webhookDeliveries.eventId, query.event_id));
   if (query.status) filters.push(eq(webhookDeliveries.status, query.status));
-  const page = await paginate({
+  const page = await paginateTable({
     db,
-    columns: webhookDeliveries,
+    table: webhookDeliveries,
     scope: filters,
+    tenantScope: deliveryScope(ctx),
     query,
-    select: (where, orderBy, limit) =>
-      db
-        .select()
-        .from(webhookDeliveries)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(limit),
-    findCursor: async (cursorId) => {
-      const [cursor] = await db
-        .select({ createdAt: webhookDeliveries.createdAt })
-        .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.id, cursorId), ...deliveryScope(ctx)))
-        .limit(1);
-      return cursor;
-    },
   });
   return { data: page.data.map((row) => toWebhookDelivery(row)), hasMore: page.hasMore };
 }
@@ -463,7 +436,7 @@ export async function redeliverEvent({
     const endpoints = await tx
       .select()
       .from(webhookEndpoints)
-      .where(and(...endpointScope(ctx), eq(webhookEndpoints.enabled, true)))
+      .where(receivingEndpoints(ctx.merchantId, ctx.environment))
       .orderBy(asc(webhookEndpoints.createdAt));
     if (endpoints.length === 0) return [];
     const existing = await tx

@@ -1,0 +1,1 @@
+CREATE INDEX "function_runs_finished_idx" ON "function_runs" USING btree ("finished_at");
