@@ -1,5 +1,6 @@
+import openApiParser from "@readme/openapi-parser";
 import { describe, expect, it } from "vitest";
-import { call, expectError } from "./harness";
+import { baseUrl, call, expectError } from "./harness";
 
 interface OpenApiDocument {
   openapi: string;
@@ -42,6 +43,8 @@ describe("platform", () => {
     const doc = await call<OpenApiDocument>("GET", "/api/v1/openapi.json");
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe("3.1.0");
+    // A third-party validator, so the document is valid by the spec and not just by our reading of it.
+    await expect(openApiParser.validate(`${baseUrl()}/api/v1/openapi.json`)).resolves.toBeDefined();
     const paths = Object.keys(doc.body.paths);
     for (const path of [
       "/api/v1/customers",
