@@ -93,4 +93,39 @@ describe("idempotency", () => {
     );
     expect(replay.body.id).toBe(succeeded[0]?.body.id);
   });
+  it("a claim left by a Worker that died mid-request blocks retries instead of creating a second object", async () => {
+    const m = await createMerchant();
+    const key = `key-${crypto.randomUUID()}`;
+    const first = await m.sandbox.request(
+      "POST",
+      "/customers",
+      { email: "crash@example.com" },
+      { "idempotency-key": key },
+    );
+    expect(first.status).toBe(200);
+    // As if the Worker committed the customer but died before storing the response.
+    await query(
+      "update idempotency_keys set status = 'in_progress', status_code = 0, response_body = '' where key = $1",
+      [key],
+    );
+    const retry = await m.sandbox.request(
+      "POST",
+      "/customers",
+      { email: "crash@example.com" },
+      { "idempotency-key": key },
+    );
+    expectError(retry, 409, "idempotency_key_in_progress");
+    expect(await query("select id from customers where merchant_id = $1", [m.merchantId])).toHaveLength(1);
+  });
+
+  it("drops the claim of a request that failed validation, and keeps nothing for it", async () => {
+    const m = await createMerchant();
+    const key = `key-${crypto.randomUUID()}`;
+    expectError(
+      await m.sandbox.request("POST", "/customers", { email: 1 }, { "idempotency-key": key }),
+      400,
+      "parameter_invalid",
+    );
+    expect(await query("select 1 from idempotency_keys where key = $1", [key])).toHaveLength(0);
+  });
 });

@@ -71,8 +71,11 @@ export async function pruneIdempotencyKeys(db: Executor, now: Date): Promise<num
 const RELEASE_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
 
 /**
- * Stripe's idempotency semantics: a Redis lock for the request in flight and a Postgres record
- * of the first response for 24 hours, scoped to merchant and environment.
+ * Stripe's idempotency semantics: a Redis lock for the request in flight and a Postgres record of
+ * the first response for 24 hours, scoped to merchant and environment. The Postgres record is
+ * claimed (`in_progress`) before the handler runs, so a Worker that dies after committing a charge
+ * but before storing the response leaves a claim behind: retries then get `in_progress`, never a
+ * second charge. Responses that aren't kept (validation, auth, 5xx) drop the claim.
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = c.req.header("idempotency-key");
@@ -85,12 +88,20 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const fingerprint = await requestFingerprint(c.req.method, c.req.path, await c.req.text());
   const lockKey = `idem:${scope.merchantId}:${scope.environment}:${key}`;
   const lockToken = randomBase62(16);
+  const scopeWhere = and(
+    eq(idempotencyKeys.merchantId, scope.merchantId),
+    eq(idempotencyKeys.environment, scope.environment),
+    eq(idempotencyKeys.key, scope.key),
+  );
 
-  const replay = async (): Promise<Response | undefined> => {
+  /** The earlier request's outcome: its response, or a refusal while it is still in progress. */
+  const previousOutcome = async (): Promise<Response | undefined> => {
     const record = await findRecord(db, scope, clock.now());
     if (!record) return undefined;
     if (record.requestHash !== fingerprint)
       throw new ApiError("idempotency_key_reused", { param: "Idempotency-Key" });
+    if (record.status === "in_progress")
+      throw new ApiError("idempotency_key_in_progress", { param: "Idempotency-Key" });
     return new Response(record.responseBody, {
       status: record.statusCode,
       headers: { "Content-Type": "application/json", "Idempotent-Replayed": "true" },
@@ -99,38 +110,45 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 
   const locked = await redis.set(lockKey, lockToken, { nx: true, px: LOCK_TTL_MS });
   if (locked !== "OK") {
-    const previous = await replay();
+    const previous = await previousOutcome();
     if (previous) return previous;
     throw new ApiError("idempotency_key_in_progress", { param: "Idempotency-Key" });
   }
   try {
-    const previous = await replay();
-    if (previous) return previous;
+    const now = clock.now();
+    const claim = {
+      requestHash: fingerprint,
+      status: "in_progress" as const,
+      statusCode: 0,
+      responseBody: "",
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+    };
+    // Claim the key; an expired record of it is taken over.
+    const [claimed] = await db
+      .insert(idempotencyKeys)
+      .values({ ...scope, ...claim })
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.merchantId, idempotencyKeys.environment, idempotencyKeys.key],
+        set: claim,
+        setWhere: lt(idempotencyKeys.expiresAt, now),
+      })
+      .returning({ key: idempotencyKeys.key });
+    if (!claimed) {
+      const previous = await previousOutcome();
+      if (previous) return previous;
+      throw new ApiError("idempotency_key_in_progress", { param: "Idempotency-Key" });
+    }
+    // Hono turns a handler's exception into the error response, so next() settles with c.res set.
     await next();
     const body = await c.res.clone().text();
     if (isReplayable(c.res.status, body)) {
-      const now = clock.now();
       await db
-        .insert(idempotencyKeys)
-        .values({
-          ...scope,
-          requestHash: fingerprint,
-          statusCode: c.res.status,
-          responseBody: body,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-        })
-        .onConflictDoUpdate({
-          target: [idempotencyKeys.merchantId, idempotencyKeys.environment, idempotencyKeys.key],
-          set: {
-            requestHash: fingerprint,
-            statusCode: c.res.status,
-            responseBody: body,
-            createdAt: now,
-            expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-          },
-          setWhere: lt(idempotencyKeys.expiresAt, now),
-        });
+        .update(idempotencyKeys)
+        .set({ status: "completed", statusCode: c.res.status, responseBody: body })
+        .where(scopeWhere);
+    } else {
+      await db.delete(idempotencyKeys).where(and(scopeWhere, eq(idempotencyKeys.status, "in_progress")));
     }
   } finally {
     await redis.eval(RELEASE_SCRIPT, [lockKey], [lockToken]).catch(() => undefined);

@@ -120,6 +120,8 @@ export const idempotencyKeys = pgTable(
     environment: text("environment").$type<Environment>().notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
+    /** `in_progress` from before the handler runs until its response is stored (or the claim dropped). */
+    status: text("status").$type<"in_progress" | "completed">().notNull().default("completed"),
     statusCode: integer("status_code").notNull(),
     responseBody: text("response_body").notNull(),
     createdAt: createdAt(),

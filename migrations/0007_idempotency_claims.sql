@@ -1,0 +1,1 @@
+ALTER TABLE "idempotency_keys" ADD COLUMN "status" text DEFAULT 'completed' NOT NULL;
