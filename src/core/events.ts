@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import type { ServiceContext, Services } from "./context";
+import type { Actor, ServiceContext, Services } from "./context";
 import type { Executor } from "./db";
 import { newId } from "./ids";
-import { auditLogs, events } from "./tables";
+import { auditLogs, type Environment, events } from "./tables";
 
 export const API_VERSION = "2026-11-01";
 
@@ -41,6 +41,32 @@ export async function recordChange(tx: Executor, ctx: ServiceContext, change: Ch
       ${change.type}, ${change.object.id}, ${ctx.requestId}, ${now})`);
   ctx.services.recordedEventIds.push(eventId);
   return eventId;
+}
+
+export interface AuditEntry {
+  merchantId: string;
+  /** Null for account-level actions that belong to no environment (sign-up, dashboard sessions). */
+  environment: Environment | null;
+  actor: Actor;
+  action: string;
+  objectId: string;
+  requestId: string | null;
+  at: Date;
+}
+
+/** An audit row for a mutation that has no merchant-visible event, in the caller's transaction. */
+export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLogs).values({
+    id: newId("auditLog"),
+    merchantId: entry.merchantId,
+    environment: entry.environment,
+    actorType: entry.actor.type,
+    actorId: entry.actor.id,
+    action: entry.action,
+    objectId: entry.objectId,
+    requestId: entry.requestId,
+    createdAt: entry.at,
+  });
 }
 
 /** Fans recorded events out (to webhook endpoints); the app registers it, so core imports no module. */

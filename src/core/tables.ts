@@ -102,7 +102,8 @@ export const auditLogs = pgTable(
   {
     id: text("id").primaryKey(),
     merchantId: text("merchant_id").notNull(),
-    environment: text("environment").$type<Environment>().notNull(),
+    /** Null for account-level actions (sign-up, sessions) that belong to no environment. */
+    environment: text("environment").$type<Environment>(),
     actorType: text("actor_type").$type<"user" | "api_key" | "system">().notNull(),
     actorId: text("actor_id").notNull(),
     action: text("action").notNull(),

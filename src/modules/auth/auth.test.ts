@@ -34,6 +34,17 @@ describe("auth: sign-up and sessions", () => {
     expect(stored[0]?.password_hash).toMatch(/^pbkdf2_sha256\$600000\$/);
     const tokens = await query("select 1 from sessions where token_hash = $1", [login.body.token]);
     expect(tokens).toHaveLength(0);
+    const audit = await query<{ action: string; environment: string | null; request_id: string }>(
+      "select action, environment, request_id from audit_logs where merchant_id = $1 order by created_at, action",
+      [signup.body.merchant.id],
+    );
+    expect(audit.map((row) => row.action)).toEqual([
+      "merchant.created",
+      "session.created",
+      "session.created",
+      "session.revoked",
+    ]);
+    expect(audit.every((row) => row.environment === null && row.request_id.startsWith("req_"))).toBe(true);
   });
 
   it("refuses a taken email, a short password, and does not say which login field was wrong", async () => {

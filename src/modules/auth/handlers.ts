@@ -17,7 +17,10 @@ import { createApiKey, listApiKeys, logIn, revokeApiKey, revokeSession, rollApiK
 const LOGIN_ATTEMPTS_PER_MINUTE = 5;
 
 export const signupHandler: RouteHandler<typeof signupRoute, AppEnv> = async (c) =>
-  c.json(await signUp({ services: c.get("services"), input: c.req.valid("json") }), 200);
+  c.json(
+    await signUp({ services: c.get("services"), input: c.req.valid("json"), requestId: c.get("requestId") }),
+    200,
+  );
 
 /** Attempts are limited per email whether or not it exists, so the limit itself reveals nothing. */
 export const loginHandler: RouteHandler<typeof loginRoute, AppEnv> = async (c) => {
@@ -35,13 +38,13 @@ export const loginHandler: RouteHandler<typeof loginRoute, AppEnv> = async (c) =
     (promise) => c.executionCtx.waitUntil(promise),
   );
   if (!limit.allowed) throw tooManyRequests(limit);
-  return c.json(await logIn({ services, input }), 200);
+  return c.json(await logIn({ services, input, requestId: c.get("requestId") }), 200);
 };
 
 export const logoutHandler: RouteHandler<typeof logoutRoute, AppEnv> = async (c) => {
   const sessionId = c.get("auth").sessionId;
   if (!sessionId) throw new ApiError("session_required");
-  await revokeSession({ services: c.get("services"), sessionId });
+  await revokeSession({ ctx: serviceContext(c), sessionId });
   return c.json({ object: "session" as const, revoked: true as const }, 200);
 };
 

@@ -4,7 +4,7 @@ import { burnPasswordCheck, hashPassword, sha256Hex, verifyPassword } from "../.
 import type { ServiceContext, Services } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
-import { recordChange } from "../../core/events";
+import { recordAudit, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { apiKeys, type Environment, merchants, sessions, users } from "../../core/tables";
 import type {
@@ -39,19 +39,30 @@ function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
 async function openSession(
   tx: Executor,
   services: Services,
+  requestId: string | null,
   user: { id: string; email: string; createdAt: Date },
   merchant: { id: string; businessName: string; createdAt: Date },
 ): Promise<Session> {
   const token = newSessionToken();
   const now = services.clock.now();
   const expiresAt = new Date(now.getTime() + services.config.SESSION_TTL_SECONDS * 1000);
+  const sessionId = newId("session");
   await tx.insert(sessions).values({
-    id: newId("session"),
+    id: sessionId,
     tokenHash: await sha256Hex(token),
     userId: user.id,
     merchantId: merchant.id,
     expiresAt,
     createdAt: now,
+  });
+  await recordAudit(tx, {
+    merchantId: merchant.id,
+    environment: null,
+    actor: { type: "user", id: user.id },
+    action: "session.created",
+    objectId: sessionId,
+    requestId,
+    at: now,
   });
   return {
     object: "session",
@@ -70,9 +81,11 @@ async function openSession(
 export async function signUp({
   services,
   input,
+  requestId,
 }: {
   services: Services;
   input: SignupInput;
+  requestId: string | null;
 }): Promise<Session> {
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password, services.config.PASSWORD_PBKDF2_ITERATIONS);
@@ -87,16 +100,27 @@ export async function signUp({
       .onConflictDoNothing()
       .returning({ id: users.id });
     if (inserted.length === 0) throw new ApiError("email_taken", { param: "email" });
-    return openSession(tx, services, user, merchant);
+    await recordAudit(tx, {
+      merchantId: merchant.id,
+      environment: null,
+      actor: { type: "user", id: user.id },
+      action: "merchant.created",
+      objectId: merchant.id,
+      requestId,
+      at: now,
+    });
+    return openSession(tx, services, requestId, user, merchant);
   });
 }
 
 export async function logIn({
   services,
   input,
+  requestId,
 }: {
   services: Services;
   input: LoginInput;
+  requestId: string | null;
 }): Promise<Session> {
   const iterations = services.config.PASSWORD_PBKDF2_ITERATIONS;
   const [found] = await services.db
@@ -118,21 +142,30 @@ export async function logIn({
         .set({ passwordHash: await hashPassword(input.password, iterations) })
         .where(eq(users.id, found.user.id));
     }
-    return openSession(tx, services, found.user, found.merchant);
+    return openSession(tx, services, requestId, found.user, found.merchant);
   });
 }
 
 export async function revokeSession({
-  services,
+  ctx,
   sessionId,
 }: {
-  services: Services;
+  ctx: ServiceContext;
   sessionId: string;
 }): Promise<void> {
-  await services.db
-    .update(sessions)
-    .set({ revokedAt: services.clock.now() })
-    .where(eq(sessions.id, sessionId));
+  const now = ctx.services.clock.now();
+  await ctx.services.db.transaction(async (tx) => {
+    await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
+    await recordAudit(tx, {
+      merchantId: ctx.merchantId,
+      environment: null,
+      actor: ctx.actor,
+      action: "session.revoked",
+      objectId: sessionId,
+      requestId: ctx.requestId,
+      at: now,
+    });
+  });
 }
 
 export async function pruneSessions(services: Services): Promise<number> {
