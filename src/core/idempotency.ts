@@ -44,18 +44,19 @@ interface Scope {
   key: string;
 }
 
+function scopeCondition(scope: Scope) {
+  return and(
+    eq(idempotencyKeys.merchantId, scope.merchantId),
+    eq(idempotencyKeys.environment, scope.environment),
+    eq(idempotencyKeys.key, scope.key),
+  );
+}
+
 async function findRecord(db: Executor, scope: Scope, now: Date) {
   const [record] = await db
     .select()
     .from(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.merchantId, scope.merchantId),
-        eq(idempotencyKeys.environment, scope.environment),
-        eq(idempotencyKeys.key, scope.key),
-        gt(idempotencyKeys.expiresAt, now),
-      ),
-    )
+    .where(and(scopeCondition(scope), gt(idempotencyKeys.expiresAt, now)))
     .limit(1);
   return record;
 }
@@ -88,11 +89,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const fingerprint = await requestFingerprint(c.req.method, c.req.path, await c.req.text());
   const lockKey = `idem:${scope.merchantId}:${scope.environment}:${key}`;
   const lockToken = randomBase62(16);
-  const scopeWhere = and(
-    eq(idempotencyKeys.merchantId, scope.merchantId),
-    eq(idempotencyKeys.environment, scope.environment),
-    eq(idempotencyKeys.key, scope.key),
-  );
+  const scopeWhere = scopeCondition(scope);
 
   /** The earlier request's outcome: its response, or a refusal while it is still in progress. */
   const previousOutcome = async (): Promise<Response | undefined> => {

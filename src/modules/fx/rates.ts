@@ -27,19 +27,17 @@ if tonumber(ARGV[2]) > current then
 end
 return 0`;
 
-/** Sandbox merchants always see the sandbox source; production sees the configured one, if any. */
-export function sourceFor(services: Services, environment: Environment): RateSource | undefined {
-  if (environment === "sandbox") return sandboxRateSource;
-  const { config } = services;
-  if (config.FX_PRODUCTION_SOURCE === "sandbox") return sandboxRateSource;
-  if (!config.FX_RATE_SOURCE_KEY) return undefined;
-  return openExchangeRatesSource({ url: config.FX_RATE_SOURCE_URL, appId: config.FX_RATE_SOURCE_KEY });
+/** Sandbox merchants always see the sandbox source; production sees the configured one. */
+export function sourceNameFor(services: Services, environment: Environment): string {
+  return environment === "sandbox" ? "sandbox" : services.config.FX_PRODUCTION_SOURCE;
 }
 
-export function sourceNameFor(services: Services, environment: Environment): string {
-  return environment === "sandbox" || services.config.FX_PRODUCTION_SOURCE === "sandbox"
-    ? "sandbox"
-    : services.config.FX_PRODUCTION_SOURCE;
+/** The source itself, or undefined when production's source has no key configured. */
+export function sourceFor(services: Services, environment: Environment): RateSource | undefined {
+  if (sourceNameFor(services, environment) === "sandbox") return sandboxRateSource;
+  const { config } = services;
+  if (!config.FX_RATE_SOURCE_KEY) return undefined;
+  return openExchangeRatesSource({ url: config.FX_RATE_SOURCE_URL, appId: config.FX_RATE_SOURCE_KEY });
 }
 
 async function storeSnapshot(services: Services, snapshot: RateSnapshot): Promise<StoredSnapshot> {

@@ -96,6 +96,10 @@ export async function getFxSettings({ ctx }: { ctx: ServiceContext }) {
   return { object: "fx_settings" as const, markup_bps: markupBps, default: isDefault };
 }
 
+function quoteScope(ctx: ServiceContext): SQL[] {
+  return [eq(fxQuotes.merchantId, ctx.merchantId), eq(fxQuotes.environment, ctx.environment)];
+}
+
 function toQuote(row: FxQuoteRow): FxQuote {
   return {
     id: row.id,
@@ -178,13 +182,7 @@ export async function retrieveQuote({ ctx, id }: { ctx: ServiceContext; id: stri
   const [row] = await ctx.services.db
     .select()
     .from(fxQuotes)
-    .where(
-      and(
-        eq(fxQuotes.id, id),
-        eq(fxQuotes.merchantId, ctx.merchantId),
-        eq(fxQuotes.environment, ctx.environment),
-      ),
-    )
+    .where(and(eq(fxQuotes.id, id), ...quoteScope(ctx)))
     .limit(1);
   if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such quote: ${id}` });
   return toQuote(row);
@@ -227,13 +225,7 @@ export async function createConversion({
     const [quote] = await tx
       .select()
       .from(fxQuotes)
-      .where(
-        and(
-          eq(fxQuotes.id, quoteId),
-          eq(fxQuotes.merchantId, ctx.merchantId),
-          eq(fxQuotes.environment, ctx.environment),
-        ),
-      )
+      .where(and(eq(fxQuotes.id, quoteId), ...quoteScope(ctx)))
       .for("update")
       .limit(1);
     if (!quote)
