@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { neonConfig, Pool } from "@neondatabase/serverless";
+import { Client, neonConfig, Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { isLoopbackHost, type NeonProxy, parseTargetAddress, startNeonProxy } from "./neon-proxy";
@@ -204,6 +204,60 @@ describe("upgrade checks", () => {
       expect(rows).toEqual([{ ok: 1 }]);
     } finally {
       await pool.end();
+    }
+  });
+});
+
+describe("round trips", () => {
+  /** A Client whose proxy URL carries a trace: per connection, as the Worker sets it per request. */
+  function tracedClient(trace: string): Client {
+    const client = new Client(DATABASE_URL);
+    client.neonConfig.wsProxy = (host, port) => `${proxy.wsProxy}?address=${host}:${port}&trace=${trace}`;
+    return client;
+  }
+
+  it("counts the upgrade, the startup and one per query under the connection's trace", async () => {
+    const trace = `req_ws_${randomBytes(4).toString("hex")}`;
+    const client = tracedClient(trace);
+    await client.connect();
+    // Upgrade + StartupMessage; password authentication would add its own exchanges.
+    const connected = proxy.roundTrips.forTrace(trace).db_ws;
+    expect(connected).toBeGreaterThanOrEqual(2);
+    await client.query("BEGIN");
+    await client.query("SELECT $1::int AS n", [1]);
+    await client.query("COMMIT");
+    // Queries queued together still wait for each other: pg sends the next after ReadyForQuery.
+    await Promise.all([client.query("SELECT 1"), client.query("SELECT 2")]);
+    expect(proxy.roundTrips.forTrace(trace)).toMatchObject({ db_ws: connected + 5, db_http: 0 });
+    await client.end();
+    await expect.poll(() => proxy.activeConnections(), { timeout: 5000 }).toBe(0);
+    // Terminate expects no reply: not a round trip.
+    expect(proxy.roundTrips.forTrace(trace).db_ws).toBe(connected + 5);
+  });
+
+  it("counts connections without a trace under none", async () => {
+    const before = proxy.roundTrips.forTrace("none").db_ws;
+    const pool = newPool();
+    try {
+      await pool.query("SELECT 1");
+    } finally {
+      await pool.end();
+    }
+    expect(proxy.roundTrips.forTrace("none").db_ws).toBeGreaterThanOrEqual(before + 3);
+  });
+
+  it("delays every round trip by the injected latency", async () => {
+    proxy.roundTrips.setLatency({ dbRttMs: 100 });
+    try {
+      const client = tracedClient("req_ws_delay");
+      const started = performance.now();
+      await client.connect();
+      await client.query("SELECT 1");
+      // Upgrade, startup, query: three delays at least (a sleep can never be shorter).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(3 * 100);
+      await client.end();
+    } finally {
+      proxy.roundTrips.setLatency({ dbRttMs: 0 });
     }
   });
 });

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { type AddressInfo, isIPv4, isIPv6, type Socket, connect as tcpConnect } from "node:net";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { normalizeTrace, RoundTrips, TRACE_PARAM } from "./roundtrips";
 
 export interface NeonProxyOptions {
   /** 0 (default) picks a free port. */
@@ -14,6 +15,8 @@ export interface NeonProxyOptions {
   host?: string;
   /** How long to wait for the TCP connection to the database (default 5 s). */
   connectTimeoutMs?: number;
+  /** Where round trips are counted and delayed; a private counter when absent. */
+  roundTrips?: RoundTrips;
   log?: (message: string) => void;
 }
 
@@ -25,6 +28,7 @@ export interface NeonProxy {
   activeConnections(): number;
   /** WebSocket messages received from clients so far: the driver sends one per round trip. */
   clientMessages(): number;
+  roundTrips: RoundTrips;
   close(): Promise<void>;
 }
 
@@ -68,6 +72,9 @@ function rawDataToBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
+// The Terminate message ('X', length 4): the client closes without waiting for a reply.
+const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+
 function rejectUpgrade(socket: Duplex, status: number, reason: string, message: string): void {
   if (socket.destroyed) return;
   const body = `${message}\n`;
@@ -99,6 +106,7 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
   const host = opts.host ?? "127.0.0.1";
   const connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
   const log = opts.log ?? (() => {});
+  const roundTrips = opts.roundTrips ?? new RoundTrips();
   const live = new Set<{ ws: WebSocket; tcp: Socket }>();
   let clientMessageCount = 0;
   const pendingSockets = new Set<Duplex>();
@@ -111,7 +119,17 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
     res.end("MagnetPay local Neon WebSocket proxy: connect with a WebSocket to /v1?address=host:port\n");
   });
 
-  function pipe(ws: WebSocket, tcp: Socket, label: string): void {
+  /**
+   * Round trips: the upgrade counts one (in the upgrade handler); after it, a client turn counts one.
+   * A turn starts with the first client message after the server last sent data (or the first
+   * message at all): the Postgres wire protocol alternates, so messages the client sends before any
+   * reply are pipelined into the same wait. The driver coalesces one tick of writes into one
+   * WebSocket message, and Postgres answers extended-protocol messages only at Sync, so the count
+   * does not depend on timing. A lone Terminate waits for nothing and is not counted.
+   * The injected delay holds every client message back by the same time, in order, like a link
+   * with that latency: a turn costs it once however many messages it pipelines.
+   */
+  function pipe(ws: WebSocket, tcp: Socket, label: string, trace: string): void {
     const conn = { ws, tcp };
     live.add(conn);
     let closed = false;
@@ -123,9 +141,17 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
     };
 
     tcp.setNoDelay(true);
+    // Read once per connection: a delay that changed mid-connection could reorder messages.
+    const delayMs = roundTrips.delayMs("db_ws");
+    const later = (fn: () => void) => {
+      if (delayMs > 0) setTimeout(fn, delayMs);
+      else fn();
+    };
+    let turnOpen = false;
 
     // TCP -> WS, pausing the database side while the WebSocket buffer is full.
     tcp.on("data", (chunk: Buffer) => {
+      turnOpen = false;
       if (ws.readyState !== ws.OPEN) return;
       ws.send(chunk, { binary: true }, () => {
         if (tcp.isPaused() && ws.bufferedAmount < WS_LOW_WATER) tcp.resume();
@@ -136,15 +162,22 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
     let waitingForDrain = false;
     ws.on("message", (data: RawData) => {
       clientMessageCount += 1;
-      if (tcp.destroyed || !tcp.writable) return;
-      if (!tcp.write(rawDataToBuffer(data)) && !waitingForDrain) {
-        waitingForDrain = true;
-        ws.pause();
-        tcp.once("drain", () => {
-          waitingForDrain = false;
-          ws.resume();
-        });
+      const bytes = rawDataToBuffer(data);
+      if (!turnOpen && !bytes.equals(TERMINATE)) {
+        turnOpen = true;
+        roundTrips.record("db_ws", trace);
       }
+      later(() => {
+        if (tcp.destroyed || !tcp.writable) return;
+        if (!tcp.write(bytes) && !waitingForDrain) {
+          waitingForDrain = true;
+          ws.pause();
+          tcp.once("drain", () => {
+            waitingForDrain = false;
+            ws.resume();
+          });
+        }
+      });
     });
 
     tcp.on("end", () => {
@@ -166,9 +199,12 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
       tcp.destroy();
     });
     ws.on("close", () => {
-      // Let queued bytes (e.g. a Terminate message) reach Postgres, then close.
-      if (!tcp.destroyed) tcp.end();
-      setTimeout(() => tcp.destroy(), 5000).unref();
+      // Let queued bytes (e.g. a Terminate message, or messages still held back by the injected
+      // delay) reach Postgres, then close.
+      later(() => {
+        if (!tcp.destroyed) tcp.end();
+        setTimeout(() => tcp.destroy(), 5000).unref();
+      });
       finish("ws closed");
     });
   }
@@ -190,34 +226,39 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
       rejectUpgrade(socket, 403, "Forbidden", `only loopback addresses are allowed, got ${target.host}`);
       return;
     }
-    // Dial first so an unreachable database is a clear HTTP error, not a silent close.
+    // The upgrade is the connection's first round trip; count and delay it before dialling.
+    const trace = normalizeTrace(url.searchParams.get(TRACE_PARAM));
     pendingSockets.add(socket);
-    connectTcp(target, connectTimeoutMs).then(
-      (tcp) => {
-        pendingSockets.delete(socket);
-        if (socket.destroyed) {
-          tcp.destroy();
-          return;
-        }
-        // Don't lose early bytes from Postgres while the upgrade completes.
-        tcp.pause();
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          pipe(ws, tcp, `${target.host}:${target.port}`);
-          tcp.resume();
-        });
-      },
-      (err: unknown) => {
-        pendingSockets.delete(socket);
-        const message = err instanceof Error ? err.message : String(err);
-        log(`[neon-proxy] cannot reach ${target.host}:${target.port}: ${message}`);
-        rejectUpgrade(
-          socket,
-          502,
-          "Bad Gateway",
-          `cannot connect to ${target.host}:${target.port}: ${message}`,
-        );
-      },
-    );
+    // Dial first so an unreachable database is a clear HTTP error, not a silent close.
+    roundTrips
+      .roundTrip("db_ws", trace)
+      .then(() => connectTcp(target, connectTimeoutMs))
+      .then(
+        (tcp) => {
+          pendingSockets.delete(socket);
+          if (socket.destroyed) {
+            tcp.destroy();
+            return;
+          }
+          // Don't lose early bytes from Postgres while the upgrade completes.
+          tcp.pause();
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            pipe(ws, tcp, `${target.host}:${target.port}`, trace);
+            tcp.resume();
+          });
+        },
+        (err: unknown) => {
+          pendingSockets.delete(socket);
+          const message = err instanceof Error ? err.message : String(err);
+          log(`[neon-proxy] cannot reach ${target.host}:${target.port}: ${message}`);
+          rejectUpgrade(
+            socket,
+            502,
+            "Bad Gateway",
+            `cannot connect to ${target.host}:${target.port}: ${message}`,
+          );
+        },
+      );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -236,6 +277,7 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
     wsProxy: `${hostForUrl}:${port}/v1`,
     activeConnections: () => live.size,
     clientMessages: () => clientMessageCount,
+    roundTrips,
     close() {
       closing ??= (async () => {
         for (const socket of pendingSockets) socket.destroy();
