@@ -34,6 +34,36 @@ describe.each([
     expect(bridge.backend).toBe(expected);
   });
 
+  it("counts one round trip per REST call, a pipeline or transaction included, under its trace", async () => {
+    const trace = `req_redis_${randomBytes(4).toString("hex")}`;
+    // The trace in the base URL: @upstash/redis has no option for extra headers.
+    const traced = new Redis({ url: `${bridge.url}/trace/${trace}`, token: TOKEN });
+    await traced.set(k("rt"), "1");
+    await traced.get(k("rt"));
+    await traced.pipeline().incr(k("rt")).get(k("rt")).exec();
+    await traced.multi().incr(k("rt")).expire(k("rt"), 60).exec();
+    expect(await traced.get(k("rt"))).toBe(3);
+    // The header form, for clients that can set one.
+    const res = await fetch(`${bridge.url}/get/${encodeURIComponent(k("rt"))}`, {
+      headers: { Authorization: `Bearer ${TOKEN}`, "X-MagnetPay-Trace": trace },
+    });
+    expect(await res.json()).toEqual({ result: "3" });
+    expect(bridge.roundTrips.forTrace(trace)).toEqual({ trace, db_http: 0, db_ws: 0, redis: 6 });
+  });
+
+  it("delays every REST call by the injected latency", async () => {
+    bridge.roundTrips.setLatency({ redisRttMs: 100 });
+    try {
+      const started = performance.now();
+      await redis.get(k("missing"));
+      await redis.get(k("missing"));
+      // A lower bound only: the delay is a sleep, so it can never take less.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 100);
+    } finally {
+      bridge.roundTrips.setLatency({ redisRttMs: 0 });
+    }
+  });
+
   it("get / set / incr / expire / ttl", async () => {
     expect(await redis.set(k("s"), "héllo wörld")).toBe("OK");
     expect(await redis.get(k("s"))).toBe("héllo wörld");

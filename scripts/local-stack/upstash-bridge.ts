@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import RedisMock from "ioredis-mock";
 import { readBody, tokenEquals } from "./http";
+import { normalizeTrace, RoundTrips, TRACE_HEADER } from "./roundtrips";
 
 export interface UpstashBridgeOptions {
   /** 0 (default) picks a free port. */
@@ -24,6 +25,8 @@ export interface UpstashBridgeOptions {
   requireRedis?: boolean;
   /** Redis connect timeout (default 1500 ms). */
   connectTimeoutMs?: number;
+  /** Where round trips are counted and delayed; a private counter when absent. */
+  roundTrips?: RoundTrips;
   log?: (message: string) => void;
 }
 
@@ -32,6 +35,7 @@ export interface UpstashBridge {
   url: string;
   token: string;
   backend: "redis" | "memory";
+  roundTrips: RoundTrips;
   close(): Promise<void>;
 }
 
@@ -49,6 +53,7 @@ interface Backend {
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const TRACE_PATH = /^\/trace\/([^/]+)(\/.*)?$/;
 const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
 
 // Commands that would change the state of the shared connection (or hang it).
@@ -544,6 +549,7 @@ async function handle(
   token: string,
   backend: Backend,
   scripts: ScriptRegistry,
+  roundTrips: RoundTrips,
 ): Promise<void> {
   if (req.method === "OPTIONS") {
     res.writeHead(204, {
@@ -555,6 +561,12 @@ async function handle(
     return;
   }
   const url = new URL(req.url ?? "/", "http://bridge.local");
+  // @upstash/redis has no per-client headers, so a client may carry its trace in its base URL
+  // instead: <UPSTASH_REDIS_REST_URL>/trace/<request id>. The prefix is not part of the command.
+  const traced = TRACE_PATH.exec(url.pathname);
+  if (traced) url.pathname = traced[2] ?? "/";
+  // One HTTP request is one round trip: a single command, a pipeline or a transaction alike.
+  await roundTrips.roundTrip("redis", normalizeTrace(traced?.[1] ?? req.headers[TRACE_HEADER]));
   if (!tokenMatches(bearer(req, url), token)) {
     send(res, 401, { error: "Unauthorized" });
     return;
@@ -668,6 +680,7 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
   if (!opts.token) throw new Error("startUpstashBridge: token is required");
   const log = opts.log ?? (() => {});
   const redisUrl = opts.redisUrl ?? "redis://127.0.0.1:6379";
+  const roundTrips = opts.roundTrips ?? new RoundTrips();
 
   let backend: Backend;
   let scripts: ScriptRegistry;
@@ -690,7 +703,7 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
   }
 
   const server = createServer((req, res) => {
-    handle(req, res, opts.token, backend, scripts).catch((err: unknown) => {
+    handle(req, res, opts.token, backend, scripts, roundTrips).catch((err: unknown) => {
       log(`[upstash-bridge] ${errorMessage(err)}`);
       if (!res.headersSent) send(res, 500, { error: `ERR ${errorMessage(err)}` });
       else res.destroy();
@@ -717,6 +730,7 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
     url: `http://127.0.0.1:${port}`,
     token: opts.token,
     backend: backend.kind,
+    roundTrips,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
