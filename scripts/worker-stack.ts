@@ -76,6 +76,9 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     PUBLIC_URL: baseUrl,
     DATABASE_URL: databaseUrl,
     NEON_WS_PROXY: local.neonWsProxy,
+    NEON_HTTP_ENDPOINT: local.neonHttpEndpoint,
+    // Not read by the Worker: tests in other vitest workers read round-trip counts from it.
+    LOCAL_STACK_STATS_URL: local.statsUrl,
     UPSTASH_REDIS_REST_URL: local.redisRestUrl,
     UPSTASH_REDIS_REST_TOKEN: local.redisRestToken,
     QSTASH_URL: local.qstashUrl,

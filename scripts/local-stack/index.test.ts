@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { neonConfig, Pool } from "@neondatabase/serverless";
+import { Client as NeonClient, neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { Client, Receiver } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { type LocalStack, startLocalStack } from "./index";
+import { fetchRoundTrips, type LocalStack, startLocalStack } from "./index";
 
 const DATABASE_URL = process.env.LOCAL_STACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -35,6 +35,8 @@ describe("startLocalStack", () => {
     expect(stack.env).toMatchObject({
       DATABASE_URL,
       NEON_WS_PROXY: stack.neonWsProxy,
+      NEON_HTTP_ENDPOINT: stack.neonHttpEndpoint,
+      LOCAL_STACK_STATS_URL: stack.statsUrl,
       UPSTASH_REDIS_REST_URL: stack.redisRestUrl,
       UPSTASH_REDIS_REST_TOKEN: stack.redisRestToken,
       QSTASH_URL: stack.qstashUrl,
@@ -87,6 +89,44 @@ describe("startLocalStack", () => {
     } finally {
       server.close();
     }
+  });
+
+  it("counts one request's round trips at all three adapters, readable over HTTP", async () => {
+    const trace = `req_${Date.now().toString(36)}`;
+    neonConfig.webSocketConstructor = WebSocket;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineConnect = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.fetchEndpoint = stack.neonHttpEndpoint;
+    // Adds the trace header from a per-query fetchOptions property (README "Client configuration").
+    neonConfig.fetchFunction = (input: string, init: RequestInit & { magnetpayTrace?: string }) => {
+      const { magnetpayTrace, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (magnetpayTrace !== undefined) headers.set("X-MagnetPay-Trace", magnetpayTrace);
+      return fetch(input, { ...rest, headers });
+    };
+
+    const sql = neon(stack.databaseUrl, { fetchOptions: { magnetpayTrace: trace } });
+    expect(await sql`SELECT ${1}::int AS one`).toEqual([{ one: 1 }]);
+    await sql.transaction([sql`SELECT 1`, sql`SELECT 2`]);
+
+    const client = new NeonClient(stack.databaseUrl);
+    client.neonConfig.wsProxy = (host, port) => `${stack.neonWsProxy}?address=${host}:${port}&trace=${trace}`;
+    await client.connect();
+    const afterConnect = (await fetchRoundTrips(stack.statsUrl, trace)).db_ws;
+    await client.query("SELECT 1");
+    await client.end();
+
+    const redis = new Redis({ url: `${stack.redisRestUrl}/trace/${trace}`, token: stack.redisRestToken });
+    await redis.pipeline().get("lsx:none").get("lsx:none").exec();
+
+    expect(await fetchRoundTrips(stack.statsUrl, trace)).toEqual({
+      trace,
+      db_http: 2,
+      db_ws: afterConnect + 1,
+      redis: 1,
+    });
+    expect(afterConnect).toBeGreaterThanOrEqual(2);
   });
 
   it("refuses unreachable services in external mode", async () => {

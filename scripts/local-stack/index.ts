@@ -5,12 +5,16 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EnsuredPostgres, ensurePostgres } from "./embedded-postgres";
+import { type NeonHttpEndpoint, startNeonHttp } from "./neon-http";
 import { type NeonProxy, startNeonProxy } from "./neon-proxy";
 import { type LocalQStash, startLocalQStash } from "./qstash-local";
+import { type InjectedLatency, latencyFromEnv, RoundTrips, startRoundTripStats } from "./roundtrips";
 import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge";
 
 export type { EnsuredPostgres, EnsurePostgresOptions } from "./embedded-postgres";
 export { ensurePostgres, hydrateEmbeddedPostgresSymlinks, redactUrl } from "./embedded-postgres";
+export type { NeonHttpEndpoint, NeonHttpOptions } from "./neon-http";
+export { startNeonHttp } from "./neon-http";
 export type { NeonProxy, NeonProxyOptions } from "./neon-proxy";
 export { isLoopbackHost, parseTargetAddress, startNeonProxy } from "./neon-proxy";
 export type {
@@ -28,6 +32,23 @@ export {
   signQStashJwt,
   startLocalQStash,
 } from "./qstash-local";
+export type {
+  InjectedLatency,
+  RoundTripCounts,
+  RoundTripKind,
+  RoundTripStatsServer,
+  RoundTripTotals,
+  TraceRoundTrips,
+} from "./roundtrips";
+export {
+  fetchRoundTrips,
+  latencyFromEnv,
+  NO_TRACE,
+  RoundTrips,
+  startRoundTripStats,
+  TRACE_HEADER,
+  TRACE_PARAM,
+} from "./roundtrips";
 export type { UpstashBridge, UpstashBridgeOptions } from "./upstash-bridge";
 export { startUpstashBridge } from "./upstash-bridge";
 
@@ -39,7 +60,16 @@ export interface LocalStackOptions {
   /** Default <repo>/.local (embedded PostgreSQL data goes to <dataDir>/postgres). */
   dataDir?: string;
   /** Fixed ports; 0 or absent picks a free one (embedded PostgreSQL defaults to 5433). */
-  ports?: { neonProxy?: number; redisRest?: number; qstash?: number; embeddedPostgres?: number };
+  ports?: {
+    neonProxy?: number;
+    neonHttp?: number;
+    redisRest?: number;
+    qstash?: number;
+    stats?: number;
+    embeddedPostgres?: number;
+  };
+  /** Delay added to each counted round trip (bench); default from BENCH_DB_RTT_MS / BENCH_REDIS_RTT_MS, else 0. */
+  latency?: Partial<InjectedLatency>;
   /** true: databaseUrl and redisUrl must be reachable; no embedded/in-memory fallback. */
   external?: boolean;
   /** Options passed to the local QStash (e.g. pollIntervalMs: 0 for fully manual delivery in tests). */
@@ -54,6 +84,13 @@ export interface LocalStack {
   /** For `neonConfig.wsProxy = (host, port) => \`${neonWsProxy}?address=${host}:${port}\``. */
   neonWsProxy: string;
   neonProxy: NeonProxy;
+  /** For `neonConfig.fetchEndpoint`: "http://127.0.0.1:PORT/sql". */
+  neonHttpEndpoint: string;
+  neonHttp: NeonHttpEndpoint;
+  /** Round trips per Worker request (trace) at all three adapters, and the injected latency. */
+  roundTrips: RoundTrips;
+  /** GET /roundtrips?trace=…, GET /roundtrips/totals, POST /roundtrips/reset. */
+  statsUrl: string;
   redisRestUrl: string;
   redisRestToken: string;
   redisBackend: "redis" | "memory";
@@ -62,7 +99,7 @@ export interface LocalStack {
   qstashToken: string;
   qstashCurrentSigningKey: string;
   qstashNextSigningKey: string;
-  /** The values above under their conventional variable names (DATABASE_URL, UPSTASH_REDIS_REST_URL, QSTASH_URL, ...). */
+  /** The values above under their conventional variable names (DATABASE_URL, NEON_HTTP_ENDPOINT, UPSTASH_REDIS_REST_URL, ...). */
   env: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
@@ -100,8 +137,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     started.push({ close: () => postgres.stop() });
 
-    const proxy: NeonProxy = await startNeonProxy({ port: opts.ports?.neonProxy ?? 0, log });
+    // One counter shared by every adapter, so a request's round trips add up in one place.
+    const roundTrips = new RoundTrips({ ...latencyFromEnv(), ...opts.latency });
+    const stats = await startRoundTripStats(roundTrips, { port: opts.ports?.stats ?? 0 });
+    started.push(stats);
+
+    const proxy: NeonProxy = await startNeonProxy({ port: opts.ports?.neonProxy ?? 0, roundTrips, log });
     started.push(proxy);
+
+    const neonHttp = await startNeonHttp({ port: opts.ports?.neonHttp ?? 0, roundTrips, log });
+    started.push(neonHttp);
 
     const redisRestToken = randomToken();
     let bridge: UpstashBridge;
@@ -111,6 +156,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         token: redisRestToken,
         ...(opts.redisUrl !== undefined ? { redisUrl: opts.redisUrl } : {}),
         requireRedis: opts.external ?? false,
+        roundTrips,
         log,
       });
     } catch (err) {
@@ -136,6 +182,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const env = {
       DATABASE_URL: postgres.databaseUrl,
       NEON_WS_PROXY: proxy.wsProxy,
+      NEON_HTTP_ENDPOINT: neonHttp.url,
+      LOCAL_STACK_STATS_URL: stats.url,
       UPSTASH_REDIS_REST_URL: bridge.url,
       UPSTASH_REDIS_REST_TOKEN: redisRestToken,
       QSTASH_URL: qstash.url,
@@ -149,6 +197,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       databaseEmbedded: postgres.embedded,
       neonWsProxy: proxy.wsProxy,
       neonProxy: proxy,
+      neonHttpEndpoint: neonHttp.url,
+      neonHttp,
+      roundTrips,
+      statsUrl: stats.url,
       redisRestUrl: bridge.url,
       redisRestToken,
       redisBackend: bridge.backend,
