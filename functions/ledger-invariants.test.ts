@@ -14,7 +14,7 @@ describe("ledger-invariants function", () => {
       expect(result.transactions_checked).toEqual(expect.any(Number));
       expect(result.accounts_checked).toEqual(expect.any(Number));
     } finally {
-      await services.pool.end();
+      await services.close();
     }
   });
 });

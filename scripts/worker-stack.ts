@@ -79,6 +79,8 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     NEON_HTTP_ENDPOINT: local.neonHttpEndpoint,
     // Not read by the Worker: tests in other vitest workers read round-trip counts from it.
     LOCAL_STACK_STATS_URL: local.statsUrl,
+    // The Worker tags its database and Redis calls with the request id, so the adapters count per request.
+    TRACE_ROUND_TRIPS: "true",
     UPSTASH_REDIS_REST_URL: local.redisRestUrl,
     UPSTASH_REDIS_REST_TOKEN: local.redisRestToken,
     QSTASH_URL: local.qstashUrl,

@@ -22,8 +22,8 @@ export default {
         console.log(JSON.stringify({ level: "info", function: fn.name, trigger: "cron", ...outcome }));
       }
     } finally {
-      // Events the functions recorded fan out before the pool closes, as after a request.
-      ctx.waitUntil(dispatchRecordedEvents(services).finally(() => services.pool.end()));
+      // Events the functions recorded fan out before the Pool closes, as after a request.
+      ctx.waitUntil(dispatchRecordedEvents(services).finally(() => services.close()));
     }
   },
 } satisfies ExportedHandler<Record<string, unknown>>;

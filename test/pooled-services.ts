@@ -1,22 +1,15 @@
-import { Pool } from "@neondatabase/serverless";
-import { drizzle } from "drizzle-orm/neon-serverless";
+import { neonConfig } from "@neondatabase/serverless";
 import { inject } from "vitest";
+import ws from "ws";
 import type { Services } from "../src/core/context";
-import { nodeServices } from "./node-services";
+import { createServices } from "../src/core/services";
 
 /**
- * Like nodeServices, with a pool of `maxConnections` (the Worker's is 5), for tests that need many
- * real concurrent transactions. Call `end()` when done.
+ * Like nodeServices, with an interactive Pool of `maxConnections` (the Worker's is 5), for tests that
+ * need many real concurrent transactions. Call `end()` when done.
  */
 export function pooledServices(maxConnections: number): Services & { end(): Promise<void> } {
-  const base = nodeServices();
-  const pool = new Pool({ connectionString: inject("workerEnv").DATABASE_URL, max: maxConnections });
-  return {
-    ...base,
-    pool,
-    db: drizzle({ client: pool }),
-    end: async () => {
-      await Promise.all([pool.end(), base.pool.end()]);
-    },
-  };
+  neonConfig.webSocketConstructor = ws;
+  const services = createServices(inject("workerEnv"), { poolMax: maxConnections });
+  return { ...services, end: services.close };
 }

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { type AddressInfo, isIPv4, isIPv6, type Socket, connect as tcpConnect } from "node:net";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
-import { normalizeTrace, RoundTrips, TRACE_PARAM } from "./roundtrips";
+import { NO_TRACE, normalizeTrace, RoundTrips, TRACE_PARAM, traceFromStartupMessage } from "./roundtrips";
 
 export interface NeonProxyOptions {
   /** 0 (default) picks a free port. */
@@ -129,7 +129,9 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
    * The injected delay holds every client message back by the same time, in order, like a link
    * with that latency: a turn costs it once however many messages it pipelines.
    */
-  function pipe(ws: WebSocket, tcp: Socket, label: string, trace: string): void {
+  function pipe(ws: WebSocket, tcp: Socket, label: string, urlTrace: string): void {
+    let trace = urlTrace;
+    let startupSeen = false;
     const conn = { ws, tcp };
     live.add(conn);
     let closed = false;
@@ -163,6 +165,16 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
     ws.on("message", (data: RawData) => {
       clientMessageCount += 1;
       const bytes = rawDataToBuffer(data);
+      if (!startupSeen) {
+        // A client without a trace in its URL may name it as application_name at startup; the
+        // upgrade, counted before, moves to that trace with it.
+        startupSeen = true;
+        const named = trace === NO_TRACE ? traceFromStartupMessage(bytes) : undefined;
+        if (named) {
+          trace = normalizeTrace(named);
+          roundTrips.reattribute("db_ws", NO_TRACE, trace);
+        }
+      }
       if (!turnOpen && !bytes.equals(TERMINATE)) {
         turnOpen = true;
         roundTrips.record("db_ws", trace);

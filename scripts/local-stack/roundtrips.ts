@@ -61,6 +61,22 @@ export function normalizeTrace(raw: string | string[] | null | undefined): strin
   return value.slice(0, MAX_TRACE_LENGTH);
 }
 
+const PROTOCOL_V3 = 196608;
+
+/**
+ * The `application_name` of a PostgreSQL StartupMessage (Int32 length, Int32 protocol, then
+ * NUL-terminated name/value pairs), which a client may set to its trace; undefined otherwise.
+ */
+export function traceFromStartupMessage(message: Buffer): string | undefined {
+  if (message.length < 8 || message.readInt32BE(4) !== PROTOCOL_V3) return undefined;
+  const length = Math.min(message.readInt32BE(0), message.length);
+  const fields = message.subarray(8, length).toString("utf8").split("\0");
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === "application_name" && fields[i + 1]) return fields[i + 1];
+  }
+  return undefined;
+}
+
 export class RoundTrips {
   private readonly maxTraces: number;
   // A Map iterates in insertion order; re-inserting on every use makes the first key the LRU one.
@@ -83,6 +99,15 @@ export class RoundTrips {
     }
     counts[kind] += 1;
     this.total[kind] += 1;
+  }
+
+  /** Moves one counted round trip to another trace (a connection that names its trace late). */
+  reattribute(kind: RoundTripKind, from: string, to: string): void {
+    const counts = this.byTrace.get(from);
+    if (!counts || counts[kind] === 0 || from === to) return;
+    counts[kind] -= 1;
+    this.total[kind] -= 1;
+    this.record(kind, to);
   }
 
   /** The injected delay for one round trip of this kind. */

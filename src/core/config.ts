@@ -7,6 +7,10 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url(),
   /** Local development only: "host:port/v1" of the WebSocket-to-TCP proxy in scripts/local-stack. */
   NEON_WS_PROXY: z.string().min(1).optional(),
+  /** Local development only: the SQL-over-HTTP endpoint in scripts/local-stack (Neon's own is derived from DATABASE_URL). */
+  NEON_HTTP_ENDPOINT: z.string().url().optional(),
+  /** Local stack and bench only: tag database and Redis calls with the request id so the adapters count round trips per request. */
+  TRACE_ROUND_TRIPS: z.stringbool().default(false),
   UPSTASH_REDIS_REST_URL: z.string().url(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   QSTASH_URL: z.string().url().default("https://qstash.upstash.io"),
@@ -19,6 +23,12 @@ export const configSchema = z.object({
   RATE_LIMIT_SANDBOX_PER_SECOND: positiveInt(25),
   RATE_LIMIT_PRODUCTION_PER_SECOND: positiveInt(100),
   SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
+  /** How long an isolate trusts a cached API key or session: the bound on a revocation reaching every isolate. */
+  AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  /** How long Redis keeps a credential looked up in the database (revoke, roll and logout delete it). */
+  AUTH_REDIS_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Prepended to every Redis key, so deployments (or test runs) sharing a Redis never meet. */
+  REDIS_KEY_PREFIX: z.string().default(""),
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; see docs/security.md for the Workers cap. */
   PASSWORD_PBKDF2_ITERATIONS: positiveInt(600_000),
   /** How long finished background-function runs are kept (the latest of each function always is). */

@@ -1,19 +1,27 @@
-import type { Pool } from "@neondatabase/serverless";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
-import type { Database } from "./db";
+import type { Database, DatabaseHandles } from "./db";
+import type { IdempotencyClaim } from "./idempotency";
 import type { Jobs } from "./jobs";
 import type { Environment } from "./tables";
 
 /** Everything a request may do I/O with, built per request by the services middleware. */
 export interface Services {
   config: Config;
+  /** SQL over HTTP: one round trip per query or batch. */
   db: Database;
-  pool: Pool;
+  /** Interactive transactions over the WebSocket Pool, opened on first use (see docs/data-path.md). */
+  transaction: DatabaseHandles["transaction"];
+  /** A dedicated pooled connection, for server-side cursors. */
+  connect: DatabaseHandles["connect"];
+  /** Releases what the request opened (the Pool, if any). */
+  close: DatabaseHandles["close"];
   redis: Redis;
   jobs: Jobs;
   clock: Clock;
+  /** The request's Idempotency-Key claim, when its route batches the claim itself (core/batch.ts). */
+  idempotency?: IdempotencyClaim;
   /** Ids of the events recorded so far; fanned out to webhooks once the request's transactions committed. */
   recordedEventIds: string[];
 }

@@ -44,7 +44,7 @@ describe("health", () => {
   it("reports ok when both dependencies answer", async () => {
     const services = nodeServices();
     const health = await checkHealth(services);
-    await services.pool.end();
+    await services.close();
     expect(health.status).toBe("ok");
   });
 
@@ -54,7 +54,7 @@ describe("health", () => {
       DATABASE_URL: "postgres://postgres:hunter2@127.0.0.1:1/none",
     });
     const health = await checkHealth(services);
-    await services.pool.end().catch(() => undefined);
+    await services.close().catch(() => undefined);
     expect(health.status).toBe("degraded");
     expect(health.dependencies.redis.status).toBe("down");
     expect(health.dependencies.database.status).toBe("down");

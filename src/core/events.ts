@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Actor, ServiceContext, Services } from "./context";
 import type { Executor } from "./db";
 import { newId } from "./ids";
@@ -20,15 +20,21 @@ export interface ChangeRecord {
 }
 
 /**
- * Writes the event (transactional outbox) and the audit row for one change, inside the
- * caller's transaction, so neither can exist without the change or the change without them.
+ * The event (transactional outbox) and the audit row of one change as one statement, for the
+ * caller's transaction or HTTP batch, so neither can exist without the change or the change
+ * without them. The event id is recorded for dispatch after the response; an id whose
+ * transaction rolled back is simply not found then.
  */
-export async function recordChange(tx: Executor, ctx: ServiceContext, change: ChangeRecord): Promise<string> {
+export function changeStatement(ctx: ServiceContext, change: ChangeRecord): SQL {
+  return recordedChange(ctx, change).statement;
+}
+
+function recordedChange(ctx: ServiceContext, change: ChangeRecord): { eventId: string; statement: SQL } {
   const eventId = newId("event");
   const now = ctx.services.clock.now();
   const previous = change.previousAttributes === undefined ? null : JSON.stringify(change.previousAttributes);
-  // One statement for both rows: every change costs a single database round trip here.
-  await tx.execute(sql`
+  ctx.services.recordedEventIds.push(eventId);
+  const statement = sql`
     with inserted_event as (
       insert into ${events} (id, merchant_id, environment, type, object_id, object_type, data, previous_attributes,
         api_version, request_id, created_at)
@@ -38,8 +44,14 @@ export async function recordChange(tx: Executor, ctx: ServiceContext, change: Ch
     )
     insert into ${auditLogs} (id, merchant_id, environment, actor_type, actor_id, action, object_id, request_id, created_at)
     values (${newId("auditLog")}, ${ctx.merchantId}, ${ctx.environment}, ${ctx.actor.type}, ${ctx.actor.id},
-      ${change.type}, ${change.object.id}, ${ctx.requestId}, ${now})`);
-  ctx.services.recordedEventIds.push(eventId);
+      ${change.type}, ${change.object.id}, ${ctx.requestId}, ${now})`;
+  return { eventId, statement };
+}
+
+/** Writes the event and the audit row of one change inside the caller's transaction: one round trip. */
+export async function recordChange(tx: Executor, ctx: ServiceContext, change: ChangeRecord): Promise<string> {
+  const { eventId, statement } = recordedChange(ctx, change);
+  await tx.execute(statement);
   return eventId;
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Services } from "./context";
-import type { Executor } from "./db";
+import { type Executor, execute } from "./db";
 import { newId } from "./ids";
 import { functionRuns } from "./tables";
 
@@ -100,14 +100,16 @@ export interface FunctionRunSummary {
 /** The latest run and the latest success of each named function, in one round trip. */
 export async function summarizeRuns(db: Executor, names: string[]): Promise<FunctionRunSummary[]> {
   if (names.length === 0) return [];
-  const result = await db.execute<{
+  const result = await execute<{
     function_name: string;
     last_succeeded_at: Date | string | null;
     status: string | null;
     trigger: string | null;
     started_at: Date | string | null;
     error: string | null;
-  }>(sql`
+  }>(
+    db,
+    sql`
     select n.name as function_name, s.finished_at as last_succeeded_at,
            l.status, l.trigger, l.started_at, l.error
       from unnest(array[${sql.join(
@@ -121,7 +123,8 @@ export async function summarizeRuns(db: Executor, names: string[]): Promise<Func
       left join lateral (
         select status, trigger, started_at, error from function_runs
          where function_name = n.name
-         order by started_at desc limit 1) l on true`);
+         order by started_at desc limit 1) l on true`,
+  );
   return result.rows.map((row) => ({
     functionName: row.function_name,
     lastSucceededAt: row.last_succeeded_at === null ? null : new Date(row.last_succeeded_at),
@@ -138,7 +141,9 @@ export async function summarizeRuns(db: Executor, names: string[]): Promise<Func
  * (`summarizeRuns`) reports the same before and after. Running rows are never touched.
  */
 export async function pruneFunctionRuns(db: Executor, cutoff: Date, limit: number): Promise<number> {
-  const deleted = await db.execute(sql`
+  const deleted = await execute(
+    db,
+    sql`
     delete from ${functionRuns} where ${functionRuns.id} in (
       select r.id from ${functionRuns} r
        where r.status in ('succeeded', 'failed') and r.finished_at < ${cutoff}
@@ -149,6 +154,7 @@ export async function pruneFunctionRuns(db: Executor, cutoff: Date, limit: numbe
            select 1 from ${functionRuns} later
             where later.function_name = r.function_name and later.status = 'succeeded'
               and later.started_at > r.started_at))
-       order by r.finished_at limit ${limit})`);
+       order by r.finished_at limit ${limit})`,
+  );
   return deleted.rowCount ?? 0;
 }

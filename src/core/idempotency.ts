@@ -1,14 +1,12 @@
-import { and, eq, gt, lt } from "drizzle-orm";
-import type { MiddlewareHandler } from "hono";
+import { and, eq, gt, lt, type SQL, sql } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
 import { sha256Hex } from "./auth/crypto";
 import type { AppEnv } from "./context";
-import type { Executor } from "./db";
+import { type Executor, isIdempotencyHeld } from "./db";
 import { ApiError } from "./errors";
-import { randomBase62 } from "./ids";
 import { type Environment, idempotencyKeys } from "./tables";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const LOCK_TTL_MS = 120_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** Responses a retry must see again; validation, auth and throttling failures are not kept (as Stripe). */
@@ -38,7 +36,7 @@ async function requestFingerprint(method: string, path: string, body: string): P
   return sha256Hex(`${method} ${path}\n${canonical}`);
 }
 
-interface Scope {
+export interface Scope {
   merchantId: string;
   environment: Environment;
   key: string;
@@ -69,35 +67,87 @@ export async function pruneIdempotencyKeys(db: Executor, now: Date): Promise<num
   return deleted.length;
 }
 
-const RELEASE_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
+/**
+ * A request's claim on its Idempotency-Key. The middleware claims it in a round trip of its own,
+ * unless the route batches its own writes (`claimsIdempotencyInline`): then the claim rides as the
+ * first statement of the route's first batch, and its response may be stored in its last one.
+ */
+export class IdempotencyClaim {
+  /** The claim committed (with a batch, or on its own): the record must be completed or dropped. */
+  claimed = false;
+  /** The claim was refused (the key is held): the middleware answers with the earlier outcome. */
+  held = false;
+
+  private stored: { status: number; body: string } | undefined;
+
+  constructor(
+    readonly scope: Scope,
+    readonly fingerprint: string,
+    private readonly now: Date,
+  ) {}
+
+  /** Raises SQLSTATE MP010 when the key is held, rolling back whatever batch carries it. */
+  claimStatement(): SQL {
+    const { merchantId, environment, key } = this.scope;
+    const expiresAt = new Date(this.now.getTime() + IDEMPOTENCY_TTL_MS);
+    return sql`select idempotency_claim(${merchantId}, ${environment}, ${key}, ${this.fingerprint},
+      ${this.now}, ${expiresAt})`;
+  }
+
+  /** Stores the response a replay will get, as a statement for the route's last batch. */
+  storeStatement(status: number, body: string): SQL {
+    this.stored = { status, body };
+    return storeResponse(this.scope, status, body);
+  }
+
+  /** Whether the route's own batch already stored exactly this response. */
+  storedInline(status: number, body: string): boolean {
+    return this.stored?.status === status && this.stored.body === body;
+  }
+}
+
+function storeResponse(scope: Scope, status: number, body: string): SQL {
+  return sql`update ${idempotencyKeys} set status = 'completed', status_code = ${status}, response_body = ${body}
+    where ${scopeCondition(scope)}`;
+}
+
+const inlineRoutes = new Set<string>();
+
+/** Marks a route (e.g. "POST /api/v1/customers") whose service puts the claim in its own first batch. */
+export function claimsIdempotencyInline(method: string, path: string): void {
+  inlineRoutes.add(`${method} ${path}`);
+}
+
+function isInlineRoute(c: Context<AppEnv>): boolean {
+  const route = c.req.matchedRoutes.at(-1);
+  return route !== undefined && inlineRoutes.has(`${c.req.method} ${route.path}`);
+}
 
 /**
- * Stripe's idempotency semantics: a Redis lock for the request in flight and a Postgres record of
- * the first response for 24 hours, scoped to merchant and environment. The Postgres record is
- * claimed (`in_progress`) before the handler runs, so a Worker that dies after committing a charge
- * but before storing the response leaves a claim behind: retries then get `in_progress`, never a
- * second charge. Responses that aren't kept (validation, auth, 5xx) drop the claim.
+ * Stripe's idempotency semantics on a Postgres record, scoped to merchant and environment, kept 24
+ * hours. The key is claimed (`in_progress`) before anything is written, so a Worker that dies after
+ * committing a charge but before storing the response leaves a claim behind: retries then get
+ * `in_progress`, never a second charge. A concurrent claim waits on the first one's row and then
+ * sees it held. Responses that aren't kept (validation, auth, 5xx) drop the claim.
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = c.req.header("idempotency-key");
   if (key === undefined || c.req.method === "GET") return next();
   if (!KEY_PATTERN.test(key)) throw new ApiError("idempotency_key_invalid", { param: "Idempotency-Key" });
 
-  const { db, redis, clock } = c.get("services");
+  const services = c.get("services");
+  const { db, clock } = services;
   const auth = c.get("auth");
   const scope: Scope = { merchantId: auth.merchantId, environment: auth.environment, key };
   const fingerprint = await requestFingerprint(c.req.method, c.req.path, await c.req.text());
-  const lockKey = `idem:${scope.merchantId}:${scope.environment}:${key}`;
-  const lockToken = randomBase62(16);
-  const scopeWhere = scopeCondition(scope);
+  const claim = new IdempotencyClaim(scope, fingerprint, clock.now());
 
   /** The earlier request's outcome: its response, or a refusal while it is still in progress. */
-  const previousOutcome = async (): Promise<Response | undefined> => {
+  const previousOutcome = async (): Promise<Response> => {
     const record = await findRecord(db, scope, clock.now());
-    if (!record) return undefined;
-    if (record.requestHash !== fingerprint)
+    if (record && record.requestHash !== fingerprint)
       throw new ApiError("idempotency_key_reused", { param: "Idempotency-Key" });
-    if (record.status === "in_progress")
+    if (!record || record.status === "in_progress")
       throw new ApiError("idempotency_key_in_progress", { param: "Idempotency-Key" });
     return new Response(record.responseBody, {
       status: record.statusCode,
@@ -105,49 +155,30 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     });
   };
 
-  const locked = await redis.set(lockKey, lockToken, { nx: true, px: LOCK_TTL_MS });
-  if (locked !== "OK") {
-    const previous = await previousOutcome();
-    if (previous) return previous;
-    throw new ApiError("idempotency_key_in_progress", { param: "Idempotency-Key" });
+  if (isInlineRoute(c)) {
+    services.idempotency = claim;
+  } else {
+    try {
+      await db.execute(claim.claimStatement());
+    } catch (error) {
+      if (isIdempotencyHeld(error)) return previousOutcome();
+      throw error;
+    }
+    claim.claimed = true;
   }
-  try {
-    const now = clock.now();
-    const claim = {
-      requestHash: fingerprint,
-      status: "in_progress" as const,
-      statusCode: 0,
-      responseBody: "",
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-    };
-    // Claim the key; an expired record of it is taken over.
-    const [claimed] = await db
-      .insert(idempotencyKeys)
-      .values({ ...scope, ...claim })
-      .onConflictDoUpdate({
-        target: [idempotencyKeys.merchantId, idempotencyKeys.environment, idempotencyKeys.key],
-        set: claim,
-        setWhere: lt(idempotencyKeys.expiresAt, now),
-      })
-      .returning({ key: idempotencyKeys.key });
-    if (!claimed) {
-      const previous = await previousOutcome();
-      if (previous) return previous;
-      throw new ApiError("idempotency_key_in_progress", { param: "Idempotency-Key" });
-    }
-    // Hono turns a handler's exception into the error response, so next() settles with c.res set.
-    await next();
-    const body = await c.res.clone().text();
-    if (isReplayable(c.res.status, body)) {
-      await db
-        .update(idempotencyKeys)
-        .set({ status: "completed", statusCode: c.res.status, responseBody: body })
-        .where(scopeWhere);
-    } else {
-      await db.delete(idempotencyKeys).where(and(scopeWhere, eq(idempotencyKeys.status, "in_progress")));
-    }
-  } finally {
-    await redis.eval(RELEASE_SCRIPT, [lockKey], [lockToken]).catch(() => undefined);
+  // Hono turns a handler's exception into the error response, so next() settles with c.res set.
+  await next();
+  if (claim.held) {
+    c.res = await previousOutcome();
+    return;
+  }
+  if (!claim.claimed) return;
+  const body = await c.res.clone().text();
+  if (isReplayable(c.res.status, body)) {
+    if (!claim.storedInline(c.res.status, body)) await db.execute(storeResponse(scope, c.res.status, body));
+  } else {
+    await db
+      .delete(idempotencyKeys)
+      .where(and(scopeCondition(scope), eq(idempotencyKeys.status, "in_progress")));
   }
 };

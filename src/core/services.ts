@@ -8,14 +8,23 @@ import { newId } from "./ids";
 import { createJobs } from "./jobs";
 import { createRedis } from "./redis";
 
-export function createServices(env: Record<string, unknown>): Services {
+export interface ServicesOptions {
+  /** Tags database round trips with the request (when TRACE_ROUND_TRIPS is set). */
+  requestId?: string;
+  /** Connections of the interactive Pool (default 5). */
+  poolMax?: number;
+}
+
+export function createServices(env: Record<string, unknown>, options: ServicesOptions = {}): Services {
   const config = loadConfig(env);
-  const { db, pool } = createDatabase(config);
+  const database = createDatabase(config, options);
   return {
     config,
-    db,
-    pool,
-    redis: createRedis(config),
+    db: database.db,
+    transaction: database.transaction,
+    connect: database.connect,
+    close: database.close,
+    redis: createRedis(config, options.requestId),
     jobs: createJobs(config),
     clock: systemClock,
     recordedEventIds: [],
@@ -33,16 +42,25 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /**
  * Builds the per-request services. After the response is sent, the events the request recorded
- * (its transactions have committed by then) are dispatched, and only then is the pool closed.
+ * (its transactions have committed by then) are dispatched with services of their own, traced as
+ * `<request id>.after` so that work off the request path is counted apart from it, and the Pool
+ * (if the request opened one) is closed.
  */
 export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const built = createServices(c.env);
+  const id = c.get("requestId");
+  const built = createServices(c.env, { requestId: id });
   c.set("services", built);
   try {
     await next();
   } finally {
+    const eventIds = built.recordedEventIds.splice(0);
+    const after = eventIds.length > 0 ? createServices(c.env, { requestId: `${id}.after` }) : undefined;
+    after?.recordedEventIds.push(...eventIds);
     c.executionCtx.waitUntil(
-      dispatchRecordedEvents(built).finally(() => built.pool.end().catch(() => undefined)),
+      Promise.all([
+        built.close().catch(() => undefined),
+        after && dispatchRecordedEvents(after).finally(() => after.close().catch(() => undefined)),
+      ]),
     );
   }
 };

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv, AuthContext } from "../context";
 import { ApiError } from "../errors";
 import { apiKeys, type Environment, sessions } from "../tables";
+import { apiKeyCacheKey, cacheCredential, cachedCredential, sessionCacheKey } from "./cache";
 import { environmentOfKey, KEY_ID_PATTERN, SECRET_PATTERN, SESSION_TOKEN_PATTERN } from "./credentials";
 import { constantTimeEqual, sha256Hex } from "./crypto";
 
@@ -43,13 +44,33 @@ async function authenticateKey(
   ) {
     throw new ApiError("credentials_malformed");
   }
-  const { db, clock } = c.get("services");
-  const [key] = await db.select().from(apiKeys).where(eq(apiKeys.keyId, pair.keyId)).limit(1);
-  if (!key || !constantTimeEqual(await sha256Hex(pair.secret), key.secretHash)) {
+  const services = c.get("services");
+  const cacheKey = apiKeyCacheKey(pair.keyId);
+  let key = await cachedCredential(services, cacheKey);
+  if (!key) {
+    const [row] = await services.db.select().from(apiKeys).where(eq(apiKeys.keyId, pair.keyId)).limit(1);
+    if (!row) throw new ApiError("credentials_invalid");
+    key = {
+      id: row.id,
+      merchantId: row.merchantId,
+      environment: row.environment,
+      userId: null,
+      rateLimitPerSecond: row.rateLimitPerSecond,
+      secretHash: row.secretHash,
+      revokedAt: row.revokedAt?.getTime() ?? null,
+      expiresAt: row.expiresAt?.getTime() ?? null,
+    };
+    cacheCredential(services, cacheKey, key, (promise) => c.executionCtx.waitUntil(promise));
+  }
+  if (
+    !key.secretHash ||
+    !key.environment ||
+    !constantTimeEqual(await sha256Hex(pair.secret), key.secretHash)
+  ) {
     throw new ApiError("credentials_invalid");
   }
-  const now = clock.now();
-  if ((key.revokedAt && key.revokedAt <= now) || (key.expiresAt && key.expiresAt <= now)) {
+  const now = services.clock.now().getTime();
+  if ((key.revokedAt !== null && key.revokedAt <= now) || (key.expiresAt !== null && key.expiresAt <= now)) {
     throw new ApiError("api_key_revoked");
   }
   return {
@@ -75,14 +96,33 @@ async function authenticateSession(
 ): Promise<AuthContext> {
   if (!SESSION_TOKEN_PATTERN.test(token)) throw new ApiError("credentials_malformed");
   const environment = sessionEnvironment(c.req.raw.headers);
-  const { db, clock } = c.get("services");
-  const [session] = await db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.tokenHash, await sha256Hex(token)), isNull(sessions.revokedAt)))
-    .limit(1);
-  if (!session) throw new ApiError("credentials_invalid");
-  if (session.expiresAt <= clock.now()) throw new ApiError("session_expired");
+  const services = c.get("services");
+  const tokenHash = await sha256Hex(token);
+  const cacheKey = sessionCacheKey(tokenHash);
+  let session = await cachedCredential(services, cacheKey);
+  if (!session) {
+    const [row] = await services.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)))
+      .limit(1);
+    if (!row) throw new ApiError("credentials_invalid");
+    session = {
+      id: row.id,
+      merchantId: row.merchantId,
+      environment: null,
+      userId: row.userId,
+      rateLimitPerSecond: null,
+      secretHash: null,
+      revokedAt: null,
+      expiresAt: row.expiresAt.getTime(),
+    };
+    cacheCredential(services, cacheKey, session, (promise) => c.executionCtx.waitUntil(promise));
+  }
+  if (!session.userId) throw new ApiError("credentials_invalid");
+  if (session.expiresAt !== null && session.expiresAt <= services.clock.now().getTime()) {
+    throw new ApiError("session_expired");
+  }
   return {
     merchantId: session.merchantId,
     environment,
@@ -94,8 +134,9 @@ async function authenticateSession(
 }
 
 /**
- * Accepts an API key pair (headers or HTTP Basic) or a dashboard Bearer token. Keys are
- * checked against the database on every request, so a revocation takes effect at once.
+ * Accepts an API key pair (headers or HTTP Basic) or a dashboard Bearer token. Credentials are
+ * cached (core/auth/cache.ts): a revocation takes effect at once in Redis and in the isolate that
+ * revoked, and within AUTH_CACHE_SECONDS everywhere else.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const headers = c.req.raw.headers;

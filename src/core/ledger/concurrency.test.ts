@@ -31,7 +31,7 @@ const payouts: AccountRef = { kind: "payouts_in_transit", currency: "EUR" };
 const freshMerchant = () => `mer_concurrency${randomBase62(16)}`;
 
 function postNow(merchantId: string, source: string, entries: EntryInput[]) {
-  return services.db.transaction((tx) =>
+  return services.transaction((tx) =>
     post(tx, { merchantId, environment: env, source, type: "adjustment", entries, at: new Date() }),
   );
 }
@@ -85,7 +85,7 @@ function race(merchantId: string, amounts: number[]): Promise<Outcome[]> {
       const source = `${merchantId}:race:${i}`;
       if (i % 2 === 0) {
         return settle(amount, "hold", () =>
-          services.db.transaction((tx) =>
+          services.transaction((tx) =>
             reserveHold(tx, {
               merchantId,
               environment: env,
@@ -173,7 +173,7 @@ describe("ledger under concurrency (real PostgreSQL)", () => {
   it("a hold resolved 10 times at once (commits and releases) resolves exactly once", async () => {
     const m = freshMerchant();
     await fund(m, 100);
-    const { hold } = await services.db.transaction((tx) =>
+    const { hold } = await services.transaction((tx) =>
       reserveHold(tx, {
         merchantId: m,
         environment: env,
@@ -186,7 +186,7 @@ describe("ledger under concurrency (real PostgreSQL)", () => {
     );
     const attempts = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
-        services.db.transaction((tx) =>
+        services.transaction((tx) =>
           i % 2 === 0
             ? commitHold(tx, {
                 merchantId: m,

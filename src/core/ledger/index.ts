@@ -19,4 +19,5 @@ export {
   type Posting,
   type PostingInput,
   post,
+  postingStatement,
 } from "./post";

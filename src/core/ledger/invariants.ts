@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Executor } from "../db";
+import { type Executor, execute } from "../db";
 import type { Environment } from "../tables";
 
 export interface InvariantScope {
@@ -43,35 +43,50 @@ export async function checkLedgerInvariants(
   tx: Executor,
   scope: InvariantScope = {},
 ): Promise<InvariantReport> {
-  const unbalanced = await tx.execute<{ transaction_id: string; currency: string; sum: string }>(sql`
+  const unbalanced = await execute<{ transaction_id: string; currency: string; sum: string }>(
+    tx,
+    sql`
     select e.transaction_id, e.currency, sum(e.amount)::text as sum
       from ledger_entries e
      where ${scopeSql("e", scope)}
      group by e.transaction_id, e.currency
     having sum(e.amount) <> 0
-     limit ${VIOLATION_LIMIT}`);
-  const empty = await tx.execute<{ transaction_id: string }>(sql`
+     limit ${VIOLATION_LIMIT}`,
+  );
+  const empty = await execute<{ transaction_id: string }>(
+    tx,
+    sql`
     select t.id as transaction_id
       from ledger_transactions t
      where ${scopeSql("t", scope)}
        and not exists (select 1 from ledger_entries e where e.transaction_id = t.id)
-     limit ${VIOLATION_LIMIT}`);
-  const mismatched = await tx.execute<{ account_id: string; balance: string; entries_sum: string }>(sql`
+     limit ${VIOLATION_LIMIT}`,
+  );
+  const mismatched = await execute<{ account_id: string; balance: string; entries_sum: string }>(
+    tx,
+    sql`
     select a.id as account_id, a.balance::text as balance, coalesce(sum(e.amount), 0)::text as entries_sum
       from ledger_accounts a
       left join ledger_entries e on e.account_id = a.id
      where ${scopeSql("a", scope)}
      group by a.id
     having a.balance <> coalesce(sum(e.amount), 0)
-     limit ${VIOLATION_LIMIT}`);
-  const negative = await tx.execute<{ account_id: string; balance: string }>(sql`
+     limit ${VIOLATION_LIMIT}`,
+  );
+  const negative = await execute<{ account_id: string; balance: string }>(
+    tx,
+    sql`
     select a.id as account_id, a.balance::text as balance
       from ledger_accounts a
      where ${scopeSql("a", scope)} and not a.allow_negative and a.balance < 0
-     limit ${VIOLATION_LIMIT}`);
-  const counts = await tx.execute<{ transactions: string; accounts: string }>(sql`
+     limit ${VIOLATION_LIMIT}`,
+  );
+  const counts = await execute<{ transactions: string; accounts: string }>(
+    tx,
+    sql`
     select (select count(*) from ledger_transactions t where ${scopeSql("t", scope)})::text as transactions,
-           (select count(*) from ledger_accounts a where ${scopeSql("a", scope)})::text as accounts`);
+           (select count(*) from ledger_accounts a where ${scopeSql("a", scope)})::text as accounts`,
+  );
   const violations: InvariantViolation[] = [
     ...unbalanced.rows.map((row) => ({ kind: "unbalanced_transaction" as const, ...row })),
     ...empty.rows.map((row) => ({ kind: "transaction_without_entries" as const, ...row })),

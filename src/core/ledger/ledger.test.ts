@@ -30,7 +30,7 @@ const payouts = (currency = "EUR"): AccountRef => ({ kind: "payouts_in_transit",
 
 /** Sources are unique per environment, so tests prefix theirs with their merchant. */
 function postOnce(merchantId: string, source: string, entries: EntryInput[]) {
-  return services.db.transaction((tx) =>
+  return services.transaction((tx) =>
     post(tx, {
       merchantId,
       environment: sandbox,
@@ -151,7 +151,7 @@ describe("ledger: post", () => {
       { account: inTransit(), amount: -100 },
       { account: available(), amount: 100 },
     ]);
-    const outcome = await services.db.transaction(async (tx) => {
+    const outcome = await services.transaction(async (tx) => {
       const refused = await rejection(
         post(tx, {
           merchantId: m,
@@ -220,7 +220,7 @@ describe("ledger: invariant check", () => {
     await expectClean(m);
     // Corrupt inside a transaction that is rolled back, so no other test ever sees it.
     const report = await rejection(
-      services.db.transaction(async (tx) => {
+      services.transaction(async (tx) => {
         await tx.execute(
           `update ledger_accounts set balance = balance + 1 where merchant_id = '${m}' and kind = 'merchant_available'`,
         );
@@ -253,7 +253,7 @@ describe("ledger: holds", () => {
   }
 
   function reserve(m: string, source: string, amount: number) {
-    return services.db.transaction((tx) =>
+    return services.transaction((tx) =>
       reserveHold(tx, {
         merchantId: m,
         environment: sandbox,
@@ -275,7 +275,7 @@ describe("ledger: holds", () => {
     expect((await reserve(m, "hold:a", 400)).hold.id).toBe(a.hold.id);
     expect(await balances(m)).toMatchObject({ "EUR|merchant_available": 600 });
 
-    const committed = await services.db.transaction((tx) =>
+    const committed = await services.transaction((tx) =>
       commitHold(tx, {
         merchantId: m,
         environment: sandbox,
@@ -292,21 +292,21 @@ describe("ledger: holds", () => {
       "EUR|payouts_in_transit": 250,
     });
     const twice = await rejection(
-      services.db.transaction((tx) =>
+      services.transaction((tx) =>
         releaseHold(tx, { merchantId: m, environment: sandbox, holdId: a.hold.id, at: new Date() }),
       ),
     );
     expect((twice as LedgerError).code).toBe("hold_already_resolved");
 
     const b = await reserve(m, "hold:b", 750);
-    await services.db.transaction((tx) =>
+    await services.transaction((tx) =>
       releaseHold(tx, { merchantId: m, environment: sandbox, holdId: b.hold.id, at: new Date() }),
     );
     expect(await balances(m)).toMatchObject({ "EUR|merchant_available": 750, "EUR|merchant_reserved": 0 });
     const refused = await rejection(reserve(m, "hold:c", 751));
     expect((refused as ApiError).code).toBe("insufficient_funds");
     const tooBig = await rejection(
-      services.db.transaction(async (tx) => {
+      services.transaction(async (tx) => {
         const c = await reserveHold(tx, {
           merchantId: m,
           environment: sandbox,
@@ -328,7 +328,7 @@ describe("ledger: holds", () => {
     );
     expect((tooBig as LedgerError).code).toBe("invalid_posting");
     const otherMerchant = await rejection(
-      services.db.transaction((tx) =>
+      services.transaction((tx) =>
         releaseHold(tx, {
           merchantId: freshMerchant(),
           environment: sandbox,
@@ -439,7 +439,7 @@ describe("ledger: property tests", () => {
                     { account: available(hold.currency), amount: hold.amount },
                   ];
             expect(apply(entries)).toBe(true);
-            await services.db.transaction((tx) =>
+            await services.transaction((tx) =>
               op.op === "commit"
                 ? commitHold(tx, {
                     merchantId: m,
@@ -460,7 +460,7 @@ describe("ledger: property tests", () => {
               { account: reserved(op.currency), amount: op.amount },
             ]);
             const result = await attempt(ok, () =>
-              services.db.transaction((tx) =>
+              services.transaction((tx) =>
                 reserveHold(tx, {
                   merchantId: m,
                   environment: sandbox,

@@ -1,17 +1,11 @@
-import { and, asc, eq, sql } from "drizzle-orm";
-import type { Executor } from "../db";
+import { type SQL, sql } from "drizzle-orm";
+import { databaseErrorCode, type Executor, execute } from "../db";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { isCurrency } from "../money";
-import { type AccountOwner, type AccountRef, accountKey, isAccountKind, lockAccounts } from "./accounts";
+import { type AccountOwner, type AccountRef, accountKey, allowsNegative, isAccountKind } from "./accounts";
 import { LedgerError } from "./errors";
-import {
-  type LedgerAccountRow,
-  type LedgerEntryRow,
-  type LedgerTransactionRow,
-  ledgerEntries,
-  ledgerTransactions,
-} from "./tables";
+import type { LedgerEntryRow, LedgerTransactionRow } from "./tables";
 
 export const ledgerTransactionTypes = [
   "payment",
@@ -84,36 +78,60 @@ export function validatePosting(input: Pick<PostingInput, "source" | "entries">)
   }
 }
 
-/** The first posting of a source in an environment, with its entries in order. */
-export async function findPosting(
-  db: Executor,
-  environment: AccountOwner["environment"],
-  source: string,
-): Promise<Omit<Posting, "created"> | undefined> {
-  const [transaction] = await db
-    .select()
-    .from(ledgerTransactions)
-    .where(and(eq(ledgerTransactions.environment, environment), eq(ledgerTransactions.source, source)))
-    .limit(1);
-  if (!transaction) return undefined;
-  const entries = await db
-    .select()
-    .from(ledgerEntries)
-    .where(eq(ledgerEntries.transactionId, transaction.id))
-    .orderBy(asc(ledgerEntries.position));
-  return { transaction, entries };
+/** How ledger_post (migrations/0009) answers, in the row shapes of its tables' JSON. */
+interface PostingAnswer {
+  outcome: "created" | "replayed" | "refused" | "out_of_range";
+  accounts: { id: string; kind: string; currency: string }[];
+  transaction?: Record<string, unknown>;
+  entries?: Record<string, unknown>[];
+  refused?: { kind: string; currency: string };
+}
+
+const asDate = (value: unknown): Date => new Date(String(value));
+
+function toTransactionRow(json: Record<string, unknown>): LedgerTransactionRow {
+  return {
+    id: String(json.id),
+    merchantId: String(json.merchant_id),
+    environment: json.environment as LedgerTransactionRow["environment"],
+    source: String(json.source),
+    type: String(json.type),
+    status: String(json.status),
+    amount: Number(json.amount),
+    currency: String(json.currency),
+    sourceObjectId: json.source_object_id === null ? null : String(json.source_object_id),
+    description: json.description === null ? null : String(json.description),
+    createdAt: asDate(json.created_at),
+  };
+}
+
+function toEntryRow(json: Record<string, unknown>): LedgerEntryRow {
+  return {
+    id: String(json.id),
+    transactionId: String(json.transaction_id),
+    accountId: String(json.account_id),
+    merchantId: String(json.merchant_id),
+    environment: json.environment as LedgerEntryRow["environment"],
+    position: Number(json.position),
+    amount: Number(json.amount),
+    currency: String(json.currency),
+    balanceAfter: Number(json.balance_after),
+    createdAt: asDate(json.created_at),
+  };
 }
 
 /** A replay must describe the same movement; the same source with other entries is a bug. */
 function sameMovement(
   existing: Omit<Posting, "created">,
   input: PostingInput,
-  accounts: Map<string, LedgerAccountRow>,
+  answer: PostingAnswer,
 ): boolean {
   if (existing.transaction.merchantId !== input.merchantId || existing.transaction.type !== input.type) {
     return false;
   }
-  const keyOfId = new Map([...accounts].map(([key, row]) => [row.id, key]));
+  const keyOfId = new Map(
+    answer.accounts.map((account) => [account.id, `${account.currency}|${account.kind}`]),
+  );
   const had = existing.entries.map(
     (entry) => `${keyOfId.get(entry.accountId) ?? entry.accountId}=${entry.amount}`,
   );
@@ -121,116 +139,99 @@ function sameMovement(
   return had.sort().join(",") === asked.sort().join(",");
 }
 
-function replay(
-  existing: Omit<Posting, "created">,
-  input: PostingInput,
-  accounts: Map<string, LedgerAccountRow>,
-) {
-  if (!sameMovement(existing, input, accounts)) {
-    throw new LedgerError("source_conflict", `Source ${input.source} was already posted with other entries.`);
+function refusal(answer: PostingAnswer): ApiError {
+  if (answer.outcome === "out_of_range") {
+    return new ApiError("amount_invalid", {
+      message: "This amount would take a balance beyond the largest supported value.",
+    });
   }
-  return { ...existing, created: false };
-}
-
-function insufficientFunds(account: LedgerAccountRow): ApiError {
-  const balance = account.kind === "merchant_reserved" ? "reserved" : "available";
+  const kind = answer.refused?.kind;
+  const balance = kind === "merchant_reserved" ? "reserved" : "available";
   return new ApiError("insufficient_funds", {
-    message: `The ${balance} ${account.currency} balance does not cover this amount.`,
+    message: `The ${balance} ${answer.refused?.currency ?? ""} balance does not cover this amount.`,
   });
 }
 
-/**
- * Posts one ledger transaction in the caller's database transaction: accounts locked in id
- * order, idempotent on `source` (a second call returns the first posting), refused with
- * `insufficient_funds` when an account that must not go negative would. A refused posting
- * writes nothing but the (empty) accounts it created, so a caller may catch it and carry on.
- */
-export async function post(tx: Executor, input: PostingInput): Promise<Posting> {
-  validatePosting(input);
-  const owner = { merchantId: input.merchantId, environment: input.environment };
-  const accounts = await lockAccounts(
-    tx,
-    owner,
-    input.entries.map((entry) => entry.account),
-    input.at,
-  );
-  const existing = await findPosting(tx, input.environment, input.source);
-  if (existing) return replay(existing, input, accounts);
-
-  // Running balance of every account the posting touches, entry by entry.
-  const touched = new Map<string, { account: LedgerAccountRow; balance: bigint }>();
-  const entryRows = input.entries.map((entry, position) => {
-    const account = accounts.get(accountKey(entry.account));
-    if (!account) throw new Error("locked account missing");
-    const running = touched.get(account.id) ?? { account, balance: BigInt(account.balance) };
-    running.balance += BigInt(entry.amount);
-    touched.set(account.id, running);
-    return { entry, account, position, after: running.balance };
-  });
-  for (const { account, balance } of touched.values()) {
-    if (!account.allowNegative && balance < 0n) throw insufficientFunds(account);
-    if (balance > BigInt(Number.MAX_SAFE_INTEGER) || balance < BigInt(Number.MIN_SAFE_INTEGER)) {
-      throw new ApiError("amount_invalid", {
-        message: "This amount would take a balance beyond the largest supported value.",
-      });
-    }
+/** A refusal raised by ledger_post in a batch (SQLSTATE MP001, MP002), as the API error it means. */
+export function ledgerRefusal(error: unknown): ApiError | undefined {
+  const code = databaseErrorCode(error);
+  if (code !== "MP001" && code !== "MP002") return undefined;
+  let detail = "";
+  for (let current = error; typeof current === "object" && current !== null; ) {
+    if ("detail" in current && typeof current.detail === "string") detail = current.detail;
+    current = "cause" in current ? current.cause : undefined;
   }
+  const [kind = "", currency = ""] = detail.split(" ");
+  return refusal({
+    outcome: code === "MP001" ? "refused" : "out_of_range",
+    accounts: [],
+    refused: { kind, currency },
+  });
+}
 
+/** The JSON argument of ledger_post: the validated posting with every id it may need. */
+function postingArgument(input: PostingInput): string {
   const first = input.entries[0];
-  if (!first) throw new Error("validated posting has no entries");
+  if (!first) throw new LedgerError("invalid_posting", "A posting needs at least two entries.");
   const currency = first.account.currency;
   const gross = input.entries
     .filter((entry) => entry.account.currency === currency && entry.amount > 0)
     .reduce((sum, entry) => sum + entry.amount, 0);
-  const [transaction] = await tx
-    .insert(ledgerTransactions)
-    .values({
-      id: newId("ledgerTransaction"),
-      merchantId: input.merchantId,
-      environment: input.environment,
-      source: input.source,
-      type: input.type,
-      status: input.status ?? "posted",
-      amount: gross,
-      currency,
-      sourceObjectId: input.sourceObjectId ?? null,
-      description: input.description ?? null,
-      createdAt: input.at,
-    })
-    .onConflictDoNothing({ target: [ledgerTransactions.environment, ledgerTransactions.source] })
-    .returning();
-  if (!transaction) {
-    // Only reachable when a concurrent posting of this source locked other accounts than ours.
-    const winner = await findPosting(tx, input.environment, input.source);
-    if (!winner) throw new Error("ledger source conflict without a row");
-    return replay(winner, input, accounts);
-  }
+  return JSON.stringify({
+    id: newId("ledgerTransaction"),
+    merchant_id: input.merchantId,
+    environment: input.environment,
+    source: input.source,
+    type: input.type,
+    status: input.status ?? "posted",
+    amount: gross,
+    currency,
+    source_object_id: input.sourceObjectId ?? null,
+    description: input.description ?? null,
+    created_at: input.at.toISOString(),
+    entries: input.entries.map((entry) => ({
+      id: newId("ledgerEntry"),
+      account_id: newId("ledgerAccount"),
+      kind: entry.account.kind,
+      currency: entry.account.currency,
+      allow_negative: allowsNegative(entry.account.kind),
+      amount: entry.amount,
+    })),
+  });
+}
 
-  const entries = await tx
-    .insert(ledgerEntries)
-    .values(
-      entryRows.map(({ entry, account, position, after }) => ({
-        id: newId("ledgerEntry"),
-        transactionId: transaction.id,
-        accountId: account.id,
-        merchantId: input.merchantId,
-        environment: input.environment,
-        position,
-        amount: entry.amount,
-        currency: entry.account.currency,
-        balanceAfter: Number(after),
-        createdAt: input.at,
-      })),
-    )
-    .returning();
-  const values = [...touched.values()].map(
-    ({ account, balance }) =>
-      sql`(${account.id}::text, ${(balance - BigInt(account.balance)).toString()}::bigint)`,
+/**
+ * The posting as one SQL statement that raises on refusal (SQLSTATE MP001 insufficient funds,
+ * MP002 out of range), for an HTTP batch that must roll back as a whole when the money isn't there.
+ */
+export function postingStatement(input: PostingInput): SQL {
+  validatePosting(input);
+  return sql`select ledger_post(${postingArgument(input)}::jsonb, true) as posting`;
+}
+
+/**
+ * Posts one ledger transaction in one statement (ledger_post, migrations/0009): accounts locked in
+ * id order, idempotent on `source` (a second call returns the first posting), refused with
+ * `insufficient_funds` when an account that must not go negative would. A refused posting writes
+ * nothing but the (empty) accounts it created, so a caller may catch it and carry on.
+ */
+export async function post(tx: Executor, input: PostingInput): Promise<Posting> {
+  validatePosting(input);
+  const result = await execute<{ posting: PostingAnswer }>(
+    tx,
+    sql`select ledger_post(${postingArgument(input)}::jsonb) as posting`,
   );
-  await tx.execute(
-    sql`update ledger_accounts as a set balance = a.balance + v.delta
-        from (values ${sql.join(values, sql`, `)}) as v(id, delta) where a.id = v.id`,
-  );
-  entries.sort((a, b) => a.position - b.position);
-  return { transaction, entries, created: true };
+  const answer = result.rows[0]?.posting;
+  if (!answer) throw new Error("ledger_post returned no row");
+  if (answer.outcome === "refused" || answer.outcome === "out_of_range") throw refusal(answer);
+  if (!answer.transaction) throw new Error("ledger_post returned no transaction");
+  const posting = {
+    transaction: toTransactionRow(answer.transaction),
+    entries: (answer.entries ?? []).map(toEntryRow),
+  };
+  if (answer.outcome === "created") return { ...posting, created: true };
+  if (!sameMovement(posting, input, answer)) {
+    throw new LedgerError("source_conflict", `Source ${input.source} was already posted with other entries.`);
+  }
+  return { ...posting, created: false };
 }

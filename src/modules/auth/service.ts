@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { apiKeyCacheKey, forgetCredential, sessionCacheKey } from "../../core/auth/cache";
 import { newKeyId, newSecret, newSessionToken } from "../../core/auth/credentials";
 import { burnPasswordCheck, hashPassword, sha256Hex, verifyPassword } from "../../core/auth/crypto";
 import type { ServiceContext, Services } from "../../core/context";
@@ -90,7 +91,7 @@ export async function signUp({
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password, services.config.PASSWORD_PBKDF2_ITERATIONS);
   const now = services.clock.now();
-  return services.db.transaction(async (tx) => {
+  return services.transaction(async (tx) => {
     const merchant = { id: newId("merchant"), businessName: input.business_name, createdAt: now };
     const user = { id: newId("user"), email, createdAt: now };
     await tx.insert(merchants).values(merchant);
@@ -135,7 +136,7 @@ export async function logIn({
   }
   const check = await verifyPassword(input.password, found.user.passwordHash, iterations);
   if (!check.valid) throw new ApiError("login_failed");
-  return services.db.transaction(async (tx) => {
+  return services.transaction(async (tx) => {
     if (check.needsRehash) {
       await tx
         .update(users)
@@ -154,8 +155,12 @@ export async function revokeSession({
   sessionId: string;
 }): Promise<void> {
   const now = ctx.services.clock.now();
-  await ctx.services.db.transaction(async (tx) => {
-    await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
+  const tokenHash = await ctx.services.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(eq(sessions.id, sessionId))
+      .returning({ tokenHash: sessions.tokenHash });
     await recordAudit(tx, {
       merchantId: ctx.merchantId,
       environment: null,
@@ -165,7 +170,9 @@ export async function revokeSession({
       requestId: ctx.requestId,
       at: now,
     });
+    return revoked?.tokenHash;
   });
+  if (tokenHash) await forgetCredential(ctx.services, sessionCacheKey(tokenHash));
 }
 
 export async function pruneSessions(services: Services): Promise<number> {
@@ -216,7 +223,7 @@ export async function createApiKey({
   ctx: ServiceContext;
   input: CreateApiKeyInput;
 }): Promise<ApiKeyWithSecret> {
-  return ctx.services.db.transaction((tx) =>
+  return ctx.services.transaction((tx) =>
     insertApiKey(tx, ctx, {
       environment: input.environment,
       name: input.name,
@@ -271,7 +278,7 @@ export async function rollApiKey({
   id: string;
   expiresInSeconds: number;
 }): Promise<ApiKeyWithSecret> {
-  return ctx.services.db.transaction(async (tx) => {
+  const { replacement, keyId } = await ctx.services.transaction(async (tx) => {
     const old = await lockActiveKey(tx, ctx, id);
     const replacement = await insertApiKey(tx, ctx, {
       environment: old.environment,
@@ -292,12 +299,15 @@ export async function rollApiKey({
         { type: "api_key.rolled", object: toApiKey(updated, now) },
       );
     }
-    return replacement;
+    return { replacement, keyId: old.keyId };
   });
+  // The old key's cached credential would not know its new expiry.
+  await forgetCredential(ctx.services, apiKeyCacheKey(keyId));
+  return replacement;
 }
 
 export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<ApiKey> {
-  return ctx.services.db.transaction(async (tx) => {
+  const revoked = await ctx.services.transaction(async (tx) => {
     const key = await lockActiveKey(tx, ctx, id);
     const now = ctx.services.clock.now();
     const [row] = await tx
@@ -314,4 +324,6 @@ export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: strin
     );
     return revoked;
   });
+  await forgetCredential(ctx.services, apiKeyCacheKey(revoked.key_id));
+  return revoked;
 }

@@ -1,4 +1,5 @@
 import { createRouter } from "../../core/http";
+import { claimsIdempotencyInline } from "../../core/idempotency";
 import * as handlers from "./handlers";
 import * as routes from "./routes";
 
@@ -8,3 +9,6 @@ export const customersRouter = createRouter()
   .openapi(routes.retrieveCustomerRoute, handlers.retrieveCustomerHandler)
   .openapi(routes.updateCustomerRoute, handlers.updateCustomerHandler)
   .openapi(routes.deleteCustomerRoute, handlers.deleteCustomerHandler);
+
+// createCustomer claims the Idempotency-Key in its own batch: one round trip for the whole request.
+claimsIdempotencyInline("POST", "/api/v1/customers");

@@ -1,8 +1,9 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
-import { previousAttributes, recordChange } from "../../core/events";
+import { changeStatement, previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { assertAttachedTo } from "../payment-methods/service";
@@ -83,23 +84,38 @@ export async function createCustomer({
     });
   }
   const now = ctx.services.clock.now();
-  return ctx.services.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(customers)
-      .values({
-        ...sent(columnValues(input)),
-        id: newId("customer"),
-        merchantId: ctx.merchantId,
-        environment: ctx.environment,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
-    const customer = toCustomer(row);
-    await recordChange(tx, ctx, { type: "customer.created", object: customer });
-    return customer;
-  });
+  const row: CustomerRow = {
+    id: newId("customer"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    email: null,
+    name: null,
+    phone: null,
+    description: null,
+    address: null,
+    preferredCurrency: null,
+    invoiceEmail: null,
+    taxIds: [],
+    defaultPaymentMethod: null,
+    metadata: {},
+    ...sent(columnValues(input)),
+    deletedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const customer = toCustomer(row);
+  // The row is known before it is written: the idempotency claim, the insert, its event and audit
+  // row and the stored response go in one batch.
+  const { db } = ctx.services;
+  await runBatch(
+    ctx.services,
+    [
+      db.insert(customers).values(row),
+      db.execute(changeStatement(ctx, { type: "customer.created", object: customer })),
+    ],
+    { response: customer },
+  );
+  return customer;
 }
 
 export async function retrieveCustomer({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Customer> {
@@ -121,7 +137,7 @@ export async function updateCustomer({
   id: string;
   input: UpdateCustomerInput;
 }): Promise<Customer> {
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [before] = await tx
       .select()
       .from(customers)
@@ -146,7 +162,7 @@ export async function updateCustomer({
 }
 
 export async function deleteCustomer({ ctx, id }: { ctx: ServiceContext; id: string }) {
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const now = ctx.services.clock.now();
     const [row] = await tx
       .update(customers)

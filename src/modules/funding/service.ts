@@ -131,7 +131,7 @@ export async function createFundingDeposit({
     });
   }
   const now = ctx.services.clock.now();
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const reference = input.reference ?? (await ensureReference(tx, ctx));
     const [row] = await tx
       .insert(fundingDeposits)
@@ -245,9 +245,7 @@ async function changeDeposit(
   id: string,
   apply: (tx: Executor, row: FundingDepositRow) => Promise<FundingDepositRow>,
 ): Promise<FundingDeposit> {
-  const row = await ctx.services.db.transaction(async (tx) =>
-    apply(tx, await findDeposit(tx, ctx, id, true)),
-  );
+  const row = await ctx.services.transaction(async (tx) => apply(tx, await findDeposit(tx, ctx, id, true)));
   await invalidateStatus(ctx.services, ctx, id);
   return toFundingDeposit(row);
 }

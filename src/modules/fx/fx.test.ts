@@ -140,8 +140,8 @@ describe("fx rates", () => {
     const runs = await query("select 1 from fx_rate_snapshots where source = 'openexchangerates'");
     expect(runs).toHaveLength(1);
     await new Promise<void>((resolve) => source.close(() => resolve()));
-    await services.pool.end();
-    await production.pool.end();
+    await services.close();
+    await production.close();
   });
 
   it("refuses to quote from stale rates", async () => {
@@ -160,7 +160,7 @@ describe("fx rates", () => {
     ).rejects.toMatchObject({
       code: "fx_rates_stale",
     });
-    await services.pool.end();
+    await services.close();
   });
 });
 

@@ -151,7 +151,7 @@ export async function createQuote({
     });
   }
   const now = ctx.services.clock.now();
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .insert(fxQuotes)
       .values({
@@ -221,7 +221,7 @@ export async function createConversion({
   quoteId: string;
 }): Promise<FxConversion> {
   const now = ctx.services.clock.now();
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [quote] = await tx
       .select()
       .from(fxQuotes)

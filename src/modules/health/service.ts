@@ -1,17 +1,18 @@
-import { sql } from "drizzle-orm";
 import { backgroundFunctions } from "../../../functions";
 import type { Services } from "../../core/context";
-import { summarizeRuns } from "../../core/functions";
+import { type FunctionRunSummary, summarizeRuns } from "../../core/functions";
 import type { DependencyHealth, FunctionsHealth, Health } from "./schemas";
 
 export const VERSION = "0.1.0";
 const PROBE_TIMEOUT_MS = 2000;
 
-async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
+async function probe<T>(
+  check: () => Promise<T>,
+): Promise<{ health: DependencyHealth; result: T | undefined }> {
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
+    const result = await Promise.race([
       check(),
       new Promise((_, reject) => {
         timer = setTimeout(
@@ -20,32 +21,31 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
         );
       }),
     ]);
-    return { status: "ok", latency_ms: Math.round((performance.now() - started) * 10) / 10 };
+    return {
+      health: { status: "ok", latency_ms: Math.round((performance.now() - started) * 10) / 10 },
+      result: result as T,
+    };
   } catch (error) {
     // The message names the failure kind only; connection strings never reach a public endpoint.
     const message =
       error instanceof Error ? error.message.split("\n")[0]?.replace(/\w+:\/\/\S+/g, "<url>") : "unreachable";
-    return { status: "down", latency_ms: null, error: message ?? "unreachable" };
+    return {
+      health: { status: "down", latency_ms: null, error: message ?? "unreachable" },
+      result: undefined,
+    };
   } finally {
     clearTimeout(timer);
   }
 }
 
+const scheduled = backgroundFunctions.filter((fn) => fn.schedule !== undefined);
+
 /**
  * The last success of each scheduled function; overdue means none within twice its interval
  * (never run included). Unknown when the database can't say.
  */
-async function checkFunctions(services: Services): Promise<FunctionsHealth> {
-  const scheduled = backgroundFunctions.filter((fn) => fn.schedule !== undefined);
-  let summaries: Awaited<ReturnType<typeof summarizeRuns>>;
-  try {
-    summaries = await summarizeRuns(
-      services.db,
-      scheduled.map((fn) => fn.name),
-    );
-  } catch {
-    return { status: "unknown", scheduled: [] };
-  }
+function functionsHealth(services: Services, summaries: FunctionRunSummary[] | undefined): FunctionsHealth {
+  if (!summaries) return { status: "unknown", scheduled: [] };
   const now = services.clock.now().getTime();
   const report = scheduled.map((fn) => {
     const summary = summaries.find((entry) => entry.functionName === fn.name);
@@ -70,22 +70,28 @@ async function checkFunctions(services: Services): Promise<FunctionsHealth> {
 }
 
 /**
- * One round trip to each dependency, in parallel, so an uptime checker can call it every few seconds.
+ * One round trip to each dependency, in parallel, so an uptime checker can call it every few seconds:
+ * the database probe is the function-run summary itself, over HTTP (no WebSocket).
  * Only the dependencies decide the status (and the 503): an overdue background function is reported
  * under `functions` for alerting, since the API itself still serves.
  */
 export async function checkHealth(services: Services): Promise<Health> {
-  const [database, redis, functions] = await Promise.all([
-    probe(() => services.db.execute(sql`select 1`)),
+  const [database, redis] = await Promise.all([
+    probe(() =>
+      summarizeRuns(
+        services.db,
+        scheduled.map((fn) => fn.name),
+      ),
+    ),
     probe(() => services.redis.ping()),
-    checkFunctions(services),
   ]);
+  const functions = functionsHealth(services, database.result);
   return {
     object: "health",
-    status: database.status === "ok" && redis.status === "ok" ? "ok" : "degraded",
+    status: database.health.status === "ok" && redis.health.status === "ok" ? "ok" : "degraded",
     version: VERSION,
     time: services.clock.now().toISOString(),
-    dependencies: { database, redis },
+    dependencies: { database: database.health, redis: redis.health },
     functions,
   };
 }

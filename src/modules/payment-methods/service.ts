@@ -163,7 +163,7 @@ export async function createPaymentMethod({
   const { customer, metadata, ...data } = input;
   const prepared = await preparePaymentMethod(ctx, data, "");
   if (customer) await customerCountry(ctx, customer, "customer");
-  return ctx.services.db.transaction(async (tx) =>
+  return ctx.services.transaction(async (tx) =>
     toPaymentMethod(
       await insertPaymentMethod(tx, ctx, prepared, {
         customerId: customer ?? null,
@@ -268,7 +268,7 @@ export async function attachPaymentMethod({
   setDefault: boolean;
 }): Promise<PaymentMethod> {
   await customerCountry(ctx, customerId, "customer");
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const before = await findRow(tx, ctx, id, true);
     if (before.detachedAt || (before.customerId && before.customerId !== customerId)) {
       throw new ApiError("payment_method_unusable", {
@@ -303,7 +303,7 @@ export async function detachPaymentMethod({
   ctx: ServiceContext;
   id: string;
 }): Promise<PaymentMethod> {
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const before = await findRow(tx, ctx, id, true);
     if (!before.customerId || before.detachedAt) {
       throw new ApiError("payment_method_unusable", {

@@ -401,7 +401,7 @@ export async function createPayment({
   const prepared = await prepareInline(ctx, input.payment_method_data);
   const customerId = input.customer ?? null;
   if (customerId && !input.payment_method && !prepared) await customerCountry(ctx, customerId, "customer");
-  const result = await ctx.services.db.transaction(async (tx) => {
+  const result = await ctx.services.transaction(async (tx) => {
     const method = await resolveMethod(tx, ctx, { savedId: input.payment_method, prepared, customerId });
     const country = method ? await routingCountry(tx, ctx, method.row, customerId) : null;
     const now = ctx.services.clock.now();
@@ -454,7 +454,7 @@ export async function confirmPayment({
   input: ConfirmPaymentInput;
 }): Promise<Payment> {
   const prepared = await prepareInline(ctx, input.payment_method_data);
-  const result = await ctx.services.db.transaction(async (tx) => {
+  const result = await ctx.services.transaction(async (tx) => {
     let row = await lockPayment(tx, ctx, id);
     if (row.status !== "requires_payment_method" && row.status !== "requires_confirmation") {
       throw stateError(row.status, "confirmed");
@@ -507,7 +507,7 @@ export async function capturePayment({
   id: string;
   amountToCapture: number | undefined;
 }): Promise<Payment> {
-  const payment = await ctx.services.db.transaction(async (tx) => {
+  const payment = await ctx.services.transaction(async (tx) => {
     const row = await lockPayment(tx, ctx, id);
     if (row.status !== "requires_capture") throw stateError(row.status, "captured");
     const amount = amountToCapture ?? row.amountCapturable;
@@ -558,7 +558,7 @@ export async function cancelPayment({
   id: string;
   reason: string | undefined;
 }): Promise<Payment> {
-  const payment = await ctx.services.db.transaction(async (tx) => {
+  const payment = await ctx.services.transaction(async (tx) => {
     const row = await lockPayment(tx, ctx, id);
     assertTransition(row.status, "canceled", "canceled");
     if (row.provider && row.providerReference) {
@@ -784,7 +784,7 @@ export async function submitSandboxAction(
 ): Promise<SandboxActionView> {
   const found = await findSandboxRow(services, id, token);
   const ctx = systemContext(services, found);
-  const view = await services.db.transaction(async (tx) => {
+  const view = await services.transaction(async (tx) => {
     const row = await lockPayment(tx, ctx, id);
     if (row.status !== "requires_action") return viewOf(row);
     return viewOf(await completeAction(tx, ctx, row, approve));
@@ -804,7 +804,7 @@ export async function simulatePaymentOutcome({
   outcome: "succeeded" | "failed";
 }): Promise<Payment> {
   if (ctx.environment !== "sandbox") throw new ApiError("sandbox_only");
-  const payment = await ctx.services.db.transaction(async (tx) => {
+  const payment = await ctx.services.transaction(async (tx) => {
     const row = await lockPayment(tx, ctx, id);
     if (row.status !== "requires_action" && row.status !== "processing")
       throw stateError(row.status, "completed");
@@ -841,7 +841,7 @@ async function settleRow(tx: Executor, row: PaymentRow, now: Date): Promise<bool
 /** Sandbox helper: settle one payment now instead of after the provider's delay. */
 export async function settlePaymentNow({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Payment> {
   if (ctx.environment !== "sandbox") throw new ApiError("sandbox_only");
-  const payment = await ctx.services.db.transaction(async (tx) => {
+  const payment = await ctx.services.transaction(async (tx) => {
     const row = await lockPayment(tx, ctx, id);
     if (row.status !== "succeeded") throw stateError(row.status, "settled");
     const now = ctx.services.clock.now();
@@ -855,7 +855,7 @@ export async function settlePaymentNow({ ctx, id }: { ctx: ServiceContext; id: s
 /** The payment-settle function: every captured payment whose available_on has passed, in batches. */
 export async function settleDuePayments(services: Services, limit = 200): Promise<number> {
   const now = services.clock.now();
-  const settled = await services.db.transaction(async (tx) => {
+  const settled = await services.transaction(async (tx) => {
     const due = await tx
       .select()
       .from(payments)
@@ -918,7 +918,7 @@ export async function applyProviderOutcome(
     actor: { type: "system", id: `provider:${provider}` },
     requestId: null,
   };
-  const payment = await services.db.transaction(async (tx) => {
+  const payment = await services.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(payments)

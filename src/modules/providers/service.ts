@@ -181,7 +181,7 @@ export async function createConnection({
   const sealed = input.credentials
     ? await encryptCredentials(ctx.services.config.PROVIDER_CREDENTIALS_KEY, id, input.credentials)
     : null;
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .insert(providerConnections)
       .values({
@@ -225,7 +225,7 @@ export async function updateConnection({
   const sealed = input.credentials
     ? await encryptCredentials(ctx.services.config.PROVIDER_CREDENTIALS_KEY, id, input.credentials)
     : undefined;
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .update(providerConnections)
       .set({
@@ -249,7 +249,7 @@ export async function updateConnection({
 }
 
 export async function deleteConnection({ ctx, id }: { ctx: ServiceContext; id: string }) {
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .delete(providerConnections)
       .where(and(eq(providerConnections.id, id), ...connectionScope(ctx)))
@@ -393,7 +393,7 @@ export async function createRoutingRule({
   input: RoutingRuleInput;
 }): Promise<RoutingRuleObject> {
   validateRule(ctx, input);
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .insert(routingRules)
       .values({
@@ -434,7 +434,7 @@ export async function updateRoutingRule({
   id: string;
   input: UpdateRoutingRuleInput;
 }): Promise<RoutingRuleObject> {
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [before] = await tx
       .select()
       .from(routingRules)
@@ -474,7 +474,7 @@ export async function updateRoutingRule({
 }
 
 export async function deleteRoutingRule({ ctx, id }: { ctx: ServiceContext; id: string }) {
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .delete(routingRules)
       .where(and(eq(routingRules.id, id), ...ruleScope(ctx)))

@@ -59,7 +59,7 @@ export async function createRefund({
   paymentId: string;
   input: CreateRefundInput;
 }): Promise<Refund> {
-  const refund = await ctx.services.db.transaction(async (tx) => {
+  const refund = await ctx.services.transaction(async (tx) => {
     const payment = await lockPaymentForRefund(tx, ctx, paymentId);
     const type = findMethodType(payment.paymentMethodType ?? "card");
     if (type && !type.refundable) {

@@ -236,7 +236,7 @@ export async function exportTransactionsCsv({
   if (query.created_gte) conditions.push(gte(ledgerTransactions.createdAt, new Date(query.created_gte)));
   if (query.created_lte) conditions.push(lte(ledgerTransactions.createdAt, new Date(query.created_lte)));
   // A connection of its own: the request's pool is closed as soon as the handler returns.
-  const client = await ctx.services.pool.connect();
+  const client = await ctx.services.connect();
   const db = drizzle({ client });
   let released = false;
   const release = (destroy: boolean) => {

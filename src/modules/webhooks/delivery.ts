@@ -254,7 +254,7 @@ export async function dispatchEvents(services: Services, eventIds: string[]): Pr
   const settledIds = new Set(settled.map((row) => row.id));
   const remaining = eventIds.filter((id) => !settledIds.has(id));
   if (remaining.length === 0) return 0;
-  const queued = await services.db.transaction(async (tx) => {
+  const queued = await services.transaction(async (tx) => {
     const rows = await tx
       .select({
         id: events.id,
@@ -458,7 +458,7 @@ async function send(services: Services, target: Target): Promise<SendResult> {
 
 async function cancelAttempt(services: Services, attempt: WebhookAttemptRow, reason: string): Promise<void> {
   const now = services.clock.now();
-  await services.db.transaction(async (tx) => {
+  await services.transaction(async (tx) => {
     await tx
       .update(webhookAttempts)
       .set({ status: "canceled", finishedAt: now, error: reason })
@@ -496,7 +496,7 @@ async function recordAttempt(
   const now = services.clock.now();
   const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
   const queued: QueuedAttempt[] = [];
-  const outcome = await services.db.transaction(async (tx) => {
+  const outcome = await services.transaction(async (tx) => {
     // Endpoint before delivery: the order disabling takes when it fails the endpoint's other deliveries.
     const [endpoint] = await tx
       .select({ lastSucceededAt: webhookEndpoints.lastSucceededAt })

@@ -99,7 +99,7 @@ export async function createWebhookEndpoint({
 }): Promise<WebhookEndpointWithSecret> {
   assertDeliverableUrl(ctx, input.url);
   const now = ctx.services.clock.now();
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const [existing] = await tx
       .select({ total: count() })
       .from(webhookEndpoints)
@@ -177,7 +177,7 @@ export async function updateWebhookEndpoint({
 }): Promise<WebhookEndpoint> {
   if (input.url !== undefined) assertDeliverableUrl(ctx, input.url);
   const now = ctx.services.clock.now();
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const before = await lockEndpoint(tx, ctx, id);
     const enabling = input.enabled === true && !before.enabled;
     const disabling = input.enabled === false && before.enabled;
@@ -209,7 +209,7 @@ export async function updateWebhookEndpoint({
 
 export async function deleteWebhookEndpoint({ ctx, id }: { ctx: ServiceContext; id: string }) {
   const now = ctx.services.clock.now();
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const before = await lockEndpoint(tx, ctx, id);
     const [row] = await tx
       .update(webhookEndpoints)
@@ -236,7 +236,7 @@ export async function rotateWebhookSecret({
   id: string;
 }): Promise<WebhookEndpointWithSecret> {
   const now = ctx.services.clock.now();
-  return ctx.services.db.transaction(async (tx) => {
+  return ctx.services.transaction(async (tx) => {
     const before = await lockEndpoint(tx, ctx, id);
     const secret = newWebhookSecret();
     const [row] = await tx
@@ -300,7 +300,7 @@ export async function sendTestWebhook({
   id: string;
 }): Promise<WebhookDelivery> {
   const now = ctx.services.clock.now();
-  const { delivery, queued } = await ctx.services.db.transaction(async (tx) => {
+  const { delivery, queued } = await ctx.services.transaction(async (tx) => {
     const endpoint = await lockEndpoint(tx, ctx, id);
     if (!endpoint.enabled) throw new ApiError("webhook_endpoint_disabled");
     const eventId = await recordChange(tx, ctx, {
@@ -393,7 +393,7 @@ export async function retryWebhookDelivery({
   id: string;
 }): Promise<WebhookDelivery> {
   const now = ctx.services.clock.now();
-  const { delivery, queued } = await ctx.services.db.transaction(async (tx) => {
+  const { delivery, queued } = await ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(webhookDeliveries)
@@ -432,7 +432,7 @@ export async function redeliverEvent({
 }): Promise<WebhookDelivery[]> {
   const event = await findEventRow(ctx, eventId);
   const now = ctx.services.clock.now();
-  const results = await ctx.services.db.transaction(async (tx) => {
+  const results = await ctx.services.transaction(async (tx) => {
     const endpoints = await tx
       .select()
       .from(webhookEndpoints)

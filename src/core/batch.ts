@@ -1,0 +1,48 @@
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Services } from "./context";
+import { isIdempotencyHeld } from "./db";
+import { ApiError } from "./errors";
+import { ledgerRefusal } from "./ledger/post";
+
+export interface BatchOptions {
+  /**
+   * The object a successful request answers with (200, as handlers answer a write), stored for
+   * replays of the request's Idempotency-Key in the same batch. Where the handler answers
+   * otherwise, the idempotency middleware notices and stores what it really sent.
+   */
+  response?: unknown;
+}
+
+/**
+ * Runs one business step as one HTTP request: every statement in one transaction, in order, all or
+ * nothing. A request whose route claims its Idempotency-Key inline gets the claim as the batch's
+ * first statement and, with `response`, the stored response as its last. Refusals raised by the SQL
+ * functions become API errors: a held key (the middleware then answers with the earlier outcome)
+ * and a ledger posting the balance can't take. Returns the results of `statements`, in order.
+ */
+export async function runBatch(
+  services: Services,
+  statements: BatchItem<"pg">[],
+  options: BatchOptions = {},
+): Promise<unknown[]> {
+  const { db } = services;
+  const claim = services.idempotency && !services.idempotency.claimed ? services.idempotency : undefined;
+  const before = claim ? [db.execute(claim.claimStatement())] : [];
+  const after =
+    claim && "response" in options
+      ? [db.execute(claim.storeStatement(200, JSON.stringify(options.response)))]
+      : [];
+  const [first, ...rest] = [...before, ...statements, ...after];
+  if (!first) return [];
+  try {
+    const results: unknown[] = await db.batch([first, ...rest]);
+    if (claim) claim.claimed = true;
+    return results.slice(before.length, before.length + statements.length);
+  } catch (error) {
+    if (claim && isIdempotencyHeld(error)) {
+      claim.held = true;
+      throw new ApiError("idempotency_key_in_progress", { param: "Idempotency-Key" });
+    }
+    throw ledgerRefusal(error) ?? error;
+  }
+}
