@@ -4,6 +4,7 @@ import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
 import { idempotencyPrune } from "./idempotency-prune";
 import { ledgerInvariants } from "./ledger-invariants";
+import { paymentReconcile } from "./payment-reconcile";
 import { paymentSettle } from "./payment-settle";
 import { sessionsPrune } from "./sessions-prune";
 import { webhookDeliver } from "./webhook-deliver";
@@ -19,6 +20,7 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   webhookSweep as BackgroundFunction,
   eventsPrune as BackgroundFunction,
   paymentSettle as BackgroundFunction,
+  paymentReconcile as BackgroundFunction,
   functionRunsPrune as BackgroundFunction,
 ];
 

@@ -11,6 +11,8 @@ export async function startTestStack(): Promise<TestStack> {
       // Tests fire bursts from one key; the limiter itself is tested with a per-key limit.
       RATE_LIMIT_SANDBOX_PER_SECOND: "10000",
       RATE_LIMIT_PRODUCTION_PER_SECOND: "10000",
+      // Short, so the tests of hanging processors finish quickly; production defaults to 10 s.
+      PROVIDER_TIMEOUT_MS: "2000",
     },
   });
 }

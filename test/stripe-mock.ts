@@ -7,7 +7,11 @@ import type { AddressInfo } from "node:net";
  * PaymentIntents (create, confirm, capture, cancel) and Refunds, form-encoded bodies, Bearer auth,
  * `Idempotency-Key` (same key → the stored response with `Idempotent-Replayed: true`; same key with
  * other parameters → 400 idempotency_error) and errors in Stripe's shape. Outcomes follow Stripe's
- * test cards; `failNext` scripts an error for the next calls to a path.
+ * test cards; `failNext` scripts an error for the next calls to a path. Processor doubles for
+ * unknown outcomes: `failAfterNext` charges and then answers an error (stored under the key, as
+ * Stripe stores a 500), `delayNext` charges and answers only after a delay (the caller times out
+ * first), `hold` keeps requests unanswered and unprocessed until released. GET retrieves a
+ * PaymentIntent by id or searches them by metadata, as Stripe's search API does.
  */
 export interface StripeRequest {
   method: string;
@@ -83,6 +87,15 @@ export interface StripeMock {
   charges(): Intent[];
   /** The next `times` calls whose path ends with `pathSuffix` answer this error instead. */
   failNext(pathSuffix: string, status: number, error: StripeErrorBody, times?: number): void;
+  /** The next call to the path is carried out (it charges), then answers this error instead. */
+  failAfterNext(pathSuffix: string, status: number, error: StripeErrorBody): void;
+  /** The next call to the path is carried out at once and answered after `ms`. */
+  delayNext(pathSuffix: string, ms: number): void;
+  /**
+   * Calls to the path wait, unprocessed and unanswered, until `release()`; then they are carried
+   * out in order (replays included). `received` resolves when the first one arrived.
+   */
+  hold(pathSuffix: string): { received: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -98,6 +111,14 @@ export async function startStripeMock(secretKey: string): Promise<StripeMock> {
   const refunds = new Map<string, { id: string; amount: number; payment_intent: string }>();
   const stored = new Map<string, Stored>();
   const scripted: Array<{ pathSuffix: string; status: number; error: StripeErrorBody; left: number }> = [];
+  const after: Array<{ pathSuffix: string; status: number; error: StripeErrorBody; left: number }> = [];
+  const delays: Array<{ pathSuffix: string; ms: number; left: number }> = [];
+  const holds: Array<{
+    pathSuffix: string;
+    waiting: Array<() => void>;
+    arrived: () => void;
+    released: boolean;
+  }> = [];
 
   function error(status: number, body: StripeErrorBody, intent?: Intent): { status: number; body: unknown } {
     return { status, body: { error: { ...body, ...(intent ? { payment_intent: intent } : {}) } } };
@@ -170,6 +191,17 @@ export async function startStripeMock(secretKey: string): Promise<StripeMock> {
     path: string,
     params: Record<string, string>,
   ): { status: number; body: unknown } {
+    if (method === "GET") {
+      const search = /^\/v1\/payment_intents\/search$/.exec(path);
+      if (search) {
+        const [, key, value] = /^metadata\['([^']+)'\]:'([^']*)'$/.exec(params.query ?? "") ?? [];
+        const data = [...intents.values()].filter((intent) => key && intent.metadata[key] === value);
+        return { status: 200, body: { object: "search_result", data, has_more: false } };
+      }
+      const retrieve = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+      const found = retrieve ? intents.get(decodeURIComponent(retrieve[1] ?? "")) : undefined;
+      if (found) return { status: 200, body: found };
+    }
     if (method !== "POST")
       return error(404, {
         type: "invalid_request_error",
@@ -244,9 +276,10 @@ export async function startStripeMock(secretKey: string): Promise<StripeMock> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const raw = await readBody(request);
-      const path = new URL(request.url ?? "/", "http://stripe.local").pathname;
+      const url = new URL(request.url ?? "/", "http://stripe.local");
+      const path = url.pathname;
       const method = request.method ?? "GET";
-      const params = Object.fromEntries(new URLSearchParams(raw));
+      const params = Object.fromEntries(new URLSearchParams(method === "GET" ? url.search : raw));
       const keyHeader = request.headers["idempotency-key"];
       const idempotencyKey = typeof keyHeader === "string" ? keyHeader : null;
       const send = (status: number, body: unknown, replayed: boolean) => {
@@ -263,6 +296,16 @@ export async function startStripeMock(secretKey: string): Promise<StripeMock> {
         const body = error(401, { type: "invalid_request_error", message: "Invalid API Key provided." });
         send(body.status, body.body, false);
         return;
+      }
+      if (method === "GET") {
+        const result = route(method, path, params);
+        send(result.status, result.body, false);
+        return;
+      }
+      const held = holds.find((entry) => !entry.released && path.endsWith(entry.pathSuffix));
+      if (held) {
+        held.arrived();
+        await new Promise<void>((resolve) => held.waiting.push(resolve));
       }
       if (request.headers["content-type"] !== "application/x-www-form-urlencoded") {
         const body = error(400, {
@@ -293,9 +336,27 @@ export async function startStripeMock(secretKey: string): Promise<StripeMock> {
         result = error(script.status, script.error);
       } else {
         result = route(method, path, params);
+        const failure = after.find((entry) => entry.left > 0 && path.endsWith(entry.pathSuffix));
+        if (failure) {
+          failure.left -= 1;
+          result = error(failure.status, failure.error);
+        }
       }
       // Like Stripe, a rate-limited request is not stored: retrying the key may then go through.
       if (idempotencyKey && result.status !== 429) stored.set(idempotencyKey, { ...result, fingerprint });
+      const delay = delays.find((entry) => entry.left > 0 && path.endsWith(entry.pathSuffix));
+      if (delay) {
+        delay.left -= 1;
+        await new Promise((resolve) => setTimeout(resolve, delay.ms));
+        if (response.destroyed || request.socket.destroyed) {
+          requests.push({ method, path, idempotencyKey, params, replayed: false, status: result.status });
+          return;
+        }
+      }
+      if (response.destroyed || request.socket.destroyed) {
+        requests.push({ method, path, idempotencyKey, params, replayed: false, status: result.status });
+        return;
+      }
       send(result.status, result.body, false);
     })();
   });
@@ -310,6 +371,34 @@ export async function startStripeMock(secretKey: string): Promise<StripeMock> {
       [...intents.values()].filter((intent) => intent.amount_received > 0 || intent.amount_capturable > 0),
     failNext(pathSuffix, status, failure, times = 1) {
       scripted.push({ pathSuffix, status, error: failure, left: times });
+    },
+    failAfterNext(pathSuffix, status, failure) {
+      after.push({ pathSuffix, status, error: failure, left: 1 });
+    },
+    delayNext(pathSuffix, ms) {
+      delays.push({ pathSuffix, ms, left: 1 });
+    },
+    hold(pathSuffix) {
+      let arrived = () => {};
+      const received = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      const entry = { pathSuffix, waiting: [] as Array<() => void>, arrived, released: false };
+      holds.push(entry);
+      return {
+        received,
+        release() {
+          entry.released = true;
+          // One at a time, in arrival order, so a replay finds the first answer stored.
+          const next = entry.waiting.splice(0);
+          void (async () => {
+            for (const resume of next) {
+              resume();
+              await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+          })();
+        },
+      };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -49,6 +49,13 @@ export const configSchema = z.object({
   PROVIDER_CREDENTIALS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
   /** Local development only: provider connections may point their API base URL at loopback (mock servers). */
   PROVIDERS_ALLOW_LOCALHOST: z.stringbool().default(false),
+  /** Every outbound provider call is aborted after this long; its outcome is then unknown (docs/payments.md). */
+  PROVIDER_TIMEOUT_MS: positiveInt(10_000),
+  /**
+   * How far below zero refunds may take a merchant's balance per currency (minor units) when neither
+   * the payment's pending funds nor available cover them; merchants.negative_balance_limit overrides it.
+   */
+  NEGATIVE_BALANCE_LIMIT: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -210,7 +210,7 @@ export const errorCatalog = {
     status: 402,
     message: "The provider could not process the payment.",
     description:
-      "Every eligible provider failed with a retryable error. Nothing was charged; retry the payment later (a new confirm or a new payment).",
+      "Every eligible provider refused the payment definitely before authorizing it (a processing_error decline, a rate limit, a connection refused before sending), so nothing was charged; retry later with a new confirm. A call whose outcome is unknown (timeout, 5xx) is never this error: the payment stays processing with processing_reason provider_outcome_unknown until it is resolved, and must not be retried as a new payment.",
   },
   payment_authentication_failed: {
     type: "payment_error",

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export type Environment = "sandbox" | "production";
 export const environments = ["sandbox", "production"] as const;
@@ -9,6 +9,11 @@ const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "dat
 export const merchants = pgTable("merchants", {
   id: text("id").primaryKey(),
   businessName: text("business_name").notNull(),
+  /**
+   * Operator-set: how far below zero refunds may take this merchant's balance (minor units, per
+   * currency); null uses NEGATIVE_BALANCE_LIMIT. No API changes it (docs/payments.md).
+   */
+  negativeBalanceLimit: bigint("negative_balance_limit", { mode: "number" }),
   createdAt: createdAt(),
 });
 

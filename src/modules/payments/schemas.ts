@@ -3,7 +3,7 @@ import { metadataSchema } from "../../core/metadata";
 import { listQuerySchema } from "../../core/pagination";
 import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
 import { cardSchema, paymentMethodDataSchema } from "../payment-methods/schemas";
-import { paymentStatuses } from "./tables";
+import { paymentStatuses, processingReasons } from "./tables";
 
 const paymentMethodId = z.string().regex(/^pm_[0-9A-Za-z]+$/, "Must be a payment method id (pm_...).");
 const returnUrl = z.url({ protocol: /^https?$/ }).max(2000);
@@ -95,6 +95,10 @@ export const paymentSchema = z
     amount: z.number().int(),
     currency: z.string(),
     status: z.enum(paymentStatuses),
+    processing_reason: z.enum(processingReasons).nullable().openapi({
+      description:
+        "Set while status is processing. provider_outcome_unknown: a provider call may have charged but gave no definite answer (timeout, 5xx); MagnetPay resolves it with the same provider and idempotency key or by reading the provider's object, never by charging elsewhere. Do not retry with a new payment. awaiting_provider: the method settles later (bank debits).",
+    }),
     capture_method: z.enum(["automatic", "manual"]),
     customer: z.string().nullable(),
     payment_method: z.string().nullable(),

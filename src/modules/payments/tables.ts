@@ -23,6 +23,30 @@ export interface RoutingColumn {
   attempts: Array<{ provider: string; outcome: string; code: string | null }>;
 }
 
+/**
+ * A provider call that was recorded before it was made and whose outcome is not applied yet:
+ * the request running it, a retry of it, the provider's webhook or the payment-reconcile function
+ * applies it once (compare-and-set on `key`). `unknown` once a call may have reached the
+ * provider without a definite answer (timeout, 5xx, connection lost).
+ */
+export interface ProviderAttemptColumn {
+  kind: "authorize" | "capture" | "cancel";
+  provider: string;
+  /** The provider idempotency key; a retry of this attempt sends it again. */
+  key: string;
+  /** 1 for the first provider of a confirmation, 2 for its first fallback, ... */
+  index: number;
+  amount: number;
+  started_at: string;
+  state: "in_flight" | "unknown";
+  /** Capture/cancel: the cancellation reason to apply. */
+  reason?: string | null;
+}
+
+/** Why a payment is `processing` (public as `processing_reason`). */
+export const processingReasons = ["provider_outcome_unknown", "awaiting_provider"] as const;
+export type ProcessingReason = (typeof processingReasons)[number];
+
 export interface PaymentMethodDetailsColumn {
   type: string;
   card: CardColumn | null;
@@ -58,6 +82,11 @@ export const payments = pgTable(
     provider: text("provider"),
     providerReference: text("provider_reference"),
     confirmations: integer("confirmations").notNull().default(0),
+    /** The provider call recorded before it was made, until its outcome is applied. */
+    providerAttempt: jsonb("provider_attempt").$type<ProviderAttemptColumn>(),
+    processingReason: text("processing_reason").$type<ProcessingReason>(),
+    /** Refunds drawn from this payment's own funds while they were still pending (not settled). */
+    refundedFromPending: bigint("refunded_from_pending", { mode: "number" }).notNull().default(0),
     fee: bigint("fee", { mode: "number" }).notNull().default(0),
     amountCapturable: bigint("amount_capturable", { mode: "number" }).notNull().default(0),
     amountReceived: bigint("amount_received", { mode: "number" }).notNull().default(0),
@@ -75,6 +104,7 @@ export const payments = pgTable(
   (table) => [
     index("payments_merchant_created_idx").on(table.merchantId, table.environment, table.createdAt, table.id),
     index("payments_customer_idx").on(table.merchantId, table.environment, table.customerId),
+    index("payments_attempt_idx").on(table.updatedAt).where(sql`provider_attempt is not null`),
     index("payments_settle_due_idx")
       .on(table.availableOn)
       .where(sql`settled_at is null and available_on is not null`),

@@ -13,7 +13,8 @@ export const paymentTransitions: Readonly<Record<PaymentStatus, readonly Payment
     "canceled",
   ],
   requires_action: ["processing", "requires_capture", "succeeded", "failed", "canceled"],
-  processing: ["requires_capture", "succeeded", "failed"],
+  // From processing with an unknown outcome, the provider's object may say any of these.
+  processing: ["requires_action", "requires_capture", "succeeded", "failed"],
   requires_capture: ["succeeded", "canceled"],
   succeeded: [],
   canceled: [],

@@ -79,7 +79,7 @@ function failure(reference: string, failed: ProviderFailure): ProviderOutcome {
 function processingError(): ProviderFailure {
   return {
     code: "processing_error",
-    message: "The processor had an error; nothing was charged.",
+    message: "The processor refused the payment with a processing error; nothing was charged.",
     retryable: true,
   };
 }
@@ -114,46 +114,55 @@ interface SandboxSpec {
   capabilities: ProviderCapabilities;
   fees: FeeSchedule;
   settlementDelayDays: number;
+  returnsFeeOnFullRefund: boolean;
   latencyMs: number;
 }
 
 export function createSandboxProcessor(spec: SandboxSpec): PaymentProvider {
   const ref = (key: string) => `${spec.id}_${key.replace(/[^0-9A-Za-z]/g, "_")}`;
+  /** Stateless: the same attempt always gets the same answer, so a lookup is the answer again. */
+  function answer(input: AuthorizeInput): ProviderOutcome {
+    const reference = ref(input.idempotencyKey);
+    const behavior = input.sandboxBehavior as SandboxBehavior | null;
+    const decline = behavior ? declines[behavior] : undefined;
+    if (decline) {
+      return failure(reference, {
+        code: input.method === "card" ? "card_declined" : "payment_declined",
+        message: decline.message,
+        declineCode: decline.declineCode,
+        retryable: false,
+      });
+    }
+    if (behavior === "processing_error") return failure(reference, processingError());
+    if (behavior === "first_provider_fails" && input.attempt === 1)
+      return failure(reference, processingError());
+    if (input.method === "card") {
+      if (behavior === "three_d_secure")
+        return {
+          status: "requires_action",
+          reference,
+          nextAction: { type: "three_d_secure", url: input.actionBaseUrl },
+        };
+      return { status: input.capture === "manual" ? "requires_capture" : "succeeded", reference };
+    }
+    if (findMethodType(input.method)?.flow === "direct_debit") return { status: "processing", reference };
+    const nextAction = nextActionFor(input.method, input, reference);
+    if (nextAction) return { status: "requires_action", reference, nextAction };
+    return { status: input.capture === "manual" ? "requires_capture" : "succeeded", reference };
+  }
   return {
     id: spec.id,
     name: spec.name,
     capabilities: spec.capabilities,
     fees: spec.fees,
     settlementDelayDays: spec.settlementDelayDays,
+    returnsFeeOnFullRefund: spec.returnsFeeOnFullRefund,
     async authorize(input) {
       await sleep(spec.latencyMs);
-      const reference = ref(input.idempotencyKey);
-      const behavior = input.sandboxBehavior as SandboxBehavior | null;
-      const decline = behavior ? declines[behavior] : undefined;
-      if (decline) {
-        return failure(reference, {
-          code: input.method === "card" ? "card_declined" : "payment_declined",
-          message: decline.message,
-          declineCode: decline.declineCode,
-          retryable: false,
-        });
-      }
-      if (behavior === "processing_error") return failure(reference, processingError());
-      if (behavior === "first_provider_fails" && input.attempt === 1)
-        return failure(reference, processingError());
-      if (input.method === "card") {
-        if (behavior === "three_d_secure")
-          return {
-            status: "requires_action",
-            reference,
-            nextAction: { type: "three_d_secure", url: input.actionBaseUrl },
-          };
-        return { status: input.capture === "manual" ? "requires_capture" : "succeeded", reference };
-      }
-      if (findMethodType(input.method)?.flow === "direct_debit") return { status: "processing", reference };
-      const nextAction = nextActionFor(input.method, input, reference);
-      if (nextAction) return { status: "requires_action", reference, nextAction };
-      return { status: input.capture === "manual" ? "requires_capture" : "succeeded", reference };
+      return answer(input);
+    },
+    async lookup(input) {
+      return answer(input);
     },
     async capture(input) {
       await sleep(spec.latencyMs);
@@ -215,6 +224,7 @@ export const sandboxProcessorSpecs: readonly SandboxSpec[] = [
       methodBps: { ach_debit: 80, bank_transfer: 50 },
     },
     settlementDelayDays: 2,
+    returnsFeeOnFullRefund: false,
     latencyMs: 3,
   },
   {
@@ -234,6 +244,7 @@ export const sandboxProcessorSpecs: readonly SandboxSpec[] = [
       methodBps: { sepa_debit: 35, bacs_debit: 50, bank_transfer: 20 },
     },
     settlementDelayDays: 1,
+    returnsFeeOnFullRefund: true,
     latencyMs: 4,
   },
   {
@@ -257,6 +268,7 @@ export const sandboxProcessorSpecs: readonly SandboxSpec[] = [
       methodBps: { upi: 80, upi_qr: 60, paynow: 90, promptpay: 90, becs_debit: 60 },
     },
     settlementDelayDays: 3,
+    returnsFeeOnFullRefund: false,
     latencyMs: 5,
   },
 ];

@@ -31,10 +31,19 @@ function knownProvider(ctx: ServiceContext, provider: string): boolean {
 
 function describe(
   provider: string,
-): Pick<PaymentProvider, "name" | "capabilities" | "fees" | "settlementDelayDays"> {
+): Pick<
+  PaymentProvider,
+  "name" | "capabilities" | "fees" | "settlementDelayDays" | "returnsFeeOnFullRefund"
+> {
   const sandbox = findSandboxProcessor(provider);
   if (sandbox) return sandbox;
-  return { name: "Stripe", capabilities: stripeCapabilities, fees: stripeFees, settlementDelayDays: 2 };
+  return {
+    name: "Stripe",
+    capabilities: stripeCapabilities,
+    fees: stripeFees,
+    settlementDelayDays: 2,
+    returnsFeeOnFullRefund: false,
+  };
 }
 
 function toConnection(ctx: ServiceContext, row: ProviderConnectionRow): Connection {
@@ -275,6 +284,7 @@ async function buildProvider(
   return createStripeProvider({
     secretKey: credentials.secret_key ?? "",
     apiBase: row.settings.api_base_url ?? STRIPE_API_BASE,
+    timeoutMs: ctx.services.config.PROVIDER_TIMEOUT_MS,
   });
 }
 

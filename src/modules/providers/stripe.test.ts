@@ -154,27 +154,36 @@ describe("Stripe adapter against a local Stripe API", () => {
     expect((generic.body as unknown as ErrorBody).error.decline_code).toBe("generic_decline");
   });
 
-  it("a retryable Stripe failure (500 api_error, 429) fails cleanly when Stripe is the only provider", async () => {
+  it("a 429 (Stripe did nothing) fails cleanly when Stripe is the only provider", async () => {
     const before = await balances(m.merchantId, "production");
-    for (const [status, type] of [
-      [500, "api_error"],
-      [429, "rate_limit_error"],
-    ] as const) {
-      mock.failNext("/v1/payment_intents", status, {
-        type,
-        message: "Something went wrong on Stripe's end.",
-      });
-      const res = await pay(m.production, "4242424242424242");
-      expectError(res, 402, "processing_error");
-      const stored = await m.production.request<Payment>(
-        "GET",
-        `/payments/${(res.body as unknown as ErrorBody).error.payment_id}`,
-      );
-      expect(stored.body.status).toBe("failed");
-      expect(stored.body.routing?.attempts).toEqual([
-        { provider: "stripe", outcome: "failed", code: "provider_unavailable" },
-      ]);
-    }
+    mock.failNext("/v1/payment_intents", 429, { type: "rate_limit_error", message: "Too many requests." });
+    const res = await pay(m.production, "4242424242424242");
+    expectError(res, 402, "processing_error");
+    const stored = await m.production.request<Payment>(
+      "GET",
+      `/payments/${(res.body as unknown as ErrorBody).error.payment_id}`,
+    );
+    expect(stored.body.status).toBe("failed");
+    expect(stored.body.routing?.attempts).toEqual([
+      { provider: "stripe", outcome: "failed", code: "provider_unavailable" },
+    ]);
+    expect(await balances(m.merchantId, "production")).toEqual(before);
+  });
+
+  it("a Stripe 500 is an unknown outcome: the payment is processing (provider_outcome_unknown), never failed", async () => {
+    const before = await balances(m.merchantId, "production");
+    mock.failNext("/v1/payment_intents", 500, { type: "api_error", message: "Something went wrong." });
+    const res = await pay(m.production, "4242424242424242");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "processing", processing_reason: "provider_outcome_unknown" });
+    expect(res.body.routing?.attempts).toEqual([
+      { provider: "stripe", outcome: "unknown", code: "provider_outcome_unknown" },
+    ]);
+    // The same key again (Stripe replays its stored 500), then a search by the attempt's key.
+    expect(intentCalls(mock, res.body.id).map((r) => r.idempotencyKey)).toEqual([
+      `${res.body.id}:authorize:1:1`,
+      `${res.body.id}:authorize:1:1`,
+    ]);
     expect(await balances(m.merchantId, "production")).toEqual(before);
   });
 
@@ -197,7 +206,7 @@ describe("Stripe adapter against a local Stripe API", () => {
     });
   });
 
-  it("in sandbox, a Stripe 500 falls back to the next provider in the same request", async () => {
+  it("in sandbox, a Stripe 500 never falls back to another provider (it may have charged)", async () => {
     const s = await createMerchant();
     const sandboxMock = await startStripeMock("sk_test_mock51Sandbox");
     try {
@@ -207,10 +216,9 @@ describe("Stripe adapter against a local Stripe API", () => {
       const res = await pay(s.sandbox, "4242424242424242");
       expect(res.status).toBe(200);
       expect(res.body.routing?.attempts).toEqual([
-        { provider: "stripe", outcome: "failed", code: "provider_unavailable" },
-        { provider: "sandbox_global", outcome: "succeeded", code: null },
+        { provider: "stripe", outcome: "unknown", code: "provider_outcome_unknown" },
       ]);
-      expect(res.body.provider).toBe("sandbox_global");
+      expect(res.body).toMatchObject({ status: "processing", provider: "stripe" });
       const pinned = await pay(s.sandbox, "4242424242424242");
       expect(pinned.body.provider).toBe("stripe");
     } finally {
@@ -242,10 +250,9 @@ describe("Stripe adapter against a local Stripe API", () => {
       await query(`drop trigger ${fn} on payments`);
       await query(`drop function ${fn}()`);
     }
-    expect(failed.status).toBeGreaterThanOrEqual(500);
-    expect((await m.production.request<Payment>("GET", `/payments/${id}`)).body.status).toBe(
-      "requires_confirmation",
-    );
+    // Stripe answered but the outcome could not be applied: kept as processing, never dropped (issue 10, finding 3).
+    expect(failed.status).toBe(200);
+    expect((await m.production.request<Payment>("GET", `/payments/${id}`)).body.status).toBe("processing");
 
     const retried = await m.production.request<Payment>("POST", `/payments/${id}/confirm`, body);
     expect(retried.body.status).toBe("succeeded");
@@ -292,10 +299,8 @@ describe("Stripe adapter against a local Stripe API", () => {
     await settle(paid.body.id);
     const before = await balances(m.merchantId, "production");
     // Different amounts: the same refund again would repeat its idempotency key and get Stripe's replay.
-    const cases = [
-      [400, "invalid_request_error", "provider_error", 2_500],
-      [500, "api_error", "provider_unavailable", 2_400],
-    ] as const;
+    // A 500 is an unknown outcome now (issue 10): see "a refund whose answer is lost" below.
+    const cases = [[400, "invalid_request_error", "provider_error", 2_500]] as const;
     for (const [status, type, failureCode, amount] of cases) {
       mock.failNext("/v1/refunds", status, { type, code: "charge_disputed", message: "Stripe refused." });
       const refund = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {

@@ -1,18 +1,24 @@
 import type {
   AuthorizeInput,
   FeeSchedule,
+  LookupOutcome,
   NextAction,
   PaymentProvider,
   ProviderCapabilities,
   ProviderFailure,
   ProviderOutcome,
   RefundOutcome,
+  UnknownOutcome,
 } from "./types";
 
 /**
- * Stripe over fetch: PaymentIntents (create+confirm, capture, cancel) and Refunds, form-encoded,
- * every POST with an Idempotency-Key derived from our ids. Declines come back as 402 card_error;
- * 429, 5xx and network failures are retryable so routing may fall back to another provider.
+ * Stripe over fetch: PaymentIntents (create+confirm, capture, cancel, retrieve, search) and
+ * Refunds, form-encoded, every POST with an Idempotency-Key derived from our ids and every call
+ * under `AbortSignal.timeout`. Declines come back as 402 card_error. Only answers that say Stripe
+ * did nothing may fall back to another provider (a 429, a processing_error decline, a connection
+ * refused before the request was sent); a timeout, a 5xx, a lost connection or an idempotency
+ * conflict is an unknown outcome: Stripe may have charged, so it is resolved with the same key
+ * or by reading the PaymentIntent (`lookup`), never by trying elsewhere.
  */
 export const STRIPE_API_BASE = "https://api.stripe.com";
 const STRIPE_VERSION = "2024-06-20";
@@ -72,7 +78,15 @@ interface StripeIntent {
 
 type StripeResult<T> =
   | { ok: true; body: T }
-  | { ok: false; failure: ProviderFailure; reference: string | null };
+  | { ok: false; failure: ProviderFailure; reference: string | null }
+  | { ok: false; unknown: UnknownOutcome };
+
+/** Errors that prove the request never left: nothing can have been charged. */
+const NOT_SENT = /ECONNREFUSED|connection refused|ENOTFOUND|getaddrinfo|could not resolve|dns/i;
+
+function unknownOf(reason: string, reference: string | null = null): { ok: false; unknown: UnknownOutcome } {
+  return { ok: false, unknown: { status: "unknown", reference, reason } };
+}
 
 function form(params: Record<string, string | number | undefined>): string {
   const body = new URLSearchParams();
@@ -81,7 +95,8 @@ function form(params: Record<string, string | number | undefined>): string {
 }
 
 function failureOf(status: number, error: StripeError | undefined): ProviderFailure {
-  const retryable = status === 429 || status >= 500 || error?.code === "processing_error";
+  // A 429 is refused before Stripe does anything; a processing_error decline charged nothing.
+  const retryable = status === 429 || error?.code === "processing_error";
   if (error?.type === "card_error") {
     return {
       code: error.code === "processing_error" ? "processing_error" : "card_declined",
@@ -100,6 +115,7 @@ function failureOf(status: number, error: StripeError | undefined): ProviderFail
 export function createStripeProvider(options: {
   secretKey: string;
   apiBase: string;
+  timeoutMs: number;
   fetch?: typeof fetch;
 }): PaymentProvider {
   const doFetch = options.fetch ?? fetch;
@@ -107,35 +123,50 @@ export function createStripeProvider(options: {
 
   async function call<T>(
     path: string,
-    params: Record<string, string | number | undefined>,
-    idempotencyKey: string,
+    params: Record<string, string | number | undefined> | null,
+    idempotencyKey: string | null,
   ): Promise<StripeResult<T>> {
     let response: Response;
     try {
       response = await doFetch(`${options.apiBase}${path}`, {
-        method: "POST",
+        method: params ? "POST" : "GET",
         headers: {
           authorization: `Bearer ${options.secretKey}`,
-          "content-type": "application/x-www-form-urlencoded",
-          "idempotency-key": idempotencyKey,
+          ...(params ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+          ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
           "stripe-version": STRIPE_VERSION,
         },
-        body: form(params),
+        ...(params ? { body: form(params) } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs),
       });
-    } catch {
-      return {
-        ok: false,
-        reference: null,
-        failure: { code: "provider_unavailable", message: "Stripe could not be reached.", retryable: true },
-      };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "";
+      const message = error instanceof Error ? error.message : String(error);
+      if (name !== "TimeoutError" && name !== "AbortError" && NOT_SENT.test(message)) {
+        return {
+          ok: false,
+          reference: null,
+          failure: { code: "provider_unavailable", message: "Stripe could not be reached.", retryable: true },
+        };
+      }
+      return unknownOf(name === "TimeoutError" ? "timeout" : "connection_lost");
     }
-    const body = (await response.json().catch(() => ({}))) as T & { error?: StripeError };
+    let body: T & { error?: StripeError };
+    try {
+      body = (await response.json()) as T & { error?: StripeError };
+    } catch {
+      // The status line came back but the body did not: only a definite 4xx is still definite.
+      if (response.status >= 500 || response.ok || response.status === 409) return unknownOf("body_lost");
+      body = {} as T & { error?: StripeError };
+    }
     if (response.ok) return { ok: true, body };
-    return {
-      ok: false,
-      reference: body.error?.payment_intent?.id ?? null,
-      failure: failureOf(response.status, body.error),
-    };
+    const reference = body.error?.payment_intent?.id ?? null;
+    // 5xx: Stripe may have acted (and stores the answer under the key); 409/idempotency_error: a
+    // request with this key is running or ran with other parameters. Either way: unknown.
+    if (response.status >= 500 || response.status === 409 || body.error?.type === "idempotency_error") {
+      return unknownOf(`stripe_${response.status}`, reference);
+    }
+    return { ok: false, reference, failure: failureOf(response.status, body.error) };
   }
 
   function outcomeOf(intent: StripeIntent): ProviderOutcome {
@@ -188,6 +219,8 @@ export function createStripeProvider(options: {
     capabilities: stripeCapabilities,
     fees: stripeFees,
     settlementDelayDays: 2,
+    // Stripe keeps its processing fee on refunds, full ones included.
+    returnsFeeOnFullRefund: false,
     async authorize(input) {
       const method = paymentMethodParams(input);
       if (!method) {
@@ -213,12 +246,35 @@ export function createStripeProvider(options: {
           return_url: input.returnUrl ?? input.actionBaseUrl,
           description: input.description ?? undefined,
           "metadata[magnetpay_payment]": input.paymentId,
+          "metadata[magnetpay_attempt]": input.idempotencyKey,
           ...method,
         },
         input.idempotencyKey,
       );
-      if (!result.ok) return { status: "failed", reference: result.reference, failure: result.failure };
-      return outcomeOf(result.body);
+      if (result.ok) return outcomeOf(result.body);
+      if ("unknown" in result) return result.unknown;
+      return { status: "failed", reference: result.reference, failure: result.failure };
+    },
+    async lookup(input): Promise<LookupOutcome> {
+      if (input.reference) {
+        const found = await call<StripeIntent>(
+          `/v1/payment_intents/${encodeURIComponent(input.reference)}`,
+          null,
+          null,
+        );
+        if (found.ok) return outcomeOf(found.body);
+        return "unknown" in found ? found.unknown : { status: "not_found" };
+      }
+      // No answer ever came back: find the PaymentIntent by the attempt key we put in its metadata.
+      const query = `metadata['magnetpay_attempt']:'${input.idempotencyKey.replace(/['\\]/g, "")}'`;
+      const found = await call<{ data: StripeIntent[] }>(
+        `/v1/payment_intents/search?query=${encodeURIComponent(query)}`,
+        null,
+        null,
+      );
+      if (!found.ok) return "unknown" in found ? found.unknown : { status: "not_found" };
+      const [intent] = found.body.data ?? [];
+      return intent ? outcomeOf(intent) : { status: "not_found" };
     },
     async capture(input) {
       const result = await call<StripeIntent>(
@@ -226,8 +282,9 @@ export function createStripeProvider(options: {
         { amount_to_capture: input.amount },
         input.idempotencyKey,
       );
-      if (!result.ok) return { status: "failed", reference: input.reference, failure: result.failure };
-      return outcomeOf(result.body);
+      if (result.ok) return outcomeOf(result.body);
+      if ("unknown" in result) return result.unknown;
+      return { status: "failed", reference: input.reference, failure: result.failure };
     },
     async cancel(input) {
       const result = await call<StripeIntent>(
@@ -235,8 +292,9 @@ export function createStripeProvider(options: {
         {},
         input.idempotencyKey,
       );
-      if (!result.ok) return { status: "failed", reference: input.reference, failure: result.failure };
-      return { status: "succeeded", reference: result.body.id };
+      if (result.ok) return { status: "succeeded", reference: result.body.id };
+      if ("unknown" in result) return result.unknown;
+      return { status: "failed", reference: input.reference, failure: result.failure };
     },
     async refund(input): Promise<RefundOutcome> {
       const result = await call<{ id: string; status: string }>(
@@ -244,7 +302,10 @@ export function createStripeProvider(options: {
         { payment_intent: input.reference, amount: input.amount },
         input.idempotencyKey,
       );
-      if (!result.ok) return { status: "failed", reference: null, failure: result.failure };
+      if (!result.ok) {
+        if ("unknown" in result) return result.unknown;
+        return { status: "failed", reference: null, failure: result.failure };
+      }
       if (result.body.status === "succeeded") return { status: "succeeded", reference: result.body.id };
       if (result.body.status === "failed" || result.body.status === "canceled") {
         return {

@@ -37,8 +37,23 @@ export interface ProviderFailure {
   code: string;
   message: string;
   declineCode?: string;
-  /** A retryable failure (timeout, processing error, outage) may go to the next provider. */
+  /**
+   * A definite refusal before anything was authorized (a processing_error decline, a 429, a saved
+   * card this provider cannot use): nothing was charged, so routing may go to the next provider.
+   * A call whose outcome is unknown is never a failure; it is `{ status: "unknown" }`.
+   */
   retryable: boolean;
+}
+
+/**
+ * The call may have reached the provider but gave no definite answer (timeout, 5xx, connection
+ * lost mid-request, an idempotency conflict): never a failure, never a fallback. Resolved by
+ * sending the same idempotency key again or by reading the provider's object (`lookup`).
+ */
+export interface UnknownOutcome {
+  status: "unknown";
+  reference: string | null;
+  reason: string;
 }
 
 export type ProviderOutcome =
@@ -46,7 +61,8 @@ export type ProviderOutcome =
   | { status: "requires_capture"; reference: string }
   | { status: "requires_action"; reference: string; nextAction: NextAction }
   | { status: "processing"; reference: string }
-  | { status: "failed"; reference: string | null; failure: ProviderFailure };
+  | { status: "failed"; reference: string | null; failure: ProviderFailure }
+  | UnknownOutcome;
 
 export interface AuthorizeInput {
   idempotencyKey: string;
@@ -85,7 +101,11 @@ export interface RefundInput {
 
 export type RefundOutcome =
   | { status: "succeeded" | "pending"; reference: string }
-  | { status: "failed"; reference: string | null; failure: ProviderFailure };
+  | { status: "failed"; reference: string | null; failure: ProviderFailure }
+  | UnknownOutcome;
+
+/** What `lookup` found: the provider's current view of an authorization, or that it has none. */
+export type LookupOutcome = ProviderOutcome | { status: "not_found" };
 
 export interface PaymentProvider {
   id: string;
@@ -94,7 +114,14 @@ export interface PaymentProvider {
   fees: FeeSchedule;
   /** Days between a captured payment and its funds becoming available. */
   settlementDelayDays: number;
+  /** The provider gives its fee back when a payment is refunded in full (docs/payments.md). */
+  returnsFeeOnFullRefund: boolean;
   authorize(input: AuthorizeInput): Promise<ProviderOutcome>;
+  /**
+   * Reads the provider's object for an authorization attempt (by its reference, or by our
+   * idempotency key when no answer ever came back) without changing anything.
+   */
+  lookup(input: AuthorizeInput & { reference: string | null }): Promise<LookupOutcome>;
   capture(input: CaptureInput): Promise<ProviderOutcome>;
   cancel(input: { idempotencyKey: string; reference: string }): Promise<ProviderOutcome>;
   refund(input: RefundInput): Promise<RefundOutcome>;

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { applyProviderOutcome } from "../payments/service";
+import { completePaymentFromProviderEvent } from "../payments/service";
 import { stripeConnectionForWebhook } from "./service";
 import { verifyStripeSignature } from "./stripe";
 
 interface StripeEvent {
   type?: string;
-  data?: { object?: { id?: string; object?: string } };
+  data?: { object?: { id?: string; object?: string; metadata?: Record<string, string> } };
 }
 
 const outcomes: Record<string, "succeeded" | "failed"> = {
@@ -49,12 +49,11 @@ export const providerWebhooksRouter = new Hono<AppEnv>().post(
     const outcome = outcomes[event.type ?? ""];
     const reference = event.data?.object?.id;
     if (!outcome || !reference) return c.json({ received: true, applied: false }, 200);
-    const payment = await applyProviderOutcome(
+    const payment = await completePaymentFromProviderEvent(
       services,
       { merchantId: found.row.merchantId, environment: found.row.environment },
       "stripe",
-      reference,
-      outcome,
+      { reference, paymentId: event.data?.object?.metadata?.magnetpay_payment ?? null, outcome },
     );
     return c.json({ received: true, applied: payment !== null }, 200);
   },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
-import { type Client, createMerchant, expectError } from "../../../test/harness";
+import { baseUrl, type Client, createMerchant, expectError } from "../../../test/harness";
 
 type Refund = {
   id: string;
@@ -21,6 +21,23 @@ async function settledPayment(client: Client, amount: number): Promise<string> {
   });
   await client.request("POST", `/sandbox/payments/${created.body.id}/settle`);
   return created.body.id;
+}
+
+async function usd(merchantId: string): Promise<Record<string, number>> {
+  const rows = await query<{ kind: string; balance: string }>(
+    "select kind, balance from ledger_accounts where merchant_id = $1 and environment = 'sandbox' and currency = 'USD'",
+    [merchantId],
+  );
+  return Object.fromEntries(rows.map((row) => [row.kind, Number(row.balance)]));
+}
+
+/** Fires payment-reconcile (which funds waiting refunds) through the cron trigger, in a window of its own. */
+async function fireReconcile(): Promise<void> {
+  const slot = Date.UTC(2003, 0, 1) + Math.floor(Math.random() * 1_000_000) * 60_000;
+  const fired = await fetch(
+    `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${slot}`,
+  );
+  expect(fired.status).toBe(200);
 }
 
 describe("refunds", () => {
@@ -62,9 +79,9 @@ describe("refunds", () => {
     expect(events.map((e) => e.type)).toEqual(["refund.created", "refund.succeeded"]);
   });
 
-  it("refunds debit available: an unsettled payment's refund is refused with insufficient_funds", async () => {
+  it("a refund of a payment still pending draws on its own pending funds, not available (issue 10, finding 4)", async () => {
     const m = await createMerchant();
-    const created = await m.sandbox.request<{ id: string }>("POST", "/payments", {
+    const created = await m.sandbox.request<{ id: string; net: number }>("POST", "/payments", {
       amount: 5_000,
       currency: "USD",
       confirm: true,
@@ -73,12 +90,62 @@ describe("refunds", () => {
         card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
       },
     });
-    expectError(
-      await m.sandbox.request("POST", `/payments/${created.body.id}/refunds`, {}),
-      402,
-      "insufficient_funds",
+    const refund = await m.sandbox.request<Refund>("POST", `/payments/${created.body.id}/refunds`, {
+      amount: 3_000,
+    });
+    expect(refund.body).toMatchObject({ status: "succeeded", amount: 3_000 });
+    expect(await usd(m.merchantId)).toMatchObject({ merchant_pending: created.body.net - 3_000 });
+    // Settling later moves only what the refund left in pending.
+    await m.sandbox.request("POST", `/sandbox/payments/${created.body.id}/settle`);
+    expect(await usd(m.merchantId)).toMatchObject({
+      merchant_pending: 0,
+      merchant_available: created.body.net - 3_000,
+    });
+  });
+
+  it("a full refund the funds don't cover waits as pending (insufficient_funds) and is sent when money arrives", async () => {
+    const m = await createMerchant();
+    const paymentId = await settledPayment(m.sandbox, 10_000);
+    // sandbox_global keeps its fee on refunds: 10,000 back from 9,680 available does not fit.
+    const refund = await m.sandbox.request<Refund & { pending_reason: string }>(
+      "POST",
+      `/payments/${paymentId}/refunds`,
+      {},
     );
-    expect(await query("select id from refunds where payment_id = $1", [created.body.id])).toHaveLength(0);
+    expect(refund.status).toBe(200);
+    expect(refund.body).toMatchObject({
+      status: "pending",
+      pending_reason: "insufficient_funds",
+      amount: 10_000,
+    });
+    expectError(
+      await m.sandbox.request("POST", `/payments/${paymentId}/refunds`, { amount: 1 }),
+      400,
+      "refund_exceeds_captured",
+    );
+    await settledPayment(m.sandbox, 1_000);
+    await fireReconcile();
+    const after = await m.sandbox.request<Refund & { pending_reason: string | null }>(
+      "GET",
+      `/refunds/${refund.body.id}`,
+    );
+    expect(after.body).toMatchObject({ status: "succeeded", pending_reason: null });
+    const events = await query<{ type: string }>(
+      "select type from events where object_id = $1 order by created_at",
+      [refund.body.id],
+    );
+    expect(events.map((e) => e.type)).toEqual(["refund.created", "refund.updated", "refund.succeeded"]);
+    expect(await usd(m.merchantId)).toMatchObject({ merchant_available: 9_680 + (1_000 - 59) - 10_000 });
+  });
+
+  it("within the merchant's negative-balance limit, a refund goes through and the balance goes below zero", async () => {
+    const m = await createMerchant();
+    await query("update merchants set negative_balance_limit = 1000 where id = $1", [m.merchantId]);
+    const paymentId = await settledPayment(m.sandbox, 10_000);
+    const refund = await m.sandbox.request<Refund>("POST", `/payments/${paymentId}/refunds`, {});
+    expect(refund.body).toMatchObject({ status: "succeeded", amount: 10_000 });
+    const balances = await usd(m.merchantId);
+    expect((balances.merchant_available ?? 0) + (balances.merchant_pending ?? 0)).toBe(-320);
   });
 
   it("20 concurrent partial refunds never exceed the captured amount", async () => {

@@ -28,6 +28,13 @@ export const refundSchema = z
     reason: z.string().nullable(),
     provider: z.string(),
     failure_code: z.string().nullable(),
+    pending_reason: z
+      .enum(["insufficient_funds", "processing", "provider_outcome_unknown"])
+      .nullable()
+      .openapi({
+        description:
+          "Set while status is pending. insufficient_funds: neither the payment's pending funds, available, nor the merchant's negative-balance limit cover it yet; it is sent when funds arrive (refund.updated). processing: sent, the provider has not finished. provider_outcome_unknown: the provider's answer did not arrive; it is sent again with the same idempotency key.",
+      }),
     metadata: z.record(z.string(), z.string()),
     created_at: timestamp,
     updated_at: timestamp,

@@ -1,15 +1,22 @@
-import { and, eq, type SQL } from "drizzle-orm";
-import type { ServiceContext } from "../../core/context";
+import { and, asc, eq, inArray, isNotNull, lte, or, type SQL } from "drizzle-orm";
+import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import { post } from "../../core/ledger";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { invalidateStatus, type StatusDocument } from "../../core/status";
+import type { Environment } from "../../core/tables";
 import { findMethodType } from "../payment-methods/catalog";
-import { lockPaymentForRefund, recordRefundedAmount, statusTimeline } from "../payments/service";
+import {
+  lockPaymentForRefund,
+  paymentProviderReference,
+  recordRefundedAmount,
+  retrievePayment,
+  statusTimeline,
+} from "../payments/service";
 import { providerForPayment } from "../providers/service";
 import type { RefundOutcome } from "../providers/types";
+import { fundRefund, reverseRefundFunding } from "./funding";
 import type { CreateRefundInput, ListRefundsQuery, Refund } from "./schemas";
 import { type RefundRow, refunds } from "./tables";
 
@@ -25,30 +32,144 @@ export function toRefund(row: RefundRow): Refund {
     reason: row.reason,
     provider: row.provider,
     failure_code: row.failureCode,
+    pending_reason: row.status === "pending" ? (row.pendingReason ?? "processing") : null,
     metadata: row.metadata,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
 }
 
-function scope(ctx: ServiceContext): SQL[] {
+function scope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
   return [eq(refunds.merchantId, ctx.merchantId), eq(refunds.environment, ctx.environment)];
 }
 
-/** Thrown inside the ledger savepoint so the posting rolls back when the provider refuses. */
-class ProviderRefusedRefund extends Error {
-  constructor(readonly outcome: Extract<RefundOutcome, { status: "failed" }>) {
-    super(outcome.failure.message);
+function systemContext(services: Services, row: RefundRow, actor: string): ServiceContext {
+  return {
+    services,
+    merchantId: row.merchantId,
+    environment: row.environment,
+    actor: { type: "system", id: actor },
+    requestId: null,
+  };
+}
+
+function valuesFor(outcome: RefundOutcome): Partial<typeof refunds.$inferInsert> {
+  switch (outcome.status) {
+    case "unknown":
+      return { pendingReason: "provider_outcome_unknown" };
+    case "failed":
+      return {
+        status: "failed",
+        pendingReason: null,
+        failureCode: outcome.failure.code,
+        providerReference: outcome.reference,
+      };
+    case "pending":
+      return { pendingReason: "processing", providerReference: outcome.reference };
+    case "succeeded":
+      return { status: "succeeded", pendingReason: null, providerReference: outcome.reference };
   }
 }
 
 /**
- * A refund takes the payment's row lock first, so concurrent refunds of one payment run one after
- * the other and their sum can never pass the captured amount. The money leaves the merchant's
- * available balance (refused with insufficient_funds when it would go below zero) back to the
- * provider's clearing account; the provider's fee is not returned. The posting sits in a savepoint
- * around the provider call: when the provider refuses, only the posting rolls back and the refund
- * is kept as failed (refund.failed), so the merchant sees what happened.
+ * Applies the provider's answer to a funded refund once (compare-and-set on its key and pending
+ * status), in its own transaction: succeeded; failed, with the money given back where it came
+ * from and amount_refunded taken back; or still pending when the answer is unknown.
+ */
+async function applyRefundOutcome(
+  ctx: ServiceContext,
+  refund: RefundRow,
+  outcome: RefundOutcome,
+): Promise<RefundRow> {
+  const now = ctx.services.clock.now();
+  const guard = and(
+    eq(refunds.id, refund.id),
+    eq(refunds.status, "pending"),
+    eq(refunds.providerKey, refund.providerKey ?? ""),
+  );
+  const applied = await ctx.services.transaction(async (tx) => {
+    const [row] = await tx
+      .update(refunds)
+      .set({ ...valuesFor(outcome), updatedAt: now })
+      .where(guard)
+      .returning();
+    if (!row) return null;
+    const object = toRefund(row);
+    if (row.status === "succeeded") await recordChange(tx, ctx, { type: "refund.succeeded", object });
+    if (row.status === "pending" && row.pendingReason !== refund.pendingReason) {
+      await recordChange(tx, ctx, {
+        type: "refund.updated",
+        object,
+        previousAttributes: { pending_reason: refund.pendingReason },
+      });
+    }
+    if (row.status === "failed") {
+      await recordChange(tx, ctx, { type: "refund.failed", object });
+      if (refund.funding) {
+        await reverseRefundFunding(tx, ctx, {
+          refundId: row.id,
+          paymentId: row.paymentId,
+          provider: row.provider,
+          currency: row.currency,
+          amount: row.amount,
+          funding: refund.funding,
+        });
+      }
+      await recordRefundedAmount(
+        tx,
+        ctx,
+        { id: row.paymentId },
+        -row.amount,
+        -(refund.funding?.pending ?? 0),
+      );
+    }
+    return row;
+  });
+  if (applied) return applied;
+  const [current] = await ctx.services.db.select().from(refunds).where(eq(refunds.id, refund.id)).limit(1);
+  return current ?? refund;
+}
+
+/** Sends a funded refund to its provider (again: the same key) with no transaction open, then applies the answer. */
+async function sendRefund(
+  ctx: ServiceContext,
+  refund: RefundRow,
+  paymentReference: string,
+): Promise<RefundRow> {
+  const provider = await providerForPayment(ctx, refund.provider, ctx.services.db);
+  const outcome = await provider.refund({
+    idempotencyKey: refund.providerKey ?? "",
+    reference: paymentReference,
+    amount: refund.amount,
+    currency: refund.currency,
+  });
+  const row = await applyRefundOutcome(ctx, refund, outcome);
+  await invalidateStatus(ctx.services, ctx, refund.paymentId);
+  return row;
+}
+
+function assertRefundable(payment: { status: string; paymentMethodType: string | null }): void {
+  const type = findMethodType(payment.paymentMethodType ?? "card");
+  if (type && !type.refundable) {
+    throw new ApiError("payment_not_refundable", { message: `${type.name} payments cannot be refunded.` });
+  }
+  if (payment.status !== "succeeded") {
+    throw new ApiError("payment_state_invalid", {
+      message: `Only succeeded payments can be refunded; this one is ${payment.status}.`,
+      extra: { payment_status: payment.status },
+    });
+  }
+}
+
+/**
+ * A refund in three steps, no lock held across the provider call. One short transaction takes the
+ * payment's row lock (so concurrent refunds of a payment queue there and their sum can never pass
+ * what was captured), reserves the amount on the payment, funds it (refunds/funding.ts) or leaves
+ * it waiting for money (`pending`, pending_reason insufficient_funds), and records the refund and
+ * its provider key. Then the provider is called, then its answer is applied once.
+ *
+ * The key is the payment's refund state, not the new refund's id: when a provider timed out after
+ * refunding, the merchant's retry of the same refund repeats this key and the provider replays it.
  */
 export async function createRefund({
   ctx,
@@ -59,18 +180,12 @@ export async function createRefund({
   paymentId: string;
   input: CreateRefundInput;
 }): Promise<Refund> {
-  const refund = await ctx.services.transaction(async (tx) => {
+  const shown = await retrievePayment({ ctx, id: paymentId });
+  assertRefundable({ status: shown.status, paymentMethodType: shown.payment_method_type });
+  const provider = await providerForPayment(ctx, shown.provider ?? "unknown", ctx.services.db);
+  const created = await ctx.services.transaction(async (tx) => {
     const payment = await lockPaymentForRefund(tx, ctx, paymentId);
-    const type = findMethodType(payment.paymentMethodType ?? "card");
-    if (type && !type.refundable) {
-      throw new ApiError("payment_not_refundable", { message: `${type.name} payments cannot be refunded.` });
-    }
-    if (payment.status !== "succeeded") {
-      throw new ApiError("payment_state_invalid", {
-        message: `Only succeeded payments can be refunded; this one is ${payment.status}.`,
-        extra: { payment_status: payment.status },
-      });
-    }
+    assertRefundable(payment);
     const left = payment.amountReceived - payment.amountRefunded;
     const amount = input.amount ?? left;
     if (amount <= 0 || amount > left) {
@@ -81,39 +196,13 @@ export async function createRefund({
     }
     const id = newId("refund");
     const now = ctx.services.clock.now();
-    const providerId = payment.provider ?? "unknown";
-    const provider = await providerForPayment(ctx, providerId, tx);
-    const outcome: RefundOutcome = await tx
-      .transaction(async (savepoint) => {
-        await post(savepoint, {
-          merchantId: ctx.merchantId,
-          environment: ctx.environment,
-          source: `refund:${id}:created`,
-          type: "refund",
-          status: "posted",
-          sourceObjectId: id,
-          description: `Refund of ${payment.id}`,
-          entries: [
-            { account: { kind: "merchant_available", currency: payment.currency }, amount: -amount },
-            { account: { kind: `provider_clearing:${providerId}`, currency: payment.currency }, amount },
-          ],
-          at: now,
-        });
-        const answer = await provider.refund({
-          // Keyed on the payment's refund state, not the new refund's id: when a provider timed out after
-          // refunding, the merchant's retry of the same refund repeats this key and the provider replays it.
-          idempotencyKey: `${payment.id}:refund:${payment.amountRefunded}:${amount}`,
-          reference: payment.providerReference ?? "",
-          amount,
-          currency: payment.currency,
-        });
-        if (answer.status === "failed") throw new ProviderRefusedRefund(answer);
-        return answer;
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof ProviderRefusedRefund)) throw error;
-        return error.outcome;
-      });
+    const funding = await fundRefund(tx, ctx, {
+      payment,
+      refundId: id,
+      amount,
+      full: amount === left,
+      provider,
+    });
     const [row] = await tx
       .insert(refunds)
       .values({
@@ -123,30 +212,115 @@ export async function createRefund({
         paymentId: payment.id,
         amount,
         currency: payment.currency,
-        status: outcome.status,
+        status: "pending",
+        pendingReason: funding ? "processing" : "insufficient_funds",
         reason: input.reason ?? null,
-        provider: providerId,
-        providerReference: outcome.reference,
-        failureCode: outcome.status === "failed" ? outcome.failure.code : null,
+        provider: provider.id,
+        providerKey: `${payment.id}:refund:${payment.amountRefunded}:${amount}`,
+        funding,
         metadata: input.metadata ?? {},
         createdAt: now,
         updatedAt: now,
       })
       .returning();
     if (!row) throw new Error("insert returned no row");
-    const created = toRefund(row);
-    await recordChange(tx, ctx, { type: "refund.created", object: created });
-    if (row.status === "succeeded")
-      await recordChange(tx, ctx, { type: "refund.succeeded", object: created });
-    if (row.status === "failed") {
-      await recordChange(tx, ctx, { type: "refund.failed", object: created });
-      return created;
-    }
-    await recordRefundedAmount(tx, ctx, payment, amount);
-    return created;
+    await recordChange(tx, ctx, { type: "refund.created", object: toRefund(row) });
+    await recordRefundedAmount(tx, ctx, payment, amount, funding?.pending ?? 0);
+    return { row, reference: payment.providerReference ?? "" };
   });
-  await invalidateStatus(ctx.services, ctx, paymentId);
-  return refund;
+  if (!created.row.funding) {
+    await invalidateStatus(ctx.services, ctx, paymentId);
+    return toRefund(created.row);
+  }
+  return toRefund(await sendRefund(ctx, created.row, created.reference));
+}
+
+/**
+ * Refunds waiting for money (pending_reason insufficient_funds), oldest first: each is funded if
+ * the balance now covers it (refund.updated), then sent. Run by payment-reconcile and after
+ * settlements.
+ */
+export async function retryWaitingRefunds(
+  services: Services,
+  options: { merchants?: ReadonlyArray<{ merchantId: string; environment: Environment }>; limit?: number },
+): Promise<number> {
+  const owners = options.merchants?.map((owner) =>
+    and(eq(refunds.merchantId, owner.merchantId), eq(refunds.environment, owner.environment)),
+  );
+  const waiting = await services.db
+    .select()
+    .from(refunds)
+    .where(
+      and(
+        eq(refunds.status, "pending"),
+        eq(refunds.pendingReason, "insufficient_funds"),
+        owners ? or(...owners) : undefined,
+      ),
+    )
+    .orderBy(asc(refunds.createdAt))
+    .limit(options.limit ?? 50);
+  let funded = 0;
+  for (const refund of waiting) {
+    const ctx = systemContext(services, refund, "refund_funding");
+    const provider = await providerForPayment(ctx, refund.provider, services.db);
+    const ready = await services.transaction(async (tx) => {
+      const payment = await lockPaymentForRefund(tx, ctx, refund.paymentId);
+      const funding = await fundRefund(tx, ctx, {
+        payment,
+        refundId: refund.id,
+        amount: refund.amount,
+        full: payment.amountRefunded === payment.amountReceived,
+        provider,
+      });
+      if (!funding) return null;
+      const [row] = await tx
+        .update(refunds)
+        .set({ funding, pendingReason: "processing", updatedAt: ctx.services.clock.now() })
+        .where(and(eq(refunds.id, refund.id), eq(refunds.pendingReason, "insufficient_funds")))
+        .returning();
+      if (!row) throw new Error("refund changed while funding it");
+      await recordChange(tx, ctx, {
+        type: "refund.updated",
+        object: toRefund(row),
+        previousAttributes: { pending_reason: "insufficient_funds" },
+      });
+      await recordRefundedAmount(tx, ctx, payment, 0, funding.pending);
+      return { row, reference: payment.providerReference ?? "" };
+    });
+    if (!ready) continue;
+    funded += 1;
+    await sendRefund(ctx, ready.row, ready.reference);
+  }
+  return funded;
+}
+
+/** Funded refunds whose provider answer is unknown (or never applied), sent again with their key. */
+export async function reconcileRefunds(
+  services: Services,
+  options: { olderThanMs: number; limit?: number },
+): Promise<number> {
+  const cutoff = new Date(services.clock.now().getTime() - options.olderThanMs);
+  const open = await services.db
+    .select()
+    .from(refunds)
+    .where(
+      and(
+        eq(refunds.status, "pending"),
+        inArray(refunds.pendingReason, ["provider_outcome_unknown", "processing"]),
+        isNotNull(refunds.funding),
+        lte(refunds.updatedAt, cutoff),
+      ),
+    )
+    .orderBy(asc(refunds.updatedAt))
+    .limit(options.limit ?? 50);
+  let resolved = 0;
+  for (const refund of open) {
+    const ctx = systemContext(services, refund, "refund_reconcile");
+    const reference = await paymentProviderReference({ ctx, id: refund.paymentId });
+    const row = await sendRefund(ctx, refund, reference);
+    if (row.status !== "pending") resolved += 1;
+  }
+  return resolved;
 }
 
 /** The polling document for /status/{re_…} (status module's registry). */

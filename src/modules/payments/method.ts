@@ -1,0 +1,146 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import type { Executor, Transaction } from "../../core/db";
+import { ApiError } from "../../core/errors";
+import { ledgerAccounts } from "../../core/ledger/tables";
+import { customerCountry } from "../customers/service";
+import { findMethodType, methodSupports } from "../payment-methods/catalog";
+import type { PaymentMethodData } from "../payment-methods/schemas";
+import {
+  insertPaymentMethod,
+  type PreparedPaymentMethod,
+  preparePaymentMethod,
+  type TransientCard,
+  usablePaymentMethod,
+} from "../payment-methods/service";
+import type { PaymentMethodRow } from "../payment-methods/tables";
+import { behaviorForAmount } from "../providers/sandbox";
+import type { PaymentRow } from "./tables";
+
+/** The method a payment will use: a saved one, or inline data saved now (without the card). */
+export interface ResolvedMethod {
+  row: PaymentMethodRow;
+  card: TransientCard | null;
+}
+
+export async function resolveMethod(
+  tx: Transaction,
+  ctx: ServiceContext,
+  options: { savedId: string | undefined; prepared: PreparedPaymentMethod | null; customerId: string | null },
+): Promise<ResolvedMethod | null> {
+  if (options.savedId && options.prepared) {
+    throw new ApiError("parameter_invalid", {
+      param: "payment_method_data",
+      message: "Send payment_method or payment_method_data, not both.",
+    });
+  }
+  if (options.savedId) {
+    return { row: await usablePaymentMethod(tx, ctx, options.savedId, options.customerId), card: null };
+  }
+  if (options.prepared) {
+    const row = await insertPaymentMethod(tx, ctx, options.prepared, { customerId: null, metadata: {} });
+    return { row, card: options.prepared.card };
+  }
+  return null;
+}
+
+export async function prepareInline(ctx: ServiceContext, data: PaymentMethodData | undefined) {
+  return data ? preparePaymentMethod(ctx, data, "payment_method_data") : null;
+}
+
+/** Checks the method against the catalog before any provider is called. */
+export function checkSupport(
+  method: PaymentMethodRow,
+  payment: Pick<PaymentRow, "currency" | "captureMethod">,
+  country: string | null,
+): void {
+  const type = findMethodType(method.type);
+  if (!type) throw new ApiError("payment_method_unsupported", { param: "payment_method" });
+  const support = methodSupports(type, payment.currency, country);
+  if (!support.ok) {
+    throw new ApiError("payment_method_unsupported", {
+      param: support.reason === "currency" ? "currency" : "payment_method",
+      message:
+        support.reason === "currency"
+          ? `${type.name} does not support ${payment.currency}; it takes ${type.currencies.join(", ")}.`
+          : `${type.name} is not available in ${country}; it serves ${type.countries.join(", ")}.`,
+    });
+  }
+  if (payment.captureMethod === "manual" && !type.manualCapture) {
+    throw new ApiError("payment_method_unsupported", {
+      param: "capture_method",
+      message: `${type.name} does not support manual capture.`,
+    });
+  }
+}
+
+export async function routingCountry(
+  tx: Executor,
+  ctx: ServiceContext,
+  method: PaymentMethodRow,
+  customerId: string | null,
+): Promise<string | null> {
+  if (method.card?.country) return method.card.country;
+  if (method.billing.country) return method.billing.country;
+  return customerId ? customerCountry(ctx, customerId, "customer", tx) : null;
+}
+
+export function sandboxBehavior(
+  ctx: ServiceContext,
+  method: PaymentMethodRow,
+  amount: number,
+): string | null {
+  if (ctx.environment !== "sandbox") return null;
+  if (method.sandboxBehavior) return method.sandboxBehavior;
+  return method.type === "card" || method.type === "upi" ? null : behaviorForAmount(amount);
+}
+
+export function methodDetails(method: PaymentMethodRow) {
+  return {
+    type: method.type,
+    card: method.card,
+    upi: method.upiVpa === null ? null : { vpa: method.upiVpa },
+  };
+}
+
+/**
+ * Check before you call: a payment whose capture could never be posted (a balance it touches
+ * would pass the largest supported amount) is refused before any provider sees it. One read of
+ * the running balances, no lock; the posting's own check stays the last word.
+ */
+export async function assertPostable(
+  ctx: ServiceContext,
+  currency: string,
+  amount: number,
+  providers: readonly string[],
+): Promise<void> {
+  const rows = await ctx.services.db
+    .select({ kind: ledgerAccounts.kind, balance: ledgerAccounts.balance })
+    .from(ledgerAccounts)
+    .where(
+      and(
+        eq(ledgerAccounts.merchantId, ctx.merchantId),
+        eq(ledgerAccounts.environment, ctx.environment),
+        eq(ledgerAccounts.currency, currency),
+        inArray(ledgerAccounts.kind, [
+          "merchant_pending",
+          "merchant_available",
+          "fees",
+          ...providers.map((provider) => `provider_clearing:${provider}`),
+        ]),
+      ),
+    );
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  const big = BigInt(amount);
+  const exceeds = rows.some((row) => {
+    const balance = BigInt(row.balance);
+    return row.kind.startsWith("provider_clearing:") ? balance - big < -max : balance + big > max;
+  });
+  if (exceeds) {
+    throw new ApiError("amount_invalid", {
+      param: "amount",
+      message:
+        "This payment would take a balance beyond the largest supported value; nothing was sent to a provider.",
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { and, eq, type SQL } from "drizzle-orm";
+import type { ServiceContext, Services } from "../../core/context";
+import type { Executor } from "../../core/db";
+import { ApiError } from "../../core/errors";
+import { previousAttributes, recordChange } from "../../core/events";
+import { type EntryInput, post } from "../../core/ledger";
+import type { PaymentProvider } from "../providers/types";
+import type { Payment } from "./schemas";
+import { type PaymentRow, type PaymentStatus, payments } from "./tables";
+import { statusEvents } from "./transitions";
+
+/** Internal to the payments module: the row helpers every verb shares. */
+
+const DAY_MS = 86_400_000;
+
+export type PaymentValues = Partial<typeof payments.$inferInsert>;
+
+/** The merchant's share of a captured payment: what was received less the fee. The one place it is computed. */
+export function netAmount(row: Pick<PaymentRow, "amountReceived" | "fee">): number {
+  return row.amountReceived > 0 ? row.amountReceived - row.fee : 0;
+}
+
+export function availableOn(now: Date, provider: Pick<PaymentProvider, "settlementDelayDays">): Date {
+  return new Date(now.getTime() + provider.settlementDelayDays * DAY_MS);
+}
+
+export function toPayment(row: PaymentRow): Payment {
+  return {
+    id: row.id,
+    object: "payment",
+    environment: row.environment,
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    processing_reason: row.status === "processing" ? (row.processingReason ?? "awaiting_provider") : null,
+    capture_method: row.captureMethod,
+    customer: row.customerId,
+    payment_method: row.paymentMethodId,
+    payment_method_type: row.paymentMethodType,
+    payment_method_details: row.paymentMethodDetails,
+    country: row.country,
+    amount_capturable: row.amountCapturable,
+    amount_received: row.amountReceived,
+    amount_refunded: row.amountRefunded,
+    fee: row.fee,
+    net: netAmount(row),
+    description: row.description,
+    statement_descriptor: row.statementDescriptor,
+    metadata: row.metadata,
+    return_url: row.returnUrl,
+    next_action: row.nextAction,
+    routing: row.routing,
+    provider: row.provider,
+    failure_code: row.failureCode,
+    failure_message: row.failureMessage,
+    decline_code: row.declineCode,
+    cancellation_reason: row.cancellationReason,
+    canceled_at: row.canceledAt?.toISOString() ?? null,
+    available_on: row.availableOn?.toISOString() ?? null,
+    settled: row.settledAt !== null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** The tenant scope of every payments query. */
+export function paymentScope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
+  return [eq(payments.merchantId, ctx.merchantId), eq(payments.environment, ctx.environment)];
+}
+
+export function paymentNotFound(id: string): ApiError {
+  return new ApiError("resource_missing", { param: "id", message: `No such payment: ${id}` });
+}
+
+export async function findPayment(db: Executor, ctx: ServiceContext, id: string): Promise<PaymentRow> {
+  const [row] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.id, id), ...paymentScope(ctx)))
+    .limit(1);
+  if (!row) throw paymentNotFound(id);
+  return row;
+}
+
+export async function lockPayment(tx: Executor, ctx: ServiceContext, id: string): Promise<PaymentRow> {
+  const [row] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.id, id), ...paymentScope(ctx)))
+    .for("update")
+    .limit(1);
+  if (!row) throw paymentNotFound(id);
+  return row;
+}
+
+/** A system actor acting for the payment's merchant (webhooks, the sandbox customer, background functions). */
+export function systemContext(
+  services: Services,
+  owner: Pick<ServiceContext, "merchantId" | "environment">,
+  actorId: string,
+): ServiceContext {
+  return {
+    services,
+    merchantId: owner.merchantId,
+    environment: owner.environment,
+    actor: { type: "system", id: actorId },
+    requestId: null,
+  };
+}
+
+/** The ledger movement of money captured: provider clearing → merchant pending (net) + fees. */
+async function postCapture(tx: Executor, row: PaymentRow, at: Date): Promise<void> {
+  const provider = row.provider ?? "unknown";
+  const net = netAmount(row);
+  const entries: EntryInput[] = [
+    {
+      account: { kind: `provider_clearing:${provider}`, currency: row.currency },
+      amount: -row.amountReceived,
+    },
+  ];
+  if (net > 0) entries.push({ account: { kind: "merchant_pending", currency: row.currency }, amount: net });
+  if (row.fee > 0) entries.push({ account: { kind: "fees", currency: row.currency }, amount: row.fee });
+  await post(tx, {
+    merchantId: row.merchantId,
+    environment: row.environment,
+    source: `payment:${row.id}:captured`,
+    type: "payment",
+    status: "pending",
+    sourceObjectId: row.id,
+    description: row.description ?? `Payment ${row.id}`,
+    entries,
+    at,
+  });
+}
+
+/**
+ * Writes a status change, its event, and the ledger posting when money was first captured, in
+ * the caller's transaction. `guard` makes it a compare-and-set: when the row no longer matches
+ * (another request, the webhook or the reconciler applied first) nothing is written and the
+ * result is null. It reads nothing before writing, so the step is one batch.
+ */
+export async function recordStatusChange(
+  tx: Executor,
+  ctx: ServiceContext,
+  before: PaymentRow,
+  status: PaymentStatus,
+  values: PaymentValues,
+  options: { event?: string; guard?: SQL[] } = {},
+): Promise<PaymentRow | null> {
+  const now = ctx.services.clock.now();
+  const [row] = await tx
+    .update(payments)
+    .set({ ...values, status, updatedAt: now })
+    .where(and(eq(payments.id, before.id), ...(options.guard ?? [])))
+    .returning();
+  if (!row) return null;
+  if (row.amountReceived > 0 && before.amountReceived === 0) await postCapture(tx, row, now);
+  const payment = toPayment(row);
+  const { updated_at: _updated, ...changed } = previousAttributes(toPayment(before), payment);
+  if (Object.keys(changed).length > 0 || options.event) {
+    await recordChange(tx, ctx, {
+      type: options.event ?? (before.status === status ? "payment.updated" : statusEvents[status]),
+      object: payment,
+      previousAttributes: changed,
+    });
+  }
+  return row;
+}
+
+/** recordStatusChange without a guard: the caller holds the row lock, so it always writes. */
+export async function writeStatusChange(
+  tx: Executor,
+  ctx: ServiceContext,
+  before: PaymentRow,
+  status: PaymentStatus,
+  values: PaymentValues,
+  options: { event?: string } = {},
+): Promise<PaymentRow> {
+  const row = await recordStatusChange(tx, ctx, before, status, values, options);
+  if (!row) throw new Error("update returned no row");
+  return row;
+}

@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { query } from "../../../test/db";
+import { baseUrl, type Client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { type StripeMock, startStripeMock } from "../../../test/stripe-mock";
+
+type Payment = {
+  id: string;
+  status: string;
+  processing_reason: string | null;
+  amount_received: number;
+  provider: string | null;
+};
+type Refund = { id: string; status: string; pending_reason: string | null };
+
+const SECRET_KEY = "sk_live_mockUnknown51";
+const card = {
+  type: "card",
+  card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+};
+
+function pay(client: Client, extra: Record<string, unknown> = {}, headers = {}) {
+  return client.request<Payment>(
+    "POST",
+    "/payments",
+    { amount: 10_000, currency: "USD", payment_method_data: card, confirm: true, ...extra },
+    headers,
+  );
+}
+
+async function connect(m: TestMerchant, mock: StripeMock): Promise<void> {
+  const res = await m.production.request("POST", "/providers", {
+    provider: "stripe",
+    credentials: { secret_key: mock.secretKey, webhook_secret: "whsec_dW5rbm93bi1vdXRjb21lcw==" },
+    api_base_url: mock.url,
+  });
+  if (res.status !== 200) throw new Error(`connect failed: ${res.text}`);
+}
+
+function chargesOf(mock: StripeMock, paymentId: string) {
+  return mock.charges().filter((intent) => intent.metadata.magnetpay_payment === paymentId);
+}
+
+/** Backdates open attempts and refunds, then fires payment-reconcile through the cron trigger in a window of its own. */
+async function reconcile(merchantId: string): Promise<void> {
+  await query(
+    `update payments set provider_attempt = jsonb_set(provider_attempt, '{started_at}', to_jsonb((now() - interval '10 minutes')::text))
+     where merchant_id = $1 and provider_attempt is not null`,
+    [merchantId],
+  );
+  await query(
+    "update refunds set updated_at = now() - interval '10 minutes' where merchant_id = $1 and status = 'pending'",
+    [merchantId],
+  );
+  const slot = Date.UTC(2002, 0, 1) + Math.floor(Math.random() * 1_000_000) * 60_000;
+  const fired = await fetch(
+    `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${slot}`,
+  );
+  expect(fired.status).toBe(200);
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(check()).toBe(true);
+}
+
+describe("unknown provider outcomes: never charged twice", () => {
+  let mock: StripeMock;
+  let m: TestMerchant;
+
+  beforeAll(async () => {
+    mock = await startStripeMock(SECRET_KEY);
+    m = await createMerchant();
+    await connect(m, mock);
+  });
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it("a processor that times out after charging: one charge, resolved by sending the same key again", async () => {
+    mock.delayNext("/v1/payment_intents", 25_000);
+    const res = await pay(m.production);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "succeeded", provider: "stripe", amount_received: 10_000 });
+    expect(chargesOf(mock, res.body.id)).toHaveLength(1);
+    const keys = mock.requests
+      .filter((r) => r.path === "/v1/payment_intents" && r.idempotencyKey?.startsWith(res.body.id))
+      .map((r) => [r.idempotencyKey, r.replayed]);
+    expect(keys).toContainEqual([`${res.body.id}:authorize:1:1`, true]);
+  });
+
+  it("a processor that answers 500 after charging: one charge, resolved by reading the PaymentIntent", async () => {
+    mock.failAfterNext("/v1/payment_intents", 500, { type: "api_error", message: "Internal error." });
+    const res = await pay(m.production);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "succeeded", amount_received: 10_000 });
+    expect(chargesOf(mock, res.body.id)).toHaveLength(1);
+    const postings = await query("select 1 from ledger_transactions where source = $1", [
+      `payment:${res.body.id}:captured`,
+    ]);
+    expect(postings).toHaveLength(1);
+  });
+
+  it("a hung processor: other postings go on, the payment ends processing, and the reconciler resolves it once", async () => {
+    const earlier = await pay(m.production);
+    const held = mock.hold("/v1/payment_intents");
+    const hung = pay(m.production);
+    await held.received;
+    // A refund posts to the same merchant's balances and Stripe clearing account while the call hangs.
+    const refund = await m.production.request<Refund>("POST", `/payments/${earlier.body.id}/refunds`, {
+      amount: 1_000,
+    });
+    expect(refund.body.status).toBe("succeeded");
+    const res = await hung;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "processing", processing_reason: "provider_outcome_unknown" });
+    expectError(
+      await m.production.request("POST", `/payments/${res.body.id}/cancel`, {}),
+      409,
+      "payment_state_invalid",
+    );
+    held.release();
+    await waitFor(() => chargesOf(mock, res.body.id).length === 1);
+    await reconcile(m.merchantId);
+    const resolved = await m.production.request<Payment>("GET", `/payments/${res.body.id}`);
+    expect(resolved.body).toMatchObject({
+      status: "succeeded",
+      processing_reason: null,
+      amount_received: 10_000,
+    });
+    expect(chargesOf(mock, res.body.id)).toHaveLength(1);
+    const events = await query<{ type: string }>(
+      "select type from events where object_id = $1 order by created_at",
+      [res.body.id],
+    );
+    expect(events.map((e) => e.type)).toEqual(["payment.created", "payment.processing", "payment.succeeded"]);
+  });
+
+  it("a hung refund holds no ledger lock: a payment through the same clearing account goes on; the refund resolves once", async () => {
+    const paid = await pay(m.production);
+    const held = mock.hold("/v1/refunds");
+    const refunding = m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+      amount: 2_000,
+    });
+    await held.received;
+    const other = await pay(m.production);
+    expect(other.body.status).toBe("succeeded");
+    const refund = await refunding;
+    expect(refund.body).toMatchObject({ status: "pending", pending_reason: "provider_outcome_unknown" });
+    held.release();
+    await waitFor(() =>
+      mock.requests.some(
+        (r) =>
+          r.path === "/v1/refunds" &&
+          r.params.payment_intent !== undefined &&
+          r.idempotencyKey === `${paid.body.id}:refund:0:2000`,
+      ),
+    );
+    await reconcile(m.merchantId);
+    const after = await m.production.request<Refund>("GET", `/refunds/${refund.body.id}`);
+    expect(after.body).toMatchObject({ status: "succeeded", pending_reason: null });
+    const processed = mock.requests.filter(
+      (r) => r.idempotencyKey === `${paid.body.id}:refund:0:2000` && !r.replayed,
+    );
+    expect(processed).toHaveLength(1);
+  });
+
+  it("a refund whose answer is a 500 stays pending and is resolved with the same key", async () => {
+    const paid = await pay(m.production);
+    mock.failNext("/v1/refunds", 500, { type: "api_error", message: "Stripe refused." });
+    const refund = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+      amount: 1_500,
+    });
+    expect(refund.body).toMatchObject({ status: "pending", pending_reason: "provider_outcome_unknown" });
+    const events = await query<{ type: string }>(
+      "select type from events where object_id = $1 order by created_at",
+      [refund.body.id],
+    );
+    expect(events.map((e) => e.type)).toEqual(["refund.created", "refund.updated"]);
+    await reconcile(m.merchantId);
+    // The mock stored the 500 under the key: a replay answers it again, so the refund stays pending, unduplicated.
+    const again = await m.production.request<Refund>("GET", `/refunds/${refund.body.id}`);
+    expect(again.body.status).toBe("pending");
+    expect(
+      mock.requests.filter((r) => r.idempotencyKey === `${paid.body.id}:refund:0:1500` && !r.replayed),
+    ).toHaveLength(1);
+  });
+});
+
+describe("check before you call; keep what a provider answered", () => {
+  it("a payment whose capture could never be posted is refused before Stripe sees it", async () => {
+    const mock = await startStripeMock(SECRET_KEY);
+    try {
+      const m = await createMerchant();
+      await connect(m, mock);
+      const big = await pay(m.production, { amount: Number.MAX_SAFE_INTEGER });
+      expect(big.body.status).toBe("succeeded");
+      const charges = mock.charges().length;
+      expectError(await pay(m.production), 400, "amount_invalid");
+      expect(mock.charges().length).toBe(charges);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it("when applying Stripe's answer fails, the response is kept for the Idempotency-Key: a retry never charges again", async () => {
+    const mock = await startStripeMock(SECRET_KEY);
+    const m = await createMerchant();
+    const fn = `fail_${m.merchantId.toLowerCase()}`;
+    try {
+      await connect(m, mock);
+      await query(`create function ${fn}() returns trigger language plpgsql as $$
+        begin
+          if new.merchant_id = '${m.merchantId}' and new.status = 'succeeded' then raise exception 'injected failure'; end if;
+          return new;
+        end $$`);
+      await query(`create trigger ${fn} before update on payments for each row execute function ${fn}()`);
+      const key = `keep-${Date.now()}`;
+      const first = await pay(m.production, {}, { "idempotency-key": key });
+      const second = await pay(m.production, {}, { "idempotency-key": key });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({
+        status: "processing",
+        processing_reason: "provider_outcome_unknown",
+      });
+      expect(second.headers.get("idempotent-replayed")).toBe("true");
+      expect(second.body.id).toBe(first.body.id);
+      expect(mock.charges()).toHaveLength(1);
+      await query(`drop trigger ${fn} on payments`);
+      await reconcile(m.merchantId);
+      const resolved = await m.production.request<Payment>("GET", `/payments/${first.body.id}`);
+      expect(resolved.body.status).toBe("succeeded");
+      expect(mock.charges()).toHaveLength(1);
+    } finally {
+      await query(`drop trigger if exists ${fn} on payments`);
+      await query(`drop function if exists ${fn}()`);
+      await mock.close();
+    }
+  });
+});
