@@ -60,7 +60,7 @@ describe("round trips per request, counted at the local adapters", () => {
     }
   });
 
-  it("a replayed POST answers from the stored response in one database round trip", async () => {
+  it("a replayed POST answers from the stored response in two database round trips", async () => {
     const key = `rt-replay-${Date.now()}`;
     const first = await merchant.sandbox.request(
       "POST",
@@ -78,5 +78,15 @@ describe("round trips per request, counted at the local adapters", () => {
     expect(replay.text).toBe(first.text);
     // The batch's claim is refused, then the earlier response is read.
     expect(await roundTripsOf(replay)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
+
+  it("PATCH /customers/{id} still takes an interactive transaction: its WebSocket round trips count too", async () => {
+    const created = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Kim" });
+    const updated = await merchant.sandbox.request("PATCH", `/customers/${created.body.id}`, {
+      name: "Kim Park",
+    });
+    expect(updated.status).toBe(200);
+    // Connection (2), then BEGIN, the locked read, the update, the event and audit row, COMMIT.
+    expect(await roundTripsOf(updated)).toEqual({ db_http: 0, db_ws: 7, redis: 1 });
   });
 });

@@ -166,7 +166,7 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
       clientMessageCount += 1;
       const bytes = rawDataToBuffer(data);
       if (!startupSeen) {
-        // A client without a trace in its URL may name it as application_name at startup; the
+        // A client without a trace in its URL may name it in its startup options; the
         // upgrade, counted before, moves to that trace with it.
         startupSeen = true;
         const named = trace === NO_TRACE ? traceFromStartupMessage(bytes) : undefined;

@@ -63,16 +63,19 @@ export function normalizeTrace(raw: string | string[] | null | undefined): strin
 
 const PROTOCOL_V3 = 196608;
 
+const TRACE_OPTION = /(?:^|\s)-c\s*magnetpay\.trace=(\S+)/;
+
 /**
- * The `application_name` of a PostgreSQL StartupMessage (Int32 length, Int32 protocol, then
- * NUL-terminated name/value pairs), which a client may set to its trace; undefined otherwise.
+ * The trace a client names in its PostgreSQL StartupMessage (Int32 length, Int32 protocol, then
+ * NUL-terminated name/value pairs) as `options=-c magnetpay.trace=<trace>`; undefined otherwise.
  */
 export function traceFromStartupMessage(message: Buffer): string | undefined {
   if (message.length < 8 || message.readInt32BE(4) !== PROTOCOL_V3) return undefined;
   const length = Math.min(message.readInt32BE(0), message.length);
   const fields = message.subarray(8, length).toString("utf8").split("\0");
   for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === "application_name" && fields[i + 1]) return fields[i + 1];
+    const traced = fields[i] === "options" ? TRACE_OPTION.exec(fields[i + 1] ?? "") : null;
+    if (traced?.[1]) return traced[1];
   }
   return undefined;
 }

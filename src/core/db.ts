@@ -66,13 +66,14 @@ function tracingFetch(url: string, init: TracedInit): Promise<Response> {
 }
 
 /**
- * Tags WebSocket connections with the request id (as `application_name`, read by the local proxy
- * from the startup message), so round trips are counted per request; only where configured.
+ * Tags WebSocket connections with the request id (`options=-c magnetpay.trace=…`, a setting the
+ * local proxy reads from the startup message), so round trips are counted per request; only where
+ * configured.
  */
 function tracedConnectionString(config: DatabaseConfig, requestId: string | undefined): string {
   if (!config.TRACE_ROUND_TRIPS || !requestId) return config.DATABASE_URL;
   const url = new URL(config.DATABASE_URL);
-  url.searchParams.set("application_name", requestId);
+  url.searchParams.set("options", `-c magnetpay.trace=${requestId}`);
   return url.toString();
 }
 

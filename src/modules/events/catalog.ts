@@ -110,6 +110,11 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
   { type: "refund.succeeded", objectType: "refund", description: "A refund reached the customer." },
   { type: "refund.failed", objectType: "refund", description: "A refund failed." },
   {
+    type: "refund.updated",
+    objectType: "refund",
+    description: "A refund changed while pending: it now waits for funds, or the funds arrived.",
+  },
+  {
     type: "payment_method.created",
     objectType: "payment_method",
     description: "A payment method was saved.",
