@@ -4,11 +4,14 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type LocalDoh, startLocalDoh } from "./doh";
 import { type EnsuredPostgres, ensurePostgres } from "./embedded-postgres";
 import { type NeonProxy, startNeonProxy } from "./neon-proxy";
 import { type LocalQStash, startLocalQStash } from "./qstash-local";
 import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge";
 
+export type { LocalDoh, LocalDohOptions, LocalDohRecords } from "./doh";
+export { startLocalDoh } from "./doh";
 export type { EnsuredPostgres, EnsurePostgresOptions } from "./embedded-postgres";
 export { ensurePostgres, hydrateEmbeddedPostgresSymlinks, redactUrl } from "./embedded-postgres";
 export type { NeonProxy, NeonProxyOptions } from "./neon-proxy";
@@ -62,6 +65,8 @@ export interface LocalStack {
   qstashToken: string;
   qstashCurrentSigningKey: string;
   qstashNextSigningKey: string;
+  /** DNS over HTTPS (JSON) for webhook host names: nip.io/sslip.io/localtest.me patterns and set records. */
+  doh: LocalDoh;
   /** The values above under their conventional variable names (DATABASE_URL, UPSTASH_REDIS_REST_URL, QSTASH_URL, ...). */
   env: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -133,6 +138,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     started.push(qstash);
 
+    const doh = await startLocalDoh({ log });
+    started.push(doh);
+
     const env = {
       DATABASE_URL: postgres.databaseUrl,
       NEON_WS_PROXY: proxy.wsProxy,
@@ -142,6 +150,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       QSTASH_TOKEN: qstashToken,
       QSTASH_CURRENT_SIGNING_KEY: qstashCurrentSigningKey,
       QSTASH_NEXT_SIGNING_KEY: qstashNextSigningKey,
+      WEBHOOKS_DOH_URL: doh.url,
     };
     let closing: Promise<void> | undefined;
     return {
@@ -157,6 +166,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       qstashToken,
       qstashCurrentSigningKey,
       qstashNextSigningKey,
+      doh,
       env,
       close() {
         closing ??= closeAll();
