@@ -39,6 +39,10 @@ export const configSchema = z.object({
   PROVIDER_CREDENTIALS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
   /** Local development only: provider connections may point their API base URL at loopback (mock servers). */
   PROVIDERS_ALLOW_LOCALHOST: z.stringbool().default(false),
+  /** Base64 of 32 random bytes: AES-256-GCM key for webhook endpoint signing secrets at rest. */
+  WEBHOOK_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
+  /** DNS over HTTPS (JSON API) used to resolve webhook hosts before every attempt. */
+  WEBHOOKS_DOH_URL: z.string().url().default("https://cloudflare-dns.com/dns-query"),
 });
 
 export type Config = z.infer<typeof configSchema>;
