@@ -87,10 +87,12 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     QSTASH_TOKEN: local.qstashToken,
     QSTASH_CURRENT_SIGNING_KEY: local.qstashCurrentSigningKey,
     QSTASH_NEXT_SIGNING_KEY: local.qstashNextSigningKey,
+    WEBHOOKS_DOH_URL: local.doh.url,
     // Development-only keys; production sets its own as Worker secrets (README "Deploy").
     CARD_FINGERPRINT_KEY: "dev-only-card-fingerprint-key-0123456789abcdef",
     PROVIDER_CREDENTIALS_KEY: "ZGV2LW9ubHktcHJvdmlkZXItY3JlZGVudGlhbHMtayE=",
     PROVIDERS_ALLOW_LOCALHOST: "true",
+    WEBHOOK_SECRETS_KEY: "ZGV2LW9ubHktd2ViaG9vay1zaWduaW5nLXNlY3JldHM=",
     // Local production keys quote from the sandbox rate source: no Open Exchange Rates key here.
     FX_PRODUCTION_SOURCE: "sandbox",
     // Sandbox webhook endpoints may point at loopback receivers (tests, a developer machine).

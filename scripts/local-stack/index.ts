@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type LocalDoh, startLocalDoh } from "./doh";
 import { type EnsuredPostgres, ensurePostgres } from "./embedded-postgres";
 import { type NeonHttpEndpoint, startNeonHttp } from "./neon-http";
 import { type NeonProxy, startNeonProxy } from "./neon-proxy";
@@ -11,6 +12,8 @@ import { type LocalQStash, startLocalQStash } from "./qstash-local";
 import { type InjectedLatency, latencyFromEnv, RoundTrips, startRoundTripStats } from "./roundtrips";
 import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge";
 
+export type { LocalDoh, LocalDohOptions, LocalDohRecords } from "./doh";
+export { startLocalDoh } from "./doh";
 export type { EnsuredPostgres, EnsurePostgresOptions } from "./embedded-postgres";
 export { ensurePostgres, hydrateEmbeddedPostgresSymlinks, redactUrl } from "./embedded-postgres";
 export type { NeonHttpEndpoint, NeonHttpOptions } from "./neon-http";
@@ -99,6 +102,8 @@ export interface LocalStack {
   qstashToken: string;
   qstashCurrentSigningKey: string;
   qstashNextSigningKey: string;
+  /** DNS over HTTPS (JSON) for webhook host names: nip.io/sslip.io/localtest.me patterns and set records. */
+  doh: LocalDoh;
   /** The values above under their conventional variable names (DATABASE_URL, NEON_HTTP_ENDPOINT, UPSTASH_REDIS_REST_URL, ...). */
   env: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -179,6 +184,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     started.push(qstash);
 
+    const doh = await startLocalDoh({ log });
+    started.push(doh);
+
     const env = {
       DATABASE_URL: postgres.databaseUrl,
       NEON_WS_PROXY: proxy.wsProxy,
@@ -190,6 +198,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       QSTASH_TOKEN: qstashToken,
       QSTASH_CURRENT_SIGNING_KEY: qstashCurrentSigningKey,
       QSTASH_NEXT_SIGNING_KEY: qstashNextSigningKey,
+      WEBHOOKS_DOH_URL: doh.url,
     };
     let closing: Promise<void> | undefined;
     return {
@@ -209,6 +218,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       qstashToken,
       qstashCurrentSigningKey,
       qstashNextSigningKey,
+      doh,
       env,
       close() {
         closing ??= closeAll();

@@ -56,6 +56,10 @@ export const configSchema = z.object({
    * the payment's pending funds nor available cover them; merchants.negative_balance_limit overrides it.
    */
   NEGATIVE_BALANCE_LIMIT: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  /** Base64 of 32 random bytes: AES-256-GCM key for webhook endpoint signing secrets at rest. */
+  WEBHOOK_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
+  /** DNS over HTTPS (JSON API) used to resolve webhook hosts before every attempt. */
+  WEBHOOKS_DOH_URL: z.string().url().default("https://cloudflare-dns.com/dns-query"),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -132,7 +132,7 @@ export function databaseErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** SQLSTATE raised by idempotency_claim (migrations/0010) when the key is already held. */
+/** SQLSTATE raised by idempotency_claim (migrations/0011) when the key is already held. */
 export const IDEMPOTENCY_HELD = "MP010";
 
 export function isIdempotencyHeld(error: unknown): boolean {

@@ -16,6 +16,48 @@ function isReplayable(status: number, body: string): boolean {
   return !(status === 409 && body.includes('"type":"idempotency_error"'));
 }
 
+/**
+ * Response fields that carry a secret shown once (an API key's `secret`, a webhook endpoint's
+ * signing `secret`, and by name anything that looks like one). They are never written to the
+ * idempotency record: a replay shows `null` in their place and `<field>_redacted: true`.
+ * migrations/0012_redact_idempotency_secrets.sql applies the same rule to rows stored before.
+ */
+const SECRET_FIELD = /^(secret|secret_key|token|password|.+_secret)$/;
+
+function redact(value: unknown): { value: unknown; redacted: boolean } {
+  if (Array.isArray(value)) {
+    const items = value.map(redact);
+    return { value: items.map((item) => item.value), redacted: items.some((item) => item.redacted) };
+  }
+  if (value === null || typeof value !== "object") return { value, redacted: false };
+  const out: Record<string, unknown> = {};
+  let redacted = false;
+  for (const [key, item] of Object.entries(value)) {
+    if (SECRET_FIELD.test(key) && typeof item === "string") {
+      out[key] = null;
+      out[`${key}_redacted`] = true;
+      redacted = true;
+      continue;
+    }
+    const inner = redact(item);
+    out[key] = inner.value;
+    redacted ||= inner.redacted;
+  }
+  return { value: out, redacted };
+}
+
+/** The body as the idempotency record keeps it: secrets removed, anything else byte for byte. */
+export function redactSecrets(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const result = redact(parsed);
+  return result.redacted ? JSON.stringify(result.value) : body;
+}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object") {
@@ -107,7 +149,8 @@ export class IdempotencyClaim {
 }
 
 function storeResponse(scope: Scope, status: number, body: string): SQL {
-  return sql`update ${idempotencyKeys} set status = 'completed', status_code = ${status}, response_body = ${body}
+  return sql`update ${idempotencyKeys} set status = 'completed', status_code = ${status},
+    response_body = ${redactSecrets(body)}
     where ${scopeCondition(scope)}`;
 }
 
@@ -128,7 +171,8 @@ function isInlineRoute(c: Context<AppEnv>): boolean {
  * hours. The key is claimed (`in_progress`) before anything is written, so a Worker that dies after
  * committing a charge but before storing the response leaves a claim behind: retries then get
  * `in_progress`, never a second charge. A concurrent claim waits on the first one's row and then
- * sees it held. Responses that aren't kept (validation, auth, 5xx) drop the claim.
+ * sees it held. Responses that aren't kept (validation, auth, 5xx) drop the claim. Secrets shown
+ * once are removed from the stored response (redactSecrets), so a replay never shows them again.
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = c.req.header("idempotency-key");

@@ -78,7 +78,7 @@ export function validatePosting(input: Pick<PostingInput, "source" | "entries">)
   }
 }
 
-/** How ledger_post (migrations/0009) answers, in the row shapes of its tables' JSON. */
+/** How ledger_post (migrations/0010) answers, in the row shapes of its tables' JSON. */
 interface PostingAnswer {
   outcome: "created" | "replayed" | "refused" | "out_of_range";
   accounts: { id: string; kind: string; currency: string }[];
@@ -210,7 +210,7 @@ export function postingStatement(input: PostingInput): SQL {
 }
 
 /**
- * Posts one ledger transaction in one statement (ledger_post, migrations/0009): accounts locked in
+ * Posts one ledger transaction in one statement (ledger_post, migrations/0010): accounts locked in
  * id order, idempotent on `source` (a second call returns the first posting), refused with
  * `insufficient_funds` when an account that must not go negative would. A refused posting writes
  * nothing but the (empty) accounts it created, so a caller may catch it and carry on.

@@ -82,7 +82,15 @@ export const apiKeySchema = z
   .openapi("ApiKey");
 
 export const apiKeyWithSecretSchema = apiKeySchema
-  .extend({ secret: z.string().openapi({ description: "Shown once; store it now." }) })
+  .extend({
+    secret: z.string().nullable().openapi({
+      description:
+        "Shown once; store it now. A replay of the request (same Idempotency-Key) answers null here, with secret_redacted.",
+    }),
+    secret_redacted: z.literal(true).optional().openapi({
+      description: "Present on an idempotent replay: the secret was shown once and is not kept.",
+    }),
+  })
   .openapi("ApiKeyWithSecret");
 
 export const apiKeyIdParams = idParams("key_3kTq9yQy7yJ4pQz2Xb8w1LmN");

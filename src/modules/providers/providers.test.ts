@@ -102,6 +102,23 @@ describe("provider connections over HTTP", () => {
     );
   });
 
+  it("PROVIDERS_ALLOW_LOCALHOST never applies to production connections, even when set", async () => {
+    // The test stack sets PROVIDERS_ALLOW_LOCALHOST=true, as npm start does.
+    const m = await createMerchant();
+    for (const base of ["http://127.0.0.1:9", "http://localhost:9"]) {
+      expectError(
+        await m.production.request("POST", "/providers", { ...stripeBody, api_base_url: base }),
+        400,
+        "parameter_invalid",
+      );
+    }
+    const sandbox = await m.sandbox.request("POST", "/providers", {
+      ...stripeBody,
+      api_base_url: "http://127.0.0.1:9",
+    });
+    expect(sandbox.status).toBe(200);
+  });
+
   it("rejects bad connections with catalog codes", async () => {
     const m = await createMerchant();
     const cases: Array<[Client, unknown, number, string]> = [

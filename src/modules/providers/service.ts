@@ -117,13 +117,23 @@ async function connectionRows(
   return read();
 }
 
+/**
+ * The API base a connection may use: Stripe's own, or (PROVIDERS_ALLOW_LOCALHOST, local development)
+ * a loopback test double for a sandbox connection. The flag never applies to production
+ * connections, even when set. Checked when the connection is saved and again on every call.
+ */
+function allowedApiBase(ctx: ServiceContext, url: string): string | undefined {
+  const parsed = new URL(url);
+  if (parsed.origin === STRIPE_API_BASE) return parsed.origin;
+  const loopback = parsed.hostname === "127.0.0.1" || parsed.hostname === "localhost";
+  const local = ctx.environment === "sandbox" && ctx.services.config.PROVIDERS_ALLOW_LOCALHOST;
+  return loopback && local ? parsed.origin : undefined;
+}
+
 function validateApiBase(ctx: ServiceContext, url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  const parsed = new URL(url);
-  const loopback = parsed.hostname === "127.0.0.1" || parsed.hostname === "localhost";
-  if (parsed.origin === STRIPE_API_BASE || (loopback && ctx.services.config.PROVIDERS_ALLOW_LOCALHOST)) {
-    return parsed.origin;
-  }
+  const allowed = allowedApiBase(ctx, url);
+  if (allowed) return allowed;
   throw new ApiError("parameter_invalid", {
     param: "api_base_url",
     message: `api_base_url must be ${STRIPE_API_BASE}.`,
@@ -283,7 +293,7 @@ async function buildProvider(
   );
   return createStripeProvider({
     secretKey: credentials.secret_key ?? "",
-    apiBase: row.settings.api_base_url ?? STRIPE_API_BASE,
+    apiBase: allowedApiBase(ctx, row.settings.api_base_url ?? STRIPE_API_BASE) ?? STRIPE_API_BASE,
     timeoutMs: ctx.services.config.PROVIDER_TIMEOUT_MS,
   });
 }

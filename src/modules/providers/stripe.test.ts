@@ -27,7 +27,7 @@ type Payment = {
 type Refund = { id: string; status: string; amount: number; failure_code: string | null };
 type ErrorBody = { error: { code: string; type: string; decline_code?: string; payment_id?: string } };
 
-const SECRET_KEY = "sk_live_mock51AbCdEfGh";
+const SECRET_KEY = "sk_test_mock51AbCdEfGh";
 const WEBHOOK_SECRET = "whsec_c3RyaXBlLW1vY2std2ViaG9vaw==";
 
 const card = (number: string) => ({
@@ -87,14 +87,23 @@ describe("Stripe adapter against a local Stripe API", () => {
   beforeAll(async () => {
     mock = await startStripeMock(SECRET_KEY);
     m = await createMerchant();
-    connectionId = await connectStripe(m.production, mock);
+    connectionId = await connectStripe(m.sandbox, mock);
+    // Stripe test mode: a sandbox connection to the local double (PROVIDERS_ALLOW_LOCALHOST never
+    // applies to production connections), with the simulated processors off so routing picks Stripe.
+    const providers = await m.sandbox.request<{ data: Array<{ id: string; provider: string }> }>(
+      "GET",
+      "/providers",
+    );
+    for (const other of providers.body.data.filter((p) => p.provider !== "stripe")) {
+      await m.sandbox.request("PATCH", `/providers/${other.id}`, { enabled: false });
+    }
   });
   afterAll(async () => {
     await mock.close();
   });
 
-  it("a production payment goes to Stripe: form-encoded, with our idempotency key, and captured into the ledger", async () => {
-    const res = await pay(m.production, "4242424242424242");
+  it("a payment goes to Stripe: form-encoded, with our idempotency key, and captured into the ledger", async () => {
+    const res = await pay(m.sandbox, "4242424242424242");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: "succeeded",
@@ -113,7 +122,7 @@ describe("Stripe adapter against a local Stripe API", () => {
       capture_method: "automatic",
       "payment_method_types[0]": "card",
     });
-    expect(await balances(m.merchantId, "production")).toMatchObject({
+    expect(await balances(m.merchantId, "sandbox")).toMatchObject({
       merchant_pending: 9_680,
       fees: 320,
       "provider_clearing:stripe": -10_000,
@@ -121,9 +130,9 @@ describe("Stripe adapter against a local Stripe API", () => {
   });
 
   it("manual capture and cancel call Stripe's capture and cancel with keys from our ids", async () => {
-    const held = await pay(m.production, "4242424242424242", { capture_method: "manual" });
+    const held = await pay(m.sandbox, "4242424242424242", { capture_method: "manual" });
     expect(held.body.status).toBe("requires_capture");
-    const captured = await m.production.request<Payment>("POST", `/payments/${held.body.id}/capture`, {
+    const captured = await m.sandbox.request<Payment>("POST", `/payments/${held.body.id}/capture`, {
       amount_to_capture: 6_000,
     });
     expect(captured.body).toMatchObject({ status: "succeeded", amount_received: 6_000 });
@@ -131,35 +140,35 @@ describe("Stripe adapter against a local Stripe API", () => {
     expect(capture?.path).toMatch(/^\/v1\/payment_intents\/pi_[0-9a-f]+\/capture$/);
     expect(capture?.params).toEqual({ amount_to_capture: "6000" });
 
-    const other = await pay(m.production, "4242424242424242", { capture_method: "manual" });
-    const canceled = await m.production.request<Payment>("POST", `/payments/${other.body.id}/cancel`, {});
+    const other = await pay(m.sandbox, "4242424242424242", { capture_method: "manual" });
+    const canceled = await m.sandbox.request<Payment>("POST", `/payments/${other.body.id}/cancel`, {});
     expect(canceled.body.status).toBe("canceled");
     const cancel = mock.requests.find((request) => request.idempotencyKey === `${other.body.id}:cancel`);
     expect(cancel?.status).toBe(200);
   });
 
   it("a decline is Stripe's 402 card_error, answered as 402 card_declined with Stripe's decline_code", async () => {
-    const res = await pay(m.production, "4000000000009995");
+    const res = await pay(m.sandbox, "4000000000009995");
     expectError(res, 402, "card_declined");
     const error = (res.body as unknown as ErrorBody).error;
     expect(error.type).toBe("payment_error");
     expect(error.decline_code).toBe("insufficient_funds");
-    const stored = await m.production.request<Payment>("GET", `/payments/${error.payment_id}`);
+    const stored = await m.sandbox.request<Payment>("GET", `/payments/${error.payment_id}`);
     expect(stored.body).toMatchObject({
       status: "failed",
       failure_code: "card_declined",
       decline_code: "insufficient_funds",
     });
-    const generic = await pay(m.production, "4000000000000002");
+    const generic = await pay(m.sandbox, "4000000000000002");
     expect((generic.body as unknown as ErrorBody).error.decline_code).toBe("generic_decline");
   });
 
   it("a 429 (Stripe did nothing) fails cleanly when Stripe is the only provider", async () => {
-    const before = await balances(m.merchantId, "production");
+    const before = await balances(m.merchantId, "sandbox");
     mock.failNext("/v1/payment_intents", 429, { type: "rate_limit_error", message: "Too many requests." });
-    const res = await pay(m.production, "4242424242424242");
+    const res = await pay(m.sandbox, "4242424242424242");
     expectError(res, 402, "processing_error");
-    const stored = await m.production.request<Payment>(
+    const stored = await m.sandbox.request<Payment>(
       "GET",
       `/payments/${(res.body as unknown as ErrorBody).error.payment_id}`,
     );
@@ -167,13 +176,13 @@ describe("Stripe adapter against a local Stripe API", () => {
     expect(stored.body.routing?.attempts).toEqual([
       { provider: "stripe", outcome: "failed", code: "provider_unavailable" },
     ]);
-    expect(await balances(m.merchantId, "production")).toEqual(before);
+    expect(await balances(m.merchantId, "sandbox")).toEqual(before);
   });
 
   it("a Stripe 500 is an unknown outcome: the payment is processing (provider_outcome_unknown), never failed", async () => {
-    const before = await balances(m.merchantId, "production");
+    const before = await balances(m.merchantId, "sandbox");
     mock.failNext("/v1/payment_intents", 500, { type: "api_error", message: "Something went wrong." });
-    const res = await pay(m.production, "4242424242424242");
+    const res = await pay(m.sandbox, "4242424242424242");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "processing", processing_reason: "provider_outcome_unknown" });
     expect(res.body.routing?.attempts).toEqual([
@@ -184,7 +193,7 @@ describe("Stripe adapter against a local Stripe API", () => {
       `${res.body.id}:authorize:1:1`,
       `${res.body.id}:authorize:1:1`,
     ]);
-    expect(await balances(m.merchantId, "production")).toEqual(before);
+    expect(await balances(m.merchantId, "sandbox")).toEqual(before);
   });
 
   it("a 400 invalid_request_error is not a decline: 502 provider_rejected, the payment failed, no fallback", async () => {
@@ -193,9 +202,9 @@ describe("Stripe adapter against a local Stripe API", () => {
       code: "parameter_invalid_integer",
       message: "Invalid integer: amount",
     });
-    const res = await pay(m.production, "4242424242424242");
+    const res = await pay(m.sandbox, "4242424242424242");
     expectError(res, 502, "provider_rejected");
-    const stored = await m.production.request<Payment>(
+    const stored = await m.sandbox.request<Payment>(
       "GET",
       `/payments/${(res.body as unknown as ErrorBody).error.payment_id}`,
     );
@@ -227,7 +236,7 @@ describe("Stripe adapter against a local Stripe API", () => {
   });
 
   it("a retry after a rollback sends the same idempotency key, and Stripe replays instead of charging twice", async () => {
-    const created = await m.production.request<Payment>("POST", "/payments", {
+    const created = await m.sandbox.request<Payment>("POST", "/payments", {
       amount: 4_200,
       currency: "USD",
       payment_method_data: card("4242424242424242"),
@@ -245,16 +254,16 @@ describe("Stripe adapter against a local Stripe API", () => {
     const body = { payment_method_data: card("4242424242424242") };
     let failed: Awaited<ReturnType<Client["request"]>>;
     try {
-      failed = await m.production.request("POST", `/payments/${id}/confirm`, body);
+      failed = await m.sandbox.request("POST", `/payments/${id}/confirm`, body);
     } finally {
       await query(`drop trigger ${fn} on payments`);
       await query(`drop function ${fn}()`);
     }
     // Stripe answered but the outcome could not be applied: kept as processing, never dropped (issue 10, finding 3).
     expect(failed.status).toBe(200);
-    expect((await m.production.request<Payment>("GET", `/payments/${id}`)).body.status).toBe("processing");
+    expect((await m.sandbox.request<Payment>("GET", `/payments/${id}`)).body.status).toBe("processing");
 
-    const retried = await m.production.request<Payment>("POST", `/payments/${id}/confirm`, body);
+    const retried = await m.sandbox.request<Payment>("POST", `/payments/${id}/confirm`, body);
     expect(retried.body.status).toBe("succeeded");
     const calls = intentCalls(mock, id);
     expect(calls.map((request) => [request.idempotencyKey, request.replayed])).toEqual([
@@ -271,19 +280,19 @@ describe("Stripe adapter against a local Stripe API", () => {
 
   it("our own Idempotency-Key replays the payment without calling Stripe again", async () => {
     const key = `stripe-idem-${Date.now()}`;
-    const first = await pay(m.production, "4242424242424242", {}, { "idempotency-key": key });
-    const second = await pay(m.production, "4242424242424242", {}, { "idempotency-key": key });
+    const first = await pay(m.sandbox, "4242424242424242", {}, { "idempotency-key": key });
+    const second = await pay(m.sandbox, "4242424242424242", {}, { "idempotency-key": key });
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     expect(second.body.id).toBe(first.body.id);
     expect(intentCalls(mock, first.body.id)).toHaveLength(1);
   });
 
   it("refunds go to Stripe's /v1/refunds with the refund's key and debit available", async () => {
-    const paid = await pay(m.production, "4242424242424242");
+    const paid = await pay(m.sandbox, "4242424242424242");
     await settle(paid.body.id);
-    const available = (await balances(m.merchantId, "production")).merchant_available ?? 0;
+    const available = (await balances(m.merchantId, "sandbox")).merchant_available ?? 0;
     expect(available).toBeGreaterThanOrEqual(9_680);
-    const refund = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+    const refund = await m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
       amount: 3_000,
     });
     expect(refund.status).toBe(200);
@@ -291,19 +300,19 @@ describe("Stripe adapter against a local Stripe API", () => {
     const sent = mock.requests.find((request) => request.idempotencyKey === `${paid.body.id}:refund:0:3000`);
     const intent = [...mock.intents.values()].find((pi) => pi.metadata.magnetpay_payment === paid.body.id);
     expect(sent?.params).toEqual({ payment_intent: intent?.id, amount: "3000" });
-    expect((await balances(m.merchantId, "production")).merchant_available).toBe(available - 3_000);
+    expect((await balances(m.merchantId, "sandbox")).merchant_available).toBe(available - 3_000);
   });
 
   it("a refund Stripe refuses (400, 500) is a failed refund with Stripe's failure, and nothing is posted", async () => {
-    const paid = await pay(m.production, "4242424242424242");
+    const paid = await pay(m.sandbox, "4242424242424242");
     await settle(paid.body.id);
-    const before = await balances(m.merchantId, "production");
+    const before = await balances(m.merchantId, "sandbox");
     // Different amounts: the same refund again would repeat its idempotency key and get Stripe's replay.
     // A 500 is an unknown outcome now (issue 10): see "a refund whose answer is lost" below.
     const cases = [[400, "invalid_request_error", "provider_error", 2_500]] as const;
     for (const [status, type, failureCode, amount] of cases) {
       mock.failNext("/v1/refunds", status, { type, code: "charge_disputed", message: "Stripe refused." });
-      const refund = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+      const refund = await m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
         amount,
       });
       expect(refund.status).toBe(200);
@@ -313,25 +322,22 @@ describe("Stripe adapter against a local Stripe API", () => {
       ]);
       expect(events.map((e) => e.type).sort()).toEqual(["refund.created", "refund.failed"]);
     }
-    expect(await balances(m.merchantId, "production")).toEqual(before);
-    const payment = await m.production.request<{ amount_refunded: number }>(
-      "GET",
-      `/payments/${paid.body.id}`,
-    );
+    expect(await balances(m.merchantId, "sandbox")).toEqual(before);
+    const payment = await m.sandbox.request<{ amount_refunded: number }>("GET", `/payments/${paid.body.id}`);
     expect(payment.body.amount_refunded).toBe(0);
   });
 
   it("retrying a refund whose provider call timed out after refunding replays it instead of refunding twice", async () => {
-    const paid = await pay(m.production, "4242424242424242");
+    const paid = await pay(m.sandbox, "4242424242424242");
     await settle(paid.body.id);
-    const first = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+    const first = await m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
       amount: 1_000,
     });
     expect(first.body.status).toBe("succeeded");
     // The same refund state again (as after a failed attempt): Stripe sees the same key and replays.
     await query("update refunds set status = 'failed' where id = $1", [first.body.id]);
     await query("update payments set amount_refunded = 0 where id = $1", [paid.body.id]);
-    const retry = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+    const retry = await m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
       amount: 1_000,
     });
     const calls = mock.requests.filter(
@@ -342,7 +348,7 @@ describe("Stripe adapter against a local Stripe API", () => {
   });
 
   it("Stripe webhooks: a valid signature completes an asynchronous payment once; bad or old signatures are refused", async () => {
-    const res = await pay(m.production, "4000000000003220");
+    const res = await pay(m.sandbox, "4000000000003220");
     expect(res.body.status).toBe("requires_action");
     expect(res.body.next_action?.type).toBe("redirect_to_url");
     const intent = [...mock.intents.values()].find((pi) => pi.metadata.magnetpay_payment === res.body.id);
@@ -380,14 +386,14 @@ describe("Stripe adapter against a local Stripe API", () => {
       401,
       "signature_invalid",
     );
-    expect((await m.production.request<Payment>("GET", `/payments/${res.body.id}`)).body.status).toBe(
+    expect((await m.sandbox.request<Payment>("GET", `/payments/${res.body.id}`)).body.status).toBe(
       "requires_action",
     );
 
     const applied = await send(stripeSignature(payload, WEBHOOK_SECRET));
     expect(applied.status).toBe(200);
     expect(applied.body).toEqual({ received: true, applied: true });
-    const stored = await m.production.request<Payment>("GET", `/payments/${res.body.id}`);
+    const stored = await m.sandbox.request<Payment>("GET", `/payments/${res.body.id}`);
     expect(stored.body).toMatchObject({ status: "succeeded", amount_received: 10_000 });
     const again = await send(stripeSignature(payload, WEBHOOK_SECRET));
     expect(again.body).toEqual({ received: true, applied: false });

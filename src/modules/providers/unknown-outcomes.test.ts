@@ -12,7 +12,7 @@ type Payment = {
 };
 type Refund = { id: string; status: string; pending_reason: string | null };
 
-const SECRET_KEY = "sk_live_mockUnknown51";
+const SECRET_KEY = "sk_test_mockUnknown51";
 const card = {
   type: "card",
   card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
@@ -27,8 +27,19 @@ function pay(client: Client, extra: Record<string, unknown> = {}, headers = {}) 
   );
 }
 
+/**
+ * Stripe test mode: a sandbox connection to the local double (PROVIDERS_ALLOW_LOCALHOST never
+ * applies to production connections), with the simulated processors off so routing picks Stripe.
+ */
 async function connect(m: TestMerchant, mock: StripeMock): Promise<void> {
-  const res = await m.production.request("POST", "/providers", {
+  const providers = await m.sandbox.request<{ data: Array<{ id: string; provider: string }> }>(
+    "GET",
+    "/providers",
+  );
+  for (const other of providers.body.data.filter((p) => p.provider !== "stripe")) {
+    await m.sandbox.request("PATCH", `/providers/${other.id}`, { enabled: false });
+  }
+  const res = await m.sandbox.request("POST", "/providers", {
     provider: "stripe",
     credentials: { secret_key: mock.secretKey, webhook_secret: "whsec_dW5rbm93bi1vdXRjb21lcw==" },
     api_base_url: mock.url,
@@ -78,7 +89,7 @@ describe("unknown provider outcomes: never charged twice", () => {
 
   it("a processor that times out after charging: one charge, resolved by sending the same key again", async () => {
     mock.delayNext("/v1/payment_intents", 25_000);
-    const res = await pay(m.production);
+    const res = await pay(m.sandbox);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "succeeded", provider: "stripe", amount_received: 10_000 });
     expect(chargesOf(mock, res.body.id)).toHaveLength(1);
@@ -90,7 +101,7 @@ describe("unknown provider outcomes: never charged twice", () => {
 
   it("a processor that answers 500 after charging: one charge, resolved by reading the PaymentIntent", async () => {
     mock.failAfterNext("/v1/payment_intents", 500, { type: "api_error", message: "Internal error." });
-    const res = await pay(m.production);
+    const res = await pay(m.sandbox);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "succeeded", amount_received: 10_000 });
     expect(chargesOf(mock, res.body.id)).toHaveLength(1);
@@ -101,12 +112,12 @@ describe("unknown provider outcomes: never charged twice", () => {
   });
 
   it("a hung processor: other postings go on, the payment ends processing, and the reconciler resolves it once", async () => {
-    const earlier = await pay(m.production);
+    const earlier = await pay(m.sandbox);
     const held = mock.hold("/v1/payment_intents");
-    const hung = pay(m.production);
+    const hung = pay(m.sandbox);
     await held.received;
     // A refund posts to the same merchant's balances and Stripe clearing account while the call hangs.
-    const refund = await m.production.request<Refund>("POST", `/payments/${earlier.body.id}/refunds`, {
+    const refund = await m.sandbox.request<Refund>("POST", `/payments/${earlier.body.id}/refunds`, {
       amount: 1_000,
     });
     expect(refund.body.status).toBe("succeeded");
@@ -114,14 +125,14 @@ describe("unknown provider outcomes: never charged twice", () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "processing", processing_reason: "provider_outcome_unknown" });
     expectError(
-      await m.production.request("POST", `/payments/${res.body.id}/cancel`, {}),
+      await m.sandbox.request("POST", `/payments/${res.body.id}/cancel`, {}),
       409,
       "payment_state_invalid",
     );
     held.release();
     await waitFor(() => chargesOf(mock, res.body.id).length === 1);
     await reconcile(m.merchantId);
-    const resolved = await m.production.request<Payment>("GET", `/payments/${res.body.id}`);
+    const resolved = await m.sandbox.request<Payment>("GET", `/payments/${res.body.id}`);
     expect(resolved.body).toMatchObject({
       status: "succeeded",
       processing_reason: null,
@@ -136,13 +147,13 @@ describe("unknown provider outcomes: never charged twice", () => {
   });
 
   it("a hung refund holds no ledger lock: a payment through the same clearing account goes on; the refund resolves once", async () => {
-    const paid = await pay(m.production);
+    const paid = await pay(m.sandbox);
     const held = mock.hold("/v1/refunds");
-    const refunding = m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+    const refunding = m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
       amount: 2_000,
     });
     await held.received;
-    const other = await pay(m.production);
+    const other = await pay(m.sandbox);
     expect(other.body.status).toBe("succeeded");
     const refund = await refunding;
     expect(refund.body).toMatchObject({ status: "pending", pending_reason: "provider_outcome_unknown" });
@@ -156,7 +167,7 @@ describe("unknown provider outcomes: never charged twice", () => {
       ),
     );
     await reconcile(m.merchantId);
-    const after = await m.production.request<Refund>("GET", `/refunds/${refund.body.id}`);
+    const after = await m.sandbox.request<Refund>("GET", `/refunds/${refund.body.id}`);
     expect(after.body).toMatchObject({ status: "succeeded", pending_reason: null });
     const processed = mock.requests.filter(
       (r) => r.idempotencyKey === `${paid.body.id}:refund:0:2000` && !r.replayed,
@@ -165,9 +176,9 @@ describe("unknown provider outcomes: never charged twice", () => {
   });
 
   it("a refund whose answer is a 500 stays pending and is resolved with the same key", async () => {
-    const paid = await pay(m.production);
+    const paid = await pay(m.sandbox);
     mock.failNext("/v1/refunds", 500, { type: "api_error", message: "Stripe refused." });
-    const refund = await m.production.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
+    const refund = await m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
       amount: 1_500,
     });
     expect(refund.body).toMatchObject({ status: "pending", pending_reason: "provider_outcome_unknown" });
@@ -178,7 +189,7 @@ describe("unknown provider outcomes: never charged twice", () => {
     expect(events.map((e) => e.type)).toEqual(["refund.created", "refund.updated"]);
     await reconcile(m.merchantId);
     // The mock stored the 500 under the key: a replay answers it again, so the refund stays pending, unduplicated.
-    const again = await m.production.request<Refund>("GET", `/refunds/${refund.body.id}`);
+    const again = await m.sandbox.request<Refund>("GET", `/refunds/${refund.body.id}`);
     expect(again.body.status).toBe("pending");
     expect(
       mock.requests.filter((r) => r.idempotencyKey === `${paid.body.id}:refund:0:1500` && !r.replayed),
@@ -192,10 +203,10 @@ describe("check before you call; keep what a provider answered", () => {
     try {
       const m = await createMerchant();
       await connect(m, mock);
-      const big = await pay(m.production, { amount: Number.MAX_SAFE_INTEGER });
+      const big = await pay(m.sandbox, { amount: Number.MAX_SAFE_INTEGER });
       expect(big.body.status).toBe("succeeded");
       const charges = mock.charges().length;
-      expectError(await pay(m.production), 400, "amount_invalid");
+      expectError(await pay(m.sandbox), 400, "amount_invalid");
       expect(mock.charges().length).toBe(charges);
     } finally {
       await mock.close();
@@ -215,8 +226,8 @@ describe("check before you call; keep what a provider answered", () => {
         end $$`);
       await query(`create trigger ${fn} before update on payments for each row execute function ${fn}()`);
       const key = `keep-${Date.now()}`;
-      const first = await pay(m.production, {}, { "idempotency-key": key });
-      const second = await pay(m.production, {}, { "idempotency-key": key });
+      const first = await pay(m.sandbox, {}, { "idempotency-key": key });
+      const second = await pay(m.sandbox, {}, { "idempotency-key": key });
       expect(first.status).toBe(200);
       expect(first.body).toMatchObject({
         status: "processing",
@@ -227,7 +238,7 @@ describe("check before you call; keep what a provider answered", () => {
       expect(mock.charges()).toHaveLength(1);
       await query(`drop trigger ${fn} on payments`);
       await reconcile(m.merchantId);
-      const resolved = await m.production.request<Payment>("GET", `/payments/${first.body.id}`);
+      const resolved = await m.sandbox.request<Payment>("GET", `/payments/${first.body.id}`);
       expect(resolved.body.status).toBe("succeeded");
       expect(mock.charges()).toHaveLength(1);
     } finally {

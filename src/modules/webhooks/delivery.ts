@@ -18,9 +18,10 @@ import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type Environment, events } from "../../core/tables";
 import { type EventRow, eventTypeMatches, toEvent } from "../events/service";
+import { checkWebhookDestination } from "./destination";
 import { toWebhookEndpoint } from "./objects";
+import { sealLegacySecrets, signingSecrets } from "./secrets";
 import { signatureHeader } from "./signing";
-import { checkWebhookUrl } from "./ssrf";
 import {
   type AttemptTrigger,
   type DisabledReason,
@@ -362,8 +363,11 @@ async function loadTarget(db: Executor, attempt: WebhookAttemptRow): Promise<Tar
 interface SendResult {
   status: number | null;
   latencyMs: number | null;
+  /** The first bytes of the answer: only from a destination that passed the SSRF check. */
   body: string | null;
   error: string | null;
+  /** The destination is refused by rule (SSRF): the delivery fails now instead of retrying. */
+  refused: boolean;
 }
 
 async function readPrefix(response: Response, limit: number): Promise<string> {
@@ -397,18 +401,31 @@ function clip(text: string): string {
 /** One signed POST; never throws: every outcome becomes a recorded result. */
 async function send(services: Services, target: Target): Promise<SendResult> {
   const { delivery, endpoint, event } = target;
-  // Checked again at send time: the rules or the configuration may have changed since registration.
-  const verdict = checkWebhookUrl(endpoint.url, {
-    environment: endpoint.environment,
-    allowLocalhost: services.config.WEBHOOKS_ALLOW_LOCALHOST,
-  });
-  if (!verdict.ok)
-    return { status: null, latencyMs: null, body: null, error: `${verdict.code}: ${verdict.reason}` };
+  // Checked again at send time, host name resolved now: DNS, the rules or the configuration may
+  // have changed since registration. A refusal by rule ends the delivery (see recordAttempt).
+  const destination = await checkWebhookDestination(services, endpoint.url, endpoint.environment);
+  if (!destination.ok) {
+    return {
+      status: null,
+      latencyMs: null,
+      body: null,
+      error: clip(`${destination.code}: ${destination.reason}`),
+      refused: destination.permanent,
+    };
+  }
   const now = services.clock.now();
   const body = JSON.stringify(toEvent(event));
-  const secrets = [endpoint.secret];
-  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
-    secrets.push(endpoint.previousSecret);
+  let secrets: string[];
+  try {
+    secrets = await signingSecrets(services, endpoint, now);
+  } catch {
+    return {
+      status: null,
+      latencyMs: null,
+      body: null,
+      error: "the endpoint's signing secret could not be decrypted (WEBHOOK_SECRETS_KEY)",
+      refused: false,
+    };
   }
   const timestamp = Math.floor(now.getTime() / 1000);
   const headers = {
@@ -434,7 +451,10 @@ async function send(services: Services, target: Target): Promise<SendResult> {
     return {
       status: response.status,
       latencyMs,
+      // Shown to the merchant: a refused destination returned above, so this answer comes from a
+      // host whose addresses passed the check (a rebinding window remains; docs/webhooks.md).
       body: text,
+      refused: false,
       error: ok
         ? null
         : redirect
@@ -449,6 +469,7 @@ async function send(services: Services, target: Target): Promise<SendResult> {
       status: null,
       latencyMs,
       body: null,
+      refused: false,
       error: timedOut
         ? `timeout: no response within ${ATTEMPT_TIMEOUT_MS / 1000} s`
         : clip(`connection failed: ${error instanceof Error ? error.message : String(error)}`),
@@ -544,6 +565,17 @@ async function recordAttempt(
       await disableEndpoint(tx, services, target.endpoint.id, "gone", now);
       return "failed; endpoint disabled (410 Gone)";
     }
+    if (result.refused && delivery.status === "pending") {
+      // The destination is refused by rule (an internal address, a forbidden port): retrying
+      // cannot help, so the delivery fails now with the reason as its last_error.
+      await tx
+        .update(webhookDeliveries)
+        .set({ status: "failed", nextAttemptAt: null })
+        .where(eq(webhookDeliveries.id, delivery.id));
+      await cancelScheduledAttempts(tx, [delivery.id], now, result.error ?? "destination refused");
+      await refreshNextAttempt(tx, delivery.id);
+      return "failed; destination refused";
+    }
     if (attempt.trigger === "automatic" && delivery.status === "pending") {
       const nextIndex = (attempt.scheduleIndex ?? 0) + 1;
       if (nextIndex < RETRY_SCHEDULE_SECONDS.length) {
@@ -616,8 +648,9 @@ export async function deliverAttempt(
 
 /**
  * The safety net, every minute: dispatches events that are a minute old and still undispatched
- * (the Worker died between commit and fan-out), and republishes attempts whose QStash message is
- * more than five minutes late or whose sender died mid-attempt.
+ * (the Worker died between commit and fan-out), republishes attempts whose QStash message is
+ * more than five minutes late or whose sender died mid-attempt, and seals signing secrets still
+ * stored in clear by an older release.
  */
 export async function sweepWebhooks(services: Services): Promise<Record<string, number>> {
   const { db } = services;
@@ -655,7 +688,13 @@ export async function sweepWebhooks(services: Services): Promise<Record<string, 
     overdue.map((row) => ({ id: row.id, delaySeconds: 0 })),
     `.sweep.${Math.floor(now / 60_000)}`,
   );
-  return { events_dispatched: stale.length, deliveries_created: created, attempts_republished: republished };
+  const secretsSealed = await sealLegacySecrets(services, SWEEP_BATCH);
+  return {
+    events_dispatched: stale.length,
+    deliveries_created: created,
+    attempts_republished: republished,
+    secrets_sealed: secretsSealed,
+  };
 }
 
 /** Deletes up to `limit` deliveries created before the cutoff, with their attempts; returns how many. */

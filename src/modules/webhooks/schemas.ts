@@ -78,9 +78,13 @@ export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
 
 export const webhookEndpointWithSecretSchema = webhookEndpointSchema
   .extend({
-    secret: z.string().openapi({
+    secret: z.string().nullable().openapi({
       example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-      description: "The signing secret. Shown only here; rotate it to get a new one.",
+      description:
+        "The signing secret. Shown only here; rotate it to get a new one. A replay of the request (same Idempotency-Key) answers null here, with secret_redacted.",
+    }),
+    secret_redacted: z.literal(true).optional().openapi({
+      description: "Present on an idempotent replay: the secret was shown once and is not kept.",
     }),
   })
   .openapi("WebhookEndpointWithSecret");

@@ -16,6 +16,7 @@ import {
   stopEndpointDeliveries,
   TEST_EVENT_TYPE,
 } from "./delivery";
+import { checkWebhookDestination } from "./destination";
 import { toWebhookDelivery, toWebhookEndpoint } from "./objects";
 import type {
   CreateWebhookEndpointInput,
@@ -25,8 +26,8 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from "./schemas";
+import { resealEndpointSecret, sealEndpointSecret } from "./secrets";
 import { newWebhookSecret } from "./signing";
-import { checkWebhookUrl } from "./ssrf";
 import {
   type WebhookDeliveryRow,
   type WebhookEndpointRow,
@@ -71,12 +72,15 @@ function deliveryMissing(id: string): ApiError {
   return new ApiError("resource_missing", { param: "id", message: `No such webhook delivery: ${id}` });
 }
 
-function assertDeliverableUrl(ctx: ServiceContext, url: string): void {
-  const verdict = checkWebhookUrl(url, {
-    environment: ctx.environment,
-    allowLocalhost: ctx.services.config.WEBHOOKS_ALLOW_LOCALHOST,
-  });
-  if (!verdict.ok) throw new ApiError(verdict.code, { param: "url", message: verdict.reason });
+/**
+ * The URL rules, with the host name resolved now: a name that resolves to an internal address is
+ * refused at once. A name that does not resolve yet is accepted (DNS may follow); every attempt
+ * checks again before sending.
+ */
+async function assertDeliverableUrl(ctx: ServiceContext, url: string): Promise<void> {
+  const verdict = await checkWebhookDestination(ctx.services, url, ctx.environment);
+  if (verdict.ok || verdict.code === "webhook_url_unresolvable") return;
+  throw new ApiError(verdict.code, { param: "url", message: verdict.reason });
 }
 
 async function lockEndpoint(tx: Transaction, ctx: ServiceContext, id: string): Promise<WebhookEndpointRow> {
@@ -97,7 +101,7 @@ export async function createWebhookEndpoint({
   ctx: ServiceContext;
   input: CreateWebhookEndpointInput;
 }): Promise<WebhookEndpointWithSecret> {
-  assertDeliverableUrl(ctx, input.url);
+  await assertDeliverableUrl(ctx, input.url);
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
     const [existing] = await tx
@@ -109,18 +113,19 @@ export async function createWebhookEndpoint({
         message: `At most ${MAX_ENDPOINTS} webhook endpoints per environment; delete one first.`,
       });
     }
+    const id = newId("webhookEndpoint");
     const secret = newWebhookSecret();
     const [row] = await tx
       .insert(webhookEndpoints)
       .values({
-        id: newId("webhookEndpoint"),
+        id,
         merchantId: ctx.merchantId,
         environment: ctx.environment,
         url: input.url,
         description: input.description ?? null,
         enabledEvents: input.enabled_events,
         metadata: input.metadata ?? {},
-        secret,
+        secret: await sealEndpointSecret(ctx.services, id, secret),
         createdAt: now,
         updatedAt: now,
       })
@@ -175,7 +180,7 @@ export async function updateWebhookEndpoint({
   id: string;
   input: UpdateWebhookEndpointInput;
 }): Promise<WebhookEndpoint> {
-  if (input.url !== undefined) assertDeliverableUrl(ctx, input.url);
+  if (input.url !== undefined) await assertDeliverableUrl(ctx, input.url);
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
     const before = await lockEndpoint(tx, ctx, id);
@@ -242,8 +247,9 @@ export async function rotateWebhookSecret({
     const [row] = await tx
       .update(webhookEndpoints)
       .set({
-        secret,
-        previousSecret: before.secret,
+        secret: await sealEndpointSecret(ctx.services, before.id, secret),
+        // A legacy clear secret is sealed as it moves (see secrets.ts).
+        previousSecret: await resealEndpointSecret(ctx.services, before.id, before.secret),
         previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS),
         updatedAt: now,
       })

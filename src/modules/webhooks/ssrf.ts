@@ -6,7 +6,7 @@ export type UrlVerdict = { ok: true } | { ok: false; code: UrlRefusal; reason: s
 
 export interface UrlPolicy {
   environment: Environment;
-  /** WEBHOOKS_ALLOW_LOCALHOST: sandbox endpoints may use loopback (local development). */
+  /** WEBHOOKS_ALLOW_LOCALHOST: sandbox endpoints may use loopback (local development); never production ones. */
   allowLocalhost: boolean;
 }
 
@@ -100,6 +100,9 @@ function classifyIpv6(groups: number[]): { hostClass: HostClass; label: string }
   if (firstSixZero) return embeddedV4(g(6), g(7));
   if (g(0) === 0x64 && g(1) === 0xff9b && [2, 3, 4, 5].every((i) => g(i) === 0))
     return embeddedV4(g(6), g(7));
+  // RFC 8215 local-use NAT64: the operator picks where the IPv4 address sits, so the whole /48 is refused.
+  if (g(0) === 0x64 && g(1) === 0xff9b && g(2) === 1)
+    return { hostClass: "internal", label: "local-use NAT64" };
   if (g(0) === 0x2002) return embeddedV4(g(1), g(2));
   if ((g(0) & 0xffc0) === 0xfe80) return { hostClass: "internal", label: "link-local" };
   if ((g(0) & 0xffc0) === 0xfec0) return { hostClass: "internal", label: "site-local" };
@@ -107,6 +110,9 @@ function classifyIpv6(groups: number[]): { hostClass: HostClass; label: string }
   if ((g(0) & 0xff00) === 0xff00) return { hostClass: "internal", label: "multicast" };
   if (g(0) === 0x2001 && g(1) === 0x0db8) return { hostClass: "internal", label: "documentation" };
   if (g(0) === 0x2001 && g(1) === 0) return { hostClass: "internal", label: "Teredo" };
+  // 2001::/23, IETF protocol assignments (benchmarking, ORCHID, ...), of which Teredo above is a part.
+  if (g(0) === 0x2001 && g(1) < 0x0200) return { hostClass: "internal", label: "IETF protocol assignment" };
+  if (g(0) === 0x3fff && g(1) < 0x1000) return { hostClass: "internal", label: "documentation" };
   if (g(0) === 0x0100 && g(1) === 0 && g(2) === 0 && g(3) === 0)
     return { hostClass: "internal", label: "discard" };
   return { hostClass: "public", label: "public" };
@@ -129,6 +135,57 @@ function classifyHost(hostname: string): { hostClass: HostClass; label: string }
   return { hostClass: "public", label: "public" };
 }
 
+/** Ports a webhook may use: HTTPS ports everywhere, and the HTTP ones too in sandbox. */
+const ALLOWED_PORTS: Record<Environment, readonly number[]> = {
+  production: [443, 8443],
+  sandbox: [80, 443, 8080, 8443],
+};
+
+function urlPort(url: URL): number {
+  if (url.port !== "") return Number(url.port);
+  return url.protocol === "https:" ? 443 : 80;
+}
+
+/** Local development: a sandbox endpoint on loopback, with WEBHOOKS_ALLOW_LOCALHOST set. */
+function localDevelopment(hostClass: HostClass, policy: UrlPolicy): boolean {
+  return hostClass === "loopback" && policy.allowLocalhost && policy.environment === "sandbox";
+}
+
+function forbidden(host: string, label: string): UrlVerdict {
+  return {
+    ok: false,
+    code: "webhook_url_forbidden",
+    reason: `The URL's host ${host} is a ${label} address; webhooks only go to public hosts.`,
+  };
+}
+
+/** The host of a URL when it is an IP literal (brackets removed for IPv6), else undefined. */
+export function literalAddress(hostname: string): string | undefined {
+  const host = hostname.replace(/\.+$/, "");
+  if (host.startsWith("[") && host.endsWith("]")) return host.slice(1, -1);
+  return parseIpv4(host) === undefined ? undefined : host;
+}
+
+/**
+ * Checks the addresses a host name resolved to, with the same ranges as literal addresses. Every
+ * address must pass: the connection may go to any of them.
+ */
+export function checkResolvedAddresses(host: string, addresses: string[], policy: UrlPolicy): UrlVerdict {
+  for (const address of addresses) {
+    const v4 = parseIpv4(address);
+    const v6 = v4 === undefined ? parseIpv6(address.toLowerCase()) : undefined;
+    const { hostClass, label } =
+      v4 !== undefined
+        ? classifyIpv4(v4)
+        : v6
+          ? classifyIpv6(v6)
+          : { hostClass: "internal" as const, label: "unparseable" };
+    if (hostClass === "public" || localDevelopment(hostClass, policy)) continue;
+    return forbidden(`${host} (${address})`, label);
+  }
+  return { ok: true };
+}
+
 function parseUrl(raw: string): URL | undefined {
   if (raw.length > MAX_URL_LENGTH) return undefined;
   try {
@@ -140,9 +197,9 @@ function parseUrl(raw: string): URL | undefined {
 
 /**
  * Decides whether a webhook may be sent to this URL, at registration and again before every
- * attempt. It checks literal IP addresses (in every notation the URL parser accepts) and host names
- * that only exist inside private networks; it does not resolve DNS (a Worker cannot), which
- * docs/webhooks.md explains.
+ * attempt: scheme, credentials, port, literal IP addresses (in every notation the URL parser
+ * accepts) and host names that only exist inside private networks. Host names are resolved and
+ * their addresses checked by destination.ts (checkResolvedAddresses).
  */
 export function checkWebhookUrl(raw: string, policy: UrlPolicy): UrlVerdict {
   const url = parseUrl(raw);
@@ -161,12 +218,17 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): UrlVerdict {
     };
   }
   const { hostClass, label } = classifyHost(url.hostname);
-  if (hostClass === "public") return { ok: true };
-  if (hostClass === "loopback" && policy.allowLocalhost && policy.environment === "sandbox")
-    return { ok: true };
-  return {
-    ok: false,
-    code: "webhook_url_forbidden",
-    reason: `The URL's host ${url.hostname} is a ${label} address; webhooks only go to public hosts.`,
-  };
+  // A local receiver (tests, a developer's machine) may listen on any port.
+  if (localDevelopment(hostClass, policy)) return { ok: true };
+  if (hostClass !== "public") return forbidden(url.hostname, label);
+  const port = urlPort(url);
+  const allowed = ALLOWED_PORTS[policy.environment];
+  if (!allowed.includes(port)) {
+    return {
+      ok: false,
+      code: "webhook_url_forbidden",
+      reason: `Port ${port} is not allowed; ${policy.environment} webhooks may use port ${allowed.join(", ")}.`,
+    };
+  }
+  return { ok: true };
 }

@@ -20,9 +20,9 @@ export const webhookEndpoints = pgTable(
     enabled: boolean("enabled").notNull().default(true),
     disabledReason: text("disabled_reason").$type<DisabledReason>(),
     disabledAt: at("disabled_at"),
-    /** `whsec_…`, stored as issued (see docs/webhooks.md). */
+    /** `whsec_…`, sealed with AES-256-GCM under WEBHOOK_SECRETS_KEY (secrets.ts; legacy rows hold it in clear until the sweep seals them). */
     secret: text("secret").notNull(),
-    /** The secret before the last rotation; it signs alongside the new one until it expires. */
+    /** The secret before the last rotation, sealed like `secret`; it signs alongside the new one until it expires. */
     previousSecret: text("previous_secret"),
     previousSecretExpiresAt: at("previous_secret_expires_at"),
     /** The last 2xx from this endpoint: a delivery that exhausts its schedule with none since it began disables it. */
