@@ -87,6 +87,13 @@ export const errorCatalog = {
     message: "The request contains an unknown parameter.",
     description: "The request body contains a field this endpoint does not accept; `param` names it.",
   },
+  parameter_characters_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "A parameter contains characters that are not accepted.",
+    description:
+      "Strings in the path, the query and the JSON body (keys included) may not contain NUL (\\u0000) or unpaired UTF-16 surrogates; `param` names the first one found.",
+  },
   amount_invalid: {
     type: "invalid_request_error",
     status: 400,
@@ -282,12 +289,6 @@ export const errorCatalog = {
     message: "This payment method does not support refunds.",
     description:
       "Vouchers (Boleto, OXXO, Konbini, Multibanco) cannot be refunded through the provider; see refundable in the catalog.",
-  },
-  refund_state_invalid: {
-    type: "invalid_request_error",
-    status: 409,
-    message: "The refund is not in a state that allows this action.",
-    description: "Only pending refunds can be canceled.",
   },
   provider_unavailable: {
     type: "provider_error",
