@@ -18,6 +18,16 @@ export const configSchema = z.object({
   APP_ENV: z.enum(["development", "production"]).default("production"),
   RATE_LIMIT_SANDBOX_PER_SECOND: positiveInt(25),
   RATE_LIMIT_PRODUCTION_PER_SECOND: positiveInt(100),
+  /**
+   * Operator action: per-merchant ceilings above the environment default for API key rate limits,
+   * "mer_a=500,mer_b=2000". Without an entry a merchant's keys are capped at the default.
+   */
+  RATE_LIMIT_MERCHANT_CEILINGS: z
+    .string()
+    .regex(/^(mer_[A-Za-z0-9]+=[1-9]\d{0,6}(,mer_[A-Za-z0-9]+=[1-9]\d{0,6})*)?$/, "mer_id=limit,…")
+    .default(""),
+  /** Sign-ups per client IP (CF-Connecting-IP) per hour: each one costs a PBKDF2 hash. */
+  SIGNUP_LIMIT_PER_IP_PER_HOUR: positiveInt(10),
   SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; see docs/security.md for the Workers cap. */
   PASSWORD_PBKDF2_ITERATIONS: positiveInt(600_000),

@@ -41,13 +41,10 @@ export const createApiKeyBody = z
   .object({
     environment: environmentSchema,
     name: z.string().trim().min(1).max(100),
-    rate_limit_per_second: z
-      .number()
-      .int()
-      .min(1)
-      .max(10_000)
-      .optional()
-      .openapi({ description: "This key's own limit; the environment default otherwise." }),
+    rate_limit_per_second: z.number().int().min(1).max(10_000).optional().openapi({
+      description:
+        "This key's own limit, at most the environment default (higher only where the platform operator granted it); the environment default otherwise.",
+    }),
   })
   .strict()
   .openapi("CreateApiKey");

@@ -6,6 +6,7 @@ import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { recordAudit, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
+import { rateLimitCeiling } from "../../core/ratelimit";
 import { apiKeys, type Environment, merchants, sessions, users } from "../../core/tables";
 import type {
   ApiKey,
@@ -177,6 +178,18 @@ export async function pruneSessions(services: Services): Promise<number> {
   return deleted.length;
 }
 
+/** Raising a key above the environment default is the operator's call (RATE_LIMIT_MERCHANT_CEILINGS). */
+function checkRateLimit(ctx: ServiceContext, environment: Environment, requested: number | null): void {
+  if (requested === null) return;
+  const ceiling = rateLimitCeiling(ctx.services.config, ctx.merchantId, environment);
+  if (requested > ceiling) {
+    throw new ApiError("parameter_invalid", {
+      param: "rate_limit_per_second",
+      message: `rate_limit_per_second is at most ${ceiling} for ${environment} keys; a higher limit is granted by the platform operator on request.`,
+    });
+  }
+}
+
 async function insertApiKey(
   tx: Executor,
   ctx: ServiceContext,
@@ -216,6 +229,7 @@ export async function createApiKey({
   ctx: ServiceContext;
   input: CreateApiKeyInput;
 }): Promise<ApiKeyWithSecret> {
+  checkRateLimit(ctx, input.environment, input.rate_limit_per_second ?? null);
   return ctx.services.db.transaction((tx) =>
     insertApiKey(tx, ctx, {
       environment: input.environment,
@@ -276,7 +290,14 @@ export async function rollApiKey({
     const replacement = await insertApiKey(tx, ctx, {
       environment: old.environment,
       name: old.name,
-      rateLimitPerSecond: old.rateLimitPerSecond,
+      // A limit above today's ceiling (set before it existed) is not carried over.
+      rateLimitPerSecond:
+        old.rateLimitPerSecond === null
+          ? null
+          : Math.min(
+              old.rateLimitPerSecond,
+              rateLimitCeiling(ctx.services.config, ctx.merchantId, old.environment),
+            ),
     });
     const now = ctx.services.clock.now();
     const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000);
