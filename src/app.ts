@@ -13,6 +13,7 @@ import { requireSandbox } from "./core/sandbox";
 import { requestId, services } from "./core/services";
 import { validationError } from "./core/validation";
 import { authPublicRouter, authRouter } from "./modules/auth";
+import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
@@ -64,6 +65,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", metaRouter);
   app.route("/api/v1", authPublicRouter);
   app.route("/", functionsRouter);
+  app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
   app.route("/", providerWebhooksRouter);
 

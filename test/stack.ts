@@ -13,6 +13,10 @@ export async function startTestStack(): Promise<TestStack> {
       // merchants' own key limits can be tested (src/modules/auth/auth.test.ts).
       RATE_LIMIT_SANDBOX_PER_SECOND: "1000",
       RATE_LIMIT_PRODUCTION_PER_SECOND: "2000",
+      // The suite signs up hundreds of merchants from loopback; the per-IP limit is tested with
+      // other addresses in CF-Connecting-IP (src/modules/auth/signup.test.ts).
+      SIGNUP_LIMIT_PER_IP_PER_HOUR: "3",
+      SIGNUP_LIMIT_EXEMPT_IPS: "127.0.0.1,::1,::ffff:127.0.0.1,unknown",
     },
   });
 }

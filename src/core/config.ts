@@ -28,6 +28,11 @@ export const configSchema = z.object({
     .default(""),
   /** Sign-ups per client IP (CF-Connecting-IP) per hour: each one costs a PBKDF2 hash. */
   SIGNUP_LIMIT_PER_IP_PER_HOUR: positiveInt(10),
+  /** Client IPs never throttled at sign-up, "ip,ip" (an operator's own onboarding service; loopback in tests). */
+  SIGNUP_LIMIT_EXEMPT_IPS: z.string().default(""),
+  /** Transactional email: messages are POSTed as JSON here (README "Email"); unset in development. */
+  MAILER_URL: z.string().url().optional(),
+  MAILER_TOKEN: z.string().min(1).optional(),
   SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; see docs/security.md for the Workers cap. */
   PASSWORD_PBKDF2_ITERATIONS: positiveInt(600_000),

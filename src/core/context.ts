@@ -4,6 +4,7 @@ import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Database } from "./db";
 import type { Jobs } from "./jobs";
+import type { Mailer } from "./mailer";
 import type { Environment } from "./tables";
 
 /** Everything a request may do I/O with, built per request by the services middleware. */
@@ -13,6 +14,7 @@ export interface Services {
   pool: Pool;
   redis: Redis;
   jobs: Jobs;
+  mailer: Mailer;
   clock: Clock;
   /** Ids of the events recorded so far; fanned out to webhooks once the request's transactions committed. */
   recordedEventIds: string[];

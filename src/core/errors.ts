@@ -154,6 +154,13 @@ export const errorCatalog = {
     message: "This method is not allowed on this URL.",
     description: "The path exists but not with this HTTP method.",
   },
+  signup_token_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The sign-up token is invalid, expired or already used.",
+    description:
+      "Verification tokens from the sign-up email work once, within 24 hours. Sign up again for a new one.",
+  },
   email_taken: {
     type: "invalid_request_error",
     status: 409,

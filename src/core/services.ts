@@ -6,17 +6,20 @@ import { createDatabase } from "./db";
 import { dispatchRecordedEvents } from "./events";
 import { newId } from "./ids";
 import { createJobs } from "./jobs";
+import { createMailer } from "./mailer";
 import { createRedis } from "./redis";
 
 export function createServices(env: Record<string, unknown>): Services {
   const config = loadConfig(env);
   const { db, pool } = createDatabase(config);
+  const redis = createRedis(config);
   return {
     config,
     db,
     pool,
-    redis: createRedis(config),
+    redis,
     jobs: createJobs(config),
+    mailer: createMailer(config, redis),
     clock: systemClock,
     recordedEventIds: [],
   };

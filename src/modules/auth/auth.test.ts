@@ -1,20 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
-import { call, client, createMerchant, expectError, uniqueEmail } from "../../../test/harness";
+import { call, client, createMerchant, expectError, signUp, uniqueEmail } from "../../../test/harness";
 import { configSchema } from "../../core/config";
 import { rateLimitCeiling } from "../../core/ratelimit";
 
 describe("auth: sign-up and sessions", () => {
   it("signs up, logs in, uses the token, logs out", async () => {
     const email = uniqueEmail();
-    const signup = await call<{
-      token: string;
-      expires_at: string;
-      merchant: { id: string };
-      user: { email: string };
-    }>("POST", "/api/v1/auth/signup", {
-      body: { business_name: "Acme", email, password: "a long enough password" },
-    });
+    const signup = await signUp(email, "a long enough password", "Acme");
     expect(signup.status).toBe(200);
     expect(signup.body.token).toMatch(/^mpt_/);
     expect(signup.body.merchant.id).toMatch(/^mer_/);
@@ -49,15 +42,8 @@ describe("auth: sign-up and sessions", () => {
     expect(audit.every((row) => row.environment === null && row.request_id.startsWith("req_"))).toBe(true);
   });
 
-  it("refuses a taken email, a short password, and does not say which login field was wrong", async () => {
+  it("refuses a short password, and does not say which login field was wrong", async () => {
     const m = await createMerchant();
-    expectError(
-      await call("POST", "/api/v1/auth/signup", {
-        body: { business_name: "Again", email: m.email, password: "another password" },
-      }),
-      409,
-      "email_taken",
-    );
     expectError(
       await call("POST", "/api/v1/auth/signup", {
         body: { business_name: "x", email: uniqueEmail(), password: "short" },

@@ -10,6 +10,26 @@ export const signupBody = z
   .strict()
   .openapi("Signup");
 
+export const signupAcceptedSchema = z
+  .object({
+    object: z.literal("signup"),
+    email: z.string(),
+    status: z.literal("pending_verification"),
+    message: z.string(),
+  })
+  .openapi("SignupAccepted");
+
+export const verifySignupBody = z
+  .object({
+    token: z
+      .string()
+      .min(1)
+      .max(100)
+      .openapi({ description: "The token from the verification email.", example: "msv_…" }),
+  })
+  .strict()
+  .openapi("VerifySignup");
+
 export const loginBody = z
   .object({ email: z.email().max(320), password: z.string().min(1).max(256) })
   .strict()
@@ -87,6 +107,7 @@ export const apiKeyIdParams = idParams("key_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 export const listApiKeysQuery = z.object({ environment: environmentSchema.optional() });
 
 export type SignupInput = z.infer<typeof signupBody>;
+export type SignupAccepted = z.infer<typeof signupAcceptedSchema>;
 export type LoginInput = z.infer<typeof loginBody>;
 export type CreateApiKeyInput = z.infer<typeof createApiKeyBody>;
 export type ApiKey = z.infer<typeof apiKeySchema>;
