@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { systemClock } from "./clock";
+import { requestClock, systemClock, TEST_CLOCK_HEADER } from "./clock";
 import { loadConfig } from "./config";
 import type { AppEnv, Services } from "./context";
 import { createDatabase } from "./db";
@@ -40,6 +40,7 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
  */
 export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
   const built = createServices(c.env);
+  built.clock = requestClock(built.config.APP_ENV, c.req.header(TEST_CLOCK_HEADER));
   c.set("services", built);
   try {
     await next();
