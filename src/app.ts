@@ -7,11 +7,13 @@ import { ApiError, errorResponse } from "./core/errors";
 import { setEventDispatcher } from "./core/events";
 import { onError } from "./core/http";
 import { idempotency } from "./core/idempotency";
+import { rejectUnsafeInput } from "./core/input-safety";
 import { rateLimit } from "./core/ratelimit";
 import { requireSandbox } from "./core/sandbox";
 import { requestId, services } from "./core/services";
 import { validationError } from "./core/validation";
 import { authPublicRouter, authRouter } from "./modules/auth";
+import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
@@ -51,6 +53,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
       },
     }),
   );
+  // Before authentication, so public routes (sign-up, login) are covered too.
+  app.use("/api/v1/*", rejectUnsafeInput);
   app.use("/api/v1/*", services);
   app.use("/internal/*", services);
   app.use("/sandbox/*", services);
@@ -61,6 +65,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", metaRouter);
   app.route("/api/v1", authPublicRouter);
   app.route("/", functionsRouter);
+  app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
   app.route("/", providerWebhooksRouter);
 
@@ -116,7 +121,36 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", fundingRouter);
   app.route("/api/v1", statusRouter);
 
-  app.notFound((c) => errorResponse(c, new ApiError("route_not_found")));
+  const allowedMethods = routeMethods(app);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length === 0 || allowed.includes(c.req.method)) {
+      return errorResponse(c, new ApiError("route_not_found"));
+    }
+    return errorResponse(
+      c,
+      new ApiError("method_not_allowed", {
+        message: `${c.req.method} is not allowed on this URL; use ${allowed.join(", ")}.`,
+        headers: { Allow: allowed.join(", ") },
+      }),
+    );
+  });
   app.onError(onError);
   return app;
+}
+
+/** The methods the OpenAPI document declares for a path, for 405 answers with an Allow header. */
+function routeMethods(app: OpenAPIHono<AppEnv>): (path: string) => string[] {
+  let routes: Array<{ method: string; pattern: RegExp }> | undefined;
+  return (path) => {
+    routes ??= app.openAPIRegistry.definitions.flatMap((definition) => {
+      if (definition.type !== "route") return [];
+      const source = definition.route.path
+        .split(/\{[^}]+\}/)
+        .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+        .join("[^/]+");
+      return [{ method: definition.route.method.toUpperCase(), pattern: new RegExp(`^${source}$`) }];
+    });
+    return [...new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method))];
+  };
 }

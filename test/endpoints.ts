@@ -12,6 +12,12 @@ export interface ObjectEndpoint {
   /** For endpoints that take the object's id in the body rather than the path. */
   bodyFor?: (id: string) => unknown;
   create: (merchant: TestMerchant) => Promise<string>;
+  /**
+   * Where the owner reads the object back, when `path(id)` is not itself a GET of it (an action
+   * such as capture, or an endpoint that takes the id in the body). The security suite reads it
+   * there and expects the object's own id in the answer.
+   */
+  readBack?: (id: string) => string;
 }
 
 /** Endpoints without an object id (create and list), for the credential checks. */
@@ -133,6 +139,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   { name: "retrieve fx quote", method: "GET", path: (id) => `/fx/quotes/${id}`, create: createFxQuote },
   {
     name: "convert with an fx quote",
+    readBack: (id) => `/fx/quotes/${id}`,
     method: "POST",
     path: () => "/fx/conversions",
     create: createFxQuote,
@@ -141,6 +148,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   { name: "retrieve payment", method: "GET", path: (id) => `/payments/${id}`, create: createPayment },
   {
     name: "confirm payment",
+    readBack: (id) => `/payments/${id}`,
     method: "POST",
     path: (id) => `/payments/${id}/confirm`,
     body: {},
@@ -148,6 +156,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "capture payment",
+    readBack: (id) => `/payments/${id}`,
     method: "POST",
     path: (id) => `/payments/${id}/capture`,
     body: {},
@@ -155,6 +164,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "cancel payment",
+    readBack: (id) => `/payments/${id}`,
     method: "POST",
     path: (id) => `/payments/${id}/cancel`,
     body: {},
@@ -162,6 +172,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "refund payment",
+    readBack: (id) => `/payments/${id}`,
     method: "POST",
     path: (id) => `/payments/${id}/refunds`,
     body: { amount: 1 },
@@ -176,6 +187,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "detach payment method",
+    readBack: (id) => `/payment-methods/${id}`,
     method: "POST",
     path: (id) => `/payment-methods/${id}/detach`,
     create: createPaymentMethod,
@@ -188,6 +200,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "update routing rule",
+    readBack: (id) => `/routing/rules/${id}`,
     method: "PATCH",
     path: (id) => `/routing/rules/${id}`,
     body: { provider: "sandbox_europe" },
@@ -195,6 +208,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "delete routing rule",
+    readBack: (id) => `/routing/rules/${id}`,
     method: "DELETE",
     path: (id) => `/routing/rules/${id}`,
     create: createRoutingRule,
@@ -207,6 +221,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "update provider connection",
+    readBack: (id) => `/providers/${id}`,
     method: "PATCH",
     path: (id) => `/providers/${id}`,
     body: { enabled: false },
@@ -215,12 +230,19 @@ export const objectEndpoints: ObjectEndpoint[] = [
   { name: "retrieve customer", method: "GET", path: (id) => `/customers/${id}`, create: createCustomer },
   {
     name: "update customer",
+    readBack: (id) => `/customers/${id}`,
     method: "PATCH",
     path: (id) => `/customers/${id}`,
     body: { name: "x" },
     create: createCustomer,
   },
-  { name: "delete customer", method: "DELETE", path: (id) => `/customers/${id}`, create: createCustomer },
+  {
+    name: "delete customer",
+    readBack: (id) => `/customers/${id}`,
+    method: "DELETE",
+    path: (id) => `/customers/${id}`,
+    create: createCustomer,
+  },
   {
     name: "retrieve funding deposit",
     method: "GET",
@@ -229,6 +251,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "cancel funding deposit",
+    readBack: (id) => `/funding/deposits/${id}`,
     method: "POST",
     path: (id) => `/funding/deposits/${id}/cancel`,
     create: createFundingDeposit,
@@ -247,7 +270,13 @@ export const objectEndpoints: ObjectEndpoint[] = [
     create: createLedgerTransaction,
   },
   { name: "retrieve event", method: "GET", path: (id) => `/events/${id}`, create: createEvent },
-  { name: "redeliver event", method: "POST", path: (id) => `/events/${id}/redeliver`, create: createEvent },
+  {
+    name: "redeliver event",
+    readBack: (id) => `/events/${id}`,
+    method: "POST",
+    path: (id) => `/events/${id}/redeliver`,
+    create: createEvent,
+  },
   {
     name: "retrieve webhook endpoint",
     method: "GET",
@@ -256,6 +285,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "update webhook endpoint",
+    readBack: (id) => `/webhooks/endpoints/${id}`,
     method: "PATCH",
     path: (id) => `/webhooks/endpoints/${id}`,
     body: { description: "x" },
@@ -263,24 +293,28 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "delete webhook endpoint",
+    readBack: (id) => `/webhooks/endpoints/${id}`,
     method: "DELETE",
     path: (id) => `/webhooks/endpoints/${id}`,
     create: createWebhookEndpoint,
   },
   {
     name: "rotate webhook secret",
+    readBack: (id) => `/webhooks/endpoints/${id}`,
     method: "POST",
     path: (id) => `/webhooks/endpoints/${id}/rotate-secret`,
     create: createWebhookEndpoint,
   },
   {
     name: "send test webhook",
+    readBack: (id) => `/webhooks/endpoints/${id}`,
     method: "POST",
     path: (id) => `/webhooks/endpoints/${id}/test`,
     create: createWebhookEndpoint,
   },
   {
     name: "list endpoint deliveries",
+    readBack: (id) => `/webhooks/endpoints/${id}`,
     method: "GET",
     path: (id) => `/webhooks/endpoints/${id}/deliveries`,
     create: createWebhookEndpoint,
@@ -293,6 +327,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "retry webhook delivery",
+    readBack: (id) => `/webhooks/deliveries/${id}`,
     method: "POST",
     path: (id) => `/webhooks/deliveries/${id}/retry`,
     create: createWebhookDelivery,

@@ -74,13 +74,55 @@ export function uniqueEmail(): string {
   return `test-${Date.now().toString(36)}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 }
 
+export interface MailMessage {
+  to: string;
+  template: string;
+  subject: string;
+  data: Record<string, string>;
+}
+
+/** The messages the Worker's development mailer recorded for an address, newest first. */
+export async function mailbox(to: string): Promise<MailMessage[]> {
+  const response = await call<{ data: MailMessage[] }>(
+    "GET",
+    `/internal/dev/mailbox?to=${encodeURIComponent(to)}`,
+  );
+  if (response.status !== 200) throw new Error(`mailbox failed: ${response.status} ${response.text}`);
+  return response.body.data;
+}
+
+export interface SignedUp {
+  token: string;
+  merchant: { id: string };
+  user: { email: string };
+  expires_at: string;
+}
+
+/**
+ * Signs up through the API as a user would: POST /auth/signup (202 for every email), then the
+ * token from the verification email (read from the development mailbox) to POST /auth/signup/verify.
+ */
+export async function signUp(
+  email: string,
+  password: string,
+  businessName = "Test Shop",
+  headers: Headers_ = {},
+): Promise<ApiResponse<SignedUp>> {
+  const started = await call("POST", "/api/v1/auth/signup", {
+    body: { business_name: businessName, email, password },
+    headers,
+  });
+  if (started.status !== 202) throw new Error(`signup failed: ${started.status} ${started.text}`);
+  const verification = (await mailbox(email)).find((message) => message.template === "signup_verification");
+  if (!verification?.data.token) throw new Error(`no verification email for ${email}`);
+  return call<SignedUp>("POST", "/api/v1/auth/signup/verify", { body: { token: verification.data.token } });
+}
+
 /** A fresh merchant with a dashboard session and one API key pair per environment. */
 export async function createMerchant(): Promise<TestMerchant> {
   const email = uniqueEmail();
   const password = "correct horse battery staple";
-  const signup = await call<{ token: string; merchant: { id: string } }>("POST", "/api/v1/auth/signup", {
-    body: { business_name: "Test Shop", email, password },
-  });
+  const signup = await signUp(email, password);
   if (signup.status !== 200) throw new Error(`signup failed: ${signup.status} ${signup.text}`);
   const token = signup.body.token;
   const dashboard = client({ authorization: `Bearer ${token}` });

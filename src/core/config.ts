@@ -22,6 +22,21 @@ export const configSchema = z.object({
   APP_ENV: z.enum(["development", "production"]).default("production"),
   RATE_LIMIT_SANDBOX_PER_SECOND: positiveInt(25),
   RATE_LIMIT_PRODUCTION_PER_SECOND: positiveInt(100),
+  /**
+   * Operator action: per-merchant ceilings above the environment default for API key rate limits,
+   * "mer_a=500,mer_b=2000". Without an entry a merchant's keys are capped at the default.
+   */
+  RATE_LIMIT_MERCHANT_CEILINGS: z
+    .string()
+    .regex(/^(mer_[A-Za-z0-9]+=[1-9]\d{0,6}(,mer_[A-Za-z0-9]+=[1-9]\d{0,6})*)?$/, "mer_id=limit,…")
+    .default(""),
+  /** Sign-ups per client IP (CF-Connecting-IP) per hour: each one costs a PBKDF2 hash. */
+  SIGNUP_LIMIT_PER_IP_PER_HOUR: positiveInt(10),
+  /** Client IPs never throttled at sign-up, "ip,ip" (an operator's own onboarding service; loopback in tests). */
+  SIGNUP_LIMIT_EXEMPT_IPS: z.string().default(""),
+  /** Transactional email: messages are POSTed as JSON here (README "Email"); unset in development. */
+  MAILER_URL: z.string().url().optional(),
+  MAILER_TOKEN: z.string().min(1).optional(),
   SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
   /** How long an isolate trusts a cached API key or session: the bound on a revocation reaching every isolate. */
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),

@@ -4,6 +4,7 @@ import type { Config } from "./config";
 import type { Database, DatabaseHandles } from "./db";
 import type { IdempotencyClaim } from "./idempotency";
 import type { Jobs } from "./jobs";
+import type { Mailer } from "./mailer";
 import type { Environment } from "./tables";
 
 /** Everything a request may do I/O with, built per request by the services middleware. */
@@ -19,6 +20,7 @@ export interface Services {
   close: DatabaseHandles["close"];
   redis: Redis;
   jobs: Jobs;
+  mailer: Mailer;
   clock: Clock;
   /** The request's Idempotency-Key claim, when its route batches the claim itself (core/batch.ts). */
   idempotency?: IdempotencyClaim;

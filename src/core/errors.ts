@@ -87,6 +87,13 @@ export const errorCatalog = {
     message: "The request contains an unknown parameter.",
     description: "The request body contains a field this endpoint does not accept; `param` names it.",
   },
+  parameter_characters_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "A parameter contains characters that are not accepted.",
+    description:
+      "Strings in the path, the query and the JSON body (keys included) may not contain NUL (\\u0000) or unpaired UTF-16 surrogates; `param` names the first one found.",
+  },
   amount_invalid: {
     type: "invalid_request_error",
     status: 400,
@@ -146,6 +153,13 @@ export const errorCatalog = {
     status: 405,
     message: "This method is not allowed on this URL.",
     description: "The path exists but not with this HTTP method.",
+  },
+  signup_token_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The sign-up token is invalid, expired or already used.",
+    description:
+      "Verification tokens from the sign-up email work once, within 24 hours. Sign up again for a new one.",
   },
   email_taken: {
     type: "invalid_request_error",
@@ -282,12 +296,6 @@ export const errorCatalog = {
     message: "This payment method does not support refunds.",
     description:
       "Vouchers (Boleto, OXXO, Konbini, Multibanco) cannot be refunded through the provider; see refundable in the catalog.",
-  },
-  refund_state_invalid: {
-    type: "invalid_request_error",
-    status: 409,
-    message: "The refund is not in a state that allows this action.",
-    description: "Only pending refunds can be canceled.",
   },
   provider_unavailable: {
     type: "provider_error",

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "./config";
 import type { AppEnv, ServiceContext } from "./context";
+import { apiErrorFor, errorLogLine } from "./db-errors";
 import { ApiError, errorResponse } from "./errors";
 import { validationError } from "./validation";
 
@@ -79,10 +80,11 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
     if (error.status === 400)
       return errorResponse(c, new ApiError("parameter_invalid", { message: error.message }));
   }
-  console.error(
-    JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(error.stack ?? error) }),
-  );
-  return errorResponse(c, new ApiError("internal_error"));
+  // Database errors on user input, conflicts and unreachable dependencies are not our 500s. The
+  // log line never holds a query's text or parameters (see db-errors.ts).
+  const mapped = apiErrorFor(error);
+  console.error(errorLogLine(error, c.get("requestId"), mapped?.code));
+  return errorResponse(c, mapped ?? new ApiError("internal_error"));
 }
 
 /** The tenant and actor of this request, as the domain verbs take them. */

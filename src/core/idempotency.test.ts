@@ -128,4 +128,49 @@ describe("idempotency", () => {
     );
     expect(await query("select 1 from idempotency_keys where key = $1", [key])).toHaveLength(0);
   });
+
+  it("another merchant, or the other environment, using the same key and body neither sees nor overwrites the first response", async () => {
+    const [m, other] = await Promise.all([createMerchant(), createMerchant()]);
+    const headers = { "idempotency-key": `key-${crypto.randomUUID()}` };
+    const body = { email: "same@example.com", name: "Same" };
+    const first = await m.sandbox.request<{ id: string }>("POST", "/customers", body, headers);
+    expect(first.status).toBe(200);
+    for (const [client, owner] of [
+      [other.sandbox, other],
+      [m.production, m],
+    ] as const) {
+      const theirs = await client.request<{ id: string }>("POST", "/customers", body, headers);
+      expect(theirs.status).toBe(200);
+      expect(theirs.headers.get("idempotent-replayed")).toBeNull();
+      expect(theirs.body.id).not.toBe(first.body.id);
+      expect(theirs.text).not.toBe(first.text);
+      // Their own replay returns their own object, which they can read back.
+      const replay = await client.request<{ id: string }>("POST", "/customers", body, headers);
+      expect(replay.headers.get("idempotent-replayed")).toBe("true");
+      expect(replay.body.id).toBe(theirs.body.id);
+      expect((await client.request("GET", `/customers/${theirs.body.id}`)).status).toBe(200);
+      expect(owner.merchantId).toBeTruthy();
+    }
+    // The first merchant's stored response is untouched.
+    const mine = await m.sandbox.request<{ id: string }>("POST", "/customers", body, headers);
+    expect(mine.headers.get("idempotent-replayed")).toBe("true");
+    expect(mine.text).toBe(first.text);
+    const rows = await query<{ merchant_id: string; environment: string }>(
+      "select merchant_id, environment from idempotency_keys where key = $1 order by merchant_id, environment",
+      [headers["idempotency-key"]],
+    );
+    expect(rows).toHaveLength(3);
+  });
+
+  it("the request path is part of the fingerprint: the same key and body on another path is refused", async () => {
+    const m = await createMerchant();
+    const headers = { "idempotency-key": `key-${crypto.randomUUID()}` };
+    const body = { email: "path@example.com" };
+    expect((await m.sandbox.request("POST", "/customers", body, headers)).status).toBe(200);
+    for (const path of ["/payment-methods", "/webhooks/endpoints", "/customers/cus_other"]) {
+      const elsewhere = await m.sandbox.request("POST", path, body, headers);
+      expectError(elsewhere, 409, "idempotency_key_reused");
+      expect(elsewhere.headers.get("idempotent-replayed")).toBeNull();
+    }
+  });
 });

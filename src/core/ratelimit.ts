@@ -1,8 +1,10 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { MiddlewareHandler } from "hono";
+import type { Config } from "./config";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
+import type { Environment } from "./tables";
 
 export interface LimitResult {
   allowed: boolean;
@@ -54,6 +56,29 @@ export function bucketFor(bucket: string, method: string, path: string): string 
 }
 
 /**
+ * The highest per-second limit a merchant's keys may have in an environment: the environment's
+ * default, unless the operator granted the merchant more in RATE_LIMIT_MERCHANT_CEILINGS.
+ */
+export function rateLimitCeiling(
+  config: Pick<
+    Config,
+    "RATE_LIMIT_SANDBOX_PER_SECOND" | "RATE_LIMIT_PRODUCTION_PER_SECOND" | "RATE_LIMIT_MERCHANT_CEILINGS"
+  >,
+  merchantId: string,
+  environment: Environment,
+): number {
+  const fallback =
+    environment === "production"
+      ? config.RATE_LIMIT_PRODUCTION_PER_SECOND
+      : config.RATE_LIMIT_SANDBOX_PER_SECOND;
+  for (const entry of config.RATE_LIMIT_MERCHANT_CEILINGS.split(",")) {
+    const [id, limit] = entry.split("=");
+    if (id === merchantId && limit) return Math.max(fallback, Number(limit));
+  }
+  return fallback;
+}
+
+/**
  * Per-key (or per-session) limits, higher in production than in sandbox. `bucket` separates
  * limits that must not eat into each other, such as status polling and writes.
  */
@@ -61,11 +86,9 @@ export function rateLimit(bucket: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { redis, config, clock } = c.get("services");
     const auth = c.get("auth");
-    const requests =
-      auth.rateLimitPerSecond ??
-      (auth.environment === "production"
-        ? config.RATE_LIMIT_PRODUCTION_PER_SECOND
-        : config.RATE_LIMIT_SANDBOX_PER_SECOND);
+    // A key's own limit never exceeds the ceiling, so keys stored with a higher one are capped too.
+    const ceiling = rateLimitCeiling(config, auth.merchantId, auth.environment);
+    const requests = Math.min(auth.rateLimitPerSecond ?? ceiling, ceiling);
     const result = await checkLimit(
       redis,
       {

@@ -1,11 +1,12 @@
 import type { MiddlewareHandler } from "hono";
-import { systemClock } from "./clock";
+import { requestClock, systemClock, TEST_CLOCK_HEADER } from "./clock";
 import { loadConfig } from "./config";
 import type { AppEnv, Services } from "./context";
 import { createDatabase } from "./db";
 import { dispatchRecordedEvents } from "./events";
 import { newId } from "./ids";
 import { createJobs } from "./jobs";
+import { createMailer } from "./mailer";
 import { createRedis } from "./redis";
 
 export interface ServicesOptions {
@@ -18,14 +19,16 @@ export interface ServicesOptions {
 export function createServices(env: Record<string, unknown>, options: ServicesOptions = {}): Services {
   const config = loadConfig(env);
   const database = createDatabase(config, options);
+  const redis = createRedis(config, options.requestId);
   return {
     config,
     db: database.db,
     transaction: database.transaction,
     connect: database.connect,
     close: database.close,
-    redis: createRedis(config, options.requestId),
+    redis,
     jobs: createJobs(config),
+    mailer: createMailer(config, redis),
     clock: systemClock,
     recordedEventIds: [],
   };
@@ -49,6 +52,7 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
   const id = c.get("requestId");
   const built = createServices(c.env, { requestId: id });
+  built.clock = requestClock(built.config.APP_ENV, c.req.header(TEST_CLOCK_HEADER));
   c.set("services", built);
   try {
     await next();

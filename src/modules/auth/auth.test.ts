@@ -1,18 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
-import { call, client, createMerchant, expectError, uniqueEmail } from "../../../test/harness";
+import { call, client, createMerchant, expectError, signUp, uniqueEmail } from "../../../test/harness";
+import { configSchema } from "../../core/config";
+import { rateLimitCeiling } from "../../core/ratelimit";
 
 describe("auth: sign-up and sessions", () => {
   it("signs up, logs in, uses the token, logs out", async () => {
     const email = uniqueEmail();
-    const signup = await call<{
-      token: string;
-      expires_at: string;
-      merchant: { id: string };
-      user: { email: string };
-    }>("POST", "/api/v1/auth/signup", {
-      body: { business_name: "Acme", email, password: "a long enough password" },
-    });
+    const signup = await signUp(email, "a long enough password", "Acme");
     expect(signup.status).toBe(200);
     expect(signup.body.token).toMatch(/^mpt_/);
     expect(signup.body.merchant.id).toMatch(/^mer_/);
@@ -47,15 +42,8 @@ describe("auth: sign-up and sessions", () => {
     expect(audit.every((row) => row.environment === null && row.request_id.startsWith("req_"))).toBe(true);
   });
 
-  it("refuses a taken email, a short password, and does not say which login field was wrong", async () => {
+  it("refuses a short password, and does not say which login field was wrong", async () => {
     const m = await createMerchant();
-    expectError(
-      await call("POST", "/api/v1/auth/signup", {
-        body: { business_name: "Again", email: m.email, password: "another password" },
-      }),
-      409,
-      "email_taken",
-    );
     expectError(
       await call("POST", "/api/v1/auth/signup", {
         body: { business_name: "x", email: uniqueEmail(), password: "short" },
@@ -197,5 +185,70 @@ describe("auth: API keys", () => {
     expect(Number(first.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // Another key of the same merchant has its own budget.
     expect((await m.sandbox.request("GET", "/customers")).status).toBe(200);
+  });
+
+  it("caps a key's own rate limit at the environment default: raising it is the operator's call", async () => {
+    const m = await createMerchant();
+    const make = (environment: string, limit: number) =>
+      m.dashboard.request<{ id: string; key_id: string; secret: string; rate_limit_per_second: number }>(
+        "POST",
+        "/api-keys",
+        { environment, name: "fast", rate_limit_per_second: limit },
+      );
+    // The test stack's defaults: 1000 in sandbox, 2000 in production (test/stack.ts).
+    for (const [environment, limit] of [
+      ["sandbox", 1001],
+      ["sandbox", 10_000],
+      ["production", 2001],
+    ] as const) {
+      const refused = await make(environment, limit);
+      expectError(refused, 400, "parameter_invalid");
+      expect((refused.body as unknown as { error: { param: string } }).error.param).toBe(
+        "rate_limit_per_second",
+      );
+    }
+    expect((await make("sandbox", 1000)).status).toBe(200);
+    expect((await make("production", 2000)).status).toBe(200);
+
+    // A key stored with a higher limit before the ceiling existed is held to the ceiling.
+    const old = await make("sandbox", 10);
+    await query("update api_keys set rate_limit_per_second = 9000 where id = $1", [old.body.id]);
+    const oldClient = client({ "x-api-key": old.body.key_id, "x-api-secret": old.body.secret });
+    const used = await oldClient.request("GET", "/customers");
+    expect(used.status).toBe(200);
+    expect(used.headers.get("ratelimit-limit")).toBe("1000");
+    const rolled = await m.dashboard.request<{ rate_limit_per_second: number }>(
+      "POST",
+      `/api-keys/${old.body.id}/roll`,
+      {},
+    );
+    expect(rolled.body.rate_limit_per_second).toBe(1000);
+  });
+});
+
+describe("rate limit ceilings", () => {
+  const config = {
+    RATE_LIMIT_SANDBOX_PER_SECOND: 25,
+    RATE_LIMIT_PRODUCTION_PER_SECOND: 100,
+    RATE_LIMIT_MERCHANT_CEILINGS: "mer_big=5000,mer_small=10",
+  };
+  it("is the environment default unless the operator listed the merchant", () => {
+    expect(rateLimitCeiling(config, "mer_other", "sandbox")).toBe(25);
+    expect(rateLimitCeiling(config, "mer_other", "production")).toBe(100);
+    expect(rateLimitCeiling(config, "mer_big", "production")).toBe(5000);
+    expect(rateLimitCeiling(config, "mer_big", "sandbox")).toBe(5000);
+    // An entry never lowers a merchant below the default.
+    expect(rateLimitCeiling(config, "mer_small", "production")).toBe(100);
+    expect(rateLimitCeiling({ ...config, RATE_LIMIT_MERCHANT_CEILINGS: "" }, "mer_big", "sandbox")).toBe(25);
+  });
+
+  it("refuses a malformed ceiling list at startup", () => {
+    const base = { RATE_LIMIT_MERCHANT_CEILINGS: "mer_a=10,bogus" };
+    expect(
+      configSchema.shape.RATE_LIMIT_MERCHANT_CEILINGS.safeParse(base.RATE_LIMIT_MERCHANT_CEILINGS).success,
+    ).toBe(false);
+    expect(configSchema.shape.RATE_LIMIT_MERCHANT_CEILINGS.safeParse("mer_a=10,mer_B2=20000").success).toBe(
+      true,
+    );
   });
 });

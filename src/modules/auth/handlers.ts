@@ -11,14 +11,55 @@ import type {
   revokeApiKeyRoute,
   rollApiKeyRoute,
   signupRoute,
+  verifySignupRoute,
 } from "./routes";
-import { createApiKey, listApiKeys, logIn, revokeApiKey, revokeSession, rollApiKey, signUp } from "./service";
+import {
+  completeSignup,
+  createApiKey,
+  listApiKeys,
+  logIn,
+  requestSignup,
+  revokeApiKey,
+  revokeSession,
+  rollApiKey,
+} from "./service";
 
 const LOGIN_ATTEMPTS_PER_MINUTE = 5;
 
-export const signupHandler: RouteHandler<typeof signupRoute, AppEnv> = async (c) =>
+const SIGNUPS_WINDOW = "3600 s";
+
+/**
+ * Each sign-up costs a PBKDF2 hash and an email, so sign-ups are limited per client IP
+ * (CF-Connecting-IP, set by Cloudflare), SIGNUP_LIMIT_PER_IP_PER_HOUR of them an hour.
+ */
+export const signupHandler: RouteHandler<typeof signupRoute, AppEnv> = async (c) => {
+  const services = c.get("services");
+  const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+  const exempt = services.config.SIGNUP_LIMIT_EXEMPT_IPS.split(",").some((entry) => entry.trim() === ip);
+  if (!exempt) {
+    const limit = await checkLimit(
+      services.redis,
+      {
+        prefix: "rl:signup",
+        identifier: ip,
+        requests: services.config.SIGNUP_LIMIT_PER_IP_PER_HOUR,
+        window: SIGNUPS_WINDOW,
+        now: services.clock.now().getTime(),
+      },
+      (promise) => c.executionCtx.waitUntil(promise),
+    );
+    if (!limit.allowed) throw tooManyRequests(limit);
+  }
+  return c.json(await requestSignup({ services, input: c.req.valid("json") }), 202);
+};
+
+export const verifySignupHandler: RouteHandler<typeof verifySignupRoute, AppEnv> = async (c) =>
   c.json(
-    await signUp({ services: c.get("services"), input: c.req.valid("json"), requestId: c.get("requestId") }),
+    await completeSignup({
+      services: c.get("services"),
+      token: c.req.valid("json").token,
+      requestId: c.get("requestId"),
+    }),
     200,
   );
 

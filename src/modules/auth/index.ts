@@ -5,6 +5,7 @@ import * as routes from "./routes";
 /** Reachable without credentials. */
 export const authPublicRouter = createRouter()
   .openapi(routes.signupRoute, handlers.signupHandler)
+  .openapi(routes.verifySignupRoute, handlers.verifySignupHandler)
   .openapi(routes.loginRoute, handlers.loginHandler);
 
 export const authRouter = createRouter()

@@ -12,7 +12,9 @@ import {
   revokedSessionSchema,
   rollApiKeyBody,
   sessionSchema,
+  signupAcceptedSchema,
   signupBody,
+  verifySignupBody,
 } from "./schemas";
 
 const bearer = [{ BearerAuth: [] }];
@@ -22,8 +24,23 @@ export const signupRoute = createRoute({
   path: "/auth/signup",
   tags: ["Authentication"],
   summary: "Sign up a merchant",
-  description: "Creates the merchant and its first dashboard user, and logs the user in.",
+  description:
+    "Starts a sign-up. The answer is the same whether or not the email already has an account: a new email receives a verification token (POST /auth/signup/verify), an existing account's owner is told by email. Limited per client IP.",
   request: { body: jsonBody(signupBody) },
+  responses: {
+    202: jsonContent(signupAcceptedSchema, "Check your email for the next step."),
+    ...writeErrors,
+  },
+});
+
+export const verifySignupRoute = createRoute({
+  method: "post",
+  path: "/auth/signup/verify",
+  tags: ["Authentication"],
+  summary: "Finish a sign-up",
+  description:
+    "Takes the token from the verification email, creates the merchant and its first dashboard user, and logs the user in.",
+  request: { body: jsonBody(verifySignupBody) },
   responses: { 200: jsonContent(sessionSchema, "The new session."), ...writeErrors },
 });
 

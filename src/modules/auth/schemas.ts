@@ -10,6 +10,26 @@ export const signupBody = z
   .strict()
   .openapi("Signup");
 
+export const signupAcceptedSchema = z
+  .object({
+    object: z.literal("signup"),
+    email: z.string(),
+    status: z.literal("pending_verification"),
+    message: z.string(),
+  })
+  .openapi("SignupAccepted");
+
+export const verifySignupBody = z
+  .object({
+    token: z
+      .string()
+      .min(1)
+      .max(100)
+      .openapi({ description: "The token from the verification email.", example: "msv_…" }),
+  })
+  .strict()
+  .openapi("VerifySignup");
+
 export const loginBody = z
   .object({ email: z.email().max(320), password: z.string().min(1).max(256) })
   .strict()
@@ -41,13 +61,10 @@ export const createApiKeyBody = z
   .object({
     environment: environmentSchema,
     name: z.string().trim().min(1).max(100),
-    rate_limit_per_second: z
-      .number()
-      .int()
-      .min(1)
-      .max(10_000)
-      .optional()
-      .openapi({ description: "This key's own limit; the environment default otherwise." }),
+    rate_limit_per_second: z.number().int().min(1).max(10_000).optional().openapi({
+      description:
+        "This key's own limit, at most the environment default (higher only where the platform operator granted it); the environment default otherwise.",
+    }),
   })
   .strict()
   .openapi("CreateApiKey");
@@ -98,6 +115,7 @@ export const apiKeyIdParams = idParams("key_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 export const listApiKeysQuery = z.object({ environment: environmentSchema.optional() });
 
 export type SignupInput = z.infer<typeof signupBody>;
+export type SignupAccepted = z.infer<typeof signupAcceptedSchema>;
 export type LoginInput = z.infer<typeof loginBody>;
 export type CreateApiKeyInput = z.infer<typeof createApiKeyBody>;
 export type ApiKey = z.infer<typeof apiKeySchema>;

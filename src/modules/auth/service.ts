@@ -6,7 +6,8 @@ import type { ServiceContext, Services } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { recordAudit, recordChange } from "../../core/events";
-import { newId } from "../../core/ids";
+import { newId, randomBase62 } from "../../core/ids";
+import { rateLimitCeiling } from "../../core/ratelimit";
 import { apiKeys, type Environment, merchants, sessions, users } from "../../core/tables";
 import type {
   ApiKey,
@@ -14,6 +15,7 @@ import type {
   CreateApiKeyInput,
   LoginInput,
   Session,
+  SignupAccepted,
   SignupInput,
 } from "./schemas";
 
@@ -79,27 +81,93 @@ async function openSession(
   };
 }
 
-export async function signUp({
+const SIGNUP_TTL_SECONDS = 24 * 60 * 60;
+const SIGNUP_TOKEN_PATTERN = /^msv_[0-9A-Za-z]{32}$/;
+
+interface PendingSignup {
+  business_name: string;
+  email: string;
+  password_hash: string;
+}
+
+const pendingSignupKey = async (token: string) => `signup:pending:${await sha256Hex(token)}`;
+
+/**
+ * Step one of sign-up, answered the same way whether or not the email has an account, so the
+ * endpoint reveals nothing: both paths hash the password and send one email. A new email gets a
+ * verification token (the pending sign-up waits in Redis for 24 hours, keyed by the token's
+ * hash); an existing account's owner is told that someone tried to sign up with their address.
+ */
+export async function requestSignup({
   services,
   input,
-  requestId,
 }: {
   services: Services;
   input: SignupInput;
-  requestId: string | null;
-}): Promise<Session> {
+}): Promise<SignupAccepted> {
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password, services.config.PASSWORD_PBKDF2_ITERATIONS);
+  const [existing] = await services.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, email))
+    .limit(1);
+  if (existing) {
+    await services.mailer.send({
+      to: email,
+      template: "signup_existing_account",
+      subject: "Someone tried to sign up with your email",
+      text: "An account already uses this email. If this was you, log in instead (or reset your password). If not, you can ignore this message: nothing was changed.",
+      data: {},
+    });
+  } else {
+    const token = `msv_${randomBase62(32)}`;
+    const pending: PendingSignup = { business_name: input.business_name, email, password_hash: passwordHash };
+    await services.redis.set(await pendingSignupKey(token), JSON.stringify(pending), {
+      ex: SIGNUP_TTL_SECONDS,
+    });
+    await services.mailer.send({
+      to: email,
+      template: "signup_verification",
+      subject: "Confirm your email to finish signing up",
+      text: `Confirm your email to create your MagnetPay account: POST /api/v1/auth/signup/verify with this token within 24 hours: ${token}`,
+      data: { token },
+    });
+  }
+  return {
+    object: "signup",
+    email,
+    status: "pending_verification",
+    message: "Check your email to continue: we sent the next step to this address.",
+  };
+}
+
+/** Step two: the token from the email creates the merchant and its first user, and logs in. */
+export async function completeSignup({
+  services,
+  token,
+  requestId,
+}: {
+  services: Services;
+  token: string;
+  requestId: string | null;
+}): Promise<Session> {
+  const invalid = new ApiError("signup_token_invalid", { param: "token" });
+  if (!SIGNUP_TOKEN_PATTERN.test(token)) throw invalid;
+  const stored = await services.redis.getdel<PendingSignup | string>(await pendingSignupKey(token));
+  if (stored === null) throw invalid;
+  const pending: PendingSignup = typeof stored === "string" ? (JSON.parse(stored) as PendingSignup) : stored;
   const now = services.clock.now();
   return services.transaction(async (tx) => {
-    const merchant = { id: newId("merchant"), businessName: input.business_name, createdAt: now };
-    const user = { id: newId("user"), email, createdAt: now };
+    const merchant = { id: newId("merchant"), businessName: pending.business_name, createdAt: now };
+    const user = { id: newId("user"), email: pending.email, createdAt: now };
     await tx.insert(merchants).values(merchant);
     const inserted = await tx
       .insert(users)
-      .values({ ...user, merchantId: merchant.id, passwordHash })
+      .values({ ...user, merchantId: merchant.id, passwordHash: pending.password_hash })
       .onConflictDoNothing()
       .returning({ id: users.id });
+    // Two sign-ups of one email verified in turn: only the holder of the mailbox gets this far.
     if (inserted.length === 0) throw new ApiError("email_taken", { param: "email" });
     await recordAudit(tx, {
       merchantId: merchant.id,
@@ -184,6 +252,18 @@ export async function pruneSessions(services: Services): Promise<number> {
   return deleted.length;
 }
 
+/** Raising a key above the environment default is the operator's call (RATE_LIMIT_MERCHANT_CEILINGS). */
+function checkRateLimit(ctx: ServiceContext, environment: Environment, requested: number | null): void {
+  if (requested === null) return;
+  const ceiling = rateLimitCeiling(ctx.services.config, ctx.merchantId, environment);
+  if (requested > ceiling) {
+    throw new ApiError("parameter_invalid", {
+      param: "rate_limit_per_second",
+      message: `rate_limit_per_second is at most ${ceiling} for ${environment} keys; a higher limit is granted by the platform operator on request.`,
+    });
+  }
+}
+
 async function insertApiKey(
   tx: Executor,
   ctx: ServiceContext,
@@ -223,6 +303,7 @@ export async function createApiKey({
   ctx: ServiceContext;
   input: CreateApiKeyInput;
 }): Promise<ApiKeyWithSecret> {
+  checkRateLimit(ctx, input.environment, input.rate_limit_per_second ?? null);
   return ctx.services.transaction((tx) =>
     insertApiKey(tx, ctx, {
       environment: input.environment,
@@ -283,7 +364,14 @@ export async function rollApiKey({
     const replacement = await insertApiKey(tx, ctx, {
       environment: old.environment,
       name: old.name,
-      rateLimitPerSecond: old.rateLimitPerSecond,
+      // A limit above today's ceiling (set before it existed) is not carried over.
+      rateLimitPerSecond:
+        old.rateLimitPerSecond === null
+          ? null
+          : Math.min(
+              old.rateLimitPerSecond,
+              rateLimitCeiling(ctx.services.config, ctx.merchantId, old.environment),
+            ),
     });
     const now = ctx.services.clock.now();
     const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000);

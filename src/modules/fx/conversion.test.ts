@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { currencyExponent } from "../../core/money";
-import { buyAmountFor, customerRate, midRate, type RateTable, sellAmountFor } from "./conversion";
+import {
+  buyAmountFor,
+  customerRate,
+  midRate,
+  quoteAmounts,
+  type RateTable,
+  sellAmountFor,
+} from "./conversion";
 import { compare, divide, multiply, parseDecimal, ratio, toRateString } from "./decimal";
 
 const table: RateTable = {
@@ -83,5 +90,74 @@ describe("fx arithmetic", () => {
         },
       ),
     );
+  });
+
+  it("every computed quote amount is a safe integer within the ledger's bounds, or refused (property)", () => {
+    // Rates as large and as small as real ones get (IDR, VND, KWD), with amounts up to and at 2^53 − 1.
+    const wide: RateTable = {
+      base: "USD",
+      rates: {
+        ...table.rates,
+        IDR: parseDecimal("16245.5"),
+        VND: parseDecimal("25410"),
+        BHD: parseDecimal("0.376"),
+      },
+    };
+    const codes = [...currencies, "IDR", "VND", "BHD"];
+    const amount = fc.oneof(
+      fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      fc.integer({ min: Number.MAX_SAFE_INTEGER - 1_000, max: Number.MAX_SAFE_INTEGER }),
+      fc.integer({ min: 1, max: 1_000 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...codes),
+        fc.constantFrom(...codes),
+        amount,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 1000 }),
+        (from, to, value, bySell, markup) => {
+          fc.pre(from !== to);
+          const mid = midRate(wide, from, to);
+          if (!mid) throw new Error("no rate");
+          const result = quoteAmounts({
+            ...(bySell ? { sellAmount: value } : { buyAmount: value }),
+            mid,
+            rate: customerRate(mid, markup),
+            sellCurrency: from,
+            buyCurrency: to,
+          });
+          if (!result.ok) return;
+          const { sellAmount, buyAmount, midBuyAmount, markupAmount } = result.amounts;
+          for (const computed of [sellAmount, buyAmount, midBuyAmount, markupAmount]) {
+            expect(Number.isSafeInteger(computed)).toBe(true);
+            expect(computed).toBeGreaterThanOrEqual(0);
+            expect(computed).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+          }
+          expect(sellAmount).toBeGreaterThanOrEqual(1);
+          expect(buyAmount).toBeGreaterThanOrEqual(1);
+          expect(midBuyAmount - buyAmount).toBe(markupAmount);
+          if (bySell) expect(sellAmount).toBe(value);
+          else expect(buyAmount).toBe(value);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("refuses amounts that leave the ledger's bounds instead of rounding them", () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    const usdIdr = midRate({ base: "USD", rates: { IDR: parseDecimal("16245.5") } }, "USD", "IDR");
+    if (!usdIdr) throw new Error("no rate");
+    expect(
+      quoteAmounts({ sellAmount: max, mid: usdIdr, rate: usdIdr, sellCurrency: "USD", buyCurrency: "IDR" }),
+    ).toEqual({ ok: false, reason: "beyond_ledger", amount: "buy_amount" });
+    const idrUsd = divide(ratio(1n), usdIdr);
+    expect(
+      quoteAmounts({ buyAmount: max, mid: idrUsd, rate: idrUsd, sellCurrency: "IDR", buyCurrency: "USD" }),
+    ).toEqual({ ok: false, reason: "beyond_ledger", amount: "sell_amount" });
+    expect(
+      quoteAmounts({ sellAmount: 1, mid: idrUsd, rate: idrUsd, sellCurrency: "IDR", buyCurrency: "USD" }),
+    ).toEqual({ ok: false, reason: "below_minor_unit", amount: "buy_amount" });
   });
 });

@@ -1,4 +1,4 @@
-import { currencyExponent } from "../../core/money";
+import { currencyExponent, MAX_AMOUNT } from "../../core/money";
 import { ceil, divide, floor, multiply, type Ratio, ratio } from "./decimal";
 
 export const BPS = 10_000n;
@@ -59,4 +59,63 @@ export function sellAmountFor(
   buyCurrency: string,
 ): number {
   return Number(ceil(divide(ratio(BigInt(buyAmount)), minorRate(rate, sellCurrency, buyCurrency))));
+}
+
+/** The largest amount the ledger holds (money.ts MAX_AMOUNT): every computed amount stays within it. */
+const LEDGER_MAX = BigInt(MAX_AMOUNT);
+
+export interface QuoteAmounts {
+  sellAmount: number;
+  /** What the merchant receives, at the customer rate (rounded down). */
+  buyAmount: number;
+  /** sell_amount at the mid rate (rounded down): the difference to buyAmount is the markup. */
+  midBuyAmount: number;
+  markupAmount: number;
+}
+
+export type QuoteAmountsResult =
+  | { ok: true; amounts: QuoteAmounts }
+  | { ok: false; reason: "below_minor_unit" | "beyond_ledger"; amount: "sell_amount" | "buy_amount" };
+
+/**
+ * Every amount of a quote, computed exactly (bigint) and checked before any becomes a number:
+ * each must be a safe integer within the ledger's bounds, and what the merchant receives at least
+ * one minor unit. Exactly one of sellAmount and buyAmount is given.
+ */
+export function quoteAmounts(input: {
+  sellAmount?: number | undefined;
+  buyAmount?: number | undefined;
+  mid: Ratio;
+  rate: Ratio;
+  sellCurrency: string;
+  buyCurrency: string;
+}): QuoteAmountsResult {
+  const customer = minorRate(input.rate, input.sellCurrency, input.buyCurrency);
+  const sell =
+    input.sellAmount !== undefined
+      ? BigInt(input.sellAmount)
+      : ceil(divide(ratio(BigInt(input.buyAmount ?? 0)), customer));
+  const buy =
+    input.buyAmount !== undefined ? BigInt(input.buyAmount) : floor(multiply(ratio(sell), customer));
+  const midBuy = floor(multiply(ratio(sell), minorRate(input.mid, input.sellCurrency, input.buyCurrency)));
+  if (sell > LEDGER_MAX) return { ok: false, reason: "beyond_ledger", amount: "sell_amount" };
+  if (buy > LEDGER_MAX || midBuy > LEDGER_MAX) {
+    return { ok: false, reason: "beyond_ledger", amount: "buy_amount" };
+  }
+  if (buy < 1n || sell < 1n) return { ok: false, reason: "below_minor_unit", amount: "buy_amount" };
+  const markup = midBuy - buy;
+  return {
+    ok: true,
+    amounts: {
+      sellAmount: Number(sell),
+      buyAmount: Number(buy),
+      midBuyAmount: Number(midBuy),
+      markupAmount: Number(markup < 0n ? 0n : markup),
+    },
+  };
+}
+
+/** Whether a stored amount can go to the ledger as it is (quotes stored before the bounds check). */
+export function isLedgerAmount(amount: number): boolean {
+  return Number.isSafeInteger(amount) && amount >= 0 && amount <= MAX_AMOUNT;
 }

@@ -75,11 +75,11 @@ describe("fx rates", () => {
     expect(Number(pair.body.buy)).toBeGreaterThan(Number(pair.body.mid));
     expect(Number(pair.body.sell)).toBeLessThan(Number(pair.body.mid));
 
-    expect((await m.sandbox.request("POST", "/fx/settings", { markup_bps: 120 })).status).toBe(200);
+    expect((await m.sandbox.request("POST", "/fx/settings", { merchant_markup_bps: 120 })).status).toBe(200);
     const marked = await m.sandbox.request<{ markup_bps: number }>("GET", "/fx/rates/EUR/GBP");
-    expect(marked.body.markup_bps).toBe(120);
+    expect(marked.body.markup_bps).toBe(170);
     expectError(
-      await m.sandbox.request("POST", "/fx/settings", { markup_bps: 5000 }),
+      await m.sandbox.request("POST", "/fx/settings", { merchant_markup_bps: 5000 }),
       400,
       "parameter_invalid",
     );
@@ -291,6 +291,117 @@ describe("fx quotes and conversions", () => {
       await m.sandbox.request("POST", "/fx/conversions", { quote: "fxq_nope" }),
       404,
       "resource_missing",
+    );
+  });
+});
+
+/** Finding 11: the platform markup is the operator's; a merchant only adds its own on top. */
+describe("fx markup: the platform's is not the merchant's to lower", () => {
+  it("refuses setting the platform markup, and quotes always pay it", async () => {
+    await refreshNow();
+    const m = await createMerchant();
+    for (const client of [m.sandbox, m.production, m.dashboard]) {
+      expect((await client.request("POST", "/fx/settings", { markup_bps: 0 })).status).toBe(400);
+      expectError(
+        await client.request("POST", "/fx/settings", { merchant_markup_bps: 0, markup_bps: 0 }),
+        400,
+        "parameter_unknown",
+      );
+      expectError(
+        await client.request("POST", "/fx/settings", { merchant_markup_bps: -50 }),
+        400,
+        "parameter_invalid",
+      );
+    }
+    const settings = await m.sandbox.request("GET", "/fx/settings");
+    expect(settings.body).toEqual({
+      object: "fx_settings",
+      markup_bps: 50,
+      platform_markup_bps: 50,
+      merchant_markup_bps: 0,
+      default: true,
+    });
+    const own = await m.sandbox.request("POST", "/fx/settings", { merchant_markup_bps: 0 });
+    expect(own.body).toMatchObject({ markup_bps: 50, platform_markup_bps: 50, merchant_markup_bps: 0 });
+    const quote = await m.sandbox.request<Quote>("POST", "/fx/quotes", {
+      sell_currency: "USD",
+      buy_currency: "EUR",
+      sell_amount: 10_000,
+    });
+    expect(quote.body.markup_bps).toBe(50);
+    expect(quote.body.buy_amount).toBe(
+      buyAmountFor(10_000, customerRate(parseDecimal(quote.body.mid_rate), 50), "USD", "EUR"),
+    );
+    // The merchant's own markup shows in its customer-facing rates, never in its own conversions.
+    await m.sandbox.request("POST", "/fx/settings", { merchant_markup_bps: 200 });
+    const pair = await m.sandbox.request("GET", "/fx/rates/USD/EUR");
+    expect(pair.body).toMatchObject({ markup_bps: 250, platform_markup_bps: 50, merchant_markup_bps: 200 });
+    const again = await m.sandbox.request<Quote>("POST", "/fx/quotes", {
+      sell_currency: "USD",
+      buy_currency: "EUR",
+      sell_amount: 10_000,
+    });
+    expect(again.body.markup_bps).toBe(50);
+  });
+});
+
+/** Finding 9: every computed amount is a safe integer within the ledger's bounds, else 400. */
+describe("fx quote amounts at the edge of the ledger", () => {
+  it("refuses quotes whose computed amounts would exceed 2^53 − 1, in every direction", async () => {
+    await refreshNow();
+    const m = await createMerchant();
+    const max = Number.MAX_SAFE_INTEGER;
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ sell_currency: "USD", buy_currency: "IDR", sell_amount: max }, "sell_amount"],
+      [{ sell_currency: "USD", buy_currency: "JPY", sell_amount: max }, "sell_amount"],
+      [{ sell_currency: "USD", buy_currency: "VND", sell_amount: max }, "sell_amount"],
+      [{ sell_currency: "IDR", buy_currency: "USD", buy_amount: max }, "buy_amount"],
+      [{ sell_currency: "KWD", buy_currency: "IDR", sell_amount: max }, "sell_amount"],
+    ];
+    for (const [body, param] of cases) {
+      const response = await m.sandbox.request("POST", "/fx/quotes", body);
+      expectError(response, 400, "amount_invalid");
+      expect((response.body as { error: { param: string } }).error.param).toBe(param);
+    }
+    for (const amount of [max + 1, 2 ** 53, 2 ** 60]) {
+      expectError(
+        await m.sandbox.request("POST", "/fx/quotes", {
+          sell_currency: "USD",
+          buy_currency: "EUR",
+          sell_amount: amount,
+        }),
+        400,
+        "amount_invalid",
+      );
+    }
+    // The largest amounts that fit are quoted exactly.
+    const big = await m.sandbox.request<Quote>("POST", "/fx/quotes", {
+      sell_currency: "IDR",
+      buy_currency: "USD",
+      sell_amount: max,
+    });
+    expect(big.status).toBe(200);
+    expect(big.body.sell_amount).toBe(max);
+    expect(Number.isSafeInteger(big.body.buy_amount)).toBe(true);
+  });
+
+  it("a stored quote beyond the ledger's bounds is refused at conversion with 400, not 500", async () => {
+    await refreshNow();
+    const m = await createMerchant();
+    const quote = await m.sandbox.request<Quote>("POST", "/fx/quotes", {
+      sell_currency: "USD",
+      buy_currency: "JPY",
+      sell_amount: 1_000,
+    });
+    // As quotes stored before the bounds check could be.
+    await query("update fx_quotes set buy_amount = $2, mid_buy_amount = $2 where id = $1", [
+      quote.body.id,
+      "9007199254740993",
+    ]);
+    expectError(
+      await m.sandbox.request("POST", "/fx/conversions", { quote: quote.body.id }),
+      400,
+      "amount_invalid",
     );
   });
 });

@@ -52,7 +52,13 @@ export const getSettingsHandler: RouteHandler<typeof getSettingsRoute, AppEnv> =
   c.json(await getFxSettings({ ctx: serviceContext(c) }), 200);
 
 export const updateSettingsHandler: RouteHandler<typeof updateSettingsRoute, AppEnv> = async (c) =>
-  c.json(await updateFxSettings({ ctx: serviceContext(c), markupBps: c.req.valid("json").markup_bps }), 200);
+  c.json(
+    await updateFxSettings({
+      ctx: serviceContext(c),
+      merchantMarkupBps: c.req.valid("json").merchant_markup_bps,
+    }),
+    200,
+  );
 
 export const createQuoteHandler: RouteHandler<typeof createQuoteRoute, AppEnv> = async (c) =>
   c.json(await createQuote({ ctx: serviceContext(c), input: c.req.valid("json") }), 200);

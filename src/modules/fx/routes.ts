@@ -64,7 +64,7 @@ export const getSettingsRoute = createRoute({
   method: "get",
   path: "/fx/settings",
   tags,
-  summary: "The merchant's FX markup",
+  summary: "The FX markups: the platform's and the merchant's own",
   security: authSecurity,
   responses: { 200: jsonContent(settingsSchema, "Markup in basis points."), ...commonErrors },
 });
@@ -73,7 +73,9 @@ export const updateSettingsRoute = createRoute({
   method: "post",
   path: "/fx/settings",
   tags,
-  summary: "Set the merchant's FX markup",
+  summary: "Set the merchant's own FX markup",
+  description:
+    "Sets the markup the merchant adds on top of the platform's for the rates it shows its customers. The platform markup (FX_DEFAULT_MARKUP_BPS) is the operator's; quotes for converting the merchant's own balances pay the platform markup only.",
   security: authSecurity,
   request: { body: jsonBody(settingsBody) },
   responses: { 200: jsonContent(settingsSchema, "The new markup."), ...writeErrors },

@@ -41,7 +41,13 @@ export const pairSchema = z
     sell: rateString.openapi({
       description: "Units of quote the merchant receives per unit of base it sells (mid − markup).",
     }),
-    markup_bps: z.number(),
+    markup_bps: z.number().openapi({ description: "platform_markup_bps + merchant_markup_bps." }),
+    platform_markup_bps: z
+      .number()
+      .openapi({ description: "The operator's markup; not settable by merchants." }),
+    merchant_markup_bps: z
+      .number()
+      .openapi({ description: "The merchant's own markup on top (POST /fx/settings)." }),
     timestamp,
     stale: z.boolean(),
   })
@@ -112,12 +118,23 @@ export const conversionSchema = z
 export type FxConversion = z.infer<typeof conversionSchema>;
 
 export const settingsBody = z
-  .object({ markup_bps: z.number().int().min(0).max(1000) })
+  .object({
+    merchant_markup_bps: z.number().int().min(0).max(1000).openapi({
+      description:
+        "The merchant's own markup for the rates it shows its customers, added on top of the platform's. The platform markup itself is set by the operator and cannot be lowered.",
+    }),
+  })
   .strict()
   .openapi("UpdateFxSettings");
 
 export const settingsSchema = z
-  .object({ object: z.literal("fx_settings"), markup_bps: z.number(), default: z.boolean() })
+  .object({
+    object: z.literal("fx_settings"),
+    markup_bps: z.number().openapi({ description: "platform_markup_bps + merchant_markup_bps." }),
+    platform_markup_bps: z.number(),
+    merchant_markup_bps: z.number(),
+    default: z.boolean().openapi({ description: "True while the merchant has not set its own markup." }),
+  })
   .openapi("FxSettings");
 
 export const currenciesSchema = z

@@ -4,9 +4,9 @@ import { ApiError } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { post } from "../../core/ledger";
-import { currencyExponent } from "../../core/money";
+import { currencyExponent, MAX_AMOUNT } from "../../core/money";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { buyAmountFor, customerRate, markedUpRate, midRate, sellAmountFor } from "./conversion";
+import { customerRate, isLedgerAmount, markedUpRate, midRate, quoteAmounts } from "./conversion";
 import { type Ratio, toRateString } from "./decimal";
 import { isStale, latestSnapshot, type StoredSnapshot, sourceNameFor, toRateTable } from "./rates";
 import type { CreateQuoteInput, FxConversion, FxQuote } from "./schemas";
@@ -49,23 +49,33 @@ export async function getRates({
   };
 }
 
-export async function merchantMarkupBps(
-  ctx: ServiceContext,
-): Promise<{ markupBps: number; isDefault: boolean }> {
+export interface FxMarkups {
+  /** The operator's markup (FX_DEFAULT_MARKUP_BPS): every conversion of a merchant's funds pays it. */
+  platformBps: number;
+  /** The merchant's own markup on top, for the rates it shows its customers; 0 by default. */
+  merchantBps: number;
+  isDefault: boolean;
+}
+
+export async function fxMarkups(ctx: ServiceContext): Promise<FxMarkups> {
   const [row] = await ctx.services.db
     .select({ markupBps: fxSettings.markupBps })
     .from(fxSettings)
     .where(and(eq(fxSettings.merchantId, ctx.merchantId), eq(fxSettings.environment, ctx.environment)))
     .limit(1);
-  return row
-    ? { markupBps: row.markupBps, isDefault: false }
-    : { markupBps: ctx.services.config.FX_DEFAULT_MARKUP_BPS, isDefault: true };
+  return {
+    platformBps: ctx.services.config.FX_DEFAULT_MARKUP_BPS,
+    merchantBps: row?.markupBps ?? 0,
+    isDefault: row === undefined,
+  };
 }
 
+/** A pair's rates for the merchant's customers: the mid less or plus both markups. */
 export async function getPair({ ctx, base, quote }: { ctx: ServiceContext; base: string; quote: string }) {
   const snapshot = await currentSnapshot(ctx);
   const mid = pairRate(snapshot, base, quote, "quote");
-  const { markupBps } = await merchantMarkupBps(ctx);
+  const markups = await fxMarkups(ctx);
+  const markupBps = markups.platformBps + markups.merchantBps;
   return {
     object: "fx_rate" as const,
     base,
@@ -74,26 +84,53 @@ export async function getPair({ ctx, base, quote }: { ctx: ServiceContext; base:
     buy: toRateString(markedUpRate(mid, markupBps)),
     sell: toRateString(customerRate(mid, markupBps)),
     markup_bps: markupBps,
+    platform_markup_bps: markups.platformBps,
+    merchant_markup_bps: markups.merchantBps,
     timestamp: snapshot.observedAt.toISOString(),
     stale: isStale(ctx.services, snapshot),
   };
 }
 
-export async function updateFxSettings({ ctx, markupBps }: { ctx: ServiceContext; markupBps: number }) {
+function toSettings(markups: FxMarkups) {
+  return {
+    object: "fx_settings" as const,
+    markup_bps: markups.platformBps + markups.merchantBps,
+    platform_markup_bps: markups.platformBps,
+    merchant_markup_bps: markups.merchantBps,
+    default: markups.isDefault,
+  };
+}
+
+/** Sets the merchant's own markup, added on top of the platform's; the platform's is not the merchant's to change. */
+export async function updateFxSettings({
+  ctx,
+  merchantMarkupBps,
+}: {
+  ctx: ServiceContext;
+  merchantMarkupBps: number;
+}) {
   const now = ctx.services.clock.now();
   await ctx.services.db
     .insert(fxSettings)
-    .values({ merchantId: ctx.merchantId, environment: ctx.environment, markupBps, updatedAt: now })
+    .values({
+      merchantId: ctx.merchantId,
+      environment: ctx.environment,
+      markupBps: merchantMarkupBps,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({
       target: [fxSettings.merchantId, fxSettings.environment],
-      set: { markupBps, updatedAt: now },
+      set: { markupBps: merchantMarkupBps, updatedAt: now },
     });
-  return { object: "fx_settings" as const, markup_bps: markupBps, default: false };
+  return toSettings({
+    platformBps: ctx.services.config.FX_DEFAULT_MARKUP_BPS,
+    merchantBps: merchantMarkupBps,
+    isDefault: false,
+  });
 }
 
 export async function getFxSettings({ ctx }: { ctx: ServiceContext }) {
-  const { markupBps, isDefault } = await merchantMarkupBps(ctx);
-  return { object: "fx_settings" as const, markup_bps: markupBps, default: isDefault };
+  return toSettings(await fxMarkups(ctx));
 }
 
 function quoteScope(ctx: ServiceContext): SQL[] {
@@ -138,18 +175,28 @@ export async function createQuote({
   const snapshot = await currentSnapshot(ctx);
   if (isStale(ctx.services, snapshot)) throw new ApiError("fx_rates_stale");
   const mid = pairRate(snapshot, input.sell_currency, input.buy_currency, "buy_currency");
-  const { markupBps } = await merchantMarkupBps(ctx);
+  // Converting its own funds, a merchant pays the platform's markup only: its own markup is for
+  // the rates it shows its customers.
+  const markupBps = ctx.services.config.FX_DEFAULT_MARKUP_BPS;
   const rate = customerRate(mid, markupBps);
-  const sellAmount =
-    input.sell_amount ?? sellAmountFor(input.buy_amount ?? 0, rate, input.sell_currency, input.buy_currency);
-  const buyAmount =
-    input.buy_amount ?? buyAmountFor(sellAmount, rate, input.sell_currency, input.buy_currency);
-  if (buyAmount < 1 || !Number.isSafeInteger(sellAmount)) {
+  const computed = quoteAmounts({
+    sellAmount: input.sell_amount,
+    buyAmount: input.buy_amount,
+    mid,
+    rate,
+    sellCurrency: input.sell_currency,
+    buyCurrency: input.buy_currency,
+  });
+  if (!computed.ok) {
     throw new ApiError("amount_invalid", {
       param: input.sell_amount === undefined ? "buy_amount" : "sell_amount",
-      message: `The amount converts to less than one minor unit of ${input.buy_currency} (exponent ${currencyExponent(input.buy_currency)}).`,
+      message:
+        computed.reason === "below_minor_unit"
+          ? `The amount converts to less than one minor unit of ${input.buy_currency} (exponent ${currencyExponent(input.buy_currency)}).`
+          : `The ${computed.amount} of this quote would exceed the largest supported amount (${MAX_AMOUNT} minor units).`,
     });
   }
+  const { sellAmount, buyAmount, midBuyAmount } = computed.amounts;
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
     const [row] = await tx
@@ -165,7 +212,7 @@ export async function createQuote({
         rate: toRateString(rate),
         midRate: toRateString(mid),
         markupBps,
-        midBuyAmount: buyAmountFor(sellAmount, mid, input.sell_currency, input.buy_currency),
+        midBuyAmount,
         snapshotId: snapshot.id,
         expiresAt: new Date(now.getTime() + ctx.services.config.FX_QUOTE_TTL_SECONDS * 1000),
         createdAt: now,
@@ -232,6 +279,13 @@ export async function createConversion({
       throw new ApiError("resource_missing", { param: "quote", message: `No such quote: ${quoteId}` });
     if (quote.usedAt) throw new ApiError("fx_quote_used", { param: "quote" });
     if (quote.expiresAt <= now) throw new ApiError("fx_quote_expired", { param: "quote" });
+    if (![quote.sellAmount, quote.buyAmount, quote.midBuyAmount].every(isLedgerAmount)) {
+      // Only quotes stored before amounts were bounds-checked can hold such amounts.
+      throw new ApiError("amount_invalid", {
+        param: "quote",
+        message: `This quote's amounts exceed the largest supported amount (${MAX_AMOUNT} minor units).`,
+      });
+    }
     await tx
       .update(fxQuotes)
       .set({ usedAt: now })

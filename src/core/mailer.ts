@@ -1,0 +1,88 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { Config } from "./config";
+
+/** One transactional email. `data` holds what a template needs (a verification token, a name). */
+export interface MailMessage {
+  to: string;
+  template: "signup_verification" | "signup_existing_account";
+  subject: string;
+  text: string;
+  data: Record<string, string>;
+}
+
+/** How the API sends email. The domain only knows this interface (see README "Email"). */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+const DEV_MAILBOX_TTL_SECONDS = 3600;
+const DEV_MAILBOX_SIZE = 20;
+
+export function devMailboxKey(to: string): string {
+  return `dev:mailbox:${to.toLowerCase()}`;
+}
+
+/**
+ * Development only: keeps each recipient's latest messages in Redis for an hour, so a developer
+ * (or the test harness, through GET /internal/dev/mailbox) can read them; logs the recipient and
+ * template, never the content (it holds tokens).
+ */
+export function devMailer(redis: Redis): Mailer {
+  return {
+    async send(message) {
+      const key = devMailboxKey(message.to);
+      await redis.lpush(key, JSON.stringify(message));
+      await redis.ltrim(key, 0, DEV_MAILBOX_SIZE - 1);
+      await redis.expire(key, DEV_MAILBOX_TTL_SECONDS);
+      console.log(JSON.stringify({ level: "info", message: "mail recorded", template: message.template }));
+    },
+  };
+}
+
+/**
+ * Production: POSTs the message as JSON to MAILER_URL with MAILER_TOKEN as a Bearer token (a
+ * transactional email provider's send endpoint, or a relay in front of one).
+ */
+export function httpMailer(url: string, token: string | undefined): Mailer {
+  return {
+    async send(message) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(message),
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok) throw new Error(`mailer answered ${response.status}`);
+    },
+  };
+}
+
+/** Production without MAILER_URL: nothing is sent, and every attempt says so in the log. */
+export const unconfiguredMailer: Mailer = {
+  async send(message) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        message: "MAILER_URL is not set: mail not sent",
+        template: message.template,
+      }),
+    );
+  },
+};
+
+export function createMailer(
+  config: Pick<Config, "APP_ENV" | "MAILER_URL" | "MAILER_TOKEN">,
+  redis: Redis,
+): Mailer {
+  if (config.MAILER_URL) return httpMailer(config.MAILER_URL, config.MAILER_TOKEN);
+  return config.APP_ENV === "development" ? devMailer(redis) : unconfiguredMailer;
+}
+
+/** Development only: the recipient's recorded messages, newest first. */
+export async function readDevMailbox(redis: Redis, to: string): Promise<MailMessage[]> {
+  const items = await redis.lrange<MailMessage | string>(devMailboxKey(to), 0, DEV_MAILBOX_SIZE - 1);
+  return items.map((item) => (typeof item === "string" ? (JSON.parse(item) as MailMessage) : item));
+}

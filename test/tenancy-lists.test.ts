@@ -1,0 +1,207 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { query } from "./db";
+import { baseUrl, type Client, call, client, createMerchant, type TestMerchant } from "./harness";
+
+/**
+ * Every GET list operation of the OpenAPI document (a 200 whose schema is an `object: "list"`),
+ * asked by two merchants in both environments after each of the four holds objects: each sees only
+ * its own. The operations come from /api/v1/openapi.json, so a new list endpoint is covered at once.
+ */
+
+interface OpenApiOperation {
+  parameters?: Array<{ name: string; in: string }>;
+  responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, { properties?: { object?: { const?: string; enum?: string[] } } }> };
+}
+
+/** Platform-wide catalogs: the same for everyone, no tenant data. */
+const CATALOGS = new Set([
+  "/api/v1/error-codes",
+  "/api/v1/payment-methods/types",
+  "/api/v1/events/types",
+  "/api/v1/fx/currencies",
+]);
+
+async function listOperations(): Promise<Array<{ path: string; params: string[]; query: string[] }>> {
+  const doc = (await call<OpenApiDocument>("GET", "/api/v1/openapi.json")).body;
+  const out: Array<{ path: string; params: string[]; query: string[] }> = [];
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    const get = operations.get;
+    const ref = get?.responses?.["200"]?.content?.["application/json"]?.schema?.$ref;
+    const schema = ref ? doc.components.schemas[ref.split("/").pop() ?? ""] : undefined;
+    const object = schema?.properties?.object;
+    if (!get || (object?.const ?? object?.enum?.[0]) !== "list") continue;
+    out.push({
+      path,
+      params: (get.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name),
+      query: (get.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
+    });
+  }
+  return out;
+}
+
+const card = {
+  type: "card",
+  card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+};
+
+/** Objects of every listed kind for one merchant's sandbox, through the API. */
+async function seedSandbox(m: TestMerchant): Promise<void> {
+  const api = m.sandbox;
+  await fetch(`${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+  const customer = await api.request<{ id: string }>("POST", "/customers", { email: "t@example.com" });
+  const method = await api.request<{ id: string }>("POST", "/payment-methods", card);
+  await api.request("POST", `/payment-methods/${method.body.id}/attach`, { customer: customer.body.id });
+  await api.request("POST", "/payment-methods", { ...card, customer: customer.body.id });
+  const paid = await api.request<{ id: string }>("POST", "/payments", {
+    amount: 5_000,
+    currency: "USD",
+    payment_method_data: card,
+    confirm: true,
+  });
+  await api.request("POST", `/sandbox/payments/${paid.body.id}/settle`);
+  await api.request("POST", `/payments/${paid.body.id}/refunds`, { amount: 100 });
+  await api.request("POST", "/routing/rules", { action: "exclude", provider: "sandbox_apac" });
+  const endpoint = await api.request<{ id: string }>("POST", "/webhooks/endpoints", {
+    url: "http://127.0.0.1:9/tenancy",
+    enabled_events: ["payment.succeeded"],
+  });
+  await api.request("POST", `/webhooks/endpoints/${endpoint.body.id}/test`);
+  await api.request("PATCH", `/webhooks/endpoints/${endpoint.body.id}`, { enabled: false });
+  for (const currency of ["USD", "EUR"]) {
+    const deposit = await api.request<{ id: string }>("POST", "/funding/deposits", {
+      amount: 100_000,
+      currency,
+      method: "wire",
+    });
+    await api.request("POST", `/sandbox/funding/deposits/${deposit.body.id}/receive`);
+  }
+  await api.request("POST", "/funding/deposits", { amount: 1_000, currency: "EUR", method: "sepa" });
+  const quote = await api.request<{ id: string }>("POST", "/fx/quotes", {
+    sell_currency: "USD",
+    buy_currency: "EUR",
+    sell_amount: 1_000,
+  });
+  await api.request("POST", "/fx/conversions", { quote: quote.body.id });
+}
+
+/**
+ * Production can't be seeded through the API (no simulated arrivals, settlements or providers
+ * there), so the merchant's sandbox rows are copied into production with new ids: explicit seeding,
+ * table by table, which is what the list queries read.
+ */
+const CLONED_TABLES = [
+  "customers",
+  "payment_methods",
+  "payments",
+  "refunds",
+  "ledger_accounts",
+  "ledger_transactions",
+  "ledger_entries",
+  "routing_rules",
+  "events",
+  "webhook_endpoints",
+  "webhook_deliveries",
+  "fx_quotes",
+  "fx_conversions",
+  "funding_deposits",
+];
+const REFERENCES = [
+  "customer_id",
+  "payment_id",
+  "payment_method_id",
+  "account_id",
+  "transaction_id",
+  "endpoint_id",
+  "event_id",
+  "quote_id",
+  "ledger_transaction_id",
+  "credit_transaction_id",
+];
+
+async function seedProduction(m: TestMerchant): Promise<void> {
+  for (const table of CLONED_TABLES) {
+    const columns = await query<{ column_name: string }>(
+      "select column_name from information_schema.columns where table_schema = 'public' and table_name = $1",
+      [table],
+    );
+    const overrides = columns
+      .map((c) => c.column_name)
+      .filter((name) => name === "id" || REFERENCES.includes(name))
+      .map((name) => `'${name}', case when t.${name} is null then null else t.${name} || 'P' end`);
+    await query(
+      `insert into ${table}
+         select (jsonb_populate_record(null::${table}, to_jsonb(t) || jsonb_build_object('environment', 'production', ${overrides.join(", ")}))).*
+         from ${table} t where t.merchant_id = $1 and t.environment = 'sandbox'
+       on conflict do nothing`,
+      [m.merchantId],
+    );
+  }
+}
+
+describe("tenancy: every list operation shows only the caller's own objects", () => {
+  let merchants: TestMerchant[];
+  let operations: Awaited<ReturnType<typeof listOperations>>;
+  beforeAll(async () => {
+    merchants = await Promise.all([createMerchant(), createMerchant()]);
+    for (const m of merchants) await seedSandbox(m);
+    for (const m of merchants) await seedProduction(m);
+    operations = await listOperations();
+  }, 180_000);
+
+  it("finds the list operations in the OpenAPI document", () => {
+    expect(operations.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it("two merchants × two environments: non-empty, own environment, no shared ids", async () => {
+    const principals: Array<{ name: string; environment: string; api: Client }> = merchants.flatMap((m, i) =>
+      (["sandbox", "production"] as const).map((environment) => ({
+        name: `merchant ${i + 1} ${environment}`,
+        environment,
+        api: client({ ...m.dashboard.headers, "x-environment": environment }),
+      })),
+    );
+    const failures: string[] = [];
+    for (const operation of operations) {
+      if (CATALOGS.has(operation.path)) continue;
+      const seen = new Map<string, string>();
+      for (const principal of principals) {
+        let path = operation.path.replace(/^\/api\/v1/, "");
+        for (const param of operation.params) {
+          let value = "USD";
+          if (param === "id") {
+            const parent = path.startsWith("/customers") ? "/customers" : "/webhooks/endpoints";
+            const own = await principal.api.request<{ data: Array<{ id: string }> }>("GET", parent);
+            value = own.body.data[0]?.id ?? "missing";
+          }
+          path = path.replace(`{${param}}`, value);
+        }
+        if (operation.query.includes("environment")) path += `?environment=${principal.environment}`;
+        const response = await principal.api.request<{ data: Array<{ id?: string; environment?: string }> }>(
+          "GET",
+          path,
+        );
+        const label = `${operation.path} as ${principal.name}`;
+        if (response.status !== 200) {
+          failures.push(`${label}: ${response.status}`);
+          continue;
+        }
+        if (response.body.data.length === 0) failures.push(`${label}: empty, so it proves nothing`);
+        for (const item of response.body.data) {
+          if (item.environment !== undefined && item.environment !== principal.environment) {
+            failures.push(`${label}: ${item.id ?? "item"} of ${item.environment}`);
+          }
+          if (item.id === undefined) continue;
+          const owner = seen.get(item.id);
+          if (owner && owner !== principal.name)
+            failures.push(`${label}: ${item.id} also listed for ${owner}`);
+          seen.set(item.id, principal.name);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
