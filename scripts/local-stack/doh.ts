@@ -2,8 +2,7 @@
 // (application/dns-json), so the Worker resolves webhook hosts through the same code path as in
 // production. Dev tooling only (Node); never bundled into the Worker.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { readBody } from "./http";
+import { listen, readBody } from "./http";
 
 export interface LocalDohOptions {
   port?: number;
@@ -91,11 +90,7 @@ export async function startLocalDoh(opts: LocalDohOptions = {}): Promise<LocalDo
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => answer(res, 500, { error: String(err) }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.port, opts.host);
   return {
     url: `http://127.0.0.1:${port}/dns-query`,
     setRecords,

@@ -10,9 +10,8 @@
 //             400 {message, code, detail, constraint, ...}: the driver copies these onto NeonDbError.
 // Dev tooling only (Node); never bundled into the Worker.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { readBody } from "./http";
+import { listen, readBody } from "./http";
 import { isLoopbackHost } from "./neon-proxy";
 import { normalizeTrace, RoundTrips, TRACE_HEADER } from "./roundtrips";
 
@@ -335,14 +334,7 @@ export async function startNeonHttp(opts: NeonHttpOptions = {}): Promise<NeonHtt
   // Workers reuse the HTTP connection between requests, as they do with Neon's HTTPS endpoint.
   server.keepAliveTimeout = 30_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.port, opts.host);
 
   let closing: Promise<void> | undefined;
   return {

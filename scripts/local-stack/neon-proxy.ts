@@ -3,9 +3,10 @@
 // in binary WebSocket frames. We pipe those frames to a TCP socket, unchanged.
 // Dev tooling only (Node); never bundled into the Worker.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { type AddressInfo, isIPv4, isIPv6, type Socket, connect as tcpConnect } from "node:net";
+import { isIPv4, isIPv6, type Socket, connect as tcpConnect } from "node:net";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { listen } from "./http";
 import { NO_TRACE, normalizeTrace, RoundTrips, TRACE_PARAM, traceFromStartupMessage } from "./roundtrips";
 
 export interface NeonProxyOptions {
@@ -273,14 +274,7 @@ export async function startNeonProxy(opts: NeonProxyOptions = {}): Promise<NeonP
       );
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, opts.port, host);
   const hostForUrl = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
 
   let closing: Promise<void> | undefined;

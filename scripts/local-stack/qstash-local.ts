@@ -5,10 +5,9 @@
 // Dev tooling only (Node); never bundled into the Worker.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { CronExpressionParser } from "cron-parser";
 import { SignJWT } from "jose";
-import { readBody, tokenEquals } from "./http";
+import { listen, readBody, tokenEquals } from "./http";
 
 export interface LocalQStashOptions {
   /** 0 (default) picks a free port. */
@@ -973,14 +972,7 @@ export async function startLocalQStash(opts: LocalQStashOptions): Promise<LocalQ
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.port, opts.host);
 
   const pollMs = opts.pollIntervalMs ?? 250;
   const timer = pollMs > 0 ? setInterval(() => core.kick(), pollMs) : undefined;

@@ -2,9 +2,10 @@
 // attributed to the Worker request that caused them, plus the latency the bench injects into each.
 // A round trip is the unit that costs milliseconds at the edge, so counts are what tests assert on
 // (deterministic), never timings. Dev tooling only (Node); never bundled into the Worker.
+
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { listen } from "./http";
 
 export type RoundTripKind = "db_http" | "db_ws" | "redis";
 export type RoundTripCounts = Record<RoundTripKind, number>;
@@ -177,14 +178,7 @@ export async function startRoundTripStats(
       sendJson(res, 404, { error: `no route ${route}` });
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.port, opts.host);
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,

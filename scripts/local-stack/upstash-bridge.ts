@@ -4,10 +4,9 @@
 // Dev tooling only (Node); never bundled into the Worker.
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import RedisMock from "ioredis-mock";
-import { readBody, tokenEquals } from "./http";
+import { listen, readBody, tokenEquals } from "./http";
 import { normalizeTrace, RoundTrips, TRACE_HEADER } from "./roundtrips";
 
 export interface UpstashBridgeOptions {
@@ -711,19 +710,13 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
   });
   server.keepAliveTimeout = 30_000;
 
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    port = await listen(server, opts.port, opts.host);
   } catch (err) {
     await backend.close();
     throw err;
   }
-  const { port } = server.address() as AddressInfo;
 
   let closing: Promise<void> | undefined;
   return {
