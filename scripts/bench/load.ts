@@ -136,6 +136,7 @@ export async function cannon(
     url,
     connections: options.connections,
     duration: options.seconds,
+    workers: 1,
     method: first.method,
     headers: first.headers,
     ...(first.body !== undefined ? { body: first.body } : {}),
