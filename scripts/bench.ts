@@ -1,339 +1,319 @@
 /**
- * `npm run bench`: throughput, latency percentiles and database round trips per request of the
- * local Worker (workerd + real PostgreSQL and Redis), next to the raw-SQL floor: the same writes
- * issued by a bare Postgres client on the same machine. Numbers, not assertions.
+ * `npm run bench`: throughput, latency percentiles and round trips per request (DB over HTTP and
+ * WebSocket, Redis, counted at the local adapters by X-Request-Id) of the Worker in workerd against
+ * local PostgreSQL and Redis, each next to a raw floor measured in the same run; then the same write
+ * scenarios with an injected delay per round trip; then ledger postings per second on one hot
+ * balance. Prints a markdown report and writes it to bench-results/latest.md. Numbers, not
+ * assertions. Knobs: BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ONLY, BENCH_DB_RTT_MS,
+ * BENCH_REDIS_RTT_MS, BENCH_LEDGER_IN_FLIGHT, BENCH_SAMPLES (docs/performance.md).
  */
-import autocannon from "autocannon";
-import pg from "pg";
-import { newId } from "../src/core/ids";
-import { startWorkerStack, type WorkerStack } from "./worker-stack";
+import { execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import path from "node:path";
+import { customerWrites, neonBatchFloor, paymentWrites, pgFloor, startHelloWorker } from "./bench/floors";
+import { benchLedger, type LedgerBench } from "./bench/ledger";
+import { type BenchMerchant, cannon, type HttpCall, sampleRoundTrips, signUpMerchant } from "./bench/load";
+import {
+  type BenchOptions,
+  type FloorResult,
+  type Measurement,
+  readOptions,
+  type ScenarioName,
+  type ScenarioResult,
+} from "./bench/options";
+import { renderReport } from "./bench/report";
+import { REPO_ROOT } from "./local-stack";
+import { freePort, startWorkerStack, type WorkerStack } from "./worker-stack";
 
-const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const PAYMENT_BODY = JSON.stringify({
+  amount: 10_000,
+  currency: "USD",
+  confirm: true,
+  capture_method: "automatic",
+  payment_method_data: {
+    type: "card",
+    card: { number: "4242424242424242", exp_month: 12, exp_year: 2030, cvc: "123" },
+  },
+});
+const CUSTOMER_BODY = JSON.stringify({ email: "bench@example.com", metadata: { source: "bench" } });
 
-interface Row {
-  scenario: string;
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  roundTrips: number | string;
-  errors: number;
+interface Context {
+  stack: WorkerStack;
+  options: BenchOptions;
+  merchants: BenchMerchant[];
+  customerId: string;
+  scenarios: ScenarioResult[];
+  floors: FloorResult[];
 }
 
-async function signUp(baseUrl: string): Promise<Record<string, string>> {
-  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${baseUrl}/api/v1${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    });
-    return (await response.json()) as Record<string, string>;
-  };
-  const session = await post("/auth/signup", {
-    business_name: "Bench",
-    email: `bench-${Date.now()}@example.com`,
-    password: "bench password 123",
-  });
-  const key = await post(
-    "/api-keys",
-    { environment: "sandbox", name: "bench" },
-    { authorization: `Bearer ${session.token}` },
-  );
-  return { "x-api-key": key.key_id ?? "", "x-api-secret": key.secret ?? "" };
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
 }
 
-/** Client-to-server WebSocket messages through the Neon proxy: one per database round trip. */
-async function roundTripsPerRequest(
-  stack: WorkerStack,
-  request: () => Promise<unknown>,
-  samples = 20,
-): Promise<number> {
-  await request();
-  const before = stack.local.neonProxy.clientMessages();
-  for (let i = 0; i < samples; i++) await request();
-  return Math.round(((stack.local.neonProxy.clientMessages() - before) / samples) * 10) / 10;
+const post = (merchant: BenchMerchant, path: string, body: string): HttpCall => ({
+  method: "POST",
+  path,
+  headers: { ...merchant.headers, "content-type": "application/json" },
+  body,
+});
+const get = (merchant: BenchMerchant, path: string): HttpCall => ({
+  method: "GET",
+  path,
+  headers: merchant.headers,
+});
+
+function first<T>(items: T[]): T {
+  const item = items[0];
+  if (item === undefined) throw new Error("bench: nothing to run with");
+  return item;
 }
 
-async function cannon(
-  scenario: string,
-  options: { url: string; method?: "GET" | "POST"; headers?: Record<string, string>; body?: string },
-  roundTrips: number,
-): Promise<Row> {
-  const result = await autocannon({
-    url: options.url,
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    ...(options.body ? { body: options.body } : {}),
-    connections: CONNECTIONS,
-    duration: DURATION_SECONDS,
-  });
-  return {
-    scenario,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    roundTrips,
-    errors: result.errors + result.non2xx,
-  };
+/** Round trips (sampled sequentially, exact), then load, for one API scenario. */
+async function scenario(
+  ctx: Context,
+  pass: string,
+  name: string,
+  calls: HttpCall[],
+  floors: () => Promise<FloorResult[]>,
+): Promise<void> {
+  const { stack, options } = ctx;
+  log(`${pass}: ${name}`);
+  const roundTrips = await sampleRoundTrips(stack.baseUrl, stack.local.statsUrl, calls, options.samples);
+  const measured = await cannon(name, `${stack.baseUrl}${first(calls).path}`, calls, options);
+  const measuredFloors = await floors();
+  ctx.floors.push(...measuredFloors);
+  ctx.scenarios.push({ ...measured, pass, roundTrips, floors: measuredFloors });
 }
 
-/** What POST /customers writes (row, event, audit), in one transaction from a bare client. */
-async function customerStatements(client: pg.PoolClient, merchantId: string): Promise<void> {
-  const id = newId("customer");
-  await client.query("begin");
-  await client.query(
-    "insert into customers (id, merchant_id, environment, email, created_at, updated_at) values ($1, $2, 'sandbox', 'raw@example.com', now(), now())",
-    [id, merchantId],
-  );
-  await client.query(
-    "insert into events (id, merchant_id, environment, type, object_id, object_type, data, api_version, created_at) values ($1, $2, 'sandbox', 'customer.created', $3, 'customer', '{}', 'raw', now())",
-    [newId("event"), merchantId, id],
-  );
-  await client.query(
-    "insert into audit_logs (id, merchant_id, environment, actor_type, actor_id, action, object_id, created_at) values ($1, $2, 'sandbox', 'system', 'bench', 'customer.created', $3, now())",
-    [newId("auditLog"), merchantId, id],
-  );
-  await client.query("commit");
+function floor(pass: string, measured: Measurement, dbRoundTrips: number, description: string): FloorResult {
+  return { ...measured, pass, dbRoundTrips, description };
 }
 
-/**
- * What POST /payments (card, confirm, automatic capture) writes, in one transaction from a bare
- * client: the saved method, the payment, its two events and audit rows, the status update, and the
- * captured posting (accounts created if missing and locked, transaction, three entries, balances).
- */
-async function paymentStatements(client: pg.PoolClient, merchantId: string): Promise<void> {
-  const id = newId("payment");
-  const pm = newId("paymentMethod");
-  const source = `payment:${id}:captured`;
-  await client.query("begin");
-  await client.query(
-    "insert into payment_methods (id, merchant_id, environment, type, card, billing, created_at) values ($1, $2, 'sandbox', 'card', '{\"brand\":\"visa\",\"last4\":\"4242\"}', '{}', now())",
-    [pm, merchantId],
-  );
-  await client.query(
-    "insert into payments (id, merchant_id, environment, amount, currency, status, capture_method, payment_method_id, payment_method_type, created_at, updated_at) values ($1, $2, 'sandbox', 10000, 'USD', 'requires_confirmation', 'automatic', $3, 'card', now(), now())",
-    [id, merchantId, pm],
-  );
-  const event = (type: string) =>
-    client.query(
-      "insert into events (id, merchant_id, environment, type, object_id, object_type, data, api_version, created_at) values ($1, $2, 'sandbox', $3, $4, 'payment', '{}', 'raw', now())",
-      [newId("event"), merchantId, type, id],
+async function helloFloor(ctx: Context, pass: string): Promise<FloorResult[]> {
+  log(`${pass}: floor, bare workerd hello Worker`);
+  const hello = await startHelloWorker(await freePort());
+  try {
+    await fetch(hello.url).then((response) => response.arrayBuffer());
+    const measured = await cannon(
+      "bare workerd hello Worker",
+      hello.url,
+      [{ method: "GET", path: "/", headers: {} }],
+      ctx.options,
     );
-  const audit = (action: string) =>
-    client.query(
-      "insert into audit_logs (id, merchant_id, environment, actor_type, actor_id, action, object_id, created_at) values ($1, $2, 'sandbox', 'system', 'bench', $3, $4, now())",
-      [newId("auditLog"), merchantId, action, id],
-    );
-  await event("payment.created");
-  await audit("payment.created");
-  await client.query(
-    "update payments set status = 'succeeded', provider = 'sandbox_global', fee = 320, amount_received = 10000, available_on = now() + interval '2 days', updated_at = now() where id = $1",
-    [id],
-  );
-  const kinds = ["fees", "merchant_pending", "provider_clearing:sandbox_global"];
-  await client.query(
-    `insert into ledger_accounts (id, merchant_id, environment, currency, kind, allow_negative, balance, created_at)
-     select k.id, $1, 'sandbox', 'USD', k.kind, k.kind like 'provider_clearing:%', 0, now()
-       from unnest($2::text[], $3::text[]) as k(id, kind) on conflict do nothing`,
-    [merchantId, kinds.map(() => newId("ledgerAccount")), kinds],
-  );
-  const accounts = await client.query<{ id: string; kind: string; balance: string }>(
-    "select id, kind, balance from ledger_accounts where merchant_id = $1 and environment = 'sandbox' and currency = 'USD' and kind = any($2) order by id for update",
-    [merchantId, kinds],
-  );
-  const amounts: Record<string, number> = {
-    fees: 320,
-    merchant_pending: 9_680,
-    "provider_clearing:sandbox_global": -10_000,
-  };
-  const transactionId = newId("ledgerTransaction");
-  await client.query(
-    "insert into ledger_transactions (id, merchant_id, environment, source, type, status, amount, currency, source_object_id, created_at) values ($1, $2, 'sandbox', $3, 'payment', 'pending', 10000, 'USD', $4, now())",
-    [transactionId, merchantId, source, id],
-  );
-  const rows = accounts.rows.map((account, position) => {
-    const amount = amounts[account.kind] ?? 0;
-    return { account, position, amount, after: Number(account.balance) + amount };
-  });
-  await client.query(
-    `insert into ledger_entries (id, transaction_id, account_id, merchant_id, environment, position, amount, currency, balance_after, created_at)
-     select e.id, $1, e.account_id, $2, 'sandbox', e.position, e.amount, 'USD', e.balance_after, now()
-       from unnest($3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[]) as e(id, account_id, position, amount, balance_after)`,
-    [
-      transactionId,
-      merchantId,
-      rows.map(() => newId("ledgerEntry")),
-      rows.map((row) => row.account.id),
-      rows.map((row) => row.position),
-      rows.map((row) => row.amount),
-      rows.map((row) => row.after),
-    ],
-  );
-  await client.query(
-    "update ledger_accounts as a set balance = a.balance + v.delta from unnest($1::text[], $2::bigint[]) as v(id, delta) where a.id = v.id",
-    [rows.map((row) => row.account.id), rows.map((row) => row.amount)],
-  );
-  await event("payment.succeeded");
-  await audit("payment.succeeded");
-  await client.query("commit");
+    return [floor(pass, measured, 0, "a Worker that returns `hello`, unstable_startWorker, autocannon")];
+  } finally {
+    await hello.close();
+  }
 }
 
-/**
- * The raw-SQL floor: `statements` back to back from a pool of bare clients for the bench's duration.
- * A failed transaction is rolled back and counted.
- */
-async function rawFloor(
-  scenario: string,
-  roundTrips: number,
-  databaseUrl: string,
-  statements: (client: pg.PoolClient) => Promise<void>,
-): Promise<Row> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: CONNECTIONS });
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = Date.now() + DURATION_SECONDS * 1000;
-  const worker = async () => {
-    while (Date.now() < deadline) {
-      const started = performance.now();
-      const client = await pool.connect();
-      try {
-        await statements(client);
-        latencies.push(performance.now() - started);
-      } catch {
-        errors += 1;
-        await client.query("rollback");
-      } finally {
-        client.release();
-      }
-    }
+async function customerFloors(ctx: Context, pass: string, rttMs: number): Promise<FloorResult[]> {
+  const databaseUrl = ctx.stack.workerEnv.DATABASE_URL ?? "";
+  const merchantId = first(ctx.merchants).merchantId;
+  const loadOptions = { seconds: ctx.options.seconds, connections: ctx.options.connections };
+  log(`${pass}: floors, customer writes (pg, neon batch)`);
+  const pgResult = await pgFloor(
+    "pg: customer + event/audit",
+    databaseUrl,
+    () => customerWrites(merchantId),
+    {
+      ...loadOptions,
+      rttMs,
+    },
+  );
+  const neonResult = await neonBatchFloor(
+    "neon() batch: customer + event/audit",
+    databaseUrl,
+    ctx.stack.local.neonHttpEndpoint,
+    () => customerWrites(merchantId),
+    loadOptions,
+  );
+  return [
+    floor(
+      pass,
+      pgResult,
+      4,
+      "bare `pg` pool over TCP: BEGIN, insert customer, insert event+audit (one statement), COMMIT",
+    ),
+    floor(
+      pass,
+      neonResult,
+      1,
+      "`neon()` `sql.transaction([...])` of the same two statements via the local SQL-over-HTTP endpoint",
+    ),
+  ];
+}
+
+async function paymentFloor(ctx: Context, pass: string, merchants: BenchMerchant[], rttMs: number) {
+  const databaseUrl = ctx.stack.workerEnv.DATABASE_URL ?? "";
+  let next = 0;
+  const writes = () => {
+    const merchant = merchants[next++ % merchants.length] ?? first(merchants);
+    return paymentWrites(merchant.merchantId);
   };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  await pool.end();
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) => Math.round((latencies[Math.floor(q * (latencies.length - 1))] ?? 0) * 10) / 10;
-  return {
-    scenario,
-    requestsPerSecond: Math.round(latencies.length / DURATION_SECONDS),
-    p50: pick(0.5),
-    p99: pick(0.99),
-    roundTrips,
-    errors,
-  };
+  log(`${pass}: floor, payment writes (pg, ${merchants.length} merchant(s))`);
+  const measured = await pgFloor(`pg: payment writes, ${merchants.length} merchant(s)`, databaseUrl, writes, {
+    seconds: ctx.options.seconds,
+    connections: ctx.options.connections,
+    rttMs,
+  });
+  return [
+    floor(
+      pass,
+      measured,
+      8,
+      "bare `pg` pool: BEGIN, insert method, insert payment, event+audit, `select ledger_post($1::jsonb)`, status update, event+audit, COMMIT",
+    ),
+  ];
+}
+
+async function writePass(
+  ctx: Context,
+  pass: string,
+  rttMs: number,
+  selected: (name: ScenarioName) => boolean,
+) {
+  const lead = first(ctx.merchants);
+  if (selected("customers-create")) {
+    await scenario(
+      ctx,
+      pass,
+      "POST /api/v1/customers",
+      [post(lead, "/api/v1/customers", CUSTOMER_BODY)],
+      () => customerFloors(ctx, pass, rttMs),
+    );
+  }
+  if (selected("payments")) {
+    await scenario(
+      ctx,
+      pass,
+      "POST /api/v1/payments (card, confirm, automatic capture), 1 merchant",
+      [post(lead, "/api/v1/payments", PAYMENT_BODY)],
+      () => paymentFloor(ctx, pass, [lead], rttMs),
+    );
+  }
+  if (selected("payments-10")) {
+    const ten = ctx.merchants.slice(0, 10);
+    await scenario(
+      ctx,
+      pass,
+      `POST /api/v1/payments, ${ten.length} merchants in parallel`,
+      ten.map((merchant) => post(merchant, "/api/v1/payments", PAYMENT_BODY)),
+      () => paymentFloor(ctx, pass, ten, rttMs),
+    );
+  }
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT }).toString().trim();
+  } catch {
+    return "unknown";
+  }
 }
 
 async function main(): Promise<void> {
+  const options = readOptions();
+  const selected = (name: ScenarioName) => options.only.has(name);
+  const startedAt = Date.now();
   const stack = await startWorkerStack({
     databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     freshDatabase: true,
     logLevel: "none",
-    extraVars: { RATE_LIMIT_SANDBOX_PER_SECOND: "1000000" },
+    extraVars: {
+      // No rate limit in the way (the schema has no upper bound on these).
+      RATE_LIMIT_SANDBOX_PER_SECOND: "1000000",
+      RATE_LIMIT_PRODUCTION_PER_SECOND: "1000000",
+      // The bench signs up a dozen merchants from loopback.
+      SIGNUP_LIMIT_PER_IP_PER_HOUR: "1000",
+      SIGNUP_LIMIT_EXEMPT_IPS: "127.0.0.1,::1,::ffff:127.0.0.1,unknown",
+    },
   });
+  // The first pass is on loopback whatever BENCH_*_RTT_MS say: those are the second pass's.
+  stack.local.roundTrips.setLatency({ dbRttMs: 0, redisRttMs: 0 });
+  let ledger: LedgerBench | undefined;
+  const ctx: Context = { stack, options, merchants: [], customerId: "", scenarios: [], floors: [] };
   try {
-    const auth = await signUp(stack.baseUrl);
-    const customerBody = JSON.stringify({ email: "bench@example.com", metadata: { source: "bench" } });
-    const jsonHeaders = { ...auth, "content-type": "application/json" };
-    const health = () => fetch(`${stack.baseUrl}/api/v1/health`).then((r) => r.text());
-    const createCustomer = () =>
-      fetch(`${stack.baseUrl}/api/v1/customers`, {
-        method: "POST",
-        headers: jsonHeaders,
-        body: customerBody,
-      }).then((r) => r.text());
-    const merchant = await fetch(`${stack.baseUrl}/api/v1/customers`, {
+    const count = selected("payments-10") ? 10 : 1;
+    log(`signing up ${count} merchant(s)${selected("ledger") ? " + 1 for the ledger" : ""}`);
+    for (let i = 0; i < count; i++) ctx.merchants.push(await signUpMerchant(stack.baseUrl, i));
+    const lead = first(ctx.merchants);
+    const created = await fetch(`${stack.baseUrl}/api/v1/customers`, {
       method: "POST",
-      headers: jsonHeaders,
-      body: customerBody,
+      headers: { ...lead.headers, "content-type": "application/json" },
+      body: CUSTOMER_BODY,
     });
-    const created = (await merchant.json()) as { id: string };
-    const rows: Row[] = [];
-    rows.push(
-      await cannon(
+    ctx.customerId = ((await created.json()) as { id?: string }).id ?? "";
+
+    const loopback = "loopback";
+    if (selected("health")) {
+      await scenario(
+        ctx,
+        loopback,
         "GET /api/v1/health",
-        { url: `${stack.baseUrl}/api/v1/health` },
-        await roundTripsPerRequest(stack, health),
-      ),
-    );
-    rows.push(
-      await cannon(
-        "POST /api/v1/customers",
-        {
-          url: `${stack.baseUrl}/api/v1/customers`,
-          method: "POST",
-          headers: jsonHeaders,
-          body: customerBody,
-        },
-        await roundTripsPerRequest(stack, createCustomer),
-      ),
-    );
-    const owner = new pg.Client({ connectionString: stack.workerEnv.DATABASE_URL });
-    await owner.connect();
-    const merchantRow = await owner.query<{ merchant_id: string }>(
-      "select merchant_id from customers where id = $1",
-      [created.id],
-    );
-    await owner.end();
-    const databaseUrl = stack.workerEnv.DATABASE_URL ?? "";
-    const merchantId = merchantRow.rows[0]?.merchant_id ?? "";
-    rows.push(
-      await rawFloor("raw SQL floor: customer + event + audit (pg, pooled)", 5, databaseUrl, (client) =>
-        customerStatements(client, merchantId),
-      ),
-    );
-    const paymentBody = JSON.stringify({
-      amount: 10_000,
-      currency: "USD",
-      confirm: true,
-      payment_method_data: {
-        type: "card",
-        card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
-      },
-    });
-    const createPayment = () =>
-      fetch(`${stack.baseUrl}/api/v1/payments`, {
-        method: "POST",
-        headers: jsonHeaders,
-        body: paymentBody,
-      }).then((r) => r.text());
-    rows.push(
-      await cannon(
-        "POST /api/v1/payments (card 4242, confirm, automatic capture)",
-        { url: `${stack.baseUrl}/api/v1/payments`, method: "POST", headers: jsonHeaders, body: paymentBody },
-        await roundTripsPerRequest(stack, createPayment),
-      ),
-    );
-    rows.push(
-      await rawFloor(
-        "raw SQL floor: payment + events + audit + ledger (pg, pooled)",
-        14,
-        databaseUrl,
-        (client) => paymentStatements(client, merchantId),
-      ),
-    );
-    // Each API scenario against the raw floor of the same writes.
-    const floors: Record<string, number> = {
-      "POST /api/v1/customers": rows[2]?.requestsPerSecond ?? 1,
-      "POST /api/v1/payments (card 4242, confirm, automatic capture)": rows[4]?.requestsPerSecond ?? 1,
-    };
-    console.log(
-      `\nMagnetPay bench: ${CONNECTIONS} connections, ${DURATION_SECONDS} s each, ${stack.databaseDescription}\n`,
-    );
-    console.table(
-      rows.map((row) => ({
-        scenario: row.scenario,
-        "req/s": row.requestsPerSecond,
-        "p50 ms": row.p50,
-        "p99 ms": row.p99,
-        "db round trips/req": row.roundTrips,
-        "vs raw floor": floors[row.scenario]
-          ? `${Math.round((row.requestsPerSecond / (floors[row.scenario] ?? 1)) * 100)}%`
-          : "",
-        errors: row.errors,
-      })),
-    );
+        [{ method: "GET", path: "/api/v1/health", headers: {} }],
+        () => helloFloor(ctx, loopback),
+      );
+    }
+    if (selected("customers-get")) {
+      await scenario(
+        ctx,
+        loopback,
+        "GET /api/v1/customers/{id}",
+        [get(lead, `/api/v1/customers/${ctx.customerId}`)],
+        async () => [],
+      );
+    }
+    if (selected("balances")) {
+      await scenario(ctx, loopback, "GET /api/v1/balances", [get(lead, "/api/v1/balances")], async () => []);
+    }
+    await writePass(ctx, loopback, 0, selected);
+
+    const { dbRttMs, redisRttMs } = options.rtt;
+    const writesSelected = selected("customers-create") || selected("payments") || selected("payments-10");
+    if ((dbRttMs > 0 || redisRttMs > 0) && writesSelected) {
+      stack.local.roundTrips.setLatency({ dbRttMs, redisRttMs });
+      await writePass(ctx, `+${dbRttMs} ms DB / +${redisRttMs} ms Redis per round trip`, dbRttMs, selected);
+      stack.local.roundTrips.setLatency({ dbRttMs: 0, redisRttMs: 0 });
+    }
+
+    if (selected("ledger")) {
+      log("ledger postings on one hot balance");
+      const ledgerMerchant = await signUpMerchant(stack.baseUrl, 99);
+      ledger = await benchLedger(stack.workerEnv, ledgerMerchant.merchantId, {
+        seconds: options.seconds,
+        inFlight: options.ledgerInFlight,
+      });
+    }
   } finally {
     await stack.close();
   }
+
+  const { dbRttMs, redisRttMs } = options.rtt;
+  const report = renderReport({
+    header: [
+      `## MagnetPay bench, ${new Date(startedAt).toISOString()}`,
+      "",
+      `commit ${gitCommit()}; ${options.connections} connections, ${options.seconds} s per load; ${cpus().length} CPU(s), Node ${process.version}; ${stack.databaseDescription}; ${stack.redisDescription}; whole run ${Math.round((Date.now() - startedAt) / 1000)} s.`,
+    ],
+    scenarios: ctx.scenarios,
+    floors: ctx.floors,
+    ...(ledger ? { ledger } : {}),
+    notes: [
+      `Round trips per request are read from the local adapters' counters by X-Request-Id over ${options.samples} sequential requests after a warm-up (exact, deterministic, not timed). "after response" is the work traced as \`<request id>.after\` (event dispatch in waitUntil).`,
+      "vs floor: the scenario's req/s as a share of the floor's req/s; for health, the p50 difference to the bare Worker.",
+      "pg floor: the same writes from a bare `pg` pool (BENCH_CONNECTIONS clients) over TCP, one round trip per statement including BEGIN and COMMIT; no HTTP, auth, validation, idempotency or Redis. The payment floor spreads over the same merchants as its scenario.",
+      "neon() batch floor: the same statements as one `sql.transaction([...])` through the local SQL-over-HTTP endpoint the Worker uses: the cost of the HTTP hop and the adapter without the Worker.",
+      `Injected-delay pass: the adapters add ${dbRttMs} ms to every DB round trip (SQL-over-HTTP request, WebSocket turn) and ${redisRttMs} ms to every Upstash REST call (roundTrips.setLatency, no restart). The pg floor sleeps ${dbRttMs} ms before each of its round trips and the neon() floor goes through the delayed endpoint, so the floors pay the same per round trip; Redis does not appear in the floors.`,
+      "One box: autocannon, the adapters, PostgreSQL, Redis and workerd share its CPUs, so absolute numbers are noisy; compare within a run.",
+    ],
+  });
+  process.stdout.write(`${report}\n`);
+  const outDir = path.join(REPO_ROOT, "bench-results");
+  await mkdir(outDir, { recursive: true });
+  await writeFile(path.join(outDir, "latest.md"), report);
+  log(`written to ${path.join(outDir, "latest.md")}`);
 }
 
 await main();

@@ -1,0 +1,146 @@
+// The bench's markdown report: API scenarios next to their floors, the floors themselves, and the
+// hot-balance ledger run. Dev tooling only.
+import type { LedgerBench } from "./ledger";
+import type { FloorResult, ScenarioResult } from "./options";
+
+const fmt = (value: number, digits = 1): string =>
+  Number.isFinite(value) ? String(Math.round(value * 10 ** digits) / 10 ** digits) : "–";
+
+function ratio(scenario: ScenarioResult, floor: FloorResult): string {
+  const throughput =
+    floor.requestsPerSecond > 0 ? (scenario.requestsPerSecond / floor.requestsPerSecond) * 100 : 0;
+  if (scenario.name.startsWith("GET /api/v1/health")) {
+    const delta = scenario.p50 - floor.p50;
+    return `p50 ${delta >= 0 ? "+" : ""}${fmt(delta)} ms, ${fmt(throughput, 0)} % req/s`;
+  }
+  return `${fmt(throughput, 0)} %`;
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`;
+}
+
+export interface ReportInput {
+  header: string[];
+  scenarios: ScenarioResult[];
+  floors: FloorResult[];
+  ledger?: LedgerBench;
+  notes: string[];
+}
+
+export function renderReport(input: ReportInput): string {
+  const lines: string[] = [...input.header, ""];
+  if (input.scenarios.length > 0) {
+    lines.push(
+      "### API scenarios (the Worker in workerd, autocannon)",
+      "",
+      row([
+        "pass",
+        "scenario",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "p99/p50",
+        "DB rt/req (http + ws)",
+        "Redis rt/req",
+        "after response (DB / Redis)",
+        "errors / non-2xx",
+        "floor (same run)",
+        "floor req/s",
+        "floor p50 ms",
+        "vs floor",
+      ]),
+      row([
+        "---",
+        "---",
+        "---:",
+        "---:",
+        "---:",
+        "---:",
+        "---:",
+        "---:",
+        "---:",
+        "---:",
+        "---",
+        "---:",
+        "---:",
+        "---:",
+      ]),
+    );
+    for (const scenario of input.scenarios) {
+      const rt = scenario.roundTrips;
+      const floors = scenario.floors;
+      lines.push(
+        row([
+          scenario.pass,
+          scenario.name,
+          String(scenario.requestsPerSecond),
+          fmt(scenario.p50),
+          fmt(scenario.p99),
+          scenario.p50 > 0 ? fmt(scenario.p99 / scenario.p50) : "–",
+          rt ? `${fmt(rt.dbHttp + rt.dbWs, 2)} (${fmt(rt.dbHttp, 2)} + ${fmt(rt.dbWs, 2)})` : "–",
+          rt ? fmt(rt.redis, 2) : "–",
+          rt ? `${fmt(rt.afterDb, 2)} / ${fmt(rt.afterRedis, 2)}` : "–",
+          `${scenario.errors}${rt && rt.failed > 0 ? ` (+${rt.failed} of the sampled)` : ""}`,
+          floors.map((floor) => floor.name).join("<br>") || "–",
+          floors.map((floor) => String(floor.requestsPerSecond)).join("<br>") || "–",
+          floors.map((floor) => fmt(floor.p50)).join("<br>") || "–",
+          floors.map((floor) => ratio(scenario, floor)).join("<br>") || "–",
+        ]),
+      );
+    }
+    lines.push("");
+  }
+  if (input.floors.length > 0) {
+    lines.push(
+      "### Floors (no Worker: the same work done as directly as possible, same run)",
+      "",
+      row(["pass", "floor", "how", "DB rt/op", "req/s", "p50 ms", "p99 ms", "p99/p50", "errors"]),
+      row(["---", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    );
+    for (const floor of input.floors) {
+      lines.push(
+        row([
+          floor.pass,
+          floor.name,
+          floor.description,
+          String(floor.dbRoundTrips),
+          String(floor.requestsPerSecond),
+          fmt(floor.p50),
+          fmt(floor.p99),
+          floor.p50 > 0 ? fmt(floor.p99 / floor.p50) : "–",
+          String(floor.errors),
+        ]),
+      );
+    }
+    lines.push("");
+  }
+  if (input.ledger) {
+    const { results, invariants, balance } = input.ledger;
+    lines.push(
+      "### Ledger postings on one hot balance (src/core/ledger post, no HTTP in front; goal ≥ 1,000/s)",
+      "",
+      row(["via", "in flight", "postings/s", "p50 ms", "p99 ms", "errors"]),
+      row(["---", "---:", "---:", "---:", "---:", "---:"]),
+    );
+    for (const result of results) {
+      lines.push(
+        row([
+          result.via,
+          String(result.inFlight),
+          String(result.requestsPerSecond),
+          fmt(result.p50),
+          fmt(result.p99),
+          String(result.errors),
+        ]),
+      );
+    }
+    lines.push(
+      "",
+      `Invariants after the run: ${invariants.ok ? "hold" : "VIOLATED"} (${invariants.transactions_checked} transactions, ${invariants.accounts_checked} accounts, ${invariants.violations.length} violations); merchant_available ${balance.actual} = sum posted ${balance.expected}: ${balance.actual === balance.expected ? "yes" : "NO"}.`,
+      "",
+    );
+  }
+  if (input.notes.length > 0) lines.push("Notes:", "", ...input.notes.map((note) => `- ${note}`), "");
+  return lines.join("\n");
+}
