@@ -29,7 +29,7 @@ export {
   startLocalQStash,
 } from "./qstash-local";
 export type { UpstashBridge, UpstashBridgeOptions } from "./upstash-bridge";
-export { startUpstashBridge } from "./upstash-bridge";
+export { redisAnswers, startUpstashBridge } from "./upstash-bridge";
 
 export interface LocalStackOptions {
   /** Default postgres://postgres@127.0.0.1:5432/postgres; embedded PostgreSQL when it does not answer. */
