@@ -18,6 +18,15 @@ export const configSchema = z.object({
   APP_ENV: z.enum(["development", "production"]).default("production"),
   RATE_LIMIT_SANDBOX_PER_SECOND: positiveInt(25),
   RATE_LIMIT_PRODUCTION_PER_SECOND: positiveInt(100),
+  /**
+   * Tests only (refused in production): every rate-limit window is this many times longer, the
+   * counts unchanged. The limiter's windows are aligned to wall-clock multiples of their length,
+   * and a burst that straddles an edge gets part of its budget back; long windows leave a test's
+   * burst no edge to straddle.
+   */
+  RATE_LIMIT_WINDOW_SCALE: positiveInt(1),
+  /** Put before every Redis key the Worker builds, so deployments or test runs sharing one Redis never meet. */
+  REDIS_KEY_PREFIX: z.string().default(""),
   SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; see docs/security.md for the Workers cap. */
   PASSWORD_PBKDF2_ITERATIONS: positiveInt(600_000),
@@ -58,6 +67,9 @@ export function loadConfig(env: Record<string, unknown>): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError([...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))]);
+  }
+  if (parsed.data.APP_ENV === "production" && parsed.data.RATE_LIMIT_WINDOW_SCALE !== 1) {
+    throw new ConfigError(["RATE_LIMIT_WINDOW_SCALE"]);
   }
   cached = { source: env, config: parsed.data };
   return parsed.data;

@@ -5,6 +5,7 @@ import type { AppEnv } from "./context";
 import type { Executor } from "./db";
 import { ApiError } from "./errors";
 import { randomBase62 } from "./ids";
+import { redisKey } from "./redis";
 import { type Environment, idempotencyKeys } from "./tables";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -83,11 +84,11 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (key === undefined || c.req.method === "GET") return next();
   if (!KEY_PATTERN.test(key)) throw new ApiError("idempotency_key_invalid", { param: "Idempotency-Key" });
 
-  const { db, redis, clock } = c.get("services");
+  const { db, redis, clock, config } = c.get("services");
   const auth = c.get("auth");
   const scope: Scope = { merchantId: auth.merchantId, environment: auth.environment, key };
   const fingerprint = await requestFingerprint(c.req.method, c.req.path, await c.req.text());
-  const lockKey = `idem:${scope.merchantId}:${scope.environment}:${key}`;
+  const lockKey = redisKey(config, `idem:${scope.merchantId}:${scope.environment}:${key}`);
   const lockToken = randomBase62(16);
   const scopeWhere = scopeCondition(scope);
 

@@ -27,13 +27,12 @@ export const loginHandler: RouteHandler<typeof loginRoute, AppEnv> = async (c) =
   const input = c.req.valid("json");
   const services = c.get("services");
   const limit = await checkLimit(
-    services.redis,
+    services,
     {
       prefix: "rl:login",
       identifier: input.email.toLowerCase(),
       requests: LOGIN_ATTEMPTS_PER_MINUTE,
-      window: "60 s",
-      now: services.clock.now().getTime(),
+      windowSeconds: 60,
     },
     (promise) => c.executionCtx.waitUntil(promise),
   );
