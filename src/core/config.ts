@@ -20,9 +20,9 @@ export const configSchema = z.object({
   RATE_LIMIT_PRODUCTION_PER_SECOND: positiveInt(100),
   /**
    * Tests only (refused in production): every rate-limit window is this many times longer, the
-   * counts unchanged. The limiter's windows are aligned to wall-clock multiples of their length,
-   * and a burst that straddles an edge gets part of its budget back; long windows leave a test's
-   * burst no edge to straddle.
+   * counts unchanged. The limiter's windows start at multiples of their length since 1970, and a
+   * burst that straddles an edge gets part of its budget back; the test stack stretches them past
+   * the time since 1970, which leaves no edge to straddle.
    */
   RATE_LIMIT_WINDOW_SCALE: positiveInt(1),
   /** Put before every Redis key the Worker builds, so deployments or test runs sharing one Redis never meet. */
