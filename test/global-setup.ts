@@ -25,6 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { startTestStack } = await import("./stack");
   stack = await startTestStack();
   project.provide("workerLogFile", workerLogFile);
+  // The local-stack tests use the stack's server (real or embedded) like their own setup would.
+  project.provide("localStackDatabaseUrl", stack.local.databaseUrl);
   project.provide("baseUrl", stack.baseUrl);
   project.provide("workerEnv", stack.workerEnv);
   project.provide("qstashUrl", stack.workerEnv.QSTASH_URL ?? "");

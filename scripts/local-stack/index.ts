@@ -53,7 +53,7 @@ export {
   TRACE_PARAM,
 } from "./roundtrips";
 export type { UpstashBridge, UpstashBridgeOptions } from "./upstash-bridge";
-export { startUpstashBridge } from "./upstash-bridge";
+export { redisAnswers, startUpstashBridge } from "./upstash-bridge";
 
 export interface LocalStackOptions {
   /** Default postgres://postgres@127.0.0.1:5432/postgres; embedded PostgreSQL when it does not answer. */

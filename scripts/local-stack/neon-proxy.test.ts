@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { Client, neonConfig, Pool } from "@neondatabase/serverless";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { WebSocket } from "ws";
 import { isLoopbackHost, type NeonProxy, parseTargetAddress, startNeonProxy } from "./neon-proxy";
 
-const DATABASE_URL = process.env.LOCAL_STACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+// 127.0.0.1:5432 when it answers, otherwise the suite's embedded PostgreSQL.
+const DATABASE_URL = inject("localStackDatabaseUrl");
+const DATABASE_ADDRESS = new URL(DATABASE_URL).host;
 
 let proxy: NeonProxy;
 
@@ -184,11 +186,11 @@ describe("upgrade checks", () => {
     expect(await upgradeStatus("?address=nonsense")).toBe(400);
     expect(await upgradeStatus("")).toBe(400);
     expect(await upgradeStatus("?address=127.0.0.1:1")).toBe(502);
-    expect(await upgradeStatus("?address=127.0.0.1:5432")).toBe(101);
+    expect(await upgradeStatus(`?address=${DATABASE_ADDRESS}`)).toBe(101);
   });
 
   it("survives clients that vanish mid-connection", async () => {
-    const ws = new WebSocket(`ws://${proxy.wsProxy}?address=127.0.0.1:5432`);
+    const ws = new WebSocket(`ws://${proxy.wsProxy}?address=${DATABASE_ADDRESS}`);
     await new Promise<void>((resolve, reject) => {
       ws.on("open", () => resolve());
       ws.on("error", reject);

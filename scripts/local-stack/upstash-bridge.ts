@@ -665,6 +665,16 @@ async function connectRedis(url: string, timeoutMs: number): Promise<Redis> {
   }
 }
 
+/** Whether a Redis server answers PING at url: tests that mean something only against a real Redis ask this. */
+export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+  try {
+    (await connectRedis(url, timeoutMs)).disconnect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Redis < 7 has no shebang support at all; Redis 7 rejects unknown flags. */
 async function detectScriptMode(client: Redis): Promise<ScriptMode> {
   try {

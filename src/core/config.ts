@@ -37,13 +37,20 @@ export const configSchema = z.object({
   /** Transactional email: messages are POSTed as JSON here (README "Email"); unset in development. */
   MAILER_URL: z.string().url().optional(),
   MAILER_TOKEN: z.string().min(1).optional(),
+  /**
+   * Tests only (refused in production): every rate-limit window is this many times longer, the
+   * counts unchanged. The limiter's windows start at multiples of their length since 1970, and a
+   * burst that straddles an edge gets part of its budget back; the test stack stretches them past
+   * the time since 1970, which leaves no edge to straddle.
+   */
+  RATE_LIMIT_WINDOW_SCALE: positiveInt(1),
+  /** Put before every Redis key the Worker builds, so deployments or test runs sharing one Redis never meet. */
+  REDIS_KEY_PREFIX: z.string().default(""),
   SESSION_TTL_SECONDS: positiveInt(12 * 60 * 60),
   /** How long an isolate trusts a cached API key or session: the bound on a revocation reaching every isolate. */
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   /** How long Redis keeps a credential looked up in the database (revoke, roll and logout delete it). */
   AUTH_REDIS_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
-  /** Prepended to every Redis key, so deployments (or test runs) sharing a Redis never meet. */
-  REDIS_KEY_PREFIX: z.string().default(""),
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; see docs/security.md for the Workers cap. */
   PASSWORD_PBKDF2_ITERATIONS: positiveInt(600_000),
   /** How long finished background-function runs are kept (the latest of each function always is). */
@@ -94,6 +101,9 @@ export function loadConfig(env: Record<string, unknown>): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError([...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))]);
+  }
+  if (parsed.data.APP_ENV === "production" && parsed.data.RATE_LIMIT_WINDOW_SCALE !== 1) {
+    throw new ConfigError(["RATE_LIMIT_WINDOW_SCALE"]);
   }
   cached = { source: env, config: parsed.data };
   return parsed.data;

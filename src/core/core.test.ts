@@ -21,6 +21,25 @@ describe("config", () => {
       expect(variables).not.toContain("UPSTASH_REDIS_REST_URL");
     }
   });
+
+  it("refuses stretched rate-limit windows in production", () => {
+    const env = {
+      DATABASE_URL: "postgres://x@y/z",
+      UPSTASH_REDIS_REST_URL: "http://r",
+      UPSTASH_REDIS_REST_TOKEN: "t",
+      QSTASH_TOKEN: "t",
+      QSTASH_CURRENT_SIGNING_KEY: "k",
+      QSTASH_NEXT_SIGNING_KEY: "k",
+      PUBLIC_URL: "http://w",
+      CARD_FINGERPRINT_KEY: "k".repeat(32),
+      PROVIDER_CREDENTIALS_KEY: `${"A".repeat(43)}=`,
+      RATE_LIMIT_WINDOW_SCALE: "3600",
+    };
+    expect(loadConfig({ ...env, APP_ENV: "development" }).RATE_LIMIT_WINDOW_SCALE).toBe(3600);
+    expect(() => loadConfig({ ...env, APP_ENV: "production" })).toThrow(
+      new ConfigError(["RATE_LIMIT_WINDOW_SCALE"]),
+    );
+  });
 });
 
 describe("errors", () => {

@@ -1,6 +1,7 @@
 import { Client, Receiver } from "@upstash/qstash";
-import type { Redis } from "@upstash/redis/cloudflare";
 import type { Config } from "./config";
+import type { Services } from "./context";
+import { redisKey } from "./redis";
 
 export interface PublishOptions {
   delaySeconds?: number;
@@ -69,9 +70,12 @@ function jwtId(signature: string): string | undefined {
 }
 
 /** Every QStash delivery carries a fresh JWT id; a second call with the same one is a replay. */
-export async function claimSignature(redis: Redis, signature: string): Promise<boolean> {
+export async function claimSignature(
+  { redis, config }: Pick<Services, "redis" | "config">,
+  signature: string,
+): Promise<boolean> {
   const id = jwtId(signature);
   if (!id) return false;
-  const claimed = await redis.set(`qstash:jti:${id}`, "1", { nx: true, ex: 600 });
+  const claimed = await redis.set(redisKey(config, `qstash:jti:${id}`), "1", { nx: true, ex: 600 });
   return claimed === "OK";
 }

@@ -1,9 +1,9 @@
 import { Ratelimit } from "@upstash/ratelimit";
-import type { Redis } from "@upstash/redis/cloudflare";
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "./config";
-import type { AppEnv } from "./context";
+import type { AppEnv, Services } from "./context";
 import { ApiError } from "./errors";
+import { redisKey } from "./redis";
 import type { Environment } from "./tables";
 
 export interface LimitResult {
@@ -13,16 +13,19 @@ export interface LimitResult {
   resetSeconds: number;
 }
 
-/** One sliding-window check in Redis. */
+/** One sliding-window check in Redis: `requests` per `windowSeconds` (times RATE_LIMIT_WINDOW_SCALE). */
 export async function checkLimit(
-  redis: Redis,
-  options: { prefix: string; identifier: string; requests: number; window: `${number} s`; now: number },
+  { redis, config, clock }: Pick<Services, "redis" | "config" | "clock">,
+  options: { prefix: string; identifier: string; requests: number; windowSeconds: number },
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<LimitResult> {
   const limiter = new Ratelimit({
     redis,
-    limiter: Ratelimit.slidingWindow(options.requests, options.window),
-    prefix: options.prefix,
+    limiter: Ratelimit.slidingWindow(
+      options.requests,
+      `${options.windowSeconds * config.RATE_LIMIT_WINDOW_SCALE} s`,
+    ),
+    prefix: redisKey(config, options.prefix),
     ephemeralCache: false,
     analytics: false,
   });
@@ -32,7 +35,7 @@ export async function checkLimit(
     allowed: result.success,
     limit: result.limit,
     remaining: Math.max(0, result.remaining),
-    resetSeconds: Math.max(0, Math.ceil((result.reset - options.now) / 1000)),
+    resetSeconds: Math.max(0, Math.ceil((result.reset - clock.now().getTime()) / 1000)),
   };
 }
 
@@ -84,19 +87,19 @@ export function rateLimitCeiling(
  */
 export function rateLimit(bucket: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { redis, config, clock } = c.get("services");
+    const services = c.get("services");
+    const { config } = services;
     const auth = c.get("auth");
     // A key's own limit never exceeds the ceiling, so keys stored with a higher one are capped too.
     const ceiling = rateLimitCeiling(config, auth.merchantId, auth.environment);
     const requests = Math.min(auth.rateLimitPerSecond ?? ceiling, ceiling);
     const result = await checkLimit(
-      redis,
+      services,
       {
         prefix: `rl:${bucketFor(bucket, c.req.method, c.req.path)}`,
         identifier: `${auth.actor.id}:${auth.environment}`,
         requests,
-        window: "1 s",
-        now: clock.now().getTime(),
+        windowSeconds: 1,
       },
       (promise) => c.executionCtx.waitUntil(promise),
     );

@@ -1,6 +1,11 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Config } from "./config";
 
+/** Every Redis key the Worker builds goes through here, so REDIS_KEY_PREFIX covers them all. */
+export function redisKey(config: Pick<Config, "REDIS_KEY_PREFIX">, key: string): string {
+  return `${config.REDIS_KEY_PREFIX}${key}`;
+}
+
 export function createRedis(
   config: Pick<Config, "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN" | "TRACE_ROUND_TRIPS">,
   requestId?: string,

@@ -1,4 +1,6 @@
+import type { Config } from "./config";
 import type { Services } from "./context";
+import { redisKey } from "./redis";
 import type { Environment } from "./tables";
 
 /** The polling document of any money object, as GET /api/v1/status/{id} serves it. */
@@ -15,8 +17,12 @@ export interface StatusDocument {
 /** Long enough to absorb a polling storm, short enough that a missed invalidation heals quickly. */
 export const STATUS_CACHE_TTL_SECONDS = 5;
 
-export function statusCacheKey(owner: { merchantId: string; environment: Environment }, id: string): string {
-  return `status:${owner.merchantId}:${owner.environment}:${id}`;
+export function statusCacheKey(
+  config: Pick<Config, "REDIS_KEY_PREFIX">,
+  owner: { merchantId: string; environment: Environment },
+  id: string,
+): string {
+  return redisKey(config, `status:${owner.merchantId}:${owner.environment}:${id}`);
 }
 
 /**
@@ -24,12 +30,12 @@ export function statusCacheKey(owner: { merchantId: string; environment: Environ
  * can't cache the old state again; a failure only leaves the document stale until the TTL.
  */
 export async function invalidateStatus(
-  services: Pick<Services, "redis">,
+  services: Pick<Services, "redis" | "config">,
   owner: { merchantId: string; environment: Environment },
   id: string,
 ): Promise<void> {
   try {
-    await services.redis.del(statusCacheKey(owner, id));
+    await services.redis.del(statusCacheKey(services.config, owner, id));
   } catch (error) {
     console.error(
       JSON.stringify({

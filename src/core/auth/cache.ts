@@ -1,4 +1,5 @@
 import type { Services } from "../context";
+import { redisKey } from "../redis";
 import type { Environment } from "../tables";
 
 /**
@@ -26,8 +27,8 @@ export interface CachedCredential {
 const MAX_ENTRIES = 10_000;
 const isolateCache = new Map<string, { credential: CachedCredential; until: number }>();
 
-function redisKey(services: Services, key: string): string {
-  return `${services.config.REDIS_KEY_PREFIX}auth:${key}`;
+function authKey(services: Services, key: string): string {
+  return redisKey(services.config, `auth:${key}`);
 }
 
 /** The cached credential, from this isolate or from Redis; undefined when neither has it. */
@@ -40,7 +41,7 @@ export async function cachedCredential(
   if (local && local.until > now) return local.credential;
   isolateCache.delete(key);
   if (services.config.AUTH_REDIS_CACHE_SECONDS === 0) return undefined;
-  const shared = await services.redis.get<CachedCredential>(redisKey(services, key));
+  const shared = await services.redis.get<CachedCredential>(authKey(services, key));
   if (shared) remember(services, key, shared);
   return shared ?? undefined;
 }
@@ -65,13 +66,13 @@ export function cacheCredential(
   remember(services, key, credential);
   const seconds = services.config.AUTH_REDIS_CACHE_SECONDS;
   if (seconds === 0) return;
-  waitUntil(services.redis.set(redisKey(services, key), credential, { ex: seconds }).catch(() => undefined));
+  waitUntil(services.redis.set(authKey(services, key), credential, { ex: seconds }).catch(() => undefined));
 }
 
 /** Forgets a credential everywhere this request can reach: Redis and this isolate. */
 export async function forgetCredential(services: Services, key: string): Promise<void> {
   isolateCache.delete(key);
-  await services.redis.del(redisKey(services, key));
+  await services.redis.del(authKey(services, key));
 }
 
 export const apiKeyCacheKey = (keyId: string): string => `key:${keyId}`;

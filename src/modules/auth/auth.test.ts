@@ -176,8 +176,9 @@ describe("auth: API keys", () => {
     const responses = await Promise.all(Array.from({ length: 6 }, () => tight.request("GET", "/customers")));
     const ok = responses.filter((r) => r.status === 200);
     const throttled = responses.filter((r) => r.status === 429);
-    expect(ok.length).toBeLessThanOrEqual(3);
-    expect(throttled.length).toBeGreaterThanOrEqual(3);
+    // The whole burst falls into one window (the test stack's windows have no edge: test/stack.ts).
+    expect(ok.length).toBe(3);
+    expect(throttled.length).toBe(3);
     expect(ok[0]?.headers.get("ratelimit-limit")).toBe("3");
     const first = throttled[0];
     if (!first) throw new Error("no 429");
@@ -195,11 +196,11 @@ describe("auth: API keys", () => {
         "/api-keys",
         { environment, name: "fast", rate_limit_per_second: limit },
       );
-    // The test stack's defaults: 1000 in sandbox, 2000 in production (test/stack.ts).
+    // The test stack's defaults: 5000 in sandbox, 6000 in production (test/stack.ts).
     for (const [environment, limit] of [
-      ["sandbox", 1001],
+      ["sandbox", 5001],
       ["sandbox", 10_000],
-      ["production", 2001],
+      ["production", 6001],
     ] as const) {
       const refused = await make(environment, limit);
       expectError(refused, 400, "parameter_invalid");
@@ -207,8 +208,8 @@ describe("auth: API keys", () => {
         "rate_limit_per_second",
       );
     }
-    expect((await make("sandbox", 1000)).status).toBe(200);
-    expect((await make("production", 2000)).status).toBe(200);
+    expect((await make("sandbox", 5000)).status).toBe(200);
+    expect((await make("production", 6000)).status).toBe(200);
 
     // A key stored with a higher limit before the ceiling existed is held to the ceiling.
     const old = await make("sandbox", 10);
@@ -216,13 +217,13 @@ describe("auth: API keys", () => {
     const oldClient = client({ "x-api-key": old.body.key_id, "x-api-secret": old.body.secret });
     const used = await oldClient.request("GET", "/customers");
     expect(used.status).toBe(200);
-    expect(used.headers.get("ratelimit-limit")).toBe("1000");
+    expect(used.headers.get("ratelimit-limit")).toBe("5000");
     const rolled = await m.dashboard.request<{ rate_limit_per_second: number }>(
       "POST",
       `/api-keys/${old.body.id}/roll`,
       {},
     );
-    expect(rolled.body.rate_limit_per_second).toBe(1000);
+    expect(rolled.body.rate_limit_per_second).toBe(5000);
   });
 });
 

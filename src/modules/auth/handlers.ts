@@ -26,7 +26,7 @@ import {
 
 const LOGIN_ATTEMPTS_PER_MINUTE = 5;
 
-const SIGNUPS_WINDOW = "3600 s";
+const SIGNUP_WINDOW_SECONDS = 60 * 60;
 
 /**
  * Each sign-up costs a PBKDF2 hash and an email, so sign-ups are limited per client IP
@@ -38,13 +38,12 @@ export const signupHandler: RouteHandler<typeof signupRoute, AppEnv> = async (c)
   const exempt = services.config.SIGNUP_LIMIT_EXEMPT_IPS.split(",").some((entry) => entry.trim() === ip);
   if (!exempt) {
     const limit = await checkLimit(
-      services.redis,
+      services,
       {
         prefix: "rl:signup",
         identifier: ip,
         requests: services.config.SIGNUP_LIMIT_PER_IP_PER_HOUR,
-        window: SIGNUPS_WINDOW,
-        now: services.clock.now().getTime(),
+        windowSeconds: SIGNUP_WINDOW_SECONDS,
       },
       (promise) => c.executionCtx.waitUntil(promise),
     );
@@ -68,13 +67,12 @@ export const loginHandler: RouteHandler<typeof loginRoute, AppEnv> = async (c) =
   const input = c.req.valid("json");
   const services = c.get("services");
   const limit = await checkLimit(
-    services.redis,
+    services,
     {
       prefix: "rl:login",
       identifier: input.email.toLowerCase(),
       requests: LOGIN_ATTEMPTS_PER_MINUTE,
-      window: "60 s",
-      now: services.clock.now().getTime(),
+      windowSeconds: 60,
     },
     (promise) => c.executionCtx.waitUntil(promise),
   );

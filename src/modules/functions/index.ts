@@ -19,7 +19,7 @@ export const functionsRouter = new Hono<AppEnv>().post("/internal/functions/:nam
   if (!signature || !(await verifyQStashSignature(services.config, { signature, body, url }))) {
     throw new ApiError("signature_invalid");
   }
-  if (!(await claimSignature(services.redis, signature))) {
+  if (!(await claimSignature(services, signature))) {
     throw new ApiError("signature_invalid", { message: "This signed request was already used." });
   }
   const fn = findFunction(name);

@@ -124,6 +124,7 @@ describe("fx rates", () => {
       );
     });
     await new Promise<void>((resolve) => source.listen(0, "127.0.0.1", resolve));
+    const refreshedFrom = new Date();
     const production = nodeServices({
       FX_PRODUCTION_SOURCE: "openexchangerates",
       FX_RATE_SOURCE_KEY: "key",
@@ -137,8 +138,12 @@ describe("fx rates", () => {
       /openexchangerates: rate source answered HTTP 503/,
     );
     expect((await latestSnapshot(production, "openexchangerates"))?.id).toBe(good?.id);
-    const runs = await query("select 1 from fx_rate_snapshots where source = 'openexchangerates'");
-    expect(runs).toHaveLength(1);
+    // Snapshots are global, not per merchant: only those fetched since this test began are its own.
+    const fetched = await query<{ id: string }>(
+      "select id from fx_rate_snapshots where source = 'openexchangerates' and fetched_at >= $1",
+      [refreshedFrom],
+    );
+    expect(fetched.map((row) => row.id)).toEqual([good?.id]);
     await new Promise<void>((resolve) => source.close(() => resolve()));
     await services.close();
     await production.close();

@@ -1,6 +1,8 @@
 import { and, desc, eq, lt } from "drizzle-orm";
+import type { Config } from "../../core/config";
 import type { Services } from "../../core/context";
 import { newId } from "../../core/ids";
+import { redisKey } from "../../core/redis";
 import type { Environment } from "../../core/tables";
 import type { RateTable } from "./conversion";
 import { parseDecimal } from "./decimal";
@@ -15,8 +17,8 @@ export interface StoredSnapshot {
   rates: Record<string, string>;
 }
 
-const redisKey = (source: string) => `fx:latest:${source}`;
-const redisTimeKey = (source: string) => `fx:latest-at:${source}`;
+const latestKey = (config: Config, source: string) => redisKey(config, `fx:latest:${source}`);
+const latestTimeKey = (config: Config, source: string) => redisKey(config, `fx:latest-at:${source}`);
 
 /** Replaces the cached snapshot only with a newer one, so a late or replayed refresh never moves rates back. */
 const CACHE_IF_NEWER = `local current = tonumber(redis.call("GET", KEYS[2]) or "0")
@@ -75,7 +77,7 @@ async function storeSnapshot(services: Services, snapshot: RateSnapshot): Promis
   };
   await services.redis.eval(
     CACHE_IF_NEWER,
-    [redisKey(stored.source), redisTimeKey(stored.source)],
+    [latestKey(services.config, stored.source), latestTimeKey(services.config, stored.source)],
     [JSON.stringify(stored), String(stored.observedAt.getTime())],
   );
   return stored;
@@ -132,7 +134,7 @@ export async function latestSnapshot(
   services: Services,
   source: string,
 ): Promise<StoredSnapshot | undefined> {
-  const cached: unknown = await services.redis.get(redisKey(source));
+  const cached: unknown = await services.redis.get(latestKey(services.config, source));
   if (isStoredSnapshot(cached)) return { ...cached, observedAt: new Date(cached.observedAt) };
   const [row] = await services.db
     .select()

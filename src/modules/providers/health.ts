@@ -1,4 +1,5 @@
 import type { ServiceContext } from "../../core/context";
+import { redisKey } from "../../core/redis";
 
 const BUCKET_SECONDS = 60;
 const WINDOW_BUCKETS = 5;
@@ -10,7 +11,7 @@ const WINDOW_BUCKETS = 5;
  */
 function keyPrefix(ctx: ServiceContext, provider: string): string {
   const scope = ctx.environment === "sandbox" ? ctx.merchantId : "all";
-  return `phealth:${ctx.environment}:${scope}:${provider}`;
+  return redisKey(ctx.services.config, `phealth:${ctx.environment}:${scope}:${provider}`);
 }
 
 function bucket(ctx: ServiceContext): number {

@@ -52,7 +52,7 @@ export async function getStatus({
     (candidate) => candidate.prefix === prefix && (object === undefined || candidate.object === object),
   );
   if (!resolver) throw missing;
-  const key = statusCacheKey(ctx, id);
+  const key = statusCacheKey(ctx.services.config, ctx, id);
   const hit = await readCache(ctx.services.redis, key);
   if (hit) return { document: hit, cached: true };
   const document = await resolver.resolve({ ctx, id });

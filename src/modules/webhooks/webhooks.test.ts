@@ -1,7 +1,8 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webhookSweep } from "../../../functions/webhook-sweep";
 import { query } from "../../../test/db";
-import { type Client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { baseUrl, type Client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import {
   cancelMessage,
   eventually,
@@ -110,7 +111,41 @@ function verify(secret: string, request: ReceivedWebhook): EventBody {
   return new Webhook(secret).verify(request.body, request.headers) as EventBody;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves once the event has been fanned out to the endpoints. Its deliveries are created in the
+ * transaction that sets dispatched_at, and only undispatched events are ever fanned out, so an
+ * endpoint without a delivery by then never gets one: "nothing happened" is then a fact, not a
+ * guess about how long to wait.
+ */
+async function fannedOut(eventId: string): Promise<void> {
+  await eventually(async () => {
+    const [event] = await query<{ dispatched_at: Date | null }>(
+      "select dispatched_at from events where id = $1",
+      [eventId],
+    );
+    return event?.dispatched_at ? true : undefined;
+  });
+}
+
+/** The id of the event a change to `objectId` recorded. */
+async function eventOf(client: Client, type: string, objectId: string): Promise<string> {
+  const listed = await client.request<{ data: EventBody[] }>(
+    "GET",
+    `/events?type=${type}&object_id=${objectId}`,
+  );
+  const [event] = listed.body.data;
+  if (!event) throw new Error(`no ${type} event for ${objectId}`);
+  return event.id;
+}
+
+/**
+ * Waits until the wall clock, which the Worker's clock reads, is past the second of a webhook's
+ * timestamp, so that the next attempt is signed with a later timestamp.
+ */
+async function pastSecondOf(request: ReceivedWebhook | undefined): Promise<void> {
+  const timestamp = Number(request?.headers["webhook-timestamp"]);
+  await eventually(async () => (Date.now() >= (timestamp + 1) * 1000 ? true : undefined));
+}
 
 async function createCustomer(m: TestMerchant): Promise<string> {
   return (await m.sandbox.request<{ id: string }>("POST", "/customers", { email: "hook@example.com" })).body
@@ -377,18 +412,18 @@ describe("webhook delivery", () => {
       enabled_events: ["customer.created"],
     });
     await createCustomer(m);
-    await receiver.waitFor(path, 1);
+    const [firstRequest] = await receiver.waitFor(path, 1);
     const afterFirst = await eventually(async () => {
       const d = await deliveryAfter(m.sandbox, endpoint.id, 1);
       return d.next_attempt_at ? d : undefined;
     });
     expect(afterFirst.status).toBe("pending");
-    // A second apart, so the Worker's timestamps (and so the signatures) differ between attempts.
-    await sleep(1100);
+    // In a later second, so the Worker's timestamps (and so the signatures) differ between attempts.
+    await pastSecondOf(firstRequest);
     await fastForward(10_000);
-    await receiver.waitFor(path, 2);
+    const [, secondRequest] = await receiver.waitFor(path, 2);
     await deliveryAfter(m.sandbox, endpoint.id, 2);
-    await sleep(1100);
+    await pastSecondOf(secondRequest);
     await fastForward(6 * 60_000);
     const requests = await receiver.waitFor(path, 3);
     const delivery = await eventually(async () => {
@@ -471,8 +506,8 @@ describe("webhook delivery", () => {
     expect(event.data.object).toMatchObject({ id: endpoint.id, enabled: false, disabled_reason: "failing" });
 
     // A disabled endpoint gets no new deliveries.
-    await createCustomer(m);
-    await sleep(500);
+    const customerId = await createCustomer(m);
+    await fannedOut(await eventOf(m.sandbox, "customer.created", customerId));
     expect(await deliveriesOf(m.sandbox, endpoint.id)).toHaveLength(1);
   });
 
@@ -631,7 +666,14 @@ describe("webhook delivery", () => {
     expect(event.data.object).toMatchObject({ id: endpoint.id, object: "webhook_endpoint" });
     const retrieved = await m.sandbox.request<EventBody>("GET", `/events/${event.id}`);
     expect(retrieved.body.type).toBe("webhook.test");
-    await sleep(300);
+    // Its endpoint's delivery and the dispatch are one transaction, done before the answer: the
+    // other endpoint has no delivery of it now, and so never gets one.
+    await fannedOut(event.id);
+    const othersDeliveries = await m.sandbox.request<{ data: Delivery[] }>(
+      "GET",
+      `/webhooks/deliveries?endpoint_id=${other.id}&event_id=${event.id}`,
+    );
+    expect(othersDeliveries.body.data).toEqual([]);
     expect(
       receiver.received(otherPath).filter((r) => verify(String(other.secret), r).type === "webhook.test"),
     ).toEqual([]);
@@ -758,20 +800,18 @@ describe("webhook-sweep: nothing is lost if the Worker dies between commit and p
       [orphanId, m.merchantId],
     );
 
-    // Runs are deduplicated per minute, so another trigger may have taken this minute: then try the next one.
-    for (let round = 0; round < 3; round++) {
-      const since = new Date();
-      await publishFunction("webhook-sweep");
-      const ran = await eventually(async () => {
-        const runs = await query(
-          "select 1 from function_runs where function_name = 'webhook-sweep' and trigger = 'qstash' and started_at >= $1 and status = 'succeeded'",
-          [since],
-        );
-        return runs.length > 0 ? true : undefined;
-      }, 5000).catch(() => false);
-      if (ran) break;
-      await sleep(61_000 - (Date.now() % 60_000));
-    }
+    // Runs are deduplicated per minute slot, and other tests trigger the every-minute functions
+    // too: the cron trigger's scheduled time puts this run in a slot no other test uses.
+    const slot = Date.UTC(2003, 0, 1);
+    const fired = await fetch(
+      `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(webhookSweep.schedule ?? "")}&time=${slot}`,
+    );
+    expect(fired.status).toBe(200);
+    const [run] = await query<{ status: string }>(
+      "select status from function_runs where function_name = 'webhook-sweep' and window_key = $1",
+      [new Date(slot).toISOString().slice(0, 16)],
+    );
+    expect(run?.status).toBe("succeeded");
     const requests = await receiver.waitFor(path, 3);
     const ids = requests.map((r) => verify(String(endpoint.secret), r).id);
     expect(ids).toContain(orphanId);
@@ -786,5 +826,5 @@ describe("webhook-sweep: nothing is lost if the Worker dies between commit and p
       [orphanId],
     );
     expect(orphan?.dispatched_at).not.toBeNull();
-  }, 200_000);
+  });
 });
