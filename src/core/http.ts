@@ -4,19 +4,29 @@ import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "./config";
 import type { AppEnv, ServiceContext } from "./context";
 import { apiErrorFor, errorLogLine } from "./db-errors";
-import { ApiError, errorResponse } from "./errors";
+import { ApiError, errorCodes, errorResponse, errorTypes } from "./errors";
 import { validationError } from "./validation";
 
 export const ErrorSchema = z
   .object({
     error: z.object({
-      type: z.string().openapi({ example: "invalid_request_error" }),
-      code: z.string().openapi({ example: "parameter_invalid" }),
+      type: z.enum(errorTypes).openapi({ example: "invalid_request_error" }),
+      code: z.enum(errorCodes).openapi({ example: "parameter_invalid" }),
       message: z.string(),
       param: z.string().optional(),
       request_id: z.string().openapi({ example: "req_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
       doc_url: z.string(),
-      decline_code: z.string().optional(),
+      // The fields below appear only with some codes; GET /error-codes lists them per code.
+      decline_code: z.string().optional().openapi({ description: "Why the issuer or provider declined." }),
+      payment_id: z.string().optional().openapi({ description: "The payment the decline left failed." }),
+      payment_status: z
+        .string()
+        .optional()
+        .openapi({ description: "The payment's status that made the action invalid." }),
+      routing: z
+        .object({ reason: z.string(), candidates: z.array(z.record(z.string(), z.unknown())) })
+        .optional()
+        .openapi({ description: "Why no provider could be routed to." }),
     }),
   })
   .openapi("Error");
