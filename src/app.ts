@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./core/auth/authenticate";
 import type { AppEnv } from "./core/context";
@@ -23,6 +22,7 @@ import { fxRouter } from "./modules/fx";
 import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
 import { metaRouter } from "./modules/meta";
+import { docsPage } from "./modules/meta/docs";
 import { paymentMethodsRouter } from "./modules/payment-methods";
 import { paymentsRouter, sandboxPagesRouter } from "./modules/payments";
 import { providersRouter, providerWebhooksRouter } from "./modules/providers";
@@ -114,7 +114,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     description:
       "A dashboard session token from POST /api/v1/auth/sessions; pick the environment with X-Environment.",
   });
-  app.get("/docs", Scalar({ url: "/api/v1/openapi.json", pageTitle: "MagnetPay API reference" }));
+  app.get("/docs", docsPage);
 
   // Everything below needs credentials; the public handlers above have already answered.
   app.use("/api/v1/*", authenticate, rateLimit("api"), idempotency);
