@@ -1,11 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./core/auth/authenticate";
 import type { AppEnv } from "./core/context";
 import { ApiError, errorResponse } from "./core/errors";
 import { setEventDispatcher } from "./core/events";
-import { onError } from "./core/http";
+import { applyContractConventions, onError } from "./core/http";
 import { idempotency } from "./core/idempotency";
 import { rejectUnsafeInput } from "./core/input-safety";
 import { rateLimit } from "./core/ratelimit";
@@ -23,6 +22,7 @@ import { fxRouter } from "./modules/fx";
 import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
 import { metaRouter } from "./modules/meta";
+import { docsPage } from "./modules/meta/docs";
 import { paymentMethodsRouter } from "./modules/payment-methods";
 import { paymentsRouter, sandboxPagesRouter } from "./modules/payments";
 import { providersRouter, providerWebhooksRouter } from "./modules/providers";
@@ -33,6 +33,23 @@ import { webhooksRouter } from "./modules/webhooks";
 import { dispatchEvents } from "./modules/webhooks/service";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The document's head; `openApiDocument` and the served `/api/v1/openapi.json` share it. */
+export const openApiConfig = {
+  openapi: "3.1.0",
+  info: {
+    title: "MagnetPay API",
+    version: VERSION,
+    description:
+      "Payments platform API. JSON in and out, amounts in integer minor units, Stripe-style errors, pagination and idempotency.",
+  },
+  servers: [{ url: "/", description: "This deployment" }],
+};
+
+/** The OpenAPI 3.1 document, built without a server or any request (for linting and codegen). */
+export function openApiDocument(app: OpenAPIHono<AppEnv> = createApp()) {
+  return applyContractConventions(app.getOpenAPI31Document(openApiConfig));
+}
 
 export function createApp(): OpenAPIHono<AppEnv> {
   // After a request's transactions commit, its events fan out to webhook endpoints.
@@ -69,15 +86,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", sandboxPagesRouter);
   app.route("/", providerWebhooksRouter);
 
-  app.doc31("/api/v1/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "MagnetPay API",
-      version: VERSION,
-      description:
-        "Payments platform API. JSON in and out, amounts in integer minor units, Stripe-style errors, pagination and idempotency.",
-    },
-    servers: [{ url: "/", description: "This deployment" }],
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  app.get("/api/v1/openapi.json", (c) => {
+    document ??= openApiDocument(app);
+    return c.json(document);
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKeyId", {
     type: "apiKey",
@@ -102,7 +114,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     description:
       "A dashboard session token from POST /api/v1/auth/sessions; pick the environment with X-Environment.",
   });
-  app.get("/docs", Scalar({ url: "/api/v1/openapi.json", pageTitle: "MagnetPay API reference" }));
+  app.get("/docs", docsPage);
 
   // Everything below needs credentials; the public handlers above have already answered.
   app.use("/api/v1/*", authenticate, rateLimit("api"), idempotency);

@@ -1,15 +1,18 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export type ErrorType =
-  | "authentication_error"
-  | "permission_error"
-  | "invalid_request_error"
-  | "idempotency_error"
-  | "rate_limit_error"
-  | "payment_error"
-  | "provider_error"
-  | "api_error";
+export const errorTypes = [
+  "authentication_error",
+  "permission_error",
+  "invalid_request_error",
+  "idempotency_error",
+  "rate_limit_error",
+  "payment_error",
+  "provider_error",
+  "api_error",
+] as const;
+
+export type ErrorType = (typeof errorTypes)[number];
 
 interface CatalogEntry {
   type: ErrorType;
@@ -445,6 +448,22 @@ export const errorCatalog = {
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;
+
+export const errorCodes = Object.keys(errorCatalog) as [ErrorCode, ...ErrorCode[]];
+
+/**
+ * Fields an error carries beyond type, code, message, param, request_id and doc_url, per code. The
+ * Error schema of the OpenAPI document declares each of them (optional); GET /error-codes lists
+ * them per code. A new `extra` passed to ApiError is added here and to that schema.
+ */
+export const errorExtraFields: Partial<Record<ErrorCode, readonly string[]>> = {
+  card_declined: ["decline_code", "payment_id"],
+  payment_declined: ["decline_code", "payment_id"],
+  processing_error: ["decline_code", "payment_id"],
+  provider_rejected: ["payment_id"],
+  payment_state_invalid: ["payment_status"],
+  provider_unavailable: ["routing"],
+};
 
 export const DOCS_BASE_URL = "https://magnetpay.org/docs/error-codes";
 

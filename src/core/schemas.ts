@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isCurrency, MAX_AMOUNT } from "./money";
+import { currencyExponents, isCurrency, MAX_AMOUNT } from "./money";
 
 /** Upper-case ISO 4217, as DESIGN.md fixes it; lower case is refused rather than guessed. */
 export const currencyCode = z
@@ -8,7 +8,13 @@ export const currencyCode = z
     message: "Not a supported upper-case ISO 4217 currency code.",
     params: { code: "currency_invalid" },
   })
-  .openapi({ example: "USD", description: "Upper-case ISO 4217 code." });
+  .openapi({
+    example: "USD",
+    description: "Upper-case ISO 4217 code.",
+    // The document names exactly the codes the refine above accepts.
+    pattern: "^[A-Z]{3}$",
+    enum: Object.keys(currencyExponents),
+  });
 
 /** A positive integer in the currency's minor unit (1999 = 19.99 USD). */
 export const positiveAmount = z

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireSession } from "../../core/auth/authenticate";
-import { commonErrors, jsonBody, jsonContent, writeErrors } from "../../core/http";
+import { commonErrors, jsonBody, jsonContent, publicRoute, writeErrors } from "../../core/http";
 import { listSchema } from "../../core/pagination";
 import {
   apiKeyIdParams,
@@ -22,6 +22,8 @@ const bearer = [{ BearerAuth: [] }];
 export const signupRoute = createRoute({
   method: "post",
   path: "/auth/signup",
+  operationId: "auth.signup",
+  security: publicRoute,
   tags: ["Authentication"],
   summary: "Sign up a merchant",
   description:
@@ -36,6 +38,8 @@ export const signupRoute = createRoute({
 export const verifySignupRoute = createRoute({
   method: "post",
   path: "/auth/signup/verify",
+  operationId: "auth.verifySignup",
+  security: publicRoute,
   tags: ["Authentication"],
   summary: "Finish a sign-up",
   description:
@@ -47,6 +51,8 @@ export const verifySignupRoute = createRoute({
 export const loginRoute = createRoute({
   method: "post",
   path: "/auth/sessions",
+  operationId: "sessions.create",
+  security: publicRoute,
   tags: ["Authentication"],
   summary: "Log in",
   description: "Returns a Bearer token for the dashboard. Attempts are rate limited per email.",
@@ -57,6 +63,7 @@ export const loginRoute = createRoute({
 export const logoutRoute = createRoute({
   method: "delete",
   path: "/auth/sessions/current",
+  operationId: "sessions.delete",
   tags: ["Authentication"],
   summary: "Log out",
   security: bearer,
@@ -67,6 +74,7 @@ export const logoutRoute = createRoute({
 export const createApiKeyRoute = createRoute({
   method: "post",
   path: "/api-keys",
+  operationId: "apiKeys.create",
   tags: ["Authentication"],
   summary: "Create an API key pair",
   description: "The secret is returned once and stored only as a hash.",
@@ -79,6 +87,7 @@ export const createApiKeyRoute = createRoute({
 export const listApiKeysRoute = createRoute({
   method: "get",
   path: "/api-keys",
+  operationId: "apiKeys.list",
   tags: ["Authentication"],
   summary: "List API keys",
   security: bearer,
@@ -90,6 +99,7 @@ export const listApiKeysRoute = createRoute({
 export const rollApiKeyRoute = createRoute({
   method: "post",
   path: "/api-keys/{id}/roll",
+  operationId: "apiKeys.roll",
   tags: ["Authentication"],
   summary: "Roll an API key",
   description: "Issues a new secret under a new key id; the old key stops now or after expires_in_seconds.",
@@ -105,6 +115,7 @@ export const rollApiKeyRoute = createRoute({
 export const revokeApiKeyRoute = createRoute({
   method: "post",
   path: "/api-keys/{id}/revoke",
+  operationId: "apiKeys.revoke",
   tags: ["Authentication"],
   summary: "Revoke an API key",
   security: bearer,

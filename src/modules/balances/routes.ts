@@ -14,6 +14,7 @@ const tags = ["Balances"];
 export const listBalancesRoute = createRoute({
   method: "get",
   path: "/balances",
+  operationId: "balances.list",
   tags,
   summary: "List balances",
   description: "One balance per currency the account has used, as of now, for the caller's environment.",
@@ -24,6 +25,7 @@ export const listBalancesRoute = createRoute({
 export const retrieveBalanceRoute = createRoute({
   method: "get",
   path: "/balances/{currency}",
+  operationId: "balances.retrieve",
   tags,
   summary: "Retrieve the balance in one currency",
   description: "Zeros for a currency never used.",
@@ -35,6 +37,7 @@ export const retrieveBalanceRoute = createRoute({
 export const balanceHistoryRoute = createRoute({
   method: "get",
   path: "/balances/{currency}/history",
+  operationId: "balances.listHistory",
   tags,
   summary: "List balance history",
   description: "Every posting that moved the available, pending or reserved balance in this currency.",

@@ -15,6 +15,7 @@ const tags = ["Customers"];
 export const createCustomerRoute = createRoute({
   method: "post",
   path: "/customers",
+  operationId: "customers.create",
   tags,
   summary: "Create a customer",
   security: authSecurity,
@@ -25,6 +26,7 @@ export const createCustomerRoute = createRoute({
 export const retrieveCustomerRoute = createRoute({
   method: "get",
   path: "/customers/{id}",
+  operationId: "customers.retrieve",
   tags,
   summary: "Retrieve a customer",
   security: authSecurity,
@@ -35,6 +37,7 @@ export const retrieveCustomerRoute = createRoute({
 export const updateCustomerRoute = createRoute({
   method: "patch",
   path: "/customers/{id}",
+  operationId: "customers.update",
   tags,
   summary: "Update a customer",
   description: "Fields left out stay as they are; null clears a field.",
@@ -46,6 +49,7 @@ export const updateCustomerRoute = createRoute({
 export const deleteCustomerRoute = createRoute({
   method: "delete",
   path: "/customers/{id}",
+  operationId: "customers.delete",
   tags,
   summary: "Delete a customer",
   description: "Soft delete: the customer disappears from the API; its history stays for audit.",
@@ -57,6 +61,7 @@ export const deleteCustomerRoute = createRoute({
 export const listCustomersRoute = createRoute({
   method: "get",
   path: "/customers",
+  operationId: "customers.list",
   tags,
   summary: "List customers",
   security: authSecurity,

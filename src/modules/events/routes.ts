@@ -8,6 +8,7 @@ const tags = ["Events"];
 export const listEventsRoute = createRoute({
   method: "get",
   path: "/events",
+  operationId: "events.list",
   tags,
   summary: "List events",
   description: "Events of the last 30 days, newest first.",
@@ -19,6 +20,7 @@ export const listEventsRoute = createRoute({
 export const listEventTypesRoute = createRoute({
   method: "get",
   path: "/events/types",
+  operationId: "events.listTypes",
   tags,
   summary: "List event types",
   description: "The catalog of event types a webhook endpoint can subscribe to.",
@@ -32,6 +34,7 @@ export const listEventTypesRoute = createRoute({
 export const retrieveEventRoute = createRoute({
   method: "get",
   path: "/events/{id}",
+  operationId: "events.retrieve",
   tags,
   summary: "Retrieve an event",
   security: authSecurity,

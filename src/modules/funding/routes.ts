@@ -20,6 +20,7 @@ const forbidden = { 403: jsonContent(ErrorSchema, "sandbox_only: production cred
 export const fundingInstructionsRoute = createRoute({
   method: "get",
   path: "/funding/instructions",
+  operationId: "funding.retrieveInstructions",
   tags,
   summary: "Get bank details for funding the balance",
   description:
@@ -32,6 +33,7 @@ export const fundingInstructionsRoute = createRoute({
 export const createFundingDepositRoute = createRoute({
   method: "post",
   path: "/funding/deposits",
+  operationId: "fundingDeposits.create",
   tags,
   summary: "Declare a deposit",
   description:
@@ -44,6 +46,7 @@ export const createFundingDepositRoute = createRoute({
 export const listFundingDepositsRoute = createRoute({
   method: "get",
   path: "/funding/deposits",
+  operationId: "fundingDeposits.list",
   tags,
   summary: "List deposits",
   security: authSecurity,
@@ -57,6 +60,7 @@ export const listFundingDepositsRoute = createRoute({
 export const retrieveFundingDepositRoute = createRoute({
   method: "get",
   path: "/funding/deposits/{id}",
+  operationId: "fundingDeposits.retrieve",
   tags,
   summary: "Retrieve a deposit",
   security: authSecurity,
@@ -67,6 +71,7 @@ export const retrieveFundingDepositRoute = createRoute({
 export const cancelFundingDepositRoute = createRoute({
   method: "post",
   path: "/funding/deposits/{id}/cancel",
+  operationId: "fundingDeposits.cancel",
   tags,
   summary: "Cancel a pending deposit",
   description: "Only a pending deposit can be canceled.",
@@ -78,6 +83,7 @@ export const cancelFundingDepositRoute = createRoute({
 export const receiveFundingDepositRoute = createRoute({
   method: "post",
   path: "/sandbox/funding/deposits/{id}/receive",
+  operationId: "sandbox.receiveFundingDeposit",
   tags: sandboxTags,
   summary: "Simulate a deposit's arrival",
   description:
@@ -97,6 +103,7 @@ export const receiveFundingDepositRoute = createRoute({
 export const failFundingDepositRoute = createRoute({
   method: "post",
   path: "/sandbox/funding/deposits/{id}/fail",
+  operationId: "sandbox.failFundingDeposit",
   tags: sandboxTags,
   summary: "Simulate a returned deposit",
   description: "Sandbox only. The sending bank returns a pending transfer; the deposit fails.",

@@ -29,6 +29,7 @@ const staleError = {
 export const ratesRoute = createRoute({
   method: "get",
   path: "/fx/rates",
+  operationId: "fx.listRates",
   tags,
   summary: "Mid-market rates",
   description: "Units of each currency per one unit of `base`, crossed exactly through the source's base.",
@@ -40,6 +41,7 @@ export const ratesRoute = createRoute({
 export const pairRoute = createRoute({
   method: "get",
   path: "/fx/rates/{base}/{quote}",
+  operationId: "fx.retrieveRate",
   tags,
   summary: "One pair with the merchant's markup",
   security: authSecurity,
@@ -50,6 +52,7 @@ export const pairRoute = createRoute({
 export const currenciesRoute = createRoute({
   method: "get",
   path: "/fx/currencies",
+  operationId: "fx.listCurrencies",
   tags,
   summary: "Supported currencies",
   security: authSecurity,
@@ -63,6 +66,7 @@ export const currenciesRoute = createRoute({
 export const getSettingsRoute = createRoute({
   method: "get",
   path: "/fx/settings",
+  operationId: "fx.retrieveSettings",
   tags,
   summary: "The FX markups: the platform's and the merchant's own",
   security: authSecurity,
@@ -72,6 +76,7 @@ export const getSettingsRoute = createRoute({
 export const updateSettingsRoute = createRoute({
   method: "post",
   path: "/fx/settings",
+  operationId: "fx.updateSettings",
   tags,
   summary: "Set the merchant's own FX markup",
   description:
@@ -84,6 +89,7 @@ export const updateSettingsRoute = createRoute({
 export const createQuoteRoute = createRoute({
   method: "post",
   path: "/fx/quotes",
+  operationId: "fxQuotes.create",
   tags,
   summary: "Lock a quote",
   description:
@@ -96,6 +102,7 @@ export const createQuoteRoute = createRoute({
 export const retrieveQuoteRoute = createRoute({
   method: "get",
   path: "/fx/quotes/{id}",
+  operationId: "fxQuotes.retrieve",
   tags,
   summary: "Retrieve a quote",
   security: authSecurity,
@@ -106,6 +113,7 @@ export const retrieveQuoteRoute = createRoute({
 export const createConversionRoute = createRoute({
   method: "post",
   path: "/fx/conversions",
+  operationId: "fxConversions.create",
   tags,
   summary: "Convert between balances",
   description: "Uses a quote once: debits available in the sell currency and credits it in the buy currency.",
@@ -124,6 +132,7 @@ export const createConversionRoute = createRoute({
 export const retrieveConversionRoute = createRoute({
   method: "get",
   path: "/fx/conversions/{id}",
+  operationId: "fxConversions.retrieve",
   tags,
   summary: "Retrieve a conversion",
   security: authSecurity,
@@ -134,6 +143,7 @@ export const retrieveConversionRoute = createRoute({
 export const listConversionsRoute = createRoute({
   method: "get",
   path: "/fx/conversions",
+  operationId: "fxConversions.list",
   tags,
   summary: "List conversions",
   security: authSecurity,

@@ -8,6 +8,10 @@ export const errorCodeSchema = z
     message: z.string(),
     description: z.string(),
     doc_url: z.string(),
+    extra_fields: z.array(z.string()).openapi({
+      description: "Fields of the error object that appear with this code beyond the common ones.",
+      example: ["decline_code", "payment_id"],
+    }),
   })
   .openapi("ErrorCode");
 

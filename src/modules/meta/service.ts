@@ -1,4 +1,4 @@
-import { DOCS_BASE_URL, errorCatalog } from "../../core/errors";
+import { DOCS_BASE_URL, type ErrorCode, errorCatalog, errorExtraFields } from "../../core/errors";
 
 export function listErrorCodes() {
   return Object.entries(errorCatalog).map(([code, entry]) => ({
@@ -8,5 +8,6 @@ export function listErrorCodes() {
     message: entry.message,
     description: entry.description,
     doc_url: `${DOCS_BASE_URL}#${code}`,
+    extra_fields: [...(errorExtraFields[code as ErrorCode] ?? [])],
   }));
 }

@@ -17,6 +17,7 @@ const tags = ["Payment methods"];
 export const listMethodTypesRoute = createRoute({
   method: "get",
   path: "/payment-methods/types",
+  operationId: "paymentMethods.listTypes",
   tags,
   summary: "List payment method types",
   description: "Every method with its countries, currencies, flow and refund support.",
@@ -27,6 +28,7 @@ export const listMethodTypesRoute = createRoute({
 export const createPaymentMethodRoute = createRoute({
   method: "post",
   path: "/payment-methods",
+  operationId: "paymentMethods.create",
   tags,
   summary: "Save a payment method",
   description:
@@ -39,6 +41,7 @@ export const createPaymentMethodRoute = createRoute({
 export const listPaymentMethodsRoute = createRoute({
   method: "get",
   path: "/payment-methods",
+  operationId: "paymentMethods.list",
   tags,
   summary: "List payment methods",
   security: authSecurity,
@@ -52,6 +55,7 @@ export const listPaymentMethodsRoute = createRoute({
 export const retrievePaymentMethodRoute = createRoute({
   method: "get",
   path: "/payment-methods/{id}",
+  operationId: "paymentMethods.retrieve",
   tags,
   summary: "Retrieve a payment method",
   security: authSecurity,
@@ -62,6 +66,7 @@ export const retrievePaymentMethodRoute = createRoute({
 export const attachPaymentMethodRoute = createRoute({
   method: "post",
   path: "/payment-methods/{id}/attach",
+  operationId: "paymentMethods.attach",
   tags,
   summary: "Attach a payment method to a customer",
   description: "set_default: true also makes it the customer's default_payment_method.",
@@ -73,6 +78,7 @@ export const attachPaymentMethodRoute = createRoute({
 export const detachPaymentMethodRoute = createRoute({
   method: "post",
   path: "/payment-methods/{id}/detach",
+  operationId: "paymentMethods.detach",
   tags,
   summary: "Detach a payment method from its customer",
   security: authSecurity,
@@ -83,6 +89,7 @@ export const detachPaymentMethodRoute = createRoute({
 export const listCustomerPaymentMethodsRoute = createRoute({
   method: "get",
   path: "/customers/{id}/payment-methods",
+  operationId: "customers.listPaymentMethods",
   tags,
   summary: "List a customer's payment methods",
   security: authSecurity,

@@ -12,7 +12,7 @@ export const cardInputSchema = z
       .string()
       .regex(/^[\d -]{12,23}$/, "Digits, optionally grouped with spaces or dashes.")
       .openapi({ example: "4242424242424242" }),
-    exp_month: z.number().int().openapi({ example: 12 }),
+    exp_month: z.number().int().openapi({ example: 12, minimum: 1, maximum: 12 }),
     exp_year: z.number().int().openapi({ example: 2030 }),
     cvc: z.string().max(4).optional().openapi({ example: "123" }),
     holder_name: z.string().max(200).optional(),

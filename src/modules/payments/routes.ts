@@ -28,6 +28,7 @@ const paymentErrors = {
 export const createPaymentRoute = createRoute({
   method: "post",
   path: "/payments",
+  operationId: "payments.create",
   tags,
   summary: "Create a payment",
   description:
@@ -40,6 +41,7 @@ export const createPaymentRoute = createRoute({
 export const confirmPaymentRoute = createRoute({
   method: "post",
   path: "/payments/{id}/confirm",
+  operationId: "payments.confirm",
   tags,
   summary: "Confirm a payment",
   security: authSecurity,
@@ -50,6 +52,7 @@ export const confirmPaymentRoute = createRoute({
 export const capturePaymentRoute = createRoute({
   method: "post",
   path: "/payments/{id}/capture",
+  operationId: "payments.capture",
   tags,
   summary: "Capture an authorized payment",
   description: "Full by default; amount_to_capture captures part and releases the rest.",
@@ -64,6 +67,7 @@ export const capturePaymentRoute = createRoute({
 export const cancelPaymentRoute = createRoute({
   method: "post",
   path: "/payments/{id}/cancel",
+  operationId: "payments.cancel",
   tags,
   summary: "Cancel a payment",
   security: authSecurity,
@@ -77,6 +81,7 @@ export const cancelPaymentRoute = createRoute({
 export const retrievePaymentRoute = createRoute({
   method: "get",
   path: "/payments/{id}",
+  operationId: "payments.retrieve",
   tags,
   summary: "Retrieve a payment",
   security: authSecurity,
@@ -87,6 +92,7 @@ export const retrievePaymentRoute = createRoute({
 export const listPaymentsRoute = createRoute({
   method: "get",
   path: "/payments",
+  operationId: "payments.list",
   tags,
   summary: "List payments",
   security: authSecurity,
@@ -97,6 +103,7 @@ export const listPaymentsRoute = createRoute({
 export const simulatePaymentRoute = createRoute({
   method: "post",
   path: "/sandbox/payments/{id}/complete",
+  operationId: "sandbox.completePayment",
   tags: ["Sandbox"],
   summary: "Complete a pending sandbox payment",
   description:
@@ -109,6 +116,7 @@ export const simulatePaymentRoute = createRoute({
 export const settlePaymentRoute = createRoute({
   method: "post",
   path: "/sandbox/payments/{id}/settle",
+  operationId: "sandbox.settlePayment",
   tags: ["Sandbox"],
   summary: "Settle a sandbox payment now",
   description: "Moves the payment's net from pending to available without waiting for the settlement delay.",

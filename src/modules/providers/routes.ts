@@ -20,6 +20,7 @@ const tags = ["Providers"];
 export const listConnectionsRoute = createRoute({
   method: "get",
   path: "/providers",
+  operationId: "providers.list",
   tags,
   summary: "List provider connections",
   description: "In sandbox the three simulated processors are connected by default.",
@@ -41,6 +42,7 @@ export const listConnectionsRoute = createRoute({
 export const createConnectionRoute = createRoute({
   method: "post",
   path: "/providers",
+  operationId: "providers.create",
   tags,
   summary: "Connect a provider",
   description: "Credentials are encrypted at rest (AES-256-GCM) and never returned.",
@@ -52,6 +54,7 @@ export const createConnectionRoute = createRoute({
 export const retrieveConnectionRoute = createRoute({
   method: "get",
   path: "/providers/{id}",
+  operationId: "providers.retrieve",
   tags,
   summary: "Retrieve a provider connection",
   security: authSecurity,
@@ -62,6 +65,7 @@ export const retrieveConnectionRoute = createRoute({
 export const updateConnectionRoute = createRoute({
   method: "patch",
   path: "/providers/{id}",
+  operationId: "providers.update",
   tags,
   summary: "Enable, disable or re-key a provider connection",
   security: authSecurity,
@@ -72,6 +76,7 @@ export const updateConnectionRoute = createRoute({
 export const deleteConnectionRoute = createRoute({
   method: "delete",
   path: "/providers/{id}",
+  operationId: "providers.delete",
   tags,
   summary: "Disconnect a provider",
   security: authSecurity,
@@ -84,6 +89,7 @@ const ruleTags = ["Routing"];
 export const createRoutingRuleRoute = createRoute({
   method: "post",
   path: "/routing/rules",
+  operationId: "routingRules.create",
   tags: ruleTags,
   summary: "Create a routing rule",
   description: "pin a provider, exclude one, or split a percentage of volume, for a currency and/or country.",
@@ -95,6 +101,7 @@ export const createRoutingRuleRoute = createRoute({
 export const listRoutingRulesRoute = createRoute({
   method: "get",
   path: "/routing/rules",
+  operationId: "routingRules.list",
   tags: ruleTags,
   summary: "List routing rules",
   security: authSecurity,
@@ -108,6 +115,7 @@ export const listRoutingRulesRoute = createRoute({
 export const retrieveRoutingRuleRoute = createRoute({
   method: "get",
   path: "/routing/rules/{id}",
+  operationId: "routingRules.retrieve",
   tags: ruleTags,
   summary: "Retrieve a routing rule",
   security: authSecurity,
@@ -118,6 +126,7 @@ export const retrieveRoutingRuleRoute = createRoute({
 export const updateRoutingRuleRoute = createRoute({
   method: "patch",
   path: "/routing/rules/{id}",
+  operationId: "routingRules.update",
   tags: ruleTags,
   summary: "Update a routing rule",
   description: "Changes the fields sent; the result is validated as a whole, like a new rule.",
@@ -129,6 +138,7 @@ export const updateRoutingRuleRoute = createRoute({
 export const deleteRoutingRuleRoute = createRoute({
   method: "delete",
   path: "/routing/rules/{id}",
+  operationId: "routingRules.delete",
   tags: ruleTags,
   summary: "Delete a routing rule",
   security: authSecurity,

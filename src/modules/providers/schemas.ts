@@ -7,7 +7,7 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, "Use an upper-case ISO 3166-1
 export const stripeCredentialsSchema = z
   .object({
     secret_key: z.string().min(8).max(255).openapi({ example: "sk_test_…" }),
-    webhook_secret: z.string().min(8).max(255).openapi({ example: "whsec_…" }),
+    webhook_secret: z.string().min(8).max(255).openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }),
   })
   .strict()
   .openapi("StripeCredentials");

@@ -8,6 +8,7 @@ const tags = ["Refunds"];
 export const createRefundRoute = createRoute({
   method: "post",
   path: "/payments/{id}/refunds",
+  operationId: "refunds.create",
   tags,
   summary: "Refund a payment",
   description: "amount defaults to what is left; refunds of a payment add up to at most its captured amount.",
@@ -29,6 +30,7 @@ export const createRefundRoute = createRoute({
 export const retrieveRefundRoute = createRoute({
   method: "get",
   path: "/refunds/{id}",
+  operationId: "refunds.retrieve",
   tags,
   summary: "Retrieve a refund",
   security: authSecurity,
@@ -39,6 +41,7 @@ export const retrieveRefundRoute = createRoute({
 export const listRefundsRoute = createRoute({
   method: "get",
   path: "/refunds",
+  operationId: "refunds.list",
   tags,
   summary: "List refunds",
   security: authSecurity,

@@ -9,6 +9,7 @@ const polling =
 export const paymentStatusRoute = createRoute({
   method: "get",
   path: "/status/payments/{id}",
+  operationId: "status.retrievePayment",
   tags,
   summary: "Poll a payment's status",
   description: polling,
@@ -20,6 +21,7 @@ export const paymentStatusRoute = createRoute({
 export const payoutStatusRoute = createRoute({
   method: "get",
   path: "/status/payouts/{id}",
+  operationId: "status.retrievePayout",
   tags,
   summary: "Poll a payout's status",
   description: polling,
@@ -31,6 +33,7 @@ export const payoutStatusRoute = createRoute({
 export const objectStatusRoute = createRoute({
   method: "get",
   path: "/status/{object_id}",
+  operationId: "status.retrieve",
   tags,
   summary: "Poll any money object's status",
   description: `Any money object by its id (fdep_…, ltx_…, and payments and payouts once they exist). ${polling}`,

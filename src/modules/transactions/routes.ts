@@ -13,6 +13,7 @@ const tags = ["Transactions"];
 export const listTransactionsRoute = createRoute({
   method: "get",
   path: "/transactions",
+  operationId: "transactions.list",
   tags,
   summary: "List transactions",
   description:
@@ -28,6 +29,7 @@ export const listTransactionsRoute = createRoute({
 export const exportTransactionsRoute = createRoute({
   method: "get",
   path: "/transactions/export",
+  operationId: "transactions.export",
   tags,
   summary: "Export transactions as CSV",
   description:
@@ -47,6 +49,7 @@ export const exportTransactionsRoute = createRoute({
 export const retrieveTransactionRoute = createRoute({
   method: "get",
   path: "/transactions/{id}",
+  operationId: "transactions.retrieve",
   tags,
   summary: "Retrieve a transaction",
   description: "With its ledger entries (signed amounts) and the id of the object that caused it.",

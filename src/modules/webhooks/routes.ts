@@ -21,6 +21,7 @@ const deliveryList = listSchema(webhookDeliverySchema, "WebhookDeliveryList");
 export const createWebhookEndpointRoute = createRoute({
   method: "post",
   path: "/webhooks/endpoints",
+  operationId: "webhookEndpoints.create",
   tags,
   summary: "Create a webhook endpoint",
   description:
@@ -36,6 +37,7 @@ export const createWebhookEndpointRoute = createRoute({
 export const listWebhookEndpointsRoute = createRoute({
   method: "get",
   path: "/webhooks/endpoints",
+  operationId: "webhookEndpoints.list",
   tags,
   summary: "List webhook endpoints",
   security: authSecurity,
@@ -49,6 +51,7 @@ export const listWebhookEndpointsRoute = createRoute({
 export const retrieveWebhookEndpointRoute = createRoute({
   method: "get",
   path: "/webhooks/endpoints/{id}",
+  operationId: "webhookEndpoints.retrieve",
   tags,
   summary: "Retrieve a webhook endpoint",
   security: authSecurity,
@@ -59,6 +62,7 @@ export const retrieveWebhookEndpointRoute = createRoute({
 export const updateWebhookEndpointRoute = createRoute({
   method: "patch",
   path: "/webhooks/endpoints/{id}",
+  operationId: "webhookEndpoints.update",
   tags,
   summary: "Update a webhook endpoint",
   description: "Change the URL, the events, the description or metadata; enable or disable it.",
@@ -70,6 +74,7 @@ export const updateWebhookEndpointRoute = createRoute({
 export const deleteWebhookEndpointRoute = createRoute({
   method: "delete",
   path: "/webhooks/endpoints/{id}",
+  operationId: "webhookEndpoints.delete",
   tags,
   summary: "Delete a webhook endpoint",
   description: "Stops every pending delivery to it. Its past deliveries stay readable.",
@@ -81,6 +86,7 @@ export const deleteWebhookEndpointRoute = createRoute({
 export const rotateWebhookSecretRoute = createRoute({
   method: "post",
   path: "/webhooks/endpoints/{id}/rotate-secret",
+  operationId: "webhookEndpoints.rotateSecret",
   tags,
   summary: "Rotate an endpoint's signing secret",
   description:
@@ -96,6 +102,7 @@ export const rotateWebhookSecretRoute = createRoute({
 export const sendTestWebhookRoute = createRoute({
   method: "post",
   path: "/webhooks/endpoints/{id}/test",
+  operationId: "webhookEndpoints.test",
   tags,
   summary: "Send a test webhook",
   description: "Records a webhook.test event and delivers it now to this endpoint only.",
@@ -107,6 +114,7 @@ export const sendTestWebhookRoute = createRoute({
 export const listEndpointDeliveriesRoute = createRoute({
   method: "get",
   path: "/webhooks/endpoints/{id}/deliveries",
+  operationId: "webhookEndpoints.listDeliveries",
   tags,
   summary: "List an endpoint's deliveries",
   security: authSecurity,
@@ -117,6 +125,7 @@ export const listEndpointDeliveriesRoute = createRoute({
 export const listDeliveriesRoute = createRoute({
   method: "get",
   path: "/webhooks/deliveries",
+  operationId: "webhookDeliveries.list",
   tags,
   summary: "List deliveries",
   security: authSecurity,
@@ -127,6 +136,7 @@ export const listDeliveriesRoute = createRoute({
 export const retrieveDeliveryRoute = createRoute({
   method: "get",
   path: "/webhooks/deliveries/{id}",
+  operationId: "webhookDeliveries.retrieve",
   tags,
   summary: "Retrieve a delivery",
   description: "With every attempt: time, status code, latency, the first 1 KB of the response, error.",
@@ -138,6 +148,7 @@ export const retrieveDeliveryRoute = createRoute({
 export const retryDeliveryRoute = createRoute({
   method: "post",
   path: "/webhooks/deliveries/{id}/retry",
+  operationId: "webhookDeliveries.retry",
   tags,
   summary: "Retry a delivery",
   description: "Makes one more attempt now, whatever the delivery's status. The endpoint must be enabled.",
@@ -152,6 +163,7 @@ export const retryDeliveryRoute = createRoute({
 export const redeliverEventRoute = createRoute({
   method: "post",
   path: "/events/{id}/redeliver",
+  operationId: "events.redeliver",
   tags,
   summary: "Redeliver an event",
   description:
