@@ -136,4 +136,24 @@ describe("round trips of a payment (card, confirm, automatic capture), after a w
     // The read batch, the intent batch refused by the held claim, then the stored response.
     expect(await roundTripsOf(replay)).toEqual({ db_http: 3, db_ws: 0, redis: 1 });
   });
+
+  it("POST /payments/{id}/capture: three database round trips; Redis for the rate limit and the status cache", async () => {
+    for (const headers of [{ "idempotency-key": `rt-cap-${Date.now()}` }, undefined]) {
+      const authorized = await merchant.sandbox.request<{ id: string }>("POST", "/payments", {
+        ...cardPayment(),
+        capture_method: "manual",
+      });
+      const captured = await merchant.sandbox.request<{ status: string }>(
+        "POST",
+        `/payments/${authorized.body.id}/capture`,
+        {},
+        headers,
+      );
+      expect(captured.body.status).toBe("succeeded");
+      // 1. the payment and its provider's connection; 2. the claim and the attempt (compare-and-set);
+      // 3. the outcome, the posting, the event and the stored response. Redis: the rate limit, then
+      // the status cache is cleared before answering, so a poll never sees the old status.
+      expect(await roundTripsOf(captured)).toEqual({ db_http: 3, db_ws: 0, redis: 2 });
+    }
+  });
 });

@@ -1,10 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { recordChange } from "../../core/events";
-import { newId, randomBase62 } from "../../core/ids";
+import { randomBase62 } from "../../core/ids";
 import { invalidateStatus } from "../../core/status";
-import { customerCountry } from "../customers/service";
 import { usablePaymentMethod } from "../payment-methods/service";
 import { recordProviderCalls } from "../providers/health";
 import { routePayment, splitBucket } from "../providers/routing";
@@ -28,7 +26,7 @@ import {
   resolveUnknownAttempt,
 } from "./outcome";
 import { lockPayment, type PaymentValues, toPayment } from "./rows";
-import type { ConfirmPaymentInput, CreatePaymentInput, Payment } from "./schemas";
+import type { ConfirmPaymentInput, Payment } from "./schemas";
 import { type PaymentRow, type ProviderAttemptColumn, payments, type RoutingColumn } from "./tables";
 import { stateError } from "./transitions";
 

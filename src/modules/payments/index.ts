@@ -18,3 +18,4 @@ export const paymentsRouter = createRouter()
 // createPayment claims the Idempotency-Key in its first write batch and stores the response in its
 // last one: three database round trips for the whole request (docs/data-path.md).
 claimsIdempotencyInline("POST", "/api/v1/payments");
+claimsIdempotencyInline("POST", "/api/v1/payments/:id/capture");

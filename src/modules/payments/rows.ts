@@ -73,11 +73,21 @@ export function paymentNotFound(id: string): ApiError {
 }
 
 export async function findPayment(db: Executor, ctx: ServiceContext, id: string): Promise<PaymentRow> {
-  const [row] = await db
+  return onePayment(await paymentQuery(db, ctx, id), id);
+}
+
+/** A payment by id, as a query for the caller's read batch; onePayment() reads the answer. */
+export function paymentQuery(db: Executor, ctx: ServiceContext, id: string) {
+  return db
     .select()
     .from(payments)
     .where(and(eq(payments.id, id), ...paymentScope(ctx)))
     .limit(1);
+}
+
+/** Exactly one payment, or its 404. */
+export function onePayment(rows: readonly PaymentRow[], id: string): PaymentRow {
+  const [row] = rows;
   if (!row) throw paymentNotFound(id);
   return row;
 }

@@ -91,8 +91,21 @@ export async function providerForPayment(
   providerId: string,
   db: Executor,
 ): Promise<PaymentProvider> {
-  const rows = await connectionRows(ctx, db);
-  const row = rows.find((candidate) => candidate.provider === providerId);
+  return providerFrom(ctx, providerId, await connectionRows(ctx, db));
+}
+
+/** The connections providerFrom needs, as a query for the caller's read batch. */
+export function providerReads(ctx: ServiceContext) {
+  return connectionsQuery(ctx);
+}
+
+/** providerForPayment on connections the caller already read (providerReads). */
+export async function providerFrom(
+  ctx: ServiceContext,
+  providerId: string,
+  connections: ProviderConnectionRow[],
+): Promise<PaymentProvider> {
+  const row = connections.find((candidate) => candidate.provider === providerId);
   const provider = row ? await buildProvider(ctx, row) : findSandboxProcessor(providerId);
   if (!provider)
     throw new ApiError("provider_unavailable", { message: `Provider ${providerId} is not connected.` });

@@ -4,14 +4,7 @@ import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import {
-  allowedApiBase,
-  describe,
-  knownProvider,
-  STRIPE,
-  validateApiBase,
-  validateStripeCredentials,
-} from "./catalog";
+import { describe, knownProvider, STRIPE, validateApiBase, validateStripeCredentials } from "./catalog";
 import { decryptCredentials, encryptCredentials } from "./credentials";
 import { sandboxProcessorSpecs } from "./sandbox";
 import type { Connection, CreateConnectionInput, UpdateConnectionInput } from "./schemas";

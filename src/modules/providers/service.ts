@@ -6,6 +6,8 @@
 export {
   loadRoutingSetup,
   providerForPayment,
+  providerFrom,
+  providerReads,
   type RoutingSetup,
   routingReads,
   routingSetupFrom,
