@@ -33,8 +33,10 @@ export interface StatusChange {
  * provider's webhook or the reconciler applied first, the update matches no row and so nothing
  * is posted and no event is written. When money is first captured the ledger posting runs once
  * per updated row; a posting the balances can't take raises (MP001/MP002) and the whole batch,
- * the update with it, rolls back. Nothing is read before the write: the row it leaves is
- * computed from `before`, which the caller read or wrote (the guard makes that safe).
+ * the update with it, rolls back. Nothing is read before the write: the row it leaves (for the
+ * event and the response) is computed from `before`, which the caller read or wrote; the guard
+ * makes the set columns right, and the others are those no writer changes while an attempt is
+ * open (apply.test.ts checks the computed row against the database's).
  */
 export function statusChangeStatement(
   ctx: ServiceContext,
