@@ -90,3 +90,70 @@ describe("round trips per request, counted at the local adapters", () => {
     expect(await roundTripsOf(updated)).toEqual({ db_http: 0, db_ws: 7, redis: 1 });
   });
 });
+
+const cardPayment = (amount = 1_000) => ({
+  amount,
+  currency: "USD",
+  payment_method_data: {
+    type: "card",
+    card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+  },
+  confirm: true,
+});
+
+describe("round trips of a payment (card, confirm, automatic capture), after a warm-up payment", () => {
+  beforeAll(async () => {
+    merchant ??= await createMerchant();
+    const warm = await merchant.sandbox.request("POST", "/payments", cardPayment(), {
+      "idempotency-key": `rt-pay-warm-${Date.now()}`,
+    });
+    expect(warm.status).toBe(200);
+  });
+
+  it("POST /payments: three database round trips (read, intent, outcome), no WebSocket, Redis only for the rate limit", async () => {
+    const keyed = await merchant.sandbox.request<{ status: string }>("POST", "/payments", cardPayment(), {
+      "idempotency-key": `rt-pay-${Date.now()}`,
+    });
+    expect(keyed.body.status).toBe("succeeded");
+    // 1. routing inputs, balances, saved method and customer; 2. the claim, the card's method, the
+    // payment and its first attempt, their events; 3. the outcome, the posting, events, the response.
+    expect(await roundTripsOf(keyed)).toEqual({ db_http: 3, db_ws: 0, redis: 1 });
+    const plain = await merchant.sandbox.request<{ status: string }>("POST", "/payments", cardPayment());
+    expect(plain.body.status).toBe("succeeded");
+    expect(await roundTripsOf(plain)).toEqual({ db_http: 3, db_ws: 0, redis: 1 });
+  });
+
+  it("a replayed POST /payments answers from the stored response without calling the provider again", async () => {
+    const key = `rt-pay-replay-${Date.now()}`;
+    const first = await merchant.sandbox.request("POST", "/payments", cardPayment(), {
+      "idempotency-key": key,
+    });
+    const replay = await merchant.sandbox.request("POST", "/payments", cardPayment(), {
+      "idempotency-key": key,
+    });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.text).toBe(first.text);
+    // The read batch, the intent batch refused by the held claim, then the stored response.
+    expect(await roundTripsOf(replay)).toEqual({ db_http: 3, db_ws: 0, redis: 1 });
+  });
+
+  it("POST /payments/{id}/capture: three database round trips; Redis for the rate limit and the status cache", async () => {
+    for (const headers of [{ "idempotency-key": `rt-cap-${Date.now()}` }, undefined]) {
+      const authorized = await merchant.sandbox.request<{ id: string }>("POST", "/payments", {
+        ...cardPayment(),
+        capture_method: "manual",
+      });
+      const captured = await merchant.sandbox.request<{ status: string }>(
+        "POST",
+        `/payments/${authorized.body.id}/capture`,
+        {},
+        headers,
+      );
+      expect(captured.body.status).toBe("succeeded");
+      // 1. the payment and its provider's connection; 2. the claim and the attempt (compare-and-set);
+      // 3. the outcome, the posting, the event and the stored response. Redis: the rate limit, then
+      // the status cache is cleared before answering, so a poll never sees the old status.
+      expect(await roundTripsOf(captured)).toEqual({ db_http: 3, db_ws: 0, redis: 2 });
+    }
+  });
+});

@@ -15,9 +15,10 @@ export interface BatchOptions {
 
 /**
  * Runs one business step as one HTTP request: every statement in one transaction, in order, all or
- * nothing. A request whose route claims its Idempotency-Key inline gets the claim as the batch's
- * first statement and, with `response`, the stored response as its last. Refusals raised by the SQL
- * functions become API errors: a held key (the middleware then answers with the earlier outcome)
+ * nothing. A request whose route claims its Idempotency-Key inline gets the claim as the first
+ * statement of its first batch and, with `response`, the stored response as the last statement
+ * of the batch that passes it (that first batch, or a later one: a payment stores it with the
+ * outcome of its provider call). Refusals raised by the SQL functions become API errors: a held key (the middleware then answers with the earlier outcome)
  * and a ledger posting the balance can't take. Returns the results of `statements`, in order.
  */
 export async function runBatch(
@@ -26,11 +27,14 @@ export async function runBatch(
   options: BatchOptions = {},
 ): Promise<unknown[]> {
   const { db } = services;
-  const claim = services.idempotency && !services.idempotency.claimed ? services.idempotency : undefined;
+  // The request's key: claimed by this batch, or by an earlier batch of the same request (a step
+  // before a provider call), in which case a later batch may still store the response.
+  const key = services.idempotency && !services.idempotency.held ? services.idempotency : undefined;
+  const claim = key && !key.claimed ? key : undefined;
   const before = claim ? [db.execute(claim.claimStatement())] : [];
   const after =
-    claim && "response" in options
-      ? [db.execute(claim.storeStatement(200, JSON.stringify(options.response)))]
+    key && "response" in options
+      ? [db.execute(key.storeStatement(200, JSON.stringify(options.response)))]
       : [];
   const [first, ...rest] = [...before, ...statements, ...after];
   if (!first) return [];

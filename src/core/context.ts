@@ -26,7 +26,15 @@ export interface Services {
   idempotency?: IdempotencyClaim;
   /** Ids of the events recorded so far; fanned out to webhooks once the request's transactions committed. */
   recordedEventIds: string[];
+  /**
+   * Work for after the response (set by the services middleware): it runs in waitUntil with
+   * services of its own, off the request's round trips. Use afterResponse() (core/services.ts).
+   */
+  defer?: (work: DeferredWork) => void;
 }
+
+/** Work a request leaves for after its response; it gets services of its own. */
+export type DeferredWork = (services: Services) => Promise<unknown>;
 
 export interface Actor {
   type: "user" | "api_key" | "system";

@@ -48,6 +48,38 @@ function recordedChange(ctx: ServiceContext, change: ChangeRecord): { eventId: s
   return { eventId, statement };
 }
 
+/**
+ * The event and audit row of one change as two members of the caller's WITH clause, written once
+ * per row of `gate` (a data-modifying CTE of the same statement, e.g. a compare-and-set update):
+ * no row, no event. `name` keeps the members of several changes apart. As changeStatement, the
+ * event id is recorded for dispatch; if the gate matched nothing, it is simply not found then.
+ */
+export function gatedChangeMembers(
+  ctx: ServiceContext,
+  change: ChangeRecord,
+  gate: string,
+  name: string,
+): SQL {
+  const eventId = newId("event");
+  const now = ctx.services.clock.now().toISOString();
+  const previous = change.previousAttributes === undefined ? null : JSON.stringify(change.previousAttributes);
+  ctx.services.recordedEventIds.push(eventId);
+  const from = sql.raw(gate);
+  return sql`${sql.raw(name)}_event as (
+      insert into ${events} (id, merchant_id, environment, type, object_id, object_type, data, previous_attributes,
+        api_version, request_id, created_at)
+      select ${eventId}, ${ctx.merchantId}, ${ctx.environment}, ${change.type}, ${change.object.id},
+        ${change.object.object}, ${JSON.stringify(change.object)}::jsonb, ${previous}::jsonb, ${API_VERSION},
+        ${ctx.requestId}, ${now}::timestamptz from ${from}
+    ),
+    ${sql.raw(name)}_audit as (
+      insert into ${auditLogs} (id, merchant_id, environment, actor_type, actor_id, action, object_id, request_id,
+        created_at)
+      select ${newId("auditLog")}, ${ctx.merchantId}, ${ctx.environment}, ${ctx.actor.type}, ${ctx.actor.id},
+        ${change.type}, ${change.object.id}, ${ctx.requestId}, ${now}::timestamptz from ${from}
+    )`;
+}
+
 /** Writes the event and the audit row of one change inside the caller's transaction: one round trip. */
 export async function recordChange(tx: Executor, ctx: ServiceContext, change: ChangeRecord): Promise<string> {
   const { eventId, statement } = recordedChange(ctx, change);

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { requestClock, systemClock, TEST_CLOCK_HEADER } from "./clock";
 import { loadConfig } from "./config";
-import type { AppEnv, Services } from "./context";
+import type { AppEnv, DeferredWork, Services } from "./context";
 import { createDatabase } from "./db";
 import { dispatchRecordedEvents } from "./events";
 import { newId } from "./ids";
@@ -34,6 +34,27 @@ export function createServices(env: Record<string, unknown>, options: ServicesOp
   };
 }
 
+/**
+ * Runs `work` after the response where the request can defer (the services middleware), and
+ * now otherwise (background functions, tests). A failure is logged, never raised: deferred work
+ * is best effort by definition (provider health counters, cache refreshes).
+ */
+export async function afterResponse(services: Services, work: DeferredWork): Promise<void> {
+  if (services.defer) {
+    services.defer(work);
+    return;
+  }
+  await runLogged(services, work);
+}
+
+async function runLogged(services: Services, work: DeferredWork): Promise<void> {
+  try {
+    await work(services);
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", message: "deferred work failed", error: String(error) }));
+  }
+}
+
 /** Gives every response an X-Request-Id, before anything else can fail. */
 export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   const id = newId("request");
@@ -46,24 +67,35 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
 /**
  * Builds the per-request services. After the response is sent, the events the request recorded
  * (its transactions have committed by then) are dispatched with services of their own, traced as
- * `<request id>.after` so that work off the request path is counted apart from it, and the Pool
+ * `<request id>.after` so that work off the request path is counted apart from it, together with
+ * the work the request deferred (afterResponse), and the Pool
  * (if the request opened one) is closed.
  */
 export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
   const id = c.get("requestId");
   const built = createServices(c.env, { requestId: id });
   built.clock = requestClock(built.config.APP_ENV, c.req.header(TEST_CLOCK_HEADER));
+  const deferred: DeferredWork[] = [];
+  built.defer = (work) => deferred.push(work);
   c.set("services", built);
   try {
     await next();
   } finally {
     const eventIds = built.recordedEventIds.splice(0);
-    const after = eventIds.length > 0 ? createServices(c.env, { requestId: `${id}.after` }) : undefined;
+    const later = deferred.splice(0);
+    const after =
+      eventIds.length > 0 || later.length > 0
+        ? createServices(c.env, { requestId: `${id}.after` })
+        : undefined;
     after?.recordedEventIds.push(...eventIds);
     c.executionCtx.waitUntil(
       Promise.all([
         built.close().catch(() => undefined),
-        after && dispatchRecordedEvents(after).finally(() => after.close().catch(() => undefined)),
+        after &&
+          Promise.all([
+            dispatchRecordedEvents(after),
+            ...later.map((work) => runLogged({ ...after, clock: built.clock }, work)),
+          ]).finally(() => after.close().catch(() => undefined)),
       ]),
     );
   }

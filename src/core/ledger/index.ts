@@ -19,5 +19,6 @@ export {
   type Posting,
   type PostingInput,
   post,
+  postingCall,
   postingStatement,
 } from "./post";

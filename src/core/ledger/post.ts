@@ -205,8 +205,16 @@ function postingArgument(input: PostingInput): string {
  * MP002 out of range), for an HTTP batch that must roll back as a whole when the money isn't there.
  */
 export function postingStatement(input: PostingInput): SQL {
+  return sql`select ${postingCall(input)} as posting`;
+}
+
+/**
+ * The raising ledger_post call as an expression, for a statement that posts only under a
+ * condition of its own (e.g. `select <call> from updated`, where `updated` is a compare-and-set).
+ */
+export function postingCall(input: PostingInput): SQL {
   validatePosting(input);
-  return sql`select ledger_post(${postingArgument(input)}::jsonb, true) as posting`;
+  return sql`ledger_post(${postingArgument(input)}::jsonb, true)`;
 }
 
 /**

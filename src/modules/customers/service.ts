@@ -196,11 +196,25 @@ export async function customerCountry(
   param: string,
   db: Executor = ctx.services.db,
 ): Promise<string | null> {
-  const [row] = await db
+  return countryOf(await customerAddressQuery(ctx, id, db), id, param);
+}
+
+/** A customer's address, as a query for the caller's read batch; countryOf() reads the answer. */
+export function customerAddressQuery(ctx: ServiceContext, id: string, db: Executor = ctx.services.db) {
+  return db
     .select({ address: customers.address })
     .from(customers)
     .where(and(eq(customers.id, id), ...scope(ctx)))
     .limit(1);
+}
+
+/** The country of the customer customerAddressQuery read; a 404 (on `param`) when there is none. */
+export function countryOf(
+  rows: ReadonlyArray<{ address: CustomerRow["address"] }>,
+  id: string,
+  param: string,
+): string | null {
+  const [row] = rows;
   if (!row) throw new ApiError("resource_missing", { param, message: `No such customer: ${id}` });
   return row.address?.country ?? null;
 }

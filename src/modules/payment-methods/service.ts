@@ -2,7 +2,7 @@ import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
-import { recordChange } from "../../core/events";
+import { changeStatement, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { clearDefaultPaymentMethod, customerCountry, setDefaultPaymentMethod } from "../customers/service";
@@ -136,21 +136,40 @@ export async function insertPaymentMethod(
   prepared: PreparedPaymentMethod,
   options: { customerId: string | null; metadata: Record<string, string> },
 ): Promise<PaymentMethodRow> {
-  const [row] = await tx
-    .insert(paymentMethods)
-    .values({
-      ...prepared.values,
-      id: newId("paymentMethod"),
-      merchantId: ctx.merchantId,
-      environment: ctx.environment,
-      customerId: options.customerId,
-      metadata: options.metadata,
-      createdAt: ctx.services.clock.now(),
-    })
-    .returning();
-  if (!row) throw new Error("insert returned no row");
-  await recordChange(tx, ctx, { type: "payment_method.created", object: toPaymentMethod(row) });
+  const { row, statements } = paymentMethodInsert(ctx, prepared, options);
+  const [insert, event] = statements;
+  await tx.execute(insert);
+  await tx.execute(event);
   return row;
+}
+
+/**
+ * The row of a new payment method and its writes (the insert, its event and audit row), as
+ * statements for the caller's batch: the row is known before it is written.
+ */
+export function paymentMethodInsert(
+  ctx: ServiceContext,
+  prepared: PreparedPaymentMethod,
+  options: { customerId: string | null; metadata: Record<string, string> },
+): { row: PaymentMethodRow; statements: [SQL, SQL] } {
+  const { values } = prepared;
+  const row: PaymentMethodRow = {
+    id: newId("paymentMethod"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    type: values.type,
+    customerId: options.customerId,
+    card: values.card ?? null,
+    upiVpa: values.upiVpa ?? null,
+    billing: values.billing,
+    sandboxBehavior: values.sandboxBehavior ?? null,
+    metadata: options.metadata,
+    detachedAt: null,
+    createdAt: ctx.services.clock.now(),
+  };
+  const insert = ctx.services.db.insert(paymentMethods).values(row).getSQL();
+  const event = changeStatement(ctx, { type: "payment_method.created", object: toPaymentMethod(row) });
+  return { row, statements: [insert, event] };
 }
 
 export async function createPaymentMethod({
@@ -206,11 +225,25 @@ export async function usablePaymentMethod(
   id: string,
   customerId: string | null,
 ): Promise<PaymentMethodRow> {
-  const [row] = await db
+  return usableFrom(await paymentMethodQuery(ctx, id, db), id, customerId);
+}
+
+/** A payment method by id, as a query for the caller's read batch; usableFrom() checks the answer. */
+export function paymentMethodQuery(ctx: ServiceContext, id: string, db: Executor = ctx.services.db) {
+  return db
     .select()
     .from(paymentMethods)
     .where(and(eq(paymentMethods.id, id), ...scope(ctx)))
     .limit(1);
+}
+
+/** usablePaymentMethod's checks on the rows paymentMethodQuery read. */
+export function usableFrom(
+  rows: readonly PaymentMethodRow[],
+  id: string,
+  customerId: string | null,
+): PaymentMethodRow {
+  const [row] = rows;
   if (!row)
     throw new ApiError("resource_missing", {
       param: "payment_method",

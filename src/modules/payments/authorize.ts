@@ -1,19 +1,18 @@
 import { eq, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { recordChange } from "../../core/events";
-import { newId, randomBase62 } from "../../core/ids";
+import { randomBase62 } from "../../core/ids";
 import { invalidateStatus } from "../../core/status";
-import { customerCountry } from "../customers/service";
 import { usablePaymentMethod } from "../payment-methods/service";
 import { recordProviderCalls } from "../providers/health";
 import { routePayment, splitBucket } from "../providers/routing";
-import { loadRoutingSetup, providerForPayment, type RoutingSetup } from "../providers/service";
+import { providerForPayment, type RoutingSetup, routingReads, routingSetupFrom } from "../providers/service";
 import type { AuthorizeInput, PaymentProvider, ProviderOutcome } from "../providers/types";
 import {
-  assertPostable,
+  checkPostable,
   checkSupport,
   methodDetails,
+  postableQuery,
   prepareInline,
   type ResolvedMethod,
   resolveMethod,
@@ -27,7 +26,7 @@ import {
   resolveUnknownAttempt,
 } from "./outcome";
 import { lockPayment, type PaymentValues, toPayment } from "./rows";
-import type { ConfirmPaymentInput, CreatePaymentInput, Payment } from "./schemas";
+import type { ConfirmPaymentInput, Payment } from "./schemas";
 import { type PaymentRow, type ProviderAttemptColumn, payments, type RoutingColumn } from "./tables";
 import { stateError } from "./transitions";
 
@@ -44,13 +43,13 @@ export function actionBaseUrl(
 }
 
 /** Routing's answer for one confirmation: the providers to try in order, and the first attempt. */
-interface Plan {
+export interface Plan {
   order: string[];
   routing: Omit<RoutingColumn, "attempts" | "provider">;
   first: ProviderAttemptColumn;
 }
 
-function plan(
+export function plan(
   ctx: ServiceContext,
   setup: RoutingSetup,
   payment: PaymentValuesForPlan,
@@ -121,12 +120,13 @@ async function callProvider(provider: PaymentProvider, input: AuthorizeInput): P
  * applied in its own transaction. If that step fails after a provider answered, the payment is
  * still kept as processing (outcome unknown to us) so the response can be stored and replayed.
  */
-async function runAuthorization(
+export async function runAuthorization(
   ctx: ServiceContext,
   row: PaymentRow,
   method: ResolvedMethod,
   setup: RoutingSetup,
   route: Plan,
+  options: { respond?: boolean } = {},
 ): Promise<AuthorizationResult> {
   let current = row;
   let attempt = route.first;
@@ -176,7 +176,7 @@ async function runAuthorization(
     attempts,
   };
   try {
-    return await applyAuthorizationOutcome(ctx, current, outcome, chosen, { routing });
+    return await applyAuthorizationOutcome(ctx, current, outcome, chosen, { routing }, options);
   } catch (error) {
     // The provider answered but we could not record it: never drop what may be a charge.
     const unknown: ProviderOutcome = {
@@ -184,7 +184,7 @@ async function runAuthorization(
       reference: outcome.reference,
       reason: "not_recorded",
     };
-    const kept = await applyAuthorizationOutcome(ctx, current, unknown, chosen, { routing }).catch(
+    const kept = await applyAuthorizationOutcome(ctx, current, unknown, chosen, { routing }, options).catch(
       () => null,
     );
     if (!kept) throw error;
@@ -193,96 +193,20 @@ async function runAuthorization(
 }
 
 /** A committed failure is still a failure for the caller: 402 with the decline code, after commit. */
-function paymentOrDecline(result: AuthorizationResult): Payment {
+export function paymentOrDecline(result: AuthorizationResult): Payment {
   if (result.error) throw result.error;
   return toPayment(result.row);
 }
 
+/** Routing's inputs and the check before the call, in one read batch. */
 async function routingSetupFor(ctx: ServiceContext, currency: string, amount: number): Promise<RoutingSetup> {
-  const setup = await loadRoutingSetup(ctx, ctx.services.db);
-  await assertPostable(ctx, currency, amount, [...setup.providers.keys()]);
+  const [connections, rules, accounts] = await ctx.services.db.batch([
+    ...routingReads(ctx),
+    postableQuery(ctx, currency),
+  ]);
+  const setup = await routingSetupFrom(ctx, connections, rules);
+  checkPostable(accounts, amount, [...setup.providers.keys()]);
   return setup;
-}
-
-export async function createPayment({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: CreatePaymentInput;
-}): Promise<Payment> {
-  if (input.confirm && !input.payment_method && !input.payment_method_data) {
-    throw new ApiError("parameter_missing", {
-      param: "payment_method",
-      message: "confirm: true needs payment_method or payment_method_data.",
-    });
-  }
-  const prepared = await prepareInline(ctx, input.payment_method_data);
-  const customerId = input.customer ?? null;
-  if (customerId && !input.payment_method && !prepared) await customerCountry(ctx, customerId, "customer");
-  const setup = input.confirm ? await routingSetupFor(ctx, input.currency, input.amount) : null;
-  // Record the intent: the payment, its method and (when confirming) the first attempt, in one transaction.
-  const recorded = await ctx.services.transaction(async (tx) => {
-    const method = await resolveMethod(tx, ctx, { savedId: input.payment_method, prepared, customerId });
-    const country = method ? await routingCountry(tx, ctx, method.row, customerId) : null;
-    const now = ctx.services.clock.now();
-    const id = newId("payment");
-    if (method)
-      checkSupport(method.row, { currency: input.currency, captureMethod: input.capture_method }, country);
-    const route =
-      setup && method
-        ? plan(
-            ctx,
-            setup,
-            { id, method: method.row.type, currency: input.currency, country, amount: input.amount },
-            1,
-          )
-        : null;
-    const draft: typeof payments.$inferInsert = {
-      id,
-      merchantId: ctx.merchantId,
-      environment: ctx.environment,
-      amount: input.amount,
-      currency: input.currency,
-      status: method ? "requires_confirmation" : "requires_payment_method",
-      captureMethod: input.capture_method,
-      customerId,
-      paymentMethodId: method?.row.id ?? null,
-      paymentMethodType: method?.row.type ?? null,
-      paymentMethodDetails: method ? methodDetails(method.row) : null,
-      country,
-      sandboxBehavior: method ? sandboxBehavior(ctx, method.row, input.amount) : null,
-      description: input.description ?? null,
-      statementDescriptor: input.statement_descriptor ?? null,
-      metadata: input.metadata ?? {},
-      returnUrl: input.return_url ?? null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    if (method)
-      checkSupport(method.row, { currency: input.currency, captureMethod: input.capture_method }, country);
-    const [row] = await tx
-      .insert(payments)
-      .values(
-        route
-          ? {
-              ...draft,
-              providerAttempt: route.first,
-              provider: route.first.provider,
-              confirmations: 1,
-              actionToken: randomBase62(24),
-            }
-          : draft,
-      )
-      .returning();
-    if (!row) throw new Error("insert returned no row");
-    const shown: PaymentRow = { ...row, provider: null, providerAttempt: null };
-    await recordChange(tx, ctx, { type: "payment.created", object: toPayment(shown) });
-    return { row, method, route };
-  });
-  if (!recorded.route || !recorded.method || !setup) return toPayment(recorded.row);
-  const before: PaymentRow = { ...recorded.row, provider: null };
-  return paymentOrDecline(await runAuthorization(ctx, before, recorded.method, setup, recorded.route));
 }
 
 /**

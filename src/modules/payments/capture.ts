@@ -1,13 +1,23 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { invalidateStatus } from "../../core/status";
 import { estimateFee } from "../providers/fees";
-import { providerForPayment } from "../providers/service";
+import { providerForPayment, providerFrom, providerReads } from "../providers/service";
 import type { PaymentProvider, ProviderOutcome } from "../providers/types";
-import { availableOn, findPayment, paymentScope, recordStatusChange, toPayment } from "./rows";
+import { applyStatusChange } from "./apply";
+import {
+  availableOn,
+  findPayment,
+  onePayment,
+  type PaymentValues,
+  paymentQuery,
+  paymentScope,
+  toPayment,
+} from "./rows";
 import type { Payment } from "./schemas";
-import { type PaymentRow, type ProviderAttemptColumn, payments } from "./tables";
+import { type PaymentRow, type PaymentStatus, type ProviderAttemptColumn, payments } from "./tables";
 import { assertTransition, stateError } from "./transitions";
 
 function unknownCapture(action: string): ApiError {
@@ -18,15 +28,15 @@ function unknownCapture(action: string): ApiError {
 
 /**
  * Records a capture or cancel attempt by compare-and-set (no open attempt, the expected status),
- * so two requests never send different calls; the loser reads why.
+ * so two requests never send different calls; the loser reads why. As a query, for a batch.
  */
-async function claimAttempt(
+function claimAttemptQuery(
   ctx: ServiceContext,
   id: string,
   attempt: Omit<ProviderAttemptColumn, "started_at" | "state">,
   allowed: readonly PaymentRow["status"][],
-): Promise<PaymentRow | null> {
-  const [row] = await ctx.services.db
+) {
+  return ctx.services.db
     .update(payments)
     .set({
       providerAttempt: { ...attempt, started_at: ctx.services.clock.now().toISOString(), state: "in_flight" },
@@ -43,55 +53,51 @@ async function claimAttempt(
       ),
     )
     .returning();
+}
+
+async function claimAttempt(
+  ctx: ServiceContext,
+  id: string,
+  attempt: Omit<ProviderAttemptColumn, "started_at" | "state">,
+  allowed: readonly PaymentRow["status"][],
+): Promise<PaymentRow | null> {
+  const [row] = await claimAttemptQuery(ctx, id, attempt, allowed);
   return row ?? null;
 }
 
-/** Applies a capture or cancel answer once (guarded by the attempt's key), in its own transaction. */
+/**
+ * Applies a capture or cancel answer once (guarded by the attempt's key), in one batch (apply.ts).
+ * With `respond`, a captured payment is also the request's stored idempotency response.
+ */
 export async function applyCaptureOrCancel(
   ctx: ServiceContext,
   row: PaymentRow,
   attempt: ProviderAttemptColumn,
   provider: PaymentProvider | null,
   outcome: ProviderOutcome,
+  options: { respond?: boolean } = {},
 ): Promise<PaymentRow> {
   const guard = [sql`${payments.providerAttempt}->>'key' = ${attempt.key}`];
   const now = ctx.services.clock.now();
-  const applied = await ctx.services.transaction(async (tx) => {
-    if (outcome.status === "unknown") {
-      return recordStatusChange(
-        tx,
-        ctx,
-        row,
-        row.status,
-        { providerAttempt: { ...attempt, state: "unknown" } },
-        { guard },
-      );
-    }
-    // A definite refusal of a cancel (already canceled there, say) still cancels ours; of a capture, nothing.
-    const refused = outcome.status === "failed";
-    if (refused && (attempt.kind === "capture" || outcome.failure.retryable || !provider)) {
-      return recordStatusChange(tx, ctx, row, row.status, { providerAttempt: null }, { guard });
-    }
-    if (attempt.kind === "cancel") {
-      return recordStatusChange(
-        tx,
-        ctx,
-        row,
-        "canceled",
-        {
-          providerAttempt: null,
-          canceledAt: now,
-          cancellationReason: attempt.reason ?? "requested_by_customer",
-          amountCapturable: 0,
-          nextAction: null,
-        },
-        { guard },
-      );
-    }
-    return recordStatusChange(
-      tx,
-      ctx,
-      row,
+  const change = (status: PaymentStatus, values: PaymentValues, event?: string) =>
+    applyStatusChange(ctx, row, status, values, { guard, ...(event ? { event } : {}), ...options });
+  let applied: PaymentRow | null;
+  // A definite refusal of a cancel (already canceled there, say) still cancels ours; of a capture, nothing.
+  const refused = outcome.status === "failed";
+  if (outcome.status === "unknown") {
+    applied = await change(row.status, { providerAttempt: { ...attempt, state: "unknown" } });
+  } else if (refused && (attempt.kind === "capture" || outcome.failure.retryable || !provider)) {
+    applied = await change(row.status, { providerAttempt: null });
+  } else if (attempt.kind === "cancel") {
+    applied = await change("canceled", {
+      providerAttempt: null,
+      canceledAt: now,
+      cancellationReason: attempt.reason ?? "requested_by_customer",
+      amountCapturable: 0,
+      nextAction: null,
+    });
+  } else {
+    applied = await change(
       "succeeded",
       {
         providerAttempt: null,
@@ -102,9 +108,9 @@ export async function applyCaptureOrCancel(
           : row.fee,
         availableOn: provider ? availableOn(now, provider) : now,
       },
-      { guard, event: "payment.captured" },
+      "payment.captured",
     );
-  });
+  }
   return applied ?? findPayment(ctx.services.db, ctx, row.id);
 }
 
@@ -144,6 +150,12 @@ async function retryOpenAttempt(
   return toPayment(result.row);
 }
 
+/**
+ * Captures in three database round trips besides the provider call (docs/data-path.md): one batch
+ * with the Idempotency-Key claim and the reads (the payment, the connections its provider is built
+ * from), one write (the attempt by compare-and-set), and after the call one batch with the
+ * outcome, the posting, the events and the stored response.
+ */
 export async function capturePayment({
   ctx,
   id,
@@ -153,7 +165,14 @@ export async function capturePayment({
   id: string;
   amountToCapture: number | undefined;
 }): Promise<Payment> {
-  const current = await findPayment(ctx.services.db, ctx, id);
+  const { db } = ctx.services;
+  // The claim rides with the reads: a replay must find the key held before it sees the state
+  // its first request left (succeeded), or it would answer 409 instead of the stored response.
+  const [found, connections] = (await runBatch(ctx.services, [
+    paymentQuery(db, ctx, id),
+    providerReads(ctx),
+  ])) as [PaymentRow[], Awaited<ReturnType<typeof providerReads>>];
+  const current = onePayment(found, id);
   if (current.providerAttempt?.kind === "capture") {
     const payment = await retryOpenAttempt(ctx, current, "capture");
     await invalidateStatus(ctx.services, ctx, id);
@@ -168,24 +187,29 @@ export async function capturePayment({
       message: `At most ${current.amountCapturable} can be captured.`,
     });
   }
-  const provider = current.provider ?? "";
-  const row = await claimAttempt(
-    ctx,
-    id,
-    { kind: "capture", provider, key: `${id}:capture`, index: 1, amount },
-    ["requires_capture"],
-  );
-  if (!row?.providerAttempt)
-    throw stateError((await findPayment(ctx.services.db, ctx, id)).status, "captured");
-  const result = await runCaptureOrCancel(ctx, row, row.providerAttempt);
+  const provider = await providerFrom(ctx, current.provider ?? "", connections);
+  const [claimed] = await runBatch(ctx.services, [
+    claimAttemptQuery(
+      ctx,
+      id,
+      { kind: "capture", provider: provider.id, key: `${id}:capture`, index: 1, amount },
+      ["requires_capture"],
+    ),
+  ]);
+  const [row] = claimed as PaymentRow[];
+  if (!row?.providerAttempt) throw stateError((await findPayment(db, ctx, id)).status, "captured");
+  const outcome = await sendCaptureOrCancel(provider, row, row.providerAttempt);
+  const captured = await applyCaptureOrCancel(ctx, row, row.providerAttempt, provider, outcome, {
+    respond: outcome.status === "succeeded",
+  });
   await invalidateStatus(ctx.services, ctx, id);
-  if (result.outcome.status === "unknown") throw unknownCapture("capture");
-  if (result.outcome.status === "failed") {
-    throw new ApiError(result.outcome.failure.retryable ? "provider_unavailable" : "payment_state_invalid", {
-      message: `The provider refused the capture: ${result.outcome.failure.message}`,
+  if (outcome.status === "unknown") throw unknownCapture("capture");
+  if (outcome.status === "failed") {
+    throw new ApiError(outcome.failure.retryable ? "provider_unavailable" : "payment_state_invalid", {
+      message: `The provider refused the capture: ${outcome.failure.message}`,
     });
   }
-  return toPayment(result.row);
+  return toPayment(captured);
 }
 
 export async function cancelPayment({

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, like, or } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor, Transaction } from "../../core/db";
 import { ApiError } from "../../core/errors";
@@ -106,15 +106,11 @@ export function methodDetails(method: PaymentMethodRow) {
 /**
  * Check before you call: a payment whose capture could never be posted (a balance it touches
  * would pass the largest supported amount) is refused before any provider sees it. One read of
- * the running balances, no lock; the posting's own check stays the last word.
+ * the running balances, no lock, in the caller's read batch (postableQuery, then checkPostable);
+ * the posting's own check stays the last word.
  */
-export async function assertPostable(
-  ctx: ServiceContext,
-  currency: string,
-  amount: number,
-  providers: readonly string[],
-): Promise<void> {
-  const rows = await ctx.services.db
+export function postableQuery(ctx: ServiceContext, currency: string) {
+  return ctx.services.db
     .select({ kind: ledgerAccounts.kind, balance: ledgerAccounts.balance })
     .from(ledgerAccounts)
     .where(
@@ -122,19 +118,26 @@ export async function assertPostable(
         eq(ledgerAccounts.merchantId, ctx.merchantId),
         eq(ledgerAccounts.environment, ctx.environment),
         eq(ledgerAccounts.currency, currency),
-        inArray(ledgerAccounts.kind, [
-          "merchant_pending",
-          "merchant_available",
-          "fees",
-          ...providers.map((provider) => `provider_clearing:${provider}`),
-        ]),
+        or(
+          inArray(ledgerAccounts.kind, ["merchant_pending", "merchant_available", "fees"]),
+          like(ledgerAccounts.kind, "provider_clearing:%"),
+        ),
       ),
     );
+}
+
+export function checkPostable(
+  rows: ReadonlyArray<{ kind: string; balance: number }>,
+  amount: number,
+  providers: readonly string[],
+): void {
+  const clearing = new Set(providers.map((provider) => `provider_clearing:${provider}`));
   const max = BigInt(Number.MAX_SAFE_INTEGER);
   const big = BigInt(amount);
   const exceeds = rows.some((row) => {
     const balance = BigInt(row.balance);
-    return row.kind.startsWith("provider_clearing:") ? balance - big < -max : balance + big > max;
+    if (row.kind.startsWith("provider_clearing:")) return clearing.has(row.kind) && balance - big < -max;
+    return balance + big > max;
   });
   if (exceeds) {
     throw new ApiError("amount_invalid", {

@@ -9,7 +9,8 @@ import type {
   ProviderFailure,
   ProviderOutcome,
 } from "../providers/types";
-import { availableOn, findPayment, type PaymentValues, recordStatusChange } from "./rows";
+import { applyStatusChange } from "./apply";
+import { availableOn, findPayment, type PaymentValues } from "./rows";
 import { type PaymentRow, type PaymentStatus, type ProviderAttemptColumn, payments } from "./tables";
 import { canTransition } from "./transitions";
 
@@ -142,9 +143,11 @@ export async function resolveUnknownAttempt(
 }
 
 /**
- * Applies an authorization attempt's outcome in its own transaction, once: a compare-and-set on
- * the attempt's key, so the request, a retried confirm, the provider's webhook and the reconciler
- * racing each other apply it exactly once (the losers read the winner's row).
+ * Applies an authorization attempt's outcome once, in one HTTP batch: a compare-and-set on the
+ * attempt's key in SQL (apply.ts), so the request, a retried confirm, the provider's webhook and
+ * the reconciler racing each other apply it exactly once (the losers read the winner's row), and
+ * the posting and events happen only with the update. With `respond`, the batch also stores the
+ * request's idempotency response (when the outcome is not a decline, which answers 402).
  */
 export async function applyAuthorizationOutcome(
   ctx: ServiceContext,
@@ -152,6 +155,7 @@ export async function applyAuthorizationOutcome(
   outcome: ProviderOutcome,
   provider: PaymentProvider,
   extra: PaymentValues = {},
+  options: { respond?: boolean } = {},
 ): Promise<AuthorizationResult> {
   const attempt = before.providerAttempt;
   const now = ctx.services.clock.now();
@@ -160,8 +164,12 @@ export async function applyAuthorizationOutcome(
   const guard = attempt
     ? [sql`${payments.providerAttempt}->>'key' = ${attempt.key}`]
     : [eq(payments.status, before.status)];
-  const row = await ctx.services.transaction((tx) =>
-    recordStatusChange(tx, ctx, before, status, { ...extra, ...applied.values }, { guard }),
+  const row = await applyStatusChange(
+    ctx,
+    before,
+    status,
+    { ...extra, ...applied.values },
+    { guard, respond: options.respond === true && applied.error === null },
   );
   if (!row) return { row: await findPayment(ctx.services.db, ctx, before.id), error: null };
   return { row, error: applied.error };

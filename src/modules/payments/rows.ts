@@ -2,8 +2,8 @@ import { and, eq, type SQL } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
-import { previousAttributes, recordChange } from "../../core/events";
-import { type EntryInput, post } from "../../core/ledger";
+import { type ChangeRecord, previousAttributes, recordChange } from "../../core/events";
+import { type EntryInput, type PostingInput, post } from "../../core/ledger";
 import type { PaymentProvider } from "../providers/types";
 import type { Payment } from "./schemas";
 import { type PaymentRow, type PaymentStatus, payments } from "./tables";
@@ -73,11 +73,21 @@ export function paymentNotFound(id: string): ApiError {
 }
 
 export async function findPayment(db: Executor, ctx: ServiceContext, id: string): Promise<PaymentRow> {
-  const [row] = await db
+  return onePayment(await paymentQuery(db, ctx, id), id);
+}
+
+/** A payment by id, as a query for the caller's read batch; onePayment() reads the answer. */
+export function paymentQuery(db: Executor, ctx: ServiceContext, id: string) {
+  return db
     .select()
     .from(payments)
     .where(and(eq(payments.id, id), ...paymentScope(ctx)))
     .limit(1);
+}
+
+/** Exactly one payment, or its 404. */
+export function onePayment(rows: readonly PaymentRow[], id: string): PaymentRow {
+  const [row] = rows;
   if (!row) throw paymentNotFound(id);
   return row;
 }
@@ -109,7 +119,7 @@ export function systemContext(
 }
 
 /** The ledger movement of money captured: provider clearing → merchant pending (net) + fees. */
-async function postCapture(tx: Executor, row: PaymentRow, at: Date): Promise<void> {
+export function capturePosting(row: PaymentRow, at: Date): PostingInput {
   const provider = row.provider ?? "unknown";
   const net = netAmount(row);
   const entries: EntryInput[] = [
@@ -120,7 +130,7 @@ async function postCapture(tx: Executor, row: PaymentRow, at: Date): Promise<voi
   ];
   if (net > 0) entries.push({ account: { kind: "merchant_pending", currency: row.currency }, amount: net });
   if (row.fee > 0) entries.push({ account: { kind: "fees", currency: row.currency }, amount: row.fee });
-  await post(tx, {
+  return {
     merchantId: row.merchantId,
     environment: row.environment,
     source: `payment:${row.id}:captured`,
@@ -130,7 +140,28 @@ async function postCapture(tx: Executor, row: PaymentRow, at: Date): Promise<voi
     description: row.description ?? `Payment ${row.id}`,
     entries,
     at,
-  });
+  };
+}
+
+/** Whether a change from `before` to `after` first captured money (and so posts capturePosting). */
+export function firstCapture(before: Pick<PaymentRow, "amountReceived">, after: PaymentRow): boolean {
+  return after.amountReceived > 0 && before.amountReceived === 0;
+}
+
+/** The event a status change is announced with, and what it changed; null when nothing shows. */
+export function statusChangeEvent(
+  before: PaymentRow,
+  after: PaymentRow,
+  event?: string,
+): ChangeRecord | null {
+  const payment = toPayment(after);
+  const { updated_at: _updated, ...changed } = previousAttributes(toPayment(before), payment);
+  if (Object.keys(changed).length === 0 && !event) return null;
+  return {
+    type: event ?? (before.status === after.status ? "payment.updated" : statusEvents[after.status]),
+    object: payment,
+    previousAttributes: changed,
+  };
 }
 
 /**
@@ -154,16 +185,9 @@ export async function recordStatusChange(
     .where(and(eq(payments.id, before.id), ...(options.guard ?? [])))
     .returning();
   if (!row) return null;
-  if (row.amountReceived > 0 && before.amountReceived === 0) await postCapture(tx, row, now);
-  const payment = toPayment(row);
-  const { updated_at: _updated, ...changed } = previousAttributes(toPayment(before), payment);
-  if (Object.keys(changed).length > 0 || options.event) {
-    await recordChange(tx, ctx, {
-      type: options.event ?? (before.status === status ? "payment.updated" : statusEvents[status]),
-      object: payment,
-      previousAttributes: changed,
-    });
-  }
+  if (firstCapture(before, row)) await post(tx, capturePosting(row, now));
+  const change = statusChangeEvent(before, row, options.event);
+  if (change) await recordChange(tx, ctx, change);
   return row;
 }
 

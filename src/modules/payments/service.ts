@@ -15,8 +15,9 @@ import { type PaymentRow, type PaymentStatus, payments } from "./tables";
  * capture.ts (capture, cancel), settle.ts, sandbox-actions.ts, reconcile.ts; rows.ts holds the
  * row helpers they share.
  */
-export { confirmPayment, createPayment } from "./authorize";
+export { confirmPayment } from "./authorize";
 export { cancelPayment, capturePayment } from "./capture";
+export { createPayment } from "./create";
 export { reconcileOpenAttempts } from "./reconcile";
 export {
   completePaymentFromProviderEvent,

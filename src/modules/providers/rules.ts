@@ -1,0 +1,173 @@
+import { and, asc, eq, type SQL } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import type { Executor } from "../../core/db";
+import { ApiError } from "../../core/errors";
+import { previousAttributes, recordChange } from "../../core/events";
+import { newId } from "../../core/ids";
+import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { knownProvider } from "./catalog";
+import type { RoutingRuleInput, RoutingRuleObject, UpdateRoutingRuleInput } from "./schemas";
+import { type RoutingRuleRow, routingRules } from "./tables";
+
+/** Routing rules: the merchant's pins, exclusions and volume splits. */
+
+export function ruleScope(ctx: ServiceContext): SQL[] {
+  return [eq(routingRules.merchantId, ctx.merchantId), eq(routingRules.environment, ctx.environment)];
+}
+
+/** The merchant's routing rules, oldest first, as a query (for the caller's read batch). */
+export function rulesQuery(ctx: ServiceContext, db: Executor = ctx.services.db) {
+  return db
+    .select()
+    .from(routingRules)
+    .where(and(...ruleScope(ctx)))
+    .orderBy(asc(routingRules.createdAt), asc(routingRules.id));
+}
+
+function toRule(row: RoutingRuleRow): RoutingRuleObject {
+  return {
+    id: row.id,
+    object: "routing_rule",
+    environment: row.environment,
+    action: row.action,
+    provider: row.provider,
+    currency: row.currency,
+    country: row.country,
+    percentage: row.percentage,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+function validateRule(ctx: ServiceContext, input: RoutingRuleInput): void {
+  if (!knownProvider(ctx, input.provider)) throw new ApiError("provider_unknown", { param: "provider" });
+  if (input.action === "split" && !input.percentage) {
+    throw new ApiError("parameter_missing", {
+      param: "percentage",
+      message: "A split rule needs a percentage.",
+    });
+  }
+  if (input.action !== "split" && input.percentage) {
+    throw new ApiError("parameter_invalid", {
+      param: "percentage",
+      message: "Only split rules take a percentage.",
+    });
+  }
+}
+
+export async function createRoutingRule({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: RoutingRuleInput;
+}): Promise<RoutingRuleObject> {
+  validateRule(ctx, input);
+  return ctx.services.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(routingRules)
+      .values({
+        id: newId("routingRule"),
+        merchantId: ctx.merchantId,
+        environment: ctx.environment,
+        action: input.action,
+        provider: input.provider,
+        currency: input.currency ?? null,
+        country: input.country ?? null,
+        percentage: input.percentage ?? null,
+        createdAt: ctx.services.clock.now(),
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    const rule = toRule(row);
+    await recordChange(tx, ctx, { type: "routing_rule.created", object: rule });
+    return rule;
+  });
+}
+
+export async function retrieveRoutingRule({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  const [row] = await ctx.services.db
+    .select()
+    .from(routingRules)
+    .where(and(eq(routingRules.id, id), ...ruleScope(ctx)))
+    .limit(1);
+  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such routing rule: ${id}` });
+  return toRule(row);
+}
+
+export async function updateRoutingRule({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  input: UpdateRoutingRuleInput;
+}): Promise<RoutingRuleObject> {
+  return ctx.services.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(routingRules)
+      .where(and(eq(routingRules.id, id), ...ruleScope(ctx)))
+      .for("update")
+      .limit(1);
+    if (!before)
+      throw new ApiError("resource_missing", { param: "id", message: `No such routing rule: ${id}` });
+    const merged: RoutingRuleInput = {
+      action: input.action ?? before.action,
+      provider: input.provider ?? before.provider,
+      currency: input.currency === undefined ? before.currency : input.currency,
+      country: input.country === undefined ? before.country : input.country,
+      percentage: input.percentage === undefined ? before.percentage : input.percentage,
+    };
+    validateRule(ctx, merged);
+    const [row] = await tx
+      .update(routingRules)
+      .set({
+        action: merged.action,
+        provider: merged.provider,
+        currency: merged.currency ?? null,
+        country: merged.country ?? null,
+        percentage: merged.percentage ?? null,
+      })
+      .where(eq(routingRules.id, id))
+      .returning();
+    if (!row) throw new Error("update returned no row");
+    const rule = toRule(row);
+    await recordChange(tx, ctx, {
+      type: "routing_rule.updated",
+      object: rule,
+      previousAttributes: previousAttributes(toRule(before), rule),
+    });
+    return rule;
+  });
+}
+
+export async function deleteRoutingRule({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  return ctx.services.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(routingRules)
+      .where(and(eq(routingRules.id, id), ...ruleScope(ctx)))
+      .returning();
+    if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such routing rule: ${id}` });
+    await recordChange(tx, ctx, { type: "routing_rule.deleted", object: toRule(row) });
+    return { id: row.id, object: "routing_rule" as const, deleted: true as const };
+  });
+}
+
+export async function listRoutingRules({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListQuery;
+}): Promise<ListPage<RoutingRuleObject>> {
+  const { db } = ctx.services;
+  const page = await paginateTable({
+    db,
+    table: routingRules,
+    scope: ruleScope(ctx),
+    tenantScope: ruleScope(ctx),
+    query,
+  });
+  return { data: page.data.map(toRule), hasMore: page.hasMore };
+}
