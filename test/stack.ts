@@ -38,6 +38,8 @@ export async function startTestStack(): Promise<TestStack> {
       SIGNUP_LIMIT_EXEMPT_IPS: "127.0.0.1,::1,::ffff:127.0.0.1,unknown",
       // Short, so the tests of hanging processors finish quickly; production defaults to 10 s.
       PROVIDER_TIMEOUT_MS: "2000",
+      // Likewise for webhook attempts to a receiver that never answers; production defaults to 15 s.
+      WEBHOOK_ATTEMPT_TIMEOUT_MS: "2000",
     },
   });
   return {

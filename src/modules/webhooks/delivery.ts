@@ -42,7 +42,6 @@ export const TEST_EVENT_TYPE = "webhook.test";
  * 20 h and 20 h, about 71.6 hours from the first attempt to the last.
  */
 const RETRY_SCHEDULE_SECONDS = [0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 72000] as const;
-const ATTEMPT_TIMEOUT_MS = 15_000;
 const RESPONSE_BODY_BYTES = 1024;
 const ERROR_MAX_LENGTH = 500;
 /** An attempt still "sending" after this died with its Worker (the request itself times out at 15 s). */
@@ -442,7 +441,7 @@ async function send(services: Services, target: Target): Promise<SendResult> {
       headers,
       body,
       redirect: "manual",
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+      signal: AbortSignal.timeout(services.config.WEBHOOK_ATTEMPT_TIMEOUT_MS),
     });
     const latencyMs = Math.round(performance.now() - started);
     const text = await readPrefix(response, RESPONSE_BODY_BYTES).catch(() => "");
@@ -471,7 +470,7 @@ async function send(services: Services, target: Target): Promise<SendResult> {
       body: null,
       refused: false,
       error: timedOut
-        ? `timeout: no response within ${ATTEMPT_TIMEOUT_MS / 1000} s`
+        ? `timeout: no response within ${services.config.WEBHOOK_ATTEMPT_TIMEOUT_MS / 1000} s`
         : clip(`connection failed: ${error instanceof Error ? error.message : String(error)}`),
     };
   }
