@@ -100,7 +100,7 @@ describe("background functions: the QStash trigger", () => {
 
   it("the cron trigger runs every scheduled function once per window, whichever trigger came first", async () => {
     const fire = () =>
-      fetch(`${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("0 * * * *")}`);
+      fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("0 * * * *")}`);
     expect((await fire()).status).toBe(200);
     expect((await fire()).status).toBe(200);
     const hourly = backgroundFunctions.filter((fn) => fn.schedule === "0 * * * *").map((fn) => fn.name);
@@ -204,7 +204,7 @@ describe("events-prune, and health reporting scheduled functions", () => {
     );
 
     const fired = await fetch(
-      `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("15 3 * * *")}`,
+      `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("15 3 * * *")}`,
     );
     expect(fired.status).toBe(200);
     const left = await query<{ id: string }>("select id from events where id in ($1, $2)", [
@@ -270,7 +270,7 @@ describe("function-runs-prune", () => {
     // A slot of its own (scheduledTime), so an hourly run other tests already made can't skip this one.
     const slot = Date.UTC(2000, 0, 1);
     const fired = await fetch(
-      `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("0 * * * *")}&time=${slot}`,
+      `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("0 * * * *")}&time=${slot}`,
     );
     expect(fired.status).toBe(200);
     const [run] = await query<{ status: string }>(

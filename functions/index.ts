@@ -1,4 +1,5 @@
-import type { BackgroundFunction } from "../src/core/functions";
+import type { Services } from "../src/core/context";
+import { type BackgroundFunction, type RunOutcome, runFunction } from "../src/core/functions";
 import { eventsPrune } from "./events-prune";
 import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
@@ -26,4 +27,19 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
 
 export function findFunction(name: string): BackgroundFunction | undefined {
   return backgroundFunctions.find((fn) => fn.name === name);
+}
+
+/** Runs every function whose schedule is `cron`, deduplicated per window: the Cron Trigger's work. */
+export async function runScheduledFunctions(
+  services: Services,
+  cron: string,
+  at: Date,
+): Promise<RunOutcome[]> {
+  const outcomes: RunOutcome[] = [];
+  for (const fn of backgroundFunctions.filter((candidate) => candidate.schedule === cron)) {
+    const outcome = await runFunction(services, fn, {}, "cron", at);
+    console.log(JSON.stringify({ level: "info", function: fn.name, trigger: "cron", ...outcome }));
+    outcomes.push(outcome);
+  }
+  return outcomes;
 }

@@ -1,7 +1,6 @@
-import { backgroundFunctions } from "../functions";
+import { runScheduledFunctions } from "../functions";
 import { createApp } from "./app";
 import { dispatchRecordedEvents } from "./core/events";
-import { runFunction } from "./core/functions";
 import { createServices } from "./core/services";
 
 const app = createApp();
@@ -15,12 +14,8 @@ export default {
     ctx: ExecutionContext,
   ): Promise<void> {
     const services = createServices(env);
-    const due = backgroundFunctions.filter((fn) => fn.schedule === controller.cron);
     try {
-      for (const fn of due) {
-        const outcome = await runFunction(services, fn, {}, "cron", new Date(controller.scheduledTime));
-        console.log(JSON.stringify({ level: "info", function: fn.name, trigger: "cron", ...outcome }));
-      }
+      await runScheduledFunctions(services, controller.cron, new Date(controller.scheduledTime));
     } finally {
       // Events the functions recorded fan out before the Pool closes, as after a request.
       ctx.waitUntil(dispatchRecordedEvents(services).finally(() => services.close()));

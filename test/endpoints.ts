@@ -126,7 +126,7 @@ const firstConnection = async (merchant: TestMerchant): Promise<string> => {
 };
 
 const createFxQuote = async (merchant: TestMerchant): Promise<string> => {
-  await fetch(`${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+  await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("* * * * *")}`);
   const quote = await merchant.sandbox.request<{ id: string }>("POST", "/fx/quotes", {
     sell_currency: "USD",
     buy_currency: "EUR",

@@ -51,7 +51,7 @@ const card = {
 /** Objects of every listed kind for one merchant's sandbox, through the API. */
 async function seedSandbox(m: TestMerchant): Promise<void> {
   const api = m.sandbox;
-  await fetch(`${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+  await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("* * * * *")}`);
   const customer = await api.request<{ id: string }>("POST", "/customers", { email: "t@example.com" });
   const method = await api.request<{ id: string }>("POST", "/payment-methods", card);
   await api.request("POST", `/payment-methods/${method.body.id}/attach`, { customer: customer.body.id });

@@ -22,9 +22,7 @@ interface Quote {
 
 /** Runs fx-refresh through the Worker's cron trigger, as Cloudflare would. */
 async function refreshNow(): Promise<void> {
-  const response = await fetch(
-    `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`,
-  );
+  const response = await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("* * * * *")}`);
   expect(response.status).toBe(200);
 }
 

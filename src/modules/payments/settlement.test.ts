@@ -10,7 +10,7 @@ function freshSlot(): number {
 
 async function fireCron(slot: number): Promise<void> {
   const cron = encodeURIComponent(paymentSettle.schedule ?? "");
-  const res = await fetch(`${baseUrl()}/cdn-cgi/handler/scheduled?cron=${cron}&time=${slot}`);
+  const res = await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${cron}&time=${slot}`);
   expect(res.status).toBe(200);
 }
 

@@ -67,7 +67,7 @@ async function settle(paymentId: string): Promise<void> {
   await query("update payments set available_on = now() - interval '1 minute' where id = $1", [paymentId]);
   const slot = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 1_000_000) * 300_000;
   const fired = await fetch(
-    `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${slot}`,
+    `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${slot}`,
   );
   expect(fired.status).toBe(200);
 }

@@ -64,7 +64,7 @@ async function reconcile(merchantId: string): Promise<void> {
   );
   const slot = Date.UTC(2002, 0, 1) + Math.floor(Math.random() * 1_000_000) * 60_000;
   const fired = await fetch(
-    `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${slot}`,
+    `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${slot}`,
   );
   expect(fired.status).toBe(200);
 }

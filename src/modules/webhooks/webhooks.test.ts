@@ -804,7 +804,7 @@ describe("webhook-sweep: nothing is lost if the Worker dies between commit and p
     // too: the cron trigger's scheduled time puts this run in a slot no other test uses.
     const slot = Date.UTC(2003, 0, 1);
     const fired = await fetch(
-      `${baseUrl()}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(webhookSweep.schedule ?? "")}&time=${slot}`,
+      `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent(webhookSweep.schedule ?? "")}&time=${slot}`,
     );
     expect(fired.status).toBe(200);
     const [run] = await query<{ status: string }>(
