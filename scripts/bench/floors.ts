@@ -101,14 +101,18 @@ export function paymentWrites(merchantId: string): Statement[] {
   ];
 }
 
-interface LoopResult {
+export interface LoopResult {
   latencies: number[];
   errors: number;
   elapsedMs: number;
 }
 
 /** `workers` loops of `operation` until the deadline; latencies of the successful ones. */
-async function loop(seconds: number, workers: number, operation: () => Promise<void>): Promise<LoopResult> {
+export async function loop(
+  seconds: number,
+  workers: number,
+  operation: () => Promise<void>,
+): Promise<LoopResult> {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();

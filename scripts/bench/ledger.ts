@@ -9,7 +9,7 @@ import ws from "ws";
 import { type Executor, execute } from "../../src/core/db";
 import { checkLedgerInvariants, type InvariantReport, post } from "../../src/core/ledger";
 import { createServices } from "../../src/core/services";
-import { summarize } from "./floors";
+import { loop, summarize } from "./floors";
 import type { Measurement } from "./options";
 
 export interface LedgerResult extends Measurement {
@@ -51,28 +51,8 @@ export async function benchLedger(
     posted += amount;
   };
   const run = async (via: string, operation: () => Promise<void>): Promise<LedgerResult> => {
-    const latencies: number[] = [];
-    let errors = 0;
-    const started = performance.now();
-    const deadline = started + options.seconds * 1000;
-    await Promise.all(
-      Array.from({ length: options.inFlight }, async () => {
-        while (performance.now() < deadline) {
-          const at = performance.now();
-          try {
-            await operation();
-            latencies.push(performance.now() - at);
-          } catch {
-            errors += 1;
-          }
-        }
-      }),
-    );
-    const measured = summarize(`ledger postings, one hot balance (${via})`, {
-      latencies,
-      errors,
-      elapsedMs: performance.now() - started,
-    });
+    const result = await loop(options.seconds, options.inFlight, operation);
+    const measured = summarize(`ledger postings, one hot balance (${via})`, result);
     return { ...measured, via, inFlight: options.inFlight };
   };
   try {
