@@ -6,7 +6,7 @@ import { call, createMerchant, type TestMerchant } from "./harness";
 /**
  * Every operation of the OpenAPI document, every string parameter (path and query) and every
  * top-level body field, with NUL, unpaired surrogates, 100 KB strings and numbers at and beyond
- * 2^53: never a 5xx, and every 4xx has the error shape. Values carry a marker that must never
+ * 2^53, alone and among otherwise valid fields: never a 5xx, and every 4xx has the error shape. Values carry a marker that must never
  * reach the Worker's log (finding 7: failed queries are logged without their parameters).
  */
 
@@ -14,17 +14,28 @@ interface Schema {
   $ref?: string;
   type?: string | string[];
   properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  example?: unknown;
   anyOf?: Schema[];
   oneOf?: Schema[];
   allOf?: Schema[];
 }
+interface RequestBody {
+  $ref?: string;
+  content?: Record<string, { schema?: Schema }>;
+}
 interface Operation {
   parameters?: Array<{ name: string; in: string; schema?: Schema }>;
-  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  requestBody?: RequestBody;
 }
 interface Document {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema> };
+  components: { schemas: Record<string, Schema>; requestBodies?: Record<string, RequestBody> };
 }
 
 const marker = `fz${randomBytes(6).toString("hex")}`;
@@ -42,6 +53,42 @@ function resolve(doc: Document, schema: Schema | undefined): Schema {
   const merged = schema.allOf?.map((part) => resolve(doc, part));
   if (merged) return { ...schema, properties: Object.assign({}, ...merged.map((part) => part.properties)) };
   return schema;
+}
+
+function bodySchema(doc: Document, body: RequestBody | undefined): Schema | undefined {
+  const resolved = body?.$ref ? doc.components.requestBodies?.[body.$ref.split("/").pop() ?? ""] : body;
+  return resolved?.content?.["application/json"]?.schema;
+}
+
+/**
+ * A body the schema accepts as far as a generator can tell (required fields only, examples
+ * first), so that one mutated field is checked where it stands among valid ones rather than
+ * after a "missing parameter" refusal.
+ */
+function validSample(doc: Document, schema: Schema | undefined, depth = 0): unknown {
+  const resolved = resolve(doc, schema);
+  if (resolved.example !== undefined) return resolved.example;
+  if (resolved.enum?.length) return resolved.enum[0];
+  const alternative = (resolved.oneOf ?? resolved.anyOf)?.[0];
+  if (alternative) return validSample(doc, alternative, depth + 1);
+  const [type] = typesOf(doc, resolved).filter((candidate) => candidate !== "null");
+  if (type === "object" || resolved.properties) {
+    if (depth > 4) return {};
+    const required = new Set(resolved.required ?? []);
+    return Object.fromEntries(
+      Object.entries(resolved.properties ?? {})
+        .filter(([name]) => required.has(name))
+        .map(([name, property]) => [name, validSample(doc, property, depth + 1)]),
+    );
+  }
+  if (type === "array") return resolved.items ? [validSample(doc, resolved.items, depth + 1)] : [];
+  if (type === "integer" || type === "number") return Math.max(resolved.minimum ?? 100, 100);
+  if (type === "boolean") return true;
+  if (resolved.format === "email") return "fuzz@example.com";
+  if (resolved.format === "uri" || resolved.format === "url") return "https://example.com/fuzz";
+  if (resolved.format === "date-time") return new Date().toISOString();
+  if (resolved.pattern?.includes("A-Z]{3}")) return "USD";
+  return "fuzz";
 }
 
 function typesOf(doc: Document, schema: Schema | undefined): string[] {
@@ -89,7 +136,9 @@ function casesFor(doc: Document, path: string, method: string, operation: Operat
       out.push({ label: `${upper} ${path} ${p.in} ${p.name}`, method: upper, path: target });
     }
   }
-  const body = resolve(doc, operation.requestBody?.content?.["application/json"]?.schema);
+  const body = resolve(doc, bodySchema(doc, operation.requestBody));
+  const sample = validSample(doc, body);
+  const base = typeof sample === "object" && sample !== null && !Array.isArray(sample) ? sample : {};
   for (const [field, schema] of Object.entries(body.properties ?? {})) {
     const types = typesOf(doc, schema);
     const values: unknown[] = [
@@ -102,6 +151,12 @@ function casesFor(doc: Document, path: string, method: string, operation: Operat
         method: upper,
         path: basePath(),
         body: { [field]: value },
+      });
+      out.push({
+        label: `${upper} ${path} body ${field} among valid fields`,
+        method: upper,
+        path: basePath(),
+        body: { ...base, [field]: value },
       });
       out.push({
         label: `${upper} ${path} body key`,
