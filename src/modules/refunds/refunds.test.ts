@@ -40,7 +40,51 @@ async function fireReconcile(): Promise<void> {
   expect(fired.status).toBe(200);
 }
 
+/** A settled card payment in `currency`, pinned to one simulated processor. */
+async function settledPaymentVia(client: Client, provider: string, currency: string, amount: number) {
+  const created = await client.request<{ id: string; provider: string; fee: number }>("POST", "/payments", {
+    amount,
+    currency,
+    confirm: true,
+    payment_method_data: {
+      type: "card",
+      // A French card: sandbox_europe serves it, and a pin sends it to sandbox_global instead.
+      card: { number: "4000002500000003", exp_month: 12, exp_year: 2040, cvc: "123" },
+    },
+  });
+  expect(created.body.provider).toBe(provider);
+  await client.request("POST", `/sandbox/payments/${created.body.id}/settle`);
+  return created.body;
+}
+
+async function feesBalance(merchantId: string, currency: string): Promise<number> {
+  const [row] = await query<{ balance: string }>(
+    "select balance from ledger_accounts where merchant_id = $1 and environment = 'sandbox' and currency = $2 and kind = 'fees'",
+    [merchantId, currency],
+  );
+  return Number(row?.balance ?? 0);
+}
+
 describe("refunds", () => {
+  it("a full refund returns the fee only where the provider does (sandbox_europe yes, sandbox_global no)", async () => {
+    for (const [provider, returnsFee] of [
+      ["sandbox_europe", true],
+      ["sandbox_global", false],
+    ] as const) {
+      const m = await createMerchant();
+      const pinned = await m.sandbox.request("POST", "/routing/rules", { action: "pin", provider });
+      expect(pinned.status).toBe(200);
+      const paid = await settledPaymentVia(m.sandbox, provider, "EUR", 10_000);
+      // Another settled payment, so that available covers a refund that keeps the fee.
+      await settledPaymentVia(m.sandbox, provider, "EUR", 10_000);
+      const fees = await feesBalance(m.merchantId, "EUR");
+      expect(fees).toBe(2 * paid.fee);
+      const refund = await m.sandbox.request<Refund>("POST", `/payments/${paid.id}/refunds`, {});
+      expect(refund.body).toMatchObject({ status: "succeeded", amount: 10_000 });
+      expect(await feesBalance(m.merchantId, "EUR")).toBe(returnsFee ? fees - paid.fee : fees);
+    }
+  });
+
   it("partial then full refund, tracked independently, with ledger postings and events", async () => {
     const m = await createMerchant();
     const paymentId = await settledPayment(m.sandbox, 10_000);
