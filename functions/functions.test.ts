@@ -99,8 +99,7 @@ describe("background functions: the QStash trigger", () => {
   });
 
   it("the cron trigger runs every scheduled function once per window, whichever trigger came first", async () => {
-    const fire = () =>
-      fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("0 * * * *")}`);
+    const fire = () => fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("0 * * * *")}`);
     expect((await fire()).status).toBe(200);
     expect((await fire()).status).toBe(200);
     const hourly = backgroundFunctions.filter((fn) => fn.schedule === "0 * * * *").map((fn) => fn.name);
@@ -203,9 +202,7 @@ describe("events-prune, and health reporting scheduled functions", () => {
       [`wha_old${suffix}`, `whd_old${suffix}`],
     );
 
-    const fired = await fetch(
-      `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("15 3 * * *")}`,
-    );
+    const fired = await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("15 3 * * *")}`);
     expect(fired.status).toBe(200);
     const left = await query<{ id: string }>("select id from events where id in ($1, $2)", [
       `evt_old${suffix}`,
