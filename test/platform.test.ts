@@ -68,10 +68,16 @@ describe("platform", () => {
     );
   });
 
-  it("serves the interactive reference at /docs", async () => {
-    const docs = await fetch(`${(await import("./harness")).baseUrl()}/docs`);
+  it("serves the interactive reference at /docs, its scripts from the Worker's own assets", async () => {
+    const base = (await import("./harness")).baseUrl();
+    const docs = await fetch(`${base}/docs`);
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain("/api/v1/openapi.json");
+    expect(docs.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const page = await docs.text();
+    expect(page).toContain('<script src="/docs/scalar-standalone.js"></script>');
+    const init = await fetch(`${base}/docs/init.js`);
+    expect(init.status).toBe(200);
+    expect(await init.text()).toContain("/api/v1/openapi.json");
   });
 
   it("answers unknown URLs with the error shape", async () => {
