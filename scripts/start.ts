@@ -46,10 +46,27 @@ async function api(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/**
+ * Signs the demo merchant up as a user would: POST /auth/signup answers 202 for every email, and the
+ * verification token arrives by email, here the development mailbox (GET /internal/dev/mailbox).
+ */
+async function signUpDemo(baseUrl: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const started = await api(baseUrl, "POST", "/auth/signup", DEMO);
+  if (started.status !== 202) return started;
+  const mailbox = await fetch(`${baseUrl}/internal/dev/mailbox?to=${encodeURIComponent(DEMO.email)}`);
+  const messages = (
+    (await mailbox.json()) as { data?: Array<{ template: string; data: { token?: string } }> }
+  ).data;
+  const token = messages?.find((message) => message.template === "signup_verification")?.data.token;
+  if (!token)
+    return { status: mailbox.status, body: { error: "no verification email for the demo merchant" } };
+  return api(baseUrl, "POST", "/auth/signup/verify", { token });
+}
+
 /** Logs in the demo user (signing it up the first time) and issues a fresh sandbox key pair. */
 async function seedDemo(baseUrl: string): Promise<{ keyId: string; secret: string; token: string }> {
   let session = await api(baseUrl, "POST", "/auth/sessions", { email: DEMO.email, password: DEMO.password });
-  if (session.status !== 200) session = await api(baseUrl, "POST", "/auth/signup", DEMO);
+  if (session.status !== 200) session = await signUpDemo(baseUrl);
   if (session.status !== 200)
     throw new Error(`Could not sign in the demo merchant: ${JSON.stringify(session.body)}`);
   const token = String(session.body.token);
