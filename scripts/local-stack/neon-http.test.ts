@@ -3,11 +3,12 @@ import { NeonDbError, neon, neonConfig } from "@neondatabase/serverless";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-http";
 import { bigint, boolean, integer, jsonb, numeric, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { type NeonHttpEndpoint, startNeonHttp } from "./neon-http";
 import { fetchRoundTrips, type RoundTripStatsServer, RoundTrips, startRoundTripStats } from "./roundtrips";
 
-const DATABASE_URL = process.env.LOCAL_STACK_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+// 127.0.0.1:5432 when it answers, otherwise the suite's embedded PostgreSQL.
+const DATABASE_URL = inject("localStackDatabaseUrl");
 
 // Per-run names: several engineers share the database.
 const suffix = randomBytes(4).toString("hex");
