@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Transaction } from "../../core/db";
 import { ApiError } from "../../core/errors";
@@ -439,6 +439,13 @@ export async function redeliverEvent({
   const event = await findEventRow(ctx, eventId);
   const now = ctx.services.clock.now();
   const results = await ctx.services.transaction(async (tx) => {
+    // The event's row lock orders this with the after-response fan-out of the same event, which
+    // locks it too (skipping it when locked): either that fan-out has committed its deliveries and
+    // they are found below, or it will skip the event, which this redelivery marks dispatched.
+    await tx
+      .update(events)
+      .set({ dispatchedAt: sql`coalesce(${events.dispatchedAt}, ${now})` })
+      .where(eq(events.id, event.id));
     const endpoints = await tx
       .select()
       .from(webhookEndpoints)
