@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "./config";
-import type { AppEnv, ServiceContext } from "./context";
+import type { AppEnv, ServiceContext, Services } from "./context";
 import { apiErrorFor, errorLogLine } from "./db-errors";
 import { ApiError, errorCodes, errorResponse, errorTypes } from "./errors";
 import { validationError } from "./validation";
@@ -109,6 +109,21 @@ export function serviceContext(c: Context<AppEnv>): ServiceContext {
     environment: auth.environment,
     actor: auth.actor,
     requestId: c.get("requestId"),
+  };
+}
+
+/** A system actor acting for a merchant (webhooks, the sandbox customer, background functions). */
+export function systemContext(
+  services: Services,
+  owner: Pick<ServiceContext, "merchantId" | "environment">,
+  actorId: string,
+): ServiceContext {
+  return {
+    services,
+    merchantId: owner.merchantId,
+    environment: owner.environment,
+    actor: { type: "system", id: actorId },
+    requestId: null,
   };
 }
 

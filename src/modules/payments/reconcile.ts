@@ -1,12 +1,12 @@
 import { and, asc, isNotNull, sql } from "drizzle-orm";
 import type { Services } from "../../core/context";
+import { systemContext } from "../../core/http";
 import { invalidateStatus } from "../../core/status";
 import { providerForPayment } from "../providers/service";
 import type { ProviderOutcome } from "../providers/types";
 import { actionBaseUrl } from "./authorize";
 import { runCaptureOrCancel } from "./capture";
 import { applyAuthorizationOutcome, attemptInput, noRecordFailure } from "./outcome";
-import { systemContext } from "./rows";
 import { type PaymentRow, payments } from "./tables";
 
 /** Past this, a processor that has no record of an attempt never received it (Stripe's search lag is about a minute). */

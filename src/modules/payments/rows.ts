@@ -1,5 +1,5 @@
 import { and, eq, type SQL } from "drizzle-orm";
-import type { ServiceContext, Services } from "../../core/context";
+import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { type ChangeRecord, previousAttributes, recordChange } from "../../core/events";
@@ -101,21 +101,6 @@ export async function lockPayment(tx: Executor, ctx: ServiceContext, id: string)
     .limit(1);
   if (!row) throw paymentNotFound(id);
   return row;
-}
-
-/** A system actor acting for the payment's merchant (webhooks, the sandbox customer, background functions). */
-export function systemContext(
-  services: Services,
-  owner: Pick<ServiceContext, "merchantId" | "environment">,
-  actorId: string,
-): ServiceContext {
-  return {
-    services,
-    merchantId: owner.merchantId,
-    environment: owner.environment,
-    actor: { type: "system", id: actorId },
-    requestId: null,
-  };
 }
 
 /** The ledger movement of money captured: provider clearing → merchant pending (net) + fees. */

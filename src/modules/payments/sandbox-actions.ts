@@ -3,6 +3,7 @@ import { constantTimeEqual } from "../../core/auth/crypto";
 import type { ServiceContext, Services } from "../../core/context";
 import type { Transaction } from "../../core/db";
 import { ApiError } from "../../core/errors";
+import { systemContext } from "../../core/http";
 import { invalidateStatus } from "../../core/status";
 import { findMethodType } from "../payment-methods/catalog";
 import { providerForPayment } from "../providers/service";
@@ -13,7 +14,6 @@ import {
   lockPayment,
   paymentNotFound,
   paymentScope,
-  systemContext,
   toPayment,
   writeStatusChange,
 } from "./rows";

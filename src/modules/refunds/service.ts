@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, lte, or, type SQL } from "drizzle-orm
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { recordChange } from "../../core/events";
+import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { invalidateStatus, type StatusDocument } from "../../core/status";
@@ -41,16 +42,6 @@ export function toRefund(row: RefundRow): Refund {
 
 function scope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
   return [eq(refunds.merchantId, ctx.merchantId), eq(refunds.environment, ctx.environment)];
-}
-
-function systemContext(services: Services, row: RefundRow, actor: string): ServiceContext {
-  return {
-    services,
-    merchantId: row.merchantId,
-    environment: row.environment,
-    actor: { type: "system", id: actor },
-    requestId: null,
-  };
 }
 
 function valuesFor(outcome: RefundOutcome): Partial<typeof refunds.$inferInsert> {

@@ -12,9 +12,10 @@ import {
   type SQLWrapper,
   sql,
 } from "drizzle-orm";
-import type { ServiceContext, Services } from "../../core/context";
+import type { Services } from "../../core/context";
 import type { Executor, Transaction } from "../../core/db";
 import { recordChange } from "../../core/events";
+import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
 import { type Environment, events } from "../../core/tables";
 import { type EventRow, eventTypeMatches, toEvent } from "../events/service";
@@ -68,16 +69,6 @@ export interface QueuedAttempt {
 function retryDelaySeconds(scheduleIndex: number): number {
   const base = RETRY_SCHEDULE_SECONDS[scheduleIndex] ?? 0;
   return Math.round(base * (0.9 + 0.2 * Math.random()));
-}
-
-function systemContext(services: Services, endpoint: WebhookEndpointRow): ServiceContext {
-  return {
-    services,
-    merchantId: endpoint.merchantId,
-    environment: endpoint.environment,
-    actor: { type: "system", id: "webhooks" },
-    requestId: null,
-  };
 }
 
 /** Schedules one attempt of a delivery; the caller holds the delivery's row lock (or just created it). */
@@ -218,7 +209,7 @@ async function disableEndpoint(
     .returning();
   if (!row) return;
   await stopEndpointDeliveries(tx, row.id, now, DISABLED_MESSAGES[reason]);
-  await recordChange(tx, systemContext(services, row), {
+  await recordChange(tx, systemContext(services, row, "webhooks"), {
     type: "webhook_endpoint.disabled",
     object: toWebhookEndpoint(row),
     previousAttributes: { enabled: true, disabled_reason: null, disabled_at: null },
