@@ -1,5 +1,6 @@
 import type { Services } from "../src/core/context";
 import { type BackgroundFunction, type RunOutcome, runFunction } from "../src/core/functions";
+import { log } from "../src/core/log";
 import { eventsPrune } from "./events-prune";
 import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
@@ -38,7 +39,11 @@ export async function runScheduledFunctions(
   const outcomes: RunOutcome[] = [];
   for (const fn of backgroundFunctions.filter((candidate) => candidate.schedule === cron)) {
     const outcome = await runFunction(services, fn, {}, "cron", at);
-    console.log(JSON.stringify({ level: "info", function: fn.name, trigger: "cron", ...outcome }));
+    log(outcome.status === "failed" ? "error" : "info", "function_run", {
+      function: fn.name,
+      trigger: "cron",
+      ...outcome,
+    });
     outcomes.push(outcome);
   }
   return outcomes;

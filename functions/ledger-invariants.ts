@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineFunction } from "../src/core/functions";
 import { checkLedgerInvariants } from "../src/core/ledger";
+import { log } from "../src/core/log";
 
 export const ledgerInvariants = defineFunction({
   name: "ledger-invariants",
@@ -13,7 +14,7 @@ export const ledgerInvariants = defineFunction({
     const report = await checkLedgerInvariants(services.db);
     // The run's result keeps the report; an error line lets log alerting page someone.
     if (!report.ok) {
-      console.error(JSON.stringify({ level: "error", message: "ledger invariants violated", ...report }));
+      log("error", "ledger_invariants_violated", { ...report });
     }
     return { ...report };
   },

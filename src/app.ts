@@ -3,7 +3,6 @@ import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./core/auth/authenticate";
 import type { AppEnv } from "./core/context";
 import { ApiError, errorResponse } from "./core/errors";
-import { setEventDispatcher } from "./core/events";
 import { applyContractConventions, onError } from "./core/http";
 import { idempotency } from "./core/idempotency";
 import { rejectUnsafeInput } from "./core/input-safety";
@@ -52,8 +51,6 @@ export function openApiDocument(app: OpenAPIHono<AppEnv> = createApp()) {
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
-  // After a request's transactions commit, its events fan out to webhook endpoints.
-  setEventDispatcher(dispatchEvents);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return errorResponse(c, validationError(result.error));
@@ -72,10 +69,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
   );
   // Before authentication, so public routes (sign-up, login) are covered too.
   app.use("/api/v1/*", rejectUnsafeInput);
-  app.use("/api/v1/*", services);
-  app.use("/internal/*", services);
-  app.use("/sandbox/*", services);
-  app.use("/webhooks/providers/*", services);
+  // After a request's transactions commit, its events fan out to webhook endpoints.
+  const requestServices = services(dispatchEvents);
+  app.use("/api/v1/*", requestServices);
+  app.use("/internal/*", requestServices);
+  app.use("/sandbox/*", requestServices);
+  app.use("/webhooks/providers/*", requestServices);
 
   // Public: no credentials.
   app.route("/api/v1", healthRouter);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { testCards } from "../src/modules/providers/sandbox";
+import { testCards } from "../src/modules/payment-methods/service";
 
 /** Every card number the suite sends: the sandbox behaviours, the brands, the BIN-country cards. */
 export const testCardNumbers: readonly string[] = [

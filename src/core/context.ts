@@ -26,12 +26,20 @@ export interface Services {
   idempotency?: IdempotencyClaim;
   /** Ids of the events recorded so far; fanned out to webhooks once the request's transactions committed. */
   recordedEventIds: string[];
+  /** Fans recorded events out (dispatchRecordedEvents); absent where nothing should be sent (scripts, some tests). */
+  dispatchEvents?: EventDispatcher;
   /**
    * Work for after the response (set by the services middleware): it runs in waitUntil with
    * services of its own, off the request's round trips. Use afterResponse() (core/services.ts).
    */
   defer?: (work: DeferredWork) => void;
 }
+
+/**
+ * Fans recorded events out (to webhook endpoints). The app hands it to the services it builds, so
+ * core imports no module.
+ */
+export type EventDispatcher = (services: Services, eventIds: string[]) => Promise<unknown>;
 
 /** Work a request leaves for after its response; it gets services of its own. */
 export type DeferredWork = (services: Services) => Promise<unknown>;

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { nodeServices } from "../../test/node-services";
 import type { AppEnv } from "./context";
-import { apiErrorFor, databaseErrorFacts, errorLogLine } from "./db-errors";
+import { apiErrorFor, databaseErrorFacts, errorLogFields } from "./db-errors";
 import { onError } from "./http";
 import { requestId } from "./services";
 
@@ -81,10 +81,9 @@ describe("database errors in the log", () => {
         cause: driverError,
       },
     );
-    const line = errorLogLine(wrapped, "req_1");
-    expect(JSON.parse(line)).toEqual({
-      level: "error",
-      request_id: "req_1",
+    const fields = errorLogFields(wrapped);
+    const line = JSON.stringify(fields);
+    expect(fields).toEqual({
       error: "database_error",
       code: "23505",
       constraint: "users_email_unique",

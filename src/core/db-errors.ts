@@ -102,28 +102,24 @@ export function apiErrorFor(error: unknown): ApiError | undefined {
 }
 
 /**
- * One log line for an unexpected exception, safe to keep: for database errors only the SQLSTATE,
- * the constraint and the table; otherwise the error's name and stack (messages of our own code).
+ * What the log keeps of an unexpected exception: for database errors only the SQLSTATE, the
+ * constraint and the table; otherwise the error's name and stack (messages of our own code).
  */
-export function errorLogLine(error: unknown, requestId: string | undefined, mappedTo?: string): string {
+export function errorLogFields(error: unknown, mappedTo?: string): Record<string, unknown> {
   const facts = databaseErrorFacts(error);
   const name = asErrorLike(error)?.name;
   if (facts) {
-    return JSON.stringify({
-      level: mappedTo ? "warn" : "error",
-      request_id: requestId ?? null,
+    return {
       error: "database_error",
       code: facts.code,
       constraint: facts.constraint,
       table: facts.table,
       ...(mappedTo ? { mapped_to: mappedTo } : {}),
-    });
+    };
   }
   const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
-  return JSON.stringify({
-    level: mappedTo ? "warn" : "error",
-    request_id: requestId ?? null,
+  return {
     error: typeof name === "string" ? name : "Error",
     ...(mappedTo ? { mapped_to: mappedTo } : { stack }),
-  });
+  };
 }

@@ -495,6 +495,11 @@ export class ApiError extends Error {
   }
 }
 
+/** 404 for an object this merchant and environment don't have: never 403, so ids leak nothing. */
+export function notFound(entity: string, id: string, param = "id"): ApiError {
+  return new ApiError("resource_missing", { param, message: `No such ${entity}: ${id}` });
+}
+
 export interface ErrorBody {
   error: {
     type: ErrorType;

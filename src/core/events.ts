@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Actor, ServiceContext, Services } from "./context";
 import type { Executor } from "./db";
 import { newId } from "./ids";
+import { errorText, log } from "./log";
 import { auditLogs, type Environment, events } from "./tables";
 
 export const API_VERSION = "2026-11-01";
@@ -113,15 +114,6 @@ export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<void
   });
 }
 
-/** Fans recorded events out (to webhook endpoints); the app registers it, so core imports no module. */
-export type EventDispatcher = (services: Services, eventIds: string[]) => Promise<unknown>;
-
-let eventDispatcher: EventDispatcher | undefined;
-
-export function setEventDispatcher(dispatcher: EventDispatcher): void {
-  eventDispatcher = dispatcher;
-}
-
 /**
  * Hands the events recorded so far to the dispatcher. Callers run it after their transactions
  * committed: an id whose transaction rolled back is simply not found. A failure is logged and left
@@ -129,11 +121,11 @@ export function setEventDispatcher(dispatcher: EventDispatcher): void {
  */
 export async function dispatchRecordedEvents(services: Services): Promise<void> {
   const eventIds = services.recordedEventIds.splice(0);
-  if (!eventDispatcher || eventIds.length === 0) return;
+  if (!services.dispatchEvents || eventIds.length === 0) return;
   try {
-    await eventDispatcher(services, eventIds);
+    await services.dispatchEvents(services, eventIds);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", message: "event dispatch failed", error: String(error) }));
+    log("error", "event_dispatch_failed", { events: eventIds.length, error: errorText(error) });
   }
 }
 

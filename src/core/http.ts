@@ -3,8 +3,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "./config";
 import type { AppEnv, ServiceContext, Services } from "./context";
-import { apiErrorFor, errorLogLine } from "./db-errors";
+import { apiErrorFor, errorLogFields } from "./db-errors";
 import { ApiError, errorCodes, errorResponse, errorTypes } from "./errors";
+import { log } from "./log";
 import { validationError } from "./validation";
 
 export const ErrorSchema = z
@@ -81,7 +82,7 @@ export function createRouter(): OpenAPIHono<AppEnv> {
 export function onError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof ApiError) return errorResponse(c, error);
   if (error instanceof ConfigError) {
-    console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: error.message }));
+    log("error", "configuration_invalid", { request_id: c.get("requestId"), error: error.message });
     return errorResponse(c, new ApiError("configuration_invalid", { message: error.message }));
   }
   if (error instanceof HTTPException) {
@@ -96,7 +97,11 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
   // Database errors on user input, conflicts and unreachable dependencies are not our 500s. The
   // log line never holds a query's text or parameters (see db-errors.ts).
   const mapped = apiErrorFor(error);
-  console.error(errorLogLine(error, c.get("requestId"), mapped?.code));
+  log(mapped ? "warn" : "error", "request_failed", {
+    request_id: c.get("requestId"),
+    merchant: c.get("auth")?.merchantId,
+    ...errorLogFields(error, mapped?.code),
+  });
   return errorResponse(c, mapped ?? new ApiError("internal_error"));
 }
 

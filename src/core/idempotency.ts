@@ -5,6 +5,7 @@ import type { AppEnv } from "./context";
 import { type Executor, isIdempotencyHeld } from "./db";
 import { ApiError } from "./errors";
 import { type Environment, idempotencyKeys } from "./tables";
+import { tenantScope } from "./tenancy";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -85,11 +86,7 @@ export interface Scope {
 }
 
 function scopeCondition(scope: Scope) {
-  return and(
-    eq(idempotencyKeys.merchantId, scope.merchantId),
-    eq(idempotencyKeys.environment, scope.environment),
-    eq(idempotencyKeys.key, scope.key),
-  );
+  return and(...tenantScope(idempotencyKeys, scope), eq(idempotencyKeys.key, scope.key));
 }
 
 async function findRecord(db: Executor, scope: Scope, now: Date) {

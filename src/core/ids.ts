@@ -46,7 +46,3 @@ export function randomBase62(length: number): string {
 export function newId(kind: IdKind): string {
   return `${idPrefixes[kind]}_${randomBase62(24)}`;
 }
-
-export function hasPrefix(id: string, kind: IdKind): boolean {
-  return id.startsWith(`${idPrefixes[kind]}_`);
-}

@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Config } from "./config";
+import { log } from "./log";
 
 /** One transactional email. `data` holds what a template needs (a verification token, a name). */
 export interface MailMessage {
@@ -34,7 +35,7 @@ export function devMailer(redis: Redis): Mailer {
       await redis.lpush(key, JSON.stringify(message));
       await redis.ltrim(key, 0, DEV_MAILBOX_SIZE - 1);
       await redis.expire(key, DEV_MAILBOX_TTL_SECONDS);
-      console.log(JSON.stringify({ level: "info", message: "mail recorded", template: message.template }));
+      log("info", "mail_recorded", { template: message.template });
     },
   };
 }
@@ -63,13 +64,7 @@ export function httpMailer(url: string, token: string | undefined): Mailer {
 /** Production without MAILER_URL: nothing is sent, and every attempt says so in the log. */
 export const unconfiguredMailer: Mailer = {
   async send(message) {
-    console.error(
-      JSON.stringify({
-        level: "warn",
-        message: "MAILER_URL is not set: mail not sent",
-        template: message.template,
-      }),
-    );
+    log("warn", "mail_not_sent", { reason: "MAILER_URL is not set", template: message.template });
   },
 };
 

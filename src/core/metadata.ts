@@ -22,5 +22,3 @@ export const metadataSchema = z
     maxProperties: METADATA_MAX_KEYS,
     ...keyBounds,
   });
-
-export type Metadata = z.infer<typeof metadataSchema>;

@@ -173,10 +173,6 @@ export function currencyExponent(code: string): number {
 /** The largest amount we accept: fits a Postgres bigint and a JS safe integer. */
 export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
 
-export function isValidAmount(amount: number): boolean {
-  return Number.isSafeInteger(amount) && amount >= 0;
-}
-
 /** Minor units to a decimal string: formatAmount(1999, "USD") === "19.99", formatAmount(5, "KWD") === "0.005". */
 export function formatAmount(amount: number | bigint, currency: string): string {
   const exponent = currencyExponent(currency);

@@ -1,11 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import { requestClock, systemClock, TEST_CLOCK_HEADER } from "./clock";
 import { loadConfig } from "./config";
-import type { AppEnv, DeferredWork, Services } from "./context";
+import type { AppEnv, DeferredWork, EventDispatcher, Services } from "./context";
 import { createDatabase } from "./db";
 import { dispatchRecordedEvents } from "./events";
 import { newId } from "./ids";
 import { createJobs } from "./jobs";
+import { errorText, log } from "./log";
 import { createMailer } from "./mailer";
 import { createRedis } from "./redis";
 
@@ -14,6 +15,8 @@ export interface ServicesOptions {
   requestId?: string;
   /** Connections of the interactive Pool (default 5). */
   poolMax?: number;
+  /** Where recorded events go once their transactions committed (the app passes the webhooks fan-out). */
+  dispatchEvents?: EventDispatcher;
 }
 
 export function createServices(env: Record<string, unknown>, options: ServicesOptions = {}): Services {
@@ -31,6 +34,7 @@ export function createServices(env: Record<string, unknown>, options: ServicesOp
     mailer: createMailer(config, redis),
     clock: systemClock,
     recordedEventIds: [],
+    dispatchEvents: options.dispatchEvents,
   };
 }
 
@@ -51,7 +55,7 @@ async function runLogged(services: Services, work: DeferredWork): Promise<void> 
   try {
     await work(services);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", message: "deferred work failed", error: String(error) }));
+    log("error", "deferred_work_failed", { error: errorText(error) });
   }
 }
 
@@ -65,38 +69,40 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * Builds the per-request services. After the response is sent, the events the request recorded
+ * Builds the per-request services, which hand recorded events to `dispatchEvents`. After the response is sent, the events the request recorded
  * (its transactions have committed by then) are dispatched with services of their own, traced as
  * `<request id>.after` so that work off the request path is counted apart from it, together with
  * the work the request deferred (afterResponse), and the Pool
  * (if the request opened one) is closed.
  */
-export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const id = c.get("requestId");
-  const built = createServices(c.env, { requestId: id });
-  built.clock = requestClock(built.config.APP_ENV, c.req.header(TEST_CLOCK_HEADER));
-  const deferred: DeferredWork[] = [];
-  built.defer = (work) => deferred.push(work);
-  c.set("services", built);
-  try {
-    await next();
-  } finally {
-    const eventIds = built.recordedEventIds.splice(0);
-    const later = deferred.splice(0);
-    const after =
-      eventIds.length > 0 || later.length > 0
-        ? createServices(c.env, { requestId: `${id}.after` })
-        : undefined;
-    after?.recordedEventIds.push(...eventIds);
-    c.executionCtx.waitUntil(
-      Promise.all([
-        built.close().catch(() => undefined),
-        after &&
-          Promise.all([
-            dispatchRecordedEvents(after),
-            ...later.map((work) => runLogged({ ...after, clock: built.clock }, work)),
-          ]).finally(() => after.close().catch(() => undefined)),
-      ]),
-    );
-  }
-};
+export const services =
+  (dispatchEvents: EventDispatcher): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const id = c.get("requestId");
+    const built = createServices(c.env, { requestId: id, dispatchEvents });
+    built.clock = requestClock(built.config.APP_ENV, c.req.header(TEST_CLOCK_HEADER));
+    const deferred: DeferredWork[] = [];
+    built.defer = (work) => deferred.push(work);
+    c.set("services", built);
+    try {
+      await next();
+    } finally {
+      const eventIds = built.recordedEventIds.splice(0);
+      const later = deferred.splice(0);
+      const after =
+        eventIds.length > 0 || later.length > 0
+          ? createServices(c.env, { requestId: `${id}.after`, dispatchEvents })
+          : undefined;
+      after?.recordedEventIds.push(...eventIds);
+      c.executionCtx.waitUntil(
+        Promise.all([
+          built.close().catch(() => undefined),
+          after &&
+            Promise.all([
+              dispatchRecordedEvents(after),
+              ...later.map((work) => runLogged({ ...after, clock: built.clock }, work)),
+            ]).finally(() => after.close().catch(() => undefined)),
+        ]),
+      );
+    }
+  };

@@ -1,5 +1,6 @@
 import type { Config } from "./config";
 import type { Services } from "./context";
+import { errorText, log } from "./log";
 import { redisKey } from "./redis";
 import type { Environment } from "./tables";
 
@@ -37,13 +38,6 @@ export async function invalidateStatus(
   try {
     await services.redis.del(statusCacheKey(services.config, owner, id));
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: "warn",
-        message: "status cache invalidation failed",
-        id,
-        error: String(error),
-      }),
-    );
+    log("warn", "status_cache_invalidation_failed", { id, error: errorText(error) });
   }
 }

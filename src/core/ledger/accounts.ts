@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Executor } from "../db";
 import { newId } from "../ids";
 import type { Environment } from "../tables";
+import { tenantScope } from "../tenancy";
 import { LedgerError } from "./errors";
 import { type LedgerAccountRow, ledgerAccounts } from "./tables";
 
@@ -103,8 +104,7 @@ export async function lockAccounts(
     .from(ledgerAccounts)
     .where(
       and(
-        eq(ledgerAccounts.merchantId, owner.merchantId),
-        eq(ledgerAccounts.environment, owner.environment),
+        ...tenantScope(ledgerAccounts, owner),
         or(
           ...wanted.map((ref) =>
             and(eq(ledgerAccounts.currency, ref.currency), eq(ledgerAccounts.kind, ref.kind)),
@@ -132,8 +132,7 @@ export async function merchantAccounts(
     .from(ledgerAccounts)
     .where(
       and(
-        eq(ledgerAccounts.merchantId, owner.merchantId),
-        eq(ledgerAccounts.environment, owner.environment),
+        ...tenantScope(ledgerAccounts, owner),
         inArray(ledgerAccounts.kind, [...merchantAccountKinds]),
         currencies ? inArray(ledgerAccounts.currency, currencies) : undefined,
       ),

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "../db";
 import { newId } from "../ids";
+import { exactlyOne, tenantScope } from "../tenancy";
 import { type AccountOwner, type AccountRef, accountKey, lockAccounts } from "./accounts";
 import { LedgerError } from "./errors";
 import { type LedgerTransactionType, type Posting, post } from "./post";
@@ -69,24 +70,25 @@ export async function reserveHold(tx: Executor, input: ReserveInput): Promise<Ho
   const availableAccount = accounts.get(accountKey(available(input.currency)));
   const reservedAccount = accounts.get(accountKey(reserved(input.currency)));
   if (!availableAccount || !reservedAccount) throw new Error("locked account missing");
-  const [hold] = await tx
-    .insert(holds)
-    .values({
-      id: newId("hold"),
-      merchantId: input.merchantId,
-      environment: input.environment,
-      source: input.source,
-      type: input.type,
-      currency: input.currency,
-      amount: input.amount,
-      status: "held",
-      availableAccountId: availableAccount.id,
-      reservedAccountId: reservedAccount.id,
-      sourceObjectId: input.sourceObjectId ?? null,
-      createdAt: input.at,
-    })
-    .returning();
-  if (!hold) throw new Error("insert returned no row");
+  const hold = exactlyOne(
+    await tx
+      .insert(holds)
+      .values({
+        id: newId("hold"),
+        merchantId: input.merchantId,
+        environment: input.environment,
+        source: input.source,
+        type: input.type,
+        currency: input.currency,
+        amount: input.amount,
+        status: "held",
+        availableAccountId: availableAccount.id,
+        reservedAccountId: reservedAccount.id,
+        sourceObjectId: input.sourceObjectId ?? null,
+        createdAt: input.at,
+      })
+      .returning(),
+  );
   return { hold, posting };
 }
 
@@ -106,11 +108,7 @@ async function resolve(
   status: Exclude<HoldStatus, "held">,
   committedAmount: number | null,
 ): Promise<HoldRow> {
-  const scope = and(
-    eq(holds.id, input.holdId),
-    eq(holds.merchantId, input.merchantId),
-    eq(holds.environment, input.environment),
-  );
+  const scope = and(eq(holds.id, input.holdId), ...tenantScope(holds, input));
   const [hold] = await tx
     .update(holds)
     .set({ status, committedAmount, resolvedAt: input.at })
@@ -126,13 +124,7 @@ async function findHold(tx: Executor, input: ResolveInput): Promise<HoldRow> {
   const [hold] = await tx
     .select()
     .from(holds)
-    .where(
-      and(
-        eq(holds.id, input.holdId),
-        eq(holds.merchantId, input.merchantId),
-        eq(holds.environment, input.environment),
-      ),
-    )
+    .where(and(eq(holds.id, input.holdId), ...tenantScope(holds, input)))
     .limit(1);
   if (!hold) throw new LedgerError("hold_not_found", `No such hold: ${input.holdId}`);
   return hold;

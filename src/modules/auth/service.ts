@@ -4,11 +4,12 @@ import { newKeyId, newSecret, newSessionToken } from "../../core/auth/credential
 import { burnPasswordCheck, hashPassword, sha256Hex, verifyPassword } from "../../core/auth/crypto";
 import type { ServiceContext, Services } from "../../core/context";
 import type { Executor } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { recordAudit, recordChange } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { rateLimitCeiling } from "../../core/ratelimit";
 import { apiKeys, type Environment, merchants, sessions, users } from "../../core/tables";
+import { exactlyOne } from "../../core/tenancy";
 import type {
   ApiKey,
   ApiKeyWithSecret,
@@ -271,21 +272,22 @@ async function insertApiKey(
 ): Promise<ApiKeyWithSecret> {
   const secret = newSecret(values.environment);
   const now = ctx.services.clock.now();
-  const [row] = await tx
-    .insert(apiKeys)
-    .values({
-      id: newId("apiKey"),
-      merchantId: ctx.merchantId,
-      environment: values.environment,
-      name: values.name,
-      keyId: newKeyId(values.environment),
-      secretHash: await sha256Hex(secret),
-      secretLast4: secret.slice(-4),
-      rateLimitPerSecond: values.rateLimitPerSecond,
-      createdAt: now,
-    })
-    .returning();
-  if (!row) throw new Error("insert returned no row");
+  const row = exactlyOne(
+    await tx
+      .insert(apiKeys)
+      .values({
+        id: newId("apiKey"),
+        merchantId: ctx.merchantId,
+        environment: values.environment,
+        name: values.name,
+        keyId: newKeyId(values.environment),
+        secretHash: await sha256Hex(secret),
+        secretLast4: secret.slice(-4),
+        rateLimitPerSecond: values.rateLimitPerSecond,
+        createdAt: now,
+      })
+      .returning(),
+  );
   const key = toApiKey(row, now);
   await recordChange(
     tx,
@@ -342,7 +344,7 @@ async function lockActiveKey(tx: Executor, ctx: ServiceContext, id: string): Pro
     .where(and(eq(apiKeys.id, id), eq(apiKeys.merchantId, ctx.merchantId)))
     .for("update")
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such API key: ${id}` });
+  if (!row) throw notFound("API key", id);
   const now = ctx.services.clock.now();
   if (row.revokedAt || row.rolledToId || (row.expiresAt && row.expiresAt <= now)) {
     throw new ApiError("resource_conflict", { message: "This API key is already revoked or rolled." });

@@ -3,6 +3,7 @@ import type { ServiceContext } from "../../core/context";
 import { type MerchantAccountKind, merchantAccounts } from "../../core/ledger";
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from "../../core/ledger/tables";
 import { type ListPage, paginate } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import type { Balance, BalanceChange, BalanceHistoryQuery, BalanceKind } from "./schemas";
 
 const kindOf: Record<BalanceKind, MerchantAccountKind> = {
@@ -51,8 +52,7 @@ export async function listBalanceHistory({
 }): Promise<ListPage<BalanceChange>> {
   const { db } = ctx.services;
   const scope: SQL[] = [
-    eq(ledgerEntries.merchantId, ctx.merchantId),
-    eq(ledgerEntries.environment, ctx.environment),
+    ...tenantScope(ledgerEntries, ctx),
     eq(ledgerEntries.currency, currency),
     inArray(ledgerAccounts.kind, query.balance ? [kindOf[query.balance]] : Object.values(kindOf)),
   ];

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
+import { updateCustomerWithDefault } from "../payment-methods/service";
 import type {
   createCustomerRoute,
   deleteCustomerRoute,
@@ -16,11 +17,14 @@ export const createCustomerHandler: RouteHandler<typeof createCustomerRoute, App
 export const retrieveCustomerHandler: RouteHandler<typeof retrieveCustomerRoute, AppEnv> = async (c) =>
   c.json(await retrieveCustomer({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
 
-export const updateCustomerHandler: RouteHandler<typeof updateCustomerRoute, AppEnv> = async (c) =>
-  c.json(
-    await updateCustomer({ ctx: serviceContext(c), id: c.req.valid("param").id, input: c.req.valid("json") }),
-    200,
-  );
+/** A new default payment method is checked by its owner, the payment-methods area. */
+export const updateCustomerHandler: RouteHandler<typeof updateCustomerRoute, AppEnv> = async (c) => {
+  const args = { ctx: serviceContext(c), id: c.req.valid("param").id, input: c.req.valid("json") };
+  const customer = args.input.default_payment_method
+    ? await updateCustomerWithDefault(args)
+    : await updateCustomer(args);
+  return c.json(customer, 200);
+};
 
 export const deleteCustomerHandler: RouteHandler<typeof deleteCustomerRoute, AppEnv> = async (c) =>
   c.json(await deleteCustomer({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);

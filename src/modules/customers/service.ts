@@ -2,11 +2,11 @@ import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { assertAttachedTo } from "../payment-methods/service";
+import { exactlyOne, tenantScope } from "../../core/tenancy";
 import type { CreateCustomerInput, Customer, UpdateCustomerInput } from "./schemas";
 import { type CustomerRow, customers } from "./tables";
 
@@ -32,11 +32,7 @@ export function toCustomer(row: CustomerRow): Customer {
 
 /** Every customer query goes through this: merchant, environment, not deleted. */
 function scope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(customers.merchantId, ctx.merchantId),
-    eq(customers.environment, ctx.environment),
-    isNull(customers.deletedAt),
-  ];
+  return [...tenantScope(customers, ctx), isNull(customers.deletedAt)];
 }
 
 function columnValues(input: CreateCustomerInput | UpdateCustomerInput) {
@@ -124,41 +120,41 @@ export async function retrieveCustomer({ ctx, id }: { ctx: ServiceContext; id: s
     .from(customers)
     .where(and(eq(customers.id, id), ...scope(ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such customer: ${id}` });
+  if (!row) throw notFound("customer", id);
   return toCustomer(row);
 }
 
-export async function updateCustomer({
-  ctx,
-  id,
-  input,
-}: {
-  ctx: ServiceContext;
-  id: string;
-  input: UpdateCustomerInput;
-}): Promise<Customer> {
-  return ctx.services.transaction(async (tx) => {
+/**
+ * Updates the customer's own fields. A `default_payment_method` must be checked by its owner,
+ * the payment-methods area, in the same transaction: it calls this verb with its `tx`.
+ */
+export async function updateCustomer(
+  { ctx, id, input }: { ctx: ServiceContext; id: string; input: UpdateCustomerInput },
+  tx?: Executor,
+): Promise<Customer> {
+  if (!tx) return ctx.services.transaction((own) => updateCustomer({ ctx, id, input }, own));
+  {
     const [before] = await tx
       .select()
       .from(customers)
       .where(and(eq(customers.id, id), ...scope(ctx)))
       .for("update")
       .limit(1);
-    if (!before) throw new ApiError("resource_missing", { param: "id", message: `No such customer: ${id}` });
-    if (input.default_payment_method) await assertAttachedTo(tx, ctx, input.default_payment_method, id);
+    if (!before) throw notFound("customer", id);
     const values = sent(columnValues(input));
-    const [row] = await tx
-      .update(customers)
-      .set({ ...values, updatedAt: ctx.services.clock.now() })
-      .where(eq(customers.id, id))
-      .returning();
-    if (!row) throw new Error("update returned no row");
+    const row = exactlyOne(
+      await tx
+        .update(customers)
+        .set({ ...values, updatedAt: ctx.services.clock.now() })
+        .where(eq(customers.id, id))
+        .returning(),
+    );
     const previous = toCustomer(before);
     const customer = toCustomer(row);
     const { updated_at: _ignored, ...changed } = previousAttributes(previous, customer);
     await recordChange(tx, ctx, { type: "customer.updated", object: customer, previousAttributes: changed });
     return customer;
-  });
+  }
 }
 
 export async function deleteCustomer({ ctx, id }: { ctx: ServiceContext; id: string }) {
@@ -169,7 +165,7 @@ export async function deleteCustomer({ ctx, id }: { ctx: ServiceContext; id: str
       .set({ deletedAt: now, updatedAt: now })
       .where(and(eq(customers.id, id), ...scope(ctx)))
       .returning();
-    if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such customer: ${id}` });
+    if (!row) throw notFound("customer", id);
     await recordChange(tx, ctx, { type: "customer.deleted", object: toCustomer(row) });
     return { id: row.id, object: "customer" as const, deleted: true as const };
   });
@@ -189,14 +185,14 @@ export async function listCustomers({
   return { data: page.data.map(toCustomer), hasMore: page.hasMore };
 }
 
-/** The customer's country (for payment routing), or a 404 naming `param` when no such customer. */
-export async function customerCountry(
+/** The customer, or a 404 naming `param`; with its country (for payment routing). */
+export async function requireCustomer(
   ctx: ServiceContext,
   id: string,
   param: string,
   db: Executor = ctx.services.db,
-): Promise<string | null> {
-  return countryOf(await customerAddressQuery(ctx, id, db), id, param);
+): Promise<{ id: string; country: string | null }> {
+  return { id, country: countryOf(await customerAddressQuery(ctx, id, db), id, param) };
 }
 
 /** A customer's address, as a query for the caller's read batch; countryOf() reads the answer. */
@@ -215,7 +211,7 @@ export function countryOf(
   param: string,
 ): string | null {
   const [row] = rows;
-  if (!row) throw new ApiError("resource_missing", { param, message: `No such customer: ${id}` });
+  if (!row) throw notFound("customer", id, param);
   return row.address?.country ?? null;
 }
 

@@ -1,8 +1,9 @@
-import { and, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { notFound } from "../../core/errors";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { events } from "../../core/tables";
+import { tenantScope } from "../../core/tenancy";
 import { eventTypeCatalog } from "./catalog";
 import type { Event, EventType, ListEventsQuery } from "./schemas";
 
@@ -28,10 +29,6 @@ export function toEvent(row: EventRow): Event {
   };
 }
 
-function scope(ctx: ServiceContext): SQL[] {
-  return [eq(events.merchantId, ctx.merchantId), eq(events.environment, ctx.environment)];
-}
-
 export function listEventTypes(): EventType[] {
   return eventTypeCatalog.map((entry) => ({
     object: "event_type",
@@ -46,9 +43,9 @@ export async function findEventRow(ctx: ServiceContext, id: string): Promise<Eve
   const [row] = await ctx.services.db
     .select()
     .from(events)
-    .where(and(eq(events.id, id), ...scope(ctx)))
+    .where(and(eq(events.id, id), ...tenantScope(events, ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such event: ${id}` });
+  if (!row) throw notFound("event", id);
   return row;
 }
 
@@ -64,14 +61,20 @@ export async function listEvents({
   query: ListEventsQuery;
 }): Promise<ListPage<Event>> {
   const { db } = ctx.services;
-  const filters = scope(ctx);
+  const filters = tenantScope(events, ctx);
   if (query.type?.endsWith(".*")) {
     filters.push(sql`starts_with(${events.type}, ${query.type.slice(0, -1)})`);
   } else if (query.type) {
     filters.push(eq(events.type, query.type));
   }
   if (query.object_id) filters.push(eq(events.objectId, query.object_id));
-  const page = await paginateTable({ db, table: events, scope: filters, tenantScope: scope(ctx), query });
+  const page = await paginateTable({
+    db,
+    table: events,
+    scope: filters,
+    tenantScope: tenantScope(events, ctx),
+    query,
+  });
   return { data: page.data.map(toEvent), hasMore: page.hasMore };
 }
 

@@ -1,12 +1,13 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type AccountRef, lockAccounts, post } from "../../core/ledger";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { invalidateStatus, type StatusDocument } from "../../core/status";
+import { exactlyOne, tenantScope } from "../../core/tenancy";
 import { formatIban, fundingReference } from "./bank-details";
 import {
   collectionAccounts,
@@ -54,12 +55,7 @@ export function toFundingDeposit(row: FundingDepositRow): FundingDeposit {
   };
 }
 
-function scope(ctx: ServiceContext): SQL[] {
-  return [eq(fundingDeposits.merchantId, ctx.merchantId), eq(fundingDeposits.environment, ctx.environment)];
-}
-
-const missing = (id: string) =>
-  new ApiError("resource_missing", { param: "id", message: `No such funding deposit: ${id}` });
+const missing = (id: string) => notFound("funding deposit", id);
 
 function supportedCurrency(currency: string): FundingCurrency {
   if (!isFundingCurrency(currency)) {
@@ -133,25 +129,26 @@ export async function createFundingDeposit({
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
     const reference = input.reference ?? (await ensureReference(tx, ctx));
-    const [row] = await tx
-      .insert(fundingDeposits)
-      .values({
-        id: newId("fundingDeposit"),
-        merchantId: ctx.merchantId,
-        environment: ctx.environment,
-        amount: input.amount,
-        currency,
-        method: input.method,
-        status: "pending",
-        reference,
-        description: input.description ?? null,
-        metadata: input.metadata ?? {},
-        expectedAt: input.expected_at ? new Date(input.expected_at) : null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
+    const row = exactlyOne(
+      await tx
+        .insert(fundingDeposits)
+        .values({
+          id: newId("fundingDeposit"),
+          merchantId: ctx.merchantId,
+          environment: ctx.environment,
+          amount: input.amount,
+          currency,
+          method: input.method,
+          status: "pending",
+          reference,
+          description: input.description ?? null,
+          metadata: input.metadata ?? {},
+          expectedAt: input.expected_at ? new Date(input.expected_at) : null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+    );
     const deposit = toFundingDeposit(row);
     await recordChange(tx, ctx, { type: "funding.deposit.created", object: deposit });
     return deposit;
@@ -162,7 +159,7 @@ async function findDeposit(tx: Executor, ctx: ServiceContext, id: string, lock: 
   const select = tx
     .select()
     .from(fundingDeposits)
-    .where(and(eq(fundingDeposits.id, id), ...scope(ctx)))
+    .where(and(eq(fundingDeposits.id, id), ...tenantScope(fundingDeposits, ctx)))
     .limit(1);
   const [row] = lock ? await select.for("update") : await select;
   if (!row) throw missing(id);
@@ -187,14 +184,14 @@ export async function listFundingDeposits({
   query: ListFundingDepositsQuery;
 }): Promise<ListPage<FundingDeposit>> {
   const { db } = ctx.services;
-  const filters = scope(ctx);
+  const filters = tenantScope(fundingDeposits, ctx);
   if (query.status) filters.push(eq(fundingDeposits.status, query.status));
   if (query.currency) filters.push(eq(fundingDeposits.currency, query.currency));
   const page = await paginateTable({
     db,
     table: fundingDeposits,
     scope: filters,
-    tenantScope: scope(ctx),
+    tenantScope: tenantScope(fundingDeposits, ctx),
     query,
   });
   return { data: page.data.map(toFundingDeposit), hasMore: page.hasMore };
@@ -210,12 +207,13 @@ async function transition(
   status: FundingDepositStatus,
   change: Change,
 ): Promise<FundingDepositRow> {
-  const [row] = await tx
-    .update(fundingDeposits)
-    .set({ ...change, status, updatedAt: ctx.services.clock.now() })
-    .where(and(eq(fundingDeposits.id, before.id), ...scope(ctx)))
-    .returning();
-  if (!row) throw new Error("update returned no row");
+  const row = exactlyOne(
+    await tx
+      .update(fundingDeposits)
+      .set({ ...change, status, updatedAt: ctx.services.clock.now() })
+      .where(and(eq(fundingDeposits.id, before.id), ...tenantScope(fundingDeposits, ctx)))
+      .returning(),
+  );
   const { updated_at: _ignored, ...changed } = previousAttributes(
     toFundingDeposit(before),
     toFundingDeposit(row),
@@ -349,7 +347,7 @@ export async function fundingDepositStatus({
   const [row] = await ctx.services.db
     .select()
     .from(fundingDeposits)
-    .where(and(eq(fundingDeposits.id, id), ...scope(ctx)))
+    .where(and(eq(fundingDeposits.id, id), ...tenantScope(fundingDeposits, ctx)))
     .limit(1);
   if (!row) return undefined;
   const steps: Array<[FundingDepositStatus, Date | null]> = [

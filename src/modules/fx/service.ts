@@ -1,11 +1,12 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { post } from "../../core/ledger";
 import { currencyExponent, MAX_AMOUNT } from "../../core/money";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { exactlyOne, tenantScope } from "../../core/tenancy";
 import { customerRate, isLedgerAmount, markedUpRate, midRate, quoteAmounts } from "./conversion";
 import { type Ratio, toRateString } from "./decimal";
 import { isStale, latestSnapshot, type StoredSnapshot, sourceNameFor, toRateTable } from "./rates";
@@ -61,7 +62,7 @@ export async function fxMarkups(ctx: ServiceContext): Promise<FxMarkups> {
   const [row] = await ctx.services.db
     .select({ markupBps: fxSettings.markupBps })
     .from(fxSettings)
-    .where(and(eq(fxSettings.merchantId, ctx.merchantId), eq(fxSettings.environment, ctx.environment)))
+    .where(and(...tenantScope(fxSettings, ctx)))
     .limit(1);
   return {
     platformBps: ctx.services.config.FX_DEFAULT_MARKUP_BPS,
@@ -133,10 +134,6 @@ export async function getFxSettings({ ctx }: { ctx: ServiceContext }) {
   return toSettings(await fxMarkups(ctx));
 }
 
-function quoteScope(ctx: ServiceContext): SQL[] {
-  return [eq(fxQuotes.merchantId, ctx.merchantId), eq(fxQuotes.environment, ctx.environment)];
-}
-
 function toQuote(row: FxQuoteRow): FxQuote {
   return {
     id: row.id,
@@ -199,26 +196,27 @@ export async function createQuote({
   const { sellAmount, buyAmount, midBuyAmount } = computed.amounts;
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(fxQuotes)
-      .values({
-        id: newId("fxQuote"),
-        merchantId: ctx.merchantId,
-        environment: ctx.environment,
-        sellCurrency: input.sell_currency,
-        buyCurrency: input.buy_currency,
-        sellAmount,
-        buyAmount,
-        rate: toRateString(rate),
-        midRate: toRateString(mid),
-        markupBps,
-        midBuyAmount,
-        snapshotId: snapshot.id,
-        expiresAt: new Date(now.getTime() + ctx.services.config.FX_QUOTE_TTL_SECONDS * 1000),
-        createdAt: now,
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
+    const row = exactlyOne(
+      await tx
+        .insert(fxQuotes)
+        .values({
+          id: newId("fxQuote"),
+          merchantId: ctx.merchantId,
+          environment: ctx.environment,
+          sellCurrency: input.sell_currency,
+          buyCurrency: input.buy_currency,
+          sellAmount,
+          buyAmount,
+          rate: toRateString(rate),
+          midRate: toRateString(mid),
+          markupBps,
+          midBuyAmount,
+          snapshotId: snapshot.id,
+          expiresAt: new Date(now.getTime() + ctx.services.config.FX_QUOTE_TTL_SECONDS * 1000),
+          createdAt: now,
+        })
+        .returning(),
+    );
     const quote = toQuote(row);
     await recordChange(tx, ctx, { type: "fx.quote.created", object: quote });
     return quote;
@@ -229,9 +227,9 @@ export async function retrieveQuote({ ctx, id }: { ctx: ServiceContext; id: stri
   const [row] = await ctx.services.db
     .select()
     .from(fxQuotes)
-    .where(and(eq(fxQuotes.id, id), ...quoteScope(ctx)))
+    .where(and(eq(fxQuotes.id, id), ...tenantScope(fxQuotes, ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such quote: ${id}` });
+  if (!row) throw notFound("quote", id);
   return toQuote(row);
 }
 
@@ -272,11 +270,10 @@ export async function createConversion({
     const [quote] = await tx
       .select()
       .from(fxQuotes)
-      .where(and(eq(fxQuotes.id, quoteId), ...quoteScope(ctx)))
+      .where(and(eq(fxQuotes.id, quoteId), ...tenantScope(fxQuotes, ctx)))
       .for("update")
       .limit(1);
-    if (!quote)
-      throw new ApiError("resource_missing", { param: "quote", message: `No such quote: ${quoteId}` });
+    if (!quote) throw notFound("quote", quoteId, "quote");
     if (quote.usedAt) throw new ApiError("fx_quote_used", { param: "quote" });
     if (quote.expiresAt <= now) throw new ApiError("fx_quote_expired", { param: "quote" });
     if (![quote.sellAmount, quote.buyAmount, quote.midBuyAmount].every(isLedgerAmount)) {
@@ -310,35 +307,32 @@ export async function createConversion({
           : []),
       ],
     });
-    const [row] = await tx
-      .insert(fxConversions)
-      .values({
-        id: conversionId,
-        merchantId: ctx.merchantId,
-        environment: ctx.environment,
-        quoteId: quote.id,
-        sellCurrency: quote.sellCurrency,
-        buyCurrency: quote.buyCurrency,
-        sellAmount: quote.sellAmount,
-        buyAmount: quote.buyAmount,
-        rate: quote.rate,
-        midRate: quote.midRate,
-        markupBps: quote.markupBps,
-        markupAmount,
-        status: "succeeded",
-        ledgerTransactionId: posting.transaction.id,
-        createdAt: now,
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
+    const row = exactlyOne(
+      await tx
+        .insert(fxConversions)
+        .values({
+          id: conversionId,
+          merchantId: ctx.merchantId,
+          environment: ctx.environment,
+          quoteId: quote.id,
+          sellCurrency: quote.sellCurrency,
+          buyCurrency: quote.buyCurrency,
+          sellAmount: quote.sellAmount,
+          buyAmount: quote.buyAmount,
+          rate: quote.rate,
+          midRate: quote.midRate,
+          markupBps: quote.markupBps,
+          markupAmount,
+          status: "succeeded",
+          ledgerTransactionId: posting.transaction.id,
+          createdAt: now,
+        })
+        .returning(),
+    );
     const conversion = toConversion(row);
     await recordChange(tx, ctx, { type: "fx.conversion.succeeded", object: conversion });
     return conversion;
   });
-}
-
-function conversionScope(ctx: ServiceContext): SQL[] {
-  return [eq(fxConversions.merchantId, ctx.merchantId), eq(fxConversions.environment, ctx.environment)];
 }
 
 export async function retrieveConversion({
@@ -351,9 +345,9 @@ export async function retrieveConversion({
   const [row] = await ctx.services.db
     .select()
     .from(fxConversions)
-    .where(and(eq(fxConversions.id, id), ...conversionScope(ctx)))
+    .where(and(eq(fxConversions.id, id), ...tenantScope(fxConversions, ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such conversion: ${id}` });
+  if (!row) throw notFound("conversion", id);
   return toConversion(row);
 }
 
@@ -368,8 +362,8 @@ export async function listConversions({
   const page = await paginateTable({
     db,
     table: fxConversions,
-    scope: conversionScope(ctx),
-    tenantScope: conversionScope(ctx),
+    scope: tenantScope(fxConversions, ctx),
+    tenantScope: tenantScope(fxConversions, ctx),
     query,
   });
   return { data: page.data.map(toConversion), hasMore: page.hasMore };

@@ -91,6 +91,5 @@ export const fxConversions = pgTable(
   ],
 );
 
-export type FxRateSnapshotRow = typeof fxRateSnapshots.$inferSelect;
 export type FxQuoteRow = typeof fxQuotes.$inferSelect;
 export type FxConversionRow = typeof fxConversions.$inferSelect;

@@ -1,16 +1,17 @@
 import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { clearDefaultPaymentMethod, customerCountry, setDefaultPaymentMethod } from "../customers/service";
-import { behaviorForVpa, testCards } from "../providers/sandbox";
+import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { clearDefaultPaymentMethod, requireCustomer, setDefaultPaymentMethod } from "../customers/service";
 import { cardFingerprint, checkCard } from "./card";
 import { findMethodType, paymentMethodTypes } from "./catalog";
 import type { CreatePaymentMethodInput, PaymentMethod, PaymentMethodData } from "./schemas";
 import { type PaymentMethodRow, paymentMethods } from "./tables";
+import { behaviorForVpa, testCards } from "./test-behaviors";
 
 export function listMethodTypes() {
   return paymentMethodTypes.map((method) => ({
@@ -126,10 +127,6 @@ export async function preparePaymentMethod(
   return { values: { type: data.type, billing, sandboxBehavior: null }, card: null };
 }
 
-function scope(ctx: ServiceContext): SQL[] {
-  return [eq(paymentMethods.merchantId, ctx.merchantId), eq(paymentMethods.environment, ctx.environment)];
-}
-
 export async function insertPaymentMethod(
   tx: Executor,
   ctx: ServiceContext,
@@ -181,7 +178,7 @@ export async function createPaymentMethod({
 }): Promise<PaymentMethod> {
   const { customer, metadata, ...data } = input;
   const prepared = await preparePaymentMethod(ctx, data, "");
-  if (customer) await customerCountry(ctx, customer, "customer");
+  if (customer) await requireCustomer(ctx, customer, "customer");
   return ctx.services.transaction(async (tx) =>
     toPaymentMethod(
       await insertPaymentMethod(tx, ctx, prepared, {
@@ -201,10 +198,10 @@ async function findRow(
   const query = db
     .select()
     .from(paymentMethods)
-    .where(and(eq(paymentMethods.id, id), ...scope(ctx)))
+    .where(and(eq(paymentMethods.id, id), ...tenantScope(paymentMethods, ctx)))
     .limit(1);
   const [row] = lock ? await query.for("update") : await query;
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such payment method: ${id}` });
+  if (!row) throw notFound("payment method", id);
   return row;
 }
 
@@ -233,7 +230,7 @@ export function paymentMethodQuery(ctx: ServiceContext, id: string, db: Executor
   return db
     .select()
     .from(paymentMethods)
-    .where(and(eq(paymentMethods.id, id), ...scope(ctx)))
+    .where(and(eq(paymentMethods.id, id), ...tenantScope(paymentMethods, ctx)))
     .limit(1);
 }
 
@@ -244,11 +241,7 @@ export function usableFrom(
   customerId: string | null,
 ): PaymentMethodRow {
   const [row] = rows;
-  if (!row)
-    throw new ApiError("resource_missing", {
-      param: "payment_method",
-      message: `No such payment method: ${id}`,
-    });
+  if (!row) throw notFound("payment method", id, "payment_method");
   if (row.detachedAt) {
     throw new ApiError("payment_method_unusable", {
       param: "payment_method",
@@ -264,31 +257,6 @@ export function usableFrom(
   return row;
 }
 
-/** For the customers area: a default payment method must be attached to that customer. */
-export async function assertAttachedTo(
-  db: Executor,
-  ctx: ServiceContext,
-  id: string,
-  customerId: string,
-): Promise<void> {
-  const [row] = await db
-    .select({ customerId: paymentMethods.customerId, detachedAt: paymentMethods.detachedAt })
-    .from(paymentMethods)
-    .where(and(eq(paymentMethods.id, id), ...scope(ctx)))
-    .limit(1);
-  if (!row)
-    throw new ApiError("resource_missing", {
-      param: "default_payment_method",
-      message: `No such payment method: ${id}`,
-    });
-  if (row.customerId !== customerId || row.detachedAt) {
-    throw new ApiError("payment_method_unusable", {
-      param: "default_payment_method",
-      message: "The default payment method must be attached to this customer.",
-    });
-  }
-}
-
 export async function attachPaymentMethod({
   ctx,
   id,
@@ -300,7 +268,7 @@ export async function attachPaymentMethod({
   customerId: string;
   setDefault: boolean;
 }): Promise<PaymentMethod> {
-  await customerCountry(ctx, customerId, "customer");
+  await requireCustomer(ctx, customerId, "customer");
   return ctx.services.transaction(async (tx) => {
     const before = await findRow(tx, ctx, id, true);
     if (before.detachedAt || (before.customerId && before.customerId !== customerId)) {
@@ -309,12 +277,9 @@ export async function attachPaymentMethod({
         message: "The payment method is detached or attached to another customer.",
       });
     }
-    const [row] = await tx
-      .update(paymentMethods)
-      .set({ customerId })
-      .where(eq(paymentMethods.id, id))
-      .returning();
-    if (!row) throw new Error("update returned no row");
+    const row = exactlyOne(
+      await tx.update(paymentMethods).set({ customerId }).where(eq(paymentMethods.id, id)).returning(),
+    );
     const method = toPaymentMethod(row);
     if (!before.customerId) {
       await recordChange(tx, ctx, {
@@ -344,12 +309,13 @@ export async function detachPaymentMethod({
         message: "The payment method is not attached to a customer.",
       });
     }
-    const [row] = await tx
-      .update(paymentMethods)
-      .set({ customerId: null, detachedAt: ctx.services.clock.now() })
-      .where(eq(paymentMethods.id, id))
-      .returning();
-    if (!row) throw new Error("update returned no row");
+    const row = exactlyOne(
+      await tx
+        .update(paymentMethods)
+        .set({ customerId: null, detachedAt: ctx.services.clock.now() })
+        .where(eq(paymentMethods.id, id))
+        .returning(),
+    );
     const method = toPaymentMethod(row);
     await recordChange(tx, ctx, {
       type: "payment_method.detached",
@@ -369,7 +335,7 @@ export async function listPaymentMethods({
   query: ListQuery & { customer?: string | undefined; type?: string | undefined };
 }): Promise<ListPage<PaymentMethod>> {
   const { db } = ctx.services;
-  const filters = scope(ctx);
+  const filters = tenantScope(paymentMethods, ctx);
   if (query.customer)
     filters.push(eq(paymentMethods.customerId, query.customer), isNull(paymentMethods.detachedAt));
   if (query.type) {
@@ -380,7 +346,7 @@ export async function listPaymentMethods({
     db,
     table: paymentMethods,
     scope: filters,
-    tenantScope: scope(ctx),
+    tenantScope: tenantScope(paymentMethods, ctx),
     query,
   });
   return { data: page.data.map(toPaymentMethod), hasMore: page.hasMore };
@@ -395,6 +361,10 @@ export async function listCustomerPaymentMethods({
   customerId: string;
   query: ListQuery & { type?: string | undefined };
 }): Promise<ListPage<PaymentMethod>> {
-  await customerCountry(ctx, customerId, "id");
+  await requireCustomer(ctx, customerId, "id");
   return listPaymentMethods({ ctx, query: { ...query, customer: customerId } });
 }
+
+export { findMethodType, methodSupports } from "./catalog";
+export { updateCustomerWithDefault } from "./defaults";
+export { behaviorForAmount, type SandboxBehavior, testCards } from "./test-behaviors";

@@ -3,10 +3,17 @@ import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { randomBase62 } from "../../core/ids";
 import { invalidateStatus } from "../../core/status";
+import { exactlyOne } from "../../core/tenancy";
 import { usablePaymentMethod } from "../payment-methods/service";
-import { recordProviderCalls } from "../providers/health";
-import { routePayment, splitBucket } from "../providers/routing";
-import { providerForPayment, type RoutingSetup, routingReads, routingSetupFrom } from "../providers/service";
+import {
+  providerForPayment,
+  type RoutingSetup,
+  recordProviderCalls,
+  routePayment,
+  routingReads,
+  routingSetupFrom,
+  splitBucket,
+} from "../providers/service";
 import type { AuthorizeInput, PaymentProvider, ProviderOutcome } from "../providers/types";
 import {
   checkPostable,
@@ -293,12 +300,13 @@ export async function confirmPayment({
       ...(input.return_url ? { returnUrl: input.return_url } : {}),
     };
     // Internal until the outcome is applied: the event carries the change with the outcome.
-    const [updated] = await tx
-      .update(payments)
-      .set({ ...values, status: "requires_confirmation" })
-      .where(eq(payments.id, row.id))
-      .returning();
-    if (!updated) throw new Error("update returned no row");
+    const updated = exactlyOne(
+      await tx
+        .update(payments)
+        .set({ ...values, status: "requires_confirmation" })
+        .where(eq(payments.id, row.id))
+        .returning(),
+    );
     return { row: { ...updated, provider: null }, method, route };
   });
   const result = await runAuthorization(ctx, recorded.row, recorded.method, setup, recorded.route);

@@ -3,19 +3,11 @@ import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { invalidateStatus } from "../../core/status";
-import { estimateFee } from "../providers/fees";
-import { providerForPayment, providerFrom, providerReads } from "../providers/service";
+import { tenantScope } from "../../core/tenancy";
+import { estimateFee, providerForPayment, providerFrom, providerReads } from "../providers/service";
 import type { PaymentProvider, ProviderOutcome } from "../providers/types";
 import { applyStatusChange } from "./apply";
-import {
-  availableOn,
-  findPayment,
-  onePayment,
-  type PaymentValues,
-  paymentQuery,
-  paymentScope,
-  toPayment,
-} from "./rows";
+import { availableOn, findPayment, onePayment, type PaymentValues, paymentQuery, toPayment } from "./rows";
 import type { Payment } from "./schemas";
 import { type PaymentRow, type PaymentStatus, type ProviderAttemptColumn, payments } from "./tables";
 import { assertTransition, stateError } from "./transitions";
@@ -44,7 +36,7 @@ function claimAttemptQuery(
     .where(
       and(
         eq(payments.id, id),
-        ...paymentScope(ctx),
+        ...tenantScope(payments, ctx),
         isNull(payments.providerAttempt),
         sql`${payments.status} in (${sql.join(
           allowed.map((status) => sql`${status}`),

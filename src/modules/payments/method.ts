@@ -3,18 +3,20 @@ import type { ServiceContext } from "../../core/context";
 import type { Executor, Transaction } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { ledgerAccounts } from "../../core/ledger/tables";
-import { customerCountry } from "../customers/service";
-import { findMethodType, methodSupports } from "../payment-methods/catalog";
+import { tenantScope } from "../../core/tenancy";
+import { requireCustomer } from "../customers/service";
 import type { PaymentMethodData } from "../payment-methods/schemas";
 import {
+  behaviorForAmount,
+  findMethodType,
   insertPaymentMethod,
+  methodSupports,
   type PreparedPaymentMethod,
   preparePaymentMethod,
   type TransientCard,
   usablePaymentMethod,
 } from "../payment-methods/service";
 import type { PaymentMethodRow } from "../payment-methods/tables";
-import { behaviorForAmount } from "../providers/sandbox";
 import type { PaymentRow } from "./tables";
 
 /** The method a payment will use: a saved one, or inline data saved now (without the card). */
@@ -82,7 +84,7 @@ export async function routingCountry(
 ): Promise<string | null> {
   if (method.card?.country) return method.card.country;
   if (method.billing.country) return method.billing.country;
-  return customerId ? customerCountry(ctx, customerId, "customer", tx) : null;
+  return customerId ? (await requireCustomer(ctx, customerId, "customer", tx)).country : null;
 }
 
 export function sandboxBehavior(
@@ -115,8 +117,7 @@ export function postableQuery(ctx: ServiceContext, currency: string) {
     .from(ledgerAccounts)
     .where(
       and(
-        eq(ledgerAccounts.merchantId, ctx.merchantId),
-        eq(ledgerAccounts.environment, ctx.environment),
+        ...tenantScope(ledgerAccounts, ctx),
         eq(ledgerAccounts.currency, currency),
         or(
           inArray(ledgerAccounts.kind, ["merchant_pending", "merchant_available", "fees"]),

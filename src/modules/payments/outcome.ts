@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, type ErrorCode } from "../../core/errors";
-import { estimateFee } from "../providers/fees";
+import { estimateFee } from "../providers/service";
 import type {
   AuthorizeInput,
   LookupOutcome,

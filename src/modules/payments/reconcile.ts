@@ -1,6 +1,7 @@
 import { and, asc, isNotNull, sql } from "drizzle-orm";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
+import { errorText, log } from "../../core/log";
 import { invalidateStatus } from "../../core/status";
 import { providerForPayment } from "../providers/service";
 import type { ProviderOutcome } from "../providers/types";
@@ -66,14 +67,11 @@ export async function reconcileOpenAttempts(
   let resolved = 0;
   for (const row of rows) {
     const done = await reconcileOne(services, row).catch((error: unknown) => {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          event: "payment_reconcile_failed",
-          payment: row.id,
-          error: String(error),
-        }),
-      );
+      log("error", "payment_reconcile_failed", {
+        merchant: row.merchantId,
+        payment: row.id,
+        error: errorText(error),
+      });
       return false;
     });
     if (done) resolved += 1;

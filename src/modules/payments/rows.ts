@@ -1,9 +1,10 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { type ApiError, notFound } from "../../core/errors";
 import { type ChangeRecord, previousAttributes, recordChange } from "../../core/events";
 import { type EntryInput, type PostingInput, post } from "../../core/ledger";
+import { tenantScope } from "../../core/tenancy";
 import type { PaymentProvider } from "../providers/types";
 import type { Payment } from "./schemas";
 import { type PaymentRow, type PaymentStatus, payments } from "./tables";
@@ -64,12 +65,8 @@ export function toPayment(row: PaymentRow): Payment {
 }
 
 /** The tenant scope of every payments query. */
-export function paymentScope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
-  return [eq(payments.merchantId, ctx.merchantId), eq(payments.environment, ctx.environment)];
-}
-
 export function paymentNotFound(id: string): ApiError {
-  return new ApiError("resource_missing", { param: "id", message: `No such payment: ${id}` });
+  return notFound("payment", id);
 }
 
 export async function findPayment(db: Executor, ctx: ServiceContext, id: string): Promise<PaymentRow> {
@@ -81,7 +78,7 @@ export function paymentQuery(db: Executor, ctx: ServiceContext, id: string) {
   return db
     .select()
     .from(payments)
-    .where(and(eq(payments.id, id), ...paymentScope(ctx)))
+    .where(and(eq(payments.id, id), ...tenantScope(payments, ctx)))
     .limit(1);
 }
 
@@ -96,7 +93,7 @@ export async function lockPayment(tx: Executor, ctx: ServiceContext, id: string)
   const [row] = await tx
     .select()
     .from(payments)
-    .where(and(eq(payments.id, id), ...paymentScope(ctx)))
+    .where(and(eq(payments.id, id), ...tenantScope(payments, ctx)))
     .for("update")
     .limit(1);
   if (!row) throw paymentNotFound(id);

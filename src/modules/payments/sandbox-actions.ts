@@ -5,18 +5,12 @@ import type { Transaction } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { systemContext } from "../../core/http";
 import { invalidateStatus } from "../../core/status";
-import { findMethodType } from "../payment-methods/catalog";
+import { tenantScope } from "../../core/tenancy";
+import { findMethodType } from "../payment-methods/service";
 import { providerForPayment } from "../providers/service";
 import type { ProviderOutcome } from "../providers/types";
 import { applyAuthorizationOutcome } from "./outcome";
-import {
-  availableOn,
-  lockPayment,
-  paymentNotFound,
-  paymentScope,
-  toPayment,
-  writeStatusChange,
-} from "./rows";
+import { availableOn, lockPayment, paymentNotFound, toPayment, writeStatusChange } from "./rows";
 import type { Payment } from "./schemas";
 import { type PaymentRow, type PaymentStatus, payments } from "./tables";
 import { assertTransition, stateError } from "./transitions";
@@ -167,7 +161,7 @@ export async function completePaymentFromProviderEvent(
     .where(
       and(
         eq(payments.provider, provider),
-        ...paymentScope(ctx),
+        ...tenantScope(payments, ctx),
         or(
           eq(payments.providerReference, event.reference),
           event.paymentId
@@ -211,7 +205,7 @@ export async function completePaymentFromProviderEvent(
         and(
           eq(payments.provider, provider),
           eq(payments.providerReference, event.reference),
-          ...paymentScope(ctx),
+          ...tenantScope(payments, ctx),
         ),
       )
       .for("update")

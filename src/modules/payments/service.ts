@@ -5,7 +5,8 @@ import { recordChange } from "../../core/events";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
 import { events } from "../../core/tables";
-import { findPayment, lockPayment, netAmount, paymentScope, toPayment } from "./rows";
+import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { findPayment, lockPayment, netAmount, toPayment } from "./rows";
 import type { ListPaymentsQuery, Payment } from "./schemas";
 import { type PaymentRow, type PaymentStatus, payments } from "./tables";
 
@@ -45,13 +46,7 @@ export async function statusTimeline(
   const rows = await ctx.services.db
     .select({ data: events.data, createdAt: events.createdAt })
     .from(events)
-    .where(
-      and(
-        eq(events.objectId, id),
-        eq(events.merchantId, ctx.merchantId),
-        eq(events.environment, ctx.environment),
-      ),
-    )
+    .where(and(eq(events.objectId, id), ...tenantScope(events, ctx)))
     .orderBy(asc(events.createdAt));
   const steps = rows
     .map((row) => ({ status: String(row.data.status ?? ""), at: row.createdAt }))
@@ -87,7 +82,7 @@ export async function paymentStatus({
   const [row] = await ctx.services.db
     .select()
     .from(payments)
-    .where(and(eq(payments.id, id), ...paymentScope(ctx)))
+    .where(and(eq(payments.id, id), ...tenantScope(payments, ctx)))
     .limit(1);
   if (!row) return undefined;
   return {
@@ -109,7 +104,7 @@ export async function listPayments({
   query: ListPaymentsQuery;
 }): Promise<ListPage<Payment>> {
   const { db } = ctx.services;
-  const filters = paymentScope(ctx);
+  const filters = tenantScope(payments, ctx);
   if (query.status) filters.push(eq(payments.status, query.status));
   if (query.customer) filters.push(eq(payments.customerId, query.customer));
   if (query.payment_method_type) filters.push(eq(payments.paymentMethodType, query.payment_method_type));
@@ -118,7 +113,7 @@ export async function listPayments({
     db,
     table: payments,
     scope: filters,
-    tenantScope: paymentScope(ctx),
+    tenantScope: tenantScope(payments, ctx),
     query,
   });
   return { data: page.data.map((row) => toPayment(row)), hasMore: page.hasMore };
@@ -145,16 +140,17 @@ export async function recordRefundedAmount(
   fromPending = 0,
 ): Promise<PaymentRow> {
   // Relative updates: the caller need not have read the row in this transaction.
-  const [updated] = await tx
-    .update(payments)
-    .set({
-      amountRefunded: sql`${payments.amountRefunded} + ${delta}`,
-      refundedFromPending: sql`${payments.refundedFromPending} + ${fromPending}`,
-      updatedAt: ctx.services.clock.now(),
-    })
-    .where(and(eq(payments.id, row.id), ...paymentScope(ctx)))
-    .returning();
-  if (!updated) throw new Error("update returned no row");
+  const updated = exactlyOne(
+    await tx
+      .update(payments)
+      .set({
+        amountRefunded: sql`${payments.amountRefunded} + ${delta}`,
+        refundedFromPending: sql`${payments.refundedFromPending} + ${fromPending}`,
+        updatedAt: ctx.services.clock.now(),
+      })
+      .where(and(eq(payments.id, row.id), ...tenantScope(payments, ctx)))
+      .returning(),
+  );
   if (delta !== 0) {
     await recordChange(tx, ctx, {
       type: "payment.refunded",

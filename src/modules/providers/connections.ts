@@ -1,9 +1,10 @@
-import { and, asc, eq, type SQL } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
+import { tenantScope } from "../../core/tenancy";
 import { describe, knownProvider, STRIPE, validateApiBase, validateStripeCredentials } from "./catalog";
 import { decryptCredentials, encryptCredentials } from "./credentials";
 import { sandboxProcessorSpecs } from "./sandbox";
@@ -41,19 +42,12 @@ export function toConnection(ctx: ServiceContext, row: ProviderConnectionRow): C
   };
 }
 
-export function connectionScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(providerConnections.merchantId, ctx.merchantId),
-    eq(providerConnections.environment, ctx.environment),
-  ];
-}
-
 /** The merchant's connections, oldest first, as a query (for the caller's read batch). */
 export function connectionsQuery(ctx: ServiceContext, db: Executor = ctx.services.db) {
   return db
     .select()
     .from(providerConnections)
-    .where(and(...connectionScope(ctx)))
+    .where(and(...tenantScope(providerConnections, ctx)))
     .orderBy(asc(providerConnections.createdAt), asc(providerConnections.provider));
 }
 
@@ -103,10 +97,9 @@ async function findConnection(ctx: ServiceContext, id: string): Promise<Provider
   const [row] = await ctx.services.db
     .select()
     .from(providerConnections)
-    .where(and(eq(providerConnections.id, id), ...connectionScope(ctx)))
+    .where(and(eq(providerConnections.id, id), ...tenantScope(providerConnections, ctx)))
     .limit(1);
-  if (!row)
-    throw new ApiError("resource_missing", { param: "id", message: `No such provider connection: ${id}` });
+  if (!row) throw notFound("provider connection", id);
   return row;
 }
 
@@ -200,7 +193,7 @@ export async function updateConnection({
           : {}),
         updatedAt: ctx.services.clock.now(),
       })
-      .where(and(eq(providerConnections.id, id), ...connectionScope(ctx)))
+      .where(and(eq(providerConnections.id, id), ...tenantScope(providerConnections, ctx)))
       .returning();
     if (!row) throw new ApiError("resource_missing", { param: "id" });
     const connection = toConnection(ctx, row);
@@ -217,10 +210,9 @@ export async function deleteConnection({ ctx, id }: { ctx: ServiceContext; id: s
   return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .delete(providerConnections)
-      .where(and(eq(providerConnections.id, id), ...connectionScope(ctx)))
+      .where(and(eq(providerConnections.id, id), ...tenantScope(providerConnections, ctx)))
       .returning();
-    if (!row)
-      throw new ApiError("resource_missing", { param: "id", message: `No such provider connection: ${id}` });
+    if (!row) throw notFound("provider connection", id);
     await recordChange(tx, ctx, { type: "provider_connection.deleted", object: toConnection(ctx, row) });
     return { id: row.id, object: "provider_connection" as const, deleted: true as const };
   });

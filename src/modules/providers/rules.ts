@@ -1,26 +1,23 @@
-import { and, asc, eq, type SQL } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { exactlyOne, tenantScope } from "../../core/tenancy";
 import { knownProvider } from "./catalog";
 import type { RoutingRuleInput, RoutingRuleObject, UpdateRoutingRuleInput } from "./schemas";
 import { type RoutingRuleRow, routingRules } from "./tables";
 
 /** Routing rules: the merchant's pins, exclusions and volume splits. */
 
-export function ruleScope(ctx: ServiceContext): SQL[] {
-  return [eq(routingRules.merchantId, ctx.merchantId), eq(routingRules.environment, ctx.environment)];
-}
-
 /** The merchant's routing rules, oldest first, as a query (for the caller's read batch). */
 export function rulesQuery(ctx: ServiceContext, db: Executor = ctx.services.db) {
   return db
     .select()
     .from(routingRules)
-    .where(and(...ruleScope(ctx)))
+    .where(and(...tenantScope(routingRules, ctx)))
     .orderBy(asc(routingRules.createdAt), asc(routingRules.id));
 }
 
@@ -63,21 +60,22 @@ export async function createRoutingRule({
 }): Promise<RoutingRuleObject> {
   validateRule(ctx, input);
   return ctx.services.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(routingRules)
-      .values({
-        id: newId("routingRule"),
-        merchantId: ctx.merchantId,
-        environment: ctx.environment,
-        action: input.action,
-        provider: input.provider,
-        currency: input.currency ?? null,
-        country: input.country ?? null,
-        percentage: input.percentage ?? null,
-        createdAt: ctx.services.clock.now(),
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
+    const row = exactlyOne(
+      await tx
+        .insert(routingRules)
+        .values({
+          id: newId("routingRule"),
+          merchantId: ctx.merchantId,
+          environment: ctx.environment,
+          action: input.action,
+          provider: input.provider,
+          currency: input.currency ?? null,
+          country: input.country ?? null,
+          percentage: input.percentage ?? null,
+          createdAt: ctx.services.clock.now(),
+        })
+        .returning(),
+    );
     const rule = toRule(row);
     await recordChange(tx, ctx, { type: "routing_rule.created", object: rule });
     return rule;
@@ -88,9 +86,9 @@ export async function retrieveRoutingRule({ ctx, id }: { ctx: ServiceContext; id
   const [row] = await ctx.services.db
     .select()
     .from(routingRules)
-    .where(and(eq(routingRules.id, id), ...ruleScope(ctx)))
+    .where(and(eq(routingRules.id, id), ...tenantScope(routingRules, ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such routing rule: ${id}` });
+  if (!row) throw notFound("routing rule", id);
   return toRule(row);
 }
 
@@ -107,11 +105,10 @@ export async function updateRoutingRule({
     const [before] = await tx
       .select()
       .from(routingRules)
-      .where(and(eq(routingRules.id, id), ...ruleScope(ctx)))
+      .where(and(eq(routingRules.id, id), ...tenantScope(routingRules, ctx)))
       .for("update")
       .limit(1);
-    if (!before)
-      throw new ApiError("resource_missing", { param: "id", message: `No such routing rule: ${id}` });
+    if (!before) throw notFound("routing rule", id);
     const merged: RoutingRuleInput = {
       action: input.action ?? before.action,
       provider: input.provider ?? before.provider,
@@ -120,18 +117,19 @@ export async function updateRoutingRule({
       percentage: input.percentage === undefined ? before.percentage : input.percentage,
     };
     validateRule(ctx, merged);
-    const [row] = await tx
-      .update(routingRules)
-      .set({
-        action: merged.action,
-        provider: merged.provider,
-        currency: merged.currency ?? null,
-        country: merged.country ?? null,
-        percentage: merged.percentage ?? null,
-      })
-      .where(eq(routingRules.id, id))
-      .returning();
-    if (!row) throw new Error("update returned no row");
+    const row = exactlyOne(
+      await tx
+        .update(routingRules)
+        .set({
+          action: merged.action,
+          provider: merged.provider,
+          currency: merged.currency ?? null,
+          country: merged.country ?? null,
+          percentage: merged.percentage ?? null,
+        })
+        .where(eq(routingRules.id, id))
+        .returning(),
+    );
     const rule = toRule(row);
     await recordChange(tx, ctx, {
       type: "routing_rule.updated",
@@ -146,9 +144,9 @@ export async function deleteRoutingRule({ ctx, id }: { ctx: ServiceContext; id: 
   return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .delete(routingRules)
-      .where(and(eq(routingRules.id, id), ...ruleScope(ctx)))
+      .where(and(eq(routingRules.id, id), ...tenantScope(routingRules, ctx)))
       .returning();
-    if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such routing rule: ${id}` });
+    if (!row) throw notFound("routing rule", id);
     await recordChange(tx, ctx, { type: "routing_rule.deleted", object: toRule(row) });
     return { id: row.id, object: "routing_rule" as const, deleted: true as const };
   });
@@ -165,8 +163,8 @@ export async function listRoutingRules({
   const page = await paginateTable({
     db,
     table: routingRules,
-    scope: ruleScope(ctx),
-    tenantScope: ruleScope(ctx),
+    scope: tenantScope(routingRules, ctx),
+    tenantScope: tenantScope(routingRules, ctx),
     query,
   });
   return { data: page.data.map(toRule), hasMore: page.hasMore };

@@ -117,11 +117,3 @@ export const deletedRoutingRuleSchema = z
 
 export const routingRuleIdParams = idParams("rr_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 export const listQuery = listQuerySchema;
-
-export const stripeWebhookParams = z.object({
-  connection_id: z
-    .string()
-    .min(1)
-    .max(255)
-    .openapi({ param: { name: "connection_id", in: "path" } }),
-});

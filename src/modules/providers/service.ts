@@ -20,6 +20,9 @@ export {
   stripeConnectionForWebhook,
   updateConnection,
 } from "./connections";
+export { estimateFee } from "./fees";
+export { recordProviderCalls } from "./health";
+export { routePayment, splitBucket } from "./routing";
 export {
   createRoutingRule,
   deleteRoutingRule,

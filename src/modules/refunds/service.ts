@@ -1,13 +1,14 @@
-import { and, asc, eq, inArray, isNotNull, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lte, or } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { invalidateStatus, type StatusDocument } from "../../core/status";
 import type { Environment } from "../../core/tables";
-import { findMethodType } from "../payment-methods/catalog";
+import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { findMethodType } from "../payment-methods/service";
 import {
   lockPaymentForRefund,
   paymentProviderReference,
@@ -38,10 +39,6 @@ export function toRefund(row: RefundRow): Refund {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
-}
-
-function scope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
-  return [eq(refunds.merchantId, ctx.merchantId), eq(refunds.environment, ctx.environment)];
 }
 
 function valuesFor(outcome: RefundOutcome): Partial<typeof refunds.$inferInsert> {
@@ -194,27 +191,28 @@ export async function createRefund({
       full: amount === left,
       provider,
     });
-    const [row] = await tx
-      .insert(refunds)
-      .values({
-        id,
-        merchantId: ctx.merchantId,
-        environment: ctx.environment,
-        paymentId: payment.id,
-        amount,
-        currency: payment.currency,
-        status: "pending",
-        pendingReason: funding ? "processing" : "insufficient_funds",
-        reason: input.reason ?? null,
-        provider: provider.id,
-        providerKey: `${payment.id}:refund:${payment.amountRefunded}:${amount}`,
-        funding,
-        metadata: input.metadata ?? {},
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
+    const row = exactlyOne(
+      await tx
+        .insert(refunds)
+        .values({
+          id,
+          merchantId: ctx.merchantId,
+          environment: ctx.environment,
+          paymentId: payment.id,
+          amount,
+          currency: payment.currency,
+          status: "pending",
+          pendingReason: funding ? "processing" : "insufficient_funds",
+          reason: input.reason ?? null,
+          provider: provider.id,
+          providerKey: `${payment.id}:refund:${payment.amountRefunded}:${amount}`,
+          funding,
+          metadata: input.metadata ?? {},
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+    );
     await recordChange(tx, ctx, { type: "refund.created", object: toRefund(row) });
     await recordRefundedAmount(tx, ctx, payment, amount, funding?.pending ?? 0);
     return { row, reference: payment.providerReference ?? "" };
@@ -235,9 +233,7 @@ export async function retryWaitingRefunds(
   services: Services,
   options: { merchants?: ReadonlyArray<{ merchantId: string; environment: Environment }>; limit?: number },
 ): Promise<number> {
-  const owners = options.merchants?.map((owner) =>
-    and(eq(refunds.merchantId, owner.merchantId), eq(refunds.environment, owner.environment)),
-  );
+  const owners = options.merchants?.map((owner) => and(...tenantScope(refunds, owner)));
   const waiting = await services.db
     .select()
     .from(refunds)
@@ -325,7 +321,7 @@ export async function refundStatus({
   const [row] = await ctx.services.db
     .select()
     .from(refunds)
-    .where(and(eq(refunds.id, id), ...scope(ctx)))
+    .where(and(eq(refunds.id, id), ...tenantScope(refunds, ctx)))
     .limit(1);
   if (!row) return undefined;
   return {
@@ -343,9 +339,9 @@ export async function retrieveRefund({ ctx, id }: { ctx: ServiceContext; id: str
   const [row] = await ctx.services.db
     .select()
     .from(refunds)
-    .where(and(eq(refunds.id, id), ...scope(ctx)))
+    .where(and(eq(refunds.id, id), ...tenantScope(refunds, ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such refund: ${id}` });
+  if (!row) throw notFound("refund", id);
   return toRefund(row);
 }
 
@@ -357,9 +353,15 @@ export async function listRefunds({
   query: ListRefundsQuery;
 }): Promise<ListPage<Refund>> {
   const { db } = ctx.services;
-  const filters = scope(ctx);
+  const filters = tenantScope(refunds, ctx);
   if (query.payment) filters.push(eq(refunds.paymentId, query.payment));
   if (query.status) filters.push(eq(refunds.status, query.status));
-  const page = await paginateTable({ db, table: refunds, scope: filters, tenantScope: scope(ctx), query });
+  const page = await paginateTable({
+    db,
+    table: refunds,
+    scope: filters,
+    tenantScope: tenantScope(refunds, ctx),
+    query,
+  });
   return { data: page.data.map(toRefund), hasMore: page.hasMore };
 }

@@ -4,5 +4,4 @@ import * as routes from "./routes";
 
 export const statusRouter = createRouter()
   .openapi(routes.paymentStatusRoute, handlers.paymentStatusHandler)
-  .openapi(routes.payoutStatusRoute, handlers.payoutStatusHandler)
   .openapi(routes.objectStatusRoute, handlers.objectStatusHandler);

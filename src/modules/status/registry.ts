@@ -17,7 +17,7 @@ export interface StatusResolver {
 
 /**
  * Every money object the status endpoints know. A module adds one line for its object, with a
- * resolver from its service.ts (payments: object "payment"; payouts: object "payout"), and
+ * resolver from its service.ts (payments: object "payment"), and
  * invalidates the cached document after each change it commits (core/status.ts).
  */
 export const statusResolvers: readonly StatusResolver[] = [

@@ -30,11 +30,3 @@ export const paymentIdParams = z.object({
     .max(255)
     .openapi({ param: { name: "id", in: "path" }, example: "pay_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
 });
-
-export const payoutIdParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(255)
-    .openapi({ param: { name: "id", in: "path" }, example: "po_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
-});

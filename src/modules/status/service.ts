@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { notFound } from "../../core/errors";
+import { errorText, log } from "../../core/log";
 import { STATUS_CACHE_TTL_SECONDS, type StatusDocument, statusCacheKey } from "../../core/status";
 import { statusResolvers } from "./registry";
 
@@ -10,16 +11,12 @@ export interface StatusLookup {
   cached: boolean;
 }
 
-function log(message: string, error: unknown): void {
-  console.error(JSON.stringify({ level: "warn", message, error: String(error) }));
-}
-
 /** The cache is an optimisation: when Redis fails, polling still works from the database. */
 async function readCache(redis: Redis, key: string): Promise<StatusDocument | null> {
   try {
     return await redis.get<StatusDocument>(key);
   } catch (error) {
-    log("status cache read failed", error);
+    log("warn", "status_cache_read_failed", { error: errorText(error) });
     return null;
   }
 }
@@ -28,7 +25,7 @@ async function writeCache(redis: Redis, key: string, document: StatusDocument): 
   try {
     await redis.set(key, document, { ex: STATUS_CACHE_TTL_SECONDS });
   } catch (error) {
-    log("status cache write failed", error);
+    log("warn", "status_cache_write_failed", { error: errorText(error) });
   }
 }
 
@@ -46,7 +43,7 @@ export async function getStatus({
   id: string;
   object?: string;
 }): Promise<StatusLookup> {
-  const missing = new ApiError("resource_missing", { param: "id", message: `No such object: ${id}` });
+  const missing = notFound("object", id);
   const prefix = id.includes("_") ? id.slice(0, id.indexOf("_")) : "";
   const resolver = statusResolvers.find(
     (candidate) => candidate.prefix === prefix && (object === undefined || candidate.object === object),

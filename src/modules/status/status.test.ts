@@ -68,15 +68,14 @@ describe("transaction status", () => {
     });
   });
 
-  it("answers 404 for unknown ids, for other types on typed routes, and for payments and payouts until they register", async () => {
+  it("answers 404 for unknown ids, for other types on typed routes, and for routes that don't exist", async () => {
     const m = await createMerchant();
     const id = await declare(m);
     expectError(await m.sandbox.request("GET", "/status/fdep_doesnotexist"), 404, "resource_missing");
     expectError(await m.sandbox.request("GET", "/status/cus_123"), 404, "resource_missing");
     expectError(await m.sandbox.request("GET", "/status/nounderscore"), 404, "resource_missing");
     expectError(await m.sandbox.request("GET", `/status/payments/${id}`), 404, "resource_missing");
-    expectError(await m.sandbox.request("GET", `/status/payouts/${id}`), 404, "resource_missing");
-    expectError(await m.sandbox.request("GET", "/status/payouts/po_123"), 404, "resource_missing");
+    expectError(await m.sandbox.request("GET", "/status/payouts/po_123"), 404, "route_not_found");
   });
 
   it("never serves another merchant's or environment's document, cached or not", async () => {

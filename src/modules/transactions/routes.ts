@@ -17,7 +17,7 @@ export const listTransactionsRoute = createRoute({
   tags,
   summary: "List transactions",
   description:
-    "Every financial movement: payments, refunds, payouts, funding, card loads, crypto deposits and withdrawals, fees, FX conversions, adjustments.",
+    "Every movement in your ledger: payments, refunds, funding, fees, FX conversions and adjustments. New money areas add their types.",
   security: authSecurity,
   request: { query: listTransactionsQuery },
   responses: {

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { notFound } from "../../core/errors";
 import type { LedgerTransactionStatus, LedgerTransactionType } from "../../core/ledger";
 import {
   type LedgerEntryRow,
@@ -14,6 +14,7 @@ import {
 import { formatAmount } from "../../core/money";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
+import { tenantScope } from "../../core/tenancy";
 import type { ExportTransactionsQuery, ListTransactionsQuery, Transaction } from "./schemas";
 
 type Filters = Omit<ExportTransactionsQuery, "format">;
@@ -56,15 +57,8 @@ function toTransaction(row: LedgerTransactionRow, entries: EntryView[]): Transac
   };
 }
 
-function scope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(ledgerTransactions.merchantId, ctx.merchantId),
-    eq(ledgerTransactions.environment, ctx.environment),
-  ];
-}
-
 function filtered(ctx: ServiceContext, filters: Filters): SQL[] {
-  const conditions = scope(ctx);
+  const conditions = tenantScope(ledgerTransactions, ctx);
   if (filters.type) conditions.push(eq(ledgerTransactions.type, filters.type));
   if (filters.status) conditions.push(eq(ledgerTransactions.status, filters.status));
   if (filters.source_object_id)
@@ -117,7 +111,7 @@ export async function listTransactions({
     db,
     table: ledgerTransactions,
     scope: filtered(ctx, query),
-    tenantScope: scope(ctx),
+    tenantScope: tenantScope(ledgerTransactions, ctx),
     query,
   });
   const entries = await entriesOf(
@@ -134,7 +128,7 @@ async function findTransaction(ctx: ServiceContext, id: string): Promise<LedgerT
   const [row] = await ctx.services.db
     .select()
     .from(ledgerTransactions)
-    .where(and(eq(ledgerTransactions.id, id), ...scope(ctx)))
+    .where(and(eq(ledgerTransactions.id, id), ...tenantScope(ledgerTransactions, ctx)))
     .limit(1);
   return row;
 }
@@ -147,7 +141,7 @@ export async function retrieveTransaction({
   id: string;
 }): Promise<Transaction> {
   const row = await findTransaction(ctx, id);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such transaction: ${id}` });
+  if (!row) throw notFound("transaction", id);
   const entries = await entriesOf(ctx.services.db, [row.id]);
   return toTransaction(row, entries.get(row.id) ?? []);
 }

@@ -17,6 +17,7 @@ import type { Executor, Transaction } from "../../core/db";
 import { recordChange } from "../../core/events";
 import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
+import { errorText, log } from "../../core/log";
 import { type Environment, events } from "../../core/tables";
 import { type EventRow, eventTypeMatches, toEvent } from "../events/service";
 import { checkWebhookDestination } from "./destination";
@@ -132,14 +133,8 @@ export async function publishAttempts(
   );
   const failed = results.filter((result) => result.status === "rejected");
   if (failed.length > 0) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        message: "publishing webhook attempts failed; the sweep will retry",
-        failed: failed.length,
-        error: String(failed[0]?.reason),
-      }),
-    );
+    // The sweep retries what was not published.
+    log("error", "webhook_publish_failed", { failed: failed.length, error: errorText(failed[0]?.reason) });
   }
   return attempts.length - failed.length;
 }

@@ -1,11 +1,12 @@
 import { and, asc, count, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Transaction } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { events } from "../../core/tables";
+import { exactlyOne, tenantScope } from "../../core/tenancy";
 import { eventTypeMatches, findEventRow } from "../events/service";
 import {
   publishAttempts,
@@ -50,26 +51,15 @@ export const MAX_ENDPOINTS = 16;
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
 function endpointScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(webhookEndpoints.merchantId, ctx.merchantId),
-    eq(webhookEndpoints.environment, ctx.environment),
-    isNull(webhookEndpoints.deletedAt),
-  ];
-}
-
-function deliveryScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(webhookDeliveries.merchantId, ctx.merchantId),
-    eq(webhookDeliveries.environment, ctx.environment),
-  ];
+  return [...tenantScope(webhookEndpoints, ctx), isNull(webhookEndpoints.deletedAt)];
 }
 
 function endpointMissing(id: string): ApiError {
-  return new ApiError("resource_missing", { param: "id", message: `No such webhook endpoint: ${id}` });
+  return notFound("webhook endpoint", id);
 }
 
 function deliveryMissing(id: string): ApiError {
-  return new ApiError("resource_missing", { param: "id", message: `No such webhook delivery: ${id}` });
+  return notFound("webhook delivery", id);
 }
 
 /**
@@ -115,22 +105,23 @@ export async function createWebhookEndpoint({
     }
     const id = newId("webhookEndpoint");
     const secret = newWebhookSecret();
-    const [row] = await tx
-      .insert(webhookEndpoints)
-      .values({
-        id,
-        merchantId: ctx.merchantId,
-        environment: ctx.environment,
-        url: input.url,
-        description: input.description ?? null,
-        enabledEvents: input.enabled_events,
-        metadata: input.metadata ?? {},
-        secret: await sealEndpointSecret(ctx.services, id, secret),
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
+    const row = exactlyOne(
+      await tx
+        .insert(webhookEndpoints)
+        .values({
+          id,
+          merchantId: ctx.merchantId,
+          environment: ctx.environment,
+          url: input.url,
+          description: input.description ?? null,
+          enabledEvents: input.enabled_events,
+          metadata: input.metadata ?? {},
+          secret: await sealEndpointSecret(ctx.services, id, secret),
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+    );
     const endpoint = toWebhookEndpoint(row);
     await recordChange(tx, ctx, { type: "webhook_endpoint.created", object: endpoint });
     return { ...endpoint, secret };
@@ -186,20 +177,21 @@ export async function updateWebhookEndpoint({
     const before = await lockEndpoint(tx, ctx, id);
     const enabling = input.enabled === true && !before.enabled;
     const disabling = input.enabled === false && before.enabled;
-    const [row] = await tx
-      .update(webhookEndpoints)
-      .set({
-        ...(input.url === undefined ? {} : { url: input.url }),
-        ...(input.enabled_events === undefined ? {} : { enabledEvents: input.enabled_events }),
-        ...(input.description === undefined ? {} : { description: input.description }),
-        ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
-        ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null } : {}),
-        ...(disabling ? { enabled: false, disabledReason: "manual" as const, disabledAt: now } : {}),
-        updatedAt: now,
-      })
-      .where(eq(webhookEndpoints.id, before.id))
-      .returning();
-    if (!row) throw new Error("update returned no row");
+    const row = exactlyOne(
+      await tx
+        .update(webhookEndpoints)
+        .set({
+          ...(input.url === undefined ? {} : { url: input.url }),
+          ...(input.enabled_events === undefined ? {} : { enabledEvents: input.enabled_events }),
+          ...(input.description === undefined ? {} : { description: input.description }),
+          ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+          ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null } : {}),
+          ...(disabling ? { enabled: false, disabledReason: "manual" as const, disabledAt: now } : {}),
+          updatedAt: now,
+        })
+        .where(eq(webhookEndpoints.id, before.id))
+        .returning(),
+    );
     if (disabling) await stopEndpointDeliveries(tx, row.id, now, "endpoint disabled by the merchant");
     const endpoint = toWebhookEndpoint(row);
     const { updated_at: _ignored, ...changed } = previousAttributes(toWebhookEndpoint(before), endpoint);
@@ -216,12 +208,13 @@ export async function deleteWebhookEndpoint({ ctx, id }: { ctx: ServiceContext; 
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
     const before = await lockEndpoint(tx, ctx, id);
-    const [row] = await tx
-      .update(webhookEndpoints)
-      .set({ deletedAt: now, updatedAt: now })
-      .where(eq(webhookEndpoints.id, before.id))
-      .returning();
-    if (!row) throw new Error("update returned no row");
+    const row = exactlyOne(
+      await tx
+        .update(webhookEndpoints)
+        .set({ deletedAt: now, updatedAt: now })
+        .where(eq(webhookEndpoints.id, before.id))
+        .returning(),
+    );
     await stopEndpointDeliveries(tx, row.id, now, "endpoint deleted");
     await recordChange(tx, ctx, { type: "webhook_endpoint.deleted", object: toWebhookEndpoint(row) });
     return { id: row.id, object: "webhook_endpoint" as const, deleted: true as const };
@@ -244,18 +237,19 @@ export async function rotateWebhookSecret({
   return ctx.services.transaction(async (tx) => {
     const before = await lockEndpoint(tx, ctx, id);
     const secret = newWebhookSecret();
-    const [row] = await tx
-      .update(webhookEndpoints)
-      .set({
-        secret: await sealEndpointSecret(ctx.services, before.id, secret),
-        // A legacy clear secret is sealed as it moves (see secrets.ts).
-        previousSecret: await resealEndpointSecret(ctx.services, before.id, before.secret),
-        previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS),
-        updatedAt: now,
-      })
-      .where(eq(webhookEndpoints.id, before.id))
-      .returning();
-    if (!row) throw new Error("update returned no row");
+    const row = exactlyOne(
+      await tx
+        .update(webhookEndpoints)
+        .set({
+          secret: await sealEndpointSecret(ctx.services, before.id, secret),
+          // A legacy clear secret is sealed as it moves (see secrets.ts).
+          previousSecret: await resealEndpointSecret(ctx.services, before.id, before.secret),
+          previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS),
+          updatedAt: now,
+        })
+        .where(eq(webhookEndpoints.id, before.id))
+        .returning(),
+    );
     const endpoint = toWebhookEndpoint(row);
     await recordChange(tx, ctx, {
       type: "webhook_endpoint.secret_rotated",
@@ -272,22 +266,23 @@ async function insertDelivery(
   tx: Transaction,
   values: { ctx: ServiceContext; endpointId: string; eventId: string; eventType: string; now: Date },
 ): Promise<{ delivery: WebhookDeliveryRow; queued: QueuedAttempt }> {
-  const [delivery] = await tx
-    .insert(webhookDeliveries)
-    .values({
-      id: newId("webhookDelivery"),
-      merchantId: values.ctx.merchantId,
-      environment: values.ctx.environment,
-      endpointId: values.endpointId,
-      eventId: values.eventId,
-      eventType: values.eventType,
-      status: "pending",
-      nextAttemptAt: values.now,
-      createdAt: values.now,
-      updatedAt: values.now,
-    })
-    .returning();
-  if (!delivery) throw new Error("insert returned no row");
+  const delivery = exactlyOne(
+    await tx
+      .insert(webhookDeliveries)
+      .values({
+        id: newId("webhookDelivery"),
+        merchantId: values.ctx.merchantId,
+        environment: values.ctx.environment,
+        endpointId: values.endpointId,
+        eventId: values.eventId,
+        eventType: values.eventType,
+        status: "pending",
+        nextAttemptAt: values.now,
+        createdAt: values.now,
+        updatedAt: values.now,
+      })
+      .returning(),
+  );
   const queued = await queueAttempt(tx, delivery, {
     trigger: "automatic",
     scheduleIndex: 0,
@@ -333,7 +328,7 @@ export async function listWebhookDeliveries({
 }): Promise<ListPage<WebhookDelivery>> {
   const { db } = ctx.services;
   if (endpointId !== undefined) await retrieveWebhookEndpoint({ ctx, id: endpointId });
-  const filters = deliveryScope(ctx);
+  const filters = tenantScope(webhookDeliveries, ctx);
   const endpointFilter = endpointId ?? query.endpoint_id;
   if (endpointFilter) filters.push(eq(webhookDeliveries.endpointId, endpointFilter));
   if (query.event_id) filters.push(eq(webhookDeliveries.eventId, query.event_id));
@@ -342,7 +337,7 @@ export async function listWebhookDeliveries({
     db,
     table: webhookDeliveries,
     scope: filters,
-    tenantScope: deliveryScope(ctx),
+    tenantScope: tenantScope(webhookDeliveries, ctx),
     query,
   });
   return { data: page.data.map((row) => toWebhookDelivery(row)), hasMore: page.hasMore };
@@ -359,7 +354,7 @@ export async function retrieveWebhookDelivery({
   const [row] = await db
     .select()
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.id, id), ...deliveryScope(ctx)))
+    .where(and(eq(webhookDeliveries.id, id), ...tenantScope(webhookDeliveries, ctx)))
     .limit(1);
   if (!row) throw deliveryMissing(id);
   const attempts = await db
@@ -403,7 +398,7 @@ export async function retryWebhookDelivery({
     const [row] = await tx
       .select()
       .from(webhookDeliveries)
-      .where(and(eq(webhookDeliveries.id, id), ...deliveryScope(ctx)))
+      .where(and(eq(webhookDeliveries.id, id), ...tenantScope(webhookDeliveries, ctx)))
       .for("update")
       .limit(1);
     if (!row) throw deliveryMissing(id);
@@ -457,7 +452,7 @@ export async function redeliverEvent({
       .from(webhookDeliveries)
       .where(
         and(
-          ...deliveryScope(ctx),
+          ...tenantScope(webhookDeliveries, ctx),
           eq(webhookDeliveries.eventId, event.id),
           inArray(
             webhookDeliveries.endpointId,
