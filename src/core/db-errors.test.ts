@@ -39,9 +39,12 @@ describe("database errors in the log", () => {
     expect(String((error as Error).message) + String((error as Error).stack)).toContain(secret);
 
     const logged: string[] = [];
-    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      logged.push(args.map(String).join(" "));
-    });
+    // core/log.ts writes warnings (a mapped error) and errors to their own console methods.
+    for (const method of ["error", "warn"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(" "));
+      });
+    }
     const app = new Hono<AppEnv>();
     app.use("*", requestId);
     app.get("/fail", () => {
