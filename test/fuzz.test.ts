@@ -136,34 +136,38 @@ function casesFor(doc: Document, path: string, method: string, operation: Operat
       out.push({ label: `${upper} ${path} ${p.in} ${p.name}`, method: upper, path: target });
     }
   }
+  // A body that is a union (oneOf/anyOf, e.g. one shape per payment method type) has its fields
+  // in its alternatives: each alternative is fuzzed among its own valid fields.
   const body = resolve(doc, bodySchema(doc, operation.requestBody));
-  const sample = validSample(doc, body);
-  const base = typeof sample === "object" && sample !== null && !Array.isArray(sample) ? sample : {};
-  for (const [field, schema] of Object.entries(body.properties ?? {})) {
-    const types = typesOf(doc, schema);
-    const values: unknown[] = [
-      ...strings,
-      ...(types.some((t) => t === "integer" || t === "number") ? numbers : []),
-    ];
-    for (const value of values) {
-      out.push({
-        label: `${upper} ${path} body ${field}`,
-        method: upper,
-        path: basePath(),
-        body: { [field]: value },
-      });
-      out.push({
-        label: `${upper} ${path} body ${field} among valid fields`,
-        method: upper,
-        path: basePath(),
-        body: { ...base, [field]: value },
-      });
-      out.push({
-        label: `${upper} ${path} body key`,
-        method: upper,
-        path: basePath(),
-        body: { [`${field}${String(value).slice(0, 20)}`]: 1 },
-      });
+  for (const variant of (body.oneOf ?? body.anyOf ?? [body]).map((part) => resolve(doc, part))) {
+    const sample = validSample(doc, variant);
+    const base = typeof sample === "object" && sample !== null && !Array.isArray(sample) ? sample : {};
+    for (const [field, schema] of Object.entries(variant.properties ?? {})) {
+      const types = typesOf(doc, schema);
+      const values: unknown[] = [
+        ...strings,
+        ...(types.some((t) => t === "integer" || t === "number") ? numbers : []),
+      ];
+      for (const value of values) {
+        out.push({
+          label: `${upper} ${path} body ${field}`,
+          method: upper,
+          path: basePath(),
+          body: { [field]: value },
+        });
+        out.push({
+          label: `${upper} ${path} body ${field} among valid fields`,
+          method: upper,
+          path: basePath(),
+          body: { ...base, [field]: value },
+        });
+        out.push({
+          label: `${upper} ${path} body key`,
+          method: upper,
+          path: basePath(),
+          body: { [`${field}${String(value).slice(0, 20)}`]: 1 },
+        });
+      }
     }
   }
   if (operation.requestBody) {

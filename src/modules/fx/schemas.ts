@@ -66,7 +66,8 @@ export const createQuoteBody = z
     path: ["sell_amount"],
     params: { code: "parameter_invalid" },
   })
-  .openapi("CreateFxQuote");
+  // The refinement, in the document's terms: exactly one of the two amounts.
+  .openapi("CreateFxQuote", { oneOf: [{ required: ["sell_amount"] }, { required: ["buy_amount"] }] });
 
 export type CreateQuoteInput = z.infer<typeof createQuoteBody>;
 

@@ -32,31 +32,69 @@ export const billingDetailsSchema = z
   .strict()
   .openapi("BillingDetails");
 
-/** One shape for every type: `card` and `upi` carry their details, other types none. */
-export const paymentMethodDataSchema = z
-  .object({
-    type: z.enum(methodTypeNames).openapi({ example: "card" }),
-    card: cardInputSchema.optional(),
-    upi: z
-      .object({ vpa: z.string().max(100).openapi({ example: "success@upi" }) })
-      .strict()
-      .optional(),
-    billing_details: billingDetailsSchema.optional(),
-  })
+const upiInputSchema = z
+  .object({ vpa: z.string().max(100).openapi({ example: "success@upi" }) })
   .strict()
+  .openapi("UpiInput");
+
+const otherMethodTypes = methodTypeNames.filter((type) => type !== "card" && type !== "upi") as [
+  string,
+  ...string[],
+];
+
+/**
+ * The members of the method-data union: `type` picks one, `card` and `upi` carry their details,
+ * every other type none. `extra` adds the same fields to each member (e.g. `customer`).
+ */
+function methodDataMembers<Extra extends z.ZodRawShape>(extra: Extra, name: string) {
+  return [
+    z
+      .object({
+        type: z.literal("card"),
+        card: cardInputSchema,
+        billing_details: billingDetailsSchema.optional(),
+        ...extra,
+      })
+      .strict()
+      .openapi(`${name}Card`),
+    z
+      .object({
+        type: z.literal("upi"),
+        upi: upiInputSchema,
+        billing_details: billingDetailsSchema.optional(),
+        ...extra,
+      })
+      .strict()
+      .openapi(`${name}Upi`),
+    z
+      .object({ type: z.enum(otherMethodTypes), billing_details: billingDetailsSchema.optional(), ...extra })
+      .strict()
+      .openapi(`${name}Local`, {
+        description: "Local methods and bank transfers: no details beyond billing.",
+      }),
+  ] as const;
+}
+
+export const paymentMethodDataSchema = z
+  .discriminatedUnion("type", methodDataMembers({}, "PaymentMethodData"))
   .openapi("PaymentMethodData");
 
 export type PaymentMethodData = z.infer<typeof paymentMethodDataSchema>;
 
-export const createPaymentMethodBody = paymentMethodDataSchema
-  .extend({
-    customer: z
-      .string()
-      .regex(/^cus_[0-9A-Za-z]+$/, "Must be a customer id (cus_...).")
-      .optional(),
-    metadata: metadataSchema.optional(),
-  })
-  .strict()
+export const createPaymentMethodBody = z
+  .discriminatedUnion(
+    "type",
+    methodDataMembers(
+      {
+        customer: z
+          .string()
+          .regex(/^cus_[0-9A-Za-z]+$/, "Must be a customer id (cus_...).")
+          .optional(),
+        metadata: metadataSchema.optional(),
+      },
+      "CreatePaymentMethod",
+    ),
+  )
   .openapi("CreatePaymentMethod");
 
 export type CreatePaymentMethodInput = z.infer<typeof createPaymentMethodBody>;

@@ -75,8 +75,8 @@ export async function preparePaymentMethod(
     country: data.billing_details?.country ?? null,
   };
   const sandbox = ctx.environment === "sandbox";
-  if (data.type === "card") {
-    if (!data.card) throw new ApiError("parameter_missing", { param: paramOf(paramPrefix, "card") });
+  // The schema's union ties `card` to type card and `upi` to type upi (and refuses them elsewhere).
+  if ("card" in data) {
     const checked = checkCard(data.card, ctx.services.clock.now());
     if (!checked.ok) {
       throw new ApiError(checked.code, {
@@ -108,9 +108,7 @@ export async function preparePaymentMethod(
       },
     };
   }
-  if (data.card) throw new ApiError("parameter_unknown", { param: paramOf(paramPrefix, "card") });
-  if (data.type === "upi") {
-    if (!data.upi) throw new ApiError("parameter_missing", { param: paramOf(paramPrefix, "upi") });
+  if ("upi" in data) {
     if (!VPA.test(data.upi.vpa))
       throw new ApiError("vpa_invalid", { param: paramOf(paramPrefix, "upi.vpa") });
     return {
@@ -123,7 +121,6 @@ export async function preparePaymentMethod(
       card: null,
     };
   }
-  if (data.upi) throw new ApiError("parameter_unknown", { param: paramOf(paramPrefix, "upi") });
   return { values: { type: data.type, billing, sandboxBehavior: null }, card: null };
 }
 

@@ -35,7 +35,10 @@ function toRule(row: RoutingRuleRow): RoutingRuleObject {
   };
 }
 
-function validateRule(ctx: ServiceContext, input: RoutingRuleInput): void {
+/** A rule's fields, whether sent whole (create, which the schema's union already checks) or merged (update). */
+type RuleFields = UpdateRoutingRuleInput & Pick<RoutingRuleInput, "action" | "provider">;
+
+function validateRule(ctx: ServiceContext, input: RuleFields): void {
   if (!knownProvider(ctx, input.provider)) throw new ApiError("provider_unknown", { param: "provider" });
   if (input.action === "split" && !input.percentage) {
     throw new ApiError("parameter_missing", {
@@ -109,7 +112,7 @@ export async function updateRoutingRule({
       .for("update")
       .limit(1);
     if (!before) throw notFound("routing rule", id);
-    const merged: RoutingRuleInput = {
+    const merged: RuleFields = {
       action: input.action ?? before.action,
       provider: input.provider ?? before.provider,
       currency: input.currency === undefined ? before.currency : input.currency,

@@ -77,7 +77,23 @@ const routingRuleFields = {
   percentage: z.number().int().min(1).max(99).nullish(),
 };
 
-export const routingRuleBody = z.object(routingRuleFields).strict().openapi("CreateRoutingRule");
+/** A percentage belongs to split rules only; pin and exclude rules take none (or null). */
+export const routingRuleBody = z
+  .discriminatedUnion("action", [
+    z
+      .object({
+        ...routingRuleFields,
+        action: z.literal("split"),
+        percentage: z.number().int().min(1).max(99),
+      })
+      .strict()
+      .openapi("CreateSplitRoutingRule"),
+    z
+      .object({ ...routingRuleFields, action: z.enum(["pin", "exclude"]), percentage: z.null().optional() })
+      .strict()
+      .openapi("CreatePinOrExcludeRoutingRule"),
+  ])
+  .openapi("CreateRoutingRule");
 
 export type RoutingRuleInput = z.infer<typeof routingRuleBody>;
 
