@@ -26,6 +26,8 @@ export interface Services {
   idempotency?: IdempotencyClaim;
   /** Ids of the events recorded so far; fanned out to webhooks once the request's transactions committed. */
   recordedEventIds: string[];
+  /** Money objects whose status document changed; their cached documents are dropped once the work is done. */
+  changedStatuses: StatusChange[];
   /** Fans recorded events out (dispatchRecordedEvents); absent where nothing should be sent (scripts, some tests). */
   dispatchEvents?: EventDispatcher;
   /**
@@ -40,6 +42,15 @@ export interface Services {
  * core imports no module.
  */
 export type EventDispatcher = (services: Services, eventIds: string[]) => Promise<unknown>;
+
+/** An object whose polling document (core/status.ts) is out of date. */
+export interface StatusChange {
+  merchantId: string;
+  environment: Environment;
+  id: string;
+  /** Created by this request or run: no reader knows its id yet, so nothing of it can be cached. */
+  created?: boolean;
+}
 
 /** Work a request leaves for after its response; it gets services of its own. */
 export type DeferredWork = (services: Services) => Promise<unknown>;

@@ -3,6 +3,7 @@ import type { Actor, ServiceContext, Services } from "./context";
 import type { Executor } from "./db";
 import { newId } from "./ids";
 import { errorText, log } from "./log";
+import { markStatusChanged } from "./status";
 import { auditLogs, type Environment, events } from "./tables";
 
 export const API_VERSION = "2026-11-01";
@@ -30,11 +31,24 @@ export function changeStatement(ctx: ServiceContext, change: ChangeRecord): SQL 
   return recordedChange(ctx, change).statement;
 }
 
+/** The event's id goes out after the response; its object's status document (and its payment's) is dropped. */
+function noteRecorded(ctx: ServiceContext, change: ChangeRecord, eventId: string): void {
+  ctx.services.recordedEventIds.push(eventId);
+  const owner = { merchantId: ctx.merchantId, environment: ctx.environment };
+  markStatusChanged(ctx.services, {
+    ...owner,
+    id: change.object.id,
+    created: change.type.endsWith(".created"),
+  });
+  const { payment } = change.object;
+  if (typeof payment === "string") markStatusChanged(ctx.services, { ...owner, id: payment });
+}
+
 function recordedChange(ctx: ServiceContext, change: ChangeRecord): { eventId: string; statement: SQL } {
   const eventId = newId("event");
   const now = ctx.services.clock.now();
   const previous = change.previousAttributes === undefined ? null : JSON.stringify(change.previousAttributes);
-  ctx.services.recordedEventIds.push(eventId);
+  noteRecorded(ctx, change, eventId);
   const statement = sql`
     with inserted_event as (
       insert into ${events} (id, merchant_id, environment, type, object_id, object_type, data, previous_attributes,
@@ -64,7 +78,7 @@ export function gatedChangeMembers(
   const eventId = newId("event");
   const now = ctx.services.clock.now().toISOString();
   const previous = change.previousAttributes === undefined ? null : JSON.stringify(change.previousAttributes);
-  ctx.services.recordedEventIds.push(eventId);
+  noteRecorded(ctx, change, eventId);
   const from = sql.raw(gate);
   return sql`${sql.raw(name)}_event as (
       insert into ${events} (id, merchant_id, environment, type, object_id, object_type, data, previous_attributes,

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Services } from "./context";
 import { type Executor, execute } from "./db";
 import { newId } from "./ids";
+import { invalidateChangedStatuses } from "./status";
 import { functionRuns } from "./tables";
 
 export type Trigger = "qstash" | "cron" | "manual";
@@ -75,7 +76,7 @@ export async function runFunction<Payload>(
   if (!claimed) return { status: "skipped", reason: `already ran in window ${windowKey}` };
 
   try {
-    const result = await fn.handler(services, payload);
+    const result = await fn.handler(services, payload).finally(() => invalidateChangedStatuses(services));
     await db
       .update(functionRuns)
       .set({ status: "succeeded", result, finishedAt: clock.now() })

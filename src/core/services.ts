@@ -9,6 +9,7 @@ import { createJobs } from "./jobs";
 import { errorText, log } from "./log";
 import { createMailer } from "./mailer";
 import { createRedis } from "./redis";
+import { invalidateChangedStatuses } from "./status";
 
 export interface ServicesOptions {
   /** Tags database round trips with the request (when TRACE_ROUND_TRIPS is set). */
@@ -34,6 +35,7 @@ export function createServices(env: Record<string, unknown>, options: ServicesOp
     mailer: createMailer(config, redis),
     clock: systemClock,
     recordedEventIds: [],
+    changedStatuses: [],
     dispatchEvents: options.dispatchEvents,
   };
 }
@@ -86,6 +88,7 @@ export const services =
     c.set("services", built);
     try {
       await next();
+      await invalidateChangedStatuses(built);
     } finally {
       const eventIds = built.recordedEventIds.splice(0);
       const later = deferred.splice(0);

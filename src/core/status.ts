@@ -1,5 +1,6 @@
 import type { Config } from "./config";
-import type { Services } from "./context";
+import type { Services, StatusChange } from "./context";
+import { type IdKind, idPrefixes } from "./ids";
 import { errorText, log } from "./log";
 import { redisKey } from "./redis";
 import type { Environment } from "./tables";
@@ -26,18 +27,41 @@ export function statusCacheKey(
   return redisKey(config, `status:${owner.merchantId}:${owner.environment}:${id}`);
 }
 
+/** The money objects that have a polling document; the status module resolves each kind. */
+export const statusObjectKinds = [
+  "payment",
+  "refund",
+  "fundingDeposit",
+  "ledgerTransaction",
+] as const satisfies readonly IdKind[];
+
+const statusIdPrefixes = statusObjectKinds.map((kind) => `${idPrefixes[kind]}_`);
+
 /**
- * Drops an object's cached status document. Call it after the change committed, so a reader
- * can't cache the old state again; a failure only leaves the document stale until the TTL.
+ * Notes that an object's status document changed. Recording an event does it for the event's
+ * object and the payment it belongs to (core/events.ts); a change without an event calls it itself.
  */
-export async function invalidateStatus(
-  services: Pick<Services, "redis" | "config">,
-  owner: { merchantId: string; environment: Environment },
-  id: string,
-): Promise<void> {
+export function markStatusChanged(services: Pick<Services, "changedStatuses">, change: StatusChange): void {
+  if (statusIdPrefixes.some((prefix) => change.id.startsWith(prefix))) services.changedStatuses.push(change);
+}
+
+/**
+ * Drops the cached documents of every object changed so far, in one Redis call. The services
+ * middleware runs it once the handler's transactions committed and before the response leaves,
+ * and runFunction after each background function, so no reader can cache the old state again; a
+ * failure only leaves a document stale until its TTL.
+ */
+export async function invalidateChangedStatuses(
+  services: Pick<Services, "redis" | "config" | "changedStatuses">,
+) {
+  const changed = services.changedStatuses.splice(0);
+  const created = new Set(changed.filter((change) => change.created).map((change) => change.id));
+  const stale = changed.filter((change) => !created.has(change.id));
+  if (stale.length === 0) return;
+  const keys = [...new Set(stale.map((change) => statusCacheKey(services.config, change, change.id)))];
   try {
-    await services.redis.del(statusCacheKey(services.config, owner, id));
+    await services.redis.del(...keys);
   } catch (error) {
-    log("warn", "status_cache_invalidation_failed", { id, error: errorText(error) });
+    log("warn", "status_cache_invalidation_failed", { ids: keys.length, error: errorText(error) });
   }
 }

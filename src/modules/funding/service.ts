@@ -6,7 +6,7 @@ import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type AccountRef, lockAccounts, post } from "../../core/ledger";
 import { type ListPage, paginateTable } from "../../core/pagination";
-import { invalidateStatus, type StatusDocument } from "../../core/status";
+import type { StatusDocument } from "../../core/status";
 import { exactlyOne, tenantScope } from "../../core/tenancy";
 import { formatIban, fundingReference } from "./bank-details";
 import {
@@ -244,7 +244,6 @@ async function changeDeposit(
   apply: (tx: Executor, row: FundingDepositRow) => Promise<FundingDepositRow>,
 ): Promise<FundingDeposit> {
   const row = await ctx.services.transaction(async (tx) => apply(tx, await findDeposit(tx, ctx, id, true)));
-  await invalidateStatus(ctx.services, ctx, id);
   return toFundingDeposit(row);
 }
 

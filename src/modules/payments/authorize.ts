@@ -2,7 +2,6 @@ import { eq, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { randomBase62 } from "../../core/ids";
-import { invalidateStatus } from "../../core/status";
 import { exactlyOne } from "../../core/tenancy";
 import { usablePaymentMethod } from "../payment-methods/service";
 import {
@@ -248,7 +247,6 @@ export async function confirmPayment({
   const open = draft.providerAttempt?.kind === "authorize" ? draft.providerAttempt : null;
   if (open) {
     const result = await resumeAttempt(ctx, draft, open, prepared?.card ?? null);
-    await invalidateStatus(ctx.services, ctx, id);
     return paymentOrDecline(result);
   }
   if (draft.status !== "requires_payment_method" && draft.status !== "requires_confirmation") {
@@ -310,6 +308,5 @@ export async function confirmPayment({
     return { row: { ...updated, provider: null }, method, route };
   });
   const result = await runAuthorization(ctx, recorded.row, recorded.method, setup, recorded.route);
-  await invalidateStatus(ctx.services, ctx, id);
   return paymentOrDecline(result);
 }

@@ -2,7 +2,6 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { invalidateStatus } from "../../core/status";
 import { tenantScope } from "../../core/tenancy";
 import { estimateFee, providerForPayment, providerFrom, providerReads } from "../providers/service";
 import type { PaymentProvider, ProviderOutcome } from "../providers/types";
@@ -167,7 +166,6 @@ export async function capturePayment({
   const current = onePayment(found, id);
   if (current.providerAttempt?.kind === "capture") {
     const payment = await retryOpenAttempt(ctx, current, "capture");
-    await invalidateStatus(ctx.services, ctx, id);
     return payment;
   }
   if (current.status !== "requires_capture" || current.providerAttempt)
@@ -194,7 +192,6 @@ export async function capturePayment({
   const captured = await applyCaptureOrCancel(ctx, row, row.providerAttempt, provider, outcome, {
     respond: outcome.status === "succeeded",
   });
-  await invalidateStatus(ctx.services, ctx, id);
   if (outcome.status === "unknown") throw unknownCapture("capture");
   if (outcome.status === "failed") {
     throw new ApiError(outcome.failure.retryable ? "provider_unavailable" : "payment_state_invalid", {
@@ -216,7 +213,6 @@ export async function cancelPayment({
   const current = await findPayment(ctx.services.db, ctx, id);
   if (current.providerAttempt?.kind === "cancel") {
     const payment = await retryOpenAttempt(ctx, current, "cancel");
-    await invalidateStatus(ctx.services, ctx, id);
     return payment;
   }
   // An authorization whose outcome is open may have charged: it is resolved first, never canceled blind.
@@ -256,6 +252,5 @@ export async function cancelPayment({
       reference: "",
     });
   }
-  await invalidateStatus(ctx.services, ctx, id);
   return toPayment(payment);
 }

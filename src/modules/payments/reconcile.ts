@@ -2,7 +2,6 @@ import { and, asc, isNotNull, sql } from "drizzle-orm";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
-import { invalidateStatus } from "../../core/status";
 import { providerForPayment } from "../providers/service";
 import type { ProviderOutcome } from "../providers/types";
 import { actionBaseUrl } from "./authorize";
@@ -37,7 +36,6 @@ async function reconcileOne(services: Services, row: PaymentRow): Promise<boolea
     outcome = found;
   }
   const applied = await applyAuthorizationOutcome(ctx, row, outcome, provider);
-  await invalidateStatus(services, ctx, row.id);
   return applied.row.providerAttempt === null;
 }
 

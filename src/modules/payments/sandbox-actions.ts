@@ -4,7 +4,6 @@ import type { ServiceContext, Services } from "../../core/context";
 import type { Transaction } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { systemContext } from "../../core/http";
-import { invalidateStatus } from "../../core/status";
 import { tenantScope } from "../../core/tenancy";
 import { findMethodType } from "../payment-methods/service";
 import { providerForPayment } from "../providers/service";
@@ -118,7 +117,6 @@ export async function submitSandboxAction(
     if (row.status !== "requires_action") return viewOf(row);
     return viewOf(await completeAction(tx, ctx, row, approve));
   });
-  await invalidateStatus(services, ctx, id);
   return view;
 }
 
@@ -139,7 +137,6 @@ export async function simulatePaymentOutcome({
       throw stateError(row.status, "completed");
     return toPayment(await completeAction(tx, ctx, row, outcome === "succeeded"));
   });
-  await invalidateStatus(ctx.services, ctx, id);
   return payment;
 }
 
@@ -194,7 +191,6 @@ export async function completePaymentFromProviderEvent(
       outcome,
       await providerForPayment(ctx, provider, services.db),
     );
-    await invalidateStatus(services, ctx, applied.row.id);
     return toPayment(applied.row);
   }
   const payment = await services.transaction(async (tx) => {
@@ -213,6 +209,5 @@ export async function completePaymentFromProviderEvent(
     if (!row || (row.status !== "requires_action" && row.status !== "processing")) return null;
     return toPayment(await completeAction(tx, ctx, row, event.outcome === "succeeded"));
   });
-  if (payment) await invalidateStatus(services, ctx, payment.id);
   return payment;
 }

@@ -3,7 +3,7 @@ import type { ServiceContext, Services } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { type AccountRef, lockAccounts, post } from "../../core/ledger";
-import { invalidateStatus } from "../../core/status";
+import { markStatusChanged } from "../../core/status";
 import { lockPayment, netAmount, toPayment } from "./rows";
 import type { Payment } from "./schemas";
 import { type PaymentRow, payments } from "./tables";
@@ -54,7 +54,8 @@ export async function settlePaymentNow({ ctx, id }: { ctx: ServiceContext; id: s
     await settleRow(tx, row, now);
     return toPayment({ ...row, settledAt: row.settledAt ?? now, updatedAt: now });
   });
-  await invalidateStatus(ctx.services, ctx, id);
+  // Settling writes no event: the status document's change is noted by hand.
+  markStatusChanged(ctx.services, { merchantId: ctx.merchantId, environment: ctx.environment, id });
   return payment;
 }
 
@@ -73,6 +74,6 @@ export async function settleDuePayments(services: Services, limit = 200): Promis
     for (const row of due) if (await settleRow(tx, row, now)) rows.push(row);
     return rows;
   });
-  await Promise.all(settled.map((row) => invalidateStatus(services, row, row.id)));
+  for (const row of settled) markStatusChanged(services, row);
   return settled;
 }

@@ -5,7 +5,7 @@ import { recordChange } from "../../core/events";
 import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
-import { invalidateStatus, type StatusDocument } from "../../core/status";
+import type { StatusDocument } from "../../core/status";
 import type { Environment } from "../../core/tables";
 import { exactlyOne, tenantScope } from "../../core/tenancy";
 import { findMethodType } from "../payment-methods/service";
@@ -132,7 +132,6 @@ async function sendRefund(
     currency: refund.currency,
   });
   const row = await applyRefundOutcome(ctx, refund, outcome);
-  await invalidateStatus(ctx.services, ctx, refund.paymentId);
   return row;
 }
 
@@ -218,7 +217,6 @@ export async function createRefund({
     return { row, reference: payment.providerReference ?? "" };
   });
   if (!created.row.funding) {
-    await invalidateStatus(ctx.services, ctx, paymentId);
     return toRefund(created.row);
   }
   return toRefund(await sendRefund(ctx, created.row, created.reference));
