@@ -3,6 +3,7 @@ import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { listResponse, serviceContext } from "../../core/http";
 import { checkLimit, tooManyRequests } from "../../core/ratelimit";
+import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from "./api-keys";
 import type {
   createApiKeyRoute,
   listApiKeysRoute,
@@ -13,16 +14,7 @@ import type {
   signupRoute,
   verifySignupRoute,
 } from "./routes";
-import {
-  completeSignup,
-  createApiKey,
-  listApiKeys,
-  logIn,
-  requestSignup,
-  revokeApiKey,
-  revokeSession,
-  rollApiKey,
-} from "./service";
+import { completeSignup, logIn, requestSignup, revokeSession } from "./sessions";
 
 const LOGIN_ATTEMPTS_PER_MINUTE = 5;
 

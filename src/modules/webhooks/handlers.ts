@@ -1,6 +1,21 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
+import {
+  listWebhookDeliveries,
+  redeliverEvent,
+  retrieveWebhookDelivery,
+  retryWebhookDelivery,
+  sendTestWebhook,
+} from "./deliveries";
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookEndpoints,
+  retrieveWebhookEndpoint,
+  rotateWebhookSecret,
+  updateWebhookEndpoint,
+} from "./endpoints";
 import type {
   createWebhookEndpointRoute,
   deleteWebhookEndpointRoute,
@@ -15,19 +30,6 @@ import type {
   sendTestWebhookRoute,
   updateWebhookEndpointRoute,
 } from "./routes";
-import {
-  createWebhookEndpoint,
-  deleteWebhookEndpoint,
-  listWebhookDeliveries,
-  listWebhookEndpoints,
-  redeliverEvent,
-  retrieveWebhookDelivery,
-  retrieveWebhookEndpoint,
-  retryWebhookDelivery,
-  rotateWebhookSecret,
-  sendTestWebhook,
-  updateWebhookEndpoint,
-} from "./service";
 
 export const createWebhookEndpointHandler: RouteHandler<typeof createWebhookEndpointRoute, AppEnv> = async (
   c,

@@ -1,0 +1,132 @@
+import type { Services } from "../../core/context";
+import { type EventRow, toEvent } from "../events/service";
+import { checkWebhookDestination } from "./destination";
+import { signingSecrets } from "./secrets";
+import { signatureHeader } from "./signing";
+import type { WebhookDeliveryRow, WebhookEndpointRow } from "./tables";
+
+const RESPONSE_BODY_BYTES = 1024;
+const ERROR_MAX_LENGTH = 500;
+
+export interface Target {
+  delivery: WebhookDeliveryRow;
+  endpoint: WebhookEndpointRow;
+  event: EventRow;
+}
+
+export interface SendResult {
+  status: number | null;
+  latencyMs: number | null;
+  /** The first bytes of the answer: only from a destination that passed the SSRF check. */
+  body: string | null;
+  error: string | null;
+  /** The destination is refused by rule (SSRF): the delivery fails now instead of retrying. */
+  refused: boolean;
+}
+
+async function readPrefix(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes.subarray(0, limit));
+}
+
+function clip(text: string): string {
+  return text.length > ERROR_MAX_LENGTH ? `${text.slice(0, ERROR_MAX_LENGTH - 1)}…` : text;
+}
+
+/** One signed POST; never throws: every outcome becomes a recorded result. */
+export async function send(services: Services, target: Target): Promise<SendResult> {
+  const { delivery, endpoint, event } = target;
+  // Checked again at send time, host name resolved now: DNS, the rules or the configuration may
+  // have changed since registration. A refusal by rule ends the delivery (see recordAttempt).
+  const destination = await checkWebhookDestination(services, endpoint.url, endpoint.environment);
+  if (!destination.ok) {
+    return {
+      status: null,
+      latencyMs: null,
+      body: null,
+      error: clip(`${destination.code}: ${destination.reason}`),
+      refused: destination.permanent,
+    };
+  }
+  const now = services.clock.now();
+  const body = JSON.stringify(toEvent(event));
+  let secrets: string[];
+  try {
+    secrets = await signingSecrets(services, endpoint, now);
+  } catch {
+    return {
+      status: null,
+      latencyMs: null,
+      body: null,
+      error: "the endpoint's signing secret could not be decrypted (WEBHOOK_SECRETS_KEY)",
+      refused: false,
+    };
+  }
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": "MagnetPay-Webhooks/1.0",
+    "webhook-id": delivery.id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": await signatureHeader(secrets, { id: delivery.id, timestamp, body }),
+  };
+  const started = performance.now();
+  try {
+    const response = await fetch(endpoint.url, {
+      method: "POST",
+      headers,
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(services.config.WEBHOOK_ATTEMPT_TIMEOUT_MS),
+    });
+    const latencyMs = Math.round(performance.now() - started);
+    const text = await readPrefix(response, RESPONSE_BODY_BYTES).catch(() => "");
+    const ok = response.status >= 200 && response.status < 300;
+    const redirect = response.status >= 300 && response.status < 400;
+    return {
+      status: response.status,
+      latencyMs,
+      // Shown to the merchant: a refused destination returned above, so this answer comes from a
+      // host whose addresses passed the check (a rebinding window remains; docs/webhooks.md).
+      body: text,
+      refused: false,
+      error: ok
+        ? null
+        : redirect
+          ? `HTTP ${response.status}: redirects are not followed`
+          : `HTTP ${response.status}`,
+    };
+  } catch (error) {
+    const latencyMs = Math.round(performance.now() - started);
+    const name = error instanceof Error ? error.name : "";
+    const timedOut = name === "TimeoutError" || name === "AbortError";
+    return {
+      status: null,
+      latencyMs,
+      body: null,
+      refused: false,
+      error: timedOut
+        ? `timeout: no response within ${services.config.WEBHOOK_ATTEMPT_TIMEOUT_MS / 1000} s`
+        : clip(`connection failed: ${error instanceof Error ? error.message : String(error)}`),
+    };
+  }
+}
