@@ -17,8 +17,8 @@ export interface StatusResolver {
 
 /**
  * Every money object the status endpoints know. A module adds one line for its object, with a
- * resolver from its service.ts (payments: object "payment"), and
- * invalidates the cached document after each change it commits (core/status.ts).
+ * resolver from its service.ts (payments: object "payment"), and its id kind to
+ * statusObjectKinds (core/status.ts), whose cached documents are dropped after each change.
  */
 export const statusResolvers: readonly StatusResolver[] = [
   { prefix: idPrefixes.fundingDeposit, object: "funding_deposit", resolve: fundingDepositStatus },
