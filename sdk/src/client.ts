@@ -55,7 +55,9 @@ type Input<O, S extends Spec> = S["input"] extends "body"
 
 type Item<Page> = Page extends ListPage<infer I> ? (I extends { id: string } ? I : never) : never;
 
-type Result<O, S extends Spec> = S["list"] extends true ? AutoPager<Item<Success<O>>> : Promise<Success<O>>;
+type Result<O, S extends Spec> = S["list"] extends true
+  ? AutoPager<Item<Success<O>>, Extract<Success<O>, ListPage<Item<Success<O>>>>>
+  : Promise<Success<O>>;
 
 /** `client.payments.retrieve(id)`: path parameters in order, then the body or query, then options. */
 type Method<S extends Spec> = (

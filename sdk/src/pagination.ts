@@ -15,13 +15,15 @@ export interface Cursor {
  * page, or, when the first request went backwards with `ending_before`, `ending_before` the first
  * object of each page. Iterating yields the objects; `pages()` yields whole pages.
  */
-export class AutoPager<Item extends { id: string }> implements AsyncIterable<Item> {
+export class AutoPager<Item extends { id: string }, Page extends ListPage<Item> = ListPage<Item>>
+  implements AsyncIterable<Item>
+{
   constructor(
-    private readonly fetchPage: (cursor: Cursor) => Promise<ListPage<Item>>,
+    private readonly fetchPage: (cursor: Cursor) => Promise<Page>,
     private readonly start: Cursor,
   ) {}
 
-  async *pages(): AsyncGenerator<ListPage<Item>> {
+  async *pages(): AsyncGenerator<Page> {
     const backwards = this.start.starting_after === undefined && this.start.ending_before !== undefined;
     let cursor = this.start;
     for (;;) {
@@ -31,6 +33,11 @@ export class AutoPager<Item extends { id: string }> implements AsyncIterable<Ite
       if (!page.has_more || next === undefined) return;
       cursor = backwards ? { ending_before: next.id } : { starting_after: next.id };
     }
+  }
+
+  /** Only the first page. */
+  async firstPage(): Promise<Page> {
+    return this.fetchPage(this.start);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Item> {
