@@ -67,9 +67,10 @@ function backoffMs(retry: number, options: RetryOptions): number {
 }
 
 /**
- * A fetch for openapi-fetch that signs every request, gives each POST an Idempotency-Key (a UUID,
- * unless the caller set one) that stays the same across its retries, and retries network errors,
- * 429, 5xx and an in-progress idempotency conflict with backoff, honouring Retry-After.
+ * A fetch for openapi-fetch that signs every request, gives each write (POST, and PATCH and DELETE,
+ * which the API also replays) an Idempotency-Key (a UUID, unless the caller set one) that stays the
+ * same across its retries, and retries network errors, 429, 5xx and an in-progress idempotency
+ * conflict with backoff, honouring Retry-After.
  */
 export function retryingFetch(options: {
   credentials: Credentials;
@@ -81,7 +82,7 @@ export function retryingFetch(options: {
   return async (request) => {
     const headers = new Headers(request.headers);
     for (const [name, value] of Object.entries(auth)) headers.set(name, value);
-    if (request.method === "POST" && !headers.has("idempotency-key")) {
+    if (request.method !== "GET" && !headers.has("idempotency-key")) {
       headers.set("idempotency-key", crypto.randomUUID());
     }
     // Read once: each attempt needs a fresh body stream.

@@ -33,11 +33,15 @@ describe("sdk retries", () => {
     expect(JSON.parse(second?.body ?? "")).toEqual({ email: "a@example.com" });
   });
 
-  it("gives every call its own Idempotency-Key", async () => {
-    const { magnetpay, requests } = client([json(200, customer), json(200, customer)]);
+  it("gives every write its own Idempotency-Key: POST, PATCH and DELETE", async () => {
+    const { magnetpay, requests } = client([json(200, customer), json(200, customer), json(200, customer)]);
     await magnetpay.customers.create({ email: "a@example.com" });
-    await magnetpay.customers.create({ email: "a@example.com" });
-    expect(requests[0]?.headers.get("idempotency-key")).not.toBe(requests[1]?.headers.get("idempotency-key"));
+    await magnetpay.customers.update("cus_1", { name: "A" });
+    await magnetpay.customers.delete("cus_1");
+    const keys = requests.map((request) => request.headers.get("idempotency-key"));
+    expect(keys.every((key) => key !== null && /^[0-9a-f-]{36}$/.test(key))).toBe(true);
+    expect(new Set(keys).size).toBe(3);
+    expect(requests.map((request) => request.method)).toEqual(["POST", "PATCH", "DELETE"]);
   });
 
   it("reads Retry-After as an HTTP date too", async () => {
