@@ -89,6 +89,10 @@ type RawCall = (
   },
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 function pathParamNames(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? "");
 }
@@ -113,11 +117,10 @@ function bindOperation(request: RawCall, spec: Spec): (...args: unknown[]) => un
       return data;
     };
     if (!spec.list) return call(spec.input === "query" ? input : undefined);
-    const query = (input ?? {}) as Record<string, unknown> & Cursor;
-    const start: Cursor = { starting_after: query.starting_after, ending_before: query.ending_before };
+    const { starting_after, ending_before, ...filters } = (input ?? {}) as Record<string, unknown> & Cursor;
     return new AutoPager(
-      async (cursor) => (await call({ ...query, ...cursor })) as ListPage<{ id: string }>,
-      start,
+      async (cursor) => (await call({ ...filters, ...cursor })) as ListPage<{ id: string }>,
+      { starting_after, ending_before },
     );
   };
 }
@@ -131,7 +134,7 @@ export function createMagnetPay(options: MagnetPayOptions): MagnetPay {
     baseUrl: options.baseUrl ?? "https://magnetpay.org",
     fetch: retryingFetch({
       credentials: options.credentials,
-      retry: { ...defaultRetryOptions, ...options.retry },
+      retry: { ...defaultRetryOptions, ...definedOnly(options.retry ?? {}) },
       fetch: options.fetch ?? ((request) => fetch(request)),
     }),
   });
