@@ -96,7 +96,9 @@ export function retryingFetch(options: {
       try {
         response = await attempt();
       } catch (error) {
-        if (request.signal.aborted || retries >= retry.maxRetries) {
+        // The caller's own abort is theirs to see as it is, and never retried.
+        if (request.signal.aborted) throw error;
+        if (retries >= retry.maxRetries) {
           throw new MagnetPayConnectionError(`${request.method} ${request.url} failed: ${String(error)}`, {
             cause: error,
           });

@@ -77,6 +77,11 @@ describe("sdk against the running Worker", () => {
     const usd = (await magnetpay.balances.list()).data.find((balance) => balance.currency === "USD");
     expect(usd?.available).toBe(payment.net - 1_500);
 
+    // A text answer (CSV) comes back as a string.
+    const csv: string = await magnetpay.transactions.export({ format: "csv", source_object_id: refund.id });
+    expect(csv.split("\n")[0]).toContain("id");
+    expect(csv).toContain(refund.id);
+
     const listed = [];
     for await (const item of magnetpay.payments.list({ limit: 1, customer: customer.id }))
       listed.push(item.id);

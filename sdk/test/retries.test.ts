@@ -82,6 +82,22 @@ describe("sdk retries", () => {
     expect(down.requests).toHaveLength(3);
   });
 
+  it("does not retry a call the caller aborted, and lets the abort through", async () => {
+    const controller = new AbortController();
+    const { magnetpay, requests } = client([
+      () => {
+        controller.abort();
+        throw new DOMException("aborted", "AbortError");
+      },
+      json(200, customer),
+    ]);
+    const error = await magnetpay.customers
+      .retrieve("cus_1", { signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: "AbortError" });
+    expect(requests).toHaveLength(1);
+  });
+
   it("retries a 409 idempotency_key_in_progress but no other 409", async () => {
     const { magnetpay, requests } = client([
       apiError(409, "idempotency_error", "idempotency_key_in_progress"),

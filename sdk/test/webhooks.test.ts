@@ -108,4 +108,17 @@ describe("sdk Hono webhook middleware", () => {
     const unsigned = await app.request("/hooks", { method: "POST", body });
     expect(unsigned.status).toBe(400);
   });
+
+  it("reads the secret from the context when given a function (a Worker's env)", async () => {
+    const fromEnv = new Hono<{ Bindings: { WEBHOOK_SECRET: string } }>().post(
+      "/hooks",
+      magnetpayWebhook((c) => c.env.WEBHOOK_SECRET, { now }),
+      (c) => c.text(c.get("magnetpayEvent").id),
+    );
+    const request = { method: "POST", headers: await signed([secret]), body };
+    const ok = await fromEnv.request("/hooks", request, { WEBHOOK_SECRET: secret });
+    expect(await ok.text()).toBe("evt_1");
+    const wrong = await fromEnv.request("/hooks", request, { WEBHOOK_SECRET: newWebhookSecret() });
+    expect(wrong.status).toBe(400);
+  });
 });
