@@ -25,6 +25,11 @@ export const idPrefixes = {
   refund: "re",
   providerConnection: "pcon",
   routingRule: "rr",
+  product: "prod",
+  price: "price",
+  coupon: "co",
+  promotionCode: "promo",
+  discount: "di",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -10,3 +10,7 @@ export * from "../modules/payments/tables";
 export * from "../modules/providers/tables";
 export * from "../modules/refunds/tables";
 export * from "../modules/webhooks/tables";
+export * from "../modules/products/tables";
+export * from "../modules/prices/tables";
+export * from "../modules/coupons/tables";
+export * from "../modules/promotion-codes/tables";
