@@ -1,12 +1,4 @@
-import {
-  bigint,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-} from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { Environment } from "../../core/tables";
 
 export type CouponDuration = "once" | "repeating" | "forever";
@@ -59,7 +51,12 @@ export const discounts = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (table) => [
-    index("discounts_merchant_created_idx").on(table.merchantId, table.environment, table.createdAt, table.id),
+    index("discounts_merchant_created_idx").on(
+      table.merchantId,
+      table.environment,
+      table.createdAt,
+      table.id,
+    ),
     index("discounts_customer_idx").on(table.merchantId, table.environment, table.customerId),
   ],
 );
