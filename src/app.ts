@@ -14,6 +14,7 @@ import { validationError } from "./core/validation";
 import { authPublicRouter, authRouter } from "./modules/auth";
 import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
+import { couponsRouter } from "./modules/coupons";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
 import { functionsRouter } from "./modules/functions";
@@ -25,6 +26,9 @@ import { metaRouter } from "./modules/meta";
 import { docsPage } from "./modules/meta/docs";
 import { paymentMethodsRouter } from "./modules/payment-methods";
 import { paymentsRouter, sandboxPagesRouter } from "./modules/payments";
+import { pricesRouter } from "./modules/prices";
+import { productsRouter } from "./modules/products";
+import { promotionCodesRouter } from "./modules/promotion-codes";
 import { providersRouter, providerWebhooksRouter } from "./modules/providers";
 import { refundsRouter } from "./modules/refunds";
 import { statusRouter } from "./modules/status";
@@ -132,6 +136,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", transactionsRouter);
   app.route("/api/v1", fundingRouter);
   app.route("/api/v1", statusRouter);
+  app.route("/api/v1", productsRouter);
+  app.route("/api/v1", pricesRouter);
+  app.route("/api/v1", couponsRouter);
+  app.route("/api/v1", promotionCodesRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -430,7 +430,8 @@ export const errorCatalog = {
     type: "invalid_request_error",
     status: 400,
     message: "The product is archived.",
-    description: "An archived product (active: false) takes no new prices. Reactivate it or use another product.",
+    description:
+      "An archived product (active: false) takes no new prices. Reactivate it or use another product.",
   },
   price_lookup_key_taken: {
     type: "invalid_request_error",
@@ -449,7 +450,8 @@ export const errorCatalog = {
     type: "invalid_request_error",
     status: 409,
     message: "The coupon has reached its max_redemptions.",
-    description: "Every redemption the coupon allows has been used. Create a new coupon or raise no further ones.",
+    description:
+      "Every redemption the coupon allows has been used. Create a new coupon or raise no further ones.",
   },
   coupon_not_applicable: {
     type: "invalid_request_error",
@@ -480,7 +482,8 @@ export const errorCatalog = {
     type: "invalid_request_error",
     status: 409,
     message: "This customer has used the promotion code as often as it allows.",
-    description: "restrictions.max_redemptions_per_customer redemptions of the code by this customer exist already.",
+    description:
+      "restrictions.max_redemptions_per_customer redemptions of the code by this customer exist already.",
   },
   promotion_code_restricted: {
     type: "invalid_request_error",
@@ -493,7 +496,8 @@ export const errorCatalog = {
     type: "invalid_request_error",
     status: 409,
     message: "An active promotion code with this code already exists.",
-    description: "Codes are unique, case-insensitively, among the active codes of a merchant and environment.",
+    description:
+      "Codes are unique, case-insensitively, among the active codes of a merchant and environment.",
   },
   service_unavailable: {
     type: "provider_error",
