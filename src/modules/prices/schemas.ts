@@ -17,15 +17,9 @@ export const intervals = ["day", "week", "month", "year"] as const;
 const recurringSchema = z
   .object({
     interval: z.enum(intervals),
-    interval_count: z
-      .number()
-      .int()
-      .min(1)
-      .max(1095)
-      .optional()
-      .openapi({
-        description: "Default 1. At most three years: 1095 days, 156 weeks, 36 months or 3 years.",
-      }),
+    interval_count: z.number().int().min(1).max(1095).optional().openapi({
+      description: "Default 1. At most three years: 1095 days, 156 weeks, 36 months or 3 years.",
+    }),
   })
   .strict()
   .openapi("PriceRecurring");
@@ -33,11 +27,9 @@ const recurringSchema = z
 const packageSchema = z
   .object({
     size: z.number().int().min(1).max(1_000_000_000).openapi({ description: "Units per package." }),
-    round: z
-      .enum(["up", "down"])
-      .openapi({
-        description: "How a partial package is charged: as a whole one (up) or not at all (down).",
-      }),
+    round: z.enum(["up", "down"]).openapi({
+      description: "How a partial package is charged: as a whole one (up) or not at all (down).",
+    }),
   })
   .strict()
   .openapi("PricePackage");
@@ -66,12 +58,9 @@ export const createPriceBody = z
     active: z.boolean().optional(),
     nickname: z.string().max(250).nullish(),
     lookup_key: lookupKey.nullish(),
-    transfer_lookup_key: z
-      .boolean()
-      .optional()
-      .openapi({
-        description: "Move lookup_key from the active price that holds it to this one, atomically.",
-      }),
+    transfer_lookup_key: z.boolean().optional().openapi({
+      description: "Move lookup_key from the active price that holds it to this one, atomically.",
+    }),
     metadata: metadataSchema.optional(),
     recurring: recurringSchema.nullish().openapi({ description: "Absent for a one-time price." }),
     pricing_model: z
