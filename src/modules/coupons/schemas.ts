@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { metadataSchema } from "../../core/metadata";
+import { isCurrency } from "../../core/money";
 import { listQuerySchema } from "../../core/pagination";
 import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
 
@@ -12,16 +13,29 @@ const percentOff = z
   })
   .openapi({ example: 12.5, description: "More than 0 and at most 100, with at most two decimals." });
 
+/** A positive minor-unit amount; its name doesn't end in "amount", so it names its code itself. */
+const amountOff = z
+  .number()
+  .refine((value) => Number.isSafeInteger(value) && value >= 1, {
+    message: "A positive integer in the currency's minor unit.",
+    params: { code: "amount_invalid" },
+  })
+  .openapi({ example: 500, minimum: 1, description: "Integer in the currency's minor unit." });
+
 const durations = ["once", "repeating", "forever"] as const;
 
 export const createCouponBody = z
   .object({
     name: z.string().max(40).nullish().openapi({ description: "Shown to customers, e.g. on invoices." }),
     percent_off: percentOff.optional(),
-    amount_off: positiveAmount.optional(),
+    amount_off: amountOff.optional(),
     currency: currencyCode.optional().openapi({ description: "The currency of amount_off." }),
     currency_options: z
-      .record(currencyCode, z.object({ amount_off: positiveAmount }).strict())
+      .record(z.string(), z.object({ amount_off: amountOff }).strict())
+      .refine((value) => Object.keys(value).every(isCurrency), {
+        message: "Keys are upper-case ISO 4217 currency codes.",
+        params: { code: "currency_invalid" },
+      })
       .refine((value) => Object.keys(value).length <= 20, { message: "At most 20 currencies." })
       .optional()
       .openapi({ description: 'amount_off in further currencies: { "EUR": { "amount_off": 450 } }.' }),
