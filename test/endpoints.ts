@@ -135,7 +135,96 @@ const createFxQuote = async (merchant: TestMerchant): Promise<string> => {
   return quote.body.id;
 };
 
+const createProduct = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/products", { name: "sec" });
+  return created.body.id;
+};
+const createPrice = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/prices", {
+    product: await createProduct(merchant),
+    currency: "USD",
+    unit_amount: 100,
+  });
+  return created.body.id;
+};
+const createCoupon = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
+  return created.body.id;
+};
+const createPromotionCode = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/promotion-codes", {
+    coupon: await createCoupon(merchant),
+  });
+  return created.body.id;
+};
+/** From another tenant a redemption fails on the coupon or code, before its customer is looked up. */
+const redeemBody = { customer: "cus_sec", amount: 1000, currency: "USD" };
+
 export const objectEndpoints: ObjectEndpoint[] = [
+  { name: "retrieve product", method: "GET", path: (id) => `/products/${id}`, create: createProduct },
+  {
+    name: "update product",
+    readBack: (id) => `/products/${id}`,
+    method: "PATCH",
+    path: (id) => `/products/${id}`,
+    body: { name: "x" },
+    create: createProduct,
+  },
+  { name: "retrieve price", method: "GET", path: (id) => `/prices/${id}`, create: createPrice },
+  {
+    name: "update price",
+    readBack: (id) => `/prices/${id}`,
+    method: "PATCH",
+    path: (id) => `/prices/${id}`,
+    body: { nickname: "x" },
+    create: createPrice,
+  },
+  { name: "retrieve coupon", method: "GET", path: (id) => `/coupons/${id}`, create: createCoupon },
+  {
+    name: "update coupon",
+    readBack: (id) => `/coupons/${id}`,
+    method: "PATCH",
+    path: (id) => `/coupons/${id}`,
+    body: { name: "x" },
+    create: createCoupon,
+  },
+  {
+    name: "delete coupon",
+    readBack: (id) => `/coupons/${id}`,
+    method: "DELETE",
+    path: (id) => `/coupons/${id}`,
+    create: createCoupon,
+  },
+  {
+    name: "redeem coupon",
+    readBack: (id) => `/coupons/${id}`,
+    method: "POST",
+    path: (id) => `/coupons/${id}/redeem`,
+    body: redeemBody,
+    create: createCoupon,
+  },
+  {
+    name: "retrieve promotion code",
+    method: "GET",
+    path: (id) => `/promotion-codes/${id}`,
+    create: createPromotionCode,
+  },
+  {
+    name: "update promotion code",
+    readBack: (id) => `/promotion-codes/${id}`,
+    method: "PATCH",
+    path: (id) => `/promotion-codes/${id}`,
+    body: { active: false },
+    create: createPromotionCode,
+  },
+  {
+    name: "redeem promotion code",
+    readBack: (id) => `/promotion-codes/${id}`,
+    method: "POST",
+    path: (id) => `/promotion-codes/${id}/redeem`,
+    body: redeemBody,
+    create: createPromotionCode,
+  },
   { name: "retrieve fx quote", method: "GET", path: (id) => `/fx/quotes/${id}`, create: createFxQuote },
   {
     name: "convert with an fx quote",
@@ -383,4 +472,17 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   },
   { name: "list webhook endpoints", method: "GET", path: "/webhooks/endpoints" },
   { name: "list webhook deliveries", method: "GET", path: "/webhooks/deliveries" },
+  { name: "create product", method: "POST", path: "/products", body: { name: "x" } },
+  { name: "list products", method: "GET", path: "/products" },
+  {
+    name: "create price",
+    method: "POST",
+    path: "/prices",
+    body: { product: "prod_x", currency: "USD", unit_amount: 1 },
+  },
+  { name: "list prices", method: "GET", path: "/prices" },
+  { name: "create coupon", method: "POST", path: "/coupons", body: { percent_off: 10 } },
+  { name: "list coupons", method: "GET", path: "/coupons" },
+  { name: "create promotion code", method: "POST", path: "/promotion-codes", body: { coupon: "co_x" } },
+  { name: "list promotion codes", method: "GET", path: "/promotion-codes" },
 ];
