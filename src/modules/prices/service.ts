@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
@@ -79,7 +80,7 @@ export async function createPrice({
     updatedAt: now,
   };
   const price = toPrice(row);
-  const statements = [];
+  const statements: BatchItem<"pg">[] = [];
   // The transfer clears the key from whichever active price holds it when the batch runs, in the
   // same transaction as the insert: the key is never on two active prices, nor briefly on none.
   if (transfer) {
@@ -106,9 +107,7 @@ export async function createPrice({
     db.insert(prices).values(row),
     db.execute(changeStatement(ctx, { type: "price.created", object: price })),
   );
-  const [first, ...rest] = statements;
-  if (!first) throw new Error("no statement");
-  await lookupKeyGuard(runBatch(ctx.services, [first, ...rest], { response: price }));
+  await lookupKeyGuard(runBatch(ctx.services, statements, { response: price }));
   return price;
 }
 
