@@ -499,6 +499,18 @@ export const errorCatalog = {
     description:
       "Codes are unique, case-insensitively, among the active codes of a merchant and environment.",
   },
+  meter_inactive: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The meter is inactive.",
+    description: "An inactive meter takes no usage records. Reactivate it (PATCH active: true) first.",
+  },
+  usage_timestamp_out_of_range: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The usage record's timestamp is out of range.",
+    description: "A usage record may be at most 35 days old and at most 5 minutes in the future.",
+  },
   service_unavailable: {
     type: "provider_error",
     status: 503,

@@ -30,6 +30,8 @@ export const idPrefixes = {
   coupon: "co",
   promotionCode: "promo",
   discount: "di",
+  meter: "mtr",
+  usageRecord: "ur",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -14,3 +14,5 @@ export * from "../modules/promotion-codes/tables";
 export * from "../modules/providers/tables";
 export * from "../modules/refunds/tables";
 export * from "../modules/webhooks/tables";
+export * from "../modules/meters/tables";
+export * from "../modules/usage-records/tables";
