@@ -24,6 +24,7 @@ import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
 import { metaRouter } from "./modules/meta";
 import { docsPage } from "./modules/meta/docs";
+import { metersRouter } from "./modules/meters";
 import { paymentMethodsRouter } from "./modules/payment-methods";
 import { paymentsRouter, sandboxPagesRouter } from "./modules/payments";
 import { pricesRouter } from "./modules/prices";
@@ -33,6 +34,7 @@ import { providersRouter, providerWebhooksRouter } from "./modules/providers";
 import { refundsRouter } from "./modules/refunds";
 import { statusRouter } from "./modules/status";
 import { transactionsRouter } from "./modules/transactions";
+import { usageRecordsRouter } from "./modules/usage-records";
 import { webhooksRouter } from "./modules/webhooks";
 import { dispatchEvents } from "./modules/webhooks/service";
 
@@ -140,6 +142,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", pricesRouter);
   app.route("/api/v1", couponsRouter);
   app.route("/api/v1", promotionCodesRouter);
+  app.route("/api/v1", metersRouter);
+  app.route("/api/v1", usageRecordsRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -1,0 +1,179 @@
+import { and, eq } from "drizzle-orm";
+import { runBatch } from "../../core/batch";
+import type { ServiceContext } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { newId } from "../../core/ids";
+import { validationError } from "../../core/validation";
+import { customerIdsQuery } from "../customers/service";
+import { metersQuery } from "../meters/service";
+import {
+  createUsageRecordBody,
+  type UsageRecord,
+  type UsageRecordBatch,
+  type UsageRecordInput,
+} from "./schemas";
+import { type UsageRecordRow, usageRecords } from "./tables";
+
+export { summarizeUsage } from "./summary";
+
+const DAY_MS = 86_400_000;
+/** How late a record may arrive, and so how long its identifier is remembered at least. */
+export const MAX_LATENESS_MS = 35 * DAY_MS;
+const MAX_AHEAD_MS = 5 * 60_000;
+
+export function toUsageRecord(row: UsageRecordRow, duplicate: boolean): UsageRecord {
+  return {
+    id: row.id,
+    object: "usage_record",
+    environment: row.environment,
+    meter: row.meterId,
+    customer: row.customerId,
+    identifier: row.identifier,
+    value: row.value,
+    properties: row.properties,
+    timestamp: row.timestamp.toISOString(),
+    created_at: row.createdAt.toISOString(),
+    duplicate,
+  };
+}
+
+type Checked = { row: UsageRecordRow } | { error: ApiError };
+
+/** One record's own checks, with no I/O: its shape and its timestamp. */
+function checkShape(ctx: ServiceContext, item: unknown, now: Date): Checked {
+  const parsed = createUsageRecordBody.safeParse(item);
+  if (!parsed.success) return { error: validationError(parsed.error) };
+  const input: UsageRecordInput = parsed.data;
+  const at = input.timestamp === undefined ? now : new Date(input.timestamp);
+  if (at.getTime() < now.getTime() - MAX_LATENESS_MS || at.getTime() > now.getTime() + MAX_AHEAD_MS) {
+    return { error: new ApiError("usage_timestamp_out_of_range", { param: "timestamp" }) };
+  }
+  return {
+    row: {
+      id: newId("usageRecord"),
+      merchantId: ctx.merchantId,
+      environment: ctx.environment,
+      meterId: input.meter,
+      customerId: input.customer,
+      identifier: input.identifier,
+      value: String(input.value ?? 1),
+      properties: input.properties ?? {},
+      timestamp: at,
+      createdAt: now,
+    },
+  };
+}
+
+interface Ingested {
+  results: Array<{ row: UsageRecordRow; inserted: boolean } | { error: ApiError }>;
+}
+
+/**
+ * Checks every record (shape, timestamp, meter active, customer known) and inserts the good ones in
+ * ONE statement with ON CONFLICT DO NOTHING on the identifier: a duplicate, within the request or
+ * of an earlier one, is kept once. One read batch (meters, customers), one write.
+ */
+async function ingest(ctx: ServiceContext, items: unknown[]): Promise<Ingested> {
+  const now = ctx.services.clock.now();
+  const checked = items.map((item) => checkShape(ctx, item, now));
+  const rows = checked.flatMap((entry) => ("row" in entry ? [entry.row] : []));
+  const meterIds = [...new Set(rows.map((row) => row.meterId))];
+  const customerIds = [...new Set(rows.map((row) => row.customerId))];
+  const { db } = ctx.services;
+  const [meterRows, customerRows] =
+    rows.length > 0
+      ? await db.batch([metersQuery(ctx, meterIds), customerIdsQuery(ctx, customerIds)])
+      : [[], []];
+  const meters = new Map(meterRows.map((meter) => [meter.id, meter]));
+  const customers = new Set(customerRows.map((customer) => customer.id));
+  const known = checked.map((entry): Checked => {
+    if (!("row" in entry)) return entry;
+    const meter = meters.get(entry.row.meterId);
+    if (!meter) {
+      return {
+        error: new ApiError("resource_missing", {
+          param: "meter",
+          message: `No such meter: ${entry.row.meterId}`,
+        }),
+      };
+    }
+    if (!meter.active) return { error: new ApiError("meter_inactive", { param: "meter" }) };
+    if (!customers.has(entry.row.customerId)) {
+      return {
+        error: new ApiError("resource_missing", {
+          param: "customer",
+          message: `No such customer: ${entry.row.customerId}`,
+        }),
+      };
+    }
+    return entry;
+  });
+  const good = known.flatMap((entry) => ("row" in entry ? [entry.row] : []));
+  const inserted = new Map<string, UsageRecordRow>();
+  if (good.length > 0) {
+    const [result] = await runBatch(ctx.services, [
+      db.insert(usageRecords).values(good).onConflictDoNothing().returning(),
+    ]);
+    for (const row of result as UsageRecordRow[]) inserted.set(row.id, row);
+  }
+  return {
+    results: known.map((entry) => {
+      if (!("row" in entry)) return entry;
+      const stored = inserted.get(entry.row.id);
+      return stored ? { row: stored, inserted: true } : { row: entry.row, inserted: false };
+    }),
+  };
+}
+
+export async function createUsageRecord({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: unknown;
+}): Promise<UsageRecord> {
+  const [result] = (await ingest(ctx, [input])).results;
+  if (!result) throw new Error("ingest returned no result");
+  if ("error" in result) throw result.error;
+  if (result.inserted) return toUsageRecord(result.row, false);
+  // A duplicate: answer with the record stored first, unchanged.
+  const [stored] = await ctx.services.db
+    .select()
+    .from(usageRecords)
+    .where(
+      and(
+        eq(usageRecords.merchantId, ctx.merchantId),
+        eq(usageRecords.environment, ctx.environment),
+        eq(usageRecords.identifier, result.row.identifier),
+      ),
+    )
+    .limit(1);
+  return toUsageRecord(stored ?? result.row, true);
+}
+
+export async function createUsageRecordBatch({
+  ctx,
+  records,
+}: {
+  ctx: ServiceContext;
+  records: unknown[];
+}): Promise<UsageRecordBatch> {
+  const { results } = await ingest(ctx, records);
+  const out: UsageRecordBatch["results"] = results.map((result, index) => {
+    if ("error" in result) {
+      const { code, message, param } = result.error;
+      return { index, status: "rejected", id: null, error: { code, message, param: param ?? null } };
+    }
+    return result.inserted
+      ? { index, status: "accepted", id: result.row.id, error: null }
+      : { index, status: "duplicate", id: null, error: null };
+  });
+  const count = (status: string) => out.filter((result) => result.status === status).length;
+  return {
+    object: "usage_record_batch",
+    accepted: count("accepted"),
+    duplicates: count("duplicate"),
+    rejected: count("rejected"),
+    results: out,
+  };
+}
