@@ -114,6 +114,58 @@ describe("prices: models", () => {
   });
 });
 
+describe("prices: metered", () => {
+  it("binds a recurring price to an active meter of the same account", async () => {
+    const [m, other] = await Promise.all([createMerchant(), createMerchant()]);
+    const prod = await product(m);
+    const meter = await m.sandbox.request<{ id: string }>("POST", "/meters", {
+      display_name: "Calls",
+      aggregation: { formula: "count" },
+    });
+    const body = {
+      product: prod,
+      currency: "USD",
+      pricing_model: "tiered",
+      tiers_mode: "graduated",
+      tiers: [
+        { up_to: 1000, unit_amount: 0 },
+        { up_to: "inf", unit_amount: 2 },
+      ],
+      recurring: { interval: "month" },
+      meter: meter.body.id,
+    };
+    const metered = await m.sandbox.request<Price & { usage_type: string; meter: string }>(
+      "POST",
+      "/prices",
+      body,
+    );
+    expect(metered.status).toBe(200);
+    expect(metered.body).toMatchObject({ usage_type: "metered", meter: meter.body.id, type: "recurring" });
+    const licensed = await m.sandbox.request<{ usage_type: string; meter: null }>("POST", "/prices", {
+      product: prod,
+      currency: "USD",
+      unit_amount: 5,
+    });
+    expect(licensed.body).toMatchObject({ usage_type: "licensed", meter: null });
+
+    const { recurring: _recurring, ...oneTime } = body;
+    const refused = await m.sandbox.request<{ error: { param: string } }>("POST", "/prices", oneTime);
+    expectError(refused, 400, "parameter_invalid");
+    expect(refused.body.error.param).toBe("meter");
+    const otherMeter = await other.sandbox.request<{ id: string }>("POST", "/meters", {
+      display_name: "Theirs",
+      aggregation: { formula: "sum" },
+    });
+    expectError(
+      await m.sandbox.request("POST", "/prices", { ...body, meter: otherMeter.body.id }),
+      404,
+      "resource_missing",
+    );
+    await m.sandbox.request("PATCH", `/meters/${meter.body.id}`, { active: false });
+    expectError(await m.sandbox.request("POST", "/prices", body), 400, "meter_inactive");
+  });
+});
+
 describe("prices: lookup keys and updates", () => {
   it("keeps lookup_key unique among active prices, and transfers it atomically on create", async () => {
     const m = await createMerchant();

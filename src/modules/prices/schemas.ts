@@ -63,6 +63,10 @@ export const createPriceBody = z
     }),
     metadata: metadataSchema.optional(),
     recurring: recurringSchema.nullish().openapi({ description: "Absent for a one-time price." }),
+    meter: z.string().min(1).max(255).optional().openapi({
+      description:
+        "Makes the recurring price metered: each period charges the usage this meter aggregates, priced by pricing_model.",
+    }),
     pricing_model: z
       .enum(["per_unit", "package", "tiered"])
       .optional()
@@ -98,6 +102,10 @@ export const priceSchema = z
     currency: z.string(),
     type: z.enum(["one_time", "recurring"]),
     recurring: z.object({ interval: z.enum(intervals), interval_count: z.number().int() }).nullable(),
+    usage_type: z
+      .enum(["licensed", "metered"])
+      .openapi({ description: "metered: priced on a meter's usage." }),
+    meter: z.string().nullable(),
     pricing_model: z.enum(["per_unit", "package", "tiered"]),
     unit_amount: z.number().int().nullable(),
     package: z.object({ size: z.number().int(), round: z.enum(["up", "down"]) }).nullable(),

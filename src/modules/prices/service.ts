@@ -7,6 +7,7 @@ import { ApiError } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
+import { metersQuery } from "../meters/service";
 import { productOf, productQuery } from "../products/service";
 import type { CreatePriceInput, ListPricesQuery, Price, UpdatePriceInput } from "./schemas";
 import { type PriceRow, prices } from "./tables";
@@ -54,15 +55,25 @@ export async function createPrice({
   const { db } = ctx.services;
   const lookupKey = input.lookup_key ?? null;
   const transfer = input.transfer_lookup_key === true && lookupKey !== null;
-  const [productRows, holders] = transfer
-    ? await db.batch([productQuery(ctx, input.product), lookupKeyHolder(ctx, lookupKey)])
-    : [await productQuery(ctx, input.product), []];
+  // One read: the product, the key's holder (for a transfer) and the meter (for a metered price);
+  // "" names no lookup key and no meter, so those queries find nothing when not asked for.
+  const [productRows, holders, meterRows] = await db.batch([
+    productQuery(ctx, input.product),
+    lookupKeyHolder(ctx, transfer ? lookupKey : ""),
+    metersQuery(ctx, [input.meter ?? ""]),
+  ]);
   const product = productOf(productRows, input.product, "product");
   if (!product.active) {
     throw new ApiError("product_archived", {
       param: "product",
       message: `Product ${product.id} is archived.`,
     });
+  }
+  if (input.meter !== undefined) {
+    const [meter] = meterRows;
+    if (!meter)
+      throw new ApiError("resource_missing", { param: "meter", message: `No such meter: ${input.meter}` });
+    if (!meter.active) throw new ApiError("meter_inactive", { param: "meter" });
   }
   const now = ctx.services.clock.now();
   const row: PriceRow = {

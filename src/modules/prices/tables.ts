@@ -41,6 +41,8 @@ export const prices = pgTable(
     packageRounding: text("package_rounding").$type<PackageRounding>(),
     tiersMode: text("tiers_mode").$type<TiersMode>(),
     tiers: jsonb("tiers").$type<PriceTier[]>(),
+    /** A metered price charges the usage this meter aggregates per period, priced by its model. */
+    meterId: text("meter_id"),
     nickname: text("nickname"),
     lookupKey: text("lookup_key"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),

@@ -15,6 +15,7 @@ type Terms = Pick<
   | "packageRounding"
   | "tiersMode"
   | "tiers"
+  | "meterId"
 >;
 
 function invalid(param: string, message: string): ApiError {
@@ -68,7 +69,9 @@ function validTiers(tiers: NonNullable<CreatePriceInput["tiers"]>): PriceTier[] 
   });
 }
 
-function modelTerms(input: CreatePriceInput): Omit<Terms, "recurringInterval" | "recurringIntervalCount"> {
+function modelTerms(
+  input: CreatePriceInput,
+): Omit<Terms, "recurringInterval" | "recurringIntervalCount" | "meterId"> {
   const model = input.pricing_model ?? "per_unit";
   const none = { unitAmount: null, packageSize: null, packageRounding: null, tiersMode: null, tiers: null };
   switch (model) {
@@ -113,7 +116,11 @@ export function priceTerms(input: CreatePriceInput): Terms {
       );
     }
   }
+  if (input.meter !== undefined && !recurring) {
+    throw invalid("meter", "A metered price is recurring: usage is charged per period.");
+  }
   return {
+    meterId: input.meter ?? null,
     recurringInterval: recurring?.interval ?? null,
     recurringIntervalCount: recurring ? (recurring.interval_count ?? 1) : null,
     ...modelTerms(input),
@@ -132,6 +139,8 @@ export function toPrice(row: PriceRow): Price {
     recurring: row.recurringInterval
       ? { interval: row.recurringInterval, interval_count: row.recurringIntervalCount ?? 1 }
       : null,
+    usage_type: row.meterId ? "metered" : "licensed",
+    meter: row.meterId,
     pricing_model: row.pricingModel,
     unit_amount: row.unitAmount,
     package:

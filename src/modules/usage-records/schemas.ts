@@ -15,12 +15,9 @@ export const createUsageRecordBody = z
       .min(1)
       .max(255)
       .openapi({ example: "req_8812-a", description: "Unique per account: a record sent again is ignored." }),
-    timestamp: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .openapi({
-        description: "When the usage happened: at most 35 days ago, at most 5 minutes ahead. Default now.",
-      }),
+    timestamp: z.iso.datetime({ offset: true }).optional().openapi({
+      description: "When the usage happened: at most 35 days ago, at most 5 minutes ahead. Default now.",
+    }),
     value: z
       .number()
       .min(0)

@@ -108,7 +108,10 @@ async function ingest(ctx: ServiceContext, items: unknown[]): Promise<Ingested> 
     }
     return entry;
   });
-  const good = known.flatMap((entry) => ("row" in entry ? [entry.row] : []));
+  // In identifier order, so concurrent batches take the unique index's locks in the same order.
+  const good = known
+    .flatMap((entry) => ("row" in entry ? [entry.row] : []))
+    .sort((a, b) => (a.identifier < b.identifier ? -1 : a.identifier > b.identifier ? 1 : 0));
   const inserted = new Map<string, UsageRecordRow>();
   if (good.length > 0) {
     const [result] = await runBatch(ctx.services, [
