@@ -157,10 +157,42 @@ const createPromotionCode = async (merchant: TestMerchant): Promise<string> => {
   });
   return created.body.id;
 };
+const createMeter = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/meters", {
+    display_name: "sec",
+    aggregation: { formula: "count" },
+  });
+  return created.body.id;
+};
 /** From another tenant a redemption fails on the coupon or code, before its customer is looked up. */
 const redeemBody = { customer: "cus_sec", amount: 1000, currency: "USD" };
 
 export const objectEndpoints: ObjectEndpoint[] = [
+  { name: "retrieve meter", method: "GET", path: (id) => `/meters/${id}`, create: createMeter },
+  {
+    name: "update meter",
+    readBack: (id) => `/meters/${id}`,
+    method: "PATCH",
+    path: (id) => `/meters/${id}`,
+    body: { display_name: "x" },
+    create: createMeter,
+  },
+  {
+    name: "usage summary of a meter",
+    readBack: (id) => `/meters/${id}`,
+    method: "GET",
+    path: (id) =>
+      `/usage-records/summary?meter=${id}&customer=cus_x&start_time=2026-01-01T00:00:00Z&end_time=2026-02-01T00:00:00Z`,
+    create: createMeter,
+  },
+  {
+    name: "report usage on a meter",
+    readBack: (id) => `/meters/${id}`,
+    method: "POST",
+    path: () => "/usage-records",
+    bodyFor: (id) => ({ meter: id, customer: "cus_x", identifier: `sec-${id}` }),
+    create: createMeter,
+  },
   { name: "retrieve product", method: "GET", path: (id) => `/products/${id}`, create: createProduct },
   {
     name: "update product",
@@ -485,4 +517,18 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   { name: "list coupons", method: "GET", path: "/coupons" },
   { name: "create promotion code", method: "POST", path: "/promotion-codes", body: { coupon: "co_x" } },
   { name: "list promotion codes", method: "GET", path: "/promotion-codes" },
+  {
+    name: "create meter",
+    method: "POST",
+    path: "/meters",
+    body: { display_name: "x", aggregation: { formula: "count" } },
+  },
+  { name: "list meters", method: "GET", path: "/meters" },
+  {
+    name: "report usage",
+    method: "POST",
+    path: "/usage-records",
+    body: { meter: "mtr_x", customer: "cus_x", identifier: "x" },
+  },
+  { name: "report usage in a batch", method: "POST", path: "/usage-records/batch", body: { records: [{}] } },
 ];

@@ -90,6 +90,7 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
   await api.request("POST", "/prices", { product: product.body.id, currency: "USD", unit_amount: 100 });
   const coupon = await api.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
   await api.request("POST", "/promotion-codes", { coupon: coupon.body.id });
+  await api.request("POST", "/meters", { display_name: "Tenancy", aggregation: { formula: "count" } });
 }
 
 /**
@@ -116,6 +117,7 @@ const CLONED_TABLES = [
   "prices",
   "coupons",
   "promotion_codes",
+  "meters",
 ];
 const REFERENCES = [
   "customer_id",
