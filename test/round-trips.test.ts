@@ -201,4 +201,21 @@ describe("round trips of the billing catalog", () => {
     expect(redeemed.status).toBe(200);
     expect(await roundTripsOf(redeemed)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
+
+  it("POST /usage-records/batch: one read (meters, customers) and one insert for 500 records", async () => {
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Usage" });
+    const meter = await merchant.sandbox.request<{ id: string }>("POST", "/meters", {
+      display_name: "Calls",
+      aggregation: { formula: "count" },
+    });
+    const prefix = `rt-usage-${Date.now()}`;
+    const records = Array.from({ length: 500 }, (_, i) => ({
+      meter: meter.body.id,
+      customer: customer.body.id,
+      identifier: `${prefix}-${i}`,
+    }));
+    const batch = await merchant.sandbox.request<{ accepted: number }>("POST", "/usage-records/batch", { records });
+    expect(batch.body.accepted).toBe(500);
+    expect(await roundTripsOf(batch)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
 });
