@@ -9,7 +9,7 @@ import { countryOf, customerAddressQuery } from "../customers/service";
 import { productOf, productQuery } from "../products/service";
 import { discountAmount } from "./discount";
 import type { Discount, RedeemInput } from "./schemas";
-import { type CouponRow, coupons, type DiscountRow, discounts } from "./tables";
+import { type CouponRow, couponCustomers, coupons, type DiscountRow, discounts } from "./tables";
 
 /** SQLSTATE raised by billing_require (migrations/0014), with the error code as its DETAIL. */
 const BILLING_REFUSAL = "MP020";
@@ -23,6 +23,9 @@ export interface RedemptionClaim {
   name: string;
   member: SQL;
   refusal: ErrorCode;
+  /** What the refusal says, when more than its catalog message. */
+  message?: string;
+  param?: string;
 }
 
 export interface RedeemCouponInput extends RedeemInput {
@@ -76,7 +79,13 @@ function decide(coupon: CouponRow, input: RedeemCouponInput, now: Date): number 
  * (a conditional UPDATE, so 50 parallel redemptions of a coupon limited to 10 give exactly 10),
  * and so do the caller's counters; a claim that matched no row raises, rolling the batch back.
  */
-function claimStatement(ctx: ServiceContext, coupon: CouponRow, extra: RedemptionClaim[]): SQL {
+function claimStatement(
+  ctx: ServiceContext,
+  coupon: CouponRow,
+  customerId: string,
+  extra: RedemptionClaim[],
+  firstTimeOnly: boolean,
+): { statement: SQL; checked: RedemptionClaim[] } {
   const now = ctx.services.clock.now();
   const update = ctx.services.db
     .update(coupons)
@@ -91,6 +100,11 @@ function claimStatement(ctx: ServiceContext, coupon: CouponRow, extra: Redemptio
       ),
     )
     .returning({ id: coupons.id });
+  const firstRedemption = ctx.services.db
+    .insert(couponCustomers)
+    .values({ merchantId: ctx.merchantId, environment: ctx.environment, customerId, firstRedeemedAt: now })
+    .onConflictDoNothing()
+    .returning({ customerId: couponCustomers.customerId });
   const claims: RedemptionClaim[] = [
     {
       name: "coupon_claim",
@@ -99,22 +113,35 @@ function claimStatement(ctx: ServiceContext, coupon: CouponRow, extra: Redemptio
     },
     ...extra,
   ];
-  const checks = claims.map(
+  // Every redemption records its customer (last, so locks are always taken in the same order);
+  // only a first-time-only redemption requires that it was the one that did.
+  const firstTime: RedemptionClaim = {
+    name: "first_redemption",
+    member: sql`first_redemption as ${firstRedemption}`,
+    refusal: "promotion_code_restricted",
+    message: "This promotion code is for first-time customers only.",
+    param: "customer",
+  };
+  const members = [...claims, firstTime].map((claim) => claim.member);
+  const checked = firstTimeOnly ? [...claims, firstTime] : claims;
+  const checks = checked.map(
     (claim) =>
       sql`billing_require(exists(select 1 from ${sql.raw(claim.name)}), ${claim.refusal}) as ${sql.raw(`${claim.name}_ok`)}`,
   );
-  return sql`with ${sql.join(
-    claims.map((claim) => claim.member),
-    sql`, `,
-  )} select ${sql.join(checks, sql`, `)}`;
+  return { statement: sql`with ${sql.join(members, sql`, `)} select ${sql.join(checks, sql`, `)}`, checked };
 }
 
-/** A billing_require refusal raised in a batch, as the API error it names. */
-function billingRefusal(error: unknown): ApiError | undefined {
+/** A billing_require refusal raised in a batch, as the API error of the claim it names. */
+function billingRefusal(error: unknown, claims: RedemptionClaim[]): ApiError | undefined {
   if (databaseErrorCode(error) !== BILLING_REFUSAL) return undefined;
   for (let current = error; typeof current === "object" && current !== null; ) {
     if ("detail" in current && typeof current.detail === "string" && current.detail in errorCatalog) {
-      return new ApiError(current.detail as ErrorCode);
+      const code = current.detail as ErrorCode;
+      const claim = claims.find((candidate) => candidate.refusal === code);
+      return new ApiError(code, {
+        ...(claim?.message ? { message: claim.message } : {}),
+        ...(claim?.param ? { param: claim.param } : {}),
+      });
     }
     current = "cause" in current ? current.cause : undefined;
   }
@@ -133,7 +160,7 @@ export async function redeemCoupon({
 }: {
   ctx: ServiceContext;
   input: RedeemCouponInput;
-  promotionCode?: { id: string; claims: RedemptionClaim[] };
+  promotionCode?: { id: string; claims: RedemptionClaim[]; firstTimeOnly: boolean };
 }): Promise<Discount> {
   const { db } = ctx.services;
   const [couponRows, customerRows, productRows] = await db.batch([
@@ -177,34 +204,25 @@ export async function redeemCoupon({
     createdAt: now,
   };
   const discount = toDiscount(row, coupon);
+  const claim = claimStatement(
+    ctx,
+    coupon,
+    input.customer,
+    promotionCode?.claims ?? [],
+    promotionCode?.firstTimeOnly ?? false,
+  );
   try {
     await runBatch(
       ctx.services,
       [
-        db.execute(claimStatement(ctx, coupon, promotionCode?.claims ?? [])),
+        db.execute(claim.statement),
         db.insert(discounts).values(row),
         db.execute(changeStatement(ctx, { type: "discount.created", object: discount })),
       ],
       { response: discount },
     );
   } catch (error) {
-    throw billingRefusal(error) ?? error;
+    throw billingRefusal(error, claim.checked) ?? error;
   }
   return discount;
-}
-
-/** Whether the customer has redeemed any coupon of this merchant and environment before. */
-export async function customerHasRedemptions(ctx: ServiceContext, customerId: string): Promise<boolean> {
-  const rows = await ctx.services.db
-    .select({ id: discounts.id })
-    .from(discounts)
-    .where(
-      and(
-        eq(discounts.merchantId, ctx.merchantId),
-        eq(discounts.environment, ctx.environment),
-        eq(discounts.customerId, customerId),
-      ),
-    )
-    .limit(1);
-  return rows.length > 0;
 }

@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import type { Environment } from "../../core/tables";
 
 export type CouponDuration = "once" | "repeating" | "forever";
@@ -62,3 +62,19 @@ export const discounts = pgTable(
 );
 
 export type DiscountRow = typeof discounts.$inferSelect;
+
+/**
+ * The customers that redeemed any coupon of an account, claimed by every redemption: a first-time-only
+ * code needs its redemption to be the one that inserted the customer's row, which stays exact when
+ * two first redemptions race (the second waits on the first's row, then finds it).
+ */
+export const couponCustomers = pgTable(
+  "coupon_customers",
+  {
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    customerId: text("customer_id").notNull(),
+    firstRedeemedAt: timestamp("first_redeemed_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.merchantId, table.environment, table.customerId] })],
+);

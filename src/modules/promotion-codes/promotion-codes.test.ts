@@ -295,6 +295,39 @@ describe("promotion codes: redemption", () => {
     expect(await query("select id from discounts where customer_id = $1", [buyer])).toHaveLength(3);
   });
 
+  it("lets exactly one of 20 parallel first redemptions of first-time codes through", async () => {
+    const m = await createMerchant();
+    const buyer = await customer(m);
+    const co = await coupon(m);
+    const codes = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const created = await m.sandbox.request<PromotionCode>("POST", "/promotion-codes", {
+          coupon: co,
+          restrictions: { first_time_transaction: true },
+        });
+        return created.body.id;
+      }),
+    );
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        m.sandbox.request("POST", `/promotion-codes/${codes[i % codes.length]}/redeem`, {
+          customer: buyer,
+          amount: 1000,
+          currency: "USD",
+        }),
+      ),
+    );
+    expect(responses.filter((response) => response.status === 200)).toHaveLength(1);
+    for (const response of responses.filter((r) => r.status !== 200)) {
+      expectError(response, 400, "promotion_code_restricted");
+      expect((response.body as { error: { param: string } }).error.param).toBe("customer");
+    }
+    expect(await query("select id from discounts where customer_id = $1", [buyer])).toHaveLength(1);
+    expect(
+      (await m.sandbox.request<{ times_redeemed: number }>("GET", `/coupons/${co}`)).body.times_redeemed,
+    ).toBe(1);
+  });
+
   it("replays a retried redemption and answers 404 across merchants and environments", async () => {
     const [m, other] = await Promise.all([createMerchant(), createMerchant()]);
     const buyer = await customer(m);

@@ -1,13 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import {
-  customerHasRedemptions,
-  type Discount,
-  type RedeemInput,
-  type RedemptionClaim,
-  redeemCoupon,
-} from "../coupons/service";
+import { type Discount, type RedeemInput, type RedemptionClaim, redeemCoupon } from "../coupons/service";
 import { readPromotionCode } from "./service";
 import { type PromotionCodeRow, promotionCodeCustomers, promotionCodes } from "./tables";
 
@@ -92,12 +86,13 @@ export async function redeemPromotionCode({
 }): Promise<Discount> {
   const code = await readPromotionCode(ctx, id);
   decide(code, input, ctx.services.clock.now());
-  if (code.firstTimeTransaction && (await customerHasRedemptions(ctx, input.customer))) {
-    throw restricted("This promotion code is for first-time customers only.", "customer");
-  }
   return redeemCoupon({
     ctx,
     input: { ...input, coupon: code.couponId },
-    promotionCode: { id: code.id, claims: codeClaims(ctx, code, input.customer) },
+    promotionCode: {
+      id: code.id,
+      claims: codeClaims(ctx, code, input.customer),
+      firstTimeOnly: code.firstTimeTransaction,
+    },
   });
 }
