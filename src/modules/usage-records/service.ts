@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
@@ -64,6 +64,39 @@ function checkShape(ctx: ServiceContext, item: unknown, now: Date): Checked {
   };
 }
 
+/**
+ * The rows as ONE insert whose only parameter is their JSON (jsonb_to_recordset), not ten
+ * parameters per row: a batch of 1,000 stays one small statement. Returns the kept rows' ids with
+ * their value as PostgreSQL writes it; the others were duplicates.
+ */
+async function insertRecords(ctx: ServiceContext, rows: UsageRecordRow[]): Promise<Map<string, string>> {
+  const json = JSON.stringify(
+    rows.map((row) => ({
+      id: row.id,
+      meter_id: row.meterId,
+      customer_id: row.customerId,
+      identifier: row.identifier,
+      value: row.value,
+      properties: row.properties,
+      timestamp: row.timestamp.toISOString(),
+    })),
+  );
+  const now = ctx.services.clock.now().toISOString();
+  const [result] = await runBatch(ctx.services, [
+    ctx.services.db.execute(sql`
+      insert into ${usageRecords} (id, merchant_id, environment, meter_id, customer_id, identifier, value, properties,
+        timestamp, created_at)
+      select r.id, ${ctx.merchantId}, ${ctx.environment}, r.meter_id, r.customer_id, r.identifier, r.value, r.properties,
+        r.timestamp, ${now}::timestamptz
+      from jsonb_to_recordset(${json}::jsonb) as r(id text, meter_id text, customer_id text, identifier text,
+        value numeric, properties jsonb, timestamp timestamptz)
+      on conflict do nothing
+      returning id, value::text as value`),
+  ]);
+  const kept = (result as { rows: Array<{ id: string; value: string }> }).rows;
+  return new Map(kept.map((row) => [row.id, row.value]));
+}
+
 interface Ingested {
   results: Array<{ row: UsageRecordRow; inserted: boolean } | { error: ApiError }>;
 }
@@ -112,18 +145,14 @@ async function ingest(ctx: ServiceContext, items: unknown[]): Promise<Ingested> 
   const good = known
     .flatMap((entry) => ("row" in entry ? [entry.row] : []))
     .sort((a, b) => (a.identifier < b.identifier ? -1 : a.identifier > b.identifier ? 1 : 0));
-  const inserted = new Map<string, UsageRecordRow>();
-  if (good.length > 0) {
-    const [result] = await runBatch(ctx.services, [
-      db.insert(usageRecords).values(good).onConflictDoNothing().returning(),
-    ]);
-    for (const row of result as UsageRecordRow[]) inserted.set(row.id, row);
-  }
+  const stored = good.length > 0 ? await insertRecords(ctx, good) : new Map<string, string>();
   return {
     results: known.map((entry) => {
       if (!("row" in entry)) return entry;
-      const stored = inserted.get(entry.row.id);
-      return stored ? { row: stored, inserted: true } : { row: entry.row, inserted: false };
+      const value = stored.get(entry.row.id);
+      return value === undefined
+        ? { row: entry.row, inserted: false }
+        : { row: { ...entry.row, value }, inserted: true };
     }),
   };
 }
