@@ -117,6 +117,20 @@ describe("coupons: lifecycle", () => {
     ]);
   });
 
+  it("deletes a coupon once when two deletes race: one 200 and one event", async () => {
+    const m = await createMerchant();
+    const co = await m.sandbox.request<Coupon>("POST", "/coupons", { percent_off: 5 });
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => m.sandbox.request("DELETE", `/coupons/${co.body.id}`)),
+    );
+    expect(responses.filter((response) => response.status === 200)).toHaveLength(1);
+    for (const response of responses.filter((r) => r.status !== 200))
+      expectError(response, 404, "resource_missing");
+    expect(
+      await query("select id from events where object_id = $1 and type = 'coupon.deleted'", [co.body.id]),
+    ).toHaveLength(1);
+  });
+
   it("refuses bad coupons with a catalog code and writes nothing", async () => {
     const m = await createMerchant();
     const cases: Array<[unknown, number, string, string?]> = [

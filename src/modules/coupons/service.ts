@@ -1,8 +1,8 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { changeStatement, previousAttributes } from "../../core/events";
+import { changeStatement, gatedChangeMembers, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { productIdsQuery } from "../products/service";
@@ -236,13 +236,22 @@ export async function deleteCoupon({ ctx, id }: { ctx: ServiceContext; id: strin
   const now = ctx.services.clock.now();
   const { db } = ctx.services;
   const deleted = { ...before, deletedAt: now, updatedAt: now };
-  await runBatch(ctx.services, [
-    db
-      .update(coupons)
-      .set({ deletedAt: now, updatedAt: now })
-      .where(and(eq(coupons.id, id), ...couponScope(ctx))),
-    db.execute(changeStatement(ctx, { type: "coupon.deleted", object: toCoupon(deleted, now) })),
+  const update = db
+    .update(coupons)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(and(eq(coupons.id, id), ...couponScope(ctx)))
+    .returning({ id: coupons.id });
+  // The event only if this request deleted it: of two concurrent deletes, the second finds no row.
+  const change = gatedChangeMembers(
+    ctx,
+    { type: "coupon.deleted", object: toCoupon(deleted, now) },
+    "deleted",
+    "change",
+  );
+  const [result] = await runBatch(ctx.services, [
+    db.execute(sql`with deleted as ${update}, ${change} select count(*)::int as applied from deleted`),
   ]);
+  if ((result as { rows: Array<{ applied: number }> }).rows[0]?.applied !== 1) throw couponMissing(id);
   return { id, object: "coupon" as const, deleted: true as const };
 }
 
