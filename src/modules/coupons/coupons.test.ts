@@ -211,6 +211,24 @@ describe("coupons: redemption", () => {
     expect(await query("select type from events where object_id = $1", [redeemed.body.id])).toEqual([
       { type: "discount.created" },
     ]);
+    // Webhook endpoints can subscribe to every billing event type.
+    const types = await m.sandbox.request<{ data: Array<{ type: string }> }>("GET", "/events/types");
+    const listed = new Set(types.body.data.map((entry) => entry.type));
+    for (const type of [
+      "product.created",
+      "price.updated",
+      "coupon.deleted",
+      "promotion_code.created",
+      "discount.created",
+      "meter.updated",
+    ]) {
+      expect(listed.has(type), type).toBe(true);
+    }
+    const endpoint = await m.sandbox.request("POST", "/webhooks/endpoints", {
+      url: "https://example.com/billing",
+      enabled_events: ["discount.created", "coupon.*", "promotion_code.*", "product.*", "price.*", "meter.*"],
+    });
+    expect(endpoint.status).toBe(200);
   });
 
   it("applies fixed amounts per currency, capped at the amount, and refuses other currencies and products", async () => {
