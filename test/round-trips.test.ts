@@ -214,7 +214,9 @@ describe("round trips of the billing catalog", () => {
       customer: customer.body.id,
       identifier: `${prefix}-${i}`,
     }));
-    const batch = await merchant.sandbox.request<{ accepted: number }>("POST", "/usage-records/batch", { records });
+    const batch = await merchant.sandbox.request<{ accepted: number }>("POST", "/usage-records/batch", {
+      records,
+    });
     expect(batch.body.accepted).toBe(500);
     expect(await roundTripsOf(batch)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
