@@ -23,6 +23,7 @@ import {
   type ScenarioResult,
 } from "./bench/options";
 import { renderReport } from "./bench/report";
+import { benchUsage, type UsageBench } from "./bench/usage";
 import { REPO_ROOT } from "./local-stack";
 import { freePort, startWorkerStack, type WorkerStack } from "./worker-stack";
 
@@ -233,6 +234,7 @@ async function main(): Promise<void> {
   // The first pass is on loopback whatever BENCH_*_RTT_MS say: those are the second pass's.
   stack.local.roundTrips.setLatency({ dbRttMs: 0, redisRttMs: 0 });
   let ledger: LedgerBench | undefined;
+  let usage: UsageBench | undefined;
   const ctx: Context = { stack, options, merchants: [], customerId: "", scenarios: [], floors: [] };
   try {
     const count = selected("payments-10") ? 10 : 1;
@@ -286,6 +288,10 @@ async function main(): Promise<void> {
         inFlight: options.ledgerInFlight,
       });
     }
+    if (selected("usage-records")) {
+      log("usage records in batches of 1,000");
+      usage = await benchUsage(stack.baseUrl, lead, { seconds: options.seconds, inFlight: 4 });
+    }
   } finally {
     await stack.close();
   }
@@ -300,6 +306,7 @@ async function main(): Promise<void> {
     scenarios: ctx.scenarios,
     floors: ctx.floors,
     ...(ledger ? { ledger } : {}),
+    ...(usage ? { usage } : {}),
     notes: [
       `Round trips per request are read from the local adapters' counters by X-Request-Id over ${options.samples} sequential requests after a warm-up (exact, deterministic, not timed). "after response" is the work traced as \`<request id>.after\` (event dispatch in waitUntil).`,
       "vs floor: the scenario's req/s as a share of the floor's req/s; for health, the p50 difference to the bare Worker.",

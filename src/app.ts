@@ -13,6 +13,7 @@ import { validationError } from "./core/validation";
 import { authPublicRouter, authRouter } from "./modules/auth";
 import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
+import { couponsRouter } from "./modules/coupons";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
 import { functionsRouter } from "./modules/functions";
@@ -22,12 +23,17 @@ import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
 import { metaRouter } from "./modules/meta";
 import { docsPage } from "./modules/meta/docs";
+import { metersRouter } from "./modules/meters";
 import { paymentMethodsRouter } from "./modules/payment-methods";
 import { paymentsRouter, sandboxPagesRouter } from "./modules/payments";
+import { pricesRouter } from "./modules/prices";
+import { productsRouter } from "./modules/products";
+import { promotionCodesRouter } from "./modules/promotion-codes";
 import { providersRouter, providerWebhooksRouter } from "./modules/providers";
 import { refundsRouter } from "./modules/refunds";
 import { statusRouter } from "./modules/status";
 import { transactionsRouter } from "./modules/transactions";
+import { usageRecordsRouter } from "./modules/usage-records";
 import { webhooksRouter } from "./modules/webhooks";
 import { dispatchEvents } from "./modules/webhooks/service";
 
@@ -131,6 +137,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", transactionsRouter);
   app.route("/api/v1", fundingRouter);
   app.route("/api/v1", statusRouter);
+  app.route("/api/v1", productsRouter);
+  app.route("/api/v1", pricesRouter);
+  app.route("/api/v1", couponsRouter);
+  app.route("/api/v1", promotionCodesRouter);
+  app.route("/api/v1", metersRouter);
+  app.route("/api/v1", usageRecordsRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -135,7 +135,128 @@ const createFxQuote = async (merchant: TestMerchant): Promise<string> => {
   return quote.body.id;
 };
 
+const createProduct = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/products", { name: "sec" });
+  return created.body.id;
+};
+const createPrice = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/prices", {
+    product: await createProduct(merchant),
+    currency: "USD",
+    unit_amount: 100,
+  });
+  return created.body.id;
+};
+const createCoupon = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
+  return created.body.id;
+};
+const createPromotionCode = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/promotion-codes", {
+    coupon: await createCoupon(merchant),
+  });
+  return created.body.id;
+};
+const createMeter = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/meters", {
+    display_name: "sec",
+    aggregation: { formula: "count" },
+  });
+  return created.body.id;
+};
+/** From another tenant a redemption fails on the coupon or code, before its customer is looked up. */
+const redeemBody = { customer: "cus_sec", amount: 1000, currency: "USD" };
+
 export const objectEndpoints: ObjectEndpoint[] = [
+  { name: "retrieve meter", method: "GET", path: (id) => `/meters/${id}`, create: createMeter },
+  {
+    name: "update meter",
+    readBack: (id) => `/meters/${id}`,
+    method: "PATCH",
+    path: (id) => `/meters/${id}`,
+    body: { display_name: "x" },
+    create: createMeter,
+  },
+  {
+    name: "usage summary of a meter",
+    readBack: (id) => `/meters/${id}`,
+    method: "GET",
+    path: (id) =>
+      `/usage-records/summary?meter=${id}&customer=cus_x&start_time=2026-01-01T00:00:00Z&end_time=2026-02-01T00:00:00Z`,
+    create: createMeter,
+  },
+  {
+    name: "report usage on a meter",
+    readBack: (id) => `/meters/${id}`,
+    method: "POST",
+    path: () => "/usage-records",
+    bodyFor: (id) => ({ meter: id, customer: "cus_x", identifier: `sec-${id}` }),
+    create: createMeter,
+  },
+  { name: "retrieve product", method: "GET", path: (id) => `/products/${id}`, create: createProduct },
+  {
+    name: "update product",
+    readBack: (id) => `/products/${id}`,
+    method: "PATCH",
+    path: (id) => `/products/${id}`,
+    body: { name: "x" },
+    create: createProduct,
+  },
+  { name: "retrieve price", method: "GET", path: (id) => `/prices/${id}`, create: createPrice },
+  {
+    name: "update price",
+    readBack: (id) => `/prices/${id}`,
+    method: "PATCH",
+    path: (id) => `/prices/${id}`,
+    body: { nickname: "x" },
+    create: createPrice,
+  },
+  { name: "retrieve coupon", method: "GET", path: (id) => `/coupons/${id}`, create: createCoupon },
+  {
+    name: "update coupon",
+    readBack: (id) => `/coupons/${id}`,
+    method: "PATCH",
+    path: (id) => `/coupons/${id}`,
+    body: { name: "x" },
+    create: createCoupon,
+  },
+  {
+    name: "delete coupon",
+    readBack: (id) => `/coupons/${id}`,
+    method: "DELETE",
+    path: (id) => `/coupons/${id}`,
+    create: createCoupon,
+  },
+  {
+    name: "redeem coupon",
+    readBack: (id) => `/coupons/${id}`,
+    method: "POST",
+    path: (id) => `/coupons/${id}/redeem`,
+    body: redeemBody,
+    create: createCoupon,
+  },
+  {
+    name: "retrieve promotion code",
+    method: "GET",
+    path: (id) => `/promotion-codes/${id}`,
+    create: createPromotionCode,
+  },
+  {
+    name: "update promotion code",
+    readBack: (id) => `/promotion-codes/${id}`,
+    method: "PATCH",
+    path: (id) => `/promotion-codes/${id}`,
+    body: { active: false },
+    create: createPromotionCode,
+  },
+  {
+    name: "redeem promotion code",
+    readBack: (id) => `/promotion-codes/${id}`,
+    method: "POST",
+    path: (id) => `/promotion-codes/${id}/redeem`,
+    body: redeemBody,
+    create: createPromotionCode,
+  },
   { name: "retrieve fx quote", method: "GET", path: (id) => `/fx/quotes/${id}`, create: createFxQuote },
   {
     name: "convert with an fx quote",
@@ -382,4 +503,31 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   },
   { name: "list webhook endpoints", method: "GET", path: "/webhooks/endpoints" },
   { name: "list webhook deliveries", method: "GET", path: "/webhooks/deliveries" },
+  { name: "create product", method: "POST", path: "/products", body: { name: "x" } },
+  { name: "list products", method: "GET", path: "/products" },
+  {
+    name: "create price",
+    method: "POST",
+    path: "/prices",
+    body: { product: "prod_x", currency: "USD", unit_amount: 1 },
+  },
+  { name: "list prices", method: "GET", path: "/prices" },
+  { name: "create coupon", method: "POST", path: "/coupons", body: { percent_off: 10 } },
+  { name: "list coupons", method: "GET", path: "/coupons" },
+  { name: "create promotion code", method: "POST", path: "/promotion-codes", body: { coupon: "co_x" } },
+  { name: "list promotion codes", method: "GET", path: "/promotion-codes" },
+  {
+    name: "create meter",
+    method: "POST",
+    path: "/meters",
+    body: { display_name: "x", aggregation: { formula: "count" } },
+  },
+  { name: "list meters", method: "GET", path: "/meters" },
+  {
+    name: "report usage",
+    method: "POST",
+    path: "/usage-records",
+    body: { meter: "mtr_x", customer: "cus_x", identifier: "x" },
+  },
+  { name: "report usage in a batch", method: "POST", path: "/usage-records/batch", body: { records: [{}] } },
 ];

@@ -157,3 +157,67 @@ describe("round trips of a payment (card, confirm, automatic capture), after a w
     }
   });
 });
+
+describe("round trips of the billing catalog", () => {
+  beforeAll(async () => {
+    merchant ??= await createMerchant();
+  });
+
+  it("POST /products and POST /coupons: one database round trip; POST /prices: a read, then one write", async () => {
+    const headers = { "idempotency-key": `rt-prod-${Date.now()}` };
+    const product = await merchant.sandbox.request<{ id: string }>(
+      "POST",
+      "/products",
+      { name: "Plan" },
+      headers,
+    );
+    expect(await roundTripsOf(product)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const coupon = await merchant.sandbox.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
+    expect(await roundTripsOf(coupon)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const price = await merchant.sandbox.request(
+      "POST",
+      "/prices",
+      { product: product.body.id, currency: "USD", unit_amount: 100, lookup_key: `rt-${Date.now()}` },
+      { "idempotency-key": `rt-price-${Date.now()}` },
+    );
+    expect(price.status).toBe(200);
+    // The product (and, with transfer_lookup_key, the key's holder) in one read; then the claim,
+    // the transfer, the insert, the events and the stored response in one batch.
+    expect(await roundTripsOf(price)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
+
+  it("POST /coupons/{id}/redeem: one read batch, then one write batch with the counters, the discount and the response", async () => {
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Rt" });
+    const coupon = await merchant.sandbox.request<{ id: string }>("POST", "/coupons", {
+      percent_off: 10,
+      max_redemptions: 5,
+    });
+    const redeemed = await merchant.sandbox.request(
+      "POST",
+      `/coupons/${coupon.body.id}/redeem`,
+      { customer: customer.body.id, amount: 1000, currency: "USD" },
+      { "idempotency-key": `rt-redeem-${Date.now()}` },
+    );
+    expect(redeemed.status).toBe(200);
+    expect(await roundTripsOf(redeemed)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
+
+  it("POST /usage-records/batch: one read (meters, customers) and one insert for 500 records", async () => {
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Usage" });
+    const meter = await merchant.sandbox.request<{ id: string }>("POST", "/meters", {
+      display_name: "Calls",
+      aggregation: { formula: "count" },
+    });
+    const prefix = `rt-usage-${Date.now()}`;
+    const records = Array.from({ length: 500 }, (_, i) => ({
+      meter: meter.body.id,
+      customer: customer.body.id,
+      identifier: `${prefix}-${i}`,
+    }));
+    const batch = await merchant.sandbox.request<{ accepted: number }>("POST", "/usage-records/batch", {
+      records,
+    });
+    expect(batch.body.accepted).toBe(500);
+    expect(await roundTripsOf(batch)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
+});

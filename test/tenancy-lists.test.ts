@@ -86,6 +86,11 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
     sell_amount: 1_000,
   });
   await api.request("POST", "/fx/conversions", { quote: quote.body.id });
+  const product = await api.request<{ id: string }>("POST", "/products", { name: "Tenancy" });
+  await api.request("POST", "/prices", { product: product.body.id, currency: "USD", unit_amount: 100 });
+  const coupon = await api.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
+  await api.request("POST", "/promotion-codes", { coupon: coupon.body.id });
+  await api.request("POST", "/meters", { display_name: "Tenancy", aggregation: { formula: "count" } });
 }
 
 /**
@@ -108,6 +113,11 @@ const CLONED_TABLES = [
   "fx_quotes",
   "fx_conversions",
   "funding_deposits",
+  "products",
+  "prices",
+  "coupons",
+  "promotion_codes",
+  "meters",
 ];
 const REFERENCES = [
   "customer_id",
@@ -120,6 +130,8 @@ const REFERENCES = [
   "quote_id",
   "ledger_transaction_id",
   "credit_transaction_id",
+  "product_id",
+  "coupon_id",
 ];
 
 async function seedProduction(m: TestMerchant): Promise<void> {

@@ -2,6 +2,7 @@
 // hot-balance ledger run. Dev tooling only.
 import type { LedgerBench } from "./ledger";
 import type { FloorResult, ScenarioResult } from "./options";
+import type { UsageBench } from "./usage";
 
 const fmt = (value: number, digits = 1): string =>
   Number.isFinite(value) ? String(Math.round(value * 10 ** digits) / 10 ** digits) : "–";
@@ -25,6 +26,7 @@ export interface ReportInput {
   scenarios: ScenarioResult[];
   floors: FloorResult[];
   ledger?: LedgerBench;
+  usage?: UsageBench;
   notes: string[];
 }
 
@@ -138,6 +140,25 @@ export function renderReport(input: ReportInput): string {
     lines.push(
       "",
       `Invariants after the run: ${invariants.ok ? "hold" : "VIOLATED"} (${invariants.transactions_checked} transactions, ${invariants.accounts_checked} accounts, ${invariants.violations.length} violations); merchant_available ${balance.actual} = sum posted ${balance.expected}: ${balance.actual === balance.expected ? "yes" : "NO"}.`,
+      "",
+    );
+  }
+  if (input.usage) {
+    const usage = input.usage;
+    lines.push(
+      "### Usage records through POST /api/v1/usage-records/batch (goal ≥ 2,000 records/s)",
+      "",
+      row(["batches in flight", "records/s", "batches/s", "p50 ms", "p99 ms", "errors", "rejected records"]),
+      row(["---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+      row([
+        String(usage.inFlight),
+        String(usage.recordsPerSecond),
+        String(usage.requestsPerSecond),
+        fmt(usage.p50),
+        fmt(usage.p99),
+        String(usage.errors),
+        String(usage.rejected),
+      ]),
       "",
     );
   }

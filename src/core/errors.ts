@@ -426,6 +426,91 @@ export const errorCatalog = {
     message: "The quote was already used for a conversion.",
     description: "Each quote converts once. Request a new quote for another conversion.",
   },
+  product_archived: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The product is archived.",
+    description:
+      "An archived product (active: false) takes no new prices. Reactivate it or use another product.",
+  },
+  price_lookup_key_taken: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "Another active price already has this lookup_key.",
+    description:
+      "lookup_key is unique among the active prices of a merchant and environment. Create the new price with transfer_lookup_key: true to move the key to it.",
+  },
+  coupon_expired: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The coupon can no longer be redeemed.",
+    description: "Its redeem_by date has passed. Create a new coupon.",
+  },
+  coupon_max_redemptions_reached: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The coupon has reached its max_redemptions.",
+    description:
+      "Every redemption the coupon allows has been used. Create a new coupon or raise no further ones.",
+  },
+  coupon_not_applicable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The coupon does not apply to this purchase.",
+    description:
+      "A fixed-amount coupon has no amount in this currency, or the coupon is restricted to products (applies_to.products) that do not include the one given.",
+  },
+  promotion_code_inactive: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The promotion code is not active.",
+    description: "The code was deactivated (active: false), or its coupon was deleted.",
+  },
+  promotion_code_expired: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The promotion code has expired.",
+    description: "Its expires_at has passed.",
+  },
+  promotion_code_max_redemptions_reached: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The promotion code has reached its max_redemptions.",
+    description: "Every redemption the code allows has been used.",
+  },
+  promotion_code_customer_limit_reached: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This customer has used the promotion code as often as it allows.",
+    description:
+      "restrictions.max_redemptions_per_customer redemptions of the code by this customer exist already.",
+  },
+  promotion_code_restricted: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The promotion code's restrictions exclude this redemption.",
+    description:
+      "The code is for another customer, for first-time customers only, or needs a minimum amount in a given currency; the message says which.",
+  },
+  promotion_code_taken: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "An active promotion code with this code already exists.",
+    description:
+      "Codes are unique, case-insensitively, among the active codes of a merchant and environment.",
+  },
+  meter_inactive: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The meter is inactive.",
+    description: "An inactive meter takes no usage records. Reactivate it (PATCH active: true) first.",
+  },
+  usage_timestamp_out_of_range: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The usage record's timestamp is out of range.",
+    description: "A usage record may be at most 35 days old and at most 5 minutes in the future.",
+  },
   service_unavailable: {
     type: "provider_error",
     status: 503,

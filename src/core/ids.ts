@@ -25,6 +25,13 @@ export const idPrefixes = {
   refund: "re",
   providerConnection: "pcon",
   routingRule: "rr",
+  product: "prod",
+  price: "price",
+  coupon: "co",
+  promotionCode: "promo",
+  discount: "di",
+  meter: "mtr",
+  usageRecord: "ur",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

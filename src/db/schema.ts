@@ -2,11 +2,17 @@
 
 export * from "../core/ledger/tables";
 export * from "../core/tables";
+export * from "../modules/coupons/tables";
 export * from "../modules/customers/tables";
 export * from "../modules/funding/tables";
 export * from "../modules/fx/tables";
+export * from "../modules/meters/tables";
 export * from "../modules/payment-methods/tables";
 export * from "../modules/payments/tables";
+export * from "../modules/prices/tables";
+export * from "../modules/products/tables";
+export * from "../modules/promotion-codes/tables";
 export * from "../modules/providers/tables";
 export * from "../modules/refunds/tables";
+export * from "../modules/usage-records/tables";
 export * from "../modules/webhooks/tables";

@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
@@ -262,4 +262,12 @@ export function clearDefaultPaymentMethod(
   paymentMethodId: string,
 ) {
   return changeDefault(tx, ctx, customerId, null, paymentMethodId);
+}
+
+/** Which of `ids` name customers of this merchant and environment, as a query for a read batch. */
+export function customerIdsQuery(ctx: ServiceContext, ids: string[]) {
+  return ctx.services.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(inArray(customers.id, ids), ...scope(ctx)));
 }

@@ -165,6 +165,67 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     objectType: "routing_rule",
     description: "A payment routing rule was removed.",
   },
+  {
+    type: "product.created",
+    objectType: "product",
+    description: "A product was created.",
+  },
+  {
+    type: "product.updated",
+    objectType: "product",
+    description: "A product's fields changed, or it was archived (active: false).",
+  },
+  {
+    type: "price.created",
+    objectType: "price",
+    description: "A price was created.",
+  },
+  {
+    type: "price.updated",
+    objectType: "price",
+    description:
+      "A price's active, nickname, lookup_key or metadata changed (also when a transfer took its lookup_key).",
+  },
+  {
+    type: "coupon.created",
+    objectType: "coupon",
+    description: "A coupon was created.",
+  },
+  {
+    type: "coupon.updated",
+    objectType: "coupon",
+    description: "A coupon's name or metadata changed.",
+  },
+  {
+    type: "coupon.deleted",
+    objectType: "coupon",
+    description: "A coupon was deleted; it takes no further redemptions.",
+  },
+  {
+    type: "promotion_code.created",
+    objectType: "promotion_code",
+    description: "A promotion code was created.",
+  },
+  {
+    type: "promotion_code.updated",
+    objectType: "promotion_code",
+    description: "A promotion code was activated, deactivated or its metadata changed.",
+  },
+  {
+    type: "discount.created",
+    objectType: "discount",
+    description: "A coupon was redeemed, directly or through a promotion code.",
+  },
+  {
+    type: "meter.created",
+    objectType: "meter",
+    description: "A meter was created.",
+  },
+  {
+    type: "meter.updated",
+    objectType: "meter",
+    description: "A meter was renamed, deactivated or reactivated.",
+  },
 ];
 
 const knownTypes = new Set(eventTypeCatalog.map((entry) => entry.type));

@@ -1,0 +1,228 @@
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { runBatch } from "../../core/batch";
+import type { ServiceContext } from "../../core/context";
+import { databaseErrorCode } from "../../core/db";
+import { ApiError, type ErrorCode, errorCatalog } from "../../core/errors";
+import { changeStatement } from "../../core/events";
+import { newId } from "../../core/ids";
+import { countryOf, customerAddressQuery } from "../customers/service";
+import { productOf, productQuery } from "../products/service";
+import { discountAmount } from "./discount";
+import type { Discount, RedeemInput } from "./schemas";
+import { type CouponRow, couponCustomers, coupons, type DiscountRow, discounts } from "./tables";
+
+/** SQLSTATE raised by billing_require (migrations/0014), with the error code as its DETAIL. */
+const BILLING_REFUSAL = "MP020";
+
+/**
+ * A counter another area claims in the same statement as the coupon's (a promotion code's
+ * redemptions, a customer's uses of it): a data-modifying CTE member `name as (… returning …)`
+ * that returns a row only when the claim is within its limit; no row refuses with `refusal`.
+ */
+export interface RedemptionClaim {
+  name: string;
+  member: SQL;
+  refusal: ErrorCode;
+  /** What the refusal says, when more than its catalog message. */
+  message?: string;
+  param?: string;
+}
+
+export interface RedeemCouponInput extends RedeemInput {
+  coupon: string;
+}
+
+function toDiscount(row: DiscountRow, coupon: CouponRow): Discount {
+  return {
+    id: row.id,
+    object: "discount",
+    environment: row.environment,
+    coupon: row.couponId,
+    promotion_code: row.promotionCodeId,
+    customer: row.customerId,
+    product: row.productId,
+    amount: row.amount,
+    currency: row.currency,
+    discount_amount: row.discountAmount,
+    amount_after_discount: row.amount - row.discountAmount,
+    duration: coupon.duration,
+    duration_in_months: coupon.durationInMonths,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+/** The coupon's terms against this purchase, with no I/O: the discount, or the refusal. */
+function decide(coupon: CouponRow, input: RedeemCouponInput, now: Date): number {
+  if (coupon.redeemBy !== null && coupon.redeemBy <= now)
+    throw new ApiError("coupon_expired", { param: "coupon" });
+  if (coupon.maxRedemptions !== null && coupon.timesRedeemed >= coupon.maxRedemptions) {
+    throw new ApiError("coupon_max_redemptions_reached", { param: "coupon" });
+  }
+  if (coupon.appliesToProducts && !(input.product && coupon.appliesToProducts.includes(input.product))) {
+    throw new ApiError("coupon_not_applicable", {
+      param: "product",
+      message: `The coupon applies only to ${coupon.appliesToProducts.join(", ")}.`,
+    });
+  }
+  const off = discountAmount(coupon, input.amount, input.currency);
+  if (off === null) {
+    throw new ApiError("coupon_not_applicable", {
+      param: "currency",
+      message: `The coupon has no amount_off in ${input.currency}.`,
+    });
+  }
+  return off;
+}
+
+/**
+ * The claims as one statement: the coupon's counter goes up only while below max_redemptions
+ * (a conditional UPDATE, so 50 parallel redemptions of a coupon limited to 10 give exactly 10),
+ * and so do the caller's counters; a claim that matched no row raises, rolling the batch back.
+ */
+function claimStatement(
+  ctx: ServiceContext,
+  coupon: CouponRow,
+  customerId: string,
+  extra: RedemptionClaim[],
+  firstTimeOnly: boolean,
+): { statement: SQL; checked: RedemptionClaim[] } {
+  const now = ctx.services.clock.now();
+  const update = ctx.services.db
+    .update(coupons)
+    .set({ timesRedeemed: sql`${coupons.timesRedeemed} + 1`, updatedAt: now })
+    .where(
+      and(
+        eq(coupons.id, coupon.id),
+        eq(coupons.merchantId, ctx.merchantId),
+        eq(coupons.environment, ctx.environment),
+        sql`${coupons.deletedAt} is null`,
+        sql`(${coupons.maxRedemptions} is null or ${coupons.timesRedeemed} < ${coupons.maxRedemptions})`,
+      ),
+    )
+    .returning({ id: coupons.id });
+  const firstRedemption = ctx.services.db
+    .insert(couponCustomers)
+    .values({ merchantId: ctx.merchantId, environment: ctx.environment, customerId, firstRedeemedAt: now })
+    .onConflictDoNothing()
+    .returning({ customerId: couponCustomers.customerId });
+  const claims: RedemptionClaim[] = [
+    {
+      name: "coupon_claim",
+      member: sql`coupon_claim as ${update}`,
+      refusal: "coupon_max_redemptions_reached",
+    },
+    ...extra,
+  ];
+  // Every redemption records its customer (last, so locks are always taken in the same order);
+  // only a first-time-only redemption requires that it was the one that did.
+  const firstTime: RedemptionClaim = {
+    name: "first_redemption",
+    member: sql`first_redemption as ${firstRedemption}`,
+    refusal: "promotion_code_restricted",
+    message: "This promotion code is for first-time customers only.",
+    param: "customer",
+  };
+  const members = [...claims, firstTime].map((claim) => claim.member);
+  const checked = firstTimeOnly ? [...claims, firstTime] : claims;
+  const checks = checked.map(
+    (claim) =>
+      sql`billing_require(exists(select 1 from ${sql.raw(claim.name)}), ${claim.refusal}) as ${sql.raw(`${claim.name}_ok`)}`,
+  );
+  return { statement: sql`with ${sql.join(members, sql`, `)} select ${sql.join(checks, sql`, `)}`, checked };
+}
+
+/** A billing_require refusal raised in a batch, as the API error of the claim it names. */
+function billingRefusal(error: unknown, claims: RedemptionClaim[]): ApiError | undefined {
+  if (databaseErrorCode(error) !== BILLING_REFUSAL) return undefined;
+  for (let current = error; typeof current === "object" && current !== null; ) {
+    if ("detail" in current && typeof current.detail === "string" && current.detail in errorCatalog) {
+      const code = current.detail as ErrorCode;
+      const claim = claims.find((candidate) => candidate.refusal === code);
+      return new ApiError(code, {
+        ...(claim?.message ? { message: claim.message } : {}),
+        ...(claim?.param ? { param: claim.param } : {}),
+      });
+    }
+    current = "cause" in current ? current.cause : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Redeems a coupon for a customer's purchase: checks its terms, claims a redemption within its
+ * limits and records the discount, all written in one batch (one round trip after one read).
+ * Subscriptions, invoices and checkout call this; `promotionCode` adds a code's own counters.
+ */
+export async function redeemCoupon({
+  ctx,
+  input,
+  promotionCode,
+}: {
+  ctx: ServiceContext;
+  input: RedeemCouponInput;
+  promotionCode?: { id: string; claims: RedemptionClaim[]; firstTimeOnly: boolean };
+}): Promise<Discount> {
+  const { db } = ctx.services;
+  const [couponRows, customerRows, productRows] = await db.batch([
+    db
+      .select()
+      .from(coupons)
+      .where(
+        and(
+          eq(coupons.id, input.coupon),
+          eq(coupons.merchantId, ctx.merchantId),
+          eq(coupons.environment, ctx.environment),
+          sql`${coupons.deletedAt} is null`,
+        ),
+      )
+      .limit(1),
+    customerAddressQuery(ctx, input.customer),
+    // Without a product the purchase names none: the query for "" finds no row and is not checked.
+    productQuery(ctx, input.product ?? ""),
+  ]);
+  const [coupon] = couponRows;
+  if (!coupon) {
+    if (promotionCode)
+      throw new ApiError("promotion_code_inactive", { message: "The promotion code's coupon was deleted." });
+    throw new ApiError("resource_missing", { param: "id", message: `No such coupon: ${input.coupon}` });
+  }
+  countryOf(customerRows, input.customer, "customer");
+  if (input.product !== undefined) productOf(productRows, input.product, "product");
+  const now = ctx.services.clock.now();
+  const off = decide(coupon, input, now);
+  const row: DiscountRow = {
+    id: newId("discount"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    couponId: coupon.id,
+    promotionCodeId: promotionCode?.id ?? null,
+    customerId: input.customer,
+    productId: input.product ?? null,
+    amount: input.amount,
+    currency: input.currency,
+    discountAmount: off,
+    createdAt: now,
+  };
+  const discount = toDiscount(row, coupon);
+  const claim = claimStatement(
+    ctx,
+    coupon,
+    input.customer,
+    promotionCode?.claims ?? [],
+    promotionCode?.firstTimeOnly ?? false,
+  );
+  try {
+    await runBatch(
+      ctx.services,
+      [
+        db.execute(claim.statement),
+        db.insert(discounts).values(row),
+        db.execute(changeStatement(ctx, { type: "discount.created", object: discount })),
+      ],
+      { response: discount },
+    );
+  } catch (error) {
+    throw billingRefusal(error, claim.checked) ?? error;
+  }
+  return discount;
+}
