@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { type Discount, type RedeemInput, type RedemptionClaim, redeemCoupon } from "../coupons/service";
-import { readPromotionCode } from "./service";
+import { readPromotionCode } from "./rows";
 import { type PromotionCodeRow, promotionCodeCustomers, promotionCodes } from "./tables";
 
 function restricted(message: string, param: string): ApiError {

@@ -8,6 +8,7 @@ import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { couponMissing, couponQuery } from "../coupons/service";
 import { countryOf, customerAddressQuery } from "../customers/service";
+import { readPromotionCode } from "./rows";
 import type {
   CreatePromotionCodeInput,
   ListPromotionCodesQuery,
@@ -127,16 +128,6 @@ export async function createPromotionCode({
     ),
   );
   return promotionCode;
-}
-
-export async function readPromotionCode(ctx: ServiceContext, id: string): Promise<PromotionCodeRow> {
-  const [row] = await ctx.services.db
-    .select()
-    .from(promotionCodes)
-    .where(and(eq(promotionCodes.id, id), ...promotionCodeScope(ctx)))
-    .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such promotion code: ${id}` });
-  return row;
 }
 
 export async function retrievePromotionCode({
