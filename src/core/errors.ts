@@ -250,11 +250,12 @@ export const errorCatalog = {
     description:
       "Verify the account (micro-deposits or instant verification) before creating a mandate on it.",
   },
-  bank_account_closed: {
+  verification_method_unavailable: {
     type: "invalid_request_error",
-    status: 409,
-    message: "The bank account is closed.",
-    description: "A closed account takes no verification and no mandate; save it again to use it.",
+    status: 400,
+    message: "This verification method is not available here.",
+    description:
+      "Sandbox simulates micro-deposits and instant verification. Production needs the bank-transfer rail (micro-deposits) and an instant-verification provider, neither connected yet.",
   },
   verification_not_pending: {
     type: "invalid_request_error",

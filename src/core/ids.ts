@@ -25,6 +25,10 @@ export const idPrefixes = {
   refund: "re",
   providerConnection: "pcon",
   routingRule: "rr",
+  bankAccount: "ba",
+  mandate: "mdt",
+  globalAccount: "ga",
+  globalAccountTransfer: "gatr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
