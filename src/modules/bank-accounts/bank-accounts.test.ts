@@ -408,7 +408,10 @@ describe("bank accounts: verification", () => {
 describe("mandates", () => {
   async function verifiedAccount(m: TestMerchant, body: Record<string, unknown>): Promise<BankAccount> {
     const account = await save(m, body);
-    const verified = await m.sandbox.request<BankAccount>("POST", `/bank-accounts/${account.id}/verify/instant`);
+    const verified = await m.sandbox.request<BankAccount>(
+      "POST",
+      `/bank-accounts/${account.id}/verify/instant`,
+    );
     expect(verified.body.status, verified.text).toBe("verified");
     return account;
   }
