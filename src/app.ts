@@ -20,6 +20,7 @@ import { eventsRouter } from "./modules/events";
 import { functionsRouter } from "./modules/functions";
 import { fundingRouter } from "./modules/funding";
 import { fxRouter } from "./modules/fx";
+import { globalAccountsRouter } from "./modules/global-accounts";
 import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
 import { metaRouter } from "./modules/meta";
@@ -134,6 +135,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", fundingRouter);
   app.route("/api/v1", statusRouter);
   app.route("/api/v1", bankAccountsRouter);
+  app.route("/api/v1", globalAccountsRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -6,6 +6,7 @@ export * from "../modules/bank-accounts/tables";
 export * from "../modules/customers/tables";
 export * from "../modules/funding/tables";
 export * from "../modules/fx/tables";
+export * from "../modules/global-accounts/tables";
 export * from "../modules/payment-methods/tables";
 export * from "../modules/payments/tables";
 export * from "../modules/providers/tables";
