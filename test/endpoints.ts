@@ -221,6 +221,14 @@ export const objectEndpoints: ObjectEndpoint[] = [
     create: createGlobalAccount,
   },
   {
+    name: "update global account",
+    readBack: (id) => `/global-accounts/${id}`,
+    method: "POST",
+    path: (id) => `/global-accounts/${id}`,
+    body: { metadata: { k: "v" } },
+    create: createGlobalAccount,
+  },
+  {
     name: "close global account",
     readBack: (id) => `/global-accounts/${id}`,
     method: "POST",

@@ -237,6 +237,61 @@ describe("global accounts: incoming transfers", () => {
     expect(fx.body.markup_amount).toBeGreaterThan(0);
   });
 
+  it("changes auto_convert_to later: converting starts and stops with it", async () => {
+    await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+    const m = await createMerchant();
+    const account = await open(m, { country: "NL", currency: "EUR" });
+    expectError(
+      await m.sandbox.request("POST", `/global-accounts/${account.id}`, { auto_convert_to: "EUR" }),
+      400,
+      "parameter_invalid",
+    );
+    const updated = await m.sandbox.request<{ auto_convert_to: string | null }>(
+      "POST",
+      `/global-accounts/${account.id}`,
+      {
+        auto_convert_to: "GBP",
+      },
+    );
+    expect(updated.body.auto_convert_to).toBe("GBP");
+    const converted = await m.sandbox.request<Transfer>(
+      "POST",
+      `/global-accounts/${account.id}/simulate-incoming-transfer`,
+      {
+        amount: 5_000,
+        currency: "EUR",
+        payer_name: "Dora",
+      },
+    );
+    expect(converted.body.conversion?.currency).toBe("GBP");
+    await m.sandbox.request("POST", `/global-accounts/${account.id}`, { auto_convert_to: null });
+    const kept = await m.sandbox.request<Transfer>(
+      "POST",
+      `/global-accounts/${account.id}/simulate-incoming-transfer`,
+      {
+        amount: 700,
+        currency: "EUR",
+        payer_name: "Dora",
+      },
+    );
+    expect(kept.body.conversion).toBeNull();
+    expect(await available(m, "EUR")).toBe(700);
+    const events = await query<{ previous_attributes: Record<string, unknown> }>(
+      "select previous_attributes from events where object_id = $1 and type = 'global_account.updated' order by created_at",
+      [account.id],
+    );
+    expect(events.map((e) => e.previous_attributes)).toEqual([
+      { auto_convert_to: null },
+      { auto_convert_to: "GBP" },
+    ]);
+    const other = await createMerchant();
+    expectError(
+      await other.sandbox.request("POST", `/global-accounts/${account.id}`, { metadata: {} }),
+      404,
+      "resource_missing",
+    );
+  });
+
   it("returns transfers to a closed account, crediting nothing; refuses the wrong currency and production", async () => {
     const m = await createMerchant();
     const account = await open(m, { country: "FR", currency: "EUR" });

@@ -7,6 +7,7 @@ import {
   createGlobalAccount,
   listGlobalAccounts,
   retrieveGlobalAccount,
+  updateGlobalAccount,
 } from "./service";
 import { listTransfers, simulateIncomingTransfer } from "./transfers";
 
@@ -52,5 +53,15 @@ export const listTransfersHandler: Handler<typeof routes.listTransfersRoute> = a
         query: c.req.valid("query"),
       }),
     ),
+    200,
+  );
+
+export const updateGlobalAccountHandler: Handler<typeof routes.updateGlobalAccountRoute> = async (c) =>
+  c.json(
+    await updateGlobalAccount({
+      ctx: serviceContext(c),
+      id: c.req.valid("param").id,
+      input: c.req.valid("json"),
+    }),
     200,
   );

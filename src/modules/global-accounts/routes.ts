@@ -9,6 +9,7 @@ import {
   listGlobalAccountsQuery,
   listTransfersQuery,
   simulateIncomingTransferBody,
+  updateGlobalAccountBody,
 } from "./schemas";
 
 const tags = ["Global accounts"];
@@ -49,6 +50,18 @@ export const listGlobalAccountsRoute = createRoute({
     200: jsonContent(listSchema(globalAccountSchema, "GlobalAccountList"), "Newest first."),
     ...commonErrors,
   },
+});
+
+export const updateGlobalAccountRoute = createRoute({
+  method: "post",
+  path: "/global-accounts/{id}",
+  operationId: "globalAccounts.update",
+  tags,
+  summary: "Update a global account",
+  description: "Fields left out stay as they are; auto_convert_to null stops converting incoming funds.",
+  security: authSecurity,
+  request: { params: globalAccountIdParams, body: jsonBody(updateGlobalAccountBody) },
+  responses: { 200: jsonContent(globalAccountSchema, "The updated global account."), ...writeErrors },
 });
 
 export const closeGlobalAccountRoute = createRoute({

@@ -18,6 +18,19 @@ export const createGlobalAccountBody = z
 
 export type CreateGlobalAccountInput = z.infer<typeof createGlobalAccountBody>;
 
+export const updateGlobalAccountBody = z
+  .object({
+    auto_convert_to: currencyCode
+      .nullable()
+      .optional()
+      .openapi({ description: "The currency to convert incoming funds to; null stops converting." }),
+    metadata: metadataSchema.optional(),
+  })
+  .strict()
+  .openapi("UpdateGlobalAccount");
+
+export type UpdateGlobalAccountInput = z.infer<typeof updateGlobalAccountBody>;
+
 export const globalAccountSchema = z
   .object({
     id: z.string().openapi({ example: "ga_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),

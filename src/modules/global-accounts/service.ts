@@ -12,7 +12,7 @@ import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import type { CreateGlobalAccountInput, GlobalAccount } from "./schemas";
+import type { CreateGlobalAccountInput, GlobalAccount, UpdateGlobalAccountInput } from "./schemas";
 import { type GlobalAccountRow, globalAccounts } from "./tables";
 
 export function toGlobalAccount(row: GlobalAccountRow): GlobalAccount {
@@ -50,6 +50,15 @@ export async function loadGlobalAccount(ctx: ServiceContext, id: string): Promis
     .limit(1);
   if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such global account: ${id}` });
   return row;
+}
+
+function assertConvertsAway(currency: string, target: string | null | undefined): void {
+  if (target === currency) {
+    throw new ApiError("parameter_invalid", {
+      param: "auto_convert_to",
+      message: "auto_convert_to must differ from the account's currency (null keeps the funds as they come).",
+    });
+  }
 }
 
 /** Fresh details collide with issued ones about never; a collision draws again, this many times. */
@@ -173,6 +182,52 @@ export async function closeGlobalAccount({
           type: "global_account.closed",
           object: account,
           previousAttributes: { status: "active" },
+        }),
+      ),
+    ],
+    { response: account },
+  );
+  return account;
+}
+
+/** Changes the conversion on receipt or the metadata; a closed account stays closed but may still be annotated. */
+export async function updateGlobalAccount({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  input: UpdateGlobalAccountInput;
+}): Promise<GlobalAccount> {
+  const before = await loadGlobalAccount(ctx, id);
+  assertConvertsAway(before.currency, input.auto_convert_to);
+  const now = ctx.services.clock.now();
+  const values = {
+    ...(input.auto_convert_to !== undefined ? { autoConvertTo: input.auto_convert_to } : {}),
+    ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+    updatedAt: now,
+  };
+  const previous = toGlobalAccount(before);
+  const account = toGlobalAccount({ ...before, ...values });
+  const changed = Object.fromEntries(
+    (["auto_convert_to", "metadata"] as const)
+      .filter((field) => JSON.stringify(previous[field]) !== JSON.stringify(account[field]))
+      .map((field) => [field, previous[field]]),
+  );
+  const { db } = ctx.services;
+  await runBatch(
+    ctx.services,
+    [
+      db
+        .update(globalAccounts)
+        .set(values)
+        .where(and(eq(globalAccounts.id, id), ...globalAccountScope(ctx))),
+      db.execute(
+        changeStatement(ctx, {
+          type: "global_account.updated",
+          object: account,
+          previousAttributes: changed,
         }),
       ),
     ],
