@@ -1,5 +1,5 @@
 import { and, eq, isNull, type SQL } from "drizzle-orm";
-import { canonicalAccount, countryCurrencies, parseBankDetails } from "../../core/bank-details";
+import { bankAccountFingerprint, countryCurrencies, parseBankDetails } from "../../core/bank-details";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
@@ -9,7 +9,6 @@ import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { seal, unseal } from "../../core/sealed";
 import { countryOf, customerAddressQuery } from "../customers/service";
-import { cardFingerprint } from "../payment-methods/card";
 import type { BankAccount, CreateBankAccountInput } from "./schemas";
 import { type BankAccountRow, bankAccounts, mandates } from "./tables";
 
@@ -119,7 +118,7 @@ export async function createBankAccount({
     });
   }
   const { config, db } = ctx.services;
-  const fingerprint = await cardFingerprint(canonicalAccount(details), config.BANK_ACCOUNT_FINGERPRINT_KEY);
+  const fingerprint = await bankAccountFingerprint(details, config.BANK_ACCOUNT_FINGERPRINT_KEY);
   if (input.customer) countryOf(await customerAddressQuery(ctx, input.customer), input.customer, "customer");
   const id = newId("bankAccount");
   const now = ctx.services.clock.now();
