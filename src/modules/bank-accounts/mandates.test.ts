@@ -54,6 +54,16 @@ describe("mandates", () => {
       409,
       "mandate_not_active",
     );
+    const key = { "idempotency-key": `revoke-${Date.now()}` };
+    const second = await m.sandbox.request<{ id: string }>("POST", "/mandates", {
+      bank_account: us.id,
+      type: "ach_debit",
+      acceptance: { type: "online" },
+    });
+    const once = await m.sandbox.request("POST", `/mandates/${second.body.id}/revoke`, undefined, key);
+    const twice = await m.sandbox.request("POST", `/mandates/${second.body.id}/revoke`, undefined, key);
+    expect(twice.headers.get("idempotent-replayed")).toBe("true");
+    expect(twice.text).toBe(once.text);
     const listed = await m.sandbox.request<{ data: Array<{ id: string }> }>(
       "GET",
       `/mandates?bank_account=${de.id}`,

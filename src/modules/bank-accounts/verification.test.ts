@@ -45,6 +45,33 @@ describe("bank accounts: verification", () => {
     ]);
   });
 
+  it("replays retried transitions with the same Idempotency-Key instead of refusing them", async () => {
+    const m = await createMerchant();
+    const account = await save(m, usAccount());
+    const key = { "idempotency-key": `md-${Date.now()}` };
+    const path = `/bank-accounts/${account.id}/verify/micro-deposits`;
+    const first = await m.sandbox.request<BankAccount>("POST", path, {}, key);
+    const again = await m.sandbox.request<BankAccount>("POST", path, {}, key);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    const amounts = first.body.sandbox_micro_deposits?.amounts ?? [];
+    const verifyKey = { "idempotency-key": `v-${Date.now()}` };
+    const verified = await m.sandbox.request<BankAccount>(
+      "POST",
+      `/bank-accounts/${account.id}/verify`,
+      { amounts },
+      verifyKey,
+    );
+    const replayed = await m.sandbox.request<BankAccount>(
+      "POST",
+      `/bank-accounts/${account.id}/verify`,
+      { amounts },
+      verifyKey,
+    );
+    expect(replayed.body).toEqual(verified.body);
+    expect(replayed.body.status).toBe("verified");
+  });
+
   it("verifies by descriptor code (SM + 4)", async () => {
     const m = await createMerchant();
     const account = await save(m, ibanAccount("NL"));

@@ -321,6 +321,12 @@ describe("global accounts: incoming transfers", () => {
       409,
       "global_account_closed",
     );
+    const key = { "idempotency-key": `close-${Date.now()}` };
+    const other = await open(m, { country: "FR", currency: "EUR" });
+    const closedOnce = await m.sandbox.request("POST", `/global-accounts/${other.id}/close`, undefined, key);
+    const closedAgain = await m.sandbox.request("POST", `/global-accounts/${other.id}/close`, undefined, key);
+    expect(closedAgain.headers.get("idempotent-replayed")).toBe("true");
+    expect(closedAgain.text).toBe(closedOnce.text);
     const returned = await m.sandbox.request<Transfer>(
       "POST",
       `/global-accounts/${account.id}/simulate-incoming-transfer`,

@@ -12,11 +12,12 @@ export const globalAccountsRouter = createRouter()
   .openapi(routes.simulateIncomingTransferRoute, handlers.simulateIncomingTransferHandler)
   .openapi(routes.listTransfersRoute, handlers.listTransfersHandler);
 
-// Each of these writes its step with runBatch: the Idempotency-Key claim rides in its first batch.
+// Writes whose checks before the batch a retry passes again: the Idempotency-Key claim rides in
+// their batch. Closing is not registered: a retry after success would be refused as already closed
+// before any batch claims the key, so the middleware claims first and replays it.
 for (const path of [
   "/api/v1/global-accounts",
   "/api/v1/global-accounts/:id",
-  "/api/v1/global-accounts/:id/close",
   "/api/v1/global-accounts/:id/simulate-incoming-transfer",
 ]) {
   claimsIdempotencyInline("POST", path);
