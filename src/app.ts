@@ -13,12 +13,14 @@ import { validationError } from "./core/validation";
 import { authPublicRouter, authRouter } from "./modules/auth";
 import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
+import { bankAccountsRouter } from "./modules/bank-accounts";
 import { couponsRouter } from "./modules/coupons";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
 import { functionsRouter } from "./modules/functions";
 import { fundingRouter } from "./modules/funding";
 import { fxRouter } from "./modules/fx";
+import { globalAccountsRouter } from "./modules/global-accounts";
 import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
 import { metaRouter } from "./modules/meta";
@@ -143,6 +145,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", promotionCodesRouter);
   app.route("/api/v1", metersRouter);
   app.route("/api/v1", usageRecordsRouter);
+  app.route("/api/v1", bankAccountsRouter);
+  app.route("/api/v1", globalAccountsRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -1,3 +1,4 @@
+import { generateBankDetails } from "../src/core/bank-details";
 import { baseUrl, type TestMerchant } from "./harness";
 
 /**
@@ -167,6 +168,39 @@ const createMeter = async (merchant: TestMerchant): Promise<string> => {
 /** From another tenant a redemption fails on the coupon or code, before its customer is looked up. */
 const redeemBody = { customer: "cus_sec", amount: 1000, currency: "USD" };
 
+/** A US bank account with fresh numbers (accounts are deduplicated per merchant). */
+const createBankAccount = async (merchant: TestMerchant): Promise<string> => {
+  const details = generateBankDetails("US");
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/bank-accounts", {
+    account_holder_name: "Sec Test",
+    account_holder_type: "individual",
+    country: "US",
+    currency: "USD",
+    routing_number: details.routing.routing_number,
+    account_number: details.accountNumber,
+  });
+  return created.body.id;
+};
+
+const createMandate = async (merchant: TestMerchant): Promise<string> => {
+  const account = await createBankAccount(merchant);
+  await merchant.sandbox.request("POST", `/bank-accounts/${account}/verify/instant`);
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/mandates", {
+    bank_account: account,
+    type: "ach_debit",
+    acceptance: { type: "online" },
+  });
+  return created.body.id;
+};
+
+const createGlobalAccount = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/global-accounts", {
+    country: "DE",
+    currency: "EUR",
+  });
+  return created.body.id;
+};
+
 export const objectEndpoints: ObjectEndpoint[] = [
   { name: "retrieve meter", method: "GET", path: (id) => `/meters/${id}`, create: createMeter },
   {
@@ -256,6 +290,86 @@ export const objectEndpoints: ObjectEndpoint[] = [
     path: (id) => `/promotion-codes/${id}/redeem`,
     body: redeemBody,
     create: createPromotionCode,
+  },
+  {
+    name: "retrieve bank account",
+    method: "GET",
+    path: (id) => `/bank-accounts/${id}`,
+    create: createBankAccount,
+  },
+  {
+    name: "delete bank account",
+    readBack: (id) => `/bank-accounts/${id}`,
+    method: "DELETE",
+    path: (id) => `/bank-accounts/${id}`,
+    create: createBankAccount,
+  },
+  {
+    name: "start micro-deposits",
+    readBack: (id) => `/bank-accounts/${id}`,
+    method: "POST",
+    path: (id) => `/bank-accounts/${id}/verify/micro-deposits`,
+    body: {},
+    create: createBankAccount,
+  },
+  {
+    name: "verify bank account",
+    readBack: (id) => `/bank-accounts/${id}`,
+    method: "POST",
+    path: (id) => `/bank-accounts/${id}/verify`,
+    body: { amounts: [1, 2] },
+    create: createBankAccount,
+  },
+  {
+    name: "verify bank account instantly",
+    readBack: (id) => `/bank-accounts/${id}`,
+    method: "POST",
+    path: (id) => `/bank-accounts/${id}/verify/instant`,
+    create: createBankAccount,
+  },
+  { name: "retrieve mandate", method: "GET", path: (id) => `/mandates/${id}`, create: createMandate },
+  {
+    name: "revoke mandate",
+    readBack: (id) => `/mandates/${id}`,
+    method: "POST",
+    path: (id) => `/mandates/${id}/revoke`,
+    create: createMandate,
+  },
+  {
+    name: "retrieve global account",
+    method: "GET",
+    path: (id) => `/global-accounts/${id}`,
+    create: createGlobalAccount,
+  },
+  {
+    name: "update global account",
+    readBack: (id) => `/global-accounts/${id}`,
+    method: "POST",
+    path: (id) => `/global-accounts/${id}`,
+    body: { metadata: { k: "v" } },
+    create: createGlobalAccount,
+  },
+  {
+    name: "close global account",
+    readBack: (id) => `/global-accounts/${id}`,
+    method: "POST",
+    path: (id) => `/global-accounts/${id}/close`,
+    create: createGlobalAccount,
+  },
+  {
+    name: "simulate incoming transfer",
+    readBack: (id) => `/global-accounts/${id}`,
+    method: "POST",
+    path: (id) => `/global-accounts/${id}/simulate-incoming-transfer`,
+    body: { amount: 100, currency: "EUR", payer_name: "Sec" },
+    create: createGlobalAccount,
+  },
+  {
+    name: "list global account transfers",
+    readBack: (id) => `/global-accounts/${id}`,
+    method: "GET",
+    path: (id) => `/global-accounts/${id}/transfers`,
+    create: createGlobalAccount,
   },
   { name: "retrieve fx quote", method: "GET", path: (id) => `/fx/quotes/${id}`, create: createFxQuote },
   {
@@ -456,6 +570,33 @@ export const objectEndpoints: ObjectEndpoint[] = [
 ];
 
 export const collectionEndpoints: CollectionEndpoint[] = [
+  { name: "list bank accounts", method: "GET", path: "/bank-accounts" },
+  {
+    name: "create bank account",
+    method: "POST",
+    path: "/bank-accounts",
+    body: {
+      account_holder_name: "Sec",
+      account_holder_type: "company",
+      country: "DE",
+      currency: "EUR",
+      iban: "DE89370400440532013000",
+    },
+  },
+  { name: "list mandates", method: "GET", path: "/mandates" },
+  {
+    name: "create mandate",
+    method: "POST",
+    path: "/mandates",
+    body: { bank_account: "ba_x", type: "ach_debit", acceptance: { type: "online" } },
+  },
+  { name: "list global accounts", method: "GET", path: "/global-accounts" },
+  {
+    name: "create global account",
+    method: "POST",
+    path: "/global-accounts",
+    body: { country: "DE", currency: "EUR" },
+  },
   { name: "fx rates", method: "GET", path: "/fx/rates" },
   { name: "fx pair", method: "GET", path: "/fx/rates/USD/EUR" },
   { name: "fx currencies", method: "GET", path: "/fx/currencies" },

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { generateBankDetails } from "../src/core/bank-details";
 import { type ApiResponse, createMerchant, type TestMerchant } from "./harness";
 
 interface Counted {
@@ -155,6 +156,43 @@ describe("round trips of a payment (card, confirm, automatic capture), after a w
       // the status cache is cleared before answering, so a poll never sees the old status.
       expect(await roundTripsOf(captured)).toEqual({ db_http: 3, db_ws: 0, redis: 2 });
     }
+  });
+
+  it("bank and global accounts: one batch per step, after one read where the step decides on a row", async () => {
+    const details = generateBankDetails("US");
+    const saved = await merchant.sandbox.request<{ id: string }>("POST", "/bank-accounts", {
+      account_holder_name: "Ada",
+      account_holder_type: "individual",
+      country: "US",
+      currency: "USD",
+      routing_number: details.routing.routing_number,
+      account_number: details.accountNumber,
+    });
+    expect(saved.status).toBe(200);
+    expect(await roundTripsOf(saved)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const started = await merchant.sandbox.request(
+      "POST",
+      `/bank-accounts/${saved.body.id}/verify/micro-deposits`,
+      {},
+    );
+    expect(started.status).toBe(200);
+    expect(await roundTripsOf(started)).toMatchObject({ db_http: 2, db_ws: 0 });
+    const opened = await merchant.sandbox.request<{ id: string }>("POST", "/global-accounts", {
+      country: "NL",
+      currency: "EUR",
+    });
+    expect(await roundTripsOf(opened)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const received = await merchant.sandbox.request(
+      "POST",
+      `/global-accounts/${opened.body.id}/simulate-incoming-transfer`,
+      {
+        amount: 100,
+        currency: "EUR",
+        payer_name: "Grace",
+      },
+    );
+    expect(received.status).toBe(200);
+    expect(await roundTripsOf(received)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
 });
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { generateBankDetails } from "../src/core/bank-details";
 import { query } from "./db";
 import { baseUrl, type Client, call, client, createMerchant, type TestMerchant } from "./harness";
 
@@ -91,6 +92,30 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
   const coupon = await api.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
   await api.request("POST", "/promotion-codes", { coupon: coupon.body.id });
   await api.request("POST", "/meters", { display_name: "Tenancy", aggregation: { formula: "count" } });
+  const account = generateBankDetails("US");
+  const bankAccount = await api.request<{ id: string }>("POST", "/bank-accounts", {
+    account_holder_name: "Tenancy",
+    account_holder_type: "company",
+    country: "US",
+    currency: "USD",
+    routing_number: account.routing.routing_number,
+    account_number: account.accountNumber,
+  });
+  await api.request("POST", `/bank-accounts/${bankAccount.body.id}/verify/instant`);
+  await api.request("POST", "/mandates", {
+    bank_account: bankAccount.body.id,
+    type: "ach_debit",
+    acceptance: { type: "online" },
+  });
+  const globalAccount = await api.request<{ id: string }>("POST", "/global-accounts", {
+    country: "DE",
+    currency: "EUR",
+  });
+  await api.request("POST", `/global-accounts/${globalAccount.body.id}/simulate-incoming-transfer`, {
+    amount: 100,
+    currency: "EUR",
+    payer_name: "Tenancy",
+  });
 }
 
 /**
@@ -118,6 +143,10 @@ const CLONED_TABLES = [
   "coupons",
   "promotion_codes",
   "meters",
+  "bank_accounts",
+  "mandates",
+  "global_accounts",
+  "global_account_transfers",
 ];
 const REFERENCES = [
   "customer_id",
@@ -132,6 +161,8 @@ const REFERENCES = [
   "credit_transaction_id",
   "product_id",
   "coupon_id",
+  "bank_account_id",
+  "global_account_id",
 ];
 
 async function seedProduction(m: TestMerchant): Promise<void> {
@@ -185,7 +216,11 @@ describe("tenancy: every list operation shows only the caller's own objects", ()
         for (const param of operation.params) {
           let value = "USD";
           if (param === "id") {
-            const parent = path.startsWith("/customers") ? "/customers" : "/webhooks/endpoints";
+            const parent = path.startsWith("/customers")
+              ? "/customers"
+              : path.startsWith("/global-accounts")
+                ? "/global-accounts"
+                : "/webhooks/endpoints";
             const own = await principal.api.request<{ data: Array<{ id: string }> }>("GET", parent);
             value = own.body.data[0]?.id ?? "missing";
           }

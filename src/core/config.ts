@@ -80,6 +80,10 @@ export const configSchema = z.object({
   NEGATIVE_BALANCE_LIMIT: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   /** Base64 of 32 random bytes: AES-256-GCM key for webhook endpoint signing secrets at rest. */
   WEBHOOK_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
+  /** Base64 of 32 random bytes: AES-256-GCM key for saved bank account numbers at rest. */
+  BANK_ACCOUNT_NUMBERS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
+  /** HMAC key for bank account fingerprints (dedupe per merchant); changing it re-keys every fingerprint. */
+  BANK_ACCOUNT_FINGERPRINT_KEY: z.string().min(32),
   /** A webhook attempt with no answer within this long is a failed attempt (and retried on schedule). */
   WEBHOOK_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
   /** DNS over HTTPS (JSON API) used to resolve webhook hosts before every attempt. */

@@ -202,6 +202,93 @@ export const errorCatalog = {
     message: "This deposit has already been received.",
     description: "A deposit arrives at most once; declare a new deposit for another transfer.",
   },
+  bank_account_country_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "Bank accounts in this country are not supported.",
+    description: "docs/bank-accounts.md lists the countries and the details each one takes.",
+  },
+  iban_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The IBAN is not valid.",
+    description:
+      "The message says which check failed: format, the country's length, the mod-97 check digits or the country's national check digits.",
+  },
+  bic_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The BIC is not valid.",
+    description:
+      "A BIC is 8 or 11 characters: bank (4 letters), country (2 letters), location (2), branch (3, optional).",
+  },
+  routing_number_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The bank or branch code is not valid.",
+    description:
+      "The routing number, sort code, BSB, IFSC, transit, institution, bank or branch code does not have its country's format or check digit; param names the field.",
+  },
+  bank_account_number_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The account number is not valid.",
+    description:
+      "The account number or CLABE does not have its country's format or fails its check (UK: VocaLink modulus check; Mexico: CLABE check digit).",
+  },
+  bank_account_exists: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This bank account is already saved.",
+    description:
+      "Accounts are deduplicated by fingerprint per merchant and environment; the message names the existing account.",
+  },
+  bank_account_unverified: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The bank account is not verified.",
+    description:
+      "Verify the account (micro-deposits or instant verification) before creating a mandate on it.",
+  },
+  verification_method_unavailable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This verification method is not available here.",
+    description:
+      "Sandbox simulates micro-deposits and instant verification. Production needs the bank-transfer rail (micro-deposits) and an instant-verification provider, neither connected yet.",
+  },
+  verification_not_pending: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The bank account has no verification in progress in this form.",
+    description:
+      "Micro-deposits start on a new (or failed) account; amounts or a descriptor code are checked only while micro-deposits are pending, and in the form they were sent.",
+  },
+  verification_mismatch: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The amounts or the descriptor code do not match.",
+    description: "Each account gets 3 attempts; the third wrong one fails the verification.",
+  },
+  verification_failed: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The verification failed.",
+    description:
+      "Three wrong attempts, micro-deposits older than 10 days, or a failed instant verification. Start again.",
+  },
+  mandate_not_active: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The mandate is not active.",
+    description: "A revoked or expired mandate stays so; create a new one.",
+  },
+  global_account_closed: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The global account is closed.",
+    description: "A closed global account receives nothing: incoming transfers are returned to the payer.",
+  },
   sandbox_only: {
     type: "permission_error",
     status: 403,

@@ -32,6 +32,10 @@ export const idPrefixes = {
   discount: "di",
   meter: "mtr",
   usageRecord: "ur",
+  bankAccount: "ba",
+  mandate: "mdt",
+  globalAccount: "ga",
+  globalAccountTransfer: "gatr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -2,10 +2,15 @@
 
 export * from "../core/ledger/tables";
 export * from "../core/tables";
+export * from "../modules/bank-accounts/tables";
 export * from "../modules/coupons/tables";
 export * from "../modules/customers/tables";
+export * from "../modules/customers/tables";
+export * from "../modules/funding/tables";
 export * from "../modules/funding/tables";
 export * from "../modules/fx/tables";
+export * from "../modules/fx/tables";
+export * from "../modules/global-accounts/tables";
 export * from "../modules/meters/tables";
 export * from "../modules/payment-methods/tables";
 export * from "../modules/payments/tables";

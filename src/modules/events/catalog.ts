@@ -226,6 +226,51 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     objectType: "meter",
     description: "A meter was renamed, deactivated or reactivated.",
   },
+  { type: "bank_account.created", objectType: "bank_account", description: "A bank account was saved." },
+  {
+    type: "bank_account.verification_pending",
+    objectType: "bank_account",
+    description: "Micro-deposits were sent; the account waits for their amounts or descriptor code.",
+  },
+  {
+    type: "bank_account.updated",
+    objectType: "bank_account",
+    description: "A bank account changed: a wrong verification attempt used one of its three.",
+  },
+  { type: "bank_account.verified", objectType: "bank_account", description: "A bank account was verified." },
+  {
+    type: "bank_account.verification_failed",
+    objectType: "bank_account",
+    description:
+      "Verification failed: three wrong attempts, expired micro-deposits, or the provider refused.",
+  },
+  { type: "bank_account.deleted", objectType: "bank_account", description: "A bank account was deleted." },
+  {
+    type: "mandate.created",
+    objectType: "mandate",
+    description: "An ACH or SEPA Direct Debit mandate was created.",
+  },
+  { type: "mandate.revoked", objectType: "mandate", description: "A mandate was revoked." },
+  {
+    type: "global_account.created",
+    objectType: "global_account",
+    description: "A global account was opened.",
+  },
+  {
+    type: "global_account.closed",
+    objectType: "global_account",
+    description: "A global account was closed.",
+  },
+  {
+    type: "global_account.transfer.received",
+    objectType: "global_account_transfer",
+    description: "A transfer arrived in a global account and was credited to the balance.",
+  },
+  {
+    type: "global_account.transfer.returned",
+    objectType: "global_account_transfer",
+    description: "A transfer to a closed global account was returned to the payer.",
+  },
 ];
 
 const knownTypes = new Set(eventTypeCatalog.map((entry) => entry.type));

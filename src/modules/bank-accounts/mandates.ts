@@ -1,0 +1,184 @@
+import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { bankCountries } from "../../core/bank-details";
+import { runBatch } from "../../core/batch";
+import type { ServiceContext } from "../../core/context";
+import { databaseErrorFacts } from "../../core/db-errors";
+import { ApiError } from "../../core/errors";
+import { changeStatement } from "../../core/events";
+import { newId, randomBase62 } from "../../core/ids";
+import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import type { CreateMandateInput, Mandate } from "./schemas";
+import { loadBankAccount } from "./service";
+import { type BankAccountRow, type MandateRow, type MandateType, mandates } from "./tables";
+
+export function toMandate(row: MandateRow, now: Date): Mandate {
+  const status = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
+  return {
+    id: row.id,
+    object: "mandate",
+    environment: row.environment,
+    bank_account: row.bankAccountId,
+    customer: row.customerId,
+    type: row.type,
+    reference: row.reference,
+    status,
+    acceptance: row.acceptance,
+    expires_at: row.expiresAt?.toISOString() ?? null,
+    revoked_at: row.revokedAt?.toISOString() ?? null,
+    metadata: row.metadata,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function mandateScope(ctx: ServiceContext): SQL[] {
+  return [eq(mandates.merchantId, ctx.merchantId), eq(mandates.environment, ctx.environment)];
+}
+
+/** ACH debits pull USD from US accounts; SEPA Direct Debit pulls EUR from IBANs in SEPA. */
+function assertMandateFits(type: MandateType, account: BankAccountRow): void {
+  const fits =
+    type === "ach_debit"
+      ? account.scheme === "us_aba" && account.currency === "USD"
+      : account.currency === "EUR" &&
+        bankCountries[account.country]?.sepa === true &&
+        (account.scheme === "iban" || account.country === "GB");
+  if (!fits) {
+    throw new ApiError("currency_unsupported", {
+      param: "type",
+      message:
+        type === "ach_debit"
+          ? "ACH debit mandates need a US account holding USD."
+          : "SEPA Direct Debit mandates need an IBAN in a SEPA country holding EUR.",
+    });
+  }
+}
+
+export async function createMandate({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateMandateInput;
+}): Promise<Mandate> {
+  const account = await loadBankAccount(ctx, input.bank_account, "bank_account");
+  if (account.status !== "verified") {
+    throw new ApiError("bank_account_unverified", {
+      param: "bank_account",
+      message: `The bank account is ${account.status}.`,
+    });
+  }
+  assertMandateFits(input.type, account);
+  const now = ctx.services.clock.now();
+  const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
+  if (expiresAt && expiresAt <= now) {
+    throw new ApiError("parameter_invalid", {
+      param: "expires_at",
+      message: "expires_at must be in the future.",
+    });
+  }
+  const row: MandateRow = {
+    id: newId("mandate"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    bankAccountId: account.id,
+    customerId: account.customerId,
+    type: input.type,
+    reference: input.reference ?? `MP-${randomBase62(20).toUpperCase()}`,
+    acceptance: {
+      type: input.acceptance.type,
+      ip_address: input.acceptance.ip_address ?? null,
+      user_agent: input.acceptance.user_agent ?? null,
+      accepted_at: now.toISOString(),
+    },
+    revokedAt: null,
+    expiresAt,
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const mandate = toMandate(row, now);
+  const { db } = ctx.services;
+  try {
+    await runBatch(
+      ctx.services,
+      [
+        db.insert(mandates).values(row),
+        db.execute(changeStatement(ctx, { type: "mandate.created", object: mandate })),
+      ],
+      { response: mandate },
+    );
+  } catch (error) {
+    if (databaseErrorFacts(error)?.constraint === "mandates_reference_idx") {
+      throw new ApiError("resource_conflict", {
+        param: "reference",
+        message: "Another mandate already has this reference.",
+      });
+    }
+    throw error;
+  }
+  return mandate;
+}
+
+async function loadMandate(ctx: ServiceContext, id: string): Promise<MandateRow> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(mandates)
+    .where(and(eq(mandates.id, id), ...mandateScope(ctx)))
+    .limit(1);
+  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such mandate: ${id}` });
+  return row;
+}
+
+export async function retrieveMandate({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Mandate> {
+  return toMandate(await loadMandate(ctx, id), ctx.services.clock.now());
+}
+
+export async function revokeMandate({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Mandate> {
+  const before = await loadMandate(ctx, id);
+  const now = ctx.services.clock.now();
+  if (toMandate(before, now).status !== "active") {
+    throw new ApiError("mandate_not_active", { message: `The mandate is ${toMandate(before, now).status}.` });
+  }
+  const row = { ...before, revokedAt: now, updatedAt: now };
+  const mandate = toMandate(row, now);
+  const { db } = ctx.services;
+  await runBatch(
+    ctx.services,
+    [
+      db
+        .update(mandates)
+        .set({ revokedAt: now, updatedAt: now })
+        .where(and(eq(mandates.id, id), isNull(mandates.revokedAt), ...mandateScope(ctx))),
+      db.execute(
+        changeStatement(ctx, {
+          type: "mandate.revoked",
+          object: mandate,
+          previousAttributes: { status: "active" },
+        }),
+      ),
+    ],
+    { response: mandate },
+  );
+  return mandate;
+}
+
+export async function listMandates({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListQuery & { bank_account?: string | undefined };
+}): Promise<ListPage<Mandate>> {
+  const filters = mandateScope(ctx);
+  if (query.bank_account) filters.push(eq(mandates.bankAccountId, query.bank_account));
+  const page = await paginateTable({
+    db: ctx.services.db,
+    table: mandates,
+    scope: filters,
+    tenantScope: mandateScope(ctx),
+    query,
+  });
+  const now = ctx.services.clock.now();
+  return { data: page.data.map((row) => toMandate(row, now)), hasMore: page.hasMore };
+}

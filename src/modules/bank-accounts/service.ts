@@ -1,0 +1,237 @@
+import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { bankAccountFingerprint, countryCurrencies, parseBankDetails } from "../../core/bank-details";
+import { runBatch } from "../../core/batch";
+import type { ServiceContext, Services } from "../../core/context";
+import { databaseErrorFacts } from "../../core/db-errors";
+import { ApiError } from "../../core/errors";
+import { changeStatement } from "../../core/events";
+import { newId } from "../../core/ids";
+import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { seal, unseal } from "../../core/sealed";
+import { countryOf, customerAddressQuery } from "../customers/service";
+import type { BankAccount, CreateBankAccountInput } from "./schemas";
+import { type BankAccountRow, bankAccounts, mandates } from "./tables";
+
+export const MAX_VERIFICATION_ATTEMPTS = 3;
+
+export function toBankAccount(row: BankAccountRow): BankAccount {
+  const sandboxDeposits =
+    row.environment === "sandbox" && row.verificationMethod === "micro_deposits"
+      ? { amounts: row.microDepositAmounts, descriptor_code: row.descriptorCode }
+      : null;
+  return {
+    id: row.id,
+    object: "bank_account",
+    environment: row.environment,
+    customer: row.customerId,
+    account_holder_name: row.holderName,
+    account_holder_type: row.holderType,
+    country: row.country,
+    currency: row.currency,
+    scheme: row.scheme,
+    routing: row.routing,
+    bic: row.bic,
+    last4: row.last4,
+    fingerprint: row.fingerprint,
+    status: row.status,
+    verification: row.verificationMethod
+      ? {
+          method: row.verificationMethod,
+          micro_deposit_type: row.microDepositType,
+          attempts_remaining: Math.max(0, MAX_VERIFICATION_ATTEMPTS - row.verificationAttempts),
+          expires_at: row.verificationExpiresAt?.toISOString() ?? null,
+          failure_reason: row.verificationFailureReason,
+        }
+      : null,
+    verified_at: row.verifiedAt?.toISOString() ?? null,
+    sandbox_micro_deposits: sandboxDeposits,
+    metadata: row.metadata,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** Every bank account query goes through this: merchant, environment, not deleted. */
+export function bankAccountScope(ctx: ServiceContext): SQL[] {
+  return [
+    eq(bankAccounts.merchantId, ctx.merchantId),
+    eq(bankAccounts.environment, ctx.environment),
+    isNull(bankAccounts.deletedAt),
+  ];
+}
+
+function missing(id: string, param = "id"): ApiError {
+  return new ApiError("resource_missing", { param, message: `No such bank account: ${id}` });
+}
+
+export async function loadBankAccount(
+  ctx: ServiceContext,
+  id: string,
+  param = "id",
+): Promise<BankAccountRow> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(bankAccounts)
+    .where(and(eq(bankAccounts.id, id), ...bankAccountScope(ctx)))
+    .limit(1);
+  if (!row) throw missing(id, param);
+  return row;
+}
+
+/** The account number sealed to its row: a copy pasted into another row does not open. */
+const sealedData = (id: string) => `bank_account:${id}:account_number`;
+
+export async function openAccountNumber(services: Services, row: BankAccountRow): Promise<string> {
+  return unseal(services.config.BANK_ACCOUNT_NUMBERS_KEY, sealedData(row.id), row.accountNumberSealed);
+}
+
+async function existingAccountId(ctx: ServiceContext, fingerprint: string): Promise<string | undefined> {
+  const [existing] = await ctx.services.db
+    .select({ id: bankAccounts.id })
+    .from(bankAccounts)
+    .where(and(eq(bankAccounts.fingerprint, fingerprint), ...bankAccountScope(ctx)))
+    .limit(1);
+  return existing?.id;
+}
+
+function duplicate(existingId: string | undefined): ApiError {
+  return new ApiError("bank_account_exists", {
+    param: "account_number",
+    message: existingId
+      ? `This bank account is already saved as ${existingId}.`
+      : "This bank account is already saved for this merchant.",
+  });
+}
+
+export async function createBankAccount({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateBankAccountInput;
+}): Promise<BankAccount> {
+  const details = parseBankDetails(input.country, input);
+  if (!countryCurrencies(input.country).includes(input.currency)) {
+    throw new ApiError("currency_unsupported", {
+      param: "currency",
+      message: `Bank accounts in ${input.country} hold ${countryCurrencies(input.country).join(" or ")}.`,
+    });
+  }
+  const { config, db } = ctx.services;
+  const fingerprint = await bankAccountFingerprint(details, config.BANK_ACCOUNT_FINGERPRINT_KEY);
+  if (input.customer) countryOf(await customerAddressQuery(ctx, input.customer), input.customer, "customer");
+  const id = newId("bankAccount");
+  const now = ctx.services.clock.now();
+  const row: BankAccountRow = {
+    id,
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    customerId: input.customer ?? null,
+    holderName: input.account_holder_name,
+    holderType: input.account_holder_type,
+    country: input.country,
+    currency: input.currency,
+    scheme: details.scheme,
+    routing: details.routing,
+    bic: details.bic,
+    last4: details.accountNumber.slice(-4),
+    fingerprint,
+    accountNumberSealed: await seal(
+      config.BANK_ACCOUNT_NUMBERS_KEY,
+      sealedData(id),
+      details.iban ?? details.accountNumber,
+    ),
+    status: "new",
+    verificationMethod: null,
+    microDepositType: null,
+    microDepositAmounts: null,
+    descriptorCode: null,
+    verificationAttempts: 0,
+    verificationExpiresAt: null,
+    verificationFailureReason: null,
+    verifiedAt: null,
+    metadata: input.metadata ?? {},
+    deletedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const account = toBankAccount(row);
+  try {
+    await runBatch(
+      ctx.services,
+      [
+        db.insert(bankAccounts).values(row),
+        db.execute(changeStatement(ctx, { type: "bank_account.created", object: account })),
+      ],
+      { response: account },
+    );
+  } catch (error) {
+    // The unique index decides, not a read before the batch: a retried request must reach its
+    // Idempotency-Key claim (first in the batch) to be replayed, and concurrent saves race here.
+    if (databaseErrorFacts(error)?.constraint === "bank_accounts_fingerprint_idx") {
+      throw duplicate(await existingAccountId(ctx, fingerprint));
+    }
+    throw error;
+  }
+  return account;
+}
+
+export async function retrieveBankAccount({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<BankAccount> {
+  return toBankAccount(await loadBankAccount(ctx, id));
+}
+
+export async function listBankAccounts({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListQuery & { customer?: string | undefined };
+}): Promise<ListPage<BankAccount>> {
+  const filters = bankAccountScope(ctx);
+  if (query.customer) filters.push(eq(bankAccounts.customerId, query.customer));
+  const page = await paginateTable({
+    db: ctx.services.db,
+    table: bankAccounts,
+    scope: filters,
+    tenantScope: bankAccountScope(ctx),
+    query,
+  });
+  return { data: page.data.map(toBankAccount), hasMore: page.hasMore };
+}
+
+/** Soft delete: the account leaves the API (and may be saved again); its active mandates are revoked with it. */
+export async function deleteBankAccount({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  const row = await loadBankAccount(ctx, id);
+  const { db } = ctx.services;
+  const now = ctx.services.clock.now();
+  const deleted = { ...row, deletedAt: now, updatedAt: now };
+  const response = { id, object: "bank_account" as const, deleted: true as const };
+  await runBatch(
+    ctx.services,
+    [
+      db
+        .update(bankAccounts)
+        .set({ deletedAt: now, updatedAt: now })
+        .where(and(eq(bankAccounts.id, id), ...bankAccountScope(ctx))),
+      db
+        .update(mandates)
+        .set({ revokedAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(mandates.bankAccountId, id),
+            eq(mandates.merchantId, ctx.merchantId),
+            isNull(mandates.revokedAt),
+          ),
+        ),
+      db.execute(changeStatement(ctx, { type: "bank_account.deleted", object: toBankAccount(deleted) })),
+    ],
+    { response },
+  );
+  return response;
+}
