@@ -93,6 +93,7 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     PROVIDER_CREDENTIALS_KEY: "ZGV2LW9ubHktcHJvdmlkZXItY3JlZGVudGlhbHMtayE=",
     PROVIDERS_ALLOW_LOCALHOST: "true",
     WEBHOOK_SECRETS_KEY: "ZGV2LW9ubHktd2ViaG9vay1zaWduaW5nLXNlY3JldHM=",
+    ISSUING_CARD_DATA_KEY: "ZGV2LW9ubHktaXNzdWluZy1jYXJkLWRhdGEta2V5ISE=",
     // Local production keys quote from the sandbox rate source: no Open Exchange Rates key here.
     FX_PRODUCTION_SOURCE: "sandbox",
     // Sandbox webhook endpoints may point at loopback receivers (tests, a developer machine).

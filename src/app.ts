@@ -21,6 +21,7 @@ import { fundingRouter } from "./modules/funding";
 import { fxRouter } from "./modules/fx";
 import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
+import { issuingDeviceRouter, issuingRouter } from "./modules/issuing";
 import { metaRouter } from "./modules/meta";
 import { docsPage } from "./modules/meta/docs";
 import { paymentMethodsRouter } from "./modules/payment-methods";
@@ -81,6 +82,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", healthRouter);
   app.route("/api/v1", metaRouter);
   app.route("/api/v1", authPublicRouter);
+  app.route("/api/v1", issuingDeviceRouter);
   app.route("/", functionsRouter);
   app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
@@ -132,6 +134,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", transactionsRouter);
   app.route("/api/v1", fundingRouter);
   app.route("/api/v1", statusRouter);
+  app.route("/api/v1", issuingRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

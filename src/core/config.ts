@@ -80,6 +80,8 @@ export const configSchema = z.object({
   NEGATIVE_BALANCE_LIMIT: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   /** Base64 of 32 random bytes: AES-256-GCM key for webhook endpoint signing secrets at rest. */
   WEBHOOK_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
+  /** Base64 of 32 random bytes: AES-256-GCM key of the sandbox issuing providers' card vault (PAN, CVC, PIN). */
+  ISSUING_CARD_DATA_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
   /** A webhook attempt with no answer within this long is a failed attempt (and retried on schedule). */
   WEBHOOK_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
   /** DNS over HTTPS (JSON API) used to resolve webhook hosts before every attempt. */

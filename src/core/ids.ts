@@ -25,6 +25,11 @@ export const idPrefixes = {
   refund: "re",
   providerConnection: "pcon",
   routingRule: "rr",
+  issuingCardholder: "ich",
+  issuingCard: "ic",
+  issuingAuthorization: "iauth",
+  issuingTransaction: "ipi",
+  issuingRevealToken: "irt",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

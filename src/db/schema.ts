@@ -5,6 +5,8 @@ export * from "../core/tables";
 export * from "../modules/customers/tables";
 export * from "../modules/funding/tables";
 export * from "../modules/fx/tables";
+export * from "../modules/issuing/providers/vault";
+export * from "../modules/issuing/tables";
 export * from "../modules/payment-methods/tables";
 export * from "../modules/payments/tables";
 export * from "../modules/providers/tables";
