@@ -9,14 +9,13 @@ import { loadCardFunds, unloadCardFunds } from "./funding";
 import { replaceCard, simulateShipping, updateCard } from "./lifecycle";
 import { createRevealToken, revealCard, setCardPin } from "./reveal";
 import type * as routes from "./routes";
+import { captureAuthorization, reverseAuthorization } from "./settle";
 import {
-  captureAuthorization,
   forceCapture,
   listIssuingTransactions,
   refundIssuingTransaction,
   retrieveIssuingTransaction,
-  reverseAuthorization,
-} from "./settle";
+} from "./transactions";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
