@@ -102,11 +102,11 @@ describe("issuing cardholders", () => {
       spending_controls: { blocked_categories: ["casinos_on_mars"] },
     });
     expectError(unknownCategory, 400, "parameter_invalid");
-    const [{ count }] = await query<{ count: string }>(
+    const [holders] = await query<{ count: string }>(
       "select count(*) from issuing_cardholders where merchant_id = $1",
       [m.merchantId],
     );
-    expect(Number(count)).toBe(0);
+    expect(Number(holders?.count)).toBe(0);
   });
 });
 

@@ -11,13 +11,13 @@ import {
 import { luhnCheckDigit } from "./providers/catalog";
 import { activeLoadedCard, authorize, createCard, type TestCard } from "./testing";
 
-interface Details {
+type Details = {
   card: string;
   number: string;
   cvc: string;
   exp_month: number;
   exp_year: number;
-}
+};
 
 async function token(m: TestMerchant, card: string, purpose = "reveal"): Promise<string> {
   const res = await m.sandbox.request<{ token: string; expires_at: string; purpose: string }>(

@@ -36,7 +36,7 @@ export async function createCardholder(api: Client, extra: Record<string, unknow
   return created.body.id;
 }
 
-export interface TestCard {
+export type TestCard = {
   id: string;
   cardholder: string;
   status: string;
@@ -44,7 +44,7 @@ export interface TestCard {
   currency: string;
   provider: string;
   last4: string;
-}
+};
 
 export async function createCard(
   api: Client,
