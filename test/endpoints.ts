@@ -393,6 +393,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "update issuing cardholder",
+    readBack: (id) => `/issuing/cardholders/${id}`,
     method: "PATCH",
     path: (id) => `/issuing/cardholders/${id}`,
     body: { metadata: { a: "b" } },
@@ -406,6 +407,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "update issuing card",
+    readBack: (id) => `/issuing/cards/${id}`,
     method: "PATCH",
     path: (id) => `/issuing/cards/${id}`,
     body: { metadata: { a: "b" } },
@@ -421,6 +423,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "load issuing card",
+    readBack: (id) => `/issuing/cards/${id}`,
     method: "POST",
     path: (id) => `/issuing/cards/${id}/load`,
     body: { amount: 1 },
@@ -428,6 +431,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "unload issuing card",
+    readBack: (id) => `/issuing/cards/${id}`,
     method: "POST",
     path: (id) => `/issuing/cards/${id}/unload`,
     body: { amount: 1 },
