@@ -258,6 +258,13 @@ export const errorCatalog = {
     description:
       "Only a pending (approved, not yet captured or fully reversed) authorization can be captured, reversed or incremented.",
   },
+  issuing_increment_declined: {
+    type: "payment_error",
+    status: 402,
+    message: "The incremental authorization was declined.",
+    description:
+      "The card, its controls or its funding refused the added amount; `decline_code` says why (the authorization decline reasons). The authorization is unchanged.",
+  },
   sandbox_only: {
     type: "permission_error",
     status: 403,
@@ -519,6 +526,7 @@ export const errorExtraFields: Partial<Record<ErrorCode, readonly string[]>> = {
   provider_rejected: ["payment_id"],
   payment_state_invalid: ["payment_status"],
   provider_unavailable: ["routing"],
+  issuing_increment_declined: ["decline_code"],
 };
 
 export const DOCS_BASE_URL = "https://magnetpay.org/docs/error-codes";

@@ -7,6 +7,7 @@ import {
   captureAuthorizationBody,
   createAuthorizationBody,
   forceCaptureBody,
+  incrementAuthorizationBody,
   issuingTransactionSchema,
   listAuthorizationsQuery,
   listIssuingTransactionsQuery,
@@ -77,6 +78,24 @@ export const captureAuthorizationRoute = createRoute({
     ...writeErrors,
     ...forbidden,
     ...declined,
+  },
+});
+
+export const incrementAuthorizationRoute = createRoute({
+  method: "post",
+  path: "/sandbox/issuing/authorizations/{id}/increment",
+  operationId: "sandbox.incrementIssuingAuthorization",
+  tags: sandboxTags,
+  summary: "Sandbox: the merchant adds to a pending authorization",
+  description:
+    "Decided like an authorization: status, controls (the per-authorization limit on the new total), velocity and the funding balance. A decline is 402 issuing_increment_declined with its decline_code; the authorization is then unchanged.",
+  security: authSecurity,
+  request: { params: authorizationIdParams, body: jsonBody(incrementAuthorizationBody) },
+  responses: {
+    200: jsonContent(authorizationSchema, "The authorization with the added amount."),
+    ...writeErrors,
+    ...forbidden,
+    402: jsonContent(ErrorSchema, "issuing_increment_declined, with decline_code."),
   },
 });
 

@@ -36,6 +36,11 @@ export const captureAuthorizationBody = z
   .strict()
   .openapi("CaptureIssuingAuthorization");
 
+export const incrementAuthorizationBody = z
+  .object({ amount: positiveAmount.openapi({ description: "The amount added to the authorization." }) })
+  .strict()
+  .openapi("IncrementIssuingAuthorization");
+
 export const reverseAuthorizationBody = z
   .object({
     amount: positiveAmount.optional().openapi({ description: "Default: the whole pending amount." }),

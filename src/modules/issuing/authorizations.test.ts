@@ -293,6 +293,45 @@ describe("issuing authorizations: captures, reversals, refunds", () => {
     expect(await cardBalance(m, card.id)).toBe(4_400);
   });
 
+  it("increments a pending authorization within controls and balance, and declines beyond them", async () => {
+    const m = await createMerchant();
+    const card = await activeLoadedCard(m, 3_000, {
+      spending_controls: { spending_limits: [{ amount: 2_000, interval: "per_authorization" }] },
+    });
+    const id = await approved(m, card.id, 1_000);
+    const increment = (amount: number) =>
+      m.sandbox.request<{ amount: number; pending_amount: number }>(
+        "POST",
+        `/sandbox/issuing/authorizations/${id}/increment`,
+        { amount },
+      );
+    const added = await increment(500);
+    expect(added.status, added.text).toBe(200);
+    expect(added.body).toMatchObject({ amount: 1_500, pending_amount: 1_500 });
+    expect(await cardBalance(m, card.id)).toBe(1_500);
+    const overLimit = await increment(501);
+    expectError(overLimit, 402, "issuing_increment_declined");
+    expect((overLimit.body as unknown as { error: { decline_code: string } }).error.decline_code).toBe(
+      "per_authorization_limit_exceeded",
+    );
+    await approved(m, card.id, 1_200);
+    const short = await increment(400);
+    expect((short.body as unknown as { error: { decline_code: string } }).error.decline_code).toBe(
+      "insufficient_funds",
+    );
+    expect(
+      (await m.sandbox.request<{ amount: number }>("GET", `/issuing/authorizations/${id}`)).body.amount,
+    ).toBe(1_500);
+    expect((await capture(m, id)).body.amount).toBe(-1_500);
+    expectError(await increment(1), 409, "issuing_authorization_status_invalid");
+    const [event] = await query<{ previous: { amount: number } }>(
+      `select previous_attributes as previous from events where object_id = $1 and type = 'issuing_authorization.updated'
+        order by created_at, id limit 1`,
+      [id],
+    );
+    expect(event?.previous.amount).toBe(1_000);
+  });
+
   it("refunds captures and force-captures without an authorization, with events", async () => {
     const m = await createMerchant();
     const card = await activeLoadedCard(m, 5_000);

@@ -6,6 +6,7 @@ import { createAuthorization, listAuthorizations, retrieveAuthorization } from "
 import { createCardholder, listCardholders, retrieveCardholder, updateCardholder } from "./cardholders";
 import { createCard, listCards, retrieveCard } from "./cards";
 import { loadCardFunds, unloadCardFunds } from "./funding";
+import { incrementAuthorization } from "./increment";
 import { replaceCard, simulateShipping, updateCard } from "./lifecycle";
 import { createRevealToken, revealCard, setCardPin } from "./reveal";
 import type * as routes from "./routes";
@@ -132,6 +133,18 @@ export const retrieveAuthorizationHandler: Handler<typeof authRoutes.retrieveAut
 export const captureAuthorizationHandler: Handler<typeof authRoutes.captureAuthorizationRoute> = async (c) =>
   c.json(
     await captureAuthorization({
+      ctx: serviceContext(c),
+      id: c.req.valid("param").id,
+      amount: c.req.valid("json").amount,
+    }),
+    200,
+  );
+
+export const incrementAuthorizationHandler: Handler<typeof authRoutes.incrementAuthorizationRoute> = async (
+  c,
+) =>
+  c.json(
+    await incrementAuthorization({
       ctx: serviceContext(c),
       id: c.req.valid("param").id,
       amount: c.req.valid("json").amount,

@@ -22,6 +22,7 @@ export const issuingRouter = createRouter()
   .openapi(authRoutes.listAuthorizationsRoute, handlers.listAuthorizationsHandler)
   .openapi(authRoutes.retrieveAuthorizationRoute, handlers.retrieveAuthorizationHandler)
   .openapi(authRoutes.captureAuthorizationRoute, handlers.captureAuthorizationHandler)
+  .openapi(authRoutes.incrementAuthorizationRoute, handlers.incrementAuthorizationHandler)
   .openapi(authRoutes.reverseAuthorizationRoute, handlers.reverseAuthorizationHandler)
   .openapi(authRoutes.forceCaptureRoute, handlers.forceCaptureHandler)
   .openapi(authRoutes.listIssuingTransactionsRoute, handlers.listIssuingTransactionsHandler)
@@ -34,7 +35,7 @@ export const issuingDeviceRouter = createRouter()
   .openapi(routes.setPinRoute, handlers.setPinHandler);
 
 // These verbs claim the Idempotency-Key in their own write batch: one round trip for the write.
-// The authorization simulation is decided in SQL, so its response is stored by the middleware.
+// Authorizations and increments are decided in SQL, so their responses are stored by the middleware.
 for (const path of [
   "/api/v1/issuing/cardholders",
   "/api/v1/issuing/cards",

@@ -15,7 +15,7 @@ import {
 } from "./tables";
 import { cardPosting, clearing, held, newTransaction, toIssuingTransaction } from "./transaction-rows";
 
-async function readPendingAuthorization(
+export async function readPendingAuthorization(
   ctx: ServiceContext,
   id: string,
 ): Promise<{ auth: AuthorizationRow; card: CardRow }> {
