@@ -228,7 +228,7 @@ export const errorCatalog = {
     status: 409,
     message: "The card's status does not allow this change.",
     description:
-      "Cards move inactive → active ↔ frozen → canceled; canceled is final. A canceled or inactive card cannot be frozen, funded or replaced.",
+      "Cards move inactive → active ↔ frozen → canceled; canceled is final: a canceled card is not loaded, revealed or given new controls. A card is replaced once.",
   },
   issuing_shipping_status_invalid: {
     type: "invalid_request_error",
