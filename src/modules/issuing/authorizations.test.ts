@@ -196,6 +196,18 @@ describe("issuing authorizations: the decision", () => {
       [m.merchantId],
     );
     expect(Number(invariants?.unbalanced)).toBe(0);
+    const drifted = await query<{ kind: string }>(
+      `select a.kind from ledger_accounts a
+        where a.merchant_id = $1
+          and a.balance <> (select coalesce(sum(e.amount), 0) from ledger_entries e where e.account_id = a.id)`,
+      [m.merchantId],
+    );
+    expect(drifted).toEqual([]);
+    const [holds] = await query<{ held: string }>(
+      `select balance as held from ledger_accounts where merchant_id = $1 and kind = 'card_funding'`,
+      [m.merchantId],
+    );
+    expect(Number(holds?.held)).toBe(1_500 + 2_000);
   });
 
   it("just in time: each authorization reserves from the merchant balance, racing with payouts of it", async () => {
