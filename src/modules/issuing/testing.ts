@@ -76,6 +76,10 @@ export async function activeLoadedCard(
   return loaded.body;
 }
 
+export async function cardBalance(m: TestMerchant, id: string): Promise<number> {
+  return (await m.sandbox.request<TestCard>("GET", `/issuing/cards/${id}`)).body.balance;
+}
+
 export function authorize(api: Client, card: string, amount: number, extra: Record<string, unknown> = {}) {
   return api.request<{
     id: string;
