@@ -12,6 +12,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import path from "node:path";
 import { customerWrites, neonBatchFloor, paymentWrites, pgFloor, startHelloWorker } from "./bench/floors";
+import { authorizationBody, benchCard } from "./bench/issuing";
 import { benchLedger, type LedgerBench } from "./bench/ledger";
 import { type BenchMerchant, cannon, type HttpCall, sampleRoundTrips, signUpMerchant } from "./bench/load";
 import {
@@ -269,6 +270,18 @@ async function main(): Promise<void> {
     }
     if (selected("balances")) {
       await scenario(ctx, loopback, "GET /api/v1/balances", [get(lead, "/api/v1/balances")], async () => []);
+    }
+    if (selected("issuing-authorizations")) {
+      // Every authorization on ONE card: they serialize on its (and its cardholder's) row lock,
+      // so this is the per-card ceiling; the p99 is the decision time the network's 2 s window allows.
+      const card = await benchCard(stack.baseUrl, lead);
+      await scenario(
+        ctx,
+        loopback,
+        "POST /api/v1/issuing/authorizations (one card)",
+        [post(lead, "/api/v1/issuing/authorizations", authorizationBody(card))],
+        async () => [],
+      );
     }
     await writePass(ctx, loopback, 0, selected);
 

@@ -95,6 +95,7 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     WEBHOOK_SECRETS_KEY: "ZGV2LW9ubHktd2ViaG9vay1zaWduaW5nLXNlY3JldHM=",
     BANK_ACCOUNT_NUMBERS_KEY: "ZGV2LW9ubHktYmFuay1hY2NvdW50LW51bWJlcnMtayE=",
     BANK_ACCOUNT_FINGERPRINT_KEY: "dev-only-bank-account-fingerprint-key-0123456789",
+    ISSUING_CARD_DATA_KEY: "ZGV2LW9ubHktaXNzdWluZy1jYXJkLWRhdGEta2V5ISE=",
     // Local production keys quote from the sandbox rate source: no Open Exchange Rates key here.
     FX_PRODUCTION_SOURCE: "sandbox",
     // Sandbox webhook endpoints may point at loopback receivers (tests, a developer machine).

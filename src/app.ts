@@ -23,6 +23,7 @@ import { fxRouter } from "./modules/fx";
 import { globalAccountsRouter } from "./modules/global-accounts";
 import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
+import { issuingDeviceRouter, issuingRouter } from "./modules/issuing";
 import { metaRouter } from "./modules/meta";
 import { docsPage } from "./modules/meta/docs";
 import { metersRouter } from "./modules/meters";
@@ -88,6 +89,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", healthRouter);
   app.route("/api/v1", metaRouter);
   app.route("/api/v1", authPublicRouter);
+  app.route("/api/v1", issuingDeviceRouter);
   app.route("/", functionsRouter);
   app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
@@ -147,6 +149,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", usageRecordsRouter);
   app.route("/api/v1", bankAccountsRouter);
   app.route("/api/v1", globalAccountsRouter);
+  app.route("/api/v1", issuingRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -33,3 +33,10 @@ export function findCardData(text: string): string[] {
 export async function readWorkerLog(path: string): Promise<string> {
   return readFile(path, "utf8").catch(() => "");
 }
+
+/**
+ * The one endpoint whose answer carries a card number and CVC: the cardholder's device redeeming
+ * a one-time issuing reveal token. Everything else (responses, events, tables other than the
+ * sandbox issuer's sealed vault, logs) is checked to hold none (src/modules/issuing/reveal.test.ts).
+ */
+export const CARD_DATA_REVEAL_PATH = "/api/v1/issuing/card-details";

@@ -200,6 +200,58 @@ const createGlobalAccount = async (merchant: TestMerchant): Promise<string> => {
   });
   return created.body.id;
 };
+const issuingBilling = {
+  address: { line1: "1 Main St", city: "Berlin", postal_code: "10115", country: "DE" },
+};
+const createIssuingCardholder = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/cardholders", {
+    type: "individual",
+    name: "Sec Holder",
+    billing: issuingBilling,
+  });
+  return created.body.id;
+};
+const createIssuingCard = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/cards", {
+    cardholder: await createIssuingCardholder(merchant),
+    type: "virtual",
+    currency: "EUR",
+    status: "active",
+  });
+  return created.body.id;
+};
+/** An active card loaded with 1,000 EUR from a deposit that arrived. */
+const createLoadedIssuingCard = async (merchant: TestMerchant): Promise<string> => {
+  const deposit = await createFundingDeposit(merchant);
+  await merchant.sandbox.request("POST", `/sandbox/funding/deposits/${deposit}/receive`);
+  const card = await createIssuingCard(merchant);
+  await merchant.sandbox.request("POST", `/issuing/cards/${card}/load`, { amount: 1000 });
+  return card;
+};
+const issuingMerchantData = { name: "Sec Shop", category_code: "5942", country: "DE" };
+const createIssuingAuthorization = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/authorizations", {
+    card: await createLoadedIssuingCard(merchant),
+    amount: 100,
+    currency: "EUR",
+    channel: "online",
+    merchant_data: issuingMerchantData,
+  });
+  return created.body.id;
+};
+const createIssuingTransaction = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>(
+    "POST",
+    "/sandbox/issuing/transactions/force-capture",
+    {
+      card: await createLoadedIssuingCard(merchant),
+      amount: 100,
+      currency: "EUR",
+      merchant_data: issuingMerchantData,
+    },
+  );
+  return created.body.id;
+};
 
 export const objectEndpoints: ObjectEndpoint[] = [
   { name: "retrieve meter", method: "GET", path: (id) => `/meters/${id}`, create: createMeter },
@@ -567,6 +619,78 @@ export const objectEndpoints: ObjectEndpoint[] = [
     path: (id) => `/webhooks/deliveries/${id}/retry`,
     create: createWebhookDelivery,
   },
+  {
+    name: "retrieve issuing cardholder",
+    method: "GET",
+    path: (id) => `/issuing/cardholders/${id}`,
+    create: createIssuingCardholder,
+  },
+  {
+    name: "update issuing cardholder",
+    readBack: (id) => `/issuing/cardholders/${id}`,
+    method: "PATCH",
+    path: (id) => `/issuing/cardholders/${id}`,
+    body: { metadata: { a: "b" } },
+    create: createIssuingCardholder,
+  },
+  {
+    name: "retrieve issuing card",
+    method: "GET",
+    path: (id) => `/issuing/cards/${id}`,
+    create: createIssuingCard,
+  },
+  {
+    name: "update issuing card",
+    readBack: (id) => `/issuing/cards/${id}`,
+    method: "PATCH",
+    path: (id) => `/issuing/cards/${id}`,
+    body: { metadata: { a: "b" } },
+    create: createIssuingCard,
+  },
+  {
+    name: "replace issuing card",
+    readBack: (id) => `/issuing/cards/${id}`,
+    method: "POST",
+    path: (id) => `/issuing/cards/${id}/replace`,
+    body: { reason: "lost" },
+    create: createIssuingCard,
+  },
+  {
+    name: "load issuing card",
+    readBack: (id) => `/issuing/cards/${id}`,
+    method: "POST",
+    path: (id) => `/issuing/cards/${id}/load`,
+    body: { amount: 1 },
+    create: createIssuingCard,
+  },
+  {
+    name: "unload issuing card",
+    readBack: (id) => `/issuing/cards/${id}`,
+    method: "POST",
+    path: (id) => `/issuing/cards/${id}/unload`,
+    body: { amount: 1 },
+    create: createLoadedIssuingCard,
+  },
+  {
+    name: "issuing card reveal token",
+    readBack: (id) => `/issuing/cards/${id}`,
+    method: "POST",
+    path: (id) => `/issuing/cards/${id}/reveal-token`,
+    body: {},
+    create: createIssuingCard,
+  },
+  {
+    name: "retrieve issuing authorization",
+    method: "GET",
+    path: (id) => `/issuing/authorizations/${id}`,
+    create: createIssuingAuthorization,
+  },
+  {
+    name: "retrieve issuing transaction",
+    method: "GET",
+    path: (id) => `/issuing/transactions/${id}`,
+    create: createIssuingTransaction,
+  },
 ];
 
 export const collectionEndpoints: CollectionEndpoint[] = [
@@ -634,6 +758,46 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   { name: "list funding deposits", method: "GET", path: "/funding/deposits" },
   { name: "simulate deposit arrival", method: "POST", path: "/sandbox/funding/deposits/fdep_x/receive" },
   { name: "payment status", method: "GET", path: "/status/payments/pay_x" },
+  { name: "payout status", method: "GET", path: "/status/payouts/po_x" },
+  {
+    name: "create issuing cardholder",
+    method: "POST",
+    path: "/issuing/cardholders",
+    body: { type: "company", name: "Acme", billing: issuingBilling },
+  },
+  { name: "list issuing cardholders", method: "GET", path: "/issuing/cardholders" },
+  {
+    name: "create issuing card",
+    method: "POST",
+    path: "/issuing/cards",
+    body: { cardholder: "ich_x", type: "virtual", currency: "EUR" },
+  },
+  { name: "list issuing cards", method: "GET", path: "/issuing/cards" },
+  {
+    name: "simulate issuing authorization",
+    method: "POST",
+    path: "/issuing/authorizations",
+    body: { card: "ic_x", amount: 1, currency: "EUR", channel: "online", merchant_data: issuingMerchantData },
+  },
+  { name: "list issuing authorizations", method: "GET", path: "/issuing/authorizations" },
+  { name: "list issuing transactions", method: "GET", path: "/issuing/transactions" },
+  { name: "simulate issuing card shipping", method: "POST", path: "/sandbox/issuing/cards/ic_x/shipping" },
+  {
+    name: "simulate issuing capture",
+    method: "POST",
+    path: "/sandbox/issuing/authorizations/iauth_x/capture",
+  },
+  {
+    name: "simulate issuing reversal",
+    method: "POST",
+    path: "/sandbox/issuing/authorizations/iauth_x/reverse",
+  },
+  { name: "simulate issuing refund", method: "POST", path: "/sandbox/issuing/transactions/ipi_x/refund" },
+  {
+    name: "simulate issuing force capture",
+    method: "POST",
+    path: "/sandbox/issuing/transactions/force-capture",
+  },
   { name: "list events", method: "GET", path: "/events" },
   { name: "list event types", method: "GET", path: "/events/types" },
   {

@@ -259,3 +259,57 @@ describe("round trips of the billing catalog", () => {
     expect(await roundTripsOf(batch)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
 });
+
+describe("round trips of issuing", () => {
+  beforeAll(async () => {
+    merchant = await createMerchant();
+    expect((await merchant.sandbox.request("GET", "/balances")).status).toBe(200);
+  });
+
+  it("issuing: a card, a load and an authorization each read once and write in one round trip", async () => {
+    const deposit = await merchant.sandbox.request<{ id: string }>("POST", "/funding/deposits", {
+      amount: 1_000,
+      currency: "EUR",
+      method: "wire",
+    });
+    await merchant.sandbox.request("POST", `/sandbox/funding/deposits/${deposit.body.id}/receive`);
+    const holder = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/cardholders", {
+      type: "individual",
+      name: "Ada",
+      billing: { address: { line1: "1 Main St", city: "Berlin", postal_code: "10115", country: "DE" } },
+    });
+    expect(await roundTripsOf(holder)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const card = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/cards", {
+      cardholder: holder.body.id,
+      type: "virtual",
+      currency: "EUR",
+      status: "active",
+    });
+    expect(await roundTripsOf(card)).toMatchObject({ db_http: 2, db_ws: 0 });
+    const read = await merchant.sandbox.request("GET", `/issuing/cards/${card.body.id}`);
+    expect(await roundTripsOf(read)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const load = await merchant.sandbox.request("POST", `/issuing/cards/${card.body.id}/load`, {
+      amount: 500,
+    });
+    expect(await roundTripsOf(load)).toMatchObject({ db_http: 2, db_ws: 0 });
+    const authorization = await merchant.sandbox.request<{ id: string; approved: boolean }>(
+      "POST",
+      "/issuing/authorizations",
+      {
+        card: card.body.id,
+        amount: 100,
+        currency: "EUR",
+        channel: "online",
+        merchant_data: { name: "Shop", category_code: "5942", country: "DE" },
+      },
+    );
+    expect(authorization.body.approved).toBe(true);
+    expect(await roundTripsOf(authorization)).toMatchObject({ db_http: 2, db_ws: 0 });
+    const capture = await merchant.sandbox.request(
+      "POST",
+      `/sandbox/issuing/authorizations/${authorization.body.id}/capture`,
+      {},
+    );
+    expect(await roundTripsOf(capture)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
+});

@@ -81,6 +81,26 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
     await api.request("POST", `/sandbox/funding/deposits/${deposit.body.id}/receive`);
   }
   await api.request("POST", "/funding/deposits", { amount: 1_000, currency: "EUR", method: "sepa" });
+  const holder = await api.request<{ id: string }>("POST", "/issuing/cardholders", {
+    type: "individual",
+    name: "Tenancy Holder",
+    billing: { address: { line1: "1 Main St", city: "Berlin", postal_code: "10115", country: "DE" } },
+  });
+  const issued = await api.request<{ id: string }>("POST", "/issuing/cards", {
+    cardholder: holder.body.id,
+    type: "virtual",
+    currency: "EUR",
+    status: "active",
+  });
+  await api.request("POST", `/issuing/cards/${issued.body.id}/load`, { amount: 1_000 });
+  const merchantData = { name: "Tenancy Shop", category_code: "5942", country: "DE" };
+  const authorization = { card: issued.body.id, amount: 100, currency: "EUR", channel: "online" };
+  await api.request("POST", "/issuing/authorizations", { ...authorization, merchant_data: merchantData });
+  await api.request("POST", "/sandbox/issuing/transactions/force-capture", {
+    ...authorization,
+    channel: undefined,
+    merchant_data: merchantData,
+  });
   const quote = await api.request<{ id: string }>("POST", "/fx/quotes", {
     sell_currency: "USD",
     buy_currency: "EUR",
@@ -147,6 +167,10 @@ const CLONED_TABLES = [
   "mandates",
   "global_accounts",
   "global_account_transfers",
+  "issuing_cardholders",
+  "issuing_cards",
+  "issuing_authorizations",
+  "issuing_transactions",
 ];
 const REFERENCES = [
   "customer_id",
@@ -163,6 +187,12 @@ const REFERENCES = [
   "coupon_id",
   "bank_account_id",
   "global_account_id",
+  "cardholder_id",
+  "card_id",
+  "authorization_id",
+  "replacement_for",
+  "replaced_by",
+  "refund_of",
 ];
 
 async function seedProduction(m: TestMerchant): Promise<void> {

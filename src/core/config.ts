@@ -84,6 +84,8 @@ export const configSchema = z.object({
   BANK_ACCOUNT_NUMBERS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
   /** HMAC key for bank account fingerprints (dedupe per merchant); changing it re-keys every fingerprint. */
   BANK_ACCOUNT_FINGERPRINT_KEY: z.string().min(32),
+  /** Base64 of 32 random bytes: AES-256-GCM key of the sandbox issuing providers' card vault (PAN, CVC, PIN). */
+  ISSUING_CARD_DATA_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
   /** A webhook attempt with no answer within this long is a failed attempt (and retried on schedule). */
   WEBHOOK_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
   /** DNS over HTTPS (JSON API) used to resolve webhook hosts before every attempt. */

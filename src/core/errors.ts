@@ -289,6 +289,69 @@ export const errorCatalog = {
     message: "The global account is closed.",
     description: "A closed global account receives nothing: incoming transfers are returned to the payer.",
   },
+  cardholder_inactive: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The cardholder is not active.",
+    description:
+      "Cards are issued to and activated for active cardholders only; reactivate the cardholder first.",
+  },
+  cardholder_verification_required: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The cardholder must be verified before a card can be issued or activated.",
+    description:
+      "Production cards need a verified cardholder (KYC). Sandbox cardholders need no verification.",
+  },
+  issuing_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "No issuing provider issues this card.",
+    description:
+      "No issuing provider available here issues cards in this currency for the cardholder's country; the message lists the candidates and why each was not eligible.",
+  },
+  issuing_card_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The card's status does not allow this change.",
+    description:
+      "Cards move inactive → active ↔ frozen → canceled; canceled is final: a canceled card is not loaded, revealed or given new controls. A card is replaced once.",
+  },
+  issuing_shipping_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The card's shipping status does not allow this change.",
+    description:
+      "Physical cards ship pending → submitted → shipped → delivered, or returned / failure / canceled; delivered, returned, failure and canceled are final.",
+  },
+  spending_controls_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The spending controls are invalid.",
+    description:
+      "Allowed and blocked merchant categories exclude each other, and each limit interval appears at most once.",
+  },
+  reveal_token_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The reveal token is invalid, expired or already used.",
+    description:
+      "A card reveal or PIN token works once, within 60 seconds of its creation, for the purpose it was made for. Ask the merchant's server for a new one.",
+  },
+  issuing_authorization_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The authorization's status does not allow this action.",
+    description:
+      "Only a pending (approved, not yet captured or fully reversed) authorization can be captured, reversed or incremented.",
+  },
+  issuing_increment_declined: {
+    type: "payment_error",
+    status: 402,
+    message: "The incremental authorization was declined.",
+    description:
+      "The card, its controls or its funding refused the added amount; `decline_code` says why (the authorization decline reasons). The authorization is unchanged.",
+  },
   sandbox_only: {
     type: "permission_error",
     status: 403,
@@ -635,6 +698,7 @@ export const errorExtraFields: Partial<Record<ErrorCode, readonly string[]>> = {
   provider_rejected: ["payment_id"],
   payment_state_invalid: ["payment_status"],
   provider_unavailable: ["routing"],
+  issuing_increment_declined: ["decline_code"],
 };
 
 export const DOCS_BASE_URL = "https://magnetpay.org/docs/error-codes";

@@ -36,6 +36,11 @@ export const idPrefixes = {
   mandate: "mdt",
   globalAccount: "ga",
   globalAccountTransfer: "gatr",
+  issuingCardholder: "ich",
+  issuingCard: "ic",
+  issuingAuthorization: "iauth",
+  issuingTransaction: "ipi",
+  issuingRevealToken: "irt",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -18,6 +18,9 @@ const publicOperations = [
   "POST /api/v1/auth/signup",
   "POST /api/v1/auth/signup/verify",
   "POST /api/v1/auth/sessions",
+  // The cardholder's device: the one-time token is the credential.
+  "POST /api/v1/issuing/card-details",
+  "POST /api/v1/issuing/card-pin",
 ];
 
 describe("OpenAPI document: operations", () => {

@@ -11,6 +11,8 @@ export * from "../modules/funding/tables";
 export * from "../modules/fx/tables";
 export * from "../modules/fx/tables";
 export * from "../modules/global-accounts/tables";
+export * from "../modules/issuing/providers/vault";
+export * from "../modules/issuing/tables";
 export * from "../modules/meters/tables";
 export * from "../modules/payment-methods/tables";
 export * from "../modules/payments/tables";

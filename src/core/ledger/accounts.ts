@@ -21,7 +21,10 @@ export type SystemAccountKind =
   | "fx_revenue"
   | `provider_clearing:${string}`;
 
-export type AccountKind = MerchantAccountKind | SystemAccountKind;
+/** An issued card's own balance (`card:ic_…`), funded from and unloaded to the merchant's available. */
+export type CardAccountKind = `card:${string}`;
+
+export type AccountKind = MerchantAccountKind | SystemAccountKind | CardAccountKind;
 
 const SYSTEM_KINDS = new Set([
   "fees",
@@ -33,18 +36,24 @@ const SYSTEM_KINDS = new Set([
   "fx_revenue",
 ]);
 const PROVIDER_CLEARING = /^provider_clearing:[a-z0-9_]{1,40}$/;
+const CARD_ACCOUNT = /^card:ic_[0-9A-Za-z]{24}$/;
+
+export function cardAccountKind(cardId: string): CardAccountKind {
+  return `card:${cardId}`;
+}
 
 export function isAccountKind(kind: string): kind is AccountKind {
   return (
     (merchantAccountKinds as readonly string[]).includes(kind) ||
     SYSTEM_KINDS.has(kind) ||
-    PROVIDER_CLEARING.test(kind)
+    PROVIDER_CLEARING.test(kind) ||
+    CARD_ACCOUNT.test(kind)
   );
 }
 
-/** The merchant's available and reserved funds must never go below zero; everything else may. */
+/** The merchant's available and reserved funds and a card's balance never go below zero; the rest may. */
 export function allowsNegative(kind: AccountKind): boolean {
-  return kind !== "merchant_available" && kind !== "merchant_reserved";
+  return kind !== "merchant_available" && kind !== "merchant_reserved" && !CARD_ACCOUNT.test(kind);
 }
 
 /** How an entry names its account: the posting's merchant and environment, plus these. */

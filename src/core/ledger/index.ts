@@ -2,6 +2,8 @@ export {
   type AccountKind,
   type AccountOwner,
   type AccountRef,
+  type CardAccountKind,
+  cardAccountKind,
   lockAccounts,
   type MerchantAccountKind,
   merchantAccounts,
@@ -19,6 +21,7 @@ export {
   type Posting,
   type PostingInput,
   post,
+  postingArgument,
   postingCall,
   postingStatement,
 } from "./post";

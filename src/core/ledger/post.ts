@@ -13,6 +13,8 @@ export const ledgerTransactionTypes = [
   "payout",
   "funding",
   "card_load",
+  "card_authorization",
+  "card_transaction",
   "crypto_deposit",
   "crypto_withdrawal",
   "fee",
@@ -170,7 +172,7 @@ export function ledgerRefusal(error: unknown): ApiError | undefined {
 }
 
 /** The JSON argument of ledger_post: the validated posting with every id it may need. */
-function postingArgument(input: PostingInput): string {
+export function postingArgument(input: PostingInput): string {
   const first = input.entries[0];
   if (!first) throw new LedgerError("invalid_posting", "A posting needs at least two entries.");
   const currency = first.account.currency;

@@ -271,6 +271,52 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     objectType: "global_account_transfer",
     description: "A transfer to a closed global account was returned to the payer.",
   },
+  {
+    type: "issuing_cardholder.created",
+    objectType: "issuing_cardholder",
+    description: "A cardholder was created.",
+  },
+  {
+    type: "issuing_cardholder.updated",
+    objectType: "issuing_cardholder",
+    description: "A cardholder's contact details, status or spending controls changed.",
+  },
+  {
+    type: "issuing_card.created",
+    objectType: "issuing_card",
+    description: "A card was issued (also a replacement).",
+  },
+  {
+    type: "issuing_card.updated",
+    objectType: "issuing_card",
+    description:
+      "A card was activated, frozen, unfrozen, canceled or replaced, or its controls or shipping changed.",
+  },
+  {
+    type: "issuing_card.loaded",
+    objectType: "issuing_card",
+    description: "Money moved from the merchant's available balance to the card.",
+  },
+  {
+    type: "issuing_card.unloaded",
+    objectType: "issuing_card",
+    description: "Money moved from the card back to the merchant's available balance.",
+  },
+  {
+    type: "issuing_authorization.created",
+    objectType: "issuing_authorization",
+    description: "A network authorization was decided: data.object.approved and decline_reason say how.",
+  },
+  {
+    type: "issuing_authorization.updated",
+    objectType: "issuing_authorization",
+    description: "An authorization was captured, or reversed in part or in full.",
+  },
+  {
+    type: "issuing_transaction.created",
+    objectType: "issuing_transaction",
+    description: "Money moved for good on a card: a capture, a force capture or a refund.",
+  },
 ];
 
 const knownTypes = new Set(eventTypeCatalog.map((entry) => entry.type));
