@@ -29,6 +29,7 @@ import { providersRouter, providerWebhooksRouter } from "./modules/providers";
 import { refundsRouter } from "./modules/refunds";
 import { statusRouter } from "./modules/status";
 import { transactionsRouter } from "./modules/transactions";
+import { verificationsRouter, verificationWebhooksRouter } from "./modules/verifications";
 import { webhooksRouter } from "./modules/webhooks";
 import { dispatchEvents } from "./modules/webhooks/service";
 
@@ -76,6 +77,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/internal/*", services);
   app.use("/sandbox/*", services);
   app.use("/webhooks/providers/*", services);
+  app.use("/webhooks/veriff", services);
+  app.use("/files/*", services);
 
   // Public: no credentials.
   app.route("/api/v1", healthRouter);
@@ -85,6 +88,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
   app.route("/", providerWebhooksRouter);
+  app.route("/", verificationWebhooksRouter);
 
   let document: ReturnType<typeof openApiDocument> | undefined;
   app.get("/api/v1/openapi.json", (c) => {
@@ -132,6 +136,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", transactionsRouter);
   app.route("/api/v1", fundingRouter);
   app.route("/api/v1", statusRouter);
+  app.route("/api/v1", verificationsRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -25,6 +25,9 @@ export const idPrefixes = {
   refund: "re",
   providerConnection: "pcon",
   routingRule: "rr",
+  individualVerification: "idv",
+  businessVerification: "kyb",
+  verificationDocument: "vdoc",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

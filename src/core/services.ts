@@ -7,6 +7,7 @@ import { dispatchRecordedEvents } from "./events";
 import { newId } from "./ids";
 import { createJobs } from "./jobs";
 import { createMailer } from "./mailer";
+import { objectStoreFrom } from "./object-store";
 import { createRedis } from "./redis";
 
 export interface ServicesOptions {
@@ -29,6 +30,7 @@ export function createServices(env: Record<string, unknown>, options: ServicesOp
     redis,
     jobs: createJobs(config),
     mailer: createMailer(config, redis),
+    objects: objectStoreFrom(env.DOCUMENTS),
     clock: systemClock,
     recordedEventIds: [],
   };

@@ -10,3 +10,4 @@ export * from "../modules/payments/tables";
 export * from "../modules/providers/tables";
 export * from "../modules/refunds/tables";
 export * from "../modules/webhooks/tables";
+export * from "../modules/verifications/tables";
