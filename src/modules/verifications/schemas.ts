@@ -9,15 +9,16 @@ export const documentMimeTypes = ["application/pdf", "image/jpeg", "image/png"] 
 export type DocumentMimeType = (typeof documentMimeTypes)[number];
 export const MAX_DOCUMENT_BYTES = 512 * 1024;
 
+/** A real calendar day (no 30 February), from 1900 on. */
+function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && value >= "1900-01-01";
+}
+
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD.")
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && value >= "1900-01-01", {
-    message: "Not a calendar date after 1900-01-01.",
-  })
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
-    message: "Not a calendar date.",
-  });
+  .refine(isCalendarDate, { message: "Not a calendar date from 1900-01-01 on." });
 const country = z.string().regex(/^[A-Z]{2}$/, "Use an upper-case ISO 3166-1 alpha-2 country code.");
 const name = z.string().trim().min(1).max(100);
 
