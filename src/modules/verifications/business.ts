@@ -39,8 +39,9 @@ export async function createBusinessVerification({
   if (!registrationNumberValid(input.country, registrationNumber)) {
     throw new ApiError("registration_number_invalid", { param: "registration_number" });
   }
+  // An existing business is refused by the unique index, after the batch's Idempotency-Key claim,
+  // so that a retry of the request that created it gets its stored response rather than a 409.
   const before = await readAccountState(ctx);
-  if (before.business) throw new ApiError("business_verification_exists");
   const now = ctx.services.clock.now();
   const address = input.registered_address;
   const row: BusinessVerificationRow = {
