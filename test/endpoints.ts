@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { baseUrl, type TestMerchant } from "./harness";
 
 /**
@@ -133,6 +134,39 @@ const createFxQuote = async (merchant: TestMerchant): Promise<string> => {
     sell_amount: 1_000,
   });
   return quote.body.id;
+};
+
+const createIndividualVerification = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/individual_verifications", {
+    first_name: "Undecided",
+    last_name: "Security",
+    date_of_birth: "1990-01-01",
+  });
+  return created.body.id;
+};
+
+const createBusinessVerification = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/account/business_verification", {
+    legal_name: "Security Ltd",
+    registration_number: "12345678",
+    country: "GB",
+    incorporation_date: "2019-05-01",
+    registered_address: { line1: "1 High Street", city: "London", country: "GB" },
+    mcc: "5734",
+  });
+  return created.body.id;
+};
+
+const createVerificationDocument = async (merchant: TestMerchant): Promise<string> => {
+  const bytes = Buffer.from("%PDF-1.7 security test document");
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/verification_documents", {
+    verification: await createIndividualVerification(merchant),
+    type: "passport",
+    mime_type: "application/pdf",
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    content: bytes.toString("base64"),
+  });
+  return created.body.id;
 };
 
 export const objectEndpoints: ObjectEndpoint[] = [
@@ -332,9 +366,65 @@ export const objectEndpoints: ObjectEndpoint[] = [
     path: (id) => `/webhooks/deliveries/${id}/retry`,
     create: createWebhookDelivery,
   },
+  {
+    name: "retrieve individual verification",
+    method: "GET",
+    path: (id) => `/individual_verifications/${id}`,
+    create: createIndividualVerification,
+  },
+  {
+    name: "submit individual verification",
+    readBack: (id) => `/individual_verifications/${id}`,
+    method: "POST",
+    path: (id) => `/individual_verifications/${id}/submit`,
+    create: createIndividualVerification,
+  },
+  {
+    name: "retrieve business verification",
+    method: "GET",
+    path: (id) => `/business_verifications/${id}`,
+    create: createBusinessVerification,
+  },
+  {
+    name: "add business person",
+    readBack: (id) => `/business_verifications/${id}`,
+    method: "POST",
+    path: (id) => `/business_verifications/${id}/persons`,
+    body: { first_name: "A", last_name: "B", date_of_birth: "1990-01-01", relationship: { director: true } },
+    create: createBusinessVerification,
+  },
+  {
+    name: "submit business verification",
+    readBack: (id) => `/business_verifications/${id}`,
+    method: "POST",
+    path: (id) => `/business_verifications/${id}/submit`,
+    create: createBusinessVerification,
+  },
+  {
+    name: "retrieve verification document",
+    method: "GET",
+    path: (id) => `/verification_documents/${id}`,
+    create: createVerificationDocument,
+  },
+  {
+    name: "verification document download url",
+    readBack: (id) => `/verification_documents/${id}`,
+    method: "GET",
+    path: (id) => `/verification_documents/${id}/download_url`,
+    create: createVerificationDocument,
+  },
 ];
 
 export const collectionEndpoints: CollectionEndpoint[] = [
+  {
+    name: "create individual verification",
+    method: "POST",
+    path: "/individual_verifications",
+    body: { first_name: "Undecided", last_name: "B", date_of_birth: "1990-01-01" },
+  },
+  { name: "list individual verifications", method: "GET", path: "/individual_verifications" },
+  { name: "account business verification", method: "GET", path: "/account/business_verification" },
+  { name: "account requirements", method: "GET", path: "/account/requirements" },
   { name: "fx rates", method: "GET", path: "/fx/rates" },
   { name: "fx pair", method: "GET", path: "/fx/rates/USD/EUR" },
   { name: "fx currencies", method: "GET", path: "/fx/currencies" },

@@ -24,7 +24,11 @@ export const person = (firstName: string, extra: Record<string, unknown> = {}) =
 });
 
 export async function createPerson(client: Client, firstName: string, extra: Record<string, unknown> = {}) {
-  const created = await client.request<Verification>("POST", "/individual_verifications", person(firstName, extra));
+  const created = await client.request<Verification>(
+    "POST",
+    "/individual_verifications",
+    person(firstName, extra),
+  );
   expect(created.status, created.text).toBe(200);
   return created.body;
 }
@@ -59,10 +63,18 @@ export function veriffKeys(environment: "sandbox" | "production" = "sandbox") {
 export async function doubleSession(sessionId: string) {
   const origin = new URL(veriffKeys().baseUrl).origin;
   const response = await fetch(`${origin}/__control/sessions/${sessionId}`);
-  return (await response.json()) as { deliveries: Array<{ status: number | null; signed: string }>; attemptId: string };
+  return (await response.json()) as {
+    deliveries: Array<{ status: number | null; signed: string }>;
+    attemptId: string;
+  };
 }
 
-export function decisionBody(sessionId: string, attemptId: string, code: number, extra: Record<string, unknown> = {}) {
+export function decisionBody(
+  sessionId: string,
+  attemptId: string,
+  code: number,
+  extra: Record<string, unknown> = {},
+) {
   return JSON.stringify({
     status: "success",
     verification: {
@@ -80,7 +92,11 @@ export function decisionBody(sessionId: string, attemptId: string, code: number,
 }
 
 /** Posts a decision webhook to the Worker as Veriff does, signed with `secret`. */
-export function postWebhook(body: string, secret: string, apiKey = veriffKeys().apiKey): Promise<ApiResponse> {
+export function postWebhook(
+  body: string,
+  secret: string,
+  apiKey = veriffKeys().apiKey,
+): Promise<ApiResponse> {
   const signature = createHmac("sha256", secret).update(body).digest("hex");
   return call("POST", "/webhooks/veriff", {
     body,
@@ -91,9 +107,12 @@ export function postWebhook(body: string, secret: string, apiKey = veriffKeys().
 /** Runs the five-minute cron (verification-poll) in a window of its own, `offsetSeconds` ahead on the test clock. */
 export async function runPoll(offsetSeconds = 3600) {
   const slot = Date.UTC(2002, 0, 1) + Math.floor(Math.random() * 1_000_000) * 300_000;
-  const response = await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${slot}`, {
-    headers: { "x-test-clock-offset-seconds": String(offsetSeconds) },
-  });
+  const response = await fetch(
+    `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${slot}`,
+    {
+      headers: { "x-test-clock-offset-seconds": String(offsetSeconds) },
+    },
+  );
   expect(response.status).toBe(200);
   const body = (await response.json()) as {
     outcomes: Array<{ status: string; result?: Record<string, number> }>;
@@ -119,7 +138,12 @@ export function file(kind: "pdf" | "png" | "jpeg", size = 64) {
   };
 }
 
-export async function upload(client: Client, verification: string, type: string, kind: "pdf" | "png" | "jpeg" = "pdf") {
+export async function upload(
+  client: Client,
+  verification: string,
+  type: string,
+  kind: "pdf" | "png" | "jpeg" = "pdf",
+) {
   const { content, sha256, mime_type } = file(kind);
   const uploaded = await client.request<{ id: string }>("POST", "/verification_documents", {
     verification,

@@ -76,7 +76,12 @@ export function scenarioOf(text: string): Pick<LocalVeriffSession, "code" | "web
           : lower.includes("review")
             ? 9121
             : 9001;
-  const webhook = lower.includes("nowebhook") || code === null ? "none" : lower.includes("badsig") ? "bad_signature" : "send";
+  const webhook =
+    lower.includes("nowebhook") || code === null
+      ? "none"
+      : lower.includes("badsig")
+        ? "bad_signature"
+        : "send";
   return { code, webhook };
 }
 
@@ -140,7 +145,11 @@ export async function startLocalVeriff(opts: LocalVeriffOptions): Promise<LocalV
       try {
         const response = await fetch(webhookUrl, {
           method: "POST",
-          headers: { "content-type": "application/json", "x-auth-client": session.apiKey, "x-hmac-signature": signature },
+          headers: {
+            "content-type": "application/json",
+            "x-auth-client": session.apiKey,
+            "x-hmac-signature": signature,
+          },
           body,
           signal: AbortSignal.timeout(10_000),
         });
@@ -178,18 +187,27 @@ export async function startLocalVeriff(opts: LocalVeriffOptions): Promise<LocalV
 
     if (req.method === "POST" && url.pathname === "/v1/sessions") {
       const secret = secretOf(apiKey);
-      if (!secret) return refuse(res, 401, 1801, "Mandatory X-AUTH-CLIENT header containing the API key is missing or invalid.");
+      if (!secret)
+        return refuse(
+          res,
+          401,
+          1801,
+          "Mandatory X-AUTH-CLIENT header containing the API key is missing or invalid.",
+        );
       if (!signatureMatches(secret, body, signature)) {
-        return refuse(res, 401, 1812, "Signature \"x-hmac-signature\" does not match the payload.");
+        return refuse(res, 401, 1812, 'Signature "x-hmac-signature" does not match the payload.');
       }
-      let parsed: { verification?: { person?: Record<string, unknown>; vendorData?: unknown; callback?: unknown } };
+      let parsed: {
+        verification?: { person?: Record<string, unknown>; vendorData?: unknown; callback?: unknown };
+      };
       try {
         parsed = JSON.parse(body);
       } catch {
         return refuse(res, 400, 1102, "Invalid JSON.");
       }
       const person = parsed.verification?.person ?? {};
-      const vendorData = typeof parsed.verification?.vendorData === "string" ? parsed.verification.vendorData : "";
+      const vendorData =
+        typeof parsed.verification?.vendorData === "string" ? parsed.verification.vendorData : "";
       const session: LocalVeriffSession = {
         id: randomUUID(),
         apiKey: apiKey ?? "",
@@ -218,9 +236,15 @@ export async function startLocalVeriff(opts: LocalVeriffOptions): Promise<LocalV
     if (req.method === "GET" && decisionPath?.[1]) {
       const id = decodeURIComponent(decisionPath[1]);
       const secret = secretOf(apiKey);
-      if (!secret) return refuse(res, 401, 1801, "Mandatory X-AUTH-CLIENT header containing the API key is missing or invalid.");
+      if (!secret)
+        return refuse(
+          res,
+          401,
+          1801,
+          "Mandatory X-AUTH-CLIENT header containing the API key is missing or invalid.",
+        );
       if (!signatureMatches(secret, id, signature)) {
-        return refuse(res, 401, 1812, "Signature \"x-hmac-signature\" does not match the payload.");
+        return refuse(res, 401, 1812, 'Signature "x-hmac-signature" does not match the payload.');
       }
       const session = sessions.get(id);
       if (!session || session.apiKey !== apiKey) return refuse(res, 404, 1404, "Session not found.");
@@ -239,7 +263,9 @@ export async function startLocalVeriff(opts: LocalVeriffOptions): Promise<LocalV
     const page = /^\/v\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && page?.[1] && sessions.has(page[1])) {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(`<!doctype html><title>Veriff (local double)</title><p>Local Veriff session ${page[1]}: the decision is sent by webhook.</p>`);
+      res.end(
+        `<!doctype html><title>Veriff (local double)</title><p>Local Veriff session ${page[1]}: the decision is sent by webhook.</p>`,
+      );
       return;
     }
     return refuse(res, 404, 1404, "Not found.");

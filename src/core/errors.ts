@@ -437,7 +437,8 @@ export const errorCatalog = {
     type: "invalid_request_error",
     status: 400,
     message: "The verification is missing something it needs before it can be submitted.",
-    description: "`param` names what is missing: a control person, ownership above 100 %, a registration document.",
+    description:
+      "`param` names what is missing: a control person, ownership above 100 %, a registration document.",
   },
   business_verification_exists: {
     type: "invalid_request_error",
@@ -468,7 +469,8 @@ export const errorCatalog = {
     type: "invalid_request_error",
     status: 400,
     message: "The file does not match the sha256 sent with it.",
-    description: "Send the lower-case hex SHA-256 of the file's bytes; the upload is refused when they differ.",
+    description:
+      "Send the lower-case hex SHA-256 of the file's bytes; the upload is refused when they differ.",
   },
   download_url_expired: {
     type: "invalid_request_error",
@@ -480,7 +482,7 @@ export const errorCatalog = {
     type: "provider_error",
     status: 503,
     message: "The identity verification provider is unavailable or not configured.",
-    description: "Retry later. Operators: set VERIFF_API_KEY and VERIFF_SHARED_SECRET (README \"KYC & KYB\").",
+    description: 'Retry later. Operators: set VERIFF_API_KEY and VERIFF_SHARED_SECRET (README "KYC & KYB").',
   },
   account_verification_required: {
     type: "permission_error",

@@ -9,5 +9,5 @@ export * from "../modules/payment-methods/tables";
 export * from "../modules/payments/tables";
 export * from "../modules/providers/tables";
 export * from "../modules/refunds/tables";
-export * from "../modules/webhooks/tables";
 export * from "../modules/verifications/tables";
+export * from "../modules/webhooks/tables";

@@ -168,22 +168,26 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
   {
     type: "verification.created",
     objectType: "individual_verification",
-    description: "An individual (KYC) or business (KYB, object business_verification) verification was created.",
+    description:
+      "An individual (KYC) or business (KYB, object business_verification) verification was created.",
   },
   {
     type: "verification.submitted",
     objectType: "individual_verification",
-    description: "A verification was submitted: a Veriff session was opened, or a business went to its checks.",
+    description:
+      "A verification was submitted: a Veriff session was opened, or a business went to its checks.",
   },
   {
     type: "verification.approved",
     objectType: "individual_verification",
-    description: "A verification was approved (Veriff 9001, or a business with its checks and people approved).",
+    description:
+      "A verification was approved (Veriff 9001, or a business with its checks and people approved).",
   },
   {
     type: "verification.declined",
     objectType: "individual_verification",
-    description: "A verification was declined (Veriff 9102, a failed registry check or a declined required person).",
+    description:
+      "A verification was declined (Veriff 9102, a failed registry check or a declined required person).",
   },
   {
     type: "verification.resubmission_requested",
@@ -208,7 +212,8 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
   {
     type: "account.requirements.updated",
     objectType: "account_requirements",
-    description: "What the account still has to provide for KYB changed (currently_due, past_due, disabled_reason).",
+    description:
+      "What the account still has to provide for KYB changed (currently_due, past_due, disabled_reason).",
   },
 ];
 

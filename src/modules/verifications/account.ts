@@ -11,12 +11,18 @@ export interface AccountState extends BusinessState {
 }
 
 function businessOf(ctx: ServiceContext) {
-  return and(eq(businessVerifications.merchantId, ctx.merchantId), eq(businessVerifications.environment, ctx.environment));
+  return and(
+    eq(businessVerifications.merchantId, ctx.merchantId),
+    eq(businessVerifications.environment, ctx.environment),
+  );
 }
 
 /** The reads behind the account's state, for one db.batch (reads) or one by one in a transaction. */
 function stateQueries(db: Executor, ctx: ServiceContext) {
-  const ownBusiness = db.select({ id: businessVerifications.id }).from(businessVerifications).where(businessOf(ctx));
+  const ownBusiness = db
+    .select({ id: businessVerifications.id })
+    .from(businessVerifications)
+    .where(businessOf(ctx));
   return [
     db.select().from(businessVerifications).where(businessOf(ctx)).limit(1),
     db
@@ -39,7 +45,11 @@ function stateQueries(db: Executor, ctx: ServiceContext) {
           inArray(verificationDocuments.verificationId, ownBusiness),
         ),
       ),
-    db.select({ createdAt: merchants.createdAt }).from(merchants).where(eq(merchants.id, ctx.merchantId)).limit(1),
+    db
+      .select({ createdAt: merchants.createdAt })
+      .from(merchants)
+      .where(eq(merchants.id, ctx.merchantId))
+      .limit(1),
   ] as const;
 }
 
@@ -70,7 +80,11 @@ export async function readAccountState(ctx: ServiceContext): Promise<AccountStat
  * two of them never decide from each other's stale rows.
  */
 export async function lockAccountState(tx: Executor, ctx: ServiceContext): Promise<AccountState> {
-  await tx.select({ id: businessVerifications.id }).from(businessVerifications).where(businessOf(ctx)).for("update");
+  await tx
+    .select({ id: businessVerifications.id })
+    .from(businessVerifications)
+    .where(businessOf(ctx))
+    .for("update");
   const [business, people, documents, merchant] = stateQueries(tx, ctx);
   return stateFrom([await business, await people, await documents, await merchant]);
 }
@@ -83,7 +97,11 @@ export function accountRequirements(ctx: ServiceContext, state: AccountState): R
 }
 
 /** The account.requirements.updated event when what is due changed between two states, else nothing. */
-export function requirementsChange(ctx: ServiceContext, before: AccountState, after: AccountState): SQL | null {
+export function requirementsChange(
+  ctx: ServiceContext,
+  before: AccountState,
+  after: AccountState,
+): SQL | null {
   const previous = accountRequirements(ctx, before);
   const current = accountRequirements(ctx, after);
   if (JSON.stringify(previous) === JSON.stringify(current)) return null;

@@ -41,14 +41,30 @@ afterAll(async () => {
 });
 
 function contextOf(merchant: TestMerchant, environment: "sandbox" | "production"): ServiceContext {
-  return { services, merchantId: merchant.merchantId, environment, actor: { type: "system", id: "test" }, requestId: null };
+  return {
+    services,
+    merchantId: merchant.merchantId,
+    environment,
+    actor: { type: "system", id: "test" },
+    requestId: null,
+  };
 }
 
-async function addPerson(merchant: TestMerchant, env: "sandbox" | "production", business: string, name: string, relationship: Record<string, unknown>) {
-  const added = await merchant[env].request<Verification>("POST", `/business_verifications/${business}/persons`, {
-    ...person(name),
-    relationship,
-  });
+async function addPerson(
+  merchant: TestMerchant,
+  env: "sandbox" | "production",
+  business: string,
+  name: string,
+  relationship: Record<string, unknown>,
+) {
+  const added = await merchant[env].request<Verification>(
+    "POST",
+    `/business_verifications/${business}/persons`,
+    {
+      ...person(name),
+      relationship,
+    },
+  );
   expect(added.status, added.text).toBe(200);
   return added.body;
 }
@@ -57,8 +73,16 @@ async function requirements(merchant: TestMerchant, env: "sandbox" | "production
   return (await merchant[env].request<Requirements>("GET", "/account/requirements")).body;
 }
 
-async function createBusiness(merchant: TestMerchant, env: "sandbox" | "production", extra: Record<string, unknown> = {}) {
-  const created = await merchant[env].request<Business>("POST", "/account/business_verification", businessInput(extra));
+async function createBusiness(
+  merchant: TestMerchant,
+  env: "sandbox" | "production",
+  extra: Record<string, unknown> = {},
+) {
+  const created = await merchant[env].request<Business>(
+    "POST",
+    "/account/business_verification",
+    businessInput(extra),
+  );
   expect(created.status, created.text).toBe(200);
   return created.body;
 }
@@ -75,8 +99,14 @@ describe("the merchant's own business verification (KYB), end to end in producti
     await expect(assertCanPayOut(ctx)).rejects.toMatchObject({ code: "account_verification_required" });
     await expect(assertCanIssueCards(ctx)).rejects.toMatchObject({ code: "account_verification_required" });
     const big = { amount: 1_000_001, currency: "USD" };
-    expectError(await merchant.production.request("POST", "/payments", big), 403, "account_verification_required");
-    expect((await merchant.production.request("POST", "/payments", { amount: 5_000, currency: "USD" })).status).toBe(200);
+    expectError(
+      await merchant.production.request("POST", "/payments", big),
+      403,
+      "account_verification_required",
+    );
+    expect(
+      (await merchant.production.request("POST", "/payments", { amount: 5_000, currency: "USD" })).status,
+    ).toBe(200);
 
     const business = await createBusiness(merchant, "production");
     expect(business.status).toBe("pending");
@@ -85,11 +115,21 @@ describe("the merchant's own business verification (KYB), end to end in producti
       409,
       "business_verification_exists",
     );
-    expect((await merchant.production.request<Business>("GET", "/account/business_verification")).body.id).toBe(business.id);
-    expectError(await merchant.production.request("POST", `/business_verifications/${business.id}/submit`), 400, "verification_incomplete");
+    expect(
+      (await merchant.production.request<Business>("GET", "/account/business_verification")).body.id,
+    ).toBe(business.id);
+    expectError(
+      await merchant.production.request("POST", `/business_verifications/${business.id}/submit`),
+      400,
+      "verification_incomplete",
+    );
 
     const owners = [
-      await addPerson(merchant, "production", business.id, "Ada", { ownership_percent: 25, director: true, title: "CEO" }),
+      await addPerson(merchant, "production", business.id, "Ada", {
+        ownership_percent: 25,
+        director: true,
+        title: "CEO",
+      }),
       await addPerson(merchant, "production", business.id, "Grace", { ownership_percent: 25 }),
       await addPerson(merchant, "production", business.id, "Alan", { ownership_percent: 25 }),
       await addPerson(merchant, "production", business.id, "Edsger", { ownership_percent: 25 }),
@@ -103,25 +143,47 @@ describe("the merchant's own business verification (KYB), end to end in producti
       400,
       "parameter_invalid",
     );
-    expectError(await merchant.production.request("POST", `/business_verifications/${business.id}/submit`), 400, "verification_incomplete");
+    expectError(
+      await merchant.production.request("POST", `/business_verifications/${business.id}/submit`),
+      400,
+      "verification_incomplete",
+    );
     await upload(merchant.production, business.id, "register_extract");
     await upload(merchant.production, owners[0]?.id ?? "", "proof_of_address", "png");
 
-    const submitted = await merchant.production.request<Business>("POST", `/business_verifications/${business.id}/submit`);
+    const submitted = await merchant.production.request<Business>(
+      "POST",
+      `/business_verifications/${business.id}/submit`,
+    );
     expect(submitted.body).toMatchObject({ status: "submitted", registry_check: { outcome: "passed" } });
-    expect((await requirements(merchant)).currently_due).toEqual(owners.map((owner) => `individual_verification.${owner.id}`));
+    expect((await requirements(merchant)).currently_due).toEqual(
+      owners.map((owner) => `individual_verification.${owner.id}`),
+    );
 
     for (const owner of owners) await submit(merchant.production, owner.id);
-    for (const owner of owners) expect((await settled(merchant.production, owner.id)).status).toBe("approved");
+    for (const owner of owners)
+      expect((await settled(merchant.production, owner.id)).status).toBe("approved");
 
-    const approved = await merchant.production.request<Business>("GET", `/business_verifications/${business.id}`);
+    const approved = await merchant.production.request<Business>(
+      "GET",
+      `/business_verifications/${business.id}`,
+    );
     expect(approved.body.status).toBe("approved");
-    expect(await requirements(merchant)).toMatchObject({ status: "approved", currently_due: [], past_due: [], disabled_reason: null });
+    expect(await requirements(merchant)).toMatchObject({
+      status: "approved",
+      currently_due: [],
+      past_due: [],
+      disabled_reason: null,
+    });
     const events = await query<{ type: string }>(
       "select type from events where merchant_id = $1 and environment = 'production' and object_id = $2 order by created_at, id",
       [merchant.merchantId, business.id],
     );
-    expect(events.map((event) => event.type)).toEqual(["verification.created", "verification.submitted", "verification.approved"]);
+    expect(events.map((event) => event.type)).toEqual([
+      "verification.created",
+      "verification.submitted",
+      "verification.approved",
+    ]);
     const updates = await query<{ data: Requirements }>(
       "select data from events where merchant_id = $1 and type = 'account.requirements.updated' order by created_at, id",
       [merchant.merchantId],
@@ -139,18 +201,26 @@ describe("the merchant's own business verification (KYB), end to end in producti
   it("a 24 % owner is not required: the business is approved without that person's check", async () => {
     const merchant = await createMerchant();
     const business = await createBusiness(merchant, "sandbox");
-    const founder = await addPerson(merchant, "sandbox", business.id, "Ada", { ownership_percent: 76, director: true });
+    const founder = await addPerson(merchant, "sandbox", business.id, "Ada", {
+      ownership_percent: 76,
+      director: true,
+    });
     const minority = await addPerson(merchant, "sandbox", business.id, "Minor", { ownership_percent: 24 });
     expect(founder.relationship?.required).toBe(true);
     expect(minority.relationship?.required).toBe(false);
     await upload(merchant.sandbox, business.id, "certificate_of_incorporation");
     await merchant.sandbox.request("POST", `/business_verifications/${business.id}/submit`);
-    expect((await requirements(merchant, "sandbox")).currently_due).toEqual([`individual_verification.${founder.id}`]);
+    expect((await requirements(merchant, "sandbox")).currently_due).toEqual([
+      `individual_verification.${founder.id}`,
+    ]);
     await submit(merchant.sandbox, founder.id);
     await settled(merchant.sandbox, founder.id);
     const read = await merchant.sandbox.request<Business>("GET", `/business_verifications/${business.id}`);
     expect(read.body.status).toBe("approved");
-    const minorRead = await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${minority.id}`);
+    const minorRead = await merchant.sandbox.request<Verification>(
+      "GET",
+      `/individual_verifications/${minority.id}`,
+    );
     expect(minorRead.body.status).toBe("pending");
   });
 
@@ -166,7 +236,10 @@ describe("the merchant's own business verification (KYB), end to end in producti
     expect(read.body).toMatchObject({ status: "declined", reasons: [{ code: "required_person_declined" }] });
     expect((await requirements(declined, "sandbox")).disabled_reason).toBe("rejected.business");
     expectError(
-      await declined.sandbox.request("POST", `/business_verifications/${business.id}/persons`, { ...person("Late"), relationship: { officer: true } }),
+      await declined.sandbox.request("POST", `/business_verifications/${business.id}/persons`, {
+        ...person("Late"),
+        relationship: { officer: true },
+      }),
       409,
       "verification_state_invalid",
     );
@@ -179,28 +252,43 @@ describe("the merchant's own business verification (KYB), end to end in producti
       const created = await createBusiness(merchant, "sandbox", extra);
       await addPerson(merchant, "sandbox", created.id, "Ada", { officer: true });
       await upload(merchant.sandbox, created.id, "register_extract");
-      const submitted = await merchant.sandbox.request<Business>("POST", `/business_verifications/${created.id}/submit`);
+      const submitted = await merchant.sandbox.request<Business>(
+        "POST",
+        `/business_verifications/${created.id}/submit`,
+      );
       expect(submitted.body.status).toBe(status);
-      expectError(await merchant.sandbox.request("POST", `/business_verifications/${created.id}/submit`), 409, "verification_state_invalid");
+      expectError(
+        await merchant.sandbox.request("POST", `/business_verifications/${created.id}/submit`),
+        409,
+        "verification_state_invalid",
+      );
     }
   });
 
   it("a cardholder needs approved KYC before a card is activated (assertCardholderVerified)", async () => {
     const merchant = await createMerchant();
     const ctx = contextOf(merchant, "sandbox");
-    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { email: "holder@example.com" });
-    await expect(assertCardholderVerified(ctx, customer.body.id)).rejects.toMatchObject({ code: "cardholder_verification_required" });
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", {
+      email: "holder@example.com",
+    });
+    await expect(assertCardholderVerified(ctx, customer.body.id)).rejects.toMatchObject({
+      code: "cardholder_verification_required",
+    });
     const declined = await createPerson(merchant.sandbox, "Decline", { customer: customer.body.id });
     await submit(merchant.sandbox, declined.id);
     await settled(merchant.sandbox, declined.id);
-    await expect(assertCardholderVerified(ctx, customer.body.id)).rejects.toMatchObject({ code: "cardholder_verification_required" });
+    await expect(assertCardholderVerified(ctx, customer.body.id)).rejects.toMatchObject({
+      code: "cardholder_verification_required",
+    });
     const approved = await createPerson(merchant.sandbox, "Ada", { customer: customer.body.id });
     await submit(merchant.sandbox, approved.id);
     await settled(merchant.sandbox, approved.id);
     await expect(assertCardholderVerified(ctx, customer.body.id)).resolves.toBeUndefined();
     // Another merchant's approval of the same id proves nothing here.
     const stranger = await createMerchant();
-    await expect(assertCardholderVerified(contextOf(stranger, "sandbox"), customer.body.id)).rejects.toMatchObject({
+    await expect(
+      assertCardholderVerified(contextOf(stranger, "sandbox"), customer.body.id),
+    ).rejects.toMatchObject({
       code: "cardholder_verification_required",
     });
   });
@@ -211,16 +299,34 @@ describe("business verification: tenancy, input, idempotency", () => {
     const [owner, stranger] = await Promise.all([createMerchant(), createMerchant()]);
     const business = await createBusiness(owner, "sandbox");
     for (const client of [stranger.sandbox, owner.production]) {
-      expectError(await client.request("GET", `/business_verifications/${business.id}`), 404, "resource_missing");
-      expectError(await client.request("POST", `/business_verifications/${business.id}/submit`), 404, "resource_missing");
       expectError(
-        await client.request("POST", `/business_verifications/${business.id}/persons`, { ...person("X"), relationship: { director: true } }),
+        await client.request("GET", `/business_verifications/${business.id}`),
+        404,
+        "resource_missing",
+      );
+      expectError(
+        await client.request("POST", `/business_verifications/${business.id}/submit`),
+        404,
+        "resource_missing",
+      );
+      expectError(
+        await client.request("POST", `/business_verifications/${business.id}/persons`, {
+          ...person("X"),
+          relationship: { director: true },
+        }),
         404,
         "resource_missing",
       );
     }
-    expectError(await stranger.sandbox.request("GET", "/account/business_verification"), 404, "resource_missing");
-    const list = await stranger.sandbox.request<{ data: Verification[] }>("GET", `/individual_verifications?business_verification=${business.id}`);
+    expectError(
+      await stranger.sandbox.request("GET", "/account/business_verification"),
+      404,
+      "resource_missing",
+    );
+    const list = await stranger.sandbox.request<{ data: Verification[] }>(
+      "GET",
+      `/individual_verifications?business_verification=${business.id}`,
+    );
     expect(list.body.data).toEqual([]);
   });
 
@@ -236,13 +342,29 @@ describe("business verification: tenancy, input, idempotency", () => {
       [{ owner: "me" }, "parameter_unknown"],
     ];
     for (const [extra, code] of cases) {
-      expectError(await merchant.sandbox.request("POST", "/account/business_verification", businessInput(extra)), 400, code);
-    }
-    expectError(await merchant.sandbox.request("GET", "/account/business_verification"), 404, "resource_missing");
-    const business = await createBusiness(merchant, "sandbox");
-    for (const relationship of [{ ownership_percent: 101 }, { ownership_percent: 25.001 }, { ownership_percent: -1 }, { director: "yes" }]) {
       expectError(
-        await merchant.sandbox.request("POST", `/business_verifications/${business.id}/persons`, { ...person("X"), relationship }),
+        await merchant.sandbox.request("POST", "/account/business_verification", businessInput(extra)),
+        400,
+        code,
+      );
+    }
+    expectError(
+      await merchant.sandbox.request("GET", "/account/business_verification"),
+      404,
+      "resource_missing",
+    );
+    const business = await createBusiness(merchant, "sandbox");
+    for (const relationship of [
+      { ownership_percent: 101 },
+      { ownership_percent: 25.001 },
+      { ownership_percent: -1 },
+      { director: "yes" },
+    ]) {
+      expectError(
+        await merchant.sandbox.request("POST", `/business_verifications/${business.id}/persons`, {
+          ...person("X"),
+          relationship,
+        }),
         400,
         "parameter_invalid",
       );
@@ -257,14 +379,34 @@ describe("business verification: tenancy, input, idempotency", () => {
   it("a retried create or person with the same Idempotency-Key gives the same object", async () => {
     const merchant = await createMerchant();
     const key = { "idempotency-key": randomUUID() };
-    const first = await merchant.sandbox.request<Business>("POST", "/account/business_verification", businessInput(), key);
-    const again = await merchant.sandbox.request<Business>("POST", "/account/business_verification", businessInput(), key);
+    const first = await merchant.sandbox.request<Business>(
+      "POST",
+      "/account/business_verification",
+      businessInput(),
+      key,
+    );
+    const again = await merchant.sandbox.request<Business>(
+      "POST",
+      "/account/business_verification",
+      businessInput(),
+      key,
+    );
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
     const personKey = { "idempotency-key": randomUUID() };
     const body = { ...person("Ada"), relationship: { director: true } };
-    const added = await merchant.sandbox.request<Verification>("POST", `/business_verifications/${first.body.id}/persons`, body, personKey);
-    const retried = await merchant.sandbox.request<Verification>("POST", `/business_verifications/${first.body.id}/persons`, body, personKey);
+    const added = await merchant.sandbox.request<Verification>(
+      "POST",
+      `/business_verifications/${first.body.id}/persons`,
+      body,
+      personKey,
+    );
+    const retried = await merchant.sandbox.request<Verification>(
+      "POST",
+      `/business_verifications/${first.body.id}/persons`,
+      body,
+      personKey,
+    );
     expect(retried.body.id).toBe(added.body.id);
   });
 });

@@ -10,7 +10,12 @@ import { individualRow, notFound } from "./individual";
 import { toBusiness, toIndividual } from "./objects";
 import { registrationNumberValid, registryFor } from "./registry";
 import { businessOutcome, missingForSubmission } from "./rules";
-import type { BusinessVerification, CreateBusinessInput, CreateOwnerInput, IndividualVerification } from "./schemas";
+import type {
+  BusinessVerification,
+  CreateBusinessInput,
+  CreateOwnerInput,
+  IndividualVerification,
+} from "./schemas";
 import {
   type BusinessStatus,
   type BusinessVerificationRow,
@@ -117,17 +122,25 @@ export async function retrieveBusinessVerification({
 }
 
 /** The merchant's own business verification; a 404 until it is created. */
-export async function retrieveAccountBusiness({ ctx }: { ctx: ServiceContext }): Promise<BusinessVerification> {
+export async function retrieveAccountBusiness({
+  ctx,
+}: {
+  ctx: ServiceContext;
+}): Promise<BusinessVerification> {
   const [row] = await ctx.services.db
     .select()
     .from(businessVerifications)
     .where(
-      and(eq(businessVerifications.merchantId, ctx.merchantId), eq(businessVerifications.environment, ctx.environment)),
+      and(
+        eq(businessVerifications.merchantId, ctx.merchantId),
+        eq(businessVerifications.environment, ctx.environment),
+      ),
     )
     .limit(1);
   if (!row) {
     throw new ApiError("resource_missing", {
-      message: "This account has no business verification yet; create it with POST /api/v1/account/business_verification.",
+      message:
+        "This account has no business verification yet; create it with POST /api/v1/account/business_verification.",
     });
   }
   return toBusiness(row);
@@ -247,7 +260,11 @@ export async function updateBusiness(
   const now = ctx.services.clock.now();
   const decided = values.status === "approved" || values.status === "declined";
   const set = { ...values, decidedAt: decided ? now : null, updatedAt: now };
-  const [row] = await tx.update(businessVerifications).set(set).where(eq(businessVerifications.id, before.id)).returning();
+  const [row] = await tx
+    .update(businessVerifications)
+    .set(set)
+    .where(eq(businessVerifications.id, before.id))
+    .returning();
   if (!row) throw new Error("business verification vanished under its lock");
   const previousAttributes = { status: before.status };
   if (before.status === "pending") {

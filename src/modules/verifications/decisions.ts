@@ -23,12 +23,20 @@ export type DecisionOutcome =
 /** Decisions land on a verification that waits for one: submitted, or in review (Veriff decides after). */
 const AWAITING: ReadonlySet<IndividualStatus> = new Set(["submitted", "needs_review"]);
 
-const DECIDED: ReadonlySet<IndividualStatus> = new Set(["approved", "declined", "expired", "resubmission_requested"]);
+const DECIDED: ReadonlySet<IndividualStatus> = new Set([
+  "approved",
+  "declined",
+  "expired",
+  "resubmission_requested",
+]);
 
 function statusFor(code: number): { status: IndividualStatus; reasons: ReasonColumn[] } {
   const status = decisionStatuses[code];
   if (status) return { status, reasons: [] };
-  return { status: "needs_review", reasons: [{ code: `decision_${code}`, description: "Unknown Veriff decision code." }] };
+  return {
+    status: "needs_review",
+    reasons: [{ code: `decision_${code}`, description: "Unknown Veriff decision code." }],
+  };
 }
 
 /**
@@ -44,7 +52,10 @@ export async function applyVeriffDecision(
   source: "webhook" | "poll",
 ): Promise<DecisionOutcome> {
   const [found] = await services.db
-    .select({ merchantId: individualVerifications.merchantId, environment: individualVerifications.environment })
+    .select({
+      merchantId: individualVerifications.merchantId,
+      environment: individualVerifications.environment,
+    })
     .from(individualVerifications)
     .where(
       and(
@@ -139,7 +150,9 @@ export async function pollUndecidedVerifications(services: Services, limit = 50)
       sessionId: individualVerifications.providerSessionId,
     })
     .from(individualVerifications)
-    .where(and(eq(individualVerifications.status, "submitted"), lte(individualVerifications.submittedAt, cutoff)))
+    .where(
+      and(eq(individualVerifications.status, "submitted"), lte(individualVerifications.submittedAt, cutoff)),
+    )
     .orderBy(asc(individualVerifications.submittedAt))
     .limit(limit);
   let applied = 0;
@@ -154,11 +167,17 @@ export async function pollUndecidedVerifications(services: Services, limit = 50)
     try {
       const decision = await fetchVeriffDecision(integration, verification.sessionId);
       if (!decision) undecided += 1;
-      else if ((await applyVeriffDecision(services, verification.environment, decision, "poll")).applied) applied += 1;
+      else if ((await applyVeriffDecision(services, verification.environment, decision, "poll")).applied)
+        applied += 1;
     } catch (error) {
       failed += 1;
       console.error(
-        JSON.stringify({ level: "error", message: "veriff poll failed", verification: verification.id, error: String(error) }),
+        JSON.stringify({
+          level: "error",
+          message: "veriff poll failed",
+          verification: verification.id,
+          error: String(error),
+        }),
       );
     }
   }

@@ -28,15 +28,25 @@ async function documentCount(merchantId: string): Promise<number> {
 describe("verification documents", () => {
   it("stores the file outside Postgres and serves it through a short-lived signed URL", async () => {
     const pdf = file("pdf", 4096);
-    const created = await merchant.sandbox.request<{ id: string; size: number; sha256: string; object: string }>(
-      "POST",
-      "/verification_documents",
-      { verification: person, type: "passport", mime_type: pdf.mime_type, sha256: pdf.sha256, content: pdf.content },
-    );
+    const created = await merchant.sandbox.request<{
+      id: string;
+      size: number;
+      sha256: string;
+      object: string;
+    }>("POST", "/verification_documents", {
+      verification: person,
+      type: "passport",
+      mime_type: pdf.mime_type,
+      sha256: pdf.sha256,
+      content: pdf.content,
+    });
     expect(created.status, created.text).toBe(200);
     expect(created.body).toMatchObject({ object: "verification_document", size: 4096, sha256: pdf.sha256 });
 
-    const link = await merchant.sandbox.request<Download>("GET", `/verification_documents/${created.body.id}/download_url`);
+    const link = await merchant.sandbox.request<Download>(
+      "GET",
+      `/verification_documents/${created.body.id}/download_url`,
+    );
     expect(link.status).toBe(200);
     const downloaded = await fetch(link.body.url);
     expect(downloaded.status).toBe(200);
@@ -90,7 +100,13 @@ describe("verification documents", () => {
   it("refuses a wrong type, a file too large and a hash mismatch, writing nothing", async () => {
     const before = await documentCount(merchant.merchantId);
     const pdf = file("pdf");
-    const body = { verification: person, type: "passport", mime_type: pdf.mime_type, sha256: pdf.sha256, content: pdf.content };
+    const body = {
+      verification: person,
+      type: "passport",
+      mime_type: pdf.mime_type,
+      sha256: pdf.sha256,
+      content: pdf.content,
+    };
     const big = file("pdf", 512 * 1024 + 1);
     const png = file("png");
     const cases: Array<[Record<string, unknown>, string]> = [
@@ -107,7 +123,11 @@ describe("verification documents", () => {
       [{ filename: "x.pdf" }, "parameter_unknown"],
     ];
     for (const [change, code] of cases) {
-      expectError(await merchant.sandbox.request("POST", "/verification_documents", { ...body, ...change }), 400, code);
+      expectError(
+        await merchant.sandbox.request("POST", "/verification_documents", { ...body, ...change }),
+        400,
+        code,
+      );
     }
     expect(await documentCount(merchant.merchantId)).toBe(before);
   });
@@ -115,8 +135,16 @@ describe("verification documents", () => {
   it("another merchant's or environment's verification, document and URL are 404", async () => {
     const document = await upload(merchant.sandbox, person, "id_card", "jpeg");
     for (const client of [other.sandbox, merchant.production]) {
-      expectError(await client.request("GET", `/verification_documents/${document.id}`), 404, "resource_missing");
-      expectError(await client.request("GET", `/verification_documents/${document.id}/download_url`), 404, "resource_missing");
+      expectError(
+        await client.request("GET", `/verification_documents/${document.id}`),
+        404,
+        "resource_missing",
+      );
+      expectError(
+        await client.request("GET", `/verification_documents/${document.id}/download_url`),
+        404,
+        "resource_missing",
+      );
       const pdf = file("pdf");
       expectError(
         await client.request("POST", "/verification_documents", {
@@ -130,7 +158,11 @@ describe("verification documents", () => {
         "resource_missing",
       );
     }
-    const business = await merchant.sandbox.request<{ id: string }>("POST", "/account/business_verification", businessInput());
+    const business = await merchant.sandbox.request<{ id: string }>(
+      "POST",
+      "/account/business_verification",
+      businessInput(),
+    );
     const pdf = file("pdf");
     expectError(
       await other.sandbox.request("POST", "/verification_documents", {
@@ -145,7 +177,10 @@ describe("verification documents", () => {
     );
     // A signed URL for one's own document does not open another's: the signature covers the id.
     const own = await upload(other.sandbox, (await createPerson(other.sandbox, "Undecided")).id, "passport");
-    const link = await other.sandbox.request<Download>("GET", `/verification_documents/${own.id}/download_url`);
+    const link = await other.sandbox.request<Download>(
+      "GET",
+      `/verification_documents/${own.id}/download_url`,
+    );
     expect((await fetch(link.body.url.replace(own.id, document.id))).status).toBe(404);
   });
 });

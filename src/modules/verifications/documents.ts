@@ -7,7 +7,12 @@ import { hasPrefix, newId } from "../../core/ids";
 import { lockAccountState, requirementsChange } from "./account";
 import { findIndividual, notFound } from "./individual";
 import { toDocument } from "./objects";
-import { type CreateDocumentInput, type DocumentMimeType, MAX_DOCUMENT_BYTES, type VerificationDocument } from "./schemas";
+import {
+  type CreateDocumentInput,
+  type DocumentMimeType,
+  MAX_DOCUMENT_BYTES,
+  type VerificationDocument,
+} from "./schemas";
 import { type DocumentType, type VerificationDocumentRow, verificationDocuments } from "./tables";
 
 /** The bytes each accepted file type starts with: the declared type must match the file. */
@@ -33,9 +38,11 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 /** Size, hash and file type, checked before anything is stored. */
 async function checkedFile(input: CreateDocumentInput): Promise<Uint8Array> {
   const bytes = decodeBase64(input.content);
-  if (bytes.length === 0) throw new ApiError("parameter_invalid", { param: "content", message: "The file is empty." });
+  if (bytes.length === 0)
+    throw new ApiError("parameter_invalid", { param: "content", message: "The file is empty." });
   if (bytes.length > MAX_DOCUMENT_BYTES) throw new ApiError("document_too_large", { param: "content" });
-  if ((await sha256Hex(bytes)) !== input.sha256) throw new ApiError("document_hash_mismatch", { param: "sha256" });
+  if ((await sha256Hex(bytes)) !== input.sha256)
+    throw new ApiError("document_hash_mismatch", { param: "sha256" });
   const magic = MAGIC[input.mime_type as DocumentMimeType];
   if (!magic.every((byte, index) => bytes[index] === byte)) {
     throw new ApiError("document_type_invalid", {
@@ -165,7 +172,11 @@ export async function documentDownloadUrl({ ctx, id }: { ctx: ServiceContext; id
   const row = await findDocument(ctx, id);
   const { config } = ctx.services;
   const expires = Math.floor(ctx.services.clock.now().getTime() / 1000) + config.DOCUMENT_URL_TTL_SECONDS;
-  const mac = await crypto.subtle.sign("HMAC", await urlKey(ctx.services), encoder.encode(`${row.id}.${expires}`));
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    await urlKey(ctx.services),
+    encoder.encode(`${row.id}.${expires}`),
+  );
   const url = new URL(`/files/verification_documents/${row.id}`, config.PUBLIC_URL);
   url.searchParams.set("expires", String(expires));
   url.searchParams.set("signature", hex(mac));
@@ -191,7 +202,12 @@ export async function signedDocumentFile(
   const signature = query.signature ?? "";
   if (!Number.isSafeInteger(expires) || !/^[0-9a-f]{64}$/.test(signature)) throw missing;
   const mac = Uint8Array.from(signature.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-  const valid = await crypto.subtle.verify("HMAC", await urlKey(services), mac, encoder.encode(`${id}.${expires}`));
+  const valid = await crypto.subtle.verify(
+    "HMAC",
+    await urlKey(services),
+    mac,
+    encoder.encode(`${id}.${expires}`),
+  );
   if (!valid) throw missing;
   if (services.clock.now().getTime() > expires * 1000) throw new ApiError("download_url_expired");
   const [document] = await services.db

@@ -39,9 +39,19 @@ async function sessionOf(id: string): Promise<string> {
 
 describe("individual verifications (KYC) against the local Veriff double", () => {
   it("pending → submitted → approved by the signed decision webhook, with an event for each change", async () => {
-    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { email: "ada@example.com" });
-    const created = await createPerson(merchant.sandbox, "Ada", { customer: customer.body.id, id_number: "AB123456" });
-    expect(created).toMatchObject({ status: "pending", attempts: 0, verification_url: null, customer: customer.body.id });
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", {
+      email: "ada@example.com",
+    });
+    const created = await createPerson(merchant.sandbox, "Ada", {
+      customer: customer.body.id,
+      id_number: "AB123456",
+    });
+    expect(created).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      verification_url: null,
+      customer: customer.body.id,
+    });
     expect(created).toMatchObject({ id_number_provided: true });
     expect(JSON.stringify(created)).not.toContain("AB123456");
     const submitted = await submit(merchant.sandbox, created.id);
@@ -49,7 +59,11 @@ describe("individual verifications (KYC) against the local Veriff double", () =>
     expect(submitted.verification_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v\//);
     const decided = await settled(merchant.sandbox, created.id);
     expect(decided).toMatchObject({ status: "approved", decision_code: 9001, reasons: [] });
-    expect(await eventTypes(created.id)).toEqual(["verification.created", "verification.submitted", "verification.approved"]);
+    expect(await eventTypes(created.id)).toEqual([
+      "verification.created",
+      "verification.submitted",
+      "verification.approved",
+    ]);
   });
 
   it.each([
@@ -62,7 +76,8 @@ describe("individual verifications (KYC) against the local Veriff double", () =>
     await submit(merchant.sandbox, created.id);
     const decided = await settled(merchant.sandbox, created.id);
     expect(decided).toMatchObject({ status, decision_code: code });
-    if (code === 9102) expect(decided.reasons).toEqual([{ code: "102", description: "Suspected document tampering." }]);
+    if (code === 9102)
+      expect(decided.reasons).toEqual([{ code: "102", description: "Suspected document tampering." }]);
     if (code === 9103) expect(decided.reasons[0]?.code).toBe("201");
     expect(await eventTypes(created.id)).toContain(`verification.${status}`);
   });
@@ -81,7 +96,10 @@ describe("individual verifications (KYC) against the local Veriff double", () =>
       const created = await createPerson(merchant.sandbox, name);
       await submit(merchant.sandbox, created.id);
       await settled(merchant.sandbox, created.id);
-      const refused = await merchant.sandbox.request("POST", `/individual_verifications/${created.id}/submit`);
+      const refused = await merchant.sandbox.request(
+        "POST",
+        `/individual_verifications/${created.id}/submit`,
+      );
       expectError(refused, 409, "verification_state_invalid");
     }
   });
@@ -109,7 +127,10 @@ describe("individual verifications (KYC) against the local Veriff double", () =>
       const answer = await postWebhook(decisionBody(session, randomUUID(), code), sharedSecret);
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ applied: true, status });
-      const read = await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${created.id}`);
+      const read = await merchant.sandbox.request<Verification>(
+        "GET",
+        `/individual_verifications/${created.id}`,
+      );
       expect(read.body.status).toBe(status);
     }
   });
@@ -120,7 +141,10 @@ describe("the decision webhook's signature", () => {
     const created = await createPerson(merchant.sandbox, "Undecided");
     await submit(merchant.sandbox, created.id);
     const session = await sessionOf(created.id);
-    const body = decisionBody(session, randomUUID(), 9102, { reasonCode: 105, reason: "Suspicious behaviour." });
+    const body = decisionBody(session, randomUUID(), 9102, {
+      reasonCode: 105,
+      reason: "Suspicious behaviour.",
+    });
     const { sharedSecret } = veriffKeys();
 
     const bad = await postWebhook(body, `${sharedSecret}x`);
@@ -136,7 +160,10 @@ describe("the decision webhook's signature", () => {
     const missing = await call("POST", "/webhooks/veriff", { body });
     expectError(missing, 401, "signature_invalid");
 
-    const read = await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${created.id}`);
+    const read = await merchant.sandbox.request<Verification>(
+      "GET",
+      `/individual_verifications/${created.id}`,
+    );
     expect(read.body).toMatchObject({ status: "declined", decision_code: 9102 });
     expect(read.body.reasons).toEqual([{ code: "105", description: "Suspicious behaviour." }]);
     const events = await eventTypes(created.id);
@@ -152,10 +179,18 @@ describe("the decision webhook's signature", () => {
     await submit(merchant.production, created.id);
     const session = await sessionOf(created.id);
     const sandbox = veriffKeys("sandbox");
-    const answer = await postWebhook(decisionBody(session, randomUUID(), 9001), sandbox.sharedSecret, sandbox.apiKey);
+    const answer = await postWebhook(
+      decisionBody(session, randomUUID(), 9001),
+      sandbox.sharedSecret,
+      sandbox.apiKey,
+    );
     expect(answer.body).toMatchObject({ applied: false, reason: "unknown_session" });
     const production = veriffKeys("production");
-    const applied = await postWebhook(decisionBody(session, randomUUID(), 9001), production.sharedSecret, production.apiKey);
+    const applied = await postWebhook(
+      decisionBody(session, randomUUID(), 9001),
+      production.sharedSecret,
+      production.apiKey,
+    );
     expect(applied.body).toMatchObject({ applied: true, status: "approved" });
   });
 
@@ -169,11 +204,15 @@ describe("the decision webhook's signature", () => {
       if (deliveries.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(deliveries.slice(0, 2).map((delivery) => delivery.status)).toEqual([401, 401]);
-    expect((await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${created.id}`)).body.status).toBe(
-      "submitted",
-    );
+    expect(
+      (await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${created.id}`)).body
+        .status,
+    ).toBe("submitted");
     await runPoll();
-    const read = await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${created.id}`);
+    const read = await merchant.sandbox.request<Verification>(
+      "GET",
+      `/individual_verifications/${created.id}`,
+    );
     expect(read.body).toMatchObject({ status: "approved", decision_code: 9001 });
   });
 });
@@ -185,19 +224,27 @@ describe("the polling fallback (verification-poll)", () => {
     await submit(merchant.sandbox, created.id);
     await submit(merchant.sandbox, undecided.id);
     await runPoll(0);
-    expect((await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${created.id}`)).body.status).toBe(
-      "submitted",
-    );
+    expect(
+      (await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${created.id}`)).body
+        .status,
+    ).toBe("submitted");
     const outcomes = await runPoll(3600);
     const poll = outcomes.find((outcome) => outcome.result && "polled" in outcome.result);
     expect(poll?.status).toBe("succeeded");
-    const read = await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${created.id}`);
+    const read = await merchant.sandbox.request<Verification>(
+      "GET",
+      `/individual_verifications/${created.id}`,
+    );
     expect(read.body).toMatchObject({ status: "approved", decision_code: 9001 });
-    const still = await merchant.sandbox.request<Verification>("GET", `/individual_verifications/${undecided.id}`);
+    const still = await merchant.sandbox.request<Verification>(
+      "GET",
+      `/individual_verifications/${undecided.id}`,
+    );
     expect(still.body.status).toBe("submitted");
-    const [decision] = await query<{ source: string }>("select source from veriff_decisions where verification_id = $1", [
-      created.id,
-    ]);
+    const [decision] = await query<{ source: string }>(
+      "select source from veriff_decisions where verification_id = $1",
+      [created.id],
+    );
     expect(decision?.source).toBe("poll");
   });
 });
@@ -206,8 +253,16 @@ describe("tenancy, input and idempotency", () => {
   it("another merchant's or the other environment's verification is 404 on every route", async () => {
     const created = await createPerson(merchant.sandbox, "Undecided");
     for (const client of [other.sandbox, merchant.production]) {
-      expectError(await client.request("GET", `/individual_verifications/${created.id}`), 404, "resource_missing");
-      expectError(await client.request("POST", `/individual_verifications/${created.id}/submit`), 404, "resource_missing");
+      expectError(
+        await client.request("GET", `/individual_verifications/${created.id}`),
+        404,
+        "resource_missing",
+      );
+      expectError(
+        await client.request("POST", `/individual_verifications/${created.id}/submit`),
+        404,
+        "resource_missing",
+      );
       const list = await client.request<{ data: Verification[] }>("GET", "/individual_verifications");
       expect(list.body.data.map((row) => row.id)).not.toContain(created.id);
     }
@@ -233,15 +288,25 @@ describe("tenancy, input and idempotency", () => {
       [{ last_name: "B", date_of_birth: "1990-01-01" }, "parameter_missing"],
       [{ first_name: "A", last_name: "B", date_of_birth: "1990-02-30" }, "parameter_invalid"],
       [{ first_name: "A", last_name: "B", date_of_birth: "12/04/1990" }, "parameter_invalid"],
-      [{ first_name: "A", last_name: "B", date_of_birth: "1990-01-01", nationality: "gb" }, "parameter_invalid"],
-      [{ first_name: "A", last_name: "B", date_of_birth: "1990-01-01", customer: "pay_1" }, "parameter_invalid"],
+      [
+        { first_name: "A", last_name: "B", date_of_birth: "1990-01-01", nationality: "gb" },
+        "parameter_invalid",
+      ],
+      [
+        { first_name: "A", last_name: "B", date_of_birth: "1990-01-01", customer: "pay_1" },
+        "parameter_invalid",
+      ],
       [{ first_name: "A", last_name: "B", date_of_birth: "1990-01-01", ssn: "1" }, "parameter_unknown"],
       [{ first_name: "", last_name: "B", date_of_birth: "1990-01-01" }, "parameter_invalid"],
     ];
     for (const [body, code] of cases) {
       expectError(await merchant.sandbox.request("POST", "/individual_verifications", body), 400, code);
     }
-    expectError(await merchant.sandbox.request("GET", "/individual_verifications?status=done"), 400, "parameter_invalid");
+    expectError(
+      await merchant.sandbox.request("GET", "/individual_verifications?status=done"),
+      400,
+      "parameter_invalid",
+    );
     const after = await query<{ count: number }>(
       "select count(*)::int as count from individual_verifications where merchant_id = $1",
       [merchant.merchantId],
@@ -251,20 +316,43 @@ describe("tenancy, input and idempotency", () => {
 
   it("a retried create or submit with the same Idempotency-Key gives the same object", async () => {
     const key = { "idempotency-key": randomUUID() };
-    const first = await merchant.sandbox.request<Verification>("POST", "/individual_verifications", { first_name: "I", last_name: "K", date_of_birth: "1980-01-01" }, key);
-    const again = await merchant.sandbox.request<Verification>("POST", "/individual_verifications", { first_name: "I", last_name: "K", date_of_birth: "1980-01-01" }, key);
+    const first = await merchant.sandbox.request<Verification>(
+      "POST",
+      "/individual_verifications",
+      { first_name: "I", last_name: "K", date_of_birth: "1980-01-01" },
+      key,
+    );
+    const again = await merchant.sandbox.request<Verification>(
+      "POST",
+      "/individual_verifications",
+      { first_name: "I", last_name: "K", date_of_birth: "1980-01-01" },
+      key,
+    );
     expect(again.body.id).toBe(first.body.id);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     const submitKey = { "idempotency-key": randomUUID() };
-    const submitted = await merchant.sandbox.request<Verification>("POST", `/individual_verifications/${first.body.id}/submit`, undefined, submitKey);
-    const resubmitted = await merchant.sandbox.request<Verification>("POST", `/individual_verifications/${first.body.id}/submit`, undefined, submitKey);
+    const submitted = await merchant.sandbox.request<Verification>(
+      "POST",
+      `/individual_verifications/${first.body.id}/submit`,
+      undefined,
+      submitKey,
+    );
+    const resubmitted = await merchant.sandbox.request<Verification>(
+      "POST",
+      `/individual_verifications/${first.body.id}/submit`,
+      undefined,
+      submitKey,
+    );
     expect(resubmitted.status).toBe(200);
     expect(resubmitted.body.verification_url).toBe(submitted.body.verification_url);
   });
 
   it("lists filter by status and customer", async () => {
     const created = await createPerson(merchant.sandbox, "Undecided");
-    const pending = await merchant.sandbox.request<{ data: Verification[] }>("GET", "/individual_verifications?status=pending");
+    const pending = await merchant.sandbox.request<{ data: Verification[] }>(
+      "GET",
+      "/individual_verifications?status=pending",
+    );
     expect(pending.body.data.map((row) => row.id)).toContain(created.id);
     expect(pending.body.data.every((row) => row.status === "pending")).toBe(true);
   });

@@ -8,7 +8,12 @@ import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import { individualEventType, toIndividual } from "./objects";
-import type { CreateIndividualInput, CreateOwnerInput, IndividualVerification, ListIndividualsQuery } from "./schemas";
+import type {
+  CreateIndividualInput,
+  CreateOwnerInput,
+  IndividualVerification,
+  ListIndividualsQuery,
+} from "./schemas";
 import { type IndividualVerificationRow, individualVerifications, type RelationshipColumn } from "./tables";
 import { createVeriffSession, requireIntegration } from "./veriff";
 
@@ -34,7 +39,11 @@ export function notFound(id: string, param = "id"): ApiError {
 export function individualRow(
   ctx: ServiceContext,
   input: CreateIndividualInput | CreateOwnerInput,
-  links: { customerId: string | null; businessVerificationId: string | null; relationship: RelationshipColumn | null },
+  links: {
+    customerId: string | null;
+    businessVerificationId: string | null;
+    relationship: RelationshipColumn | null;
+  },
 ): IndividualVerificationRow {
   const now = ctx.services.clock.now();
   const address = input.address
@@ -206,16 +215,24 @@ export async function submitIndividualVerification({
     .returning({ id: individualVerifications.id });
   const change = gatedChangeMembers(
     ctx,
-    { type: individualEventType("submitted"), object: verification, previousAttributes: { status: before.status } },
+    {
+      type: individualEventType("submitted"),
+      object: verification,
+      previousAttributes: { status: before.status },
+    },
     "updated",
     "change",
   );
   const [result] = await runBatch(ctx.services, [
-    ctx.services.db.execute(sql`with updated as ${update}, ${change} select count(*)::int as applied from updated`),
+    ctx.services.db.execute(
+      sql`with updated as ${update}, ${change} select count(*)::int as applied from updated`,
+    ),
   ]);
   const applied = Number((result as { rows?: Array<{ applied?: unknown }> }).rows?.[0]?.applied ?? 0);
   if (applied !== 1) {
-    throw new ApiError("verification_state_invalid", { message: "The verification changed meanwhile; retrieve it." });
+    throw new ApiError("verification_state_invalid", {
+      message: "The verification changed meanwhile; retrieve it.",
+    });
   }
   return verification;
 }

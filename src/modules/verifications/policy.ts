@@ -57,7 +57,11 @@ export function policyFacts(result: unknown): PolicyFacts {
 }
 
 /** Decides a check from its facts, with no I/O; a refusal is an ApiError with its own code. */
-export function decidePolicy(ctx: Pick<ServiceContext, "environment" | "services">, check: PolicyCheck, facts: PolicyFacts): void {
+export function decidePolicy(
+  ctx: Pick<ServiceContext, "environment" | "services">,
+  check: PolicyCheck,
+  facts: PolicyFacts,
+): void {
   const kybApproved = facts.kybStatus === "approved";
   switch (check.name) {
     case "payout":
@@ -72,7 +76,8 @@ export function decidePolicy(ctx: Pick<ServiceContext, "environment" | "services
       }
       return;
     case "card_activation":
-      if (!facts.cardholderApproved) throw new ApiError("cardholder_verification_required", { param: "customer" });
+      if (!facts.cardholderApproved)
+        throw new ApiError("cardholder_verification_required", { param: "customer" });
       return;
     case "payment": {
       if (ctx.environment !== "production" || kybApproved) return;

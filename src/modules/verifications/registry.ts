@@ -55,7 +55,9 @@ export const sandboxRegistry: BusinessRegistryProvider = {
         ...base,
         outcome: "failed",
         registered_name: null,
-        reasons: [{ code: "registry_not_found", description: "No company with this number in the register." }],
+        reasons: [
+          { code: "registry_not_found", description: "No company with this number in the register." },
+        ],
       };
     }
     if (/review/i.test(input.legalName)) {
@@ -63,7 +65,9 @@ export const sandboxRegistry: BusinessRegistryProvider = {
         ...base,
         outcome: "needs_review",
         registered_name: input.legalName,
-        reasons: [{ code: "registry_partial_match", description: "The register's name differs; an analyst checks." }],
+        reasons: [
+          { code: "registry_partial_match", description: "The register's name differs; an analyst checks." },
+        ],
       };
     }
     return { ...base, outcome: "passed", registered_name: input.legalName, reasons: [] };

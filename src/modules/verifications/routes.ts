@@ -81,7 +81,8 @@ export const createAccountBusinessRoute = createRoute({
   operationId: "account.businessVerification.create",
   tags,
   summary: "Start the account's business verification (KYB)",
-  description: "The merchant's own business; one per environment. Then add persons and documents, and submit.",
+  description:
+    "The merchant's own business; one per environment. Then add persons and documents, and submit.",
   security: authSecurity,
   request: { body: jsonBody(createBusinessBody) },
   responses: { 200: jsonContent(businessSchema, "The business verification, pending."), ...writeErrors },
@@ -175,7 +176,8 @@ export const documentDownloadUrlRoute = createRoute({
   operationId: "verificationDocuments.downloadUrl",
   tags,
   summary: "A short-lived signed URL for the document's file",
-  description: "The URL needs no credentials and expires after DOCUMENT_URL_TTL_SECONDS (5 minutes by default).",
+  description:
+    "The URL needs no credentials and expires after DOCUMENT_URL_TTL_SECONDS (5 minutes by default).",
   security: authSecurity,
   request: { params: documentIdParams },
   responses: { 200: jsonContent(downloadUrlSchema, "The signed URL."), ...commonErrors },

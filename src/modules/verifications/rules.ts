@@ -11,7 +11,10 @@ import type {
 export const OWNERSHIP_THRESHOLD_BPS = 2500;
 
 /** One of these proves the company exists. */
-export const REGISTRATION_DOCUMENTS: readonly DocumentType[] = ["certificate_of_incorporation", "register_extract"];
+export const REGISTRATION_DOCUMENTS: readonly DocumentType[] = [
+  "certificate_of_incorporation",
+  "register_extract",
+];
 
 export function isControlPerson(relationship: RelationshipColumn | null): boolean {
   return Boolean(relationship && (relationship.director || relationship.executive || relationship.officer));
@@ -34,7 +37,10 @@ export interface BusinessState {
 export function missingForSubmission(state: BusinessState): Array<[string, string]> {
   const missing: Array<[string, string]> = [];
   if (!state.people.some((person) => isControlPerson(person.relationship))) {
-    missing.push(["owners.control_person", "Add at least one control person (director, executive or officer)."]);
+    missing.push([
+      "owners.control_person",
+      "Add at least one control person (director, executive or officer).",
+    ]);
   }
   const ownership = state.people.reduce((sum, person) => sum + (person.relationship?.ownership_bps ?? 0), 0);
   if (ownership > 10_000) missing.push(["owners.ownership", "The owners' shares add up to more than 100 %."]);

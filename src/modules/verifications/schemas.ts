@@ -78,7 +78,10 @@ export const createBusinessBody = z
     incorporation_date: isoDate.openapi({ example: "2019-05-01" }),
     registered_address: addressSchema,
     website: z.url().max(500).optional(),
-    mcc: z.string().regex(/^\d{4}$/, "A four-digit merchant category code.").openapi({ example: "5734" }),
+    mcc: z
+      .string()
+      .regex(/^\d{4}$/, "A four-digit merchant category code.")
+      .openapi({ example: "5734" }),
     metadata: metadataSchema.optional(),
   })
   .strict()
@@ -147,7 +150,10 @@ export const individualSchema = z
     reasons: z.array(reasonSchema),
     attempts: z.number().int(),
     provider: z.literal("veriff"),
-    verification_url: z.string().nullable().openapi({ description: "Send the person here (Veriff's session)." }),
+    verification_url: z
+      .string()
+      .nullable()
+      .openapi({ description: "Send the person here (Veriff's session)." }),
     decision_code: z.number().int().nullable(),
     submitted_at: timestamp.nullable(),
     decided_at: timestamp.nullable(),

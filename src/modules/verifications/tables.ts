@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import type { Environment } from "../../core/tables";
 import type { AddressColumn } from "../customers/tables";
 
@@ -120,9 +130,7 @@ export const individualVerifications = pgTable(
     index("individual_verifications_business_idx").on(table.businessVerificationId),
     uniqueIndex("individual_verifications_session_idx").on(table.providerSessionId),
     // The poller's scan: submitted checks without a decision, oldest first.
-    index("individual_verifications_undecided_idx")
-      .on(table.submittedAt)
-      .where(sql`status = 'submitted'`),
+    index("individual_verifications_undecided_idx").on(table.submittedAt).where(sql`status = 'submitted'`),
   ],
 );
 

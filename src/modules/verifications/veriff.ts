@@ -39,9 +39,13 @@ export async function veriffSignature(secret: string, payload: string): Promise<
 }
 
 /** Checks a hex signature in constant time (WebCrypto's verify compares the whole MAC). */
-export async function verifyVeriffSignature(secret: string, payload: string, signature: string): Promise<boolean> {
+export async function verifyVeriffSignature(
+  secret: string,
+  payload: string,
+  signature: string,
+): Promise<boolean> {
   const mac = fromHex(signature.trim());
-  if (!mac || mac.length !== 32) return false;
+  if (mac?.length !== 32) return false;
   return crypto.subtle.verify("HMAC", await hmacKey(secret), mac, encoder.encode(payload));
 }
 
@@ -149,13 +153,16 @@ export async function fetchVeriffDecision(
   integration: VeriffIntegration,
   sessionId: string,
 ): Promise<VeriffDecision | null> {
-  const response = await veriffFetch(`${integration.baseUrl}/sessions/${encodeURIComponent(sessionId)}/decision`, {
-    method: "GET",
-    headers: {
-      "x-auth-client": integration.apiKey,
-      "x-hmac-signature": await veriffSignature(integration.sharedSecret, sessionId),
+  const response = await veriffFetch(
+    `${integration.baseUrl}/sessions/${encodeURIComponent(sessionId)}/decision`,
+    {
+      method: "GET",
+      headers: {
+        "x-auth-client": integration.apiKey,
+        "x-hmac-signature": await veriffSignature(integration.sharedSecret, sessionId),
+      },
     },
-  });
+  );
   if (!response.ok) {
     throw new ApiError("verification_provider_unavailable", {
       message: `Veriff refused the decision lookup (HTTP ${response.status}).`,
