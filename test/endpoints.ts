@@ -145,7 +145,10 @@ const createIndividualVerification = async (merchant: TestMerchant): Promise<str
   return created.body.id;
 };
 
+/** The merchant's own business: one per environment, so a second call finds the first. */
 const createBusinessVerification = async (merchant: TestMerchant): Promise<string> => {
+  const existing = await merchant.sandbox.request<{ id: string }>("GET", "/account/business_verification");
+  if (existing.status === 200) return existing.body.id;
   const created = await merchant.sandbox.request<{ id: string }>("POST", "/account/business_verification", {
     legal_name: "Security Ltd",
     registration_number: "12345678",

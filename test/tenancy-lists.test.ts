@@ -86,6 +86,12 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
     sell_amount: 1_000,
   });
   await api.request("POST", "/fx/conversions", { quote: quote.body.id });
+  await api.request("POST", "/individual_verifications", {
+    first_name: "Undecided",
+    last_name: "Tenancy",
+    date_of_birth: "1990-01-01",
+    customer: customer.body.id,
+  });
 }
 
 /**
@@ -108,6 +114,7 @@ const CLONED_TABLES = [
   "fx_quotes",
   "fx_conversions",
   "funding_deposits",
+  "individual_verifications",
 ];
 const REFERENCES = [
   "customer_id",
