@@ -1,6 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 import { expect, inject } from "vitest";
-import { type ApiResponse, baseUrl, type Client, call } from "./harness";
+import { type ApiResponse, baseUrl, type Client, call, type TestMerchant } from "./harness";
 
 /** Helpers of the KYC & KYB tests: people, the local Veriff double, signed webhooks, the poller. */
 
@@ -13,6 +13,13 @@ export interface Verification {
   reasons: Array<{ code: string; description: string }>;
   business_verification: string | null;
   relationship: { required: boolean; ownership_percent: number } | null;
+}
+
+export interface Business {
+  id: string;
+  status: string;
+  registry_check: { outcome: string } | null;
+  reasons: Array<{ code: string }>;
 }
 
 export const person = (firstName: string, extra: Record<string, unknown> = {}) => ({
@@ -166,3 +173,36 @@ export const businessInput = (extra: Record<string, unknown> = {}) => ({
   mcc: "5734",
   ...extra,
 });
+
+export async function addPerson(
+  merchant: TestMerchant,
+  env: "sandbox" | "production",
+  business: string,
+  name: string,
+  relationship: Record<string, unknown>,
+) {
+  const added = await merchant[env].request<Verification>(
+    "POST",
+    `/business_verifications/${business}/persons`,
+    {
+      ...person(name),
+      relationship,
+    },
+  );
+  expect(added.status, added.text).toBe(200);
+  return added.body;
+}
+
+export async function createBusiness(
+  merchant: TestMerchant,
+  env: "sandbox" | "production",
+  extra: Record<string, unknown> = {},
+) {
+  const created = await merchant[env].request<Business>(
+    "POST",
+    "/account/business_verification",
+    businessInput(extra),
+  );
+  expect(created.status, created.text).toBe(200);
+  return created.body;
+}

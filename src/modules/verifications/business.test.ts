@@ -1,10 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import { nodeServices } from "../../../test/node-services";
 import {
+  addPerson,
+  type Business,
   businessInput,
+  createBusiness,
   createPerson,
   person,
   settled,
@@ -14,13 +16,6 @@ import {
 } from "../../../test/verifications";
 import type { ServiceContext, Services } from "../../core/context";
 import { assertCanIssueCards, assertCanPayOut, assertCardholderVerified } from "./service";
-
-interface Business {
-  id: string;
-  status: string;
-  registry_check: { outcome: string } | null;
-  reasons: Array<{ code: string }>;
-}
 
 interface Requirements {
   currently_due: string[];
@@ -50,41 +45,8 @@ function contextOf(merchant: TestMerchant, environment: "sandbox" | "production"
   };
 }
 
-async function addPerson(
-  merchant: TestMerchant,
-  env: "sandbox" | "production",
-  business: string,
-  name: string,
-  relationship: Record<string, unknown>,
-) {
-  const added = await merchant[env].request<Verification>(
-    "POST",
-    `/business_verifications/${business}/persons`,
-    {
-      ...person(name),
-      relationship,
-    },
-  );
-  expect(added.status, added.text).toBe(200);
-  return added.body;
-}
-
 async function requirements(merchant: TestMerchant, env: "sandbox" | "production" = "production") {
   return (await merchant[env].request<Requirements>("GET", "/account/requirements")).body;
-}
-
-async function createBusiness(
-  merchant: TestMerchant,
-  env: "sandbox" | "production",
-  extra: Record<string, unknown> = {},
-) {
-  const created = await merchant[env].request<Business>(
-    "POST",
-    "/account/business_verification",
-    businessInput(extra),
-  );
-  expect(created.status, created.text).toBe(200);
-  return created.body;
 }
 
 describe("the merchant's own business verification (KYB), end to end in production", () => {
@@ -291,122 +253,5 @@ describe("the merchant's own business verification (KYB), end to end in producti
     ).rejects.toMatchObject({
       code: "cardholder_verification_required",
     });
-  });
-});
-
-describe("business verification: tenancy, input, idempotency", () => {
-  it("another merchant's or the other environment's business is 404 on every route", async () => {
-    const [owner, stranger] = await Promise.all([createMerchant(), createMerchant()]);
-    const business = await createBusiness(owner, "sandbox");
-    for (const client of [stranger.sandbox, owner.production]) {
-      expectError(
-        await client.request("GET", `/business_verifications/${business.id}`),
-        404,
-        "resource_missing",
-      );
-      expectError(
-        await client.request("POST", `/business_verifications/${business.id}/submit`),
-        404,
-        "resource_missing",
-      );
-      expectError(
-        await client.request("POST", `/business_verifications/${business.id}/persons`, {
-          ...person("X"),
-          relationship: { director: true },
-        }),
-        404,
-        "resource_missing",
-      );
-    }
-    expectError(
-      await stranger.sandbox.request("GET", "/account/business_verification"),
-      404,
-      "resource_missing",
-    );
-    const list = await stranger.sandbox.request<{ data: Verification[] }>(
-      "GET",
-      `/individual_verifications?business_verification=${business.id}`,
-    );
-    expect(list.body.data).toEqual([]);
-  });
-
-  it("bad input is a 400 with a catalog code and writes nothing", async () => {
-    const merchant = await createMerchant();
-    const cases: Array<[Record<string, unknown>, string]> = [
-      [{ registration_number: "1234" }, "registration_number_invalid"],
-      [{ country: "gb" }, "parameter_invalid"],
-      [{ mcc: "57" }, "parameter_invalid"],
-      [{ incorporation_date: "2019-13-01" }, "parameter_invalid"],
-      [{ website: "not a url" }, "parameter_invalid"],
-      [{ legal_name: undefined }, "parameter_missing"],
-      [{ owner: "me" }, "parameter_unknown"],
-    ];
-    for (const [extra, code] of cases) {
-      expectError(
-        await merchant.sandbox.request("POST", "/account/business_verification", businessInput(extra)),
-        400,
-        code,
-      );
-    }
-    expectError(
-      await merchant.sandbox.request("GET", "/account/business_verification"),
-      404,
-      "resource_missing",
-    );
-    const business = await createBusiness(merchant, "sandbox");
-    for (const relationship of [
-      { ownership_percent: 101 },
-      { ownership_percent: 25.001 },
-      { ownership_percent: -1 },
-      { director: "yes" },
-    ]) {
-      expectError(
-        await merchant.sandbox.request("POST", `/business_verifications/${business.id}/persons`, {
-          ...person("X"),
-          relationship,
-        }),
-        400,
-        "parameter_invalid",
-      );
-    }
-    const [count] = await query<{ count: number }>(
-      "select count(*)::int as count from individual_verifications where business_verification_id = $1",
-      [business.id],
-    );
-    expect(count?.count).toBe(0);
-  });
-
-  it("a retried create or person with the same Idempotency-Key gives the same object", async () => {
-    const merchant = await createMerchant();
-    const key = { "idempotency-key": randomUUID() };
-    const first = await merchant.sandbox.request<Business>(
-      "POST",
-      "/account/business_verification",
-      businessInput(),
-      key,
-    );
-    const again = await merchant.sandbox.request<Business>(
-      "POST",
-      "/account/business_verification",
-      businessInput(),
-      key,
-    );
-    expect(again.status).toBe(200);
-    expect(again.body.id).toBe(first.body.id);
-    const personKey = { "idempotency-key": randomUUID() };
-    const body = { ...person("Ada"), relationship: { director: true } };
-    const added = await merchant.sandbox.request<Verification>(
-      "POST",
-      `/business_verifications/${first.body.id}/persons`,
-      body,
-      personKey,
-    );
-    const retried = await merchant.sandbox.request<Verification>(
-      "POST",
-      `/business_verifications/${first.body.id}/persons`,
-      body,
-      personKey,
-    );
-    expect(retried.body.id).toBe(added.body.id);
   });
 });

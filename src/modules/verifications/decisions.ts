@@ -55,6 +55,7 @@ export async function applyVeriffDecision(
     .select({
       merchantId: individualVerifications.merchantId,
       environment: individualVerifications.environment,
+      businessVerificationId: individualVerifications.businessVerificationId,
     })
     .from(individualVerifications)
     .where(
@@ -67,7 +68,9 @@ export async function applyVeriffDecision(
   if (!found) return { applied: false, reason: "unknown_session" };
   const ctx = systemContext(services, found, `veriff:${source}`);
   return services.transaction(async (tx): Promise<DecisionOutcome> => {
-    const before: AccountState = await lockAccountState(tx, ctx);
+    // A person of the merchant's business is decided under the business row's lock; a customer's
+    // check (KYC alone) needs no account state.
+    const before = found.businessVerificationId ? await lockAccountState(tx, ctx) : null;
     const [person] = await tx
       .select()
       .from(individualVerifications)
@@ -112,7 +115,7 @@ export async function applyVeriffDecision(
       object: toIndividual(row),
       previousAttributes: { status: person.status },
     });
-    if (row.businessVerificationId) await rollUpBusiness(tx, ctx, before, row);
+    if (before) await rollUpBusiness(tx, ctx, before, row);
     return { applied: true, verification: row.id, status };
   });
 }
