@@ -34,6 +34,7 @@ describe("config", () => {
       CARD_FINGERPRINT_KEY: "k".repeat(32),
       PROVIDER_CREDENTIALS_KEY: `${"A".repeat(43)}=`,
       WEBHOOK_SECRETS_KEY: `${"B".repeat(43)}=`,
+      DOCUMENT_URL_KEY: "d".repeat(32),
       RATE_LIMIT_WINDOW_SCALE: "3600",
     };
     expect(loadConfig({ ...env, APP_ENV: "development" }).RATE_LIMIT_WINDOW_SCALE).toBe(3600);

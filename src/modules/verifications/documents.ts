@@ -68,9 +68,7 @@ export async function createVerificationDocument({
   const bytes = await checkedFile(input);
   const business = hasPrefix(input.verification, "businessVerification");
   if (!business) {
-    const person = await findIndividual(ctx, input.verification).catch(() => {
-      throw notFound(input.verification, "verification");
-    });
+    const person = await findIndividual(ctx, input.verification, "verification");
     if (person.status === "approved" || person.status === "declined") {
       throw new ApiError("verification_state_invalid", {
         param: "verification",

@@ -1,7 +1,6 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { changeStatement, gatedChangeMembers } from "../../core/events";
 import { newId } from "../../core/ids";
@@ -111,17 +110,18 @@ export async function createIndividualVerification({
   return verification;
 }
 
+/** The merchant's verification, or a 404 naming `param`. */
 export async function findIndividual(
   ctx: ServiceContext,
   id: string,
-  db: Executor = ctx.services.db,
+  param = "id",
 ): Promise<IndividualVerificationRow> {
-  const [row] = await db
+  const [row] = await ctx.services.db
     .select()
     .from(individualVerifications)
     .where(and(eq(individualVerifications.id, id), ...individualScope(ctx)))
     .limit(1);
-  if (!row) throw notFound(id);
+  if (!row) throw notFound(id, param);
   return row;
 }
 

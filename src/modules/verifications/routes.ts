@@ -78,7 +78,7 @@ export const submitIndividualRoute = createRoute({
 export const createAccountBusinessRoute = createRoute({
   method: "post",
   path: "/account/business_verification",
-  operationId: "account.businessVerification.create",
+  operationId: "accountBusinessVerification.create",
   tags,
   summary: "Start the account's business verification (KYB)",
   description:
@@ -91,7 +91,7 @@ export const createAccountBusinessRoute = createRoute({
 export const retrieveAccountBusinessRoute = createRoute({
   method: "get",
   path: "/account/business_verification",
-  operationId: "account.businessVerification.retrieve",
+  operationId: "accountBusinessVerification.retrieve",
   tags,
   summary: "Retrieve the account's business verification",
   security: authSecurity,
@@ -101,7 +101,7 @@ export const retrieveAccountBusinessRoute = createRoute({
 export const requirementsRoute = createRoute({
   method: "get",
   path: "/account/requirements",
-  operationId: "account.requirements.retrieve",
+  operationId: "accountRequirements.retrieve",
   tags,
   summary: "What the account still has to provide",
   description: "Stripe-style requirements: currently_due, eventually_due, past_due, disabled_reason.",
@@ -123,7 +123,7 @@ export const retrieveBusinessRoute = createRoute({
 export const addPersonRoute = createRoute({
   method: "post",
   path: "/business_verifications/{id}/persons",
-  operationId: "businessVerifications.persons.create",
+  operationId: "businessVerifications.addPerson",
   tags,
   summary: "Add a beneficial owner or control person",
   description:
