@@ -3,11 +3,18 @@ import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { createMerchant, expectError } from "../../../test/harness";
 import {
+  addPerson,
   type Business,
   businessInput,
   createBusiness,
+  createPerson,
+  decisionBody,
   person,
+  postWebhook,
+  submit,
+  upload,
   type Verification,
+  veriffKeys,
 } from "../../../test/verifications";
 
 describe("business verification: tenancy, input, idempotency", () => {
@@ -124,5 +131,82 @@ describe("business verification: tenancy, input, idempotency", () => {
       personKey,
     );
     expect(retried.body.id).toBe(added.body.id);
+  });
+});
+
+describe("concurrency", () => {
+  it("two owners approved by webhooks at the same moment still approve the business, once", async () => {
+    const merchant = await createMerchant();
+    const business = await createBusiness(merchant, "sandbox");
+    const owners = [
+      await addPerson(merchant, "sandbox", business.id, "Undecided", {
+        ownership_percent: 50,
+        director: true,
+      }),
+      await addPerson(merchant, "sandbox", business.id, "Undecided", { ownership_percent: 50 }),
+    ];
+    await upload(merchant.sandbox, business.id, "register_extract");
+    await merchant.sandbox.request("POST", `/business_verifications/${business.id}/submit`);
+    for (const owner of owners) await submit(merchant.sandbox, owner.id);
+    const sessions = await query<{ provider_session_id: string }>(
+      "select provider_session_id from individual_verifications where business_verification_id = $1",
+      [business.id],
+    );
+    const { sharedSecret } = veriffKeys();
+    const answers = await Promise.all(
+      sessions.map((row) =>
+        postWebhook(decisionBody(row.provider_session_id, randomUUID(), 9001), sharedSecret),
+      ),
+    );
+    expect(answers.map((answer) => answer.body)).toMatchObject([{ applied: true }, { applied: true }]);
+    const read = await merchant.sandbox.request<Business>("GET", `/business_verifications/${business.id}`);
+    expect(read.body.status).toBe("approved");
+    const approvals = await query<{ count: number }>(
+      "select count(*)::int as count from events where object_id = $1 and type = 'verification.approved'",
+      [business.id],
+    );
+    expect(approvals[0]?.count).toBe(1);
+  });
+
+  it("the same decision delivered twice at once is applied once", async () => {
+    const merchant = await createMerchant();
+    const created = await createPerson(merchant.sandbox, "Undecided");
+    await submit(merchant.sandbox, created.id);
+    const [row] = await query<{ provider_session_id: string }>(
+      "select provider_session_id from individual_verifications where id = $1",
+      [created.id],
+    );
+    const body = decisionBody(row?.provider_session_id ?? "", randomUUID(), 9001);
+    const answers = await Promise.all([1, 2, 3].map(() => postWebhook(body, veriffKeys().sharedSecret)));
+    expect(answers.filter((answer) => (answer.body as { applied?: boolean }).applied === true)).toHaveLength(
+      1,
+    );
+    const events = await query<{ count: number }>(
+      "select count(*)::int as count from events where object_id = $1 and type = 'verification.approved'",
+      [created.id],
+    );
+    expect(events[0]?.count).toBe(1);
+  });
+
+  it("concurrent submits of one person open one recorded session; concurrent owners never pass 100 %", async () => {
+    const merchant = await createMerchant();
+    const created = await createPerson(merchant.sandbox, "Undecided");
+    const submits = await Promise.all(
+      [1, 2, 3].map(() => merchant.sandbox.request("POST", `/individual_verifications/${created.id}/submit`)),
+    );
+    expect(submits.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const refused of submits.filter((answer) => answer.status !== 200)) {
+      expectError(refused, 409, "verification_state_invalid");
+    }
+    const business = await createBusiness(merchant, "sandbox");
+    const added = await Promise.all(
+      [1, 2].map(() =>
+        merchant.sandbox.request("POST", `/business_verifications/${business.id}/persons`, {
+          ...person("Half"),
+          relationship: { ownership_percent: 60 },
+        }),
+      ),
+    );
+    expect(added.map((answer) => answer.status).sort()).toEqual([200, 400]);
   });
 });
