@@ -25,7 +25,7 @@ export interface R2BucketLike {
   ): Promise<{ arrayBuffer(): Promise<ArrayBuffer>; httpMetadata?: { contentType?: string } } | null>;
 }
 
-export function r2ObjectStore(bucket: R2BucketLike): ObjectStore {
+function r2ObjectStore(bucket: R2BucketLike): ObjectStore {
   return {
     async put(key, bytes, contentType) {
       await bucket.put(key, bytes, { httpMetadata: { contentType } });
@@ -41,7 +41,7 @@ export function r2ObjectStore(bucket: R2BucketLike): ObjectStore {
   };
 }
 
-export function memoryObjectStore(): ObjectStore {
+function memoryObjectStore(): ObjectStore {
   const objects = new Map<string, StoredObject>();
   return {
     async put(key, bytes, contentType) {

@@ -23,7 +23,7 @@ const SUBMITTABLE: ReadonlySet<IndividualVerificationRow["status"]> = new Set([
   "expired",
 ]);
 
-export function individualScope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
+function individualScope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
   return [
     eq(individualVerifications.merchantId, ctx.merchantId),
     eq(individualVerifications.environment, ctx.environment),

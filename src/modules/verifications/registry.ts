@@ -18,7 +18,7 @@ export interface RegistryLookup {
 }
 
 /** Registration number formats the sandbox registry knows, by ISO 3166-1 country. */
-export const registrationFormats: Readonly<Record<string, { pattern: RegExp; example: string }>> = {
+const registrationFormats: Readonly<Record<string, { pattern: RegExp; example: string }>> = {
   GB: { pattern: /^(?:\d{8}|(?:SC|NI|OC|SO|NC)\d{6})$/, example: "12345678" },
   DE: { pattern: /^HR[AB] ?\d{1,6}$/, example: "HRB 123456" },
   FR: { pattern: /^\d{9}$/, example: "732829320" },
@@ -75,7 +75,7 @@ export const sandboxRegistry: BusinessRegistryProvider = {
 };
 
 /** Without a registry provider configured for production, every business goes to manual review. */
-export const manualReview: BusinessRegistryProvider = {
+const manualReview: BusinessRegistryProvider = {
   name: "manual_review",
   async check(_input, at) {
     return {

@@ -8,15 +8,12 @@ import type {
 } from "./tables";
 
 /** Owners at or above this share (basis points: 2500 = 25 %) must be verified. */
-export const OWNERSHIP_THRESHOLD_BPS = 2500;
+const OWNERSHIP_THRESHOLD_BPS = 2500;
 
 /** One of these proves the company exists. */
-export const REGISTRATION_DOCUMENTS: readonly DocumentType[] = [
-  "certificate_of_incorporation",
-  "register_extract",
-];
+const REGISTRATION_DOCUMENTS: readonly DocumentType[] = ["certificate_of_incorporation", "register_extract"];
 
-export function isControlPerson(relationship: RelationshipColumn | null): boolean {
+function isControlPerson(relationship: RelationshipColumn | null): boolean {
   return Boolean(relationship && (relationship.director || relationship.executive || relationship.officer));
 }
 

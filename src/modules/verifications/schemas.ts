@@ -5,7 +5,7 @@ import { addressSchema, environmentSchema, idParams, timestamp } from "../../cor
 import { businessStatuses, documentTypes, individualStatuses } from "./tables";
 
 /** Files accepted as documents, with the bytes each must start with. */
-export const documentMimeTypes = ["application/pdf", "image/jpeg", "image/png"] as const;
+const documentMimeTypes = ["application/pdf", "image/jpeg", "image/png"] as const;
 export type DocumentMimeType = (typeof documentMimeTypes)[number];
 export const MAX_DOCUMENT_BYTES = 512 * 1024;
 
@@ -45,7 +45,7 @@ export const createIndividualBody = z
   .openapi("CreateIndividualVerification");
 export type CreateIndividualInput = z.infer<typeof createIndividualBody>;
 
-export const relationshipBody = z
+const relationshipBody = z
   .object({
     ownership_percent: z
       .number()

@@ -1,11 +1,10 @@
-/** What other modules may use of verifications: the policy's checks (payments, payouts, cards). */
+/** What other modules and background functions may use of verifications: the policy's checks and the poller. */
 export { pollUndecidedVerifications } from "./decisions";
 export {
   assertCanIssueCards,
   assertCanPayOut,
   assertCardholderVerified,
   decidePolicy,
-  enforcePolicy,
   type PolicyCheck,
   policyFacts,
   policyQuery,
