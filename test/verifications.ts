@@ -1,5 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 import { expect, inject } from "vitest";
+import { query } from "./db";
 import { type ApiResponse, baseUrl, type Client, call, type TestMerchant } from "./harness";
 
 /** Helpers of the KYC & KYB tests: people, the local Veriff double, signed webhooks, the poller. */
@@ -48,12 +49,19 @@ export async function submit(client: Client, id: string): Promise<Verification> 
 
 /** Reads the verification until it leaves `from` (the double's webhook arrives after its delay). */
 export async function settled(client: Client, id: string, from = "submitted"): Promise<Verification> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
     const read = await client.request<Verification>("GET", `/individual_verifications/${id}`);
     if (read.body.status !== from) return read.body;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`verification ${id} stayed ${from}`);
+  const [row] = await query<{ provider_session_id: string | null }>(
+    "select provider_session_id from individual_verifications where id = $1",
+    [id],
+  );
+  const session = row?.provider_session_id ? await doubleSession(row.provider_session_id) : null;
+  throw new Error(
+    `verification ${id} stayed ${from}; the double's deliveries: ${JSON.stringify(session?.deliveries)}`,
+  );
 }
 
 export function veriffKeys(environment: "sandbox" | "production" = "sandbox") {

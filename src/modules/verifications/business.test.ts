@@ -158,7 +158,7 @@ describe("the merchant's own business verification (KYB), end to end in producti
     expect((await merchant.production.request("POST", "/payments", big)).status).toBe(200);
     // Sandbox never needed KYB.
     await expect(assertCanPayOut(contextOf(merchant, "sandbox"))).resolves.toBeUndefined();
-  });
+  }, 60_000);
 
   it("a 24 % owner is not required: the business is approved without that person's check", async () => {
     const merchant = await createMerchant();

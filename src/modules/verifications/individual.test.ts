@@ -184,7 +184,7 @@ describe("the decision webhook's signature", () => {
       sandbox.sharedSecret,
       sandbox.apiKey,
     );
-    expect(answer.body).toMatchObject({ applied: false, reason: "unknown_session" });
+    expectError(answer, 404, "resource_missing");
     const production = veriffKeys("production");
     const applied = await postWebhook(
       decisionBody(session, randomUUID(), 9001),

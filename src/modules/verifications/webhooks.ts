@@ -51,6 +51,11 @@ export const verificationWebhooksRouter = new Hono<AppEnv>()
     // Veriff's other webhooks (session started, submitted) carry no decision: acknowledged, nothing to do.
     if (!decision) return c.json({ received: true, applied: false }, 200);
     const outcome = await applyVeriffDecision(services, integration.environment, decision, "webhook");
+    // A decision can overtake the submit that records its session (the submit writes after Veriff
+    // answered): a 404 makes Veriff deliver it again later instead of dropping it.
+    if (!outcome.applied && outcome.reason === "unknown_session") {
+      throw new ApiError("resource_missing", { message: "No verification has this Veriff session (yet)." });
+    }
     return c.json({ received: true, ...outcome }, 200);
   })
   .get("/files/verification_documents/:id", async (c) => {
