@@ -9,6 +9,7 @@ import { ledgerInvariants } from "./ledger-invariants";
 import { paymentReconcile } from "./payment-reconcile";
 import { paymentSettle } from "./payment-settle";
 import { sessionsPrune } from "./sessions-prune";
+import { verificationPoll } from "./verification-poll";
 import { webhookDeliver } from "./webhook-deliver";
 import { webhookSweep } from "./webhook-sweep";
 
@@ -24,6 +25,7 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   paymentSettle as BackgroundFunction,
   paymentReconcile as BackgroundFunction,
   functionRunsPrune as BackgroundFunction,
+  verificationPoll as BackgroundFunction,
 ];
 
 export function findFunction(name: string): BackgroundFunction | undefined {

@@ -116,6 +116,7 @@ MagnetPay is running.
   Database   ${stack.databaseDescription}
   Redis      ${stack.redisDescription}
   Schedules  ${schedules.upserted.length} background functions scheduled on the local QStash
+  Veriff     local double at ${stack.local.veriff.url} (identity checks decide from the person's name: README "KYC & KYB")
 
 Sandbox API key pair (new each start; the secret is shown only here):
   X-Api-Key:    ${demo.keyId}

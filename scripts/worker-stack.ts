@@ -88,6 +88,16 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     QSTASH_CURRENT_SIGNING_KEY: local.qstashCurrentSigningKey,
     QSTASH_NEXT_SIGNING_KEY: local.qstashNextSigningKey,
     WEBHOOKS_DOH_URL: local.doh.url,
+    // Both environments' identity checks go to the local Veriff double; production's registry
+    // checks to the sandbox registry (production's default, manual review, would leave nothing to try).
+    VERIFF_SANDBOX_BASE_URL: local.env.VERIFF_SANDBOX_BASE_URL ?? "",
+    VERIFF_SANDBOX_API_KEY: local.env.VERIFF_SANDBOX_API_KEY ?? "",
+    VERIFF_SANDBOX_SHARED_SECRET: local.env.VERIFF_SANDBOX_SHARED_SECRET ?? "",
+    VERIFF_BASE_URL: local.env.VERIFF_BASE_URL ?? "",
+    VERIFF_API_KEY: local.env.VERIFF_API_KEY ?? "",
+    VERIFF_SHARED_SECRET: local.env.VERIFF_SHARED_SECRET ?? "",
+    KYB_PRODUCTION_PROVIDER: "sandbox",
+    DOCUMENT_URL_KEY: "dev-only-document-url-signing-key-0123456789",
     // Development-only keys; production sets its own as Worker secrets (README "Deploy").
     CARD_FINGERPRINT_KEY: "dev-only-card-fingerprint-key-0123456789abcdef",
     PROVIDER_CREDENTIALS_KEY: "ZGV2LW9ubHktcHJvdmlkZXItY3JlZGVudGlhbHMtayE=",
@@ -102,6 +112,7 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     WEBHOOKS_ALLOW_LOCALHOST: "true",
     ...options.extraVars,
   };
+  local.veriff.setWebhookUrl(`${baseUrl}/webhooks/veriff`);
   const worker = await unstable_startWorker({
     config: "wrangler.toml",
     bindings: Object.fromEntries(

@@ -37,6 +37,7 @@ import { refundsRouter } from "./modules/refunds";
 import { statusRouter } from "./modules/status";
 import { transactionsRouter } from "./modules/transactions";
 import { usageRecordsRouter } from "./modules/usage-records";
+import { verificationsRouter, verificationWebhooksRouter } from "./modules/verifications";
 import { webhooksRouter } from "./modules/webhooks";
 import { dispatchEvents } from "./modules/webhooks/service";
 
@@ -84,6 +85,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/internal/*", requestServices);
   app.use("/sandbox/*", requestServices);
   app.use("/webhooks/providers/*", requestServices);
+  app.use("/webhooks/veriff", requestServices);
+  app.use("/files/*", requestServices);
 
   // Public: no credentials.
   app.route("/api/v1", healthRouter);
@@ -94,6 +97,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
   app.route("/", providerWebhooksRouter);
+  app.route("/", verificationWebhooksRouter);
 
   let document: ReturnType<typeof openApiDocument> | undefined;
   app.get("/api/v1/openapi.json", (c) => {
@@ -150,6 +154,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", bankAccountsRouter);
   app.route("/api/v1", globalAccountsRouter);
   app.route("/api/v1", issuingRouter);
+  app.route("/api/v1", verificationsRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -312,4 +312,27 @@ describe("round trips of issuing", () => {
     );
     expect(await roundTripsOf(capture)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
+
+  it("KYC: POST /individual_verifications one round trip; submit three around the Veriff call; GET /account/requirements one", async () => {
+    const person = { first_name: "Undecided", last_name: "Trips", date_of_birth: "1990-01-01" };
+    const created = await merchant.sandbox.request<{ id: string }>(
+      "POST",
+      "/individual_verifications",
+      person,
+      {
+        "idempotency-key": `rt-idv-${Date.now()}`,
+      },
+    );
+    expect(created.status).toBe(200);
+    expect(await roundTripsOf(created)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const submitted = await merchant.sandbox.request(
+      "POST",
+      `/individual_verifications/${created.body.id}/submit`,
+    );
+    expect(submitted.status).toBe(200);
+    // The read, then the compare-and-set with its event; with a key, the middleware's claim and store besides.
+    expect(await roundTripsOf(submitted)).toMatchObject({ db_http: 2, db_ws: 0 });
+    const requirements = await merchant.sandbox.request("GET", "/account/requirements");
+    expect(await roundTripsOf(requirements)).toMatchObject({ db_http: 1, db_ws: 0 });
+  });
 });

@@ -136,6 +136,12 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
     currency: "EUR",
     payer_name: "Tenancy",
   });
+  await api.request("POST", "/individual_verifications", {
+    first_name: "Undecided",
+    last_name: "Tenancy",
+    date_of_birth: "1990-01-01",
+    customer: customer.body.id,
+  });
 }
 
 /**
@@ -171,6 +177,7 @@ const CLONED_TABLES = [
   "issuing_cards",
   "issuing_authorizations",
   "issuing_transactions",
+  "individual_verifications",
 ];
 const REFERENCES = [
   "customer_id",

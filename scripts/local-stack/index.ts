@@ -1,7 +1,7 @@
 // Starts the local stand-ins for Neon, Upstash Redis and QStash so the unchanged
 // Worker code runs against local services; only configuration differs.
 // Dev tooling only (Node); never bundled into the Worker.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LocalDoh, startLocalDoh } from "./doh";
@@ -11,6 +11,7 @@ import { type NeonProxy, startNeonProxy } from "./neon-proxy";
 import { type LocalQStash, startLocalQStash } from "./qstash-local";
 import { type InjectedLatency, latencyFromEnv, RoundTrips, startRoundTripStats } from "./roundtrips";
 import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge";
+import { type LocalVeriff, startLocalVeriff } from "./veriff";
 
 export type { LocalDoh, LocalDohOptions, LocalDohRecords } from "./doh";
 export { startLocalDoh } from "./doh";
@@ -54,6 +55,8 @@ export {
 } from "./roundtrips";
 export type { UpstashBridge, UpstashBridgeOptions } from "./upstash-bridge";
 export { redisAnswers, startUpstashBridge } from "./upstash-bridge";
+export type { LocalVeriff, LocalVeriffOptions, LocalVeriffSession } from "./veriff";
+export { decisionPayload, scenarioOf, startLocalVeriff, veriffHmac } from "./veriff";
 
 export interface LocalStackOptions {
   /** Default postgres://postgres@127.0.0.1:5432/postgres; embedded PostgreSQL when it does not answer. */
@@ -104,6 +107,12 @@ export interface LocalStack {
   qstashNextSigningKey: string;
   /** DNS over HTTPS (JSON) for webhook host names: nip.io/sslip.io/localtest.me patterns and set records. */
   doh: LocalDoh;
+  /**
+   * The Veriff double, with one integration for sandbox merchants and one standing in for
+   * production's (local production keys never reach the real Veriff). Point it at the Worker's
+   * /webhooks/veriff with setWebhookUrl once the Worker's port is known.
+   */
+  veriff: LocalVeriff;
   /** The values above under their conventional variable names (DATABASE_URL, NEON_HTTP_ENDPOINT, UPSTASH_REDIS_REST_URL, ...). */
   env: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -187,6 +196,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const doh = await startLocalDoh({ log });
     started.push(doh);
 
+    const veriffKeys = {
+      sandbox: { apiKey: randomUUID(), sharedSecret: randomToken() },
+      production: { apiKey: randomUUID(), sharedSecret: randomToken() },
+    };
+    const veriff = await startLocalVeriff({ integrations: [veriffKeys.sandbox, veriffKeys.production], log });
+    started.push(veriff);
+
     const env = {
       DATABASE_URL: postgres.databaseUrl,
       NEON_WS_PROXY: proxy.wsProxy,
@@ -199,6 +215,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       QSTASH_CURRENT_SIGNING_KEY: qstashCurrentSigningKey,
       QSTASH_NEXT_SIGNING_KEY: qstashNextSigningKey,
       WEBHOOKS_DOH_URL: doh.url,
+      VERIFF_SANDBOX_BASE_URL: veriff.url,
+      VERIFF_SANDBOX_API_KEY: veriffKeys.sandbox.apiKey,
+      VERIFF_SANDBOX_SHARED_SECRET: veriffKeys.sandbox.sharedSecret,
+      VERIFF_BASE_URL: veriff.url,
+      VERIFF_API_KEY: veriffKeys.production.apiKey,
+      VERIFF_SHARED_SECRET: veriffKeys.production.sharedSecret,
     };
     let closing: Promise<void> | undefined;
     return {
@@ -219,6 +241,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       qstashCurrentSigningKey,
       qstashNextSigningKey,
       doh,
+      veriff,
       env,
       close() {
         closing ??= closeAll();

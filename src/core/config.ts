@@ -78,6 +78,25 @@ export const configSchema = z.object({
    * the payment's pending funds nor available cover them; merchants.negative_balance_limit overrides it.
    */
   NEGATIVE_BALANCE_LIMIT: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  /** Veriff for production merchants (README "KYC & KYB"); without a key, production identity checks answer 503. */
+  VERIFF_BASE_URL: z.string().url().default("https://stationapi.veriff.com/v1"),
+  VERIFF_API_KEY: z.string().min(1).optional(),
+  VERIFF_SHARED_SECRET: z.string().min(1).optional(),
+  /** Veriff for sandbox merchants: the local Veriff double in development and tests (scripts/local-stack/veriff.ts). */
+  VERIFF_SANDBOX_BASE_URL: z.string().url().default("https://stationapi.veriff.com/v1"),
+  VERIFF_SANDBOX_API_KEY: z.string().min(1).optional(),
+  VERIFF_SANDBOX_SHARED_SECRET: z.string().min(1).optional(),
+  /** A submitted identity check with no decision webhook after this long is polled (verification-poll). */
+  VERIFF_POLL_AFTER_SECONDS: positiveInt(15 * 60),
+  /** Business registry checks for production merchants: "manual" sends every business to review. */
+  KYB_PRODUCTION_PROVIDER: z.enum(["manual", "sandbox"]).default("manual"),
+  /** Production payments per currency (minor units, all time) a merchant may take before its KYB is approved. */
+  KYB_UNVERIFIED_VOLUME_LIMIT: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1_000_000),
+  /** Days after sign-up until what is currently due becomes past due (requirements.current_deadline). */
+  KYB_DEADLINE_DAYS: positiveInt(30),
+  /** HMAC key (at least 32 characters) for the short-lived signed download URLs of verification documents. */
+  DOCUMENT_URL_KEY: z.string().min(32),
+  DOCUMENT_URL_TTL_SECONDS: positiveInt(300),
   /** Base64 of 32 random bytes: AES-256-GCM key for webhook endpoint signing secrets at rest. */
   WEBHOOK_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
   /** Base64 of 32 random bytes: AES-256-GCM key for saved bank account numbers at rest. */

@@ -5,6 +5,7 @@ import type { Database, DatabaseHandles } from "./db";
 import type { IdempotencyClaim } from "./idempotency";
 import type { Jobs } from "./jobs";
 import type { Mailer } from "./mailer";
+import type { ObjectStore } from "./object-store";
 import type { Environment } from "./tables";
 
 /** Everything a request may do I/O with, built per request by the services middleware. */
@@ -21,6 +22,8 @@ export interface Services {
   redis: Redis;
   jobs: Jobs;
   mailer: Mailer;
+  /** Files kept outside Postgres (verification documents): R2 in production. */
+  objects: ObjectStore;
   clock: Clock;
   /** The request's Idempotency-Key claim, when its route batches the claim itself (core/batch.ts). */
   idempotency?: IdempotencyClaim;

@@ -37,6 +37,7 @@ describe("config", () => {
       BANK_ACCOUNT_NUMBERS_KEY: `${"C".repeat(43)}=`,
       BANK_ACCOUNT_FINGERPRINT_KEY: "f".repeat(32),
       ISSUING_CARD_DATA_KEY: `${"C".repeat(43)}=`,
+      DOCUMENT_URL_KEY: "d".repeat(32),
       RATE_LIMIT_WINDOW_SCALE: "3600",
     };
     expect(loadConfig({ ...env, APP_ENV: "development" }).RATE_LIMIT_WINDOW_SCALE).toBe(3600);

@@ -296,13 +296,6 @@ export const errorCatalog = {
     description:
       "Cards are issued to and activated for active cardholders only; reactivate the cardholder first.",
   },
-  cardholder_verification_required: {
-    type: "invalid_request_error",
-    status: 409,
-    message: "The cardholder must be verified before a card can be issued or activated.",
-    description:
-      "Production cards need a verified cardholder (KYC). Sandbox cardholders need no verification.",
-  },
   issuing_unsupported: {
     type: "invalid_request_error",
     status: 400,
@@ -660,6 +653,78 @@ export const errorCatalog = {
     status: 400,
     message: "The usage record's timestamp is out of range.",
     description: "A usage record may be at most 35 days old and at most 5 minutes in the future.",
+  },
+  verification_state_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The verification is not in a state that allows this.",
+    description:
+      "Submit works from pending, resubmission_requested or expired; owners and documents can be added until the business is decided.",
+  },
+  verification_incomplete: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The verification is missing something it needs before it can be submitted.",
+    description:
+      "`param` names what is missing: a control person, ownership above 100 %, a registration document.",
+  },
+  business_verification_exists: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This account already has a business verification.",
+    description: "One per merchant and environment; read it at GET /api/v1/account/business_verification.",
+  },
+  registration_number_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The registration number does not match the country's format.",
+    description: "See docs/kyc.md for the formats the registry check knows, per country.",
+  },
+  document_type_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This document type or file type is not accepted.",
+    description:
+      "Types: passport, id_card, driving_licence, proof_of_address, certificate_of_incorporation, register_extract, ownership_structure; files: PDF, JPEG, PNG.",
+  },
+  document_too_large: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The document is larger than the limit.",
+    description: "Documents are at most 512 KiB (the file, before base64).",
+  },
+  document_hash_mismatch: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The file does not match the sha256 sent with it.",
+    description:
+      "Send the lower-case hex SHA-256 of the file's bytes; the upload is refused when they differ.",
+  },
+  download_url_expired: {
+    type: "invalid_request_error",
+    status: 410,
+    message: "This download URL has expired.",
+    description: "Signed URLs live DOCUMENT_URL_TTL_SECONDS (5 minutes by default); ask for a new one.",
+  },
+  verification_provider_unavailable: {
+    type: "provider_error",
+    status: 503,
+    message: "The identity verification provider is unavailable or not configured.",
+    description: 'Retry later. Operators: set VERIFF_API_KEY and VERIFF_SHARED_SECRET (README "KYC & KYB").',
+  },
+  account_verification_required: {
+    type: "permission_error",
+    status: 403,
+    message: "The account's business verification (KYB) must be approved first.",
+    description:
+      "Production payouts, card issuing and production payments above KYB_UNVERIFIED_VOLUME_LIMIT need approved KYB; see GET /api/v1/account/requirements.",
+  },
+  cardholder_verification_required: {
+    type: "permission_error",
+    status: 403,
+    message: "The cardholder's identity verification (KYC) must be approved first.",
+    description:
+      "A card is issued or activated only for a verified cardholder (KYC): production cardholders, and customers with an approved individual verification. Sandbox cardholders need no verification.",
   },
   service_unavailable: {
     type: "provider_error",

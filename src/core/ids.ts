@@ -41,6 +41,9 @@ export const idPrefixes = {
   issuingAuthorization: "iauth",
   issuingTransaction: "ipi",
   issuingRevealToken: "irt",
+  individualVerification: "idv",
+  businessVerification: "kyb",
+  verificationDocument: "vdoc",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
@@ -61,4 +64,8 @@ export function randomBase62(length: number): string {
 
 export function newId(kind: IdKind): string {
   return `${idPrefixes[kind]}_${randomBase62(24)}`;
+}
+
+export function hasPrefix(id: string, kind: IdKind): boolean {
+  return id.startsWith(`${idPrefixes[kind]}_`);
 }

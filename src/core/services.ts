@@ -8,6 +8,7 @@ import { newId } from "./ids";
 import { createJobs } from "./jobs";
 import { errorText, log } from "./log";
 import { createMailer } from "./mailer";
+import { objectStoreFrom } from "./object-store";
 import { createRedis } from "./redis";
 import { invalidateChangedStatuses } from "./status";
 
@@ -33,6 +34,7 @@ export function createServices(env: Record<string, unknown>, options: ServicesOp
     redis,
     jobs: createJobs(config),
     mailer: createMailer(config, redis),
+    objects: objectStoreFrom(env.DOCUMENTS),
     clock: systemClock,
     recordedEventIds: [],
     changedStatuses: [],

@@ -22,4 +22,5 @@ export * from "../modules/promotion-codes/tables";
 export * from "../modules/providers/tables";
 export * from "../modules/refunds/tables";
 export * from "../modules/usage-records/tables";
+export * from "../modules/verifications/tables";
 export * from "../modules/webhooks/tables";

@@ -317,6 +317,56 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     objectType: "issuing_transaction",
     description: "Money moved for good on a card: a capture, a force capture or a refund.",
   },
+  {
+    type: "verification.created",
+    objectType: "individual_verification",
+    description:
+      "An individual (KYC) or business (KYB, object business_verification) verification was created.",
+  },
+  {
+    type: "verification.submitted",
+    objectType: "individual_verification",
+    description:
+      "A verification was submitted: a Veriff session was opened, or a business went to its checks.",
+  },
+  {
+    type: "verification.approved",
+    objectType: "individual_verification",
+    description:
+      "A verification was approved (Veriff 9001, or a business with its checks and people approved).",
+  },
+  {
+    type: "verification.declined",
+    objectType: "individual_verification",
+    description:
+      "A verification was declined (Veriff 9102, a failed registry check or a declined required person).",
+  },
+  {
+    type: "verification.resubmission_requested",
+    objectType: "individual_verification",
+    description: "Veriff asked for a new attempt (9103); submit the verification again.",
+  },
+  {
+    type: "verification.expired",
+    objectType: "individual_verification",
+    description: "The Veriff session expired or was abandoned (9104); submit the verification again.",
+  },
+  {
+    type: "verification.needs_review",
+    objectType: "individual_verification",
+    description: "A verification needs a manual review (Veriff 9121, or a registry partial match).",
+  },
+  {
+    type: "verification.document_added",
+    objectType: "verification_document",
+    description: "A document was uploaded to a verification.",
+  },
+  {
+    type: "account.requirements.updated",
+    objectType: "account_requirements",
+    description:
+      "What the account still has to provide for KYB changed (currently_due, past_due, disabled_reason).",
+  },
 ];
 
 const knownTypes = new Set(eventTypeCatalog.map((entry) => entry.type));

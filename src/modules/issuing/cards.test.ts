@@ -192,7 +192,7 @@ describe("issuing cards", () => {
       type: "virtual",
       currency: "EUR",
     });
-    expectError(liveCard, 409, "cardholder_verification_required");
+    expectError(liveCard, 403, "cardholder_verification_required");
   });
 
   it("loads and unloads through the ledger, and a cancel returns the balance", async () => {

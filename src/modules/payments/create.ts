@@ -8,6 +8,7 @@ import { countryOf, customerAddressQuery } from "../customers/service";
 import { paymentMethodInsert, paymentMethodQuery, usableFrom } from "../payment-methods/service";
 import type { PaymentMethodRow } from "../payment-methods/tables";
 import { routingReads, routingSetupFrom } from "../providers/service";
+import { decidePolicy, type PolicyCheck, policyFacts, policyQuery } from "../verifications/service";
 import { type Plan, paymentOrDecline, plan, runAuthorization } from "./authorize";
 import {
   checkPostable,
@@ -26,7 +27,8 @@ import { type PaymentRow, payments } from "./tables";
  * Creates a payment (and, with confirm: true, authorizes it) in three database round trips
  * besides the provider call (docs/data-path.md):
  *  1. one read batch: routing's inputs (connections, rules), the balances of the check before the
- *     call, the saved payment method and the customer, when given;
+ *     call, the saved payment method and the customer, when given, and the KYB policy's facts
+ *     (production payments past KYB_UNVERIFIED_VOLUME_LIMIT need approved KYB);
  *  2. one write batch: the Idempotency-Key claim, the inline payment method, the payment with its
  *     first attempt, their events;
  *  3. after the provider call, one write batch: the outcome by compare-and-set, the ledger posting,
@@ -57,12 +59,15 @@ export async function createPayment({
   const { db } = ctx.services;
 
   // 1. Reads. An absent saved method or customer is looked up by an id no row has ("").
-  const [connections, rules, balances, saved, customer] = await db.batch([
+  const gate: PolicyCheck = { name: "payment", amount: input.amount, currency: input.currency };
+  const [connections, rules, balances, saved, customer, policy] = await db.batch([
     ...routingReads(ctx),
     postableQuery(ctx, input.currency),
     paymentMethodQuery(ctx, input.payment_method ?? ""),
     customerAddressQuery(ctx, customerId ?? ""),
+    db.execute(policyQuery(ctx, gate)),
   ]);
+  decidePolicy(ctx, gate, policyFacts(policy));
   const customerCountry = customerId ? countryOf(customer, customerId, "customer") : null;
   const setup = input.confirm ? await routingSetupFrom(ctx, connections, rules) : null;
   if (setup) checkPostable(balances, input.amount, [...setup.providers.keys()]);

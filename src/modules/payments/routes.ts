@@ -15,6 +15,10 @@ import {
 const tags = ["Payments"];
 const paymentErrors = {
   ...writeErrors,
+  403: jsonContent(
+    writeErrors[400].content["application/json"].schema,
+    "The account's business verification (KYB) must be approved for this production volume.",
+  ),
   402: jsonContent(
     writeErrors[400].content["application/json"].schema,
     "Declined: the code and decline_code say why.",

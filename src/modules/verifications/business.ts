@@ -1,0 +1,282 @@
+import { and, eq } from "drizzle-orm";
+import { runBatch } from "../../core/batch";
+import type { ServiceContext } from "../../core/context";
+import { databaseErrorFacts } from "../../core/db-errors";
+import { ApiError } from "../../core/errors";
+import { changeStatement, recordChange } from "../../core/events";
+import { newId } from "../../core/ids";
+import { type AccountState, lockAccountState, readAccountState, requirementsChange } from "./account";
+import { individualRow, notFound } from "./individual";
+import { toBusiness, toIndividual } from "./objects";
+import { registrationNumberValid, registryFor } from "./registry";
+import { businessOutcome, missingForSubmission } from "./rules";
+import type {
+  BusinessVerification,
+  CreateBusinessInput,
+  CreateOwnerInput,
+  IndividualVerification,
+} from "./schemas";
+import {
+  type BusinessStatus,
+  type BusinessVerificationRow,
+  businessVerifications,
+  individualVerifications,
+  type ReasonColumn,
+} from "./tables";
+
+/** People and documents can be added until the business is decided. */
+const OPEN: ReadonlySet<BusinessStatus> = new Set(["pending", "submitted", "needs_review"]);
+
+function ownBusiness(state: AccountState, id: string): BusinessVerificationRow {
+  if (!state.business || state.business.id !== id) throw notFound(id);
+  return state.business;
+}
+
+/** Creates the merchant's own business verification (one per environment): one read, one write batch. */
+export async function createBusinessVerification({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateBusinessInput;
+}): Promise<BusinessVerification> {
+  const registrationNumber = input.registration_number.toUpperCase();
+  if (!registrationNumberValid(input.country, registrationNumber)) {
+    throw new ApiError("registration_number_invalid", { param: "registration_number" });
+  }
+  // An existing business is refused by the unique index, after the batch's Idempotency-Key claim,
+  // so that a retry of the request that created it gets its stored response rather than a 409.
+  const before = await readAccountState(ctx);
+  const now = ctx.services.clock.now();
+  const address = input.registered_address;
+  const row: BusinessVerificationRow = {
+    id: newId("businessVerification"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    legalName: input.legal_name,
+    registrationNumber,
+    country: input.country,
+    incorporationDate: input.incorporation_date,
+    registeredAddress: {
+      line1: address.line1 ?? null,
+      line2: address.line2 ?? null,
+      city: address.city ?? null,
+      state: address.state ?? null,
+      postal_code: address.postal_code ?? null,
+      country: address.country ?? null,
+    },
+    website: input.website ?? null,
+    mcc: input.mcc,
+    status: "pending",
+    registryCheck: null,
+    reasons: [],
+    attempts: 0,
+    submittedAt: null,
+    decidedAt: null,
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const business = toBusiness(row);
+  const { db } = ctx.services;
+  const requirements = requirementsChange(ctx, before, { ...before, business: row });
+  try {
+    await runBatch(
+      ctx.services,
+      [
+        db.insert(businessVerifications).values(row),
+        db.execute(changeStatement(ctx, { type: "verification.created", object: business })),
+        ...(requirements ? [db.execute(requirements)] : []),
+      ],
+      { response: business },
+    );
+  } catch (error) {
+    if (databaseErrorFacts(error)?.constraint === "business_verifications_merchant_idx") {
+      throw new ApiError("business_verification_exists");
+    }
+    throw error;
+  }
+  return business;
+}
+
+export async function retrieveBusinessVerification({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<BusinessVerification> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(businessVerifications)
+    .where(
+      and(
+        eq(businessVerifications.id, id),
+        eq(businessVerifications.merchantId, ctx.merchantId),
+        eq(businessVerifications.environment, ctx.environment),
+      ),
+    )
+    .limit(1);
+  if (!row) throw notFound(id);
+  return toBusiness(row);
+}
+
+/** The merchant's own business verification; a 404 until it is created. */
+export async function retrieveAccountBusiness({
+  ctx,
+}: {
+  ctx: ServiceContext;
+}): Promise<BusinessVerification> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(businessVerifications)
+    .where(
+      and(
+        eq(businessVerifications.merchantId, ctx.merchantId),
+        eq(businessVerifications.environment, ctx.environment),
+      ),
+    )
+    .limit(1);
+  if (!row) {
+    throw new ApiError("resource_missing", {
+      message:
+        "This account has no business verification yet; create it with POST /api/v1/account/business_verification.",
+    });
+  }
+  return toBusiness(row);
+}
+
+/**
+ * Adds a beneficial owner or control person: an individual verification linked to the business.
+ * Interactive transaction: the business row is locked first so the owners' shares and the
+ * requirements are decided from rows no concurrent change is moving (docs/data-path.md).
+ */
+export async function addBusinessPerson({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  input: CreateOwnerInput;
+}): Promise<IndividualVerification> {
+  const ownershipBps = Math.round(input.relationship.ownership_percent * 100);
+  return ctx.services.transaction(async (tx) => {
+    const before = await lockAccountState(tx, ctx);
+    const business = ownBusiness(before, id);
+    if (!OPEN.has(business.status)) {
+      throw new ApiError("verification_state_invalid", {
+        message: `People cannot be added to a business verification that is ${business.status}.`,
+      });
+    }
+    const owned = before.people.reduce((sum, person) => sum + (person.relationship?.ownership_bps ?? 0), 0);
+    if (owned + ownershipBps > 10_000) {
+      throw new ApiError("parameter_invalid", {
+        param: "relationship.ownership_percent",
+        message: `The owners would hold more than 100 % (${owned / 100} % already).`,
+      });
+    }
+    const row = individualRow(ctx, input, {
+      customerId: null,
+      businessVerificationId: business.id,
+      relationship: {
+        ownership_bps: ownershipBps,
+        director: input.relationship.director,
+        executive: input.relationship.executive,
+        officer: input.relationship.officer,
+        title: input.relationship.title ?? null,
+      },
+    });
+    await tx.insert(individualVerifications).values(row);
+    const person = toIndividual(row);
+    await recordChange(tx, ctx, { type: "verification.created", object: person });
+    const requirements = requirementsChange(ctx, before, { ...before, people: [...before.people, row] });
+    if (requirements) await tx.execute(requirements);
+    return person;
+  });
+}
+
+/**
+ * Submits the business: checks it is complete, runs the registry check (a provider call, with
+ * nothing open), then, in a transaction holding the business row, records the check and the
+ * status it leads to with its people's current statuses.
+ */
+export async function submitBusinessVerification({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<BusinessVerification> {
+  const read = await readAccountState(ctx);
+  const candidate = ownBusiness(read, id);
+  if (candidate.status !== "pending") {
+    throw new ApiError("verification_state_invalid", {
+      message: `A business verification that is ${candidate.status} cannot be submitted again.`,
+    });
+  }
+  const [missing] = missingForSubmission(read);
+  if (missing) throw new ApiError("verification_incomplete", { param: missing[0], message: missing[1] });
+  const now = ctx.services.clock.now();
+  const registryCheck = await registryFor(ctx.services.config, ctx.environment).check(
+    {
+      country: candidate.country,
+      registrationNumber: candidate.registrationNumber,
+      legalName: candidate.legalName,
+    },
+    now,
+  );
+  return ctx.services.transaction(async (tx) => {
+    const before = await lockAccountState(tx, ctx);
+    const business = ownBusiness(before, id);
+    if (business.status !== "pending") {
+      throw new ApiError("verification_state_invalid", { message: "The business was submitted meanwhile." });
+    }
+    const checked: BusinessVerificationRow = { ...business, registryCheck };
+    const outcome = businessOutcome({ ...before, business: checked });
+    const row = await updateBusiness(tx, ctx, business, {
+      registryCheck,
+      status: outcome.status,
+      reasons: outcome.reasons,
+      attempts: business.attempts + 1,
+      submittedAt: now,
+    });
+    const requirements = requirementsChange(ctx, before, { ...before, business: row });
+    if (requirements) await tx.execute(requirements);
+    return toBusiness(row);
+  });
+}
+
+/**
+ * Writes a business's new status and its events: verification.submitted when it leaves pending,
+ * then verification.<status> when it lands anywhere but submitted.
+ */
+export async function updateBusiness(
+  tx: Parameters<typeof recordChange>[0],
+  ctx: ServiceContext,
+  before: BusinessVerificationRow,
+  values: Partial<BusinessVerificationRow> & { status: BusinessStatus; reasons: ReasonColumn[] },
+): Promise<BusinessVerificationRow> {
+  const now = ctx.services.clock.now();
+  const decided = values.status === "approved" || values.status === "declined";
+  const set = { ...values, decidedAt: decided ? now : null, updatedAt: now };
+  const [row] = await tx
+    .update(businessVerifications)
+    .set(set)
+    .where(eq(businessVerifications.id, before.id))
+    .returning();
+  if (!row) throw new Error("business verification vanished under its lock");
+  const previousAttributes = { status: before.status };
+  if (before.status === "pending") {
+    const submitted = toBusiness({ ...row, status: "submitted", decidedAt: null });
+    await recordChange(tx, ctx, { type: "verification.submitted", object: submitted, previousAttributes });
+  }
+  if (row.status !== "submitted" && row.status !== before.status) {
+    await recordChange(tx, ctx, {
+      type: `verification.${row.status}`,
+      object: toBusiness(row),
+      previousAttributes: before.status === "pending" ? { status: "submitted" } : previousAttributes,
+    });
+  }
+  return row;
+}

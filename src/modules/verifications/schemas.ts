@@ -1,0 +1,248 @@
+import { z } from "@hono/zod-openapi";
+import { metadataSchema } from "../../core/metadata";
+import { listQuerySchema } from "../../core/pagination";
+import { addressSchema, environmentSchema, idParams, timestamp } from "../../core/schemas";
+import { businessStatuses, documentTypes, individualStatuses } from "./tables";
+
+/** Files accepted as documents, with the bytes each must start with. */
+const documentMimeTypes = ["application/pdf", "image/jpeg", "image/png"] as const;
+export type DocumentMimeType = (typeof documentMimeTypes)[number];
+export const MAX_DOCUMENT_BYTES = 512 * 1024;
+
+/** A real calendar day (no 30 February), from 1900 on. */
+function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && value >= "1900-01-01";
+}
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD.")
+  .refine(isCalendarDate, { message: "Not a calendar date from 1900-01-01 on." });
+const country = z.string().regex(/^[A-Z]{2}$/, "Use an upper-case ISO 3166-1 alpha-2 country code.");
+const name = z.string().trim().min(1).max(100);
+
+const personFields = {
+  first_name: name,
+  last_name: name,
+  date_of_birth: isoDate.openapi({ example: "1990-04-12" }),
+  address: addressSchema.optional(),
+  nationality: country.optional(),
+  id_number: z.string().trim().min(1).max(64).optional().openapi({ description: "Never shown again." }),
+  metadata: metadataSchema.optional(),
+};
+
+export const createIndividualBody = z
+  .object({
+    ...personFields,
+    customer: z
+      .string()
+      .regex(/^cus_[0-9A-Za-z]+$/, "Must be a customer id (cus_...).")
+      .optional()
+      .openapi({ description: "The customer (cardholder, payer) this verification is for." }),
+  })
+  .strict()
+  .openapi("CreateIndividualVerification");
+export type CreateIndividualInput = z.infer<typeof createIndividualBody>;
+
+const relationshipBody = z
+  .object({
+    ownership_percent: z
+      .number()
+      .min(0)
+      .max(100)
+      .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, {
+        message: "At most two decimals.",
+      })
+      .default(0)
+      .openapi({ example: 25, description: "Share of the business, 0 to 100 with at most two decimals." }),
+    director: z.boolean().default(false),
+    executive: z.boolean().default(false),
+    officer: z.boolean().default(false),
+    title: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict()
+  .openapi("Relationship");
+
+export const createOwnerBody = z
+  .object({ ...personFields, relationship: relationshipBody })
+  .strict()
+  .openapi("CreateBusinessPerson");
+export type CreateOwnerInput = z.infer<typeof createOwnerBody>;
+
+export const createBusinessBody = z
+  .object({
+    legal_name: z.string().trim().min(1).max(200),
+    registration_number: z.string().trim().min(1).max(40).openapi({ example: "12345678" }),
+    country: country.openapi({ example: "GB" }),
+    incorporation_date: isoDate.openapi({ example: "2019-05-01" }),
+    registered_address: addressSchema,
+    website: z.url().max(500).optional(),
+    mcc: z
+      .string()
+      .regex(/^\d{4}$/, "A four-digit merchant category code.")
+      .openapi({ example: "5734" }),
+    metadata: metadataSchema.optional(),
+  })
+  .strict()
+  .openapi("CreateBusinessVerification");
+export type CreateBusinessInput = z.infer<typeof createBusinessBody>;
+
+export const createDocumentBody = z
+  .object({
+    verification: z
+      .string()
+      .regex(/^(?:idv|kyb)_[0-9A-Za-z]+$/, "An individual (idv_...) or business (kyb_...) verification id."),
+    type: z
+      .string()
+      .refine((value) => (documentTypes as readonly string[]).includes(value), {
+        message: `One of ${documentTypes.join(", ")}.`,
+        params: { code: "document_type_invalid" },
+      })
+      .openapi({ enum: [...documentTypes] }),
+    mime_type: z
+      .string()
+      .refine((value) => (documentMimeTypes as readonly string[]).includes(value), {
+        message: `One of ${documentMimeTypes.join(", ")}.`,
+        params: { code: "document_type_invalid" },
+      })
+      .openapi({ enum: [...documentMimeTypes] }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "Lower-case hex SHA-256 of the file.")
+      .openapi({ description: "Checked against the file; a mismatch refuses the upload." }),
+    content: z
+      .string()
+      .max(800_000)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, "Standard base64.")
+      .openapi({ description: "The file, base64. At most 512 KiB before encoding." }),
+  })
+  .strict()
+  .openapi("CreateVerificationDocument");
+export type CreateDocumentInput = z.infer<typeof createDocumentBody>;
+
+const reasonSchema = z.object({ code: z.string(), description: z.string() }).openapi("VerificationReason");
+
+export const individualSchema = z
+  .object({
+    id: z.string().openapi({ example: "idv_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
+    object: z.literal("individual_verification"),
+    environment: environmentSchema,
+    status: z.enum(individualStatuses),
+    first_name: z.string(),
+    last_name: z.string(),
+    date_of_birth: z.string(),
+    address: addressSchema.nullable(),
+    nationality: z.string().nullable(),
+    id_number_provided: z.boolean(),
+    customer: z.string().nullable(),
+    business_verification: z.string().nullable(),
+    relationship: z
+      .object({
+        ownership_percent: z.number(),
+        director: z.boolean(),
+        executive: z.boolean(),
+        officer: z.boolean(),
+        title: z.string().nullable(),
+        required: z.boolean().openapi({ description: "Must be approved for the business to be approved." }),
+      })
+      .nullable(),
+    reasons: z.array(reasonSchema),
+    attempts: z.number().int(),
+    provider: z.literal("veriff"),
+    verification_url: z
+      .string()
+      .nullable()
+      .openapi({ description: "Send the person here (Veriff's session)." }),
+    decision_code: z.number().int().nullable(),
+    submitted_at: timestamp.nullable(),
+    decided_at: timestamp.nullable(),
+    metadata: z.record(z.string(), z.string()),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("IndividualVerification");
+export type IndividualVerification = z.infer<typeof individualSchema>;
+
+export const businessSchema = z
+  .object({
+    id: z.string().openapi({ example: "kyb_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
+    object: z.literal("business_verification"),
+    environment: environmentSchema,
+    status: z.enum(businessStatuses),
+    legal_name: z.string(),
+    registration_number: z.string(),
+    country: z.string(),
+    incorporation_date: z.string(),
+    registered_address: addressSchema,
+    website: z.string().nullable(),
+    mcc: z.string(),
+    registry_check: z
+      .object({
+        provider: z.string(),
+        outcome: z.enum(["passed", "failed", "needs_review"]),
+        registered_name: z.string().nullable(),
+        reasons: z.array(reasonSchema),
+        checked_at: timestamp,
+      })
+      .nullable(),
+    reasons: z.array(reasonSchema),
+    attempts: z.number().int(),
+    submitted_at: timestamp.nullable(),
+    decided_at: timestamp.nullable(),
+    metadata: z.record(z.string(), z.string()),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("BusinessVerification");
+export type BusinessVerification = z.infer<typeof businessSchema>;
+
+export const documentSchema = z
+  .object({
+    id: z.string().openapi({ example: "vdoc_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
+    object: z.literal("verification_document"),
+    environment: environmentSchema,
+    verification: z.string(),
+    type: z.enum(documentTypes),
+    mime_type: z.string(),
+    size: z.number().int(),
+    sha256: z.string(),
+    created_at: timestamp,
+  })
+  .openapi("VerificationDocument");
+export type VerificationDocument = z.infer<typeof documentSchema>;
+
+export const downloadUrlSchema = z
+  .object({
+    object: z.literal("document_download_url"),
+    document: z.string(),
+    url: z.string(),
+    expires_at: timestamp,
+  })
+  .openapi("DocumentDownloadUrl");
+
+export const requirementsSchema = z
+  .object({
+    id: z.string().openapi({ description: "The merchant's id." }),
+    object: z.literal("account_requirements"),
+    environment: environmentSchema,
+    business_verification: z.string().nullable(),
+    status: z.enum([...businessStatuses, "unverified"]),
+    currently_due: z.array(z.string()),
+    eventually_due: z.array(z.string()),
+    past_due: z.array(z.string()),
+    current_deadline: timestamp.nullable(),
+    disabled_reason: z.string().nullable(),
+  })
+  .openapi("AccountRequirements");
+
+export const individualIdParams = idParams("idv_3kTq9yQy7yJ4pQz2Xb8w1LmN");
+export const businessIdParams = idParams("kyb_3kTq9yQy7yJ4pQz2Xb8w1LmN");
+export const documentIdParams = idParams("vdoc_3kTq9yQy7yJ4pQz2Xb8w1LmN");
+
+export const listIndividualsQuery = listQuerySchema.extend({
+  status: z.enum(individualStatuses).optional(),
+  customer: z.string().max(100).optional(),
+  business_verification: z.string().max(100).optional(),
+});
+export type ListIndividualsQuery = z.infer<typeof listIndividualsQuery>;

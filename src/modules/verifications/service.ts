@@ -1,0 +1,11 @@
+/** What other modules and background functions may use of verifications: the policy's checks and the poller. */
+export { pollUndecidedVerifications } from "./decisions";
+export {
+  assertCanIssueCards,
+  assertCanPayOut,
+  assertCardholderVerified,
+  decidePolicy,
+  type PolicyCheck,
+  policyFacts,
+  policyQuery,
+} from "./policy";
