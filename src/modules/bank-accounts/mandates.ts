@@ -3,10 +3,11 @@ import { bankCountries } from "../../core/bank-details";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import type { CreateMandateInput, Mandate } from "./schemas";
 import { loadBankAccount } from "./service";
 import { type BankAccountRow, type MandateRow, type MandateType, mandates } from "./tables";
@@ -32,7 +33,7 @@ export function toMandate(row: MandateRow, now: Date): Mandate {
 }
 
 function mandateScope(ctx: ServiceContext): SQL[] {
-  return [eq(mandates.merchantId, ctx.merchantId), eq(mandates.environment, ctx.environment)];
+  return tenantScope(mandates, ctx);
 }
 
 /** ACH debits pull USD from US accounts; SEPA Direct Debit pulls EUR from IBANs in SEPA. */
@@ -126,7 +127,7 @@ async function loadMandate(ctx: ServiceContext, id: string): Promise<MandateRow>
     .from(mandates)
     .where(and(eq(mandates.id, id), ...mandateScope(ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such mandate: ${id}` });
+  if (!row) throw notFound("mandate", id);
   return row;
 }
 

@@ -3,11 +3,12 @@ import { bankAccountFingerprint, countryCurrencies, parseBankDetails } from "../
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { seal, unseal } from "../../core/sealed";
+import { tenantScope } from "../../core/tenancy";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import type { BankAccount, CreateBankAccountInput } from "./schemas";
 import { type BankAccountRow, bankAccounts, mandates } from "./tables";
@@ -53,15 +54,11 @@ export function toBankAccount(row: BankAccountRow): BankAccount {
 
 /** Every bank account query goes through this: merchant, environment, not deleted. */
 export function bankAccountScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(bankAccounts.merchantId, ctx.merchantId),
-    eq(bankAccounts.environment, ctx.environment),
-    isNull(bankAccounts.deletedAt),
-  ];
+  return [...tenantScope(bankAccounts, ctx), isNull(bankAccounts.deletedAt)];
 }
 
 function missing(id: string, param = "id"): ApiError {
-  return new ApiError("resource_missing", { param, message: `No such bank account: ${id}` });
+  return notFound("bank account", id, param);
 }
 
 export async function loadBankAccount(

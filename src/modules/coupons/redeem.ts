@@ -5,6 +5,7 @@ import { databaseErrorCode } from "../../core/db";
 import { ApiError, type ErrorCode, errorCatalog } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
+import { tenantScope } from "../../core/tenancy";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import { productOf, productQuery } from "../products/service";
 import { discountAmount } from "./discount";
@@ -93,8 +94,7 @@ function claimStatement(
     .where(
       and(
         eq(coupons.id, coupon.id),
-        eq(coupons.merchantId, ctx.merchantId),
-        eq(coupons.environment, ctx.environment),
+        ...tenantScope(coupons, ctx),
         sql`${coupons.deletedAt} is null`,
         sql`(${coupons.maxRedemptions} is null or ${coupons.timesRedeemed} < ${coupons.maxRedemptions})`,
       ),
@@ -168,12 +168,7 @@ export async function redeemCoupon({
       .select()
       .from(coupons)
       .where(
-        and(
-          eq(coupons.id, input.coupon),
-          eq(coupons.merchantId, ctx.merchantId),
-          eq(coupons.environment, ctx.environment),
-          sql`${coupons.deletedAt} is null`,
-        ),
+        and(eq(coupons.id, input.coupon), ...tenantScope(coupons, ctx), sql`${coupons.deletedAt} is null`),
       )
       .limit(1),
     customerAddressQuery(ctx, input.customer),

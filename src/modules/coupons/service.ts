@@ -1,10 +1,11 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, gatedChangeMembers, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import { productIdsQuery } from "../products/service";
 import type { Coupon, CreateCouponInput, UpdateCouponInput } from "./schemas";
 import { type CouponRow, coupons } from "./tables";
@@ -51,15 +52,11 @@ export function toCoupon(row: CouponRow, now: Date): Coupon {
 
 /** Every coupon query: merchant, environment, not deleted. */
 export function couponScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(coupons.merchantId, ctx.merchantId),
-    eq(coupons.environment, ctx.environment),
-    isNull(coupons.deletedAt),
-  ];
+  return [...tenantScope(coupons, ctx), isNull(coupons.deletedAt)];
 }
 
 export function couponMissing(id: string, param = "id"): ApiError {
-  return new ApiError("resource_missing", { param, message: `No such coupon: ${id}` });
+  return notFound("coupon", id, param);
 }
 
 /** The coupon, as a query for a caller's read batch. */
@@ -153,11 +150,7 @@ export async function createCoupon({
   if (restricted) {
     const found = new Set((await productIdsQuery(ctx, restricted)).map((row) => row.id));
     const unknown = restricted.find((id) => !found.has(id));
-    if (unknown)
-      throw new ApiError("resource_missing", {
-        param: "applies_to.products",
-        message: `No such product: ${unknown}`,
-      });
+    if (unknown) throw notFound("product", unknown, "applies_to.products");
   }
   const row: CouponRow = {
     id: newId("coupon"),

@@ -8,10 +8,11 @@ import {
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import type { CreateGlobalAccountInput, GlobalAccount, UpdateGlobalAccountInput } from "./schemas";
 import { type GlobalAccountRow, globalAccounts } from "./tables";
 
@@ -39,7 +40,7 @@ export function toGlobalAccount(row: GlobalAccountRow): GlobalAccount {
 }
 
 export function globalAccountScope(ctx: ServiceContext): SQL[] {
-  return [eq(globalAccounts.merchantId, ctx.merchantId), eq(globalAccounts.environment, ctx.environment)];
+  return tenantScope(globalAccounts, ctx);
 }
 
 export async function loadGlobalAccount(ctx: ServiceContext, id: string): Promise<GlobalAccountRow> {
@@ -48,7 +49,7 @@ export async function loadGlobalAccount(ctx: ServiceContext, id: string): Promis
     .from(globalAccounts)
     .where(and(eq(globalAccounts.id, id), ...globalAccountScope(ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such global account: ${id}` });
+  if (!row) throw notFound("global account", id);
   return row;
 }
 

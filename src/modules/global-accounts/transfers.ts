@@ -7,6 +7,7 @@ import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingStatement } from "../../core/ledger";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import { createConversion, createQuote } from "../fx/service";
 import type { GlobalAccountTransfer, SimulateIncomingTransferInput } from "./schemas";
 import { loadGlobalAccount } from "./service";
@@ -41,10 +42,7 @@ export function toTransfer(row: GlobalAccountTransferRow): GlobalAccountTransfer
 }
 
 function transferScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(globalAccountTransfers.merchantId, ctx.merchantId),
-    eq(globalAccountTransfers.environment, ctx.environment),
-  ];
+  return tenantScope(globalAccountTransfers, ctx);
 }
 
 function creditStatement(ctx: ServiceContext, row: GlobalAccountTransferRow, source: string): SQL {

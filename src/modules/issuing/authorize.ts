@@ -1,11 +1,12 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { execute } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { API_VERSION } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type AccountRef, cardAccountKind, postingArgument } from "../../core/ledger";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import type { Authorization, CreateAuthorizationInput } from "./authorization-schemas";
 import { cardQuery, foundCard } from "./cards";
 import { categoryOf } from "./controls";
@@ -157,10 +158,7 @@ export async function createAuthorization({
 }
 
 export function authorizationScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(issuingAuthorizations.merchantId, ctx.merchantId),
-    eq(issuingAuthorizations.environment, ctx.environment),
-  ];
+  return tenantScope(issuingAuthorizations, ctx);
 }
 
 export function authorizationQuery(ctx: ServiceContext, id: string) {
@@ -173,7 +171,7 @@ export function authorizationQuery(ctx: ServiceContext, id: string) {
 
 export function foundAuthorization(rows: AuthorizationRow[], id: string): AuthorizationRow {
   const [row] = rows;
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such authorization: ${id}` });
+  if (!row) throw notFound("authorization", id);
   return row;
 }
 

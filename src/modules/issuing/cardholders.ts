@@ -1,10 +1,11 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import type { AddressColumn } from "../customers/tables";
 import { controlsColumn, type SpendingControlsInput } from "./controls";
 import { guardedUpdateStatement, matched } from "./guarded";
@@ -30,10 +31,7 @@ export function toCardholder(row: CardholderRow): Cardholder {
 }
 
 export function cardholderScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(issuingCardholders.merchantId, ctx.merchantId),
-    eq(issuingCardholders.environment, ctx.environment),
-  ];
+  return tenantScope(issuingCardholders, ctx);
 }
 
 function addressColumn(address: CreateCardholderInput["billing"]["address"]): AddressColumn {
@@ -124,7 +122,7 @@ export function cardholderQuery(ctx: ServiceContext, id: string) {
 
 export function foundCardholder(rows: CardholderRow[], id: string, param = "id"): CardholderRow {
   const [row] = rows;
-  if (!row) throw new ApiError("resource_missing", { param, message: `No such cardholder: ${id}` });
+  if (!row) throw notFound("cardholder", id, param);
   return row;
 }
 

@@ -1,12 +1,13 @@
 import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { cardAccountKind } from "../../core/ledger";
 import { ledgerAccounts } from "../../core/ledger/tables";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import { cardholderActivationCheck, cardholderQuery, foundCardholder } from "./cardholders";
 import { controlsColumn } from "./controls";
 import { chooseIssuingProvider, issuingProviders, providerById, sandboxIssue } from "./providers/catalog";
@@ -52,7 +53,7 @@ export function toCard(row: CardRow, balance: number): Card {
 }
 
 export function cardScope(ctx: ServiceContext): SQL[] {
-  return [eq(issuingCards.merchantId, ctx.merchantId), eq(issuingCards.environment, ctx.environment)];
+  return tenantScope(issuingCards, ctx);
 }
 
 export function cardQuery(ctx: ServiceContext, id: string) {
@@ -70,8 +71,7 @@ export function cardBalancesQuery(ctx: ServiceContext, cardIds: string[]) {
     .from(ledgerAccounts)
     .where(
       and(
-        eq(ledgerAccounts.merchantId, ctx.merchantId),
-        eq(ledgerAccounts.environment, ctx.environment),
+        ...tenantScope(ledgerAccounts, ctx),
         inArray(
           ledgerAccounts.kind,
           cardIds.map((id) => cardAccountKind(id)),
@@ -86,7 +86,7 @@ export function balanceOf(rows: Array<{ kind: string; balance: number }>, cardId
 
 export function foundCard(rows: CardRow[], id: string, param = "id"): CardRow {
   const [row] = rows;
-  if (!row) throw new ApiError("resource_missing", { param, message: `No such card: ${id}` });
+  if (!row) throw notFound("card", id, param);
   return row;
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { execute } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { API_VERSION } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingArgument } from "../../core/ledger";
@@ -72,7 +72,7 @@ export async function incrementAuthorization({
   );
   const answer = result.rows[0]?.answer;
   if (!answer || answer.outcome === "missing") {
-    throw new ApiError("resource_missing", { param: "id", message: `No such authorization: ${id}` });
+    throw notFound("authorization", id);
   }
   if (answer.outcome === "not_pending") {
     throw new ApiError("issuing_authorization_status_invalid", {

@@ -5,6 +5,7 @@ import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { type ChangeRecord, changeStatement, previousAttributes } from "../../core/events";
 import { cardAccountKind, type PostingInput } from "../../core/ledger";
+import { tenantScope } from "../../core/tenancy";
 import { cardholderActivationCheck, foundCardholder } from "./cardholders";
 import { balanceOf, cardBalancesQuery, cardQuery, foundCard, issueCard, readCard, toCard } from "./cards";
 import { controlsColumn } from "./controls";
@@ -59,13 +60,7 @@ function cardholderOfCardQuery(ctx: ServiceContext, card: CardRow) {
   return ctx.services.db
     .select()
     .from(issuingCardholders)
-    .where(
-      and(
-        eq(issuingCardholders.id, card.cardholderId),
-        eq(issuingCardholders.merchantId, ctx.merchantId),
-        eq(issuingCardholders.environment, ctx.environment),
-      ),
-    )
+    .where(and(eq(issuingCardholders.id, card.cardholderId), ...tenantScope(issuingCardholders, ctx)))
     .limit(1);
 }
 

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { previousAttributes } from "../../core/events";
 import type { Authorization, IssuingTransaction } from "./authorization-schemas";
 import { authorizationScope, fundingAccount, toAuthorization } from "./authorize";
@@ -25,8 +25,7 @@ export async function readPendingAuthorization(
     .innerJoin(issuingCards, eq(issuingCards.id, issuingAuthorizations.cardId))
     .where(and(eq(issuingAuthorizations.id, id), ...authorizationScope(ctx)))
     .limit(1);
-  if (!found)
-    throw new ApiError("resource_missing", { param: "id", message: `No such authorization: ${id}` });
+  if (!found) throw notFound("authorization", id);
   if (found.auth.status !== "pending") {
     throw new ApiError("issuing_authorization_status_invalid", {
       message: `Authorization ${id} is ${found.auth.status}.`,

@@ -1,11 +1,12 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import type { AccountRef } from "../../core/ledger";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import type { IssuingTransaction } from "./authorization-schemas";
 import { fundingAccount } from "./authorize";
 import { cardQuery, foundCard } from "./cards";
@@ -36,8 +37,7 @@ export async function refundIssuingTransaction({
     .innerJoin(issuingCards, eq(issuingCards.id, issuingTransactions.cardId))
     .where(and(eq(issuingTransactions.id, id), ...transactionScope(ctx)))
     .limit(1);
-  if (!found)
-    throw new ApiError("resource_missing", { param: "id", message: `No such issuing transaction: ${id}` });
+  if (!found) throw notFound("issuing transaction", id);
   const { capture, card } = found;
   const refundable = -capture.amount - capture.refundedAmount;
   if (capture.type !== "capture" || refundable <= 0) {
@@ -155,10 +155,7 @@ function preparedStatement(prepared: { call: SQL }): SQL {
 }
 
 export function transactionScope(ctx: ServiceContext): SQL[] {
-  return [
-    eq(issuingTransactions.merchantId, ctx.merchantId),
-    eq(issuingTransactions.environment, ctx.environment),
-  ];
+  return tenantScope(issuingTransactions, ctx);
 }
 
 export async function retrieveIssuingTransaction({
@@ -173,8 +170,7 @@ export async function retrieveIssuingTransaction({
     .from(issuingTransactions)
     .where(and(eq(issuingTransactions.id, id), ...transactionScope(ctx)))
     .limit(1);
-  if (!row)
-    throw new ApiError("resource_missing", { param: "id", message: `No such issuing transaction: ${id}` });
+  if (!row) throw notFound("issuing transaction", id);
   return toIssuingTransaction(row);
 }
 

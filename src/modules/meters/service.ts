@@ -1,10 +1,11 @@
 import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import type { CreateMeterInput, Meter, UpdateMeterInput } from "./schemas";
 import { type MeterRow, meters } from "./tables";
 
@@ -24,7 +25,7 @@ export function toMeter(row: MeterRow): Meter {
 }
 
 function scope(ctx: ServiceContext): SQL[] {
-  return [eq(meters.merchantId, ctx.merchantId), eq(meters.environment, ctx.environment)];
+  return tenantScope(meters, ctx);
 }
 
 /** The meters among `ids` of this merchant and environment, as a query for a read batch. */
@@ -37,7 +38,7 @@ export function metersQuery(ctx: ServiceContext, ids: string[]) {
 
 export async function readMeter(ctx: ServiceContext, id: string, param = "id"): Promise<MeterRow> {
   const [row] = await metersQuery(ctx, [id]);
-  if (!row) throw new ApiError("resource_missing", { param, message: `No such meter: ${id}` });
+  if (!row) throw notFound("meter", id, param);
   return row;
 }
 

@@ -3,10 +3,11 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import { metersQuery } from "../meters/service";
 import { productOf, productQuery } from "../products/service";
 import type { CreatePriceInput, ListPricesQuery, Price, UpdatePriceInput } from "./schemas";
@@ -16,11 +17,11 @@ import { priceTerms, toPrice } from "./terms";
 export { priceAmount } from "./amount";
 
 function scope(ctx: ServiceContext): SQL[] {
-  return [eq(prices.merchantId, ctx.merchantId), eq(prices.environment, ctx.environment)];
+  return tenantScope(prices, ctx);
 }
 
 function missing(id: string): ApiError {
-  return new ApiError("resource_missing", { param: "id", message: `No such price: ${id}` });
+  return notFound("price", id);
 }
 
 /** The active price holding `lookupKey`, as a query for a read batch. */

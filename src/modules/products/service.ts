@@ -1,10 +1,12 @@
 import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import type { ApiError } from "../../core/errors";
+import { notFound } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import type { CreateProductInput, Product, UpdateProductInput } from "./schemas";
 import { type ProductRow, products } from "./tables";
 
@@ -25,11 +27,11 @@ export function toProduct(row: ProductRow): Product {
 }
 
 function scope(ctx: ServiceContext): SQL[] {
-  return [eq(products.merchantId, ctx.merchantId), eq(products.environment, ctx.environment)];
+  return tenantScope(products, ctx);
 }
 
 function missing(id: string, param = "id"): ApiError {
-  return new ApiError("resource_missing", { param, message: `No such product: ${id}` });
+  return notFound("product", id, param);
 }
 
 /** The product, as a query for a caller's read batch; productOf() reads the answer. */

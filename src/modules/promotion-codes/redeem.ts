@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
+import { tenantScope } from "../../core/tenancy";
 import { type Discount, type RedeemInput, type RedemptionClaim, redeemCoupon } from "../coupons/service";
 import { readPromotionCode } from "./rows";
 import { type PromotionCodeRow, promotionCodeCustomers, promotionCodes } from "./tables";
@@ -43,8 +44,7 @@ function codeClaims(ctx: ServiceContext, code: PromotionCodeRow, customerId: str
     .where(
       and(
         eq(promotionCodes.id, code.id),
-        eq(promotionCodes.merchantId, ctx.merchantId),
-        eq(promotionCodes.environment, ctx.environment),
+        ...tenantScope(promotionCodes, ctx),
         eq(promotionCodes.active, true),
         sql`(${promotionCodes.maxRedemptions} is null or ${promotionCodes.timesRedeemed} < ${promotionCodes.maxRedemptions})`,
       ),

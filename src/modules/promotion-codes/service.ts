@@ -6,6 +6,7 @@ import { ApiError } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import { couponMissing, couponQuery } from "../coupons/service";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import { readPromotionCode } from "./rows";
@@ -44,7 +45,7 @@ export function toPromotionCode(row: PromotionCodeRow): PromotionCode {
 }
 
 export function promotionCodeScope(ctx: ServiceContext): SQL[] {
-  return [eq(promotionCodes.merchantId, ctx.merchantId), eq(promotionCodes.environment, ctx.environment)];
+  return tenantScope(promotionCodes, ctx);
 }
 
 /** A write that hit the one-active-code index (case-insensitive), as the API error it means. */

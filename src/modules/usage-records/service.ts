@@ -3,6 +3,7 @@ import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { newId } from "../../core/ids";
+import { tenantScope } from "../../core/tenancy";
 import { validationError } from "../../core/validation";
 import { customerIdsQuery } from "../customers/service";
 import { metersQuery } from "../meters/service";
@@ -172,13 +173,7 @@ export async function createUsageRecord({
   const [stored] = await ctx.services.db
     .select()
     .from(usageRecords)
-    .where(
-      and(
-        eq(usageRecords.merchantId, ctx.merchantId),
-        eq(usageRecords.environment, ctx.environment),
-        eq(usageRecords.identifier, result.row.identifier),
-      ),
-    )
+    .where(and(...tenantScope(usageRecords, ctx), eq(usageRecords.identifier, result.row.identifier)))
     .limit(1);
   return toUsageRecord(stored ?? result.row, true);
 }

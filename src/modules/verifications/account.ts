@@ -3,6 +3,7 @@ import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { changeStatement } from "../../core/events";
 import { merchants } from "../../core/tables";
+import { tenantScope } from "../../core/tenancy";
 import { type BusinessState, type Requirements, requirementsOf } from "./rules";
 import { businessVerifications, individualVerifications, verificationDocuments } from "./tables";
 
@@ -11,10 +12,7 @@ export interface AccountState extends BusinessState {
 }
 
 function businessOf(ctx: ServiceContext) {
-  return and(
-    eq(businessVerifications.merchantId, ctx.merchantId),
-    eq(businessVerifications.environment, ctx.environment),
-  );
+  return and(...tenantScope(businessVerifications, ctx));
 }
 
 /** The reads behind the account's state, for one db.batch (reads) or one by one in a transaction. */
@@ -30,8 +28,7 @@ function stateQueries(db: Executor, ctx: ServiceContext) {
       .from(individualVerifications)
       .where(
         and(
-          eq(individualVerifications.merchantId, ctx.merchantId),
-          eq(individualVerifications.environment, ctx.environment),
+          ...tenantScope(individualVerifications, ctx),
           inArray(individualVerifications.businessVerificationId, ownBusiness),
         ),
       ),
@@ -40,8 +37,7 @@ function stateQueries(db: Executor, ctx: ServiceContext) {
       .from(verificationDocuments)
       .where(
         and(
-          eq(verificationDocuments.merchantId, ctx.merchantId),
-          eq(verificationDocuments.environment, ctx.environment),
+          ...tenantScope(verificationDocuments, ctx),
           inArray(verificationDocuments.verificationId, ownBusiness),
         ),
       ),

@@ -5,8 +5,9 @@ import { databaseErrorFacts } from "../../core/db-errors";
 import { ApiError } from "../../core/errors";
 import { changeStatement, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
+import { tenantScope } from "../../core/tenancy";
 import { type AccountState, lockAccountState, readAccountState, requirementsChange } from "./account";
-import { individualRow, notFound } from "./individual";
+import { individualRow, verificationMissing } from "./individual";
 import { toBusiness, toIndividual } from "./objects";
 import { registrationNumberValid, registryFor } from "./registry";
 import { businessOutcome, missingForSubmission } from "./rules";
@@ -28,7 +29,7 @@ import {
 const OPEN: ReadonlySet<BusinessStatus> = new Set(["pending", "submitted", "needs_review"]);
 
 function ownBusiness(state: AccountState, id: string): BusinessVerificationRow {
-  if (!state.business || state.business.id !== id) throw notFound(id);
+  if (!state.business || state.business.id !== id) throw verificationMissing(id);
   return state.business;
 }
 
@@ -109,15 +110,9 @@ export async function retrieveBusinessVerification({
   const [row] = await ctx.services.db
     .select()
     .from(businessVerifications)
-    .where(
-      and(
-        eq(businessVerifications.id, id),
-        eq(businessVerifications.merchantId, ctx.merchantId),
-        eq(businessVerifications.environment, ctx.environment),
-      ),
-    )
+    .where(and(eq(businessVerifications.id, id), ...tenantScope(businessVerifications, ctx)))
     .limit(1);
-  if (!row) throw notFound(id);
+  if (!row) throw verificationMissing(id);
   return toBusiness(row);
 }
 
@@ -130,12 +125,7 @@ export async function retrieveAccountBusiness({
   const [row] = await ctx.services.db
     .select()
     .from(businessVerifications)
-    .where(
-      and(
-        eq(businessVerifications.merchantId, ctx.merchantId),
-        eq(businessVerifications.environment, ctx.environment),
-      ),
-    )
+    .where(and(...tenantScope(businessVerifications, ctx)))
     .limit(1);
   if (!row) {
     throw new ApiError("resource_missing", {

@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, recordChange } from "../../core/events";
 import { hasPrefix, newId } from "../../core/ids";
+import { tenantScope } from "../../core/tenancy";
 import { lockAccountState, requirementsChange } from "./account";
-import { findIndividual, notFound } from "./individual";
+import { findIndividual, verificationMissing } from "./individual";
 import { toDocument } from "./objects";
 import {
   type CreateDocumentInput,
@@ -103,7 +104,8 @@ export async function createVerificationDocument({
   }
   return ctx.services.transaction(async (tx) => {
     const before = await lockAccountState(tx, ctx);
-    if (before.business?.id !== input.verification) throw notFound(input.verification, "verification");
+    if (before.business?.id !== input.verification)
+      throw verificationMissing(input.verification, "verification");
     if (before.business.status === "approved" || before.business.status === "declined") {
       throw new ApiError("verification_state_invalid", {
         param: "verification",
@@ -127,15 +129,9 @@ async function findDocument(ctx: ServiceContext, id: string): Promise<Verificati
   const [row] = await ctx.services.db
     .select()
     .from(verificationDocuments)
-    .where(
-      and(
-        eq(verificationDocuments.id, id),
-        eq(verificationDocuments.merchantId, ctx.merchantId),
-        eq(verificationDocuments.environment, ctx.environment),
-      ),
-    )
+    .where(and(eq(verificationDocuments.id, id), ...tenantScope(verificationDocuments, ctx)))
     .limit(1);
-  if (!row) throw new ApiError("resource_missing", { param: "id", message: `No such document: ${id}` });
+  if (!row) throw notFound("document", id);
   return row;
 }
 

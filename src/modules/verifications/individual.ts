@@ -1,10 +1,11 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, gatedChangeMembers } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import { individualEventType, toIndividual } from "./objects";
 import type {
@@ -24,14 +25,11 @@ const SUBMITTABLE: ReadonlySet<IndividualVerificationRow["status"]> = new Set([
 ]);
 
 function individualScope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
-  return [
-    eq(individualVerifications.merchantId, ctx.merchantId),
-    eq(individualVerifications.environment, ctx.environment),
-  ];
+  return tenantScope(individualVerifications, ctx);
 }
 
-export function notFound(id: string, param = "id"): ApiError {
-  return new ApiError("resource_missing", { param, message: `No such verification: ${id}` });
+export function verificationMissing(id: string, param = "id"): ApiError {
+  return notFound("verification", id, param);
 }
 
 /** A new individual verification's row: a customer's (KYC) or, with a relationship, a business's person. */
@@ -121,7 +119,7 @@ export async function findIndividual(
     .from(individualVerifications)
     .where(and(eq(individualVerifications.id, id), ...individualScope(ctx)))
     .limit(1);
-  if (!row) throw notFound(id, param);
+  if (!row) throw verificationMissing(id, param);
   return row;
 }
 
