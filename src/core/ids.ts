@@ -25,6 +25,8 @@ export const idPrefixes = {
   refund: "re",
   providerConnection: "pcon",
   routingRule: "rr",
+  cryptoAddress: "caddr",
+  cryptoDeposit: "cdep",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
