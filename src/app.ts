@@ -14,6 +14,7 @@ import { validationError } from "./core/validation";
 import { authPublicRouter, authRouter } from "./modules/auth";
 import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
+import { cryptoRouter } from "./modules/crypto";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
 import { functionsRouter } from "./modules/functions";
@@ -132,6 +133,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", transactionsRouter);
   app.route("/api/v1", fundingRouter);
   app.route("/api/v1", statusRouter);
+  app.route("/api/v1", cryptoRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

@@ -2,6 +2,7 @@
 
 export * from "../core/ledger/tables";
 export * from "../core/tables";
+export * from "../modules/crypto/tables";
 export * from "../modules/customers/tables";
 export * from "../modules/funding/tables";
 export * from "../modules/fx/tables";
