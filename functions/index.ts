@@ -1,5 +1,6 @@
 import type { Services } from "../src/core/context";
 import { type BackgroundFunction, type RunOutcome, runFunction } from "../src/core/functions";
+import { depositPoll } from "./deposit-poll";
 import { eventsPrune } from "./events-prune";
 import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
@@ -23,6 +24,7 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   paymentSettle as BackgroundFunction,
   paymentReconcile as BackgroundFunction,
   functionRunsPrune as BackgroundFunction,
+  depositPoll as BackgroundFunction,
 ];
 
 export function findFunction(name: string): BackgroundFunction | undefined {

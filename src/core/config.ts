@@ -122,7 +122,10 @@ export const configSchema = z.object({
     "[]",
   ),
   /** USD prices of native assets for production credits, {"ETH": "3150.25"}; sandbox uses fixed reference prices. */
-  CRYPTO_NATIVE_PRICES_USD: jsonVariable(z.record(z.string(), z.string().regex(/^\d{1,12}(\.\d{1,18})?$/)), "{}"),
+  CRYPTO_NATIVE_PRICES_USD: jsonVariable(
+    z.record(z.string(), z.string().regex(/^\d{1,12}(\.\d{1,18})?$/)),
+    "{}",
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -437,13 +437,15 @@ export const errorCatalog = {
     type: "invalid_request_error",
     status: 400,
     message: "This asset is not supported on this network.",
-    description: "Each network takes its native asset and the stablecoins listed for it at GET /api/v1/crypto/networks.",
+    description:
+      "Each network takes its native asset and the stablecoins listed for it at GET /api/v1/crypto/networks.",
   },
   crypto_not_configured: {
     type: "provider_error",
     status: 503,
     message: "Crypto deposits are not configured.",
-    description: "The operator has not set CRYPTO_XPUB, the extended public key deposit addresses derive from.",
+    description:
+      "The operator has not set CRYPTO_XPUB, the extended public key deposit addresses derive from.",
   },
   service_unavailable: {
     type: "provider_error",

@@ -1,4 +1,5 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import { getAddress } from "viem";
 import { runBatch } from "../../core/batch";
 import type { Config } from "../../core/config";
 import type { ServiceContext } from "../../core/context";
@@ -92,7 +93,10 @@ function checkRequest(ctx: ServiceContext, input: CreateCryptoAddressInput) {
   if (input.amount !== undefined) {
     const units = toBaseUnits(input.amount, asset.decimals);
     if (units === "invalid" || units === 0n) {
-      throw new ApiError("amount_invalid", { param: "amount", message: "A positive decimal number, like 25.50." });
+      throw new ApiError("amount_invalid", {
+        param: "amount",
+        message: "A positive decimal number, like 25.50.",
+      });
     }
     if (units === "too_many_decimals") {
       throw new ApiError("amount_invalid", {
@@ -214,11 +218,16 @@ export async function listCryptoAddresses({
   query,
 }: {
   ctx: ServiceContext;
-  query: ListQuery & { customer?: string | undefined; network?: NetworkName | undefined };
+  query: ListQuery & {
+    customer?: string | undefined;
+    network?: NetworkName | undefined;
+    address?: string | undefined;
+  };
 }): Promise<ListPage<CryptoAddress>> {
   const filters = addressScope(ctx);
   if (query.customer) filters.push(eq(cryptoAddresses.customerId, query.customer));
   if (query.network) filters.push(eq(cryptoAddresses.network, query.network));
+  if (query.address) filters.push(eq(cryptoAddresses.address, getAddress(query.address)));
   const page = await paginateTable({
     db: ctx.services.db,
     table: cryptoAddresses,

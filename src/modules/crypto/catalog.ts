@@ -1,6 +1,13 @@
 import type { Config } from "../../core/config";
 import type { Environment } from "../../core/tables";
-import { type AssetCode, type ChainInfo, chainFor, chains, type NetworkName, type TokenInfo } from "./networks";
+import {
+  type AssetCode,
+  type ChainInfo,
+  chainFor,
+  chains,
+  type NetworkName,
+  type TokenInfo,
+} from "./networks";
 
 /** The RPC URLs of a chain, in failover order: configured ones, else the chain's public default. */
 export function rpcUrls(config: Config, chain: ChainInfo): string[] {
@@ -43,7 +50,12 @@ export interface AssetInfo {
 
 export function assetsOf(config: Config, chain: ChainInfo): AssetInfo[] {
   return [
-    { asset: "native", symbol: chain.nativeSymbol, contract: null, decimals: chain.chain.nativeCurrency.decimals },
+    {
+      asset: "native",
+      symbol: chain.nativeSymbol,
+      contract: null,
+      decimals: chain.chain.nativeCurrency.decimals,
+    },
     ...tokensOf(config, chain).map((token) => ({
       asset: token.symbol,
       symbol: token.symbol,

@@ -13,10 +13,20 @@ export function detectedStatement(ctx: ServiceContext, row: CryptoDepositRow): S
     .insert(cryptoDeposits)
     .values(row)
     .onConflictDoNothing({
-      target: [cryptoDeposits.chain, cryptoDeposits.blockHash, cryptoDeposits.txHash, cryptoDeposits.logIndex],
+      target: [
+        cryptoDeposits.chain,
+        cryptoDeposits.blockHash,
+        cryptoDeposits.txHash,
+        cryptoDeposits.logIndex,
+      ],
     })
     .returning({ id: cryptoDeposits.id });
-  const event = gatedChangeMembers(ctx, { type: "crypto.deposit.detected", object: toCryptoDeposit(row) }, "inserted", "detected");
+  const event = gatedChangeMembers(
+    ctx,
+    { type: "crypto.deposit.detected", object: toCryptoDeposit(row) },
+    "inserted",
+    "detected",
+  );
   return sql`with inserted as ${insert}, ${event} select count(*)::int as applied from inserted`;
 }
 
@@ -91,16 +101,32 @@ export function confirmedStatement(
   const members: SQL[] = [sql`updated as ${update}`];
   if (!wasConfirmed) {
     const confirmedObject = toCryptoDeposit({ ...next, status: "confirmed", creditedAt: null });
-    members.push(gatedChangeMembers(ctx, { type: "crypto.deposit.confirmed", object: confirmedObject }, "updated", "confirmed"));
+    members.push(
+      gatedChangeMembers(
+        ctx,
+        { type: "crypto.deposit.confirmed", object: confirmedObject },
+        "updated",
+        "confirmed",
+      ),
+    );
   }
   // A CTE that only selects runs only when the statement reads it: the final select counts it.
   let posted = sql``;
   if (value && value.fiatAmount > 0) {
-    members.push(sql`posted as (select ${postingCall(creditPosting(ctx, row, value.fiatAmount))} from updated)`);
+    members.push(
+      sql`posted as (select ${postingCall(creditPosting(ctx, row, value.fiatAmount))} from updated)`,
+    );
     posted = sql`, (select count(*) from posted)::int as posted`;
   }
   if (credited) {
-    members.push(gatedChangeMembers(ctx, { type: "crypto.deposit.credited", object: toCryptoDeposit(next) }, "updated", "credited"));
+    members.push(
+      gatedChangeMembers(
+        ctx,
+        { type: "crypto.deposit.credited", object: toCryptoDeposit(next) },
+        "updated",
+        "credited",
+      ),
+    );
   }
   return {
     statement: sql`with ${sql.join(members, sql`, `)} select count(*)::int as applied${posted} from updated`,
@@ -116,7 +142,12 @@ export function confirmedStatement(
 export function orphanedStatement(ctx: ServiceContext, row: CryptoDepositRow): SQL {
   const now = ctx.services.clock.now();
   const reversing = row.status === "credited";
-  const next: CryptoDepositRow = { ...row, status: reversing ? "reversed" : "dropped", droppedAt: now, updatedAt: now };
+  const next: CryptoDepositRow = {
+    ...row,
+    status: reversing ? "reversed" : "dropped",
+    droppedAt: now,
+    updatedAt: now,
+  };
   const update = ctx.services.db
     .update(cryptoDeposits)
     .set({ status: next.status, droppedAt: now, updatedAt: now })
@@ -146,6 +177,7 @@ export function orphanedStatement(ctx: ServiceContext, row: CryptoDepositRow): S
   }
   const type = reversing ? "crypto.deposit.reversed" : "crypto.deposit.dropped";
   members.push(gatedChangeMembers(ctx, { type, object: toCryptoDeposit(next) }, "updated", "orphaned"));
-  const counted = reversing && amount > 0 ? sql`, (select count(*) from from_pending)::int as from_pending` : sql``;
+  const counted =
+    reversing && amount > 0 ? sql`, (select count(*) from from_pending)::int as from_pending` : sql``;
   return sql`with ${sql.join(members, sql`, `)} select count(*)::int as applied${counted} from updated`;
 }

@@ -17,21 +17,29 @@ import { listCryptoNetworks, setConfirmationTiers } from "./settings";
 export const createCryptoAddressHandler: RouteHandler<typeof createCryptoAddressRoute, AppEnv> = async (c) =>
   c.json(await createCryptoAddress({ ctx: serviceContext(c), input: c.req.valid("json") }), 200);
 
-export const retrieveCryptoAddressHandler: RouteHandler<typeof retrieveCryptoAddressRoute, AppEnv> = async (c) =>
-  c.json(await retrieveCryptoAddress({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+export const retrieveCryptoAddressHandler: RouteHandler<typeof retrieveCryptoAddressRoute, AppEnv> = async (
+  c,
+) => c.json(await retrieveCryptoAddress({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
 
 export const listCryptoAddressesHandler: RouteHandler<typeof listCryptoAddressesRoute, AppEnv> = async (c) =>
   c.json(
-    listResponse(c.req.path, await listCryptoAddresses({ ctx: serviceContext(c), query: c.req.valid("query") })),
+    listResponse(
+      c.req.path,
+      await listCryptoAddresses({ ctx: serviceContext(c), query: c.req.valid("query") }),
+    ),
     200,
   );
 
-export const retrieveCryptoDepositHandler: RouteHandler<typeof retrieveCryptoDepositRoute, AppEnv> = async (c) =>
-  c.json(await retrieveCryptoDeposit({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+export const retrieveCryptoDepositHandler: RouteHandler<typeof retrieveCryptoDepositRoute, AppEnv> = async (
+  c,
+) => c.json(await retrieveCryptoDeposit({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
 
 export const listCryptoDepositsHandler: RouteHandler<typeof listCryptoDepositsRoute, AppEnv> = async (c) =>
   c.json(
-    listResponse(c.req.path, await listCryptoDeposits({ ctx: serviceContext(c), query: c.req.valid("query") })),
+    listResponse(
+      c.req.path,
+      await listCryptoDeposits({ ctx: serviceContext(c), query: c.req.valid("query") }),
+    ),
     200,
   );
 
@@ -41,7 +49,9 @@ export const listCryptoNetworksHandler: RouteHandler<typeof listCryptoNetworksRo
     200,
   );
 
-export const setConfirmationTiersHandler: RouteHandler<typeof setConfirmationTiersRoute, AppEnv> = async (c) =>
+export const setConfirmationTiersHandler: RouteHandler<typeof setConfirmationTiersRoute, AppEnv> = async (
+  c,
+) =>
   c.json(
     await setConfirmationTiers({
       ctx: serviceContext(c),

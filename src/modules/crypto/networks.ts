@@ -84,7 +84,10 @@ function entry(
   network: NetworkName,
   environment: Environment,
   chain: Chain,
-  details: Omit<ChainInfo, "key" | "network" | "environment" | "chain" | "nativeSymbol" | "maxBlocksPerPoll"> & {
+  details: Omit<
+    ChainInfo,
+    "key" | "network" | "environment" | "chain" | "nativeSymbol" | "maxBlocksPerPoll"
+  > & {
     maxBlocksPerPoll?: number;
   },
 ): ChainInfo {

@@ -96,7 +96,8 @@ export const listCryptoNetworksRoute = createRoute({
   operationId: "crypto.networks.list",
   tags,
   summary: "List the networks available in this environment",
-  description: "Each with its chain, assets, block time, finality rule and the merchant's confirmation tiers.",
+  description:
+    "Each with its chain, assets, block time, finality rule and the merchant's confirmation tiers.",
   security: authSecurity,
   responses: { 200: jsonContent(cryptoNetworkListSchema, "The networks."), ...commonErrors },
 });

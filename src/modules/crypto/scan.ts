@@ -1,7 +1,9 @@
-import { type Block, parseAbiItem, type PublicClient, type Transaction } from "viem";
+import { type Block, type PublicClient, parseAbiItem, type Transaction } from "viem";
 import type { ChainInfo } from "./networks";
 
-export const transferEvent = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
+export const transferEvent = parseAbiItem(
+  "event Transfer(address indexed from, address indexed to, uint256 value)",
+);
 
 export interface ScannedBlock {
   number: number;
@@ -123,7 +125,8 @@ export async function readTransferLogs(
     for (const log of logs) {
       const { to: recipient, from: sender, value } = log.args;
       if (recipient === undefined || sender === undefined || value === undefined) continue;
-      if (!watched.has(recipient.toLowerCase()) || log.blockHash === null || log.transactionHash === null) continue;
+      if (!watched.has(recipient.toLowerCase()) || log.blockHash === null || log.transactionHash === null)
+        continue;
       seen.push({
         blockNumber: Number(log.blockNumber),
         blockHash: log.blockHash,

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { isAddress } from "viem";
 import { listQuerySchema } from "../../core/pagination";
 import { environmentSchema, idParams, timestamp } from "../../core/schemas";
 import { assetCodes, networkNames } from "./networks";
@@ -12,14 +13,11 @@ export const createCryptoAddressBody = z
     customer: z.string().min(1).max(255).openapi({ example: "cus_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
     network,
     asset,
-    amount: z
-      .string()
-      .max(80)
-      .optional()
-      .openapi({
-        description: "Optional amount to request in the payment URI, in whole units (\"25.5\"), at most the asset's decimals.",
-        example: "25.50",
-      }),
+    amount: z.string().max(80).optional().openapi({
+      description:
+        'Optional amount to request in the payment URI, in whole units ("25.5"), at most the asset\'s decimals.',
+      example: "25.50",
+    }),
   })
   .strict()
   .openapi("CreateCryptoAddress");
@@ -62,8 +60,22 @@ export type CryptoAddress = z.infer<typeof cryptoAddressSchema>;
 
 export const cryptoAddressIdParams = idParams("caddr_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 
+/** A 0x address; mixed case must carry a valid EIP-55 checksum. */
+export const evmAddress = z
+  .string()
+  .max(42)
+  .refine(
+    (value) => isAddress(value, { strict: true }),
+    "Must be an EVM address with a valid EIP-55 checksum.",
+  )
+  .openapi({ example: "0x9858EfFD232B4033E47d90003D41EC34EcaEda94" });
+
 export const listCryptoAddressesQuery = listQuerySchema
-  .extend({ customer: z.string().min(1).max(255).optional(), network: network.optional() })
+  .extend({
+    customer: z.string().min(1).max(255).optional(),
+    network: network.optional(),
+    address: evmAddress.optional(),
+  })
   .strict();
 
 export const cryptoDepositSchema = z
@@ -79,7 +91,7 @@ export const cryptoDepositSchema = z
     asset,
     contract: z.string().nullable(),
     amount: z.string().openapi({ description: "Base units, as a decimal integer string." }),
-    amount_decimal: z.string().openapi({ description: "Whole units (\"12.5\")." }),
+    amount_decimal: z.string().openapi({ description: 'Whole units ("12.5").' }),
     decimals: z.number().int(),
     from: z.string(),
     to: z.string(),
@@ -139,14 +151,21 @@ export const cryptoNetworkSchema = z
       kind: z.enum(["finalized_tag", "confirmations"]),
       confirmations: z.number().int(),
     }),
-    confirmation_tiers: z.array(tierSchema).openapi({ description: "The merchant's overrides, lowest first." }),
+    confirmation_tiers: z
+      .array(tierSchema)
+      .openapi({ description: "The merchant's overrides, lowest first." }),
   })
   .openapi("CryptoNetwork");
 
 export type CryptoNetwork = z.infer<typeof cryptoNetworkSchema>;
 
 export const cryptoNetworkListSchema = z
-  .object({ object: z.literal("list"), data: z.array(cryptoNetworkSchema), has_more: z.boolean(), url: z.string() })
+  .object({
+    object: z.literal("list"),
+    data: z.array(cryptoNetworkSchema),
+    has_more: z.boolean(),
+    url: z.string(),
+  })
   .openapi("CryptoNetworkList");
 
 export const networkParams = z.object({
@@ -155,7 +174,10 @@ export const networkParams = z.object({
 
 export const setConfirmationTiersBody = z
   .object({
-    tiers: z.array(tierSchema).max(10).openapi({ description: "Replaces the merchant's tiers; [] restores the default." }),
+    tiers: z
+      .array(tierSchema)
+      .max(10)
+      .openapi({ description: "Replaces the merchant's tiers; [] restores the default." }),
   })
   .strict()
   .openapi("SetCryptoConfirmationTiers");

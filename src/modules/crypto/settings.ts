@@ -47,11 +47,7 @@ export async function listCryptoNetworks({ ctx }: { ctx: ServiceContext }): Prom
     )
     .orderBy(asc(cryptoConfirmationTiers.minAmount));
   return availableChains(ctx.services.config, ctx.environment).map((chain) =>
-    toCryptoNetwork(
-      ctx,
-      chain,
-      rows.filter((row) => row.network === chain.network).map(toTier),
-    ),
+    toCryptoNetwork(ctx, chain, rows.filter((row) => row.network === chain.network).map(toTier)),
   );
 }
 
@@ -69,7 +65,10 @@ export async function setConfirmationTiers({
   if (!chain) throw new ApiError("crypto_network_unsupported", { param: "network" });
   const sorted = [...tiers].sort((a, b) => a.min_amount - b.min_amount);
   if (new Set(sorted.map((tier) => tier.min_amount)).size !== sorted.length) {
-    throw new ApiError("parameter_invalid", { param: "tiers", message: "Each tier needs its own min_amount." });
+    throw new ApiError("parameter_invalid", {
+      param: "tiers",
+      message: "Each tier needs its own min_amount.",
+    });
   }
   const { db } = ctx.services;
   const now = ctx.services.clock.now();
@@ -89,7 +88,10 @@ export async function setConfirmationTiers({
   }));
   await runBatch(
     ctx.services,
-    [db.delete(cryptoConfirmationTiers).where(scope), ...rows.map((row) => db.insert(cryptoConfirmationTiers).values(row))],
+    [
+      db.delete(cryptoConfirmationTiers).where(scope),
+      ...rows.map((row) => db.insert(cryptoConfirmationTiers).values(row)),
+    ],
     { response: result },
   );
   return result;
