@@ -35,7 +35,7 @@ describe("crypto: derivation and exact amounts", () => {
     // 1.5 ETH at 3000.25 USD = 4500.375 USD → 450037 cents.
     expect(toMinorUnits(1_500_000_000_000_000_000n, 18, "3000.25", 2)).toBe(450_037n);
     // Beyond 2^53 in base units: exact still.
-    expect(toMinorUnits(123_456_789_012_345_678_901_234n, 18, "3000", 2)).toBe(37_037_036_703_703n);
+    expect(toMinorUnits(123_456_789_012_345_678_901_234n, 18, "3000", 2)).toBe(37_037_036_703n);
   });
 
   it("builds EIP-681 URIs for native and token transfers", () => {

@@ -148,7 +148,12 @@ export async function createCryptoAddress({
   const now = ctx.services.clock.now();
   const [existing] = existingRows;
   if (existing) {
-    if (existing.assets.includes(request)) return toCryptoAddress(config, existing);
+    if (existing.assets.includes(request)) {
+      const address = toCryptoAddress(config, existing);
+      // Nothing to write, but a request with an Idempotency-Key still claims it and stores the answer.
+      await runBatch(ctx.services, [], { response: address });
+      return address;
+    }
     const row = { ...existing, assets: withRequest(existing.assets, request), updatedAt: now };
     const address = toCryptoAddress(config, row);
     await runBatch(

@@ -1,14 +1,12 @@
 import { createPublicClient, fallback, http, type PublicClient } from "viem";
-import type { Config } from "../../core/config";
-import { rpcUrls } from "./catalog";
 import type { ChainInfo } from "./networks";
 
 /**
  * A read client over the chain's RPC URLs in order: a URL that fails (refused, 5xx, timeout) hands
  * the call to the next one (viem's fallback transport), so one provider down never stops polling.
  */
-export function chainClient(config: Config, chain: ChainInfo): PublicClient {
-  const transports = rpcUrls(config, chain).map((url) => http(url, { retryCount: 0, timeout: 10_000 }));
+export function chainClient(urls: string[], chain: ChainInfo): PublicClient {
+  const transports = urls.map((url) => http(url, { retryCount: 0, timeout: 10_000 }));
   return createPublicClient({
     chain: chain.chain,
     transport: fallback(transports, { retryCount: 1 }),
