@@ -1,56 +1,37 @@
-import { readFileSync } from "node:fs";
-import { type Abi, createTestClient, type Hex, http, publicActions, walletActions } from "viem";
-import { hardhat } from "viem/chains";
+import type { Hex } from "viem";
 import { inject } from "vitest";
-import { type HardhatNode, startHardhatNode } from "../scripts/hardhat-node";
+import {
+  deployTestToken,
+  type HardhatNode,
+  LOCAL_TEST_TOKEN,
+  localChainClient,
+  startHardhatNode,
+  testTokenAbi,
+} from "../scripts/hardhat-node";
 import { baseUrl } from "./harness";
-import { LOCAL_TEST_TOKEN } from "./stack";
 
-const artifact = JSON.parse(
-  readFileSync(new URL("./fixtures/erc20/TestToken.json", import.meta.url), "utf8"),
-) as {
-  abi: Abi;
-  bytecode: Hex;
-};
-
-export const tokenAbi = artifact.abi;
-
-/** Hardhat's first funded account (its node unlocks it): deploys the token and pays. */
-export const FUNDER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-
-export type ChainClient = ReturnType<typeof chainClient>;
-
-function chainClient(url: string) {
-  return createTestClient({ mode: "hardhat", chain: hardhat, transport: http(url), account: FUNDER })
-    .extend(publicActions)
-    .extend(walletActions);
-}
+export type ChainClient = ReturnType<typeof localChainClient>;
 
 /**
  * Starts hardhat's node where the test stack pointed the Worker's local chain, and deploys the test
- * USDC (6 decimals) as the node's first transaction, at the address the Worker was told.
+ * USDC at the address the Worker was told.
  */
 export async function startLocalChain(): Promise<{ node: HardhatNode; client: ChainClient }> {
   const url = inject("localChainUrl");
   const node = await startHardhatNode(Number(new URL(url).port));
-  const client = chainClient(url);
-  const hash = await client.deployContract({
-    abi: tokenAbi,
-    bytecode: artifact.bytecode,
-    args: ["USD Coin (test)", "USDC", 6, 10n ** 15n],
-  });
-  const receipt = await client.waitForTransactionReceipt({ hash });
-  if (receipt.contractAddress?.toLowerCase() !== LOCAL_TEST_TOKEN.toLowerCase()) {
+  try {
+    await deployTestToken(url);
+  } catch (error) {
     await node.close();
-    throw new Error(`test token deployed at ${receipt.contractAddress}, expected ${LOCAL_TEST_TOKEN}`);
+    throw error;
   }
-  return { node, client };
+  return { node, client: localChainClient(url) };
 }
 
 export async function sendToken(client: ChainClient, to: Hex, amount: bigint): Promise<Hex> {
   const hash = await client.writeContract({
     address: LOCAL_TEST_TOKEN,
-    abi: tokenAbi,
+    abi: testTokenAbi,
     functionName: "transfer",
     args: [to, amount],
   });

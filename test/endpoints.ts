@@ -135,7 +135,22 @@ const createFxQuote = async (merchant: TestMerchant): Promise<string> => {
   return quote.body.id;
 };
 
+const createCryptoAddress = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/crypto/addresses", {
+    customer: await createCustomer(merchant),
+    network: "base",
+    asset: "USDC",
+  });
+  return created.body.id;
+};
+
 export const objectEndpoints: ObjectEndpoint[] = [
+  {
+    name: "retrieve crypto address",
+    method: "GET",
+    path: (id) => `/crypto/addresses/${id}`,
+    create: createCryptoAddress,
+  },
   { name: "retrieve fx quote", method: "GET", path: (id) => `/fx/quotes/${id}`, create: createFxQuote },
   {
     name: "convert with an fx quote",
@@ -335,6 +350,15 @@ export const objectEndpoints: ObjectEndpoint[] = [
 ];
 
 export const collectionEndpoints: CollectionEndpoint[] = [
+  { name: "list crypto addresses", method: "GET", path: "/crypto/addresses" },
+  { name: "list crypto deposits", method: "GET", path: "/crypto/deposits" },
+  { name: "list crypto networks", method: "GET", path: "/crypto/networks" },
+  {
+    name: "create crypto address",
+    method: "POST",
+    path: "/crypto/addresses",
+    body: { customer: "cus_missing", network: "base", asset: "USDC" },
+  },
   { name: "fx rates", method: "GET", path: "/fx/rates" },
   { name: "fx pair", method: "GET", path: "/fx/rates/USD/EUR" },
   { name: "fx currencies", method: "GET", path: "/fx/currencies" },

@@ -1,16 +1,11 @@
 import { Redis } from "@upstash/redis";
+import { DEV_XPUB, LOCAL_TOKENS_CONFIG } from "../scripts/hardhat-node";
 import { freePort, startWorkerStack, type WorkerStack } from "../scripts/worker-stack";
 
 export type TestStack = WorkerStack & {
   /** Where the crypto tests start hardhat's node (test/crypto-chain.ts); the Worker already points there. */
   localChainUrl: string;
 };
-
-/** The local chain's test token: hardhat's first account deploys it first, so its address is fixed. */
-export const LOCAL_TEST_TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-/** m/44'/60'/0'/0 of the BIP-39 test mnemonic "abandon ×11 about": a public key with a known seed, for tests only. */
-export const TEST_XPUB =
-  "xpub6EF8jXqFeFEW5bwMU7RpQtHkzE4KJxcqJtvkCjJumzW8CPpacXkb92ek4WzLQXjL93HycJwTPUAcuNxCqFPKKU5m5Z2Vq4nCyh5CyPeBFFr";
 
 /** Deletes the run's Redis keys, so that a shared Redis does not keep the (long-lived) keys of old runs. */
 async function deleteKeys(stack: WorkerStack, prefix: string): Promise<void> {
@@ -52,9 +47,9 @@ export async function startTestStack(): Promise<TestStack> {
       PROVIDER_TIMEOUT_MS: "2000",
       // Likewise for webhook attempts to a receiver that never answers; production defaults to 15 s.
       WEBHOOK_ATTEMPT_TIMEOUT_MS: "2000",
-      CRYPTO_XPUB: TEST_XPUB,
+      CRYPTO_XPUB: DEV_XPUB,
       CRYPTO_RPC_URLS: JSON.stringify({ local: [downRpcUrl, localChainUrl] }),
-      CRYPTO_LOCAL_TOKENS: JSON.stringify([{ symbol: "USDC", contract: LOCAL_TEST_TOKEN, decimals: 6 }]),
+      CRYPTO_LOCAL_TOKENS: LOCAL_TOKENS_CONFIG,
     },
   });
   return {

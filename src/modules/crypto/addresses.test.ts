@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { DEV_XPUB } from "../../../scripts/hardhat-node";
 import { query } from "../../../test/db";
 import { createMerchant, expectError, type TestMerchant } from "../../../test/harness";
-import { TEST_XPUB } from "../../../test/stack";
 import { deriveDepositAddress, paymentUri } from "./derive";
 import type { CryptoAddress } from "./schemas";
 import { formatUnits, toBaseUnits, toMinorUnits } from "./value";
@@ -15,8 +15,8 @@ async function customer(m: TestMerchant, client = m.sandbox): Promise<string> {
 describe("crypto: derivation and exact amounts", () => {
   it("derives the BIP-44 addresses of the test mnemonic from its xpub alone", () => {
     // "abandon ×11 about" at m/44'/60'/0'/0/0, as every BIP-44 wallet shows it.
-    expect(deriveDepositAddress(TEST_XPUB, 0)).toBe("0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
-    expect(deriveDepositAddress(TEST_XPUB, 1)).not.toBe(deriveDepositAddress(TEST_XPUB, 0));
+    expect(deriveDepositAddress(DEV_XPUB, 0)).toBe("0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
+    expect(deriveDepositAddress(DEV_XPUB, 1)).not.toBe(deriveDepositAddress(DEV_XPUB, 0));
   });
 
   it("converts decimal amounts to base units exactly, refusing excess decimals", () => {
@@ -68,7 +68,7 @@ describe("crypto addresses: API", () => {
       chain: { key: "base_sepolia", id: 84532 },
     });
     const { address, derivation_index: index } = created.body;
-    expect(address).toBe(deriveDepositAddress(TEST_XPUB, index));
+    expect(address).toBe(deriveDepositAddress(DEV_XPUB, index));
     expect(created.body.assets).toEqual([
       {
         asset: "USDC",

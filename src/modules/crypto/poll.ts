@@ -48,10 +48,12 @@ export interface PollReport {
   reversed: number;
 }
 
-/** What the database knows of the chain: read in one batch before any RPC call. */
+/** What the database knows of the chain: one read batch before any RPC call. */
 async function readState(services: Services, chain: ChainInfo) {
   const { db } = services;
-  const [stored, addresses, tiers] = await db.batch([
+  // Credited deposits matter while their block is still among the stored (unfinalized) ones.
+  const lowestStored = sql`coalesce((select min(${cryptoBlocks.number}) from ${cryptoBlocks} where ${cryptoBlocks.chain} = ${chain.key}), 0)`;
+  const [stored, addresses, tiers, deposits] = await db.batch([
     db
       .select()
       .from(cryptoBlocks)
@@ -68,21 +70,19 @@ async function readState(services: Services, chain: ChainInfo) {
           eq(cryptoConfirmationTiers.environment, chain.environment),
         ),
       ),
-  ]);
-  const lowest = stored.at(-1)?.number ?? 0;
-  // Open deposits, and credited ones still in the blocks we watch for reorgs.
-  const deposits = await db
-    .select()
-    .from(cryptoDeposits)
-    .where(
-      and(
-        eq(cryptoDeposits.chain, chain.key),
-        or(
-          inArray(cryptoDeposits.status, OPEN),
-          and(eq(cryptoDeposits.status, "credited"), gte(cryptoDeposits.blockNumber, lowest)),
+    db
+      .select()
+      .from(cryptoDeposits)
+      .where(
+        and(
+          eq(cryptoDeposits.chain, chain.key),
+          or(
+            inArray(cryptoDeposits.status, OPEN),
+            and(eq(cryptoDeposits.status, "credited"), gte(cryptoDeposits.blockNumber, lowestStored)),
+          ),
         ),
       ),
-    );
+  ]);
   return { stored, addresses, tiers, deposits };
 }
 
