@@ -148,7 +148,9 @@ async function seedProduction(m: TestMerchant): Promise<void> {
  */
 async function seedCrypto(m: TestMerchant): Promise<void> {
   for (const api of [m.sandbox, m.production]) {
-    const customer = await api.request<{ id: string }>("POST", "/customers", { email: "c@example.com" });
+    // The newest customer stays the seeded one with payment methods (the nested list reads it).
+    const customers = await api.request<{ data: Array<{ id: string }> }>("GET", "/customers?limit=1");
+    const customer = { body: { id: customers.body.data[0]?.id ?? "" } };
     const address = await api.request<{ id: string; address: string; environment: string }>(
       "POST",
       "/crypto/addresses",

@@ -54,7 +54,10 @@ async function postings(depositId: string): Promise<string[]> {
 
 async function eventTypes(depositId: string): Promise<string[]> {
   const rows = await query<{ type: string }>(
-    "select type from events where object_id = $1 order by created_at, id",
+    // Confirmed and credited are one statement and may share a timestamp: then in lifecycle order.
+    `select type from events where object_id = $1
+      order by created_at, array_position(array['crypto.deposit.detected', 'crypto.deposit.confirmed',
+        'crypto.deposit.credited', 'crypto.deposit.reversed', 'crypto.deposit.dropped'], type)`,
     [depositId],
   );
   return rows.map((row) => row.type);
