@@ -18,6 +18,7 @@ export const scenarioNames = [
   "payments",
   "payments-10",
   "ledger",
+  "chain",
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
