@@ -150,11 +150,11 @@ async function seedCrypto(m: TestMerchant): Promise<void> {
   for (const api of [m.sandbox, m.production]) {
     // The newest customer stays the seeded one with payment methods (the nested list reads it).
     const customers = await api.request<{ data: Array<{ id: string }> }>("GET", "/customers?limit=1");
-    const customer = { body: { id: customers.body.data[0]?.id ?? "" } };
+    const customerId = customers.body.data[0]?.id ?? "";
     const address = await api.request<{ id: string; address: string; environment: string }>(
       "POST",
       "/crypto/addresses",
-      { customer: customer.body.id, network: "base", asset: "USDC" },
+      { customer: customerId, network: "base", asset: "USDC" },
     );
     const { id, address: to, environment } = address.body;
     const chain = environment === "sandbox" ? "base_sepolia" : "base";
@@ -165,7 +165,7 @@ async function seedCrypto(m: TestMerchant): Promise<void> {
          status, confirmations, required_confirmations, created_at, updated_at)
        values ($1, $2, $3, $4, $5, 'base', $6, 'USDC', null, 1000000, 6, $7, $7, $8, 0, 1, $8, 'detected', 1, 600,
          now(), now())`,
-      [`cdep_${id.slice(6)}`, m.merchantId, environment, id, customer.body.id, chain, to, hash],
+      [`cdep_${id.slice(6)}`, m.merchantId, environment, id, customerId, chain, to, hash],
     );
   }
 }

@@ -13,26 +13,13 @@ import { assetOn, availableChain } from "./catalog";
 import { deriveDepositAddress, paymentUri } from "./derive";
 import { chainByKey, type NetworkName } from "./networks";
 import type { CreateCryptoAddressInput, CryptoAddress } from "./schemas";
-import { type CryptoAddressRow, cryptoAddresses, cryptoDerivationIndex } from "./tables";
+import { type AssetRequest, type CryptoAddressRow, cryptoAddresses, cryptoDerivationIndex } from "./tables";
 import { toBaseUnits } from "./value";
-
-/** One requested asset at an address: its symbol and the amount asked, in base units (or null). */
-interface AssetRequest {
-  asset: string;
-  amount: string | null;
-}
-
-function parseRequests(row: CryptoAddressRow): AssetRequest[] {
-  return row.assets.map((entry) => {
-    const [asset = "", amount = ""] = entry.split(":");
-    return { asset, amount: amount === "" ? null : amount };
-  });
-}
 
 export function toCryptoAddress(config: Config, row: CryptoAddressRow): CryptoAddress {
   const chain = chainByKey(row.chain);
   if (!chain) throw new Error(`unknown chain ${row.chain}`);
-  const assets = parseRequests(row).flatMap((request) => {
+  const assets = row.assets.flatMap((request) => {
     const asset = assetOn(config, chain, request.asset);
     if (!asset) return [];
     const uri = paymentUri({
@@ -107,13 +94,13 @@ function checkRequest(ctx: ServiceContext, input: CreateCryptoAddressInput) {
     amount = units.toString();
   }
   if (!config.CRYPTO_XPUB) throw new ApiError("crypto_not_configured");
-  return { chain, asset, xpub: config.CRYPTO_XPUB, request: `${asset.asset}:${amount ?? ""}` };
+  const request: AssetRequest = { asset: asset.asset, amount };
+  return { chain, xpub: config.CRYPTO_XPUB, request };
 }
 
 /** The address's requests with `request` in place of any earlier one for the same asset. */
-function withRequest(assets: string[], request: string): string[] {
-  const asset = request.split(":")[0];
-  return [...assets.filter((entry) => entry.split(":")[0] !== asset), request];
+function withRequest(assets: AssetRequest[], request: AssetRequest): AssetRequest[] {
+  return [...assets.filter((entry) => entry.asset !== request.asset), request];
 }
 
 /**
@@ -148,7 +135,10 @@ export async function createCryptoAddress({
   const now = ctx.services.clock.now();
   const [existing] = existingRows;
   if (existing) {
-    if (existing.assets.includes(request)) {
+    const asked = existing.assets.some(
+      (entry) => entry.asset === request.asset && entry.amount === request.amount,
+    );
+    if (asked) {
       const address = toCryptoAddress(config, existing);
       // Nothing to write, but a request with an Idempotency-Key still claims it and stores the answer.
       await runBatch(ctx.services, [], { response: address });

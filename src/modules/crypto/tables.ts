@@ -13,6 +13,11 @@ import {
 } from "drizzle-orm/pg-core";
 import type { Environment } from "../../core/tables";
 
+export interface AssetRequest {
+  asset: string;
+  amount: string | null;
+}
+
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /**
@@ -39,8 +44,11 @@ export const cryptoAddresses = pgTable(
     /** EIP-55 checksummed. */
     address: text("address").notNull(),
     derivationIndex: bigint("derivation_index", { mode: "number" }).notNull(),
-    /** The assets the merchant asked for at this address (its payment URIs); every supported one is watched. */
-    assets: jsonb("assets").$type<string[]>().notNull(),
+    /**
+     * The assets the merchant asked for at this address, with the amount requested (base units) if
+     * any: its payment URIs. Every supported asset is watched, whatever was asked.
+     */
+    assets: jsonb("assets").$type<AssetRequest[]>().notNull(),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
