@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
-import { newId } from "../../core/ids";
+import { newId, randomBase62 } from "../../core/ids";
 import { redisKey } from "../../core/redis";
 import { assetsOf, rpcUrls, tokensOf, usdPrice } from "./catalog";
 import { confirmedStatement, confirmingStatement, detectedStatement, orphanedStatement } from "./changes";
@@ -164,7 +164,10 @@ function valueAt(services: Services, chain: ChainInfo, row: CryptoDepositRow) {
   const asset = assetsOf(services.config, chain).find((candidate) => candidate.asset === row.asset);
   const price = asset && usdPrice(services.config, chain.environment, asset);
   if (price === undefined) return undefined;
-  return { fiatAmount: Number(toMinorUnits(BigInt(row.amount), row.decimals, price, 2)), rate: price };
+  const cents = toMinorUnits(BigInt(row.amount), row.decimals, price, 2);
+  // Beyond what the ledger holds (2^53 − 1 cents): left confirmed for an operator, never rounded.
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return { fiatAmount: Number(cents), rate: price };
 }
 
 function isFinal(chain: ChainInfo, row: CryptoDepositRow, head: ChainHead, confirmations: number): boolean {
@@ -178,7 +181,7 @@ export async function pollChain(
   chain: ChainInfo,
 ): Promise<PollReport | { skipped: string }> {
   const lock = redisKey(services.config, `crypto:poll:${chain.key}`);
-  const token = newId("functionRun");
+  const token = randomBase62(24);
   if (!(await services.redis.set(lock, token, { nx: true, px: LOCK_MS }))) {
     return { skipped: "another poll of this chain is running" };
   }
