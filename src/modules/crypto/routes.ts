@@ -26,7 +26,7 @@ const notConfiguredError = {
 export const createCryptoAddressRoute = createRoute({
   method: "post",
   path: "/crypto/addresses",
-  operationId: "crypto.addresses.create",
+  operationId: "cryptoAddresses.create",
   tags,
   summary: "Create (or get) a customer's deposit address on a network",
   description:
@@ -43,7 +43,7 @@ export const createCryptoAddressRoute = createRoute({
 export const retrieveCryptoAddressRoute = createRoute({
   method: "get",
   path: "/crypto/addresses/{id}",
-  operationId: "crypto.addresses.retrieve",
+  operationId: "cryptoAddresses.retrieve",
   tags,
   summary: "Retrieve a deposit address",
   security: authSecurity,
@@ -54,7 +54,7 @@ export const retrieveCryptoAddressRoute = createRoute({
 export const listCryptoAddressesRoute = createRoute({
   method: "get",
   path: "/crypto/addresses",
-  operationId: "crypto.addresses.list",
+  operationId: "cryptoAddresses.list",
   tags,
   summary: "List deposit addresses",
   security: authSecurity,
@@ -68,7 +68,7 @@ export const listCryptoAddressesRoute = createRoute({
 export const retrieveCryptoDepositRoute = createRoute({
   method: "get",
   path: "/crypto/deposits/{id}",
-  operationId: "crypto.deposits.retrieve",
+  operationId: "cryptoDeposits.retrieve",
   tags,
   summary: "Retrieve a crypto deposit",
   security: authSecurity,
@@ -79,7 +79,7 @@ export const retrieveCryptoDepositRoute = createRoute({
 export const listCryptoDepositsRoute = createRoute({
   method: "get",
   path: "/crypto/deposits",
-  operationId: "crypto.deposits.list",
+  operationId: "cryptoDeposits.list",
   tags,
   summary: "List crypto deposits",
   security: authSecurity,
@@ -93,7 +93,7 @@ export const listCryptoDepositsRoute = createRoute({
 export const listCryptoNetworksRoute = createRoute({
   method: "get",
   path: "/crypto/networks",
-  operationId: "crypto.networks.list",
+  operationId: "cryptoNetworks.list",
   tags,
   summary: "List the networks available in this environment",
   description:
@@ -105,7 +105,7 @@ export const listCryptoNetworksRoute = createRoute({
 export const setConfirmationTiersRoute = createRoute({
   method: "post",
   path: "/crypto/networks/{network}/confirmation_tiers",
-  operationId: "crypto.networks.setConfirmationTiers",
+  operationId: "cryptoNetworks.setConfirmationTiers",
   tags,
   summary: "Set the confirmation thresholds per amount tier on a network",
   description:
