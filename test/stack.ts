@@ -1,6 +1,7 @@
 import { Redis } from "@upstash/redis";
 import { DEV_XPUB, LOCAL_TOKENS_CONFIG } from "../scripts/hardhat-node";
 import { freePort, startWorkerStack, type WorkerStack } from "../scripts/worker-stack";
+import { chains } from "../src/modules/crypto/networks";
 
 export type TestStack = WorkerStack & {
   /** Where the crypto tests start hardhat's node (test/crypto-chain.ts); the Worker already points there. */
@@ -48,7 +49,12 @@ export async function startTestStack(): Promise<TestStack> {
       // Likewise for webhook attempts to a receiver that never answers; production defaults to 15 s.
       WEBHOOK_ATTEMPT_TIMEOUT_MS: "2000",
       CRYPTO_XPUB: DEV_XPUB,
-      CRYPTO_RPC_URLS: JSON.stringify({ local: [downRpcUrl, localChainUrl] }),
+      // The public chains point at the refused port too: tests make addresses on them, and a
+      // deposit poll fired by any test then fails at once instead of waiting on the internet.
+      CRYPTO_RPC_URLS: JSON.stringify({
+        ...Object.fromEntries(chains.map((chain) => [chain.key, [downRpcUrl]])),
+        local: [downRpcUrl, localChainUrl],
+      }),
       CRYPTO_LOCAL_TOKENS: LOCAL_TOKENS_CONFIG,
     },
   });

@@ -13,17 +13,19 @@ export async function pollDeposits(
   services: Services,
   chain?: string,
 ): Promise<Record<string, PollReport | { skipped: string } | { error: string }>> {
-  const reports: Record<string, PollReport | { skipped: string } | { error: string }> = {};
-  for (const info of await chainsToPoll(services, chains, chain)) {
-    try {
-      reports[info.key] = await pollChain(services, info);
-    } catch (error) {
-      const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : String(error);
-      console.log(
-        JSON.stringify({ level: "warn", function: "deposit-poll", chain: info.key, error: message }),
-      );
-      reports[info.key] = { error: message };
-    }
-  }
-  return reports;
+  // Chains are independent: polled side by side, so one slow provider delays no other chain.
+  const polled = await Promise.all(
+    (await chainsToPoll(services, chains, chain)).map(async (info) => {
+      try {
+        return [info.key, await pollChain(services, info)] as const;
+      } catch (error) {
+        const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : String(error);
+        console.log(
+          JSON.stringify({ level: "warn", function: "deposit-poll", chain: info.key, error: message }),
+        );
+        return [info.key, { error: message }] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(polled);
 }
