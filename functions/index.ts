@@ -1,6 +1,7 @@
 import type { Services } from "../src/core/context";
 import { type BackgroundFunction, type RunOutcome, runFunction } from "../src/core/functions";
 import { log } from "../src/core/log";
+import { depositPoll } from "./deposit-poll";
 import { eventsPrune } from "./events-prune";
 import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
@@ -26,6 +27,7 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   paymentReconcile as BackgroundFunction,
   functionRunsPrune as BackgroundFunction,
   verificationPoll as BackgroundFunction,
+  depositPoll as BackgroundFunction,
 ];
 
 export function findFunction(name: string): BackgroundFunction | undefined {

@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import path from "node:path";
+import { benchChain } from "./bench/chain";
 import { customerWrites, neonBatchFloor, paymentWrites, pgFloor, startHelloWorker } from "./bench/floors";
 import { authorizationBody, benchCard } from "./bench/issuing";
 import { benchLedger, type LedgerBench } from "./bench/ledger";
@@ -236,6 +237,7 @@ async function main(): Promise<void> {
   stack.local.roundTrips.setLatency({ dbRttMs: 0, redisRttMs: 0 });
   let ledger: LedgerBench | undefined;
   let usage: UsageBench | undefined;
+  let chain = "";
   const ctx: Context = { stack, options, merchants: [], customerId: "", scenarios: [], floors: [] };
   try {
     const count = selected("payments-10") ? 10 : 1;
@@ -305,6 +307,10 @@ async function main(): Promise<void> {
       log("usage records in batches of 1,000");
       usage = await benchUsage(stack.baseUrl, lead, { seconds: options.seconds, inFlight: 4 });
     }
+    if (selected("chain")) {
+      log("deposit scanning against hardhat's node");
+      chain = await benchChain();
+    }
   } finally {
     await stack.close();
   }
@@ -329,10 +335,11 @@ async function main(): Promise<void> {
       "One box: autocannon, the adapters, PostgreSQL, Redis and workerd share its CPUs, so absolute numbers are noisy; compare within a run.",
     ],
   });
-  process.stdout.write(`${report}\n`);
+  const fullReport = chain ? `${report}\n\n${chain}\n` : report;
+  process.stdout.write(`${fullReport}\n`);
   const outDir = path.join(REPO_ROOT, "bench-results");
   await mkdir(outDir, { recursive: true });
-  await writeFile(path.join(outDir, "latest.md"), report);
+  await writeFile(path.join(outDir, "latest.md"), fullReport);
   log(`written to ${path.join(outDir, "latest.md")}`);
 }
 

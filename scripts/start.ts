@@ -5,7 +5,8 @@
  */
 import pg from "pg";
 import { syncSchedules } from "./functions-schedules";
-import { startWorkerStack } from "./worker-stack";
+import { DEV_XPUB, deployTestToken, LOCAL_TOKENS_CONFIG, startHardhatNode } from "./hardhat-node";
+import { freePort, startWorkerStack } from "./worker-stack";
 
 const external = process.argv.includes("--external");
 const port = Number(process.env.PORT ?? 8787);
@@ -93,7 +94,15 @@ async function main(): Promise<void> {
   } else if (!databaseUrl) {
     databaseUrl = await ensureDatabase(DEFAULT_SERVER, "magnetpay");
   }
+  // The local chain for sandbox crypto deposits (network "local"): hardhat's node with the test USDC.
+  const localChain = await startHardhatNode(await freePort());
+  await deployTestToken(localChain.url);
   const stack = await startWorkerStack({
+    extraVars: {
+      CRYPTO_XPUB: process.env.CRYPTO_XPUB ?? DEV_XPUB,
+      CRYPTO_RPC_URLS: JSON.stringify({ local: [localChain.url] }),
+      CRYPTO_LOCAL_TOKENS: LOCAL_TOKENS_CONFIG,
+    },
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     external,
@@ -115,6 +124,7 @@ MagnetPay is running.
   OpenAPI    ${stack.baseUrl}/api/v1/openapi.json
   Database   ${stack.databaseDescription}
   Redis      ${stack.redisDescription}
+  Chain      ${localChain.url} (hardhat, chain id 31337; test USDC at the network "local")
   Schedules  ${schedules.upserted.length} background functions scheduled on the local QStash
   Veriff     local double at ${stack.local.veriff.url} (identity checks decide from the person's name: README "KYC & KYB")
 
@@ -130,6 +140,7 @@ Try it:
 `);
   const stop = async () => {
     await stack.close();
+    await localChain.close();
     process.exit(0);
   };
   process.once("SIGINT", stop);

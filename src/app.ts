@@ -15,6 +15,7 @@ import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
 import { bankAccountsRouter } from "./modules/bank-accounts";
 import { couponsRouter } from "./modules/coupons";
+import { cryptoRouter } from "./modules/crypto";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
 import { functionsRouter } from "./modules/functions";
@@ -155,6 +156,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", globalAccountsRouter);
   app.route("/api/v1", issuingRouter);
   app.route("/api/v1", verificationsRouter);
+  app.route("/api/v1", cryptoRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

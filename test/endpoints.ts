@@ -290,7 +290,22 @@ const createVerificationDocument = async (merchant: TestMerchant): Promise<strin
   return created.body.id;
 };
 
+const createCryptoAddress = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/crypto/addresses", {
+    customer: await createCustomer(merchant),
+    network: "base",
+    asset: "USDC",
+  });
+  return created.body.id;
+};
+
 export const objectEndpoints: ObjectEndpoint[] = [
+  {
+    name: "retrieve crypto address",
+    method: "GET",
+    path: (id) => `/crypto/addresses/${id}`,
+    create: createCryptoAddress,
+  },
   { name: "retrieve meter", method: "GET", path: (id) => `/meters/${id}`, create: createMeter },
   {
     name: "update meter",
@@ -778,6 +793,15 @@ export const objectEndpoints: ObjectEndpoint[] = [
 ];
 
 export const collectionEndpoints: CollectionEndpoint[] = [
+  { name: "list crypto addresses", method: "GET", path: "/crypto/addresses" },
+  { name: "list crypto deposits", method: "GET", path: "/crypto/deposits" },
+  { name: "list crypto networks", method: "GET", path: "/crypto/networks" },
+  {
+    name: "create crypto address",
+    method: "POST",
+    path: "/crypto/addresses",
+    body: { customer: "cus_missing", network: "base", asset: "USDC" },
+  },
   {
     name: "create individual verification",
     method: "POST",

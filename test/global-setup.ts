@@ -13,6 +13,7 @@ declare module "vitest" {
     qstashUrl: string;
     qstashToken: string;
     workerLogFile: string;
+    localChainUrl: string;
   }
 }
 
@@ -28,6 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // The local-stack tests use the stack's server (real or embedded) like their own setup would.
   project.provide("localStackDatabaseUrl", stack.local.databaseUrl);
   project.provide("baseUrl", stack.baseUrl);
+  project.provide("localChainUrl", stack.localChainUrl);
   project.provide("workerEnv", stack.workerEnv);
   project.provide("qstashUrl", stack.workerEnv.QSTASH_URL ?? "");
   project.provide("qstashToken", stack.workerEnv.QSTASH_TOKEN ?? "");

@@ -52,6 +52,22 @@ describe("round trips per request, counted at the local adapters", () => {
     expect(await roundTripsOf(plain)).toMatchObject({ db_http: 1, db_ws: 0 });
   });
 
+  it("POST /crypto/addresses: a read batch (customer, existing address, next index) and one write batch", async () => {
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Hal" });
+    const body = { customer: customer.body.id, network: "base", asset: "USDC" };
+    const created = await merchant.sandbox.request<{ id: string }>("POST", "/crypto/addresses", body, {
+      "idempotency-key": `rt-crypto-${Date.now()}`,
+    });
+    expect(created.status).toBe(200);
+    expect(await roundTripsOf(created)).toMatchObject({ db_http: 2, db_ws: 0 });
+    // The same request again without a key: the read finds the address and nothing is written.
+    const again = await merchant.sandbox.request("POST", "/crypto/addresses", body);
+    expect(again.status).toBe(200);
+    expect(await roundTripsOf(again)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const read = await merchant.sandbox.request("GET", `/crypto/addresses/${created.body.id}`);
+    expect(await roundTripsOf(read)).toMatchObject({ db_http: 1, db_ws: 0 });
+  });
+
   it("GET /customers/{id}, GET /balances and GET /customers: one database round trip each", async () => {
     const created = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Lin" });
     for (const path of [`/customers/${created.body.id}`, "/balances", "/customers"]) {

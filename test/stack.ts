@@ -1,7 +1,12 @@
 import { Redis } from "@upstash/redis";
-import { startWorkerStack, type WorkerStack } from "../scripts/worker-stack";
+import { DEV_XPUB, LOCAL_TOKENS_CONFIG } from "../scripts/hardhat-node";
+import { freePort, startWorkerStack, type WorkerStack } from "../scripts/worker-stack";
+import { chains } from "../src/modules/crypto/networks";
 
-export type TestStack = WorkerStack;
+export type TestStack = WorkerStack & {
+  /** Where the crypto tests start hardhat's node (test/crypto-chain.ts); the Worker already points there. */
+  localChainUrl: string;
+};
 
 /** Deletes the run's Redis keys, so that a shared Redis does not keep the (long-lived) keys of old runs. */
 async function deleteKeys(stack: WorkerStack, prefix: string): Promise<void> {
@@ -15,6 +20,9 @@ async function deleteKeys(stack: WorkerStack, prefix: string): Promise<void> {
 
 export async function startTestStack(): Promise<TestStack> {
   const redisKeyPrefix = `test:${Date.now().toString(36)}:${process.pid}:`;
+  const localChainUrl = `http://127.0.0.1:${await freePort()}`;
+  // Nothing listens there: every local-chain call first fails over to the next URL.
+  const downRpcUrl = `http://127.0.0.1:${await freePort()}`;
   const stack = await startWorkerStack({
     databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
@@ -40,10 +48,19 @@ export async function startTestStack(): Promise<TestStack> {
       PROVIDER_TIMEOUT_MS: "2000",
       // Likewise for webhook attempts to a receiver that never answers; production defaults to 15 s.
       WEBHOOK_ATTEMPT_TIMEOUT_MS: "2000",
+      CRYPTO_XPUB: DEV_XPUB,
+      // The public chains point at the refused port too: tests make addresses on them, and a
+      // deposit poll fired by any test then fails at once instead of waiting on the internet.
+      CRYPTO_RPC_URLS: JSON.stringify({
+        ...Object.fromEntries(chains.map((chain) => [chain.key, [downRpcUrl]])),
+        local: [downRpcUrl, localChainUrl],
+      }),
+      CRYPTO_LOCAL_TOKENS: LOCAL_TOKENS_CONFIG,
     },
   });
   return {
     ...stack,
+    localChainUrl,
     async close() {
       await deleteKeys(stack, redisKeyPrefix);
       await stack.close();

@@ -222,6 +222,34 @@ async function seedProduction(m: TestMerchant): Promise<void> {
   }
 }
 
+/**
+ * Crypto addresses are made through the API in both environments (each takes its own derivation
+ * index, so they can't be cloned); a deposit needs a chain, so one is written per address.
+ */
+async function seedCrypto(m: TestMerchant): Promise<void> {
+  for (const api of [m.sandbox, m.production]) {
+    // The newest customer stays the seeded one with payment methods (the nested list reads it).
+    const customers = await api.request<{ data: Array<{ id: string }> }>("GET", "/customers?limit=1");
+    const customerId = customers.body.data[0]?.id ?? "";
+    const address = await api.request<{ id: string; address: string; environment: string }>(
+      "POST",
+      "/crypto/addresses",
+      { customer: customerId, network: "base", asset: "USDC" },
+    );
+    const { id, address: to, environment } = address.body;
+    const chain = environment === "sandbox" ? "base_sepolia" : "base";
+    const hash = `0x${id.slice(-24).padStart(64, "0")}`;
+    await query(
+      `insert into crypto_deposits (id, merchant_id, environment, address_id, customer_id, network, chain, asset,
+         token_contract, amount, decimals, from_address, to_address, tx_hash, log_index, block_number, block_hash,
+         status, confirmations, required_confirmations, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, 'base', $6, 'USDC', null, 1000000, 6, $7, $7, $8, 0, 1, $8, 'detected', 1, 600,
+         now(), now())`,
+      [`cdep_${id.slice(6)}`, m.merchantId, environment, id, customerId, chain, to, hash],
+    );
+  }
+}
+
 describe("tenancy: every list operation shows only the caller's own objects", () => {
   let merchants: TestMerchant[];
   let operations: Awaited<ReturnType<typeof listOperations>>;
@@ -229,6 +257,7 @@ describe("tenancy: every list operation shows only the caller's own objects", ()
     merchants = await Promise.all([createMerchant(), createMerchant()]);
     for (const m of merchants) await seedSandbox(m);
     for (const m of merchants) await seedProduction(m);
+    for (const m of merchants) await seedCrypto(m);
     operations = await listOperations();
   }, 180_000);
 

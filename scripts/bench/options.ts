@@ -20,6 +20,7 @@ export const scenarioNames = [
   "issuing-authorizations",
   "ledger",
   "usage-records",
+  "chain",
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 

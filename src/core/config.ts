@@ -1,5 +1,21 @@
 import { z } from "zod";
 
+/** A variable holding JSON, parsed and checked against `schema`. */
+function jsonVariable<T extends z.ZodType>(schema: T, fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "not JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Everything the Worker reads from its environment, validated on the first request. */
@@ -109,6 +125,32 @@ export const configSchema = z.object({
   WEBHOOK_ATTEMPT_TIMEOUT_MS: positiveInt(15_000),
   /** DNS over HTTPS (JSON API) used to resolve webhook hosts before every attempt. */
   WEBHOOKS_DOH_URL: z.string().url().default("https://cloudflare-dns.com/dns-query"),
+  /**
+   * The extended public key deposit addresses derive from (m/44'/60'/0'/0, children i): xpub or tpub.
+   * The seed never reaches the Worker. Unset, deposit addresses answer 503 crypto_not_configured.
+   */
+  CRYPTO_XPUB: z
+    .string()
+    .regex(/^[xt]pub[1-9A-HJ-NP-Za-km-z]{100,112}$/, "an extended public key (xpub…)")
+    .optional(),
+  /** RPC URLs per chain, tried in order (failover): {"ethereum": ["https://…", "https://…"], "local": [...]}. */
+  CRYPTO_RPC_URLS: jsonVariable(z.record(z.string(), z.array(z.string().url()).min(1)), "{}"),
+  /** The local chain's ERC-20s (hardhat has none): [{"symbol": "USDC", "contract": "0x…", "decimals": 6}]. */
+  CRYPTO_LOCAL_TOKENS: jsonVariable(
+    z.array(
+      z.object({
+        symbol: z.enum(["USDC", "USDT"]),
+        contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+        decimals: z.number().int().min(0).max(36),
+      }),
+    ),
+    "[]",
+  ),
+  /** USD prices of native assets for production credits, {"ETH": "3150.25"}; sandbox uses fixed reference prices. */
+  CRYPTO_NATIVE_PRICES_USD: jsonVariable(
+    z.record(z.string(), z.string().regex(/^\d{1,12}(\.\d{1,18})?$/)),
+    "{}",
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -726,6 +726,27 @@ export const errorCatalog = {
     description:
       "A card is issued or activated only for a verified cardholder (KYC): production cardholders, and customers with an approved individual verification. Sandbox cardholders need no verification.",
   },
+  crypto_network_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This network is not available.",
+    description:
+      "Networks are ethereum, polygon, bsc, arbitrum, optimism, base, avalanche and linea (their testnets in sandbox), plus local in a development sandbox; GET /api/v1/crypto/networks lists those configured.",
+  },
+  crypto_asset_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This asset is not supported on this network.",
+    description:
+      "Each network takes its native asset and the stablecoins listed for it at GET /api/v1/crypto/networks.",
+  },
+  crypto_not_configured: {
+    type: "provider_error",
+    status: 503,
+    message: "Crypto deposits are not configured.",
+    description:
+      "The operator has not set CRYPTO_XPUB, the extended public key deposit addresses derive from.",
+  },
   service_unavailable: {
     type: "provider_error",
     status: 503,

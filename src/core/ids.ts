@@ -44,6 +44,8 @@ export const idPrefixes = {
   individualVerification: "idv",
   businessVerification: "kyb",
   verificationDocument: "vdoc",
+  cryptoAddress: "caddr",
+  cryptoDeposit: "cdep",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -4,6 +4,7 @@ export * from "../core/ledger/tables";
 export * from "../core/tables";
 export * from "../modules/bank-accounts/tables";
 export * from "../modules/coupons/tables";
+export * from "../modules/crypto/tables";
 export * from "../modules/customers/tables";
 export * from "../modules/customers/tables";
 export * from "../modules/funding/tables";

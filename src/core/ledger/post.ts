@@ -213,10 +213,12 @@ export function postingStatement(input: PostingInput): SQL {
 /**
  * The raising ledger_post call as an expression, for a statement that posts only under a
  * condition of its own (e.g. `select <call> from updated`, where `updated` is a compare-and-set).
+ * With `raise: false` a refusal is an answer (`outcome: "refused"`) rather than an error, for a
+ * statement that falls back to another posting.
  */
-export function postingCall(input: PostingInput): SQL {
+export function postingCall(input: PostingInput, options: { raise: boolean } = { raise: true }): SQL {
   validatePosting(input);
-  return sql`ledger_post(${postingArgument(input)}::jsonb, true)`;
+  return sql`ledger_post(${postingArgument(input)}::jsonb, ${options.raise})`;
 }
 
 /**

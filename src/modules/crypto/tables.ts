@@ -1,0 +1,166 @@
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { Environment } from "../../core/tables";
+
+export interface AssetRequest {
+  asset: string;
+  amount: string | null;
+}
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/**
+ * Derivation indexes m/44'/60'/0'/0/i for every deposit address, across merchants and environments:
+ * one sequence, so an index (and so an address) is never handed out twice. BIP-32 caps unhardened
+ * indexes at 2^31 - 1. A request that fails after taking a value leaves a gap, never a reuse.
+ */
+export const cryptoDerivationIndex = pgSequence("crypto_derivation_index", {
+  startWith: 0,
+  minValue: 0,
+  maxValue: 2_147_483_647,
+});
+
+export const cryptoAddresses = pgTable(
+  "crypto_addresses",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    customerId: text("customer_id").notNull(),
+    network: text("network").notNull(),
+    /** The chain the network maps to in this environment (the poller's key). */
+    chain: text("chain").notNull(),
+    /** EIP-55 checksummed. */
+    address: text("address").notNull(),
+    derivationIndex: bigint("derivation_index", { mode: "number" }).notNull(),
+    /**
+     * The assets the merchant asked for at this address, with the amount requested (base units) if
+     * any: its payment URIs. Every supported asset is watched, whatever was asked.
+     */
+    assets: jsonb("assets").$type<AssetRequest[]>().notNull(),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("crypto_addresses_customer_network_key").on(
+      table.merchantId,
+      table.environment,
+      table.customerId,
+      table.network,
+    ),
+    uniqueIndex("crypto_addresses_derivation_index_key").on(table.derivationIndex),
+    uniqueIndex("crypto_addresses_chain_address_key").on(table.chain, table.address),
+    index("crypto_addresses_merchant_created_idx").on(
+      table.merchantId,
+      table.environment,
+      table.createdAt,
+      table.id,
+    ),
+  ],
+);
+
+export type CryptoAddressRow = typeof cryptoAddresses.$inferSelect;
+
+export const cryptoDepositStatuses = [
+  "detected",
+  "confirming",
+  "confirmed",
+  "credited",
+  "dropped",
+  "reversed",
+] as const;
+export type CryptoDepositStatus = (typeof cryptoDepositStatuses)[number];
+
+export const cryptoDeposits = pgTable(
+  "crypto_deposits",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    addressId: text("address_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    network: text("network").notNull(),
+    chain: text("chain").notNull(),
+    asset: text("asset").notNull(),
+    /** The ERC-20 contract; null for the native asset. */
+    tokenContract: text("token_contract"),
+    /** On-chain amount in the asset's base units (uint256 fits numeric(78, 0)). */
+    amount: numeric("amount", { precision: 78, scale: 0 }).notNull(),
+    decimals: integer("decimals").notNull(),
+    fromAddress: text("from_address").notNull(),
+    toAddress: text("to_address").notNull(),
+    txHash: text("tx_hash").notNull(),
+    /** The Transfer log's index in its block; -1 for a native transfer (one per transaction). */
+    logIndex: integer("log_index").notNull(),
+    blockNumber: bigint("block_number", { mode: "number" }).notNull(),
+    blockHash: text("block_hash").notNull(),
+    status: text("status").$type<CryptoDepositStatus>().notNull(),
+    confirmations: integer("confirmations").notNull(),
+    requiredConfirmations: integer("required_confirmations").notNull(),
+    /** Ledger value, fixed at confirmation: minor units of fiatCurrency at `rate`. */
+    fiatAmount: bigint("fiat_amount", { mode: "number" }),
+    fiatCurrency: text("fiat_currency"),
+    rate: text("rate"),
+    confirmedAt: at("confirmed_at"),
+    creditedAt: at("credited_at"),
+    droppedAt: at("dropped_at"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("crypto_deposits_onchain_key").on(table.chain, table.blockHash, table.txHash, table.logIndex),
+    index("crypto_deposits_merchant_created_idx").on(
+      table.merchantId,
+      table.environment,
+      table.createdAt,
+      table.id,
+    ),
+    index("crypto_deposits_chain_status_idx").on(table.chain, table.status),
+  ],
+);
+
+export type CryptoDepositRow = typeof cryptoDeposits.$inferSelect;
+
+/** Blocks the poller has read, for parentHash continuity and walking back after a reorg. */
+export const cryptoBlocks = pgTable(
+  "crypto_blocks",
+  {
+    chain: text("chain").notNull(),
+    number: bigint("number", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+    parentHash: text("parent_hash").notNull(),
+    readAt: at("read_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.chain, table.number] })],
+);
+
+export type CryptoBlockRow = typeof cryptoBlocks.$inferSelect;
+
+/** A merchant's confirmation thresholds per network: the highest tier at or below a deposit's value applies. */
+export const cryptoConfirmationTiers = pgTable(
+  "crypto_confirmation_tiers",
+  {
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    network: text("network").notNull(),
+    /** The tier starts at this value, in USD cents. */
+    minAmount: bigint("min_amount", { mode: "number" }).notNull(),
+    confirmations: integer("confirmations").notNull(),
+    createdAt: at("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.merchantId, table.environment, table.network, table.minAmount] })],
+);
+
+export type CryptoConfirmationTierRow = typeof cryptoConfirmationTiers.$inferSelect;
