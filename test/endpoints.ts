@@ -888,7 +888,6 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   { name: "list funding deposits", method: "GET", path: "/funding/deposits" },
   { name: "simulate deposit arrival", method: "POST", path: "/sandbox/funding/deposits/fdep_x/receive" },
   { name: "payment status", method: "GET", path: "/status/payments/pay_x" },
-  { name: "payout status", method: "GET", path: "/status/payouts/po_x" },
   {
     name: "create issuing cardholder",
     method: "POST",
