@@ -1,0 +1,787 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const errorTypes = [
+  "authentication_error",
+  "permission_error",
+  "invalid_request_error",
+  "idempotency_error",
+  "rate_limit_error",
+  "payment_error",
+  "provider_error",
+  "api_error",
+] as const;
+
+export type ErrorType = (typeof errorTypes)[number];
+
+interface CatalogEntry {
+  type: ErrorType;
+  status: ContentfulStatusCode;
+  message: string;
+  description: string;
+}
+
+/** The one catalog of error codes: every error the API returns names one of these. */
+export const errorCatalog = {
+  authentication_required: {
+    type: "authentication_error",
+    status: 401,
+    message: "No credentials were provided.",
+    description:
+      "Send an API key pair (X-Api-Key + X-Api-Secret, or HTTP Basic key_id:secret) or a dashboard Bearer token.",
+  },
+  credentials_malformed: {
+    type: "authentication_error",
+    status: 401,
+    message: "The credentials are malformed.",
+    description: "The key id, secret or token does not have the expected format.",
+  },
+  credentials_invalid: {
+    type: "authentication_error",
+    status: 401,
+    message: "The credentials are not valid.",
+    description: "No API key or session matches the credentials sent.",
+  },
+  api_key_revoked: {
+    type: "authentication_error",
+    status: 401,
+    message: "This API key has been revoked.",
+    description: "The key was revoked or rolled; use its replacement.",
+  },
+  session_expired: {
+    type: "authentication_error",
+    status: 401,
+    message: "The session has expired or was revoked.",
+    description: "Log in again to get a new Bearer token.",
+  },
+  login_failed: {
+    type: "authentication_error",
+    status: 401,
+    message: "The email or password is incorrect.",
+    description: "The login did not succeed. The response never says which of the two was wrong.",
+  },
+  session_required: {
+    type: "permission_error",
+    status: 403,
+    message: "This endpoint requires a dashboard session.",
+    description: "Managing API keys needs a Bearer token from POST /api/v1/auth/sessions, not an API key.",
+  },
+  environment_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The X-Environment header must be sandbox or production.",
+    description: "Dashboard sessions choose their environment with X-Environment.",
+  },
+  parameter_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "A parameter is invalid.",
+    description: "A request parameter has the wrong type, format or value; `param` names it.",
+  },
+  parameter_missing: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "A required parameter is missing.",
+    description: "A required request parameter was not sent; `param` names it.",
+  },
+  parameter_unknown: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The request contains an unknown parameter.",
+    description: "The request body contains a field this endpoint does not accept; `param` names it.",
+  },
+  parameter_characters_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "A parameter contains characters that are not accepted.",
+    description:
+      "Strings in the path, the query and the JSON body (keys included) may not contain NUL (\\u0000) or unpaired UTF-16 surrogates; `param` names the first one found.",
+  },
+  amount_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The amount must be a positive integer in the currency's minor unit.",
+    description: "Amounts are integers in minor units (1999 = 19.99 USD); no decimals, no negatives.",
+  },
+  currency_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The currency is not a supported ISO 4217 code.",
+    description: "Use an upper-case three-letter ISO 4217 currency code such as USD or EUR.",
+  },
+  metadata_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The metadata is invalid.",
+    description: "Metadata holds at most 50 keys; keys are at most 40 characters, values at most 500.",
+  },
+  json_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The request body is not valid JSON.",
+    description: "Send a JSON object with Content-Type: application/json.",
+  },
+  body_too_large: {
+    type: "invalid_request_error",
+    status: 413,
+    message: "The request body is too large.",
+    description: "Request bodies are limited to 1 MB.",
+  },
+  content_type_invalid: {
+    type: "invalid_request_error",
+    status: 415,
+    message: "The request body must be JSON.",
+    description: "Send Content-Type: application/json.",
+  },
+  cursor_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The pagination cursor does not name an object in this list.",
+    description: "starting_after and ending_before take the id of an object returned by the same list.",
+  },
+  resource_missing: {
+    type: "invalid_request_error",
+    status: 404,
+    message: "No such object.",
+    description: "The object does not exist, or it belongs to another merchant or environment.",
+  },
+  route_not_found: {
+    type: "invalid_request_error",
+    status: 404,
+    message: "Unrecognized request URL.",
+    description: "No endpoint matches this method and path. See /api/v1/openapi.json.",
+  },
+  method_not_allowed: {
+    type: "invalid_request_error",
+    status: 405,
+    message: "This method is not allowed on this URL.",
+    description: "The path exists but not with this HTTP method.",
+  },
+  signup_token_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The sign-up token is invalid, expired or already used.",
+    description:
+      "Verification tokens from the sign-up email work once, within 24 hours. Sign up again for a new one.",
+  },
+  email_taken: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "An account with this email already exists.",
+    description: "Log in instead, or sign up with another email.",
+  },
+  resource_conflict: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The object is not in a state that allows this request.",
+    description: "The object changed or is in a state where this action is not allowed.",
+  },
+  insufficient_funds: {
+    type: "payment_error",
+    status: 402,
+    message: "The balance does not cover this amount.",
+    description:
+      "The available (or reserved) balance in this currency is lower than the amount. Fund the balance or use a smaller amount.",
+  },
+  currency_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This currency is not supported here.",
+    description:
+      "The currency is a valid ISO 4217 code, but this endpoint does not offer it; the message lists the ones it does.",
+  },
+  funding_method_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This funding method is not available for this currency.",
+    description: "sepa takes EUR only, ach takes USD only; wire and swift take every funding currency.",
+  },
+  deposit_already_received: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This deposit has already been received.",
+    description: "A deposit arrives at most once; declare a new deposit for another transfer.",
+  },
+  bank_account_country_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "Bank accounts in this country are not supported.",
+    description: "docs/bank-accounts.md lists the countries and the details each one takes.",
+  },
+  iban_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The IBAN is not valid.",
+    description:
+      "The message says which check failed: format, the country's length, the mod-97 check digits or the country's national check digits.",
+  },
+  bic_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The BIC is not valid.",
+    description:
+      "A BIC is 8 or 11 characters: bank (4 letters), country (2 letters), location (2), branch (3, optional).",
+  },
+  routing_number_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The bank or branch code is not valid.",
+    description:
+      "The routing number, sort code, BSB, IFSC, transit, institution, bank or branch code does not have its country's format or check digit; param names the field.",
+  },
+  bank_account_number_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The account number is not valid.",
+    description:
+      "The account number or CLABE does not have its country's format or fails its check (UK: VocaLink modulus check; Mexico: CLABE check digit).",
+  },
+  bank_account_exists: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This bank account is already saved.",
+    description:
+      "Accounts are deduplicated by fingerprint per merchant and environment; the message names the existing account.",
+  },
+  bank_account_unverified: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The bank account is not verified.",
+    description:
+      "Verify the account (micro-deposits or instant verification) before creating a mandate on it.",
+  },
+  verification_method_unavailable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This verification method is not available here.",
+    description:
+      "Sandbox simulates micro-deposits and instant verification. Production needs the bank-transfer rail (micro-deposits) and an instant-verification provider, neither connected yet.",
+  },
+  verification_not_pending: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The bank account has no verification in progress in this form.",
+    description:
+      "Micro-deposits start on a new (or failed) account; amounts or a descriptor code are checked only while micro-deposits are pending, and in the form they were sent.",
+  },
+  verification_mismatch: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The amounts or the descriptor code do not match.",
+    description: "Each account gets 3 attempts; the third wrong one fails the verification.",
+  },
+  verification_failed: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The verification failed.",
+    description:
+      "Three wrong attempts, micro-deposits older than 10 days, or a failed instant verification. Start again.",
+  },
+  mandate_not_active: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The mandate is not active.",
+    description: "A revoked or expired mandate stays so; create a new one.",
+  },
+  global_account_closed: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The global account is closed.",
+    description: "A closed global account receives nothing: incoming transfers are returned to the payer.",
+  },
+  cardholder_inactive: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The cardholder is not active.",
+    description:
+      "Cards are issued to and activated for active cardholders only; reactivate the cardholder first.",
+  },
+  issuing_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "No issuing provider issues this card.",
+    description:
+      "No issuing provider available here issues cards in this currency for the cardholder's country; the message lists the candidates and why each was not eligible.",
+  },
+  issuing_card_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The card's status does not allow this change.",
+    description:
+      "Cards move inactive → active ↔ frozen → canceled; canceled is final: a canceled card is not loaded, revealed or given new controls. A card is replaced once.",
+  },
+  issuing_shipping_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The card's shipping status does not allow this change.",
+    description:
+      "Physical cards ship pending → submitted → shipped → delivered, or returned / failure / canceled; delivered, returned, failure and canceled are final.",
+  },
+  spending_controls_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The spending controls are invalid.",
+    description:
+      "Allowed and blocked merchant categories exclude each other, and each limit interval appears at most once.",
+  },
+  reveal_token_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The reveal token is invalid, expired or already used.",
+    description:
+      "A card reveal or PIN token works once, within 60 seconds of its creation, for the purpose it was made for. Ask the merchant's server for a new one.",
+  },
+  issuing_authorization_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The authorization's status does not allow this action.",
+    description:
+      "Only a pending (approved, not yet captured or fully reversed) authorization can be captured, reversed or incremented.",
+  },
+  issuing_increment_declined: {
+    type: "payment_error",
+    status: 402,
+    message: "The incremental authorization was declined.",
+    description:
+      "The card, its controls or its funding refused the added amount; `decline_code` says why (the authorization decline reasons). The authorization is unchanged.",
+  },
+  sandbox_only: {
+    type: "permission_error",
+    status: 403,
+    message: "This endpoint is only available in sandbox.",
+    description: "Sandbox helpers under /api/v1/sandbox/ simulate events and refuse production credentials.",
+  },
+  card_declined: {
+    type: "payment_error",
+    status: 402,
+    message: "The card was declined.",
+    description:
+      "The issuer declined the card; `decline_code` says why (generic_decline, insufficient_funds, expired_card, incorrect_cvc). The payment is failed; ask for another card.",
+  },
+  payment_declined: {
+    type: "payment_error",
+    status: 402,
+    message: "The payment was declined.",
+    description:
+      "A non-card method was refused by the customer or the scheme; `decline_code` says why. The payment is failed.",
+  },
+  processing_error: {
+    type: "payment_error",
+    status: 402,
+    message: "The provider could not process the payment.",
+    description:
+      "Every eligible provider refused the payment definitely before authorizing it (a processing_error decline, a rate limit, a connection refused before sending), so nothing was charged; retry later with a new confirm. A call whose outcome is unknown (timeout, 5xx) is never this error: the payment stays processing with processing_reason provider_outcome_unknown until it is resolved, and must not be retried as a new payment.",
+  },
+  payment_authentication_failed: {
+    type: "payment_error",
+    status: 402,
+    message: "The customer did not complete authentication.",
+    description: "3-D Secure or the redirect/approval step failed or was declined; the payment is failed.",
+  },
+  card_number_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The card number is not valid.",
+    description: "The number fails the Luhn check or has the wrong length (12 to 19 digits).",
+  },
+  card_expiry_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The card's expiry date is invalid or in the past.",
+    description:
+      "exp_month is 1 to 12 and exp_month/exp_year is this month or later (at most 20 years ahead).",
+  },
+  card_cvc_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The card's security code has the wrong length.",
+    description: "American Express takes 4 digits, every other brand 3.",
+  },
+  vpa_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The UPI VPA is not valid.",
+    description: "A UPI virtual payment address looks like name@bank.",
+  },
+  payment_method_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This payment method is not available for this currency or country.",
+    description:
+      "Each method type lists its currencies and countries at GET /api/v1/payment-methods/types; no provider is called.",
+  },
+  payment_method_unusable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This payment method cannot be used for this payment.",
+    description: "The saved payment method is detached, or attached to another customer than the payment's.",
+  },
+  payment_state_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The payment is not in a state that allows this action.",
+    description:
+      "Payments move requires_payment_method → requires_confirmation → requires_action → processing → requires_capture → succeeded, or to canceled / failed. The message names the current status.",
+  },
+  capture_amount_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The capture amount exceeds the authorized amount.",
+    description: "amount_to_capture is at most the payment's amount_capturable.",
+  },
+  refund_exceeds_captured: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The refund would exceed the captured amount.",
+    description:
+      "Refunds of a payment add up to at most its captured amount; the message says how much is left.",
+  },
+  payment_not_refundable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This payment method does not support refunds.",
+    description:
+      "Vouchers (Boleto, OXXO, Konbini, Multibanco) cannot be refunded through the provider; see refundable in the catalog.",
+  },
+  provider_unavailable: {
+    type: "provider_error",
+    status: 503,
+    message: "No payment provider can take this payment right now.",
+    description:
+      "No enabled provider supports this method, currency and country, or the provider is down. Connect or enable a provider, or retry with the same Idempotency-Key.",
+  },
+  provider_rejected: {
+    type: "provider_error",
+    status: 502,
+    message: "The payment provider rejected the request.",
+    description:
+      "The provider refused the call for a reason that is not a decline (its own validation, the connection's account settings). The payment or refund is failed; check the provider connection.",
+  },
+  provider_unknown: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "No such payment provider.",
+    description: "See GET /api/v1/providers for the providers available in this environment.",
+  },
+  provider_credentials_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The provider credentials are invalid.",
+    description:
+      "Stripe takes a secret_key (sk_test_… or sk_live_…, rk_… allowed) and a webhook_secret (whsec_…).",
+  },
+  provider_already_connected: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This provider is already connected.",
+    description: "Update the existing connection, or delete it first.",
+  },
+  idempotency_key_invalid: {
+    type: "idempotency_error",
+    status: 400,
+    message: "The Idempotency-Key header must be 1 to 255 printable characters.",
+    description: "Use a unique value per operation, such as a V4 UUID.",
+  },
+  idempotency_key_reused: {
+    type: "idempotency_error",
+    status: 409,
+    message: "This Idempotency-Key was already used with a different request.",
+    description:
+      "A key can only be replayed with the same method, path and body. Use a new key for a new request.",
+  },
+  idempotency_key_in_progress: {
+    type: "idempotency_error",
+    status: 409,
+    message: "A request with this Idempotency-Key is still being processed.",
+    description: "Retry after the first request has finished; the replay then returns its response.",
+  },
+  webhook_url_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The webhook URL is not a valid absolute http(s) URL.",
+    description: "Use an absolute URL such as https://example.com/webhooks, without credentials in it.",
+  },
+  webhook_url_insecure: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "Production webhook endpoints must use https.",
+    description: "Production endpoints take https URLs only; sandbox endpoints may also use http.",
+  },
+  webhook_url_forbidden: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The webhook URL points at a private, loopback, link-local or metadata address.",
+    description:
+      "Webhooks are only sent to public internet hosts. Addresses such as 127.0.0.1, 10.0.0.0/8, 169.254.169.254 or *.internal are refused.",
+  },
+  webhook_endpoint_disabled: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The webhook endpoint is disabled.",
+    description: "Enable the endpoint (PATCH enabled: true) before sending deliveries to it.",
+  },
+  resource_limit_exceeded: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The account has reached the maximum number of these objects.",
+    description: "Delete an object you no longer use before creating another.",
+  },
+  rate_limited: {
+    type: "rate_limit_error",
+    status: 429,
+    message: "Too many requests.",
+    description: "Slow down and retry after the number of seconds in Retry-After.",
+  },
+  signature_invalid: {
+    type: "authentication_error",
+    status: 401,
+    message: "The request signature is missing or invalid.",
+    description: "Background-function calls must carry a valid Upstash-Signature.",
+  },
+  function_unknown: {
+    type: "invalid_request_error",
+    status: 404,
+    message: "No background function has this name.",
+    description: "See functions/ for the registry.",
+  },
+  fx_rates_stale: {
+    type: "provider_error",
+    status: 503,
+    message: "Exchange rates are stale; quoting is paused.",
+    description:
+      "The rate source has not refreshed within FX_STALE_AFTER_SECONDS. Retry shortly; rates refresh every 60 seconds.",
+  },
+  fx_pair_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This currency pair is not supported for conversion.",
+    description: "Both currencies must be listed at GET /api/v1/fx/currencies and differ from each other.",
+  },
+  fx_quote_expired: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The quote has expired.",
+    description: "Quotes are locked for FX_QUOTE_TTL_SECONDS (60 s by default). Request a new quote.",
+  },
+  fx_quote_used: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The quote was already used for a conversion.",
+    description: "Each quote converts once. Request a new quote for another conversion.",
+  },
+  product_archived: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The product is archived.",
+    description:
+      "An archived product (active: false) takes no new prices. Reactivate it or use another product.",
+  },
+  price_lookup_key_taken: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "Another active price already has this lookup_key.",
+    description:
+      "lookup_key is unique among the active prices of a merchant and environment. Create the new price with transfer_lookup_key: true to move the key to it.",
+  },
+  coupon_expired: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The coupon can no longer be redeemed.",
+    description: "Its redeem_by date has passed. Create a new coupon.",
+  },
+  coupon_max_redemptions_reached: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The coupon has reached its max_redemptions.",
+    description:
+      "Every redemption the coupon allows has been used. Create a new coupon or raise no further ones.",
+  },
+  coupon_not_applicable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The coupon does not apply to this purchase.",
+    description:
+      "A fixed-amount coupon has no amount in this currency, or the coupon is restricted to products (applies_to.products) that do not include the one given.",
+  },
+  promotion_code_inactive: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The promotion code is not active.",
+    description: "The code was deactivated (active: false), or its coupon was deleted.",
+  },
+  promotion_code_expired: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The promotion code has expired.",
+    description: "Its expires_at has passed.",
+  },
+  promotion_code_max_redemptions_reached: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The promotion code has reached its max_redemptions.",
+    description: "Every redemption the code allows has been used.",
+  },
+  promotion_code_customer_limit_reached: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This customer has used the promotion code as often as it allows.",
+    description:
+      "restrictions.max_redemptions_per_customer redemptions of the code by this customer exist already.",
+  },
+  promotion_code_restricted: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The promotion code's restrictions exclude this redemption.",
+    description:
+      "The code is for another customer, for first-time customers only, or needs a minimum amount in a given currency; the message says which.",
+  },
+  promotion_code_taken: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "An active promotion code with this code already exists.",
+    description:
+      "Codes are unique, case-insensitively, among the active codes of a merchant and environment.",
+  },
+  meter_inactive: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The meter is inactive.",
+    description: "An inactive meter takes no usage records. Reactivate it (PATCH active: true) first.",
+  },
+  usage_timestamp_out_of_range: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The usage record's timestamp is out of range.",
+    description: "A usage record may be at most 35 days old and at most 5 minutes in the future.",
+  },
+  verification_state_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The verification is not in a state that allows this.",
+    description:
+      "Submit works from pending, resubmission_requested or expired; owners and documents can be added until the business is decided.",
+  },
+  verification_incomplete: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The verification is missing something it needs before it can be submitted.",
+    description:
+      "`param` names what is missing: a control person, ownership above 100 %, a registration document.",
+  },
+  business_verification_exists: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This account already has a business verification.",
+    description: "One per merchant and environment; read it at GET /api/v1/account/business_verification.",
+  },
+  registration_number_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The registration number does not match the country's format.",
+    description: "See docs/kyc.md for the formats the registry check knows, per country.",
+  },
+  document_type_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This document type or file type is not accepted.",
+    description:
+      "Types: passport, id_card, driving_licence, proof_of_address, certificate_of_incorporation, register_extract, ownership_structure; files: PDF, JPEG, PNG.",
+  },
+  document_too_large: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The document is larger than the limit.",
+    description: "Documents are at most 512 KiB (the file, before base64).",
+  },
+  document_hash_mismatch: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The file does not match the sha256 sent with it.",
+    description:
+      "Send the lower-case hex SHA-256 of the file's bytes; the upload is refused when they differ.",
+  },
+  download_url_expired: {
+    type: "invalid_request_error",
+    status: 410,
+    message: "This download URL has expired.",
+    description: "Signed URLs live DOCUMENT_URL_TTL_SECONDS (5 minutes by default); ask for a new one.",
+  },
+  verification_provider_unavailable: {
+    type: "provider_error",
+    status: 503,
+    message: "The identity verification provider is unavailable or not configured.",
+    description: 'Retry later. Operators: set VERIFF_API_KEY and VERIFF_SHARED_SECRET (README "KYC & KYB").',
+  },
+  account_verification_required: {
+    type: "permission_error",
+    status: 403,
+    message: "The account's business verification (KYB) must be approved first.",
+    description:
+      "Production payouts, card issuing and production payments above KYB_UNVERIFIED_VOLUME_LIMIT need approved KYB; see GET /api/v1/account/requirements.",
+  },
+  cardholder_verification_required: {
+    type: "permission_error",
+    status: 403,
+    message: "The cardholder's identity verification (KYC) must be approved first.",
+    description:
+      "A card is issued or activated only for a verified cardholder (KYC): production cardholders, and customers with an approved individual verification. Sandbox cardholders need no verification.",
+  },
+  crypto_network_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This network is not available.",
+    description:
+      "Networks are ethereum, polygon, bsc, arbitrum, optimism, base, avalanche and linea (their testnets in sandbox), plus local in a development sandbox; GET /api/v1/crypto/networks lists those configured.",
+  },
+  crypto_asset_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This asset is not supported on this network.",
+    description:
+      "Each network takes its native asset and the stablecoins listed for it at GET /api/v1/crypto/networks.",
+  },
+  crypto_not_configured: {
+    type: "provider_error",
+    status: 503,
+    message: "Crypto deposits are not configured.",
+    description:
+      "The operator has not set CRYPTO_XPUB, the extended public key deposit addresses derive from.",
+  },
+  service_unavailable: {
+    type: "provider_error",
+    status: 503,
+    message: "A dependency is unavailable.",
+    description: "The database or cache could not be reached. Retry with the same Idempotency-Key.",
+  },
+  configuration_invalid: {
+    type: "api_error",
+    status: 500,
+    message: "The server is misconfigured.",
+    description: "An operator must fix the Worker's environment; the message names the variable.",
+  },
+  internal_error: {
+    type: "api_error",
+    status: 500,
+    message: "An internal error occurred.",
+    description:
+      "Something went wrong on our side. Retry with the same Idempotency-Key; quote the request_id.",
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export const errorCodes = Object.keys(errorCatalog) as [ErrorCode, ...ErrorCode[]];
+
+/**
+ * Fields an error carries beyond type, code, message, param, request_id and doc_url, per code. The
+ * Error schema of the OpenAPI document declares each of them (optional); GET /error-codes lists
+ * them per code. A new `extra` passed to ApiError is added here and to that schema.
+ */
+export const errorExtraFields: Partial<Record<ErrorCode, readonly string[]>> = {
+  card_declined: ["decline_code", "payment_id"],
+  payment_declined: ["decline_code", "payment_id"],
+  processing_error: ["decline_code", "payment_id"],
+  provider_rejected: ["payment_id"],
+  payment_state_invalid: ["payment_status"],
+  provider_unavailable: ["routing"],
+  issuing_increment_declined: ["decline_code"],
+};
