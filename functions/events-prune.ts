@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFunction } from "../src/core/functions";
+import { defineFunction } from "../src/core/background-functions";
 import { EVENT_RETENTION_DAYS, pruneEvents } from "../src/modules/events/service";
 import { pruneWebhookDeliveries } from "../src/modules/webhooks/service";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFunction, pruneFunctionRuns } from "../src/core/functions";
+import { defineFunction, pruneFunctionRuns } from "../src/core/background-functions";
 
 const BATCH = 1000;
 /** Bounds one run; a backlog is worked off over the following hours' runs. */

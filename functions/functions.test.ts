@@ -3,7 +3,7 @@ import { Client } from "@upstash/qstash";
 import { CronExpressionParser } from "cron-parser";
 import { SignJWT } from "jose";
 import { describe, expect, inject, it } from "vitest";
-import { runWindow } from "../src/core/functions";
+import { runWindow } from "../src/core/background-functions";
 import { query } from "../test/db";
 import type { ApiResponse } from "../test/harness";
 import { baseUrl, call, expectError } from "../test/harness";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFunction } from "../src/core/functions";
+import { defineFunction } from "../src/core/background-functions";
 import { refreshRates } from "../src/modules/fx/rates";
 
 export const fxRefresh = defineFunction({

@@ -1,5 +1,5 @@
+import { type BackgroundFunction, type RunOutcome, runFunction } from "../src/core/background-functions";
 import type { Services } from "../src/core/context";
-import { type BackgroundFunction, type RunOutcome, runFunction } from "../src/core/functions";
 import { log } from "../src/core/log";
 import { depositPoll } from "./deposit-poll";
 import { eventsPrune } from "./events-prune";

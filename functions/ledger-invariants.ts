@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFunction } from "../src/core/functions";
+import { defineFunction } from "../src/core/background-functions";
 import { checkLedgerInvariants } from "../src/core/ledger";
 import { log } from "../src/core/log";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFunction } from "../src/core/functions";
+import { defineFunction } from "../src/core/background-functions";
 import { reconcileOpenAttempts } from "../src/modules/payments/service";
 import { reconcileRefunds, retryWaitingRefunds } from "../src/modules/refunds/service";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFunction } from "../src/core/functions";
+import { defineFunction } from "../src/core/background-functions";
 import { settleDuePayments } from "../src/modules/payments/service";
 import { retryWaitingRefunds } from "../src/modules/refunds/service";
 

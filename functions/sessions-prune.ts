@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFunction } from "../src/core/functions";
+import { defineFunction } from "../src/core/background-functions";
 import { pruneSessions } from "../src/modules/auth/service";
 
 export const sessionsPrune = defineFunction({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFunction } from "../src/core/functions";
+import { defineFunction } from "../src/core/background-functions";
 import { sweepWebhooks } from "../src/modules/webhooks/service";
 
 export const webhookSweep = defineFunction({

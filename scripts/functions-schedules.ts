@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { Client } from "@upstash/qstash";
 import { backgroundFunctions } from "../functions";
-import type { BackgroundFunction } from "../src/core/functions";
+import type { BackgroundFunction } from "../src/core/background-functions";
 import { functionUrl } from "../src/core/jobs";
 
 export const SCHEDULE_PREFIX = "magnetpay-";

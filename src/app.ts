@@ -18,7 +18,7 @@ import { couponsRouter } from "./modules/coupons";
 import { cryptoRouter } from "./modules/crypto";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
-import { functionsRouter } from "./modules/functions";
+import { functionTriggersRouter } from "./modules/function-triggers";
 import { fundingRouter } from "./modules/funding";
 import { fxRouter } from "./modules/fx";
 import { globalAccountsRouter } from "./modules/global-accounts";
@@ -94,7 +94,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", metaRouter);
   app.route("/api/v1", authPublicRouter);
   app.route("/api/v1", issuingDeviceRouter);
-  app.route("/", functionsRouter);
+  app.route("/", functionTriggersRouter);
   app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
   app.route("/", providerWebhooksRouter);

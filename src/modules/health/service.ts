@@ -1,6 +1,6 @@
 import { backgroundFunctions } from "../../../functions";
+import { type FunctionRunSummary, summarizeRuns } from "../../core/background-functions";
 import type { Services } from "../../core/context";
-import { type FunctionRunSummary, summarizeRuns } from "../../core/functions";
 import type { DependencyHealth, FunctionsHealth, Health } from "./schemas";
 
 export const VERSION = "0.1.0";

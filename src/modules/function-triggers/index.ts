@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { findFunction, runScheduledFunctions } from "../../../functions";
+import { runFunction } from "../../core/background-functions";
 import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { runFunction } from "../../core/functions";
 import { claimSignature, functionUrl, verifyQStashSignature } from "../../core/jobs";
 import { validationError } from "../../core/validation";
 
@@ -10,7 +10,7 @@ import { validationError } from "../../core/validation";
  * QStash calls background functions here. The signature is checked on the raw body against
  * the URL QStash was given, before the body is parsed or anything else happens.
  */
-export const functionsRouter = new Hono<AppEnv>()
+export const functionTriggersRouter = new Hono<AppEnv>()
   .post("/internal/functions/:name", async (c) => {
     const services = c.get("services");
     const name = c.req.param("name");
