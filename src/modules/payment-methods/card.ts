@@ -2,6 +2,7 @@
  * Card number handling. The full number (PAN) and the CVC exist only in memory for the length of
  * one request: nothing here stores, logs or returns them (PCI DSS 3.3.1, 3.5.1).
  */
+import { keyedFingerprint } from "../../core/fingerprint";
 export type CardBrand =
   | "visa"
   | "mastercard"
@@ -95,19 +96,8 @@ export function binLookup(number: string): { country: string | null; funding: Ca
 }
 
 /** A keyed HMAC of the number, so a merchant can spot the same card without anyone learning it. */
-export async function cardFingerprint(number: string, key: string): Promise<string> {
-  const encoder = new TextEncoder();
-  const hmacKey = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(key),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", hmacKey, encoder.encode(number)));
-  let binary = "";
-  for (const byte of signature.slice(0, 12)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+export function cardFingerprint(number: string, key: string): Promise<string> {
+  return keyedFingerprint(number, key, 12);
 }
 
 export type CardCheck =
