@@ -3,6 +3,7 @@
  * one request: nothing here stores, logs or returns them (PCI DSS 3.3.1, 3.5.1).
  */
 import { keyedFingerprint } from "../../core/fingerprint";
+
 export type CardBrand =
   | "visa"
   | "mastercard"
