@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
+import { generateBankDetails } from "../src/core/bank-details";
 import { collectionEndpoints, objectEndpoints } from "./endpoints";
 import { type ApiResponse, call, createMerchant, mailbox, type TestMerchant, uniqueEmail } from "./harness";
 import { startWebhookReceiver } from "./webhook-receiver";
@@ -23,20 +25,7 @@ interface Document {
 }
 
 const DOC_ID = "https://magnetpay.test/openapi.json";
-const notYetValidated = [
-  "issuingCards.reveal",
-  "issuingCards.setPin",
-  "bankAccounts.verify",
-  "mandates.create",
-  "sandbox.advanceIssuingCardShipping",
-  "sandbox.reverseIssuingAuthorization",
-  "sandbox.forceCaptureIssuing",
-  "sandbox.refundIssuingTransaction",
-  "businessVerifications.submit",
-  "verificationDocuments.create",
-  "cryptoDeposits.retrieve",
-  "cryptoNetworks.setConfirmationTiers",
-];
+const notYetValidated = ["businessVerifications.submit", "cryptoDeposits.retrieve"];
 let document: Document;
 let ajv: Ajv2020;
 let merchant: TestMerchant;
@@ -308,14 +297,112 @@ describe("OpenAPI responses validate with Ajv", () => {
     await run("sandbox", "POST", `/sandbox/issuing/authorizations/${authorization.id}/increment`, {
       amount: 100,
     });
-    await run("sandbox", "POST", `/sandbox/issuing/authorizations/${authorization.id}/capture`, {
-      amount: 600,
+    const captured = await run<{ id: string }>(
+      "sandbox",
+      "POST",
+      `/sandbox/issuing/authorizations/${authorization.id}/capture`,
+      { amount: 600 },
+    );
+    await run("sandbox", "POST", `/sandbox/issuing/transactions/${captured.id}/refund`, { amount: 100 });
+    const reversible = await run<{ id: string }>("sandbox", "POST", "/issuing/authorizations", {
+      card: issued.id,
+      amount: 300,
+      currency: "EUR",
+      channel: "online",
+      merchant_data: { name: "Book Shop", category_code: "5942", country: "DE" },
     });
-    // Crypto: a deposit address.
+    await run("sandbox", "POST", `/sandbox/issuing/authorizations/${reversible.id}/reverse`, {});
+    await run("sandbox", "POST", "/sandbox/issuing/transactions/force-capture", {
+      card: issued.id,
+      amount: 200,
+      currency: "EUR",
+      merchant_data: { name: "Hotel", category_code: "7011", country: "FR" },
+    });
+    // The cardholder's device: the card's details once, then a PIN, each with its own token.
+    const revealToken = await run<{ token: string }>(
+      "sandbox",
+      "POST",
+      `/issuing/cards/${issued.id}/reveal-token`,
+      {
+        purpose: "reveal",
+      },
+    );
+    const details = await call("POST", "/api/v1/issuing/card-details", {
+      body: { token: revealToken.token },
+    });
+    problems.push(...check("POST", "/api/v1/issuing/card-details", details));
+    const pinToken = await run<{ token: string }>(
+      "sandbox",
+      "POST",
+      `/issuing/cards/${issued.id}/reveal-token`,
+      {
+        purpose: "set_pin",
+      },
+    );
+    const pin = await call("POST", "/api/v1/issuing/card-pin", {
+      body: { token: pinToken.token, pin: "4821" },
+    });
+    problems.push(...check("POST", "/api/v1/issuing/card-pin", pin));
+    const physical = await run<{ id: string }>("sandbox", "POST", "/issuing/cards", {
+      cardholder: cardholder.id,
+      type: "physical",
+      currency: "EUR",
+      shipping: {
+        name: "Ada Lovelace",
+        address: { line1: "1 Main St", city: "Berlin", postal_code: "10115", country: "DE" },
+        service: "express",
+      },
+    });
+    await run("sandbox", "POST", `/sandbox/issuing/cards/${physical.id}/shipping`, { status: "submitted" });
+    // A bank account verified by micro-deposits, then a mandate on it.
+    const bankDetails = generateBankDetails("US");
+    const bankAccount = await run<{ id: string }>("sandbox", "POST", "/bank-accounts", {
+      account_holder_name: "Ada",
+      account_holder_type: "individual",
+      country: "US",
+      currency: "USD",
+      routing_number: bankDetails.routing.routing_number,
+      account_number: bankDetails.accountNumber,
+    });
+    const deposits = await run<{ sandbox_micro_deposits: { amounts: number[] } | null }>(
+      "sandbox",
+      "POST",
+      `/bank-accounts/${bankAccount.id}/verify/micro-deposits`,
+      {},
+    );
+    await run("sandbox", "POST", `/bank-accounts/${bankAccount.id}/verify`, {
+      amounts: deposits.sandbox_micro_deposits?.amounts ?? [],
+    });
+    await run("sandbox", "POST", "/mandates", {
+      bank_account: bankAccount.id,
+      type: "ach_debit",
+      acceptance: { type: "online" },
+    });
+    // Crypto: a deposit address and the merchant's confirmation tiers.
     await run("sandbox", "POST", "/crypto/addresses", {
       customer: customer.id,
       network: "base",
       asset: "USDC",
+    });
+    await run("sandbox", "POST", "/crypto/networks/base/confirmation_tiers", {
+      tiers: [
+        { min_amount: 0, confirmations: 2 },
+        { min_amount: 100_000, confirmations: 12 },
+      ],
+    });
+    // A verification document on a customer's verification.
+    const person = await run<{ id: string }>("sandbox", "POST", "/individual_verifications", {
+      first_name: "Undecided",
+      last_name: "Ajv",
+      date_of_birth: "1990-01-01",
+    });
+    const pdf = Buffer.from("%PDF-1.7 ajv test document");
+    await run("sandbox", "POST", "/verification_documents", {
+      verification: person.id,
+      type: "passport",
+      mime_type: "application/pdf",
+      sha256: createHash("sha256").update(pdf).digest("hex"),
+      content: pdf.toString("base64"),
     });
     expect(problems).toEqual([]);
     const missing = operations.map((entry) => entry.operation.operationId).filter((id) => !succeeded.has(id));
