@@ -246,20 +246,16 @@ async function changeDefault(
 
 /** Called by the payment-methods area once it has attached the method to this customer. */
 export function setDefaultPaymentMethod(
+  { ctx, customerId, paymentMethodId }: { ctx: ServiceContext; customerId: string; paymentMethodId: string },
   tx: Executor,
-  ctx: ServiceContext,
-  customerId: string,
-  paymentMethodId: string,
 ) {
   return changeDefault(tx, ctx, customerId, paymentMethodId);
 }
 
 /** Called when a method is detached: the customer's default stops pointing at it. */
 export function clearDefaultPaymentMethod(
+  { ctx, customerId, paymentMethodId }: { ctx: ServiceContext; customerId: string; paymentMethodId: string },
   tx: Executor,
-  ctx: ServiceContext,
-  customerId: string,
-  paymentMethodId: string,
 ) {
   return changeDefault(tx, ctx, customerId, null, paymentMethodId);
 }

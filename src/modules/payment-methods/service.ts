@@ -125,10 +125,17 @@ export async function preparePaymentMethod(
 }
 
 export async function insertPaymentMethod(
+  {
+    ctx,
+    prepared,
+    ...options
+  }: {
+    ctx: ServiceContext;
+    prepared: PreparedPaymentMethod;
+    customerId: string | null;
+    metadata: Record<string, string>;
+  },
   tx: Executor,
-  ctx: ServiceContext,
-  prepared: PreparedPaymentMethod,
-  options: { customerId: string | null; metadata: Record<string, string> },
 ): Promise<PaymentMethodRow> {
   const { row, statements } = paymentMethodInsert(ctx, prepared, options);
   const [insert, event] = statements;
@@ -178,10 +185,10 @@ export async function createPaymentMethod({
   if (customer) await requireCustomer(ctx, customer, "customer");
   return ctx.services.transaction(async (tx) =>
     toPaymentMethod(
-      await insertPaymentMethod(tx, ctx, prepared, {
-        customerId: customer ?? null,
-        metadata: metadata ?? {},
-      }),
+      await insertPaymentMethod(
+        { ctx, prepared, customerId: customer ?? null, metadata: metadata ?? {} },
+        tx,
+      ),
     ),
   );
 }
@@ -214,10 +221,8 @@ export async function retrievePaymentMethod({
 
 /** A saved method a payment may use: not detached, and the payment's customer's if attached. */
 export async function usablePaymentMethod(
+  { ctx, id, customerId }: { ctx: ServiceContext; id: string; customerId: string | null },
   db: Executor,
-  ctx: ServiceContext,
-  id: string,
-  customerId: string | null,
 ): Promise<PaymentMethodRow> {
   return usableFrom(await paymentMethodQuery(ctx, id, db), id, customerId);
 }
@@ -285,7 +290,7 @@ export async function attachPaymentMethod({
         previousAttributes: { customer: null },
       });
     }
-    if (setDefault) await setDefaultPaymentMethod(tx, ctx, customerId, id);
+    if (setDefault) await setDefaultPaymentMethod({ ctx, customerId, paymentMethodId: id }, tx);
     return method;
   });
 }
@@ -319,7 +324,7 @@ export async function detachPaymentMethod({
       object: method,
       previousAttributes: { customer: before.customerId },
     });
-    await clearDefaultPaymentMethod(tx, ctx, before.customerId, id);
+    await clearDefaultPaymentMethod({ ctx, customerId: before.customerId, paymentMethodId: id }, tx);
     return method;
   });
 }

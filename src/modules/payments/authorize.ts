@@ -269,7 +269,10 @@ export async function confirmPayment({
         customerId: row.customerId,
       });
     } else if (row.paymentMethodId) {
-      method = { row: await usablePaymentMethod(tx, ctx, row.paymentMethodId, row.customerId), card: null };
+      method = {
+        row: await usablePaymentMethod({ ctx, id: row.paymentMethodId, customerId: row.customerId }, tx),
+        card: null,
+      };
     }
     if (!method) {
       throw new ApiError("parameter_missing", {

@@ -37,10 +37,16 @@ export async function resolveMethod(
     });
   }
   if (options.savedId) {
-    return { row: await usablePaymentMethod(tx, ctx, options.savedId, options.customerId), card: null };
+    return {
+      row: await usablePaymentMethod({ ctx, id: options.savedId, customerId: options.customerId }, tx),
+      card: null,
+    };
   }
   if (options.prepared) {
-    const row = await insertPaymentMethod(tx, ctx, options.prepared, { customerId: null, metadata: {} });
+    const row = await insertPaymentMethod(
+      { ctx, prepared: options.prepared, customerId: null, metadata: {} },
+      tx,
+    );
     return { row, card: options.prepared.card };
   }
   return null;

@@ -121,9 +121,8 @@ export async function listPayments({
 
 /** For refunds: the payment locked for the refund's short transaction, scoped like every read. */
 export async function lockPaymentForRefund(
+  { ctx, id }: { ctx: ServiceContext; id: string },
   tx: Executor,
-  ctx: ServiceContext,
-  id: string,
 ): Promise<PaymentRow> {
   return lockPayment(tx, ctx, id);
 }
@@ -133,11 +132,13 @@ export async function lockPaymentForRefund(
  * refund drew from this payment's own pending funds, with an event.
  */
 export async function recordRefundedAmount(
+  {
+    ctx,
+    payment: row,
+    delta,
+    fromPending = 0,
+  }: { ctx: ServiceContext; payment: Pick<PaymentRow, "id">; delta: number; fromPending?: number },
   tx: Executor,
-  ctx: ServiceContext,
-  row: Pick<PaymentRow, "id">,
-  delta: number,
-  fromPending = 0,
 ): Promise<PaymentRow> {
   // Relative updates: the caller need not have read the row in this transaction.
   const updated = exactlyOne(

@@ -104,11 +104,13 @@ async function applyRefundOutcome(
         });
       }
       await recordRefundedAmount(
+        {
+          ctx,
+          payment: { id: row.paymentId },
+          delta: -row.amount,
+          fromPending: -(refund.funding?.pending ?? 0),
+        },
         tx,
-        ctx,
-        { id: row.paymentId },
-        -row.amount,
-        -(refund.funding?.pending ?? 0),
       );
     }
     return row;
@@ -171,7 +173,7 @@ export async function createRefund({
   assertRefundable({ status: shown.status, paymentMethodType: shown.payment_method_type });
   const provider = await providerForPayment(ctx, shown.provider ?? "unknown", ctx.services.db);
   const created = await ctx.services.transaction(async (tx) => {
-    const payment = await lockPaymentForRefund(tx, ctx, paymentId);
+    const payment = await lockPaymentForRefund({ ctx, id: paymentId }, tx);
     assertRefundable(payment);
     const left = payment.amountReceived - payment.amountRefunded;
     const amount = input.amount ?? left;
@@ -213,7 +215,7 @@ export async function createRefund({
         .returning(),
     );
     await recordChange(tx, ctx, { type: "refund.created", object: toRefund(row) });
-    await recordRefundedAmount(tx, ctx, payment, amount, funding?.pending ?? 0);
+    await recordRefundedAmount({ ctx, payment, delta: amount, fromPending: funding?.pending ?? 0 }, tx);
     return { row, reference: payment.providerReference ?? "" };
   });
   if (!created.row.funding) {
@@ -249,7 +251,7 @@ export async function retryWaitingRefunds(
     const ctx = systemContext(services, refund, "refund_funding");
     const provider = await providerForPayment(ctx, refund.provider, services.db);
     const ready = await services.transaction(async (tx) => {
-      const payment = await lockPaymentForRefund(tx, ctx, refund.paymentId);
+      const payment = await lockPaymentForRefund({ ctx, id: refund.paymentId }, tx);
       const funding = await fundRefund(tx, ctx, {
         payment,
         refundId: refund.id,
@@ -269,7 +271,7 @@ export async function retryWaitingRefunds(
         object: toRefund(row),
         previousAttributes: { pending_reason: "insufficient_funds" },
       });
-      await recordRefundedAmount(tx, ctx, payment, 0, funding.pending);
+      await recordRefundedAmount({ ctx, payment, delta: 0, fromPending: funding.pending }, tx);
       return { row, reference: payment.providerReference ?? "" };
     });
     if (!ready) continue;
