@@ -73,11 +73,12 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * Builds the per-request services, which hand recorded events to `dispatchEvents`. After the response is sent, the events the request recorded
- * (its transactions have committed by then) are dispatched with services of their own, traced as
- * `<request id>.after` so that work off the request path is counted apart from it, together with
- * the work the request deferred (afterResponse), and the Pool
- * (if the request opened one) is closed.
+ * Builds the per-request services. Before the response leaves, the cached status documents of the
+ * money objects the request changed are dropped. After it is sent, the events the request recorded
+ * (its transactions have committed by then) go to `dispatchEvents` with services of their own,
+ * traced as `<request id>.after` so that work off the request path is counted apart from it,
+ * together with the work the request deferred (afterResponse), and the Pool (if the request opened
+ * one) is closed.
  */
 export const services =
   (dispatchEvents: EventDispatcher): MiddlewareHandler<AppEnv> =>
