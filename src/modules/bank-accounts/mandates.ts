@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { bankCountries } from "../../core/bank-details";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
@@ -30,10 +30,6 @@ export function toMandate(row: MandateRow, now: Date): Mandate {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
-}
-
-function mandateScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(mandates, ctx);
 }
 
 /** ACH debits pull USD from US accounts; SEPA Direct Debit pulls EUR from IBANs in SEPA. */
@@ -125,7 +121,7 @@ async function loadMandate(ctx: ServiceContext, id: string): Promise<MandateRow>
   const [row] = await ctx.services.db
     .select()
     .from(mandates)
-    .where(and(eq(mandates.id, id), ...mandateScope(ctx)))
+    .where(and(eq(mandates.id, id), ...tenantScope(mandates, ctx)))
     .limit(1);
   if (!row) throw notFound("mandate", id);
   return row;
@@ -150,7 +146,7 @@ export async function revokeMandate({ ctx, id }: { ctx: ServiceContext; id: stri
       db
         .update(mandates)
         .set({ revokedAt: now, updatedAt: now })
-        .where(and(eq(mandates.id, id), isNull(mandates.revokedAt), ...mandateScope(ctx))),
+        .where(and(eq(mandates.id, id), isNull(mandates.revokedAt), ...tenantScope(mandates, ctx))),
       db.execute(
         changeStatement(ctx, {
           type: "mandate.revoked",
@@ -171,13 +167,13 @@ export async function listMandates({
   ctx: ServiceContext;
   query: ListQuery & { bank_account?: string | undefined };
 }): Promise<ListPage<Mandate>> {
-  const filters = mandateScope(ctx);
+  const filters = tenantScope(mandates, ctx);
   if (query.bank_account) filters.push(eq(mandates.bankAccountId, query.bank_account));
   const page = await paginateTable({
     db: ctx.services.db,
     table: mandates,
     scope: filters,
-    tenantScope: mandateScope(ctx),
+    tenantScope: tenantScope(mandates, ctx),
     query,
   });
   const now = ctx.services.clock.now();

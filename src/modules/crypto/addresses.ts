@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getAddress } from "viem";
 import { runBatch } from "../../core/batch";
 import type { Config } from "../../core/config";
@@ -54,10 +54,6 @@ export function toCryptoAddress(config: Config, row: CryptoAddressRow): CryptoAd
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
-}
-
-export function addressScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(cryptoAddresses, ctx);
 }
 
 /** The validated request: chain, asset and amount checked against the catalog before any I/O. */
@@ -124,7 +120,7 @@ export async function createCryptoAddress({
       .from(cryptoAddresses)
       .where(
         and(
-          ...addressScope(ctx),
+          ...tenantScope(cryptoAddresses, ctx),
           eq(cryptoAddresses.customerId, input.customer),
           eq(cryptoAddresses.network, input.network),
         ),
@@ -203,7 +199,7 @@ export async function retrieveCryptoAddress({ ctx, id }: { ctx: ServiceContext; 
   const [row] = await ctx.services.db
     .select()
     .from(cryptoAddresses)
-    .where(and(eq(cryptoAddresses.id, id), ...addressScope(ctx)))
+    .where(and(eq(cryptoAddresses.id, id), ...tenantScope(cryptoAddresses, ctx)))
     .limit(1);
   if (!row) throw notFound("crypto address", id);
   return toCryptoAddress(ctx.services.config, row);
@@ -220,7 +216,7 @@ export async function listCryptoAddresses({
     address?: string | undefined;
   };
 }): Promise<ListPage<CryptoAddress>> {
-  const filters = addressScope(ctx);
+  const filters = tenantScope(cryptoAddresses, ctx);
   if (query.customer) filters.push(eq(cryptoAddresses.customerId, query.customer));
   if (query.network) filters.push(eq(cryptoAddresses.network, query.network));
   if (query.address) filters.push(eq(cryptoAddresses.address, getAddress(query.address)));
@@ -228,7 +224,7 @@ export async function listCryptoAddresses({
     db: ctx.services.db,
     table: cryptoAddresses,
     scope: filters,
-    tenantScope: addressScope(ctx),
+    tenantScope: tenantScope(cryptoAddresses, ctx),
     query,
   });
   return { data: page.data.map((row) => toCryptoAddress(ctx.services.config, row)), hasMore: page.hasMore };

@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
@@ -44,15 +44,11 @@ export function toCryptoDeposit(row: CryptoDepositRow): CryptoDeposit {
   };
 }
 
-function depositScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(cryptoDeposits, ctx);
-}
-
 export async function retrieveCryptoDeposit({ ctx, id }: { ctx: ServiceContext; id: string }) {
   const [row] = await ctx.services.db
     .select()
     .from(cryptoDeposits)
-    .where(and(eq(cryptoDeposits.id, id), ...depositScope(ctx)))
+    .where(and(eq(cryptoDeposits.id, id), ...tenantScope(cryptoDeposits, ctx)))
     .limit(1);
   if (!row) throw notFound("crypto deposit", id);
   return toCryptoDeposit(row);
@@ -69,7 +65,7 @@ export async function listCryptoDeposits({
     status?: CryptoDepositStatus | undefined;
   };
 }): Promise<ListPage<CryptoDeposit>> {
-  const filters = depositScope(ctx);
+  const filters = tenantScope(cryptoDeposits, ctx);
   if (query.customer) filters.push(eq(cryptoDeposits.customerId, query.customer));
   if (query.address) filters.push(eq(cryptoDeposits.addressId, query.address));
   if (query.status) filters.push(eq(cryptoDeposits.status, query.status));
@@ -77,7 +73,7 @@ export async function listCryptoDeposits({
     db: ctx.services.db,
     table: cryptoDeposits,
     scope: filters,
-    tenantScope: depositScope(ctx),
+    tenantScope: tenantScope(cryptoDeposits, ctx),
     query,
   });
   return { data: page.data.map(toCryptoDeposit), hasMore: page.hasMore };

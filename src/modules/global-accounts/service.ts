@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   bankCountries,
   canonicalAccount,
@@ -39,15 +39,11 @@ export function toGlobalAccount(row: GlobalAccountRow): GlobalAccount {
   };
 }
 
-export function globalAccountScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(globalAccounts, ctx);
-}
-
 export async function loadGlobalAccount(ctx: ServiceContext, id: string): Promise<GlobalAccountRow> {
   const [row] = await ctx.services.db
     .select()
     .from(globalAccounts)
-    .where(and(eq(globalAccounts.id, id), ...globalAccountScope(ctx)))
+    .where(and(eq(globalAccounts.id, id), ...tenantScope(globalAccounts, ctx)))
     .limit(1);
   if (!row) throw notFound("global account", id);
   return row;
@@ -149,8 +145,8 @@ export async function listGlobalAccounts({
   const page = await paginateTable({
     db: ctx.services.db,
     table: globalAccounts,
-    scope: globalAccountScope(ctx),
-    tenantScope: globalAccountScope(ctx),
+    scope: tenantScope(globalAccounts, ctx),
+    tenantScope: tenantScope(globalAccounts, ctx),
     query,
   });
   return { data: page.data.map(toGlobalAccount), hasMore: page.hasMore };
@@ -176,7 +172,11 @@ export async function closeGlobalAccount({
         .update(globalAccounts)
         .set({ status: "closed", closedAt: now, updatedAt: now })
         .where(
-          and(eq(globalAccounts.id, id), eq(globalAccounts.status, "active"), ...globalAccountScope(ctx)),
+          and(
+            eq(globalAccounts.id, id),
+            eq(globalAccounts.status, "active"),
+            ...tenantScope(globalAccounts, ctx),
+          ),
         ),
       db.execute(
         changeStatement(ctx, {
@@ -223,7 +223,7 @@ export async function updateGlobalAccount({
       db
         .update(globalAccounts)
         .set(values)
-        .where(and(eq(globalAccounts.id, id), ...globalAccountScope(ctx))),
+        .where(and(eq(globalAccounts.id, id), ...tenantScope(globalAccounts, ctx))),
       db.execute(
         changeStatement(ctx, {
           type: "global_account.updated",

@@ -41,10 +41,6 @@ export function toTransfer(row: GlobalAccountTransferRow): GlobalAccountTransfer
   };
 }
 
-function transferScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(globalAccountTransfers, ctx);
-}
-
 function creditStatement(ctx: ServiceContext, row: GlobalAccountTransferRow, source: string): SQL {
   return postingStatement({
     merchantId: ctx.merchantId,
@@ -159,7 +155,7 @@ export async function simulateIncomingTransfer({
           conversionFailure: converted.conversionFailure,
           updatedAt: ctx.services.clock.now(),
         })
-        .where(and(eq(globalAccountTransfers.id, row.id), ...transferScope(ctx))),
+        .where(and(eq(globalAccountTransfers.id, row.id), ...tenantScope(globalAccountTransfers, ctx))),
     ],
     { response: transfer },
   );
@@ -208,8 +204,8 @@ export async function listTransfers({
   const page = await paginateTable({
     db: ctx.services.db,
     table: globalAccountTransfers,
-    scope: [...transferScope(ctx), eq(globalAccountTransfers.globalAccountId, id)],
-    tenantScope: transferScope(ctx),
+    scope: [...tenantScope(globalAccountTransfers, ctx), eq(globalAccountTransfers.globalAccountId, id)],
+    tenantScope: tenantScope(globalAccountTransfers, ctx),
     query,
   });
   return { data: page.data.map(toTransfer), hasMore: page.hasMore };

@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
@@ -28,10 +28,6 @@ export function toCardholder(row: CardholderRow): Cardholder {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
-}
-
-export function cardholderScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(issuingCardholders, ctx);
 }
 
 function addressColumn(address: CreateCardholderInput["billing"]["address"]): AddressColumn {
@@ -116,7 +112,7 @@ export function cardholderQuery(ctx: ServiceContext, id: string) {
   return ctx.services.db
     .select()
     .from(issuingCardholders)
-    .where(and(eq(issuingCardholders.id, id), ...cardholderScope(ctx)))
+    .where(and(eq(issuingCardholders.id, id), ...tenantScope(issuingCardholders, ctx)))
     .limit(1);
 }
 
@@ -192,13 +188,13 @@ export async function listCardholders({
   ctx: ServiceContext;
   query: ListQuery & { status?: CardholderStatus | undefined };
 }): Promise<ListPage<Cardholder>> {
-  const filters = cardholderScope(ctx);
+  const filters = tenantScope(issuingCardholders, ctx);
   if (query.status) filters.push(eq(issuingCardholders.status, query.status));
   const page = await paginateTable({
     db: ctx.services.db,
     table: issuingCardholders,
     scope: filters,
-    tenantScope: cardholderScope(ctx),
+    tenantScope: tenantScope(issuingCardholders, ctx),
     query,
   });
   return { data: page.data.map(toCardholder), hasMore: page.hasMore };

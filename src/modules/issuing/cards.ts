@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
@@ -52,15 +52,11 @@ export function toCard(row: CardRow, balance: number): Card {
   };
 }
 
-export function cardScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(issuingCards, ctx);
-}
-
 export function cardQuery(ctx: ServiceContext, id: string) {
   return ctx.services.db
     .select()
     .from(issuingCards)
-    .where(and(eq(issuingCards.id, id), ...cardScope(ctx)))
+    .where(and(eq(issuingCards.id, id), ...tenantScope(issuingCards, ctx)))
     .limit(1);
 }
 
@@ -242,14 +238,14 @@ export async function listCards({
   ctx: ServiceContext;
   query: ListQuery & { cardholder?: string | undefined; status?: CardStatus | undefined };
 }): Promise<ListPage<Card>> {
-  const filters = cardScope(ctx);
+  const filters = tenantScope(issuingCards, ctx);
   if (query.cardholder) filters.push(eq(issuingCards.cardholderId, query.cardholder));
   if (query.status) filters.push(eq(issuingCards.status, query.status));
   const page = await paginateTable({
     db: ctx.services.db,
     table: issuingCards,
     scope: filters,
-    tenantScope: cardScope(ctx),
+    tenantScope: tenantScope(issuingCards, ctx),
     query,
   });
   const balances =

@@ -35,7 +35,7 @@ export async function refundIssuingTransaction({
     .select({ capture: issuingTransactions, card: issuingCards })
     .from(issuingTransactions)
     .innerJoin(issuingCards, eq(issuingCards.id, issuingTransactions.cardId))
-    .where(and(eq(issuingTransactions.id, id), ...transactionScope(ctx)))
+    .where(and(eq(issuingTransactions.id, id), ...tenantScope(issuingTransactions, ctx)))
     .limit(1);
   if (!found) throw notFound("issuing transaction", id);
   const { capture, card } = found;
@@ -154,10 +154,6 @@ function preparedStatement(prepared: { call: SQL }): SQL {
   return sql`select ${prepared.call} as posting`;
 }
 
-export function transactionScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(issuingTransactions, ctx);
-}
-
 export async function retrieveIssuingTransaction({
   ctx,
   id,
@@ -168,7 +164,7 @@ export async function retrieveIssuingTransaction({
   const [row] = await ctx.services.db
     .select()
     .from(issuingTransactions)
-    .where(and(eq(issuingTransactions.id, id), ...transactionScope(ctx)))
+    .where(and(eq(issuingTransactions.id, id), ...tenantScope(issuingTransactions, ctx)))
     .limit(1);
   if (!row) throw notFound("issuing transaction", id);
   return toIssuingTransaction(row);
@@ -181,14 +177,14 @@ export async function listIssuingTransactions({
   ctx: ServiceContext;
   query: ListQuery & { card?: string | undefined; type?: IssuingTransactionType | undefined };
 }): Promise<ListPage<IssuingTransaction>> {
-  const filters = transactionScope(ctx);
+  const filters = tenantScope(issuingTransactions, ctx);
   if (query.card) filters.push(eq(issuingTransactions.cardId, query.card));
   if (query.type) filters.push(eq(issuingTransactions.type, query.type));
   const page = await paginateTable({
     db: ctx.services.db,
     table: issuingTransactions,
     scope: filters,
-    tenantScope: transactionScope(ctx),
+    tenantScope: tenantScope(issuingTransactions, ctx),
     query,
   });
   return { data: page.data.map(toIssuingTransaction), hasMore: page.hasMore };

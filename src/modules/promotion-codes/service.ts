@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
@@ -42,10 +42,6 @@ export function toPromotionCode(row: PromotionCodeRow): PromotionCode {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
-}
-
-export function promotionCodeScope(ctx: ServiceContext): SQL[] {
-  return tenantScope(promotionCodes, ctx);
 }
 
 /** A write that hit the one-active-code index (case-insensitive), as the API error it means. */
@@ -164,7 +160,7 @@ export async function updatePromotionCode({
       db
         .update(promotionCodes)
         .set(values)
-        .where(and(eq(promotionCodes.id, id), ...promotionCodeScope(ctx))),
+        .where(and(eq(promotionCodes.id, id), ...tenantScope(promotionCodes, ctx))),
       db.execute(
         changeStatement(ctx, {
           type: "promotion_code.updated",
@@ -184,7 +180,7 @@ export async function listPromotionCodes({
   ctx: ServiceContext;
   query: ListPromotionCodesQuery;
 }): Promise<ListPage<PromotionCode>> {
-  const filters = promotionCodeScope(ctx);
+  const filters = tenantScope(promotionCodes, ctx);
   if (query.active !== undefined) filters.push(eq(promotionCodes.active, query.active));
   if (query.code !== undefined) filters.push(sql`lower(${promotionCodes.code}) = lower(${query.code})`);
   if (query.coupon !== undefined) filters.push(eq(promotionCodes.couponId, query.coupon));
@@ -193,7 +189,7 @@ export async function listPromotionCodes({
     db: ctx.services.db,
     table: promotionCodes,
     scope: filters,
-    tenantScope: promotionCodeScope(ctx),
+    tenantScope: tenantScope(promotionCodes, ctx),
     query,
   });
   return { data: page.data.map(toPromotionCode), hasMore: page.hasMore };

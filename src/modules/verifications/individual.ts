@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
@@ -23,10 +23,6 @@ const SUBMITTABLE: ReadonlySet<IndividualVerificationRow["status"]> = new Set([
   "resubmission_requested",
   "expired",
 ]);
-
-function individualScope(ctx: Pick<ServiceContext, "merchantId" | "environment">): SQL[] {
-  return tenantScope(individualVerifications, ctx);
-}
 
 export function verificationMissing(id: string, param = "id"): ApiError {
   return notFound("verification", id, param);
@@ -117,7 +113,7 @@ export async function findIndividual(
   const [row] = await ctx.services.db
     .select()
     .from(individualVerifications)
-    .where(and(eq(individualVerifications.id, id), ...individualScope(ctx)))
+    .where(and(eq(individualVerifications.id, id), ...tenantScope(individualVerifications, ctx)))
     .limit(1);
   if (!row) throw verificationMissing(id, param);
   return row;
@@ -140,7 +136,7 @@ export async function listIndividualVerifications({
   ctx: ServiceContext;
   query: ListIndividualsQuery;
 }): Promise<ListPage<IndividualVerification>> {
-  const filters = individualScope(ctx);
+  const filters = tenantScope(individualVerifications, ctx);
   if (query.status) filters.push(eq(individualVerifications.status, query.status));
   if (query.customer) filters.push(eq(individualVerifications.customerId, query.customer));
   if (query.business_verification) {
@@ -150,7 +146,7 @@ export async function listIndividualVerifications({
     db: ctx.services.db,
     table: individualVerifications,
     scope: filters,
-    tenantScope: individualScope(ctx),
+    tenantScope: tenantScope(individualVerifications, ctx),
     query,
   });
   return { data: page.data.map(toIndividual), hasMore: page.hasMore };
