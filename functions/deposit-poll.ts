@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineFunction } from "../src/core/background-functions";
-import { pollDeposits } from "../src/modules/crypto/service";
+import { pollableChainKeys, pollDeposits } from "../src/modules/crypto/service";
 
 export const depositPoll = defineFunction({
   name: "deposit-poll",
@@ -9,5 +9,6 @@ export const depositPoll = defineFunction({
   payload: z.object({ chain: z.string().max(40).optional() }).strict(),
   schedule: "* * * * *",
   intervalSeconds: 60,
+  schedulePayloads: pollableChainKeys.map((chain) => ({ chain })),
   handler: async (services, payload) => ({ chains: await pollDeposits(services, payload.chain) }),
 });

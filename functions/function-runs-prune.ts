@@ -18,7 +18,7 @@ export const functionRunsPrune = defineFunction({
     const cutoff = new Date(services.clock.now().getTime() - retentionMs);
     let deleted = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
-      const count = await pruneFunctionRuns(services.db, cutoff, BATCH);
+      const count = await pruneFunctionRuns(cutoff, BATCH, services.db);
       deleted += count;
       if (count < BATCH) break;
     }

@@ -3,10 +3,17 @@ import { Client } from "@upstash/qstash";
 import { CronExpressionParser } from "cron-parser";
 import { SignJWT } from "jose";
 import { describe, expect, inject, it } from "vitest";
-import { runWindow } from "../src/core/background-functions";
+import { z } from "zod";
+import {
+  type BackgroundFunction,
+  defineFunction,
+  runFunction,
+  runWindow,
+} from "../src/core/background-functions";
 import { query } from "../test/db";
 import type { ApiResponse } from "../test/harness";
 import { baseUrl, call, expectError } from "../test/harness";
+import { nodeServices } from "../test/node-services";
 import { eventually } from "../test/qstash";
 import { backgroundFunctions } from ".";
 
@@ -157,6 +164,39 @@ describe("background functions: the registry", () => {
     const deliver = backgroundFunctions.find((fn) => fn.name === "webhook-deliver");
     if (!deliver) throw new Error("registry changed");
     expect(runWindow(deliver, onTime)).toBeNull();
+  });
+
+  it("a payload is part of the window: one run per slot and payload, and one per slot without one", async () => {
+    const services = nodeServices();
+    const ran: unknown[] = [];
+    const perChain = defineFunction({
+      name: `per-payload-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      description: "test",
+      payload: z.object({ chain: z.string().optional() }).strict(),
+      schedule: "* * * * *",
+      handler: async (_services, payload) => {
+        ran.push(payload);
+        return {};
+      },
+    });
+    const slot = new Date("2026-03-01T10:00:05Z");
+    const later = new Date("2026-03-01T10:00:50Z");
+    const statuses = [];
+    for (const [payload, at] of [
+      [{ chain: "base" }, slot],
+      [{ chain: "polygon" }, slot],
+      [{ chain: "base" }, later],
+      [{}, slot],
+      [{}, later],
+    ] as const) {
+      statuses.push((await runFunction(services, perChain, payload, "qstash", at)).status);
+    }
+    expect(statuses).toEqual(["succeeded", "succeeded", "skipped", "succeeded", "skipped"]);
+    expect(ran).toEqual([{ chain: "base" }, { chain: "polygon" }, {}]);
+    expect(runWindow(perChain as BackgroundFunction, slot, {})).toBe("2026-03-01T10:00");
+    expect(runWindow(perChain as BackgroundFunction, slot, { chain: "base" })).toBe(
+      '2026-03-01T10:00 {"chain":"base"}',
+    );
   });
 });
 

@@ -8,5 +8,5 @@ export const idempotencyPrune = defineFunction({
   payload: z.object({}).passthrough(),
   schedule: "0 * * * *",
   intervalSeconds: 3600,
-  handler: async (services) => ({ deleted: await pruneIdempotencyKeys(services.db, services.clock.now()) }),
+  handler: async (services) => ({ deleted: await pruneIdempotencyKeys(services.clock.now(), services.db) }),
 });

@@ -1,15 +1,23 @@
 import { type BackgroundFunction, type RunOutcome, runFunction } from "../src/core/background-functions";
 import type { Services } from "../src/core/context";
 import { log } from "../src/core/log";
+import { checkoutExpire } from "./checkout-expire";
+import { cryptoTransferTrack } from "./crypto-transfer-track";
 import { depositPoll } from "./deposit-poll";
 import { eventsPrune } from "./events-prune";
 import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
 import { idempotencyPrune } from "./idempotency-prune";
+import { issuingAuthorizationSweep } from "./issuing-authorization-sweep";
 import { ledgerInvariants } from "./ledger-invariants";
 import { paymentReconcile } from "./payment-reconcile";
-import { paymentSettle } from "./payment-settle";
+import { payoutAutomatic } from "./payout-automatic";
+import { payoutBatch } from "./payout-batch";
+import { requirementsDeadline } from "./requirements-deadline";
 import { sessionsPrune } from "./sessions-prune";
+import { settlementRun } from "./settlement-run";
+import { subscriptionCycle } from "./subscription-cycle";
+import { testClocksPrune } from "./test-clocks-prune";
 import { verificationPoll } from "./verification-poll";
 import { webhookDeliver } from "./webhook-deliver";
 import { webhookSweep } from "./webhook-sweep";
@@ -23,11 +31,20 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   webhookDeliver as BackgroundFunction,
   webhookSweep as BackgroundFunction,
   eventsPrune as BackgroundFunction,
-  paymentSettle as BackgroundFunction,
+  settlementRun as BackgroundFunction,
+  // After settlement-run: both fire every five minutes, and a settlement feeds the payout.
+  payoutAutomatic as BackgroundFunction,
   paymentReconcile as BackgroundFunction,
   functionRunsPrune as BackgroundFunction,
   verificationPoll as BackgroundFunction,
+  requirementsDeadline as BackgroundFunction,
   depositPoll as BackgroundFunction,
+  checkoutExpire as BackgroundFunction,
+  payoutBatch as BackgroundFunction,
+  cryptoTransferTrack as BackgroundFunction,
+  issuingAuthorizationSweep as BackgroundFunction,
+  subscriptionCycle as BackgroundFunction,
+  testClocksPrune as BackgroundFunction,
 ];
 
 export function findFunction(name: string): BackgroundFunction | undefined {

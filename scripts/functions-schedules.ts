@@ -1,8 +1,9 @@
 /**
  * `npm run functions:schedules`: creates or updates one QStash schedule per scheduled function of
- * the registry (functions/), so a deploy needs no clicking. Schedule ids are deterministic
- * (`magnetpay-<function>`), so running it again updates in place; schedules with that prefix whose
- * function left the registry are deleted. Reads QSTASH_URL (default QStash), QSTASH_TOKEN, PUBLIC_URL.
+ * the registry (functions/), or one per payload where the function lists them (deposit-poll: one
+ * per chain), so a deploy needs no clicking. Schedule ids are deterministic (`magnetpay-<function>`,
+ * then the payload's values), so running it again updates in place; schedules with that prefix
+ * that the registry no longer asks for are deleted. Reads QSTASH_URL (default QStash), QSTASH_TOKEN, PUBLIC_URL.
  */
 import { fileURLToPath } from "node:url";
 import { Client } from "@upstash/qstash";
@@ -24,23 +25,31 @@ export interface ScheduleSyncResult {
   deleted: string[];
 }
 
-export function scheduleId(fn: BackgroundFunction): string {
-  return `${SCHEDULE_PREFIX}${fn.name}`;
+/** `magnetpay-<function>`, then the payload's values for a function with one schedule per payload. */
+export function scheduleId(fn: BackgroundFunction, payload: Record<string, string> = {}): string {
+  return [`${SCHEDULE_PREFIX}${fn.name}`, ...Object.values(payload)].join("-");
+}
+
+/** Every schedule a registry asks for: one per payload of each scheduled function. */
+export function wantedSchedules(functions: readonly BackgroundFunction[]) {
+  return functions
+    .filter((fn) => fn.schedule !== undefined)
+    .flatMap((fn) =>
+      (fn.schedulePayloads ?? [{}]).map((payload) => ({ fn, payload, id: scheduleId(fn, payload) })),
+    );
 }
 
 export async function syncSchedules(options: ScheduleSyncOptions): Promise<ScheduleSyncResult> {
   const client = new Client({ baseUrl: options.qstashUrl, token: options.qstashToken });
-  const scheduled = (options.functions ?? backgroundFunctions).filter((fn) => fn.schedule !== undefined);
   const upserted: ScheduleSyncResult["upserted"] = [];
-  for (const fn of scheduled) {
+  for (const { fn, payload, id } of wantedSchedules(options.functions ?? backgroundFunctions)) {
     const cron = fn.schedule ?? "";
     const destination = functionUrl(options.publicUrl, fn.name);
-    const id = scheduleId(fn);
     await client.schedules.create({
       scheduleId: id,
       destination,
       cron,
-      body: "{}",
+      body: JSON.stringify(payload),
       headers: { "content-type": "application/json" },
       // A failed run answers 500; QStash retries it within the same run window.
       retries: 3,

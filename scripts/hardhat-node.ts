@@ -75,6 +75,12 @@ export const LOCAL_TEST_TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 /** Hardhat's first funded account (its node unlocks it): deploys the token and pays. */
 export const LOCAL_FUNDER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 /**
+ * The local chain's hot wallet: hardhat's second account (a key everyone knows, funded with
+ * 10,000 ETH by the node). Only the Worker's sends use it, so its nonce is the Worker's.
+ */
+export const LOCAL_HOT_WALLET_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+export const LOCAL_HOT_WALLET = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+/**
  * m/44'/60'/0'/0 of the BIP-39 test mnemonic "abandon ×11 about": a public key whose seed everyone
  * knows, for tests and `npm start` only, never for real funds.
  */

@@ -5,7 +5,13 @@
  */
 import pg from "pg";
 import { syncSchedules } from "./functions-schedules";
-import { DEV_XPUB, deployTestToken, LOCAL_TOKENS_CONFIG, startHardhatNode } from "./hardhat-node";
+import {
+  DEV_XPUB,
+  deployTestToken,
+  LOCAL_HOT_WALLET_KEY,
+  LOCAL_TOKENS_CONFIG,
+  startHardhatNode,
+} from "./hardhat-node";
 import { freePort, startWorkerStack } from "./worker-stack";
 
 const external = process.argv.includes("--external");
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
       CRYPTO_XPUB: process.env.CRYPTO_XPUB ?? DEV_XPUB,
       CRYPTO_RPC_URLS: JSON.stringify({ local: [localChain.url] }),
       CRYPTO_LOCAL_TOKENS: LOCAL_TOKENS_CONFIG,
+      CRYPTO_HOT_WALLET_KEY: process.env.CRYPTO_HOT_WALLET_KEY ?? LOCAL_HOT_WALLET_KEY,
     },
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),

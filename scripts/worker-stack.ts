@@ -3,6 +3,7 @@ import pg from "pg";
 import { unstable_startWorker } from "wrangler";
 import { type LocalStack, redactUrl, startLocalStack } from "./local-stack";
 import { applyMigrations } from "./migrate";
+import { walletDevEnv } from "./wallet-dev-keys";
 
 export interface WorkerStack {
   baseUrl: string;
@@ -98,6 +99,7 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     VERIFF_SHARED_SECRET: local.env.VERIFF_SHARED_SECRET ?? "",
     KYB_PRODUCTION_PROVIDER: "sandbox",
     DOCUMENT_URL_KEY: "dev-only-document-url-signing-key-0123456789",
+    OPERATOR_TOKEN: "dev-only-operator-token-0123456789abcdef",
     // Development-only keys; production sets its own as Worker secrets (README "Deploy").
     CARD_FINGERPRINT_KEY: "dev-only-card-fingerprint-key-0123456789abcdef",
     PROVIDER_CREDENTIALS_KEY: "ZGV2LW9ubHktcHJvdmlkZXItY3JlZGVudGlhbHMtayE=",
@@ -110,6 +112,8 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     FX_PRODUCTION_SOURCE: "sandbox",
     // Sandbox webhook endpoints may point at loopback receivers (tests, a developer machine).
     WEBHOOKS_ALLOW_LOCALHOST: "true",
+    // Development-only wallet keys: tests build tokens with their other halves.
+    ...walletDevEnv(),
     ...options.extraVars,
   };
   local.veriff.setWebhookUrl(`${baseUrl}/webhooks/veriff`);

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./core/auth/authenticate";
+import { requireOperator } from "./core/auth/operator";
 import type { AppEnv } from "./core/context";
 import { ApiError, errorResponse } from "./core/errors";
 import { applyContractConventions, onError } from "./core/http";
@@ -9,11 +10,13 @@ import { rejectUnsafeInput } from "./core/input-safety";
 import { rateLimit } from "./core/ratelimit";
 import { requireSandbox } from "./core/sandbox";
 import { requestId, services } from "./core/services";
-import { validationError } from "./core/validation";
+import { validatedInput, validationError } from "./core/validation";
 import { authPublicRouter, authRouter } from "./modules/auth";
 import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
 import { bankAccountsRouter } from "./modules/bank-accounts";
+import { bankTransfersRouter } from "./modules/bank-transfers";
+import { checkoutPagesRouter, checkoutRouter } from "./modules/checkout";
 import { couponsRouter } from "./modules/coupons";
 import { cryptoRouter } from "./modules/crypto";
 import { customersRouter } from "./modules/customers";
@@ -24,21 +27,34 @@ import { fxRouter } from "./modules/fx";
 import { globalAccountsRouter } from "./modules/global-accounts";
 import { healthRouter } from "./modules/health";
 import { VERSION } from "./modules/health/service";
+import { invoiceItemsRouter } from "./modules/invoice-items";
+import { hostedInvoicesRouter, invoicesRouter } from "./modules/invoices";
 import { issuingDeviceRouter, issuingRouter } from "./modules/issuing";
 import { metaRouter } from "./modules/meta";
 import { docsPage } from "./modules/meta/docs";
 import { metersRouter } from "./modules/meters";
+import { paymentLinksRouter } from "./modules/payment-links";
 import { paymentMethodsRouter } from "./modules/payment-methods";
 import { paymentsRouter, sandboxPagesRouter } from "./modules/payments";
+import { payoutsRouter } from "./modules/payouts";
 import { pricesRouter } from "./modules/prices";
 import { productsRouter } from "./modules/products";
 import { promotionCodesRouter } from "./modules/promotion-codes";
 import { providersRouter, providerWebhooksRouter } from "./modules/providers";
 import { refundsRouter } from "./modules/refunds";
+import { settlementsRouter } from "./modules/settlements";
 import { statusRouter } from "./modules/status";
+import { subscriptionsRouter } from "./modules/subscriptions";
+import { taxRatesRouter } from "./modules/tax-rates";
+import { testClocksRouter } from "./modules/test-clocks";
 import { transactionsRouter } from "./modules/transactions";
 import { usageRecordsRouter } from "./modules/usage-records";
-import { verificationsRouter, verificationWebhooksRouter } from "./modules/verifications";
+import {
+  verificationOperatorRouter,
+  verificationsRouter,
+  verificationWebhooksRouter,
+} from "./modules/verifications";
+import { walletDomainRouter, walletPayRouter } from "./modules/wallet-pay";
 import { webhooksRouter } from "./modules/webhooks";
 import { dispatchEvents } from "./modules/webhooks/service";
 
@@ -64,7 +80,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv> = createApp()) {
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return errorResponse(c, validationError(result.error));
+      if (!result.success) return errorResponse(c, validationError(result.error, validatedInput(result)));
     },
   });
 
@@ -85,6 +101,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/v1/*", requestServices);
   app.use("/internal/*", requestServices);
   app.use("/sandbox/*", requestServices);
+  app.use("/checkout/*", requestServices);
+  app.use("/pay/*", requestServices);
   app.use("/webhooks/providers/*", requestServices);
   app.use("/webhooks/veriff", requestServices);
   app.use("/files/*", requestServices);
@@ -94,11 +112,14 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", metaRouter);
   app.route("/api/v1", authPublicRouter);
   app.route("/api/v1", issuingDeviceRouter);
+  app.route("/api/v1", hostedInvoicesRouter);
   app.route("/", functionTriggersRouter);
   app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
+  app.route("/", checkoutPagesRouter);
   app.route("/", providerWebhooksRouter);
   app.route("/", verificationWebhooksRouter);
+  app.route("/", walletDomainRouter);
 
   let document: ReturnType<typeof openApiDocument> | undefined;
   app.get("/api/v1/openapi.json", (c) => {
@@ -128,7 +149,18 @@ export function createApp(): OpenAPIHono<AppEnv> {
     description:
       "A dashboard session token from POST /api/v1/auth/sessions; pick the environment with X-Environment.",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "OperatorToken", {
+    type: "apiKey",
+    in: "header",
+    name: "X-Operator-Token",
+    description:
+      "The platform operators' token (OPERATOR_TOKEN), for /api/v1/operator/* only; merchants' keys and sessions are refused there.",
+  });
   app.get("/docs", docsPage);
+
+  // The platform's operators, before the merchants' authentication: their own token, no merchant.
+  app.use("/api/v1/operator/*", requireOperator);
+  app.route("/api/v1", verificationOperatorRouter);
 
   // Everything below needs credentials; the public handlers above have already answered.
   app.use("/api/v1/*", authenticate, rateLimit("api"), idempotency);
@@ -152,11 +184,22 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", promotionCodesRouter);
   app.route("/api/v1", metersRouter);
   app.route("/api/v1", usageRecordsRouter);
+  app.route("/api/v1", taxRatesRouter);
+  app.route("/api/v1", invoiceItemsRouter);
+  app.route("/api/v1", invoicesRouter);
+  app.route("/api/v1", testClocksRouter);
+  app.route("/api/v1", subscriptionsRouter);
   app.route("/api/v1", bankAccountsRouter);
   app.route("/api/v1", globalAccountsRouter);
+  app.route("/api/v1", payoutsRouter);
+  app.route("/api/v1", settlementsRouter);
+  app.route("/api/v1", bankTransfersRouter);
   app.route("/api/v1", issuingRouter);
   app.route("/api/v1", verificationsRouter);
   app.route("/api/v1", cryptoRouter);
+  app.route("/api/v1", walletPayRouter);
+  app.route("/api/v1", checkoutRouter);
+  app.route("/api/v1", paymentLinksRouter);
 
   const allowedMethods = routeMethods(app);
   app.notFound((c) => {

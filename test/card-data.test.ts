@@ -62,7 +62,7 @@ describe("card data in responses and logs", () => {
     const slot = Date.UTC(2003, 0, 1) + Math.floor(Math.random() * 1_000_000) * 300_000;
     await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${slot}`);
     const [run] = await query<{ id: string }>(
-      "select id from function_runs where function_name = 'payment-settle' and window_key = $1",
+      "select id from function_runs where function_name = 'settlement-run' and window_key = $1",
       [new Date(slot).toISOString().slice(0, 16)],
     );
     expect(run?.id).toBeTruthy();

@@ -1,6 +1,8 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { generateBankDetails } from "../src/core/bank-details";
+import { query } from "./db";
 import { baseUrl, type TestMerchant } from "./harness";
+import { approvedCustomer } from "./verifications";
 
 /**
  * Every endpoint that reads or changes one object, for the shared security suite. A new module
@@ -54,6 +56,23 @@ const createLedgerTransaction = async (merchant: TestMerchant): Promise<string> 
     `/sandbox/funding/deposits/${deposit}/receive`,
   );
   return received.body.transaction;
+};
+
+const createCheckoutSession = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/checkout/sessions", {
+    line_items: [
+      { price_data: { currency: "USD", unit_amount: 1000, product_data: { name: "x" } }, quantity: 1 },
+    ],
+    success_url: "https://example.com/done",
+  });
+  return created.body.id;
+};
+
+const createPaymentLink = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/payment_links", {
+    custom_amount: { currency: "USD", minimum: 100, maximum: 10_000, description: "Donation" },
+  });
+  return created.body.id;
 };
 
 const createWebhookEndpoint = async (merchant: TestMerchant): Promise<string> => {
@@ -166,6 +185,63 @@ const createMeter = async (merchant: TestMerchant): Promise<string> => {
   });
   return created.body.id;
 };
+const createTaxRate = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/tax-rates", {
+    display_name: "sec",
+    percentage: 10,
+    inclusive: false,
+  });
+  return created.body.id;
+};
+const createInvoiceItem = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/invoice-items", {
+    customer: await createCustomer(merchant),
+    amount: 1000,
+    currency: "USD",
+  });
+  return created.body.id;
+};
+/** A draft invoice of one pending item. */
+const createInvoice = async (merchant: TestMerchant): Promise<string> => {
+  const item = await merchant.sandbox.request<{ customer: string }>(
+    "GET",
+    `/invoice-items/${await createInvoiceItem(merchant)}`,
+  );
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/invoices", {
+    customer: item.body.customer,
+  });
+  return created.body.id;
+};
+/** An open invoice: a finalized draft. */
+const createOpenInvoice = async (merchant: TestMerchant): Promise<string> => {
+  const id = await createInvoice(merchant);
+  await merchant.sandbox.request("POST", `/invoices/${id}/finalize`);
+  return id;
+};
+/** A sandbox test clock. */
+const createTestClock = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/test-clocks", {
+    frozen_time: "2027-01-01T00:00:00Z",
+  });
+  return created.body.id;
+};
+/** A subscription on send_invoice (no card needed), active with its first invoice open. */
+const createSubscription = async (merchant: TestMerchant): Promise<string> => {
+  const customer = await createCustomer(merchant);
+  const product = await merchant.sandbox.request<{ id: string }>("POST", "/products", { name: "Plan" });
+  const price = await merchant.sandbox.request<{ id: string }>("POST", "/prices", {
+    product: product.body.id,
+    currency: "USD",
+    unit_amount: 1000,
+    recurring: { interval: "month", interval_count: 1 },
+  });
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/subscriptions", {
+    customer,
+    items: [{ price: price.body.id }],
+    collection_method: "send_invoice",
+  });
+  return created.body.id;
+};
 /** From another tenant a redemption fails on the coupon or code, before its customer is looked up. */
 const redeemBody = { customer: "cus_sec", amount: 1000, currency: "USD" };
 
@@ -194,6 +270,67 @@ const createMandate = async (merchant: TestMerchant): Promise<string> => {
   return created.body.id;
 };
 
+/** A pending payout: a verified account of the merchant and a funded USD balance. */
+const createPayout = async (merchant: TestMerchant): Promise<string> => {
+  const account = await createBankAccount(merchant);
+  await merchant.sandbox.request("POST", `/bank-accounts/${account}/verify/instant`);
+  const deposit = await merchant.sandbox.request<{ id: string }>("POST", "/funding/deposits", {
+    amount: 10_000,
+    currency: "USD",
+    method: "ach",
+  });
+  await merchant.sandbox.request("POST", `/sandbox/funding/deposits/${deposit.body.id}/receive`);
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/payouts", {
+    amount: 1_000,
+    currency: "USD",
+    destination: account,
+  });
+  return created.body.id;
+};
+
+const createSettlement = async (merchant: TestMerchant): Promise<string> => {
+  await merchant.sandbox.request("POST", "/payments", {
+    amount: 2_000,
+    currency: "USD",
+    confirm: true,
+    payment_method_data: {
+      type: "card",
+      card: { number: "4242424242424242", exp_month: 12, exp_year: 2040 },
+    },
+  });
+  // settlement-run for this merchant nine days on, in a slot of its own: the payment has matured by the end
+  // of the last period of any daily or weekly schedule (the suites also set the merchant's schedule).
+  const slot = Date.UTC(2005, 0, 1) + Math.floor(Math.random() * 1_000_000) * 300_000;
+  await fetch(`${baseUrl()}/internal/dev/functions/settlement-run?time=${slot}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-test-clock-offset-seconds": String(9 * 86_400) },
+    body: JSON.stringify({ merchant_id: merchant.merchantId }),
+  });
+  const listed = await merchant.sandbox.request<{ data: { id: string }[] }>("GET", "/settlements");
+  const [settlement] = listed.body.data;
+  if (!settlement) throw new Error("settlement-run settled nothing");
+  return settlement.id;
+};
+
+/** A pending pull under an ACH debit mandate (no funds needed). */
+const createBankTransfer = async (merchant: TestMerchant): Promise<string> => {
+  const account = await createBankAccount(merchant);
+  await merchant.sandbox.request("POST", `/bank-accounts/${account}/verify/instant`);
+  const mandate = await merchant.sandbox.request<{ id: string }>("POST", "/mandates", {
+    bank_account: account,
+    type: "ach_debit",
+    acceptance: { type: "online" },
+  });
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/bank-transfers", {
+    direction: "pull",
+    amount: 1_000,
+    currency: "USD",
+    bank_account: account,
+    mandate: mandate.body.id,
+  });
+  return created.body.id;
+};
+
 const createGlobalAccount = async (merchant: TestMerchant): Promise<string> => {
   const created = await merchant.sandbox.request<{ id: string }>("POST", "/global-accounts", {
     country: "DE",
@@ -208,6 +345,7 @@ const createIssuingCardholder = async (merchant: TestMerchant): Promise<string> 
   const created = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/cardholders", {
     type: "individual",
     name: "Sec Holder",
+    customer: await approvedCustomer(merchant.sandbox),
     billing: issuingBilling,
   });
   return created.body.id;
@@ -299,7 +437,80 @@ const createCryptoAddress = async (merchant: TestMerchant): Promise<string> => {
   return created.body.id;
 };
 
+/**
+ * A settled transfer, written as its row: a real one needs the local chain, which only the crypto
+ * test files start (src/modules/crypto/transfers.test.ts sends them for real).
+ */
+const createCryptoTransfer = async (merchant: TestMerchant): Promise<string> => {
+  const id = `ctr_${randomUUID().replace(/-/g, "").slice(0, 24)}`;
+  await query(
+    `insert into crypto_transfers (id, merchant_id, environment, network, chain, asset, token_contract, decimals,
+       amount, from_address, to_address, fiat_amount, fiat_currency, rate, nonce, gas_limit, max_fee_per_gas,
+       max_priority_fee_per_gas, fee_cap_per_gas, status, source_type, created_at, updated_at)
+     values ($1, $2, 'sandbox', 'base', 'base_sepolia', 'USDC', '0x036CbD53842c5426634e7929541eC2318f3dCF7e', 6,
+       1000000, '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '0x9858EfFD232B4033E47d90003D41EC34EcaEda94', 100,
+       'USD', '1', null, 100000, 2000000000, 1000000, 4000000000, 'failed', 'api', now(), now())`,
+    [id, merchant.merchantId],
+  );
+  return id;
+};
+
+const createCryptoPayment = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/crypto/payments", {
+    customer: await createCustomer(merchant),
+    network: "base",
+    asset: "USDC",
+    amount: "10",
+  });
+  return created.body.id;
+};
+
+const createWalletSession = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/wallet/sessions", {
+    wallet: "apple_pay",
+    amount: 1000,
+    currency: "USD",
+    merchant_domain: "shop.example.com",
+    display_name: "Security Shop",
+  });
+  return created.body.id;
+};
+
 export const objectEndpoints: ObjectEndpoint[] = [
+  {
+    name: "retrieve wallet session",
+    method: "GET",
+    path: (id) => `/wallet/sessions/${id}`,
+    create: createWalletSession,
+  },
+  {
+    name: "validate Apple Pay merchant",
+    method: "POST",
+    path: (id) => `/wallet/sessions/${id}/apple-pay/validate`,
+    body: { validation_url: "https://apple-pay-gateway.apple.com/paymentservices/startSession" },
+    readBack: (id) => `/wallet/sessions/${id}`,
+    create: createWalletSession,
+  },
+  {
+    name: "complete wallet session",
+    method: "POST",
+    path: (id) => `/wallet/sessions/${id}/complete`,
+    body: { token: "{}" },
+    readBack: (id) => `/wallet/sessions/${id}`,
+    create: createWalletSession,
+  },
+  {
+    name: "retrieve crypto payment",
+    method: "GET",
+    path: (id) => `/crypto/payments/${id}`,
+    create: createCryptoPayment,
+  },
+  {
+    name: "retrieve crypto transfer",
+    method: "GET",
+    path: (id) => `/crypto/transfers/${id}`,
+    create: createCryptoTransfer,
+  },
   {
     name: "retrieve crypto address",
     method: "GET",
@@ -349,6 +560,128 @@ export const objectEndpoints: ObjectEndpoint[] = [
     body: { nickname: "x" },
     create: createPrice,
   },
+  { name: "retrieve tax rate", method: "GET", path: (id) => `/tax-rates/${id}`, create: createTaxRate },
+  {
+    name: "update tax rate",
+    readBack: (id) => `/tax-rates/${id}`,
+    method: "PATCH",
+    path: (id) => `/tax-rates/${id}`,
+    body: { display_name: "x" },
+    create: createTaxRate,
+  },
+  {
+    name: "retrieve invoice item",
+    method: "GET",
+    path: (id) => `/invoice-items/${id}`,
+    create: createInvoiceItem,
+  },
+  { name: "retrieve invoice", method: "GET", path: (id) => `/invoices/${id}`, create: createInvoice },
+  {
+    name: "invoice pdf",
+    readBack: (id) => `/invoices/${id}`,
+    method: "GET",
+    path: (id) => `/invoices/${id}/pdf`,
+    create: createOpenInvoice,
+  },
+  {
+    name: "finalize invoice",
+    readBack: (id) => `/invoices/${id}`,
+    method: "POST",
+    path: (id) => `/invoices/${id}/finalize`,
+    create: createInvoice,
+  },
+  {
+    name: "pay invoice",
+    readBack: (id) => `/invoices/${id}`,
+    method: "POST",
+    path: (id) => `/invoices/${id}/pay`,
+    body: {},
+    create: createOpenInvoice,
+  },
+  {
+    name: "mark invoice paid",
+    readBack: (id) => `/invoices/${id}`,
+    method: "POST",
+    path: (id) => `/invoices/${id}/mark_paid`,
+    body: { reference: "x" },
+    create: createOpenInvoice,
+  },
+  {
+    name: "void invoice",
+    readBack: (id) => `/invoices/${id}`,
+    method: "POST",
+    path: (id) => `/invoices/${id}/void`,
+    create: createOpenInvoice,
+  },
+  {
+    name: "mark invoice uncollectible",
+    readBack: (id) => `/invoices/${id}`,
+    method: "POST",
+    path: (id) => `/invoices/${id}/mark_uncollectible`,
+    create: createOpenInvoice,
+  },
+  { name: "retrieve test clock", method: "GET", path: (id) => `/test-clocks/${id}`, create: createTestClock },
+  {
+    name: "advance test clock",
+    readBack: (id) => `/test-clocks/${id}`,
+    method: "POST",
+    path: (id) => `/test-clocks/${id}/advance`,
+    body: { frozen_time: "2027-01-02T00:00:00Z" },
+    create: createTestClock,
+  },
+  {
+    name: "delete test clock",
+    readBack: (id) => `/test-clocks/${id}`,
+    method: "DELETE",
+    path: (id) => `/test-clocks/${id}`,
+    create: createTestClock,
+  },
+  {
+    name: "retrieve subscription",
+    method: "GET",
+    path: (id) => `/subscriptions/${id}`,
+    create: createSubscription,
+  },
+  {
+    name: "update subscription",
+    readBack: (id) => `/subscriptions/${id}`,
+    method: "PATCH",
+    path: (id) => `/subscriptions/${id}`,
+    body: { metadata: { plan: "x" } },
+    create: createSubscription,
+  },
+  {
+    name: "preview subscription change",
+    readBack: (id) => `/subscriptions/${id}`,
+    method: "POST",
+    path: (id) => `/subscriptions/${id}/preview`,
+    body: {},
+    create: createSubscription,
+  },
+  {
+    name: "cancel subscription",
+    readBack: (id) => `/subscriptions/${id}`,
+    method: "POST",
+    path: (id) => `/subscriptions/${id}/cancel`,
+    body: {},
+    create: createSubscription,
+  },
+  {
+    name: "pause subscription",
+    readBack: (id) => `/subscriptions/${id}`,
+    method: "POST",
+    path: (id) => `/subscriptions/${id}/pause`,
+    body: { behavior: "void" },
+    create: createSubscription,
+  },
+  {
+    name: "resume subscription",
+    readBack: (id) => `/subscriptions/${id}`,
+    method: "POST",
+    path: (id) => `/subscriptions/${id}/resume`,
+    body: {},
+    create: createSubscription,
+  },
   { name: "retrieve coupon", method: "GET", path: (id) => `/coupons/${id}`, create: createCoupon },
   {
     name: "update coupon",
@@ -372,6 +705,40 @@ export const objectEndpoints: ObjectEndpoint[] = [
     path: (id) => `/coupons/${id}/redeem`,
     body: redeemBody,
     create: createCoupon,
+  },
+  {
+    name: "retrieve checkout session",
+    method: "GET",
+    path: (id) => `/checkout/sessions/${id}`,
+    create: createCheckoutSession,
+  },
+  {
+    name: "list checkout session line items",
+    method: "GET",
+    path: (id) => `/checkout/sessions/${id}/line_items`,
+    readBack: (id) => `/checkout/sessions/${id}`,
+    create: createCheckoutSession,
+  },
+  {
+    name: "expire checkout session",
+    readBack: (id) => `/checkout/sessions/${id}`,
+    method: "POST",
+    path: (id) => `/checkout/sessions/${id}/expire`,
+    create: createCheckoutSession,
+  },
+  {
+    name: "retrieve payment link",
+    method: "GET",
+    path: (id) => `/payment_links/${id}`,
+    create: createPaymentLink,
+  },
+  {
+    name: "update payment link",
+    readBack: (id) => `/payment_links/${id}`,
+    method: "PATCH",
+    path: (id) => `/payment_links/${id}`,
+    body: { active: false },
+    create: createPaymentLink,
   },
   {
     name: "retrieve promotion code",
@@ -438,6 +805,46 @@ export const objectEndpoints: ObjectEndpoint[] = [
     method: "POST",
     path: (id) => `/mandates/${id}/revoke`,
     create: createMandate,
+  },
+  { name: "retrieve payout", method: "GET", path: (id) => `/payouts/${id}`, create: createPayout },
+  {
+    name: "cancel payout",
+    readBack: (id) => `/payouts/${id}`,
+    method: "POST",
+    path: (id) => `/payouts/${id}/cancel`,
+    create: createPayout,
+  },
+  {
+    name: "retrieve settlement",
+    method: "GET",
+    path: (id) => `/settlements/${id}`,
+    create: createSettlement,
+  },
+  {
+    name: "list settlement transactions",
+    method: "GET",
+    path: (id) => `/settlements/${id}/transactions`,
+    create: createSettlement,
+  },
+  {
+    name: "export settlement",
+    readBack: (id) => `/settlements/${id}`,
+    method: "GET",
+    path: (id) => `/settlements/${id}/export.csv`,
+    create: createSettlement,
+  },
+  {
+    name: "retrieve bank transfer",
+    method: "GET",
+    path: (id) => `/bank-transfers/${id}`,
+    create: createBankTransfer,
+  },
+  {
+    name: "cancel bank transfer",
+    readBack: (id) => `/bank-transfers/${id}`,
+    method: "POST",
+    path: (id) => `/bank-transfers/${id}/cancel`,
+    create: createBankTransfer,
   },
   {
     name: "retrieve global account",
@@ -778,6 +1185,22 @@ export const objectEndpoints: ObjectEndpoint[] = [
     create: createBusinessVerification,
   },
   {
+    name: "resubmit individual verification",
+    readBack: (id) => `/individual_verifications/${id}`,
+    method: "POST",
+    path: (id) => `/individual_verifications/${id}/resubmit`,
+    body: { first_name: "Ada" },
+    create: createIndividualVerification,
+  },
+  {
+    name: "resubmit business verification",
+    readBack: (id) => `/business_verifications/${id}`,
+    method: "POST",
+    path: (id) => `/business_verifications/${id}/resubmit`,
+    body: { legal_name: "Security Two Ltd" },
+    create: createBusinessVerification,
+  },
+  {
     name: "retrieve verification document",
     method: "GET",
     path: (id) => `/verification_documents/${id}`,
@@ -793,9 +1216,36 @@ export const objectEndpoints: ObjectEndpoint[] = [
 ];
 
 export const collectionEndpoints: CollectionEndpoint[] = [
+  {
+    name: "create wallet session",
+    method: "POST",
+    path: "/wallet/sessions",
+    body: {
+      wallet: "google_pay",
+      amount: 100,
+      currency: "USD",
+      merchant_domain: "a.example",
+      display_name: "A",
+    },
+  },
   { name: "list crypto addresses", method: "GET", path: "/crypto/addresses" },
   { name: "list crypto deposits", method: "GET", path: "/crypto/deposits" },
   { name: "list crypto networks", method: "GET", path: "/crypto/networks" },
+  { name: "list crypto transfers", method: "GET", path: "/crypto/transfers" },
+  { name: "list crypto payments", method: "GET", path: "/crypto/payments" },
+  {
+    name: "create crypto payment",
+    method: "POST",
+    path: "/crypto/payments",
+    body: { customer: "cus_missing", network: "base", asset: "USDC", amount: "10" },
+  },
+  {
+    // No chain answers in these suites: 503 crypto_network_unavailable, with nothing reserved.
+    name: "create crypto transfer",
+    method: "POST",
+    path: "/crypto/transfers",
+    body: { network: "base", asset: "USDC", to: "0x9858EfFD232B4033E47d90003D41EC34EcaEda94", amount: "1" },
+  },
   {
     name: "create crypto address",
     method: "POST",
@@ -825,6 +1275,35 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   { name: "account business verification", method: "GET", path: "/account/business_verification" },
   { name: "account requirements", method: "GET", path: "/account/requirements" },
   { name: "list bank accounts", method: "GET", path: "/bank-accounts" },
+  { name: "list payouts", method: "GET", path: "/payouts" },
+  { name: "payout schedule", method: "GET", path: "/payouts/schedule" },
+  {
+    name: "update payout schedule",
+    method: "POST",
+    path: "/payouts/schedule",
+    body: { interval: "monthly", monthly_anchor: 31 },
+  },
+  { name: "list settlements", method: "GET", path: "/settlements" },
+  { name: "settlement schedule", method: "GET", path: "/settlements/schedule" },
+  {
+    name: "update settlement schedule",
+    method: "POST",
+    path: "/settlements/schedule",
+    body: { interval: "weekly", weekly_anchor: "monday" },
+  },
+  { name: "list bank transfers", method: "GET", path: "/bank-transfers" },
+  {
+    name: "create bank transfer",
+    method: "POST",
+    path: "/bank-transfers",
+    body: { direction: "push", amount: 100, currency: "USD", bank_account: "ba_missing" },
+  },
+  {
+    name: "create payout",
+    method: "POST",
+    path: "/payouts",
+    body: { amount: 100, currency: "USD", destination: "ba_missing" },
+  },
   {
     name: "create bank account",
     method: "POST",
@@ -946,10 +1425,56 @@ export const collectionEndpoints: CollectionEndpoint[] = [
     body: { product: "prod_x", currency: "USD", unit_amount: 1 },
   },
   { name: "list prices", method: "GET", path: "/prices" },
+  {
+    name: "create tax rate",
+    method: "POST",
+    path: "/tax-rates",
+    body: { display_name: "x", percentage: 5, inclusive: false },
+  },
+  { name: "list tax rates", method: "GET", path: "/tax-rates" },
+  {
+    name: "create invoice item",
+    method: "POST",
+    path: "/invoice-items",
+    body: { customer: "cus_x", amount: 100, currency: "USD" },
+  },
+  { name: "list invoice items", method: "GET", path: "/invoice-items" },
+  { name: "create invoice", method: "POST", path: "/invoices", body: { customer: "cus_x" } },
+  { name: "list invoices", method: "GET", path: "/invoices" },
+  {
+    name: "create test clock",
+    method: "POST",
+    path: "/test-clocks",
+    body: { frozen_time: "2027-01-01T00:00:00Z" },
+  },
+  { name: "list test clocks", method: "GET", path: "/test-clocks" },
+  {
+    name: "create subscription",
+    method: "POST",
+    path: "/subscriptions",
+    body: { customer: "cus_x", items: [{ price: "price_x" }] },
+  },
+  { name: "list subscriptions", method: "GET", path: "/subscriptions" },
+  { name: "retrieve invoice settings", method: "GET", path: "/invoice-settings" },
+  { name: "retrieve subscription settings", method: "GET", path: "/subscription-settings" },
   { name: "create coupon", method: "POST", path: "/coupons", body: { percent_off: 10 } },
   { name: "list coupons", method: "GET", path: "/coupons" },
   { name: "create promotion code", method: "POST", path: "/promotion-codes", body: { coupon: "co_x" } },
   { name: "list promotion codes", method: "GET", path: "/promotion-codes" },
+  {
+    name: "create checkout session",
+    method: "POST",
+    path: "/checkout/sessions",
+    body: { line_items: [{ price: "price_x", quantity: 1 }], success_url: "https://example.com/done" },
+  },
+  { name: "list checkout sessions", method: "GET", path: "/checkout/sessions" },
+  {
+    name: "create payment link",
+    method: "POST",
+    path: "/payment_links",
+    body: { custom_amount: { currency: "USD", minimum: 100, maximum: 1000, description: "x" } },
+  },
+  { name: "list payment links", method: "GET", path: "/payment_links" },
   {
     name: "create meter",
     method: "POST",

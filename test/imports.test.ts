@@ -15,7 +15,7 @@ function cruise(cwd: string, ...paths: string[]) {
         "--output-type",
         "json",
       ],
-      { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+      { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 },
     );
   } catch (error) {
     // depcruise exits non-zero when it finds violations; the report is still on stdout.

@@ -1,10 +1,15 @@
-import { createHash } from "node:crypto";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateBankDetails } from "../src/core/bank-details";
+import { LOCAL_CHAIN_WAIT_MS } from "./crypto-chain";
+import { cryptoChainFlows } from "./crypto-flows";
 import { collectionEndpoints, objectEndpoints } from "./endpoints";
 import { type ApiResponse, call, createMerchant, mailbox, type TestMerchant, uniqueEmail } from "./harness";
+import { bankingFlows } from "./openapi-flows/banking";
+import { issuingFlows } from "./openapi-flows/issuing";
+import { subscriptionFlows } from "./openapi-flows/subscriptions";
+import { verificationFlows } from "./openapi-flows/verifications";
+import { applePayToken, googlePayToken } from "./wallet-tokens";
 import { startWebhookReceiver } from "./webhook-receiver";
 
 /**
@@ -25,7 +30,7 @@ interface Document {
 }
 
 const DOC_ID = "https://magnetpay.test/openapi.json";
-const notYetValidated = ["cryptoDeposits.retrieve"];
+const notYetValidated: string[] = [];
 let document: Document;
 let ajv: Ajv2020;
 let merchant: TestMerchant;
@@ -123,316 +128,268 @@ describe("OpenAPI responses validate with Ajv", () => {
     });
     problems.push(...check("POST", "/api/v1/auth/sessions", login));
     expect(problems).toEqual([]);
-  }, 180_000);
-
-  it("the flows beyond the fixtures: each remaining operation answers a success that matches", async () => {
-    const problems: string[] = [];
-    const m = await createMerchant();
-    const run = async <T = Record<string, unknown>>(
-      who: "sandbox" | "production" | "dashboard",
-      method: string,
-      path: string,
-      body?: unknown,
-    ) => {
-      const response = await m[who].request<T>(method, path, body);
-      problems.push(...check(method, `/api/v1${path}`, response as ApiResponse));
-      if (response.status >= 300)
-        problems.push(`${method} ${path}: ${response.status} ${response.text.slice(0, 200)}`);
-      return response.body;
-    };
-    // Sign-up and its verification, as a user does (the harness reads the development mailbox).
-    const email = uniqueEmail();
-    const started = await call("POST", "/api/v1/auth/signup", {
-      body: { email, password: "a long enough password 1", business_name: "Ajv Ltd" },
-    });
-    problems.push(...check("POST", "/api/v1/auth/signup", started));
-    const token = (await mailbox(email)).find((mail) => mail.template === "signup_verification")?.data.token;
-    problems.push(
-      ...check(
-        "POST",
-        "/api/v1/auth/signup/verify",
-        await call("POST", "/api/v1/auth/signup/verify", { body: { token } }),
-      ),
-    );
-    // API keys: roll, then revoke the replacement.
-    const key = await run<{ id: string }>("dashboard", "POST", "/api-keys", {
-      environment: "sandbox",
-      name: "ajv",
-    });
-    const rolled = await run<{ id: string }>("dashboard", "POST", `/api-keys/${key.id}/roll`, {});
-    await run("dashboard", "POST", `/api-keys/${rolled.id}/revoke`);
-    // Payment methods on a customer; a payment confirmed later, completed, settled, refunded, polled.
-    const customer = await run<{ id: string }>("sandbox", "POST", "/customers", { email: "ajv@example.com" });
-    const card = {
-      type: "card",
-      card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
-    };
-    const method = await run<{ id: string }>("sandbox", "POST", "/payment-methods", card);
-    await run("sandbox", "POST", `/payment-methods/${method.id}/attach`, { customer: customer.id });
-    await run("sandbox", "GET", `/customers/${customer.id}/payment-methods`);
-    await run("sandbox", "POST", `/payment-methods/${method.id}/detach`);
-    const payment = await run<{ id: string }>("sandbox", "POST", "/payments", {
-      amount: 2_000,
-      currency: "USD",
-    });
-    await run("sandbox", "POST", `/payments/${payment.id}/confirm`, { payment_method_data: card });
-    await run("sandbox", "POST", `/sandbox/payments/${payment.id}/settle`);
-    await run("sandbox", "POST", `/payments/${payment.id}/refunds`, { amount: 500 });
-    await run("sandbox", "GET", `/status/payments/${payment.id}`);
-    const upi = await run<{ id: string }>("sandbox", "POST", "/payments", {
-      amount: 1_000,
-      currency: "INR",
-      payment_method_data: { type: "upi", upi: { vpa: "someone@upi" } },
-      confirm: true,
-    });
-    await run("sandbox", "POST", `/sandbox/payments/${upi.id}/complete`, { outcome: "succeeded" });
-    // Providers and routing.
-    const connection = await run<{ id: string }>("production", "POST", "/providers", {
-      provider: "stripe",
-      credentials: {
-        secret_key: "sk_live_51AjvTestSecretAbCd",
-        webhook_secret: "whsec_YWp2LXRlc3Qtd2ViaG9vaw==",
-      },
-    });
-    await run("production", "DELETE", `/providers/${connection.id}`);
-    await run("sandbox", "POST", "/routing/rules", {
-      action: "split",
-      provider: "sandbox_apac",
-      percentage: 30,
-    });
-    // Funding: one deposit received, one failed; FX settings, a quote and its conversion.
-    const received = await run<{ id: string }>("sandbox", "POST", "/funding/deposits", {
-      amount: 50_000,
-      currency: "EUR",
-      method: "sepa",
-    });
-    await run("sandbox", "POST", `/sandbox/funding/deposits/${received.id}/receive`);
-    const failed = await run<{ id: string }>("sandbox", "POST", "/funding/deposits", {
-      amount: 1_000,
-      currency: "EUR",
-      method: "sepa",
-    });
-    await run("sandbox", "POST", `/sandbox/funding/deposits/${failed.id}/fail`);
-    await run("sandbox", "POST", "/fx/settings", { merchant_markup_bps: 20 });
-    const quote = await run<{ id: string }>("sandbox", "POST", "/fx/quotes", {
-      sell_currency: "EUR",
-      buy_currency: "USD",
-      sell_amount: 10_000,
-    });
-    const conversion = await run<{ id: string }>("sandbox", "POST", "/fx/conversions", { quote: quote.id });
-    await run("sandbox", "GET", `/fx/conversions/${conversion.id}`);
-    // A webhook delivery retried by hand, to a receiver that takes both: nothing is left to retry
-    // (pending retries would fire in other files' QStash fast-forwards).
-    const receiver = await startWebhookReceiver();
-    try {
-      const endpoint = await run<{ id: string }>("sandbox", "POST", "/webhooks/endpoints", {
-        url: receiver.url("/ajv"),
-        enabled_events: ["payment.succeeded"],
-      });
-      const delivery = await run<{ id: string }>(
-        "sandbox",
-        "POST",
-        `/webhooks/endpoints/${endpoint.id}/test`,
-      );
-      await receiver.waitFor("/ajv", 1);
-      await run("sandbox", "POST", `/webhooks/deliveries/${delivery.id}/retry`);
-      await receiver.waitFor("/ajv", 2);
-      await run("sandbox", "DELETE", `/webhooks/endpoints/${endpoint.id}`);
-    } finally {
-      await receiver.close();
-    }
-    // The session ends last.
-    const session = await call<{ token: string }>("POST", "/api/v1/auth/sessions", {
-      body: { email: m.email, password: m.password },
-    });
-    const logout = await call("DELETE", "/api/v1/auth/sessions/current", {
-      headers: { authorization: `Bearer ${session.body.token}` },
-    });
-    problems.push(...check("DELETE", "/api/v1/auth/sessions/current", logout));
-    // Billing catalog: a price, a promotion code, both redeemed, and usage on a meter.
-    const product = await run<{ id: string }>("sandbox", "POST", "/products", { name: "Ajv" });
-    await run("sandbox", "POST", "/prices", { product: product.id, currency: "USD", unit_amount: 1_999 });
-    const coupon = await run<{ id: string }>("sandbox", "POST", "/coupons", { percent_off: 10 });
-    await run("sandbox", "POST", `/coupons/${coupon.id}/redeem`, {
-      customer: customer.id,
-      amount: 1_000,
-      currency: "USD",
-    });
-    const promotion = await run<{ id: string }>("sandbox", "POST", "/promotion-codes", { coupon: coupon.id });
-    await run("sandbox", "POST", `/promotion-codes/${promotion.id}/redeem`, {
-      customer: customer.id,
-      amount: 1_000,
-      currency: "USD",
-    });
-    const meter = await run<{ id: string }>("sandbox", "POST", "/meters", {
-      display_name: "Ajv",
-      aggregation: { formula: "count" },
-    });
-    await run("sandbox", "POST", "/usage-records", {
-      meter: meter.id,
-      customer: customer.id,
-      identifier: "ajv-1",
-    });
-    // Issuing: a card on a cardholder, authorized, captured in part, the rest reversed.
-    const cardholder = await run<{ id: string }>("sandbox", "POST", "/issuing/cardholders", {
-      type: "individual",
-      name: "Ada Lovelace",
-      email: "ada@example.com",
-      billing: { address: { line1: "1 Main St", city: "Berlin", postal_code: "10115", country: "DE" } },
-    });
-    const issued = await run<{ id: string }>("sandbox", "POST", "/issuing/cards", {
-      cardholder: cardholder.id,
-      type: "virtual",
-      currency: "EUR",
-      status: "active",
-    });
-    await run("sandbox", "POST", `/issuing/cards/${issued.id}/load`, { amount: 5_000 });
-    const authorization = await run<{ id: string }>("sandbox", "POST", "/issuing/authorizations", {
-      card: issued.id,
-      amount: 1_000,
-      currency: "EUR",
-      channel: "online",
-      merchant_data: { name: "Book Shop", category_code: "5942", country: "DE" },
-    });
-    await run("sandbox", "POST", `/sandbox/issuing/authorizations/${authorization.id}/increment`, {
-      amount: 100,
-    });
-    const captured = await run<{ id: string }>(
-      "sandbox",
-      "POST",
-      `/sandbox/issuing/authorizations/${authorization.id}/capture`,
-      { amount: 600 },
-    );
-    await run("sandbox", "POST", `/sandbox/issuing/transactions/${captured.id}/refund`, { amount: 100 });
-    const reversible = await run<{ id: string }>("sandbox", "POST", "/issuing/authorizations", {
-      card: issued.id,
-      amount: 300,
-      currency: "EUR",
-      channel: "online",
-      merchant_data: { name: "Book Shop", category_code: "5942", country: "DE" },
-    });
-    await run("sandbox", "POST", `/sandbox/issuing/authorizations/${reversible.id}/reverse`, {});
-    await run("sandbox", "POST", "/sandbox/issuing/transactions/force-capture", {
-      card: issued.id,
-      amount: 200,
-      currency: "EUR",
-      merchant_data: { name: "Hotel", category_code: "7011", country: "FR" },
-    });
-    // The cardholder's device: the card's details once, then a PIN, each with its own token.
-    const revealToken = await run<{ token: string }>(
-      "sandbox",
-      "POST",
-      `/issuing/cards/${issued.id}/reveal-token`,
-      {
-        purpose: "reveal",
-      },
-    );
-    const details = await call("POST", "/api/v1/issuing/card-details", {
-      body: { token: revealToken.token },
-    });
-    problems.push(...check("POST", "/api/v1/issuing/card-details", details));
-    const pinToken = await run<{ token: string }>(
-      "sandbox",
-      "POST",
-      `/issuing/cards/${issued.id}/reveal-token`,
-      {
-        purpose: "set_pin",
-      },
-    );
-    const pin = await call("POST", "/api/v1/issuing/card-pin", {
-      body: { token: pinToken.token, pin: "4821" },
-    });
-    problems.push(...check("POST", "/api/v1/issuing/card-pin", pin));
-    const physical = await run<{ id: string }>("sandbox", "POST", "/issuing/cards", {
-      cardholder: cardholder.id,
-      type: "physical",
-      currency: "EUR",
-      shipping: {
-        name: "Ada Lovelace",
-        address: { line1: "1 Main St", city: "Berlin", postal_code: "10115", country: "DE" },
-        service: "express",
-      },
-    });
-    await run("sandbox", "POST", `/sandbox/issuing/cards/${physical.id}/shipping`, { status: "submitted" });
-    // A bank account verified by micro-deposits, then a mandate on it.
-    const bankDetails = generateBankDetails("US");
-    const bankAccount = await run<{ id: string }>("sandbox", "POST", "/bank-accounts", {
-      account_holder_name: "Ada",
-      account_holder_type: "individual",
-      country: "US",
-      currency: "USD",
-      routing_number: bankDetails.routing.routing_number,
-      account_number: bankDetails.accountNumber,
-    });
-    const deposits = await run<{ sandbox_micro_deposits: { amounts: number[] } | null }>(
-      "sandbox",
-      "POST",
-      `/bank-accounts/${bankAccount.id}/verify/micro-deposits`,
-      {},
-    );
-    await run("sandbox", "POST", `/bank-accounts/${bankAccount.id}/verify`, {
-      amounts: deposits.sandbox_micro_deposits?.amounts ?? [],
-    });
-    await run("sandbox", "POST", "/mandates", {
-      bank_account: bankAccount.id,
-      type: "ach_debit",
-      acceptance: { type: "online" },
-    });
-    // Crypto: a deposit address and the merchant's confirmation tiers.
-    await run("sandbox", "POST", "/crypto/addresses", {
-      customer: customer.id,
-      network: "base",
-      asset: "USDC",
-    });
-    await run("sandbox", "POST", "/crypto/networks/base/confirmation_tiers", {
-      tiers: [
-        { min_amount: 0, confirmations: 2 },
-        { min_amount: 100_000, confirmations: 12 },
-      ],
-    });
-    // A verification document on a customer's verification.
-    const person = await run<{ id: string }>("sandbox", "POST", "/individual_verifications", {
-      first_name: "Undecided",
-      last_name: "Ajv",
-      date_of_birth: "1990-01-01",
-    });
-    const pdf = Buffer.from("%PDF-1.7 ajv test document");
-    await run("sandbox", "POST", "/verification_documents", {
-      verification: person.id,
-      type: "passport",
-      mime_type: "application/pdf",
-      sha256: createHash("sha256").update(pdf).digest("hex"),
-      content: pdf.toString("base64"),
-    });
-    // The merchant's own business: a director, its registration document, then the submission.
-    const business = await run<{ id: string }>("sandbox", "POST", "/account/business_verification", {
-      legal_name: "Ajv Ltd",
-      registration_number: "12345678",
-      country: "GB",
-      incorporation_date: "2019-05-01",
-      registered_address: { line1: "1 High Street", city: "London", country: "GB" },
-      mcc: "5734",
-    });
-    await run("sandbox", "POST", `/business_verifications/${business.id}/persons`, {
-      first_name: "Undecided",
-      last_name: "Director",
-      date_of_birth: "1980-01-01",
-      relationship: { director: true },
-    });
-    const certificate = Buffer.from("%PDF-1.7 ajv certificate of incorporation");
-    await run("sandbox", "POST", "/verification_documents", {
-      verification: business.id,
-      type: "certificate_of_incorporation",
-      mime_type: "application/pdf",
-      sha256: createHash("sha256").update(certificate).digest("hex"),
-      content: certificate.toString("base64"),
-    });
-    await run("sandbox", "POST", `/business_verifications/${business.id}/submit`);
-    expect(problems).toEqual([]);
-    const missing = operations.map((entry) => entry.operation.operationId).filter((id) => !succeeded.has(id));
-    // Operations of the areas merged on 2026-12-02 that no flow here reaches yet (issue 11): the list
-    // may only shrink, and an operation that now succeeds must leave it.
-    expect(missing).toEqual(notYetValidated.filter((id) => missing.includes(id)));
-    expect(notYetValidated.filter((id) => !missing.includes(id))).toEqual([]);
   }, 300_000);
+
+  it(
+    "the flows beyond the fixtures: each remaining operation answers a success that matches",
+    async () => {
+      const problems: string[] = [];
+      const m = await createMerchant();
+      const run = async <T = Record<string, unknown>>(
+        who: "sandbox" | "production" | "dashboard",
+        method: string,
+        path: string,
+        body?: unknown,
+      ) => {
+        const response = await m[who].request<T>(method, path, body);
+        problems.push(...check(method, `/api/v1${path}`, response as ApiResponse));
+        if (response.status >= 300)
+          problems.push(`${method} ${path}: ${response.status} ${response.text.slice(0, 200)}`);
+        return response.body;
+      };
+      // Sign-up and its verification, as a user does (the harness reads the development mailbox).
+      const email = uniqueEmail();
+      const started = await call("POST", "/api/v1/auth/signup", {
+        body: { email, password: "a long enough password 1", business_name: "Ajv Ltd" },
+      });
+      problems.push(...check("POST", "/api/v1/auth/signup", started));
+      const token = (await mailbox(email)).find((mail) => mail.template === "signup_verification")?.data
+        .token;
+      problems.push(
+        ...check(
+          "POST",
+          "/api/v1/auth/signup/verify",
+          await call("POST", "/api/v1/auth/signup/verify", { body: { token } }),
+        ),
+      );
+      // API keys: roll, then revoke the replacement.
+      const key = await run<{ id: string }>("dashboard", "POST", "/api-keys", {
+        environment: "sandbox",
+        name: "ajv",
+      });
+      const rolled = await run<{ id: string }>("dashboard", "POST", `/api-keys/${key.id}/roll`, {});
+      await run("dashboard", "POST", `/api-keys/${rolled.id}/revoke`);
+      // Payment methods on a customer; a payment confirmed later, completed, settled, refunded, polled.
+      const customer = await run<{ id: string }>("sandbox", "POST", "/customers", {
+        email: "ajv@example.com",
+      });
+      const card = {
+        type: "card",
+        card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+      };
+      const method = await run<{ id: string }>("sandbox", "POST", "/payment-methods", card);
+      await run("sandbox", "POST", `/payment-methods/${method.id}/attach`, { customer: customer.id });
+      await run("sandbox", "GET", `/customers/${customer.id}/payment-methods`);
+      await run("sandbox", "POST", `/payment-methods/${method.id}/detach`);
+      const payment = await run<{ id: string }>("sandbox", "POST", "/payments", {
+        amount: 2_000,
+        currency: "USD",
+      });
+      await run("sandbox", "POST", `/payments/${payment.id}/confirm`, { payment_method_data: card });
+      await run("sandbox", "POST", `/sandbox/payments/${payment.id}/settle`);
+      await run("sandbox", "POST", `/payments/${payment.id}/refunds`, { amount: 500 });
+      await run("sandbox", "GET", `/status/payments/${payment.id}`);
+      const upi = await run<{ id: string }>("sandbox", "POST", "/payments", {
+        amount: 1_000,
+        currency: "INR",
+        payment_method_data: { type: "upi", upi: { vpa: "someone@upi" } },
+        confirm: true,
+      });
+      await run("sandbox", "POST", `/sandbox/payments/${upi.id}/complete`, { outcome: "succeeded" });
+      // Providers and routing.
+      const connection = await run<{ id: string }>("production", "POST", "/providers", {
+        provider: "stripe",
+        credentials: {
+          secret_key: "sk_live_51AjvTestSecretAbCd",
+          webhook_secret: "whsec_YWp2LXRlc3Qtd2ViaG9vaw==",
+        },
+      });
+      await run("production", "DELETE", `/providers/${connection.id}`);
+      await run("sandbox", "POST", "/routing/rules", {
+        action: "split",
+        provider: "sandbox_apac",
+        percentage: 30,
+      });
+      // Funding: one deposit received, one failed; FX settings, a quote and its conversion.
+      const received = await run<{ id: string }>("sandbox", "POST", "/funding/deposits", {
+        amount: 50_000,
+        currency: "EUR",
+        method: "sepa",
+      });
+      await run("sandbox", "POST", `/sandbox/funding/deposits/${received.id}/receive`);
+      const failed = await run<{ id: string }>("sandbox", "POST", "/funding/deposits", {
+        amount: 1_000,
+        currency: "EUR",
+        method: "sepa",
+      });
+      await run("sandbox", "POST", `/sandbox/funding/deposits/${failed.id}/fail`);
+      await run("sandbox", "POST", "/fx/settings", { merchant_markup_bps: 20 });
+      const quote = await run<{ id: string }>("sandbox", "POST", "/fx/quotes", {
+        sell_currency: "EUR",
+        buy_currency: "USD",
+        sell_amount: 10_000,
+      });
+      const conversion = await run<{ id: string }>("sandbox", "POST", "/fx/conversions", { quote: quote.id });
+      await run("sandbox", "GET", `/fx/conversions/${conversion.id}`);
+      // A webhook delivery retried by hand, to a receiver that takes both: nothing is left to retry
+      // (pending retries would fire in other files' QStash fast-forwards).
+      const receiver = await startWebhookReceiver();
+      try {
+        const endpoint = await run<{ id: string }>("sandbox", "POST", "/webhooks/endpoints", {
+          url: receiver.url("/ajv"),
+          enabled_events: ["payment.succeeded"],
+        });
+        const delivery = await run<{ id: string }>(
+          "sandbox",
+          "POST",
+          `/webhooks/endpoints/${endpoint.id}/test`,
+        );
+        await receiver.waitFor("/ajv", 1);
+        await run("sandbox", "POST", `/webhooks/deliveries/${delivery.id}/retry`);
+        // Generous: on a loaded machine QStash's call to the Worker may fail once, and its first
+        // retry comes about 12 s later (e^2.5).
+        await receiver.waitFor("/ajv", 2, 60_000).catch(async (error: Error) => {
+          const attempts = await run("sandbox", "GET", `/webhooks/deliveries/${delivery.id}`);
+          throw new Error(`${error.message}; the delivery: ${JSON.stringify(attempts)}`);
+        });
+        await run("sandbox", "DELETE", `/webhooks/endpoints/${endpoint.id}`);
+      } finally {
+        await receiver.close();
+      }
+      // The session ends last.
+      const session = await call<{ token: string }>("POST", "/api/v1/auth/sessions", {
+        body: { email: m.email, password: m.password },
+      });
+      const logout = await call("DELETE", "/api/v1/auth/sessions/current", {
+        headers: { authorization: `Bearer ${session.body.token}` },
+      });
+      problems.push(...check("DELETE", "/api/v1/auth/sessions/current", logout));
+      // Billing catalog: a price, a promotion code, both redeemed, and usage on a meter.
+      const product = await run<{ id: string }>("sandbox", "POST", "/products", { name: "Ajv" });
+      await run("sandbox", "POST", "/prices", { product: product.id, currency: "USD", unit_amount: 1_999 });
+      const coupon = await run<{ id: string }>("sandbox", "POST", "/coupons", { percent_off: 10 });
+      await run("sandbox", "POST", `/coupons/${coupon.id}/redeem`, {
+        customer: customer.id,
+        amount: 1_000,
+        currency: "USD",
+      });
+      const promotion = await run<{ id: string }>("sandbox", "POST", "/promotion-codes", {
+        coupon: coupon.id,
+      });
+      await run("sandbox", "POST", `/promotion-codes/${promotion.id}/redeem`, {
+        customer: customer.id,
+        amount: 1_000,
+        currency: "USD",
+      });
+      const meter = await run<{ id: string }>("sandbox", "POST", "/meters", {
+        display_name: "Ajv",
+        aggregation: { formula: "count" },
+      });
+      await run("sandbox", "POST", "/usage-records", {
+        meter: meter.id,
+        customer: customer.id,
+        identifier: "ajv-1",
+      });
+      // Checkout: a hosted session for an inline price.
+      await run("sandbox", "POST", "/checkout/sessions", {
+        line_items: [
+          { price_data: { currency: "USD", unit_amount: 1_000, product_data: { name: "Ajv" } }, quantity: 1 },
+        ],
+        success_url: "https://example.com/done?session={CHECKOUT_SESSION_ID}",
+      });
+      // Invoices: a tax rate, an item, drafts finalized, then paid (by card and out of band), voided, uncollectible.
+      const taxRate = await run<{ id: string }>("sandbox", "POST", "/tax-rates", {
+        display_name: "VAT",
+        percentage: 19,
+        inclusive: true,
+      });
+      await run("sandbox", "PATCH", `/tax-rates/${taxRate.id}`, { description: "Ajv" });
+      await run("sandbox", "GET", "/invoice-settings");
+      await run("sandbox", "PATCH", "/invoice-settings", { number_prefix: "AJV" });
+      const payer = await run<{ id: string }>("sandbox", "POST", "/customers", {
+        email: "payer@example.com",
+      });
+      const payerMethod = await run<{ id: string }>("sandbox", "POST", "/payment-methods", card);
+      await run("sandbox", "POST", `/payment-methods/${payerMethod.id}/attach`, {
+        customer: payer.id,
+        set_default: true,
+      });
+      const openInvoices: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await run("sandbox", "POST", "/invoice-items", {
+          customer: payer.id,
+          amount: 1_190,
+          currency: "EUR",
+          tax_rates: [taxRate.id],
+        });
+        const draft = await run<{ id: string }>("sandbox", "POST", "/invoices", { customer: payer.id });
+        await run("sandbox", "POST", `/invoices/${draft.id}/finalize`);
+        openInvoices.push(draft.id);
+      }
+      await run("sandbox", "POST", `/invoices/${openInvoices[0]}/pay`, {});
+      await run("sandbox", "POST", `/invoices/${openInvoices[1]}/mark_paid`, { reference: "WIRE-1" });
+      await run("sandbox", "POST", `/invoices/${openInvoices[2]}/void`);
+      await run("sandbox", "POST", `/invoices/${openInvoices[3]}/mark_uncollectible`);
+      const shown = await run<{ hosted_invoice_url: string }>(
+        "sandbox",
+        "GET",
+        `/invoices/${openInvoices[0]}`,
+      );
+      const hosted = new URL(shown.hosted_invoice_url);
+      const hostedPath = `${hosted.pathname}${hosted.search}`;
+      problems.push(...check("GET", hostedPath, await call("GET", hostedPath)));
+      await subscriptionFlows(run);
+      await issuingFlows(run, { m, problems, check });
+      await bankingFlows(run);
+      // Crypto: a deposit address and the merchant's confirmation tiers.
+      await run("sandbox", "POST", "/crypto/addresses", {
+        customer: customer.id,
+        network: "base",
+        asset: "USDC",
+      });
+      await run("sandbox", "POST", "/crypto/networks/base/confirmation_tiers", {
+        tiers: [
+          { min_amount: 0, confirmations: 2 },
+          { min_amount: 100_000, confirmations: 12 },
+        ],
+      });
+      // Wallet Pay: an Apple Pay session validated and paid, a Google Pay one paid.
+      const walletBody = {
+        amount: 1500,
+        currency: "USD",
+        merchant_domain: "ajv.example.com",
+        display_name: "Ajv",
+      };
+      const apple = await run<{ id: string }>("sandbox", "POST", "/wallet/sessions", {
+        ...walletBody,
+        wallet: "apple_pay",
+      });
+      await run("sandbox", "GET", `/wallet/sessions/${apple.id}`);
+      await run("sandbox", "POST", `/wallet/sessions/${apple.id}/apple-pay/validate`, {
+        validation_url: "https://apple-pay-gateway.apple.com/paymentservices/startSession",
+      });
+      await run("sandbox", "POST", `/wallet/sessions/${apple.id}/complete`, {
+        token: applePayToken({ amount: 1500 }),
+      });
+      const google = await run<{ id: string }>("sandbox", "POST", "/wallet/sessions", {
+        ...walletBody,
+        wallet: "google_pay",
+      });
+      await run("sandbox", "POST", `/wallet/sessions/${google.id}/complete`, {
+        token: googlePayToken({ merchantId: m.merchantId }),
+      });
+      // On the local chain: a real deposit, and a transfer out of the hot wallet.
+      await cryptoChainFlows(run, customer.id);
+      await verificationFlows(run, { m, problems, check });
+      expect(problems).toEqual([]);
+      const missing = operations
+        .map((entry) => entry.operation.operationId)
+        .filter((id) => !succeeded.has(id));
+      // Operations of the areas merged on 2026-12-02 that no flow here reaches yet (issue 11): the list
+      // may only shrink, and an operation that now succeeds must leave it.
+      expect(missing).toEqual(notYetValidated.filter((id) => missing.includes(id)));
+      expect(notYetValidated.filter((id) => !missing.includes(id))).toEqual([]);
+    },
+    300_000 + LOCAL_CHAIN_WAIT_MS,
+  );
 });

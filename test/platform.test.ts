@@ -60,6 +60,7 @@ describe("platform", () => {
       "ApiKeySecret",
       "BasicAuth",
       "BearerAuth",
+      "OperatorToken",
     ]);
     const customers = doc.body.paths["/api/v1/customers"];
     expect(customers?.post?.security).toBeDefined();

@@ -1,21 +1,9 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { generateBankDetails } from "../src/core/bank-details";
-import { type ApiResponse, createMerchant, type TestMerchant } from "./harness";
-
-interface Counted {
-  db_http: number;
-  db_ws: number;
-  redis: number;
-}
-
-/** Round trips the request made before it answered, counted by the local adapters under its id. */
-async function roundTripsOf(response: ApiResponse): Promise<Counted> {
-  const trace = response.headers.get("x-request-id");
-  if (!trace) throw new Error(`no X-Request-Id: ${response.text}`);
-  const stats = await fetch(`${inject("workerEnv").LOCAL_STACK_STATS_URL}/roundtrips?trace=${trace}`);
-  const counted = (await stats.json()) as Counted;
-  return { db_http: counted.db_http, db_ws: counted.db_ws, redis: counted.redis };
-}
+import { usAccount } from "../src/modules/bank-accounts/test-accounts";
+import { createMerchant, type TestMerchant } from "./harness";
+import { cardPayment, roundTripsOf } from "./round-trips-testing";
+import { approvedCustomer } from "./verifications";
 
 let merchant: TestMerchant;
 
@@ -106,16 +94,6 @@ describe("round trips per request, counted at the local adapters", () => {
     // Connection (2), then BEGIN, the locked read, the update, the event and audit row, COMMIT.
     expect(await roundTripsOf(updated)).toEqual({ db_http: 0, db_ws: 7, redis: 1 });
   });
-});
-
-const cardPayment = (amount = 1_000) => ({
-  amount,
-  currency: "USD",
-  payment_method_data: {
-    type: "card",
-    card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
-  },
-  confirm: true,
 });
 
 describe("round trips of a payment (card, confirm, automatic capture), after a warm-up payment", () => {
@@ -210,6 +188,28 @@ describe("round trips of a payment (card, confirm, automatic capture), after a w
     expect(received.status).toBe(200);
     expect(await roundTripsOf(received)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
+
+  it("the payout schedule: GET one read; POST reads the schedule, the KYB policy (and the destination) at once, then one write batch", async () => {
+    const read = await merchant.sandbox.request("GET", "/payouts/schedule");
+    expect(read.status).toBe(200);
+    expect(await roundTripsOf(read)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const set = await merchant.sandbox.request(
+      "POST",
+      "/payouts/schedule",
+      { interval: "weekly", weekly_anchor: "monday" },
+      { "idempotency-key": `rt-payout-schedule-${Date.now()}` },
+    );
+    expect(set.status).toBe(200);
+    expect(await roundTripsOf(set)).toMatchObject({ db_http: 3, db_ws: 0 });
+    const saved = await merchant.sandbox.request<{ id: string }>("POST", "/bank-accounts", usAccount());
+    await merchant.sandbox.request("POST", `/bank-accounts/${saved.body.id}/verify/instant`);
+    const named = await merchant.sandbox.request("POST", "/payouts/schedule", {
+      interval: "daily",
+      destination: saved.body.id,
+    });
+    expect(named.status, named.text).toBe(200);
+    expect(await roundTripsOf(named)).toMatchObject({ db_http: 4, db_ws: 0 });
+  });
 });
 
 describe("round trips of the billing catalog", () => {
@@ -240,6 +240,66 @@ describe("round trips of the billing catalog", () => {
     expect(await roundTripsOf(price)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
 
+  it("POST /checkout/sessions: one read batch (prices, customer) and one write batch with the claim and response", async () => {
+    const created = await merchant.sandbox.request(
+      "POST",
+      "/checkout/sessions",
+      {
+        line_items: [
+          { price_data: { currency: "USD", unit_amount: 500, product_data: { name: "Pen" } }, quantity: 2 },
+        ],
+        success_url: "https://shop.example/done",
+      },
+      { "idempotency-key": `rt-cs-${Date.now()}` },
+    );
+    expect(created.status).toBe(200);
+    expect(await roundTripsOf(created)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
+
+  it("subscription checkout: the hosted page's completion, with a trial and with a first charge", async () => {
+    const product = await merchant.sandbox.request<{ id: string }>("POST", "/products", { name: "Plan" });
+    const price = await merchant.sandbox.request<{ id: string }>("POST", "/prices", {
+      product: product.body.id,
+      currency: "EUR",
+      unit_amount: 1000,
+      recurring: { interval: "month" },
+    });
+    const counts: Record<string, { db_http: number; db_ws: number }> = {};
+    // A warm-up charged checkout first, as for payments: the routing reads are then cached in the
+    // isolate, as in steady state (the suite's files share one Worker, so a cold run is luck).
+    for (const trial of [false, true, false]) {
+      const session = await merchant.sandbox.request<{ id: string }>("POST", "/checkout/sessions", {
+        mode: "subscription",
+        line_items: [{ price: price.body.id, quantity: 1 }],
+        success_url: "https://shop.example/done",
+        ...(trial ? { subscription_data: { trial_period_days: 7 } } : {}),
+      });
+      const response = await fetch(`${inject("baseUrl")}/checkout/${session.body.id}`, {
+        method: "POST",
+        body: new URLSearchParams({
+          method: "card",
+          card_number: "4242424242424242",
+          card_expiry: "12/40",
+          card_cvc: "123",
+          email: "rt@example.com",
+        }),
+        redirect: "manual",
+      });
+      expect(response.status).toBe(303);
+      counts[trial ? "trial" : "charged"] = await roundTripsOf({
+        status: response.status,
+        headers: response.headers,
+        body: {},
+        text: "",
+      });
+    }
+    // The session's read and claim, then the customers, payment-methods and subscriptions verbs as they
+    // are (the card's insert is one batch; setting the default is the payment-methods verb's interactive
+    // transaction: the WebSocket round trips), and the completion's compare-and-set; the first charge
+    // adds the invoice's create, finalize and pay.
+    expect(counts).toMatchObject({ trial: { db_http: 8, db_ws: 8 }, charged: { db_http: 20, db_ws: 8 } });
+  });
+
   it("POST /coupons/{id}/redeem: one read batch, then one write batch with the counters, the discount and the response", async () => {
     const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Rt" });
     const coupon = await merchant.sandbox.request<{ id: string }>("POST", "/coupons", {
@@ -254,6 +314,38 @@ describe("round trips of the billing catalog", () => {
     );
     expect(redeemed.status).toBe(200);
     expect(await roundTripsOf(redeemed)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
+
+  it("POST /invoices and /invoices/{id}/finalize: one read batch, then one write batch each", async () => {
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", {
+      name: "Invoiced",
+    });
+    const rate = await merchant.sandbox.request<{ id: string }>("POST", "/tax-rates", {
+      display_name: "VAT",
+      percentage: 19,
+      inclusive: false,
+    });
+    expect(await roundTripsOf(rate)).toMatchObject({ db_http: 1, db_ws: 0 });
+    const item = await merchant.sandbox.request("POST", "/invoice-items", {
+      customer: customer.body.id,
+      amount: 1000,
+      currency: "EUR",
+      tax_rates: [rate.body.id],
+    });
+    expect(await roundTripsOf(item)).toMatchObject({ db_http: 2, db_ws: 0 });
+    const coupon = await merchant.sandbox.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
+    const invoice = await merchant.sandbox.request<{ id: string }>("POST", "/invoices", {
+      customer: customer.body.id,
+      coupon: coupon.body.id,
+    });
+    expect(invoice.status).toBe(200);
+    // The customer, its pending items, their tax rates and the coupon in one read; then the items taken,
+    // the coupon's redemption, the invoice and its event in one batch. (An Idempotency-Key adds the
+    // middleware's claim and stored response.)
+    expect(await roundTripsOf(invoice)).toMatchObject({ db_http: 2, db_ws: 0 });
+    const finalized = await merchant.sandbox.request("POST", `/invoices/${invoice.body.id}/finalize`);
+    expect(finalized.status).toBe(200);
+    expect(await roundTripsOf(finalized)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
 
   it("POST /usage-records/batch: one read (meters, customers) and one insert for 500 records", async () => {
@@ -289,19 +381,23 @@ describe("round trips of issuing", () => {
       method: "wire",
     });
     await merchant.sandbox.request("POST", `/sandbox/funding/deposits/${deposit.body.id}/receive`);
+    const customer = await approvedCustomer(merchant.sandbox);
     const holder = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/cardholders", {
       type: "individual",
+      customer,
       name: "Ada",
       billing: { address: { line1: "1 Main St", city: "Berlin", postal_code: "10115", country: "DE" } },
     });
-    expect(await roundTripsOf(holder)).toMatchObject({ db_http: 1, db_ws: 0 });
+    // The customer is checked to exist: a read, then the write.
+    expect(await roundTripsOf(holder)).toMatchObject({ db_http: 2, db_ws: 0 });
     const card = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/cards", {
       cardholder: holder.body.id,
       type: "virtual",
       currency: "EUR",
       status: "active",
     });
-    expect(await roundTripsOf(card)).toMatchObject({ db_http: 2, db_ws: 0 });
+    // Created active: the cardholder with the KYB policy's facts, then the cardholder's KYC, then the write.
+    expect(await roundTripsOf(card)).toMatchObject({ db_http: 3, db_ws: 0 });
     const read = await merchant.sandbox.request("GET", `/issuing/cards/${card.body.id}`);
     expect(await roundTripsOf(read)).toMatchObject({ db_http: 1, db_ws: 0 });
     const load = await merchant.sandbox.request("POST", `/issuing/cards/${card.body.id}/load`, {

@@ -1,5 +1,5 @@
 import { Redis } from "@upstash/redis";
-import { DEV_XPUB, LOCAL_TOKENS_CONFIG } from "../scripts/hardhat-node";
+import { DEV_XPUB, LOCAL_HOT_WALLET_KEY, LOCAL_TOKENS_CONFIG } from "../scripts/hardhat-node";
 import { freePort, startWorkerStack, type WorkerStack } from "../scripts/worker-stack";
 import { chains } from "../src/modules/crypto/networks";
 
@@ -56,6 +56,7 @@ export async function startTestStack(): Promise<TestStack> {
         local: [downRpcUrl, localChainUrl],
       }),
       CRYPTO_LOCAL_TOKENS: LOCAL_TOKENS_CONFIG,
+      CRYPTO_HOT_WALLET_KEY: LOCAL_HOT_WALLET_KEY,
     },
   });
   return {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { generateBankDetails } from "../src/core/bank-details";
 import { query } from "./db";
 import { baseUrl, type Client, call, client, createMerchant, type TestMerchant } from "./harness";
+import { approvedCustomer } from "./verifications";
 
 /**
  * Every GET list operation of the OpenAPI document (a 200 whose schema is an `object: "list"`),
@@ -17,6 +18,9 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, { properties?: { object?: { const?: string; enum?: string[] } } }> };
 }
+
+/** Sandbox-only objects: production answers 403 sandbox_only. */
+const SANDBOX_ONLY = new Set(["/api/v1/test-clocks"]);
 
 /** Platform-wide catalogs: the same for everyone, no tenant data. */
 const CATALOGS = new Set([
@@ -64,6 +68,19 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
     confirm: true,
   });
   await api.request("POST", `/sandbox/payments/${paid.body.id}/settle`);
+  // Another payment, settled by settlement-run for this merchant nine days on (in a slot of its own).
+  await api.request("POST", "/payments", {
+    amount: 3_000,
+    currency: "USD",
+    payment_method_data: card,
+    confirm: true,
+  });
+  const slot = Date.UTC(2006, 0, 1) + Math.floor(Math.random() * 1_000_000) * 300_000;
+  await fetch(`${baseUrl()}/internal/dev/functions/settlement-run?time=${slot}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-test-clock-offset-seconds": String(9 * 86_400) },
+    body: JSON.stringify({ merchant_id: m.merchantId }),
+  });
   await api.request("POST", `/payments/${paid.body.id}/refunds`, { amount: 100 });
   await api.request("POST", "/routing/rules", { action: "exclude", provider: "sandbox_apac" });
   const endpoint = await api.request<{ id: string }>("POST", "/webhooks/endpoints", {
@@ -84,6 +101,7 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
   const holder = await api.request<{ id: string }>("POST", "/issuing/cardholders", {
     type: "individual",
     name: "Tenancy Holder",
+    customer: await approvedCustomer(api),
     billing: { address: { line1: "1 Main St", city: "Berlin", postal_code: "10115", country: "DE" } },
   });
   const issued = await api.request<{ id: string }>("POST", "/issuing/cards", {
@@ -96,11 +114,12 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
   const merchantData = { name: "Tenancy Shop", category_code: "5942", country: "DE" };
   const authorization = { card: issued.body.id, amount: 100, currency: "EUR", channel: "online" };
   await api.request("POST", "/issuing/authorizations", { ...authorization, merchant_data: merchantData });
-  await api.request("POST", "/sandbox/issuing/transactions/force-capture", {
+  const forced = await api.request<{ id: string }>("POST", "/sandbox/issuing/transactions/force-capture", {
     ...authorization,
     channel: undefined,
     merchant_data: merchantData,
   });
+  await api.request("POST", "/issuing/disputes", { transaction: forced.body.id, reason: "other" });
   const quote = await api.request<{ id: string }>("POST", "/fx/quotes", {
     sell_currency: "USD",
     buy_currency: "EUR",
@@ -109,9 +128,35 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
   await api.request("POST", "/fx/conversions", { quote: quote.body.id });
   const product = await api.request<{ id: string }>("POST", "/products", { name: "Tenancy" });
   await api.request("POST", "/prices", { product: product.body.id, currency: "USD", unit_amount: 100 });
+  const monthly = await api.request<{ id: string }>("POST", "/prices", {
+    product: product.body.id,
+    currency: "USD",
+    unit_amount: 1_000,
+    recurring: { interval: "month", interval_count: 1 },
+  });
+  await api.request("POST", "/subscriptions", {
+    customer: customer.body.id,
+    items: [{ price: monthly.body.id }],
+    collection_method: "send_invoice",
+  });
+  await api.request("POST", "/test-clocks", { frozen_time: "2027-01-01T00:00:00Z" });
   const coupon = await api.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
   await api.request("POST", "/promotion-codes", { coupon: coupon.body.id });
   await api.request("POST", "/meters", { display_name: "Tenancy", aggregation: { formula: "count" } });
+  const link = await api.request<{ id: string; url: string }>("POST", "/payment_links", {
+    custom_amount: { currency: "USD", minimum: 100, maximum: 1_000, description: "Tenancy" },
+  });
+  await fetch(`${baseUrl()}${new URL(link.body.url).pathname}`, { redirect: "manual" });
+  const taxRate = await api.request<{ id: string }>("POST", "/tax-rates", {
+    display_name: "Tenancy",
+    percentage: 10,
+    inclusive: false,
+  });
+  const invoiced = { customer: customer.body.id, amount: 100, currency: "USD", tax_rates: [taxRate.body.id] };
+  await api.request("POST", "/invoice-items", invoiced);
+  await api.request("POST", "/invoices", { customer: customer.body.id });
+  // One more item stays pending.
+  await api.request("POST", "/invoice-items", invoiced);
   const account = generateBankDetails("US");
   const bankAccount = await api.request<{ id: string }>("POST", "/bank-accounts", {
     account_holder_name: "Tenancy",
@@ -122,10 +167,18 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
     account_number: account.accountNumber,
   });
   await api.request("POST", `/bank-accounts/${bankAccount.body.id}/verify/instant`);
-  await api.request("POST", "/mandates", {
+  const mandate = await api.request<{ id: string }>("POST", "/mandates", {
     bank_account: bankAccount.body.id,
     type: "ach_debit",
     acceptance: { type: "online" },
+  });
+  await api.request("POST", "/payouts", { amount: 500, currency: "USD", destination: bankAccount.body.id });
+  await api.request("POST", "/bank-transfers", {
+    direction: "pull",
+    amount: 500,
+    currency: "USD",
+    bank_account: bankAccount.body.id,
+    mandate: mandate.body.id,
   });
   const globalAccount = await api.request<{ id: string }>("POST", "/global-accounts", {
     country: "DE",
@@ -169,15 +222,26 @@ const CLONED_TABLES = [
   "coupons",
   "promotion_codes",
   "meters",
+  "tax_rates",
+  "invoices",
+  "invoice_items",
   "bank_accounts",
   "mandates",
   "global_accounts",
   "global_account_transfers",
+  "payouts",
+  "bank_transfers",
   "issuing_cardholders",
   "issuing_cards",
   "issuing_authorizations",
   "issuing_transactions",
+  "issuing_disputes",
   "individual_verifications",
+  "subscriptions",
+  "settlements",
+  "settlement_items",
+  "checkout_sessions",
+  "payment_links",
 ];
 const REFERENCES = [
   "customer_id",
@@ -192,7 +256,9 @@ const REFERENCES = [
   "credit_transaction_id",
   "product_id",
   "coupon_id",
+  "invoice_id",
   "bank_account_id",
+  "mandate_id",
   "global_account_id",
   "cardholder_id",
   "card_id",
@@ -200,6 +266,8 @@ const REFERENCES = [
   "replacement_for",
   "replaced_by",
   "refund_of",
+  "payment_link_id",
+  "settlement_id",
 ];
 
 async function seedProduction(m: TestMerchant): Promise<void> {
@@ -226,11 +294,18 @@ async function seedProduction(m: TestMerchant): Promise<void> {
  * Crypto addresses are made through the API in both environments (each takes its own derivation
  * index, so they can't be cloned); a deposit needs a chain, so one is written per address.
  */
+/** The customer seedSandbox gave payment methods (cloned into production with the same email). */
+async function seededCustomer(api: Client): Promise<string> {
+  const customers = await api.request<{ data: Array<{ id: string; email: string | null }> }>(
+    "GET",
+    "/customers?limit=100",
+  );
+  return customers.body.data.find((customer) => customer.email === "t@example.com")?.id ?? "missing";
+}
+
 async function seedCrypto(m: TestMerchant): Promise<void> {
   for (const api of [m.sandbox, m.production]) {
-    // The newest customer stays the seeded one with payment methods (the nested list reads it).
-    const customers = await api.request<{ data: Array<{ id: string }> }>("GET", "/customers?limit=1");
-    const customerId = customers.body.data[0]?.id ?? "";
+    const customerId = await seededCustomer(api);
     const address = await api.request<{ id: string; address: string; environment: string }>(
       "POST",
       "/crypto/addresses",
@@ -246,6 +321,22 @@ async function seedCrypto(m: TestMerchant): Promise<void> {
        values ($1, $2, $3, $4, $5, 'base', $6, 'USDC', null, 1000000, 6, $7, $7, $8, 0, 1, $8, 'detected', 1, 600,
          now(), now())`,
       [`cdep_${id.slice(6)}`, m.merchantId, environment, id, customerId, chain, to, hash],
+    );
+    await api.request("POST", "/crypto/payments", {
+      customer: customerId,
+      network: "base",
+      asset: "USDC",
+      amount: "10",
+    });
+    // A transfer as its row: a real one needs the local chain (src/modules/crypto/transfers.test.ts sends them).
+    await query(
+      `insert into crypto_transfers (id, merchant_id, environment, network, chain, asset, token_contract, decimals,
+         amount, from_address, to_address, fiat_amount, fiat_currency, rate, nonce, gas_limit, max_fee_per_gas,
+         max_priority_fee_per_gas, fee_cap_per_gas, status, source_type, created_at, updated_at)
+       values ($1, $2, $3, 'base', $4, 'USDC', '0x036CbD53842c5426634e7929541eC2318f3dCF7e', 6, 1000000,
+         '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', $5, 100, 'USD', '1', null, 100000, 2000000000, 1000000,
+         4000000000, 'failed', 'api', now(), now())`,
+      [`ctr_${id.slice(6)}`, m.merchantId, environment, chain, to],
     );
   }
 }
@@ -281,12 +372,12 @@ describe("tenancy: every list operation shows only the caller's own objects", ()
         let path = operation.path.replace(/^\/api\/v1/, "");
         for (const param of operation.params) {
           let value = "USD";
-          if (param === "id") {
-            const parent = path.startsWith("/customers")
-              ? "/customers"
-              : path.startsWith("/global-accounts")
-                ? "/global-accounts"
-                : "/webhooks/endpoints";
+          if (param === "id" && path.startsWith("/customers")) {
+            value = await seededCustomer(principal.api);
+          } else if (param === "id") {
+            const parents = ["/global-accounts", "/checkout/sessions", "/settlements"];
+            const parent =
+              parents.find((candidate) => path.startsWith(`${candidate}/`)) ?? "/webhooks/endpoints";
             const own = await principal.api.request<{ data: Array<{ id: string }> }>("GET", parent);
             value = own.body.data[0]?.id ?? "missing";
           }
@@ -298,6 +389,10 @@ describe("tenancy: every list operation shows only the caller's own objects", ()
           path,
         );
         const label = `${operation.path} as ${principal.name}`;
+        if (SANDBOX_ONLY.has(operation.path) && principal.environment === "production") {
+          if (response.status !== 403) failures.push(`${label}: ${response.status}, not 403`);
+          continue;
+        }
         if (response.status !== 200) {
           failures.push(`${label}: ${response.status}`);
           continue;

@@ -214,3 +214,41 @@ export async function createBusiness(
   expect(created.status, created.text).toBe(200);
   return created.body;
 }
+
+/** A customer whose individual verification (KYC) the local Veriff double approved: a card user. */
+export async function approvedCustomer(client: Client, firstName = "Ada"): Promise<string> {
+  const customer = await client.request<{ id: string }>("POST", "/customers", {
+    name: `${firstName} Lovelace`,
+  });
+  expect(customer.status, customer.text).toBe(200);
+  const verification = await createPerson(client, firstName, { customer: customer.body.id });
+  await submit(client, verification.id);
+  expect((await settled(client, verification.id)).status).toBe("approved");
+  return customer.body.id;
+}
+
+/** The platform operator's client: the operator token of the test Worker, no merchant credentials. */
+export function operatorHeaders(token = inject("workerEnv").OPERATOR_TOKEN ?? "") {
+  return { "x-operator-token": token };
+}
+
+export async function review(
+  kind: "individual_verifications" | "business_verifications",
+  id: string,
+  body: unknown,
+  headers: Record<string, string> = operatorHeaders(),
+): Promise<ApiResponse> {
+  return call("POST", `/api/v1/operator/${kind}/${id}/review`, { body, headers });
+}
+
+/** Runs one background function for one merchant, `offsetSeconds` ahead on the test clock, in a slot of its own. */
+export async function runFunctionFor(name: string, payload: unknown, offsetSeconds: number) {
+  const slot = Date.UTC(2003, 0, 1) + Math.floor(Math.random() * 1_000_000) * 3_600_000;
+  const response = await fetch(`${baseUrl()}/internal/dev/functions/${name}?time=${slot}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-test-clock-offset-seconds": String(offsetSeconds) },
+    body: JSON.stringify(payload),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await response.json()) as { status: string; result?: Record<string, number> };
+}

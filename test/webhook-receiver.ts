@@ -9,7 +9,13 @@ export interface ReceivedWebhook {
 }
 
 export type ReceiverAnswer =
-  | { status: number; body?: string; headers?: Record<string, string> }
+  | {
+      status: number;
+      body?: string;
+      headers?: Record<string, string>;
+      /** The answer waits for this (a request held in flight while the test acts). */
+      after?: Promise<unknown>;
+    }
   | { hang: true };
 
 /** How a path answers its n-th request (0-based); `hang` never answers (a timeout for the sender). */
@@ -54,6 +60,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const responder: Responder = responders.get(path) ?? (() => ({ status: 200, body: "ok" }));
       const answer = responder(received, list.length - 1);
       if ("hang" in answer) return;
+      if (answer.after) await answer.after;
       response.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
       response.end(answer.body ?? "");
     })();

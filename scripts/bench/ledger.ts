@@ -35,19 +35,22 @@ export async function benchLedger(
   let posted = 0;
   const postOne = async (executor: Executor) => {
     const amount = 1 + Math.floor(Math.random() * 1_000);
-    await post(executor, {
-      merchantId,
-      environment: "sandbox",
-      source: `bench_funding:${randomUUID()}:credited`,
-      type: "funding",
-      status: "posted",
-      description: "bench funding",
-      entries: [
-        { account: { kind: "merchant_available", currency: "USD" }, amount },
-        { account: { kind: "funding_in_transit", currency: "USD" }, amount: -amount },
-      ],
-      at: services.clock.now(),
-    });
+    await post(
+      {
+        merchantId,
+        environment: "sandbox",
+        source: `bench_funding:${randomUUID()}:credited`,
+        type: "funding",
+        status: "posted",
+        description: "bench funding",
+        entries: [
+          { account: { kind: "merchant_available", currency: "USD" }, amount },
+          { account: { kind: "funding_in_transit", currency: "USD" }, amount: -amount },
+        ],
+        at: services.clock.now(),
+      },
+      executor,
+    );
     posted += amount;
   };
   const run = async (via: string, operation: () => Promise<void>): Promise<LedgerResult> => {
@@ -62,12 +65,12 @@ export async function benchLedger(
       await run("HTTP executor, one round trip each", () => postOne(services.db)),
       await run("interactive transaction on the Pool", () => services.transaction(async (tx) => postOne(tx))),
     ];
-    const invariants = await checkLedgerInvariants(services.db, { merchantId, environment: "sandbox" });
+    const invariants = await checkLedgerInvariants({ merchantId, environment: "sandbox" }, services.db);
     const rows = await execute<{ balance: string }>(
-      services.db,
       sql`select balance::text as balance from ledger_accounts
            where merchant_id = ${merchantId} and environment = 'sandbox' and currency = 'USD'
              and kind = 'merchant_available'`,
+      services.db,
     );
     return {
       results,

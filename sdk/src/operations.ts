@@ -30,6 +30,24 @@ export const operationTable = {
     unload: { method: "post", path: "/api/v1/issuing/cards/{id}/unload", input: "body", list: false, parse: "json" },
     createRevealToken: { method: "post", path: "/api/v1/issuing/cards/{id}/reveal-token", input: "body", list: false, parse: "json" },
   },
+  invoices: {
+    hosted: { method: "get", path: "/api/v1/hosted/invoices/{id}", input: "query", list: false, parse: "json" },
+    create: { method: "post", path: "/api/v1/invoices", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/invoices", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/invoices/{id}", input: null, list: false, parse: "json" },
+    pdf: { method: "get", path: "/api/v1/invoices/{id}/pdf", input: null, list: false, parse: "text" },
+    finalize: { method: "post", path: "/api/v1/invoices/{id}/finalize", input: null, list: false, parse: "json" },
+    pay: { method: "post", path: "/api/v1/invoices/{id}/pay", input: "body", list: false, parse: "json" },
+    markPaid: { method: "post", path: "/api/v1/invoices/{id}/mark_paid", input: "body", list: false, parse: "json" },
+    void: { method: "post", path: "/api/v1/invoices/{id}/void", input: null, list: false, parse: "json" },
+    markUncollectible: { method: "post", path: "/api/v1/invoices/{id}/mark_uncollectible", input: null, list: false, parse: "json" },
+  },
+  operatorIndividualVerifications: {
+    review: { method: "post", path: "/api/v1/operator/individual_verifications/{id}/review", input: "body", list: false, parse: "json" },
+  },
+  operatorBusinessVerifications: {
+    review: { method: "post", path: "/api/v1/operator/business_verifications/{id}/review", input: "body", list: false, parse: "json" },
+  },
   apiKeys: {
     create: { method: "post", path: "/api/v1/api-keys", input: "body", list: false, parse: "json" },
     list: { method: "get", path: "/api/v1/api-keys", input: "query", list: false, parse: "json" },
@@ -71,6 +89,7 @@ export const operationTable = {
     reverseIssuingAuthorization: { method: "post", path: "/api/v1/sandbox/issuing/authorizations/{id}/reverse", input: "body", list: false, parse: "json" },
     forceCaptureIssuing: { method: "post", path: "/api/v1/sandbox/issuing/transactions/force-capture", input: "body", list: false, parse: "json" },
     refundIssuingTransaction: { method: "post", path: "/api/v1/sandbox/issuing/transactions/{id}/refund", input: "body", list: false, parse: "json" },
+    resolveIssuingDispute: { method: "post", path: "/api/v1/sandbox/issuing/disputes/{id}/resolve", input: "body", list: false, parse: "json" },
   },
   refunds: {
     create: { method: "post", path: "/api/v1/payments/{id}/refunds", input: "body", list: false, parse: "json" },
@@ -149,6 +168,8 @@ export const operationTable = {
   },
   status: {
     retrievePayment: { method: "get", path: "/api/v1/status/payments/{id}", input: null, list: false, parse: "json" },
+    retrievePayout: { method: "get", path: "/api/v1/status/payouts/{id}", input: null, list: false, parse: "json" },
+    retrieveBankTransfer: { method: "get", path: "/api/v1/status/bank-transfers/{id}", input: null, list: false, parse: "json" },
     retrieve: { method: "get", path: "/api/v1/status/{object_id}", input: null, list: false, parse: "json" },
   },
   products: {
@@ -189,6 +210,42 @@ export const operationTable = {
     batch: { method: "post", path: "/api/v1/usage-records/batch", input: "body", list: false, parse: "json" },
     create: { method: "post", path: "/api/v1/usage-records", input: "body", list: false, parse: "json" },
   },
+  taxRates: {
+    create: { method: "post", path: "/api/v1/tax-rates", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/tax-rates", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/tax-rates/{id}", input: null, list: false, parse: "json" },
+    update: { method: "patch", path: "/api/v1/tax-rates/{id}", input: "body", list: false, parse: "json" },
+  },
+  invoiceItems: {
+    create: { method: "post", path: "/api/v1/invoice-items", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/invoice-items", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/invoice-items/{id}", input: null, list: false, parse: "json" },
+  },
+  invoiceSettings: {
+    retrieve: { method: "get", path: "/api/v1/invoice-settings", input: null, list: false, parse: "json" },
+    update: { method: "patch", path: "/api/v1/invoice-settings", input: "body", list: false, parse: "json" },
+  },
+  testClocks: {
+    create: { method: "post", path: "/api/v1/test-clocks", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/test-clocks", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/test-clocks/{id}", input: null, list: false, parse: "json" },
+    delete: { method: "delete", path: "/api/v1/test-clocks/{id}", input: null, list: false, parse: "json" },
+    advance: { method: "post", path: "/api/v1/test-clocks/{id}/advance", input: "body", list: false, parse: "json" },
+  },
+  subscriptions: {
+    create: { method: "post", path: "/api/v1/subscriptions", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/subscriptions", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/subscriptions/{id}", input: null, list: false, parse: "json" },
+    update: { method: "patch", path: "/api/v1/subscriptions/{id}", input: "body", list: false, parse: "json" },
+    preview: { method: "post", path: "/api/v1/subscriptions/{id}/preview", input: "body", list: false, parse: "json" },
+    cancel: { method: "post", path: "/api/v1/subscriptions/{id}/cancel", input: "body", list: false, parse: "json" },
+    pause: { method: "post", path: "/api/v1/subscriptions/{id}/pause", input: "body", list: false, parse: "json" },
+    resume: { method: "post", path: "/api/v1/subscriptions/{id}/resume", input: "body", list: false, parse: "json" },
+  },
+  subscriptionSettings: {
+    retrieve: { method: "get", path: "/api/v1/subscription-settings", input: null, list: false, parse: "json" },
+    update: { method: "patch", path: "/api/v1/subscription-settings", input: "body", list: false, parse: "json" },
+  },
   bankAccounts: {
     create: { method: "post", path: "/api/v1/bank-accounts", input: "body", list: false, parse: "json" },
     list: { method: "get", path: "/api/v1/bank-accounts", input: "query", list: true, parse: "json" },
@@ -213,6 +270,28 @@ export const operationTable = {
     simulateIncomingTransfer: { method: "post", path: "/api/v1/global-accounts/{id}/simulate-incoming-transfer", input: "body", list: false, parse: "json" },
     listTransfers: { method: "get", path: "/api/v1/global-accounts/{id}/transfers", input: "query", list: true, parse: "json" },
   },
+  payouts: {
+    retrieveSchedule: { method: "get", path: "/api/v1/payouts/schedule", input: null, list: false, parse: "json" },
+    updateSchedule: { method: "post", path: "/api/v1/payouts/schedule", input: "body", list: false, parse: "json" },
+    create: { method: "post", path: "/api/v1/payouts", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/payouts", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/payouts/{id}", input: null, list: false, parse: "json" },
+    cancel: { method: "post", path: "/api/v1/payouts/{id}/cancel", input: null, list: false, parse: "json" },
+  },
+  settlements: {
+    retrieveSchedule: { method: "get", path: "/api/v1/settlements/schedule", input: null, list: false, parse: "json" },
+    updateSchedule: { method: "post", path: "/api/v1/settlements/schedule", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/settlements", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/settlements/{id}", input: null, list: false, parse: "json" },
+    listTransactions: { method: "get", path: "/api/v1/settlements/{id}/transactions", input: "query", list: false, parse: "json" },
+    export: { method: "get", path: "/api/v1/settlements/{id}/export.csv", input: null, list: false, parse: "text" },
+  },
+  bankTransfers: {
+    create: { method: "post", path: "/api/v1/bank-transfers", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/bank-transfers", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/bank-transfers/{id}", input: null, list: false, parse: "json" },
+    cancel: { method: "post", path: "/api/v1/bank-transfers/{id}/cancel", input: null, list: false, parse: "json" },
+  },
   issuingCardholders: {
     create: { method: "post", path: "/api/v1/issuing/cardholders", input: "body", list: false, parse: "json" },
     list: { method: "get", path: "/api/v1/issuing/cardholders", input: "query", list: true, parse: "json" },
@@ -228,11 +307,19 @@ export const operationTable = {
     list: { method: "get", path: "/api/v1/issuing/transactions", input: "query", list: true, parse: "json" },
     retrieve: { method: "get", path: "/api/v1/issuing/transactions/{id}", input: null, list: false, parse: "json" },
   },
+  issuingDisputes: {
+    create: { method: "post", path: "/api/v1/issuing/disputes", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/issuing/disputes", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/issuing/disputes/{id}", input: null, list: false, parse: "json" },
+    update: { method: "patch", path: "/api/v1/issuing/disputes/{id}", input: "body", list: false, parse: "json" },
+    submit: { method: "post", path: "/api/v1/issuing/disputes/{id}/submit", input: null, list: false, parse: "json" },
+  },
   individualVerifications: {
     create: { method: "post", path: "/api/v1/individual_verifications", input: "body", list: false, parse: "json" },
     list: { method: "get", path: "/api/v1/individual_verifications", input: "query", list: true, parse: "json" },
     retrieve: { method: "get", path: "/api/v1/individual_verifications/{id}", input: null, list: false, parse: "json" },
     submit: { method: "post", path: "/api/v1/individual_verifications/{id}/submit", input: null, list: false, parse: "json" },
+    resubmit: { method: "post", path: "/api/v1/individual_verifications/{id}/resubmit", input: "body", list: false, parse: "json" },
   },
   accountBusinessVerification: {
     create: { method: "post", path: "/api/v1/account/business_verification", input: "body", list: false, parse: "json" },
@@ -245,6 +332,7 @@ export const operationTable = {
     retrieve: { method: "get", path: "/api/v1/business_verifications/{id}", input: null, list: false, parse: "json" },
     addPerson: { method: "post", path: "/api/v1/business_verifications/{id}/persons", input: "body", list: false, parse: "json" },
     submit: { method: "post", path: "/api/v1/business_verifications/{id}/submit", input: null, list: false, parse: "json" },
+    resubmit: { method: "post", path: "/api/v1/business_verifications/{id}/resubmit", input: "body", list: false, parse: "json" },
   },
   verificationDocuments: {
     create: { method: "post", path: "/api/v1/verification_documents", input: "body", list: false, parse: "json" },
@@ -263,5 +351,34 @@ export const operationTable = {
   cryptoNetworks: {
     list: { method: "get", path: "/api/v1/crypto/networks", input: null, list: false, parse: "json" },
     setConfirmationTiers: { method: "post", path: "/api/v1/crypto/networks/{network}/confirmation_tiers", input: "body", list: false, parse: "json" },
+  },
+  cryptoTransfers: {
+    create: { method: "post", path: "/api/v1/crypto/transfers", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/crypto/transfers", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/crypto/transfers/{id}", input: null, list: false, parse: "json" },
+  },
+  cryptoPayments: {
+    create: { method: "post", path: "/api/v1/crypto/payments", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/crypto/payments", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/crypto/payments/{id}", input: null, list: false, parse: "json" },
+  },
+  walletSessions: {
+    create: { method: "post", path: "/api/v1/wallet/sessions", input: "body", list: false, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/wallet/sessions/{id}", input: null, list: false, parse: "json" },
+    validateApplePay: { method: "post", path: "/api/v1/wallet/sessions/{id}/apple-pay/validate", input: "body", list: false, parse: "json" },
+    complete: { method: "post", path: "/api/v1/wallet/sessions/{id}/complete", input: "body", list: false, parse: "json" },
+  },
+  checkoutSessions: {
+    create: { method: "post", path: "/api/v1/checkout/sessions", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/checkout/sessions", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/checkout/sessions/{id}", input: null, list: false, parse: "json" },
+    expire: { method: "post", path: "/api/v1/checkout/sessions/{id}/expire", input: null, list: false, parse: "json" },
+    listLineItems: { method: "get", path: "/api/v1/checkout/sessions/{id}/line_items", input: "query", list: true, parse: "json" },
+  },
+  paymentLinks: {
+    create: { method: "post", path: "/api/v1/payment_links", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/payment_links", input: "query", list: true, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/payment_links/{id}", input: null, list: false, parse: "json" },
+    update: { method: "patch", path: "/api/v1/payment_links/{id}", input: "body", list: false, parse: "json" },
   },
 } as const;

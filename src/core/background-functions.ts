@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Services } from "./context";
 import { type Executor, execute } from "./db";
 import { newId } from "./ids";
@@ -19,8 +19,26 @@ export interface BackgroundFunction<Payload = unknown> {
    * and tells health when a function is overdue (no success within twice this).
    */
   intervalSeconds?: number;
+  /**
+   * One QStash schedule per payload (default one, with `{}`), e.g. deposit-poll's one per chain, so
+   * a slow chain never delays another; the cron fallback runs `{}`.
+   */
+  schedulePayloads?: readonly Record<string, string>[];
   handler: (services: Services, payload: Payload) => Promise<Record<string, unknown>>;
 }
+
+/**
+ * The payload of a function that works merchant by merchant: `merchant` limits a run to one (an
+ * operator's re-run, or a test that must not touch other merchants).
+ */
+export const oneMerchantPayload = z
+  .object({
+    merchant: z
+      .string()
+      .regex(/^mer_[0-9A-Za-z]+$/)
+      .optional(),
+  })
+  .strict();
 
 export function defineFunction<Payload>(fn: BackgroundFunction<Payload>): BackgroundFunction<Payload> {
   return fn;
@@ -34,12 +52,16 @@ export type RunOutcome =
 /**
  * A scheduled run's window is its schedule slot (the time floored to the function's interval), so the
  * QStash schedule and the cron trigger firing for one slot run it once between them, even when one
- * of them is late by less than a slot.
+ * of them is late by less than a slot. A payload with fields is part of the window (its JSON with
+ * sorted keys after the slot): one schedule per payload, e.g. deposit-poll's `{"chain": "base"}`,
+ * runs once per slot each. An empty payload keeps the bare slot.
  */
-export function runWindow(fn: BackgroundFunction, at: Date): string | null {
+export function runWindow(fn: BackgroundFunction, at: Date, payload: unknown = {}): string | null {
   if (!fn.schedule) return null;
   const intervalMs = (fn.intervalSeconds ?? 60) * 1000;
-  return new Date(Math.floor(at.getTime() / intervalMs) * intervalMs).toISOString().slice(0, 16);
+  const slot = new Date(Math.floor(at.getTime() / intervalMs) * intervalMs).toISOString().slice(0, 16);
+  if (typeof payload !== "object" || payload === null || Object.keys(payload).length === 0) return slot;
+  return `${slot} ${JSON.stringify(payload, Object.keys(payload).sort())}`;
 }
 
 /**
@@ -54,7 +76,7 @@ export async function runFunction<Payload>(
   windowAt: Date,
 ): Promise<RunOutcome> {
   const { db, clock } = services;
-  const windowKey = runWindow(fn as BackgroundFunction, windowAt);
+  const windowKey = runWindow(fn as BackgroundFunction, windowAt, payload);
   const startedAt = clock.now();
   const [claimed] = await db
     .insert(functionRuns)
@@ -99,7 +121,7 @@ export interface FunctionRunSummary {
 }
 
 /** The latest run and the latest success of each named function, in one round trip. */
-export async function summarizeRuns(db: Executor, names: string[]): Promise<FunctionRunSummary[]> {
+export async function summarizeRuns(names: string[], db: Executor): Promise<FunctionRunSummary[]> {
   if (names.length === 0) return [];
   const result = await execute<{
     function_name: string;
@@ -109,7 +131,6 @@ export async function summarizeRuns(db: Executor, names: string[]): Promise<Func
     started_at: Date | string | null;
     error: string | null;
   }>(
-    db,
     sql`
     select n.name as function_name, s.finished_at as last_succeeded_at,
            l.status, l.trigger, l.started_at, l.error
@@ -125,6 +146,7 @@ export async function summarizeRuns(db: Executor, names: string[]): Promise<Func
         select status, trigger, started_at, error from function_runs
          where function_name = n.name
          order by started_at desc limit 1) l on true`,
+    db,
   );
   return result.rows.map((row) => ({
     functionName: row.function_name,
@@ -141,9 +163,8 @@ export async function summarizeRuns(db: Executor, names: string[]): Promise<Func
  * The latest run and the latest success of each function stay whatever their age, so health
  * (`summarizeRuns`) reports the same before and after. Running rows are never touched.
  */
-export async function pruneFunctionRuns(db: Executor, cutoff: Date, limit: number): Promise<number> {
+export async function pruneFunctionRuns(cutoff: Date, limit: number, db: Executor): Promise<number> {
   const deleted = await execute(
-    db,
     sql`
     delete from ${functionRuns} where ${functionRuns.id} in (
       select r.id from ${functionRuns} r
@@ -156,6 +177,7 @@ export async function pruneFunctionRuns(db: Executor, cutoff: Date, limit: numbe
             where later.function_name = r.function_name and later.status = 'succeeded'
               and later.started_at > r.started_at))
        order by r.finished_at limit ${limit})`,
+    db,
   );
   return deleted.rowCount ?? 0;
 }

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Services } from "./context";
 import { isIdempotencyHeld } from "./db";
@@ -49,4 +50,23 @@ export async function runBatch(
     }
     throw ledgerRefusal(error) ?? error;
   }
+}
+
+/** Whether a guarded change statement (one that answers `applied`, 1 when its compare-and-set matched) applied. */
+export function changeApplied(result: unknown): boolean {
+  const rows = (result as { rows?: Array<{ applied?: unknown }> } | undefined)?.rows;
+  return Number(rows?.[0]?.applied ?? 0) === 1;
+}
+
+/** Runs guarded change statements in one batch: how many of them applied. */
+export async function applyChanges(
+  services: Services,
+  changes: ReadonlyArray<{ statement: SQL }>,
+): Promise<number> {
+  if (changes.length === 0) return 0;
+  const results = await runBatch(
+    services,
+    changes.map((change) => services.db.execute(change.statement)),
+  );
+  return results.filter(changeApplied).length;
 }

@@ -16,6 +16,14 @@ function jsonVariable<T extends z.ZodType>(schema: T, fallback: string) {
     .pipe(schema);
 }
 
+const googlePayRootKeys = z.array(
+  z.object({
+    keyValue: z.string().min(1),
+    protocolVersion: z.string(),
+    keyExpiration: z.string().regex(/^\d+$/).optional(),
+  }),
+);
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Everything the Worker reads from its environment, validated on the first request. */
@@ -113,6 +121,11 @@ export const configSchema = z.object({
   /** HMAC key (at least 32 characters) for the short-lived signed download URLs of verification documents. */
   DOCUMENT_URL_KEY: z.string().min(32),
   DOCUMENT_URL_TTL_SECONDS: positiveInt(300),
+  /**
+   * The platform operators' token (a Worker secret, at least 32 characters) for /api/v1/operator/*, sent as
+   * X-Operator-Token. Unset, those routes refuse every request.
+   */
+  OPERATOR_TOKEN: z.string().min(32).optional(),
   /** Base64 of 32 random bytes: AES-256-GCM key for webhook endpoint signing secrets at rest. */
   WEBHOOK_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "base64 of 32 bytes"),
   /** Base64 of 32 random bytes: AES-256-GCM key for saved bank account numbers at rest. */
@@ -146,7 +159,38 @@ export const configSchema = z.object({
     ),
     "[]",
   ),
+  /**
+   * The hot wallet's private key (0x + 64 hex), a Worker secret: crypto transfers are signed with it.
+   * Only the send path reads it. Unset, POST /crypto/transfers answers 503 crypto_sends_not_configured.
+   */
+  CRYPTO_HOT_WALLET_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "a private key (0x + 64 hex)")
+    .optional(),
   /** USD prices of native assets for production credits, {"ETH": "3150.25"}; sandbox uses fixed reference prices. */
+  /** Apple Pay (docs/wallet-pay.md): the merchant identifier registered with Apple (platform integrator). */
+  APPLE_PAY_MERCHANT_IDENTIFIER: z.string().min(1).default("merchant.com.magnetpay"),
+  /** Base64 PKCS#8 of the Apple Pay payment processing certificate's P-256 private key. Unset: Apple Pay completion answers 503. */
+  APPLE_PAY_PAYMENT_PROCESSING_KEY: z.string().min(1).optional(),
+  /** Base64 DER of Apple Root CA - G3, the anchor of every token signature. */
+  APPLE_PAY_ROOT_CA: z.string().min(1).optional(),
+  /** How far an Apple Pay token's signing time may be from now. */
+  APPLE_PAY_SIGNING_WINDOW_SECONDS: positiveInt(300),
+  /** The file Apple reads at /.well-known/apple-developer-merchantid-domain-association. */
+  APPLE_PAY_DOMAIN_ASSOCIATION: z.string().min(1).optional(),
+  /** Google Pay: our gateway id (tokenizationSpecification.parameters.gateway; recipient id "gateway:<id>"). */
+  GOOGLE_PAY_GATEWAY_ID: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,64}$/)
+    .default("magnetpay"),
+  /** Google's merchantInfo.merchantId for production payment sheets. */
+  GOOGLE_PAY_MERCHANT_ID: z.string().min(1).optional(),
+  /** Base64 PKCS#8 of the P-256 key whose public half is registered with Google. Unset: Google Pay completion answers 503. */
+  GOOGLE_PAY_PRIVATE_KEY: z.string().min(1).optional(),
+  /** Google's root signing keys (keys.json "keys"), for production tokens. */
+  GOOGLE_PAY_ROOT_KEYS: jsonVariable(googlePayRootKeys, "[]"),
+  /** Google's test root signing keys, for sandbox tokens (Google's TEST environment). */
+  GOOGLE_PAY_TEST_ROOT_KEYS: jsonVariable(googlePayRootKeys, "[]"),
   CRYPTO_NATIVE_PRICES_USD: jsonVariable(
     z.record(z.string(), z.string().regex(/^\d{1,12}(\.\d{1,18})?$/)),
     "{}",

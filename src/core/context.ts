@@ -24,6 +24,8 @@ export interface Services {
   mailer: Mailer;
   /** Files kept outside Postgres (verification documents): R2 in production. */
   objects: ObjectStore;
+  /** Apple Pay's merchant identity certificate, as a Workers mTLS certificate binding (APPLE_PAY_MERCHANT_IDENTITY). */
+  applePayMerchantIdentity?: Fetcher | undefined;
   clock: Clock;
   /** The request's Idempotency-Key claim, when its route batches the claim itself (core/batch.ts). */
   idempotency?: IdempotencyClaim;
@@ -59,7 +61,7 @@ export interface StatusChange {
 export type DeferredWork = (services: Services) => Promise<unknown>;
 
 export interface Actor {
-  type: "user" | "api_key" | "system";
+  type: "user" | "api_key" | "system" | "operator";
   id: string;
 }
 

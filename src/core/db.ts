@@ -115,8 +115,8 @@ export interface StatementResult<T> {
 
 /** Raw SQL on either runner; both drivers answer with `rows` and `rowCount`. */
 export async function execute<T extends Record<string, unknown> = Record<string, unknown>>(
-  db: Executor,
   query: SQL,
+  db: Executor,
 ): Promise<StatementResult<T>> {
   return (await db.execute(query)) as StatementResult<T>;
 }

@@ -282,6 +282,61 @@ export const errorCatalog = {
     message: "The mandate is not active.",
     description: "A revoked or expired mandate stays so; create a new one.",
   },
+  mandate_required: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "A pull needs a mandate.",
+    description:
+      "Pulling from a bank account needs an active debit mandate on it (ach_debit or sepa_debit); create one with POST /mandates.",
+  },
+  mandate_mismatch: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The mandate does not authorize this debit.",
+    description:
+      "A mandate authorizes debits of its own bank account only; pull from the account the mandate names.",
+  },
+  rail_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This rail does not carry this transfer.",
+    description:
+      "Each rail carries credits, debits or both, and reaches its own accounts: ACH US routing numbers, SEPA IBANs in SEPA countries, Bacs and Faster Payments GB accounts, wires any account in USD; docs/money-out.md.",
+  },
+  bank_transfer_not_cancelable: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This bank transfer can no longer be canceled.",
+    description: "Only pending transfers can be canceled: at its rail's cut-off a transfer is submitted.",
+  },
+  payout_destination_unsupported: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "Payouts cannot go to this destination.",
+    description:
+      "Payouts go to the merchant's own verified bank accounts (ba_…). Crypto wallet destinations are refused until crypto sends land; a customer's bank account is not a payout destination.",
+  },
+  payout_rail_unavailable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "No payout rail carries this currency.",
+    description:
+      "Payouts go out in USD (ACH), EUR (SEPA) and GBP (Bacs, Faster Payments); docs/money-out.md.",
+  },
+  rail_limit_exceeded: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The amount is outside the rail's per-payment limits.",
+    description:
+      "Each rail has a per-payment maximum (ACH same-day USD 1,000,000, SEPA Instant EUR 100,000, Faster Payments GBP 1,000,000, …); the message names the rail and its limits. Use the standard method or split the amount.",
+  },
+  payout_not_cancelable: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This payout can no longer be canceled.",
+    description:
+      "Only pending payouts can be canceled: once submitted to the rail at its cut-off, a payout is in transit.",
+  },
   global_account_closed: {
     type: "invalid_request_error",
     status: 409,
@@ -301,6 +356,13 @@ export const errorCatalog = {
     message: "No issuing provider issues this card.",
     description:
       "No issuing provider available here issues cards in this currency for the cardholder's country; the message lists the candidates and why each was not eligible.",
+  },
+  issuing_production_unavailable: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "Production cards cannot be issued yet.",
+    description:
+      "No production issuing provider is configured; the sandbox issuers serve sandbox cards only. Checked after the account's KYB and the cardholder's KYC.",
   },
   issuing_card_status_invalid: {
     type: "invalid_request_error",
@@ -336,6 +398,27 @@ export const errorCatalog = {
     message: "The authorization's status does not allow this action.",
     description:
       "Only a pending (approved, not yet captured or fully reversed) authorization can be captured, reversed or incremented.",
+  },
+  issuing_dispute_not_allowed: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This transaction can't be disputed.",
+    description:
+      "Only a capture can be disputed, once, within 110 days of its creation, for at most what is neither refunded nor already disputed.",
+  },
+  issuing_dispute_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The dispute's status does not allow this action.",
+    description:
+      "A dispute can be changed and submitted only while `unsubmitted`, and resolved only once `submitted`.",
+  },
+  issuing_dispute_evidence_missing: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The dispute's evidence is incomplete.",
+    description:
+      "Submitting needs `evidence.explanation`, and for a `duplicate` dispute `evidence.original_transaction`: another capture of the same card.",
   },
   issuing_increment_declined: {
     type: "payment_error",
@@ -647,18 +730,122 @@ export const errorCatalog = {
     message: "The meter is inactive.",
     description: "An inactive meter takes no usage records. Reactivate it (PATCH active: true) first.",
   },
+  price_inactive: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The price is archived.",
+    description: "An archived price takes no new invoice items. Use the active price that replaced it.",
+  },
+  tax_rate_inactive: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The tax rate is archived.",
+    description: "An archived tax rate takes no new lines; lines that already carry it keep it.",
+  },
+  invoice_nothing_to_invoice: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The customer has no pending invoice items to invoice.",
+    description: "Create invoice items for the customer (in the invoice's currency) first.",
+  },
+  invoice_items_changed: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "Some pending invoice items were taken by another invoice.",
+    description:
+      "A concurrent invoice pulled in items this one read. Nothing was written; create the invoice again.",
+  },
+  invoice_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The invoice's status doesn't allow this action.",
+    description:
+      "Invoices go draft → open → paid | void | uncollectible (and uncollectible → paid). The message names the status.",
+  },
+  invoice_numbering_conflict: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "Too many invoices are being finalized at once; try again.",
+    description:
+      "Finalization retries when another one takes the next number first, and gives up after a few tries.",
+  },
+  invoice_payment_method_missing: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The customer has no default payment method.",
+    description: "Attach a method with set_default: true, or send payment_method, to pay the invoice.",
+  },
+  invoice_payment_in_progress: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "A payment of this invoice is already under way.",
+    description:
+      "Another pay of the invoice is charging it (or the invoice changed). Retrieve the invoice to see the outcome.",
+  },
+  test_clock_time_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "A test clock only moves forward.",
+    description: "Advance to a frozen_time after the clock's current time.",
+  },
+  test_clock_advancing: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The test clock is advancing.",
+    description: "Another advance of this clock is under way; retrieve the clock and retry once it is ready.",
+  },
+  subscription_status_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The subscription's status doesn't allow this action.",
+    description: "A canceled or expired subscription can't be changed; create a new one.",
+  },
+  subscription_update_conflict: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The subscription changed while this request was applied.",
+    description:
+      "Another change (or the subscription cycle) moved the subscription first; retrieve it and retry.",
+  },
+  subscription_price_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The price can't be used on this subscription.",
+    description:
+      "A subscription's prices are active, recurring, licensed (not metered), and share one currency and one billing interval.",
+  },
   usage_timestamp_out_of_range: {
     type: "invalid_request_error",
     status: 400,
     message: "The usage record's timestamp is out of range.",
     description: "A usage record may be at most 35 days old and at most 5 minutes in the future.",
   },
+  checkout_line_items_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The line items can't be sold together in one checkout.",
+    description:
+      "Every line must be in one currency, from an active one-time price (not recurring, not metered); only per-unit prices take an adjustable quantity, and the quantity must be within its bounds; the total must fit the largest amount.",
+  },
+  checkout_session_state_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The checkout session is not in a state that allows this.",
+    description: "Only an open session that the customer is not paying right now can be expired.",
+  },
   verification_state_invalid: {
     type: "invalid_request_error",
     status: 409,
     message: "The verification is not in a state that allows this.",
     description:
-      "Submit works from pending, resubmission_requested or expired; owners and documents can be added until the business is decided.",
+      "Submit works from pending; resubmit from resubmission_requested or expired (a person) or declined (a business); an operator reviews only what is in needs_review; owners and documents can be added until the business is approved.",
+  },
+  verification_attempts_exhausted: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This verification has used all its attempts.",
+    description:
+      "A person's verification allows 5 Veriff sessions, a business 3 submissions (docs/kyc.md); after that only the platform's operators can help.",
   },
   verification_incomplete: {
     type: "invalid_request_error",
@@ -723,7 +910,7 @@ export const errorCatalog = {
     status: 403,
     message: "The cardholder's identity verification (KYC) must be approved first.",
     description:
-      "A card is issued or activated only for a verified cardholder (KYC): production cardholders, and customers with an approved individual verification. Sandbox cardholders need no verification.",
+      "A card is activated (or unfrozen) only for a cardholder whose customer has an approved individual verification (KYC), in both environments; sandbox KYC runs against the local Veriff double.",
   },
   crypto_network_unsupported: {
     type: "invalid_request_error",
@@ -745,6 +932,80 @@ export const errorCatalog = {
     message: "Crypto deposits are not configured.",
     description:
       "The operator has not set CRYPTO_XPUB, the extended public key deposit addresses derive from.",
+  },
+  crypto_sends_not_configured: {
+    type: "provider_error",
+    status: 503,
+    message: "Crypto transfers are not configured.",
+    description: "The operator has not set CRYPTO_HOT_WALLET_KEY, the hot wallet transfers are signed with.",
+  },
+  crypto_network_unavailable: {
+    type: "provider_error",
+    status: 503,
+    message: "The network's RPC endpoints did not answer.",
+    description:
+      "Every configured RPC URL of the network failed while reading its fees and the hot wallet's nonce. Nothing was reserved; retry with the same Idempotency-Key.",
+  },
+  crypto_price_unavailable: {
+    type: "provider_error",
+    status: 503,
+    message: "No USD price is configured for this asset.",
+    description:
+      "A native asset is valued at CRYPTO_NATIVE_PRICES_USD in production; without a price its value (and so the reservation) can't be computed.",
+  },
+  crypto_fee_cap_exceeded: {
+    type: "invalid_request_error",
+    status: 422,
+    message: "The network's current fee is above max_fee_per_gas.",
+    description:
+      "The estimated EIP-1559 max fee per gas is higher than the cap you set. Raise max_fee_per_gas or retry when fees fall; nothing was reserved.",
+  },
+  wallet_not_configured: {
+    type: "provider_error",
+    status: 503,
+    message: "This wallet is not configured.",
+    description:
+      "The operator has not set the wallet's keys (Apple Pay: APPLE_PAY_PAYMENT_PROCESSING_KEY, APPLE_PAY_ROOT_CA, the merchant identity certificate binding; Google Pay: GOOGLE_PAY_PRIVATE_KEY and root keys).",
+  },
+  wallet_merchant_validation_failed: {
+    type: "provider_error",
+    status: 502,
+    message: "Apple Pay merchant validation failed.",
+    description:
+      "Apple's gateway refused or did not answer the merchant validation; ask the payment sheet to try again.",
+  },
+  wallet_validation_url_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The validation URL is not an Apple Pay gateway URL.",
+    description:
+      "Only https URLs on Apple's gateway hosts (apple-pay-gateway*.apple.com), port 443, path /paymentservices/startSession or /paymentservices/paymentSession, are called.",
+  },
+  wallet_token_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The wallet token is invalid.",
+    description:
+      "The token is malformed, its signature or certificate chain does not verify, it was altered, or it was made for another merchant or amount.",
+  },
+  wallet_token_expired: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The wallet token has expired.",
+    description:
+      "Google Pay: messageExpiration or the intermediate signing key's expiry has passed. Apple Pay: the signing time is outside the accepted window. Ask the device for a new token.",
+  },
+  wallet_token_replayed: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This wallet token was already presented.",
+    description: "A token is accepted once. Ask the device for a new token.",
+  },
+  wallet_session_state_invalid: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The wallet session is not open.",
+    description: "The session is complete, expired, being paid, or of the other wallet.",
   },
   service_unavailable: {
     type: "provider_error",

@@ -96,7 +96,7 @@ export function gatedChangeMembers(
 }
 
 /** Writes the event and the audit row of one change inside the caller's transaction: one round trip. */
-export async function recordChange(tx: Executor, ctx: ServiceContext, change: ChangeRecord): Promise<string> {
+export async function recordChange(ctx: ServiceContext, change: ChangeRecord, tx: Executor): Promise<string> {
   const { eventId, statement } = recordedChange(ctx, change);
   await tx.execute(statement);
   return eventId;
@@ -114,7 +114,7 @@ export interface AuditEntry {
 }
 
 /** An audit row for a mutation that has no merchant-visible event, in the caller's transaction. */
-export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(entry: AuditEntry, tx: Executor): Promise<void> {
   await tx.insert(auditLogs).values({
     id: newId("auditLog"),
     merchantId: entry.merchantId,

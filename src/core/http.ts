@@ -6,7 +6,7 @@ import type { AppEnv, ServiceContext, Services } from "./context";
 import { apiErrorFor, errorLogFields } from "./db-errors";
 import { ApiError, errorCodes, errorResponse, errorTypes } from "./errors";
 import { log } from "./log";
-import { validationError } from "./validation";
+import { validatedInput, validationError } from "./validation";
 
 export const ErrorSchema = z
   .object({
@@ -64,6 +64,9 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 /** Routes that take no credentials say so (`security: []`) rather than leaving it unsaid. */
 export const publicRoute: Array<Record<string, string[]>> = [];
 
+/** The platform operators' routes (/api/v1/operator/*): the operator token, never a merchant's credentials. */
+export const operatorSecurity: Array<Record<string, string[]>> = [{ OperatorToken: [] }];
+
 export const authSecurity: Array<Record<string, string[]>> = [
   { ApiKeyId: [], ApiKeySecret: [] },
   { BasicAuth: [] },
@@ -74,7 +77,7 @@ export const authSecurity: Array<Record<string, string[]>> = [
 export function createRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return errorResponse(c, validationError(result.error));
+      if (!result.success) return errorResponse(c, validationError(result.error, validatedInput(result)));
     },
   });
 }
@@ -193,7 +196,8 @@ export function applyContractConventions(document: OpenApiDocument): OpenApiDocu
     for (const method of ["get", "post", "patch", "put", "delete"] as const) {
       const operation: Operation | undefined = pathItem[method];
       if (!operation) continue;
-      const authenticated = (operation.security ?? []).length > 0;
+      // Merchants' credentials: rate limited and idempotent. Operator routes (OperatorToken) are neither.
+      const authenticated = (operation.security ?? []).some((scheme) => !("OperatorToken" in scheme));
       const idempotent = authenticated && method !== "get";
       if (idempotent) {
         operation.parameters = [

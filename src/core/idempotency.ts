@@ -89,7 +89,7 @@ function scopeCondition(scope: Scope) {
   return and(...tenantScope(idempotencyKeys, scope), eq(idempotencyKeys.key, scope.key));
 }
 
-async function findRecord(db: Executor, scope: Scope, now: Date) {
+async function findRecord(scope: Scope, now: Date, db: Executor) {
   const [record] = await db
     .select()
     .from(idempotencyKeys)
@@ -98,7 +98,7 @@ async function findRecord(db: Executor, scope: Scope, now: Date) {
   return record;
 }
 
-export async function pruneIdempotencyKeys(db: Executor, now: Date): Promise<number> {
+export async function pruneIdempotencyKeys(now: Date, db: Executor): Promise<number> {
   const deleted = await db
     .delete(idempotencyKeys)
     .where(lt(idempotencyKeys.expiresAt, now))
@@ -185,7 +185,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
 
   /** The earlier request's outcome: its response, or a refusal while it is still in progress. */
   const previousOutcome = async (): Promise<Response> => {
-    const record = await findRecord(db, scope, clock.now());
+    const record = await findRecord(scope, clock.now(), db);
     if (record && record.requestHash !== fingerprint)
       throw new ApiError("idempotency_key_reused", { param: "Idempotency-Key" });
     if (!record || record.status === "in_progress")

@@ -35,6 +35,7 @@ export function createServices(env: Record<string, unknown>, options: ServicesOp
     jobs: createJobs(config),
     mailer: createMailer(config, redis),
     objects: objectStoreFrom(env.DOCUMENTS),
+    applePayMerchantIdentity: env.APPLE_PAY_MERCHANT_IDENTITY as Fetcher | undefined,
     clock: systemClock,
     recordedEventIds: [],
     changedStatuses: [],

@@ -33,6 +33,8 @@ export const statusObjectKinds = [
   "refund",
   "fundingDeposit",
   "ledgerTransaction",
+  "payout",
+  "bankTransfer",
 ] as const satisfies readonly IdKind[];
 
 const statusIdPrefixes = statusObjectKinds.map((kind) => `${idPrefixes[kind]}_`);

@@ -3,6 +3,18 @@ import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } 
 
 export type Environment = "sandbox" | "production";
 
+/** Day names in JavaScript's getUTCDay() order (0 = sunday), for weekly schedules' anchors. */
+export const weekdays = [
+  "sunday",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+] as const;
+export type Weekday = (typeof weekdays)[number];
+
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
 export const merchants = pgTable("merchants", {
@@ -108,7 +120,7 @@ export const auditLogs = pgTable(
     merchantId: text("merchant_id").notNull(),
     /** Null for account-level actions (sign-up, sessions) that belong to no environment. */
     environment: text("environment").$type<Environment>(),
-    actorType: text("actor_type").$type<"user" | "api_key" | "system">().notNull(),
+    actorType: text("actor_type").$type<"user" | "api_key" | "system" | "operator">().notNull(),
     actorId: text("actor_id").notNull(),
     action: text("action").notNull(),
     objectId: text("object_id").notNull(),

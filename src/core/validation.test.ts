@@ -4,13 +4,18 @@ import { currencyCode, positiveAmount } from "./schemas";
 import { validationError } from "./validation";
 
 const body = z
-  .object({ amount: positiveAmount, currency: currencyCode, nested: z.object({ n: z.number() }).optional() })
+  .object({
+    amount: positiveAmount,
+    currency: currencyCode,
+    nested: z.object({ n: z.number(), kind: z.enum(["a", "b"]) }).optional(),
+    mode: z.enum(["x", "y"]).optional(),
+  })
   .strict();
 
 function codeOf(input: unknown): { code: string; param: string | undefined } {
   const result = body.safeParse(input);
   if (result.success) throw new Error("expected a failure");
-  const error = validationError(result.error);
+  const error = validationError(result.error, input);
   return { code: error.code, param: error.param };
 }
 
@@ -32,9 +37,24 @@ describe("validation errors", () => {
       code: "parameter_unknown",
       param: "extra",
     });
-    expect(codeOf({ amount: 1, currency: "USD", nested: { n: "x" } })).toEqual({
+    expect(codeOf({ amount: 1, currency: "USD", nested: { n: "x", kind: "a" } })).toEqual({
       code: "parameter_invalid",
       param: "nested.n",
+    });
+  });
+
+  it("a required enum that is absent is missing; one with a wrong value is invalid", () => {
+    expect(codeOf({ amount: 1, currency: "USD", nested: { n: 1 } })).toEqual({
+      code: "parameter_missing",
+      param: "nested.kind",
+    });
+    expect(codeOf({ amount: 1, currency: "USD", nested: { n: 1, kind: "c" } })).toEqual({
+      code: "parameter_invalid",
+      param: "nested.kind",
+    });
+    expect(codeOf({ amount: 1, currency: "USD", mode: "z" })).toEqual({
+      code: "parameter_invalid",
+      param: "mode",
     });
   });
 });

@@ -19,14 +19,27 @@ function issueParam(issue: Issue): string {
   );
 }
 
-function issueCode(issue: Issue, param: string): ErrorCode {
+/** Whether the value at `path` of the validated input is absent (its parent present and an object). */
+function absentIn(input: unknown, path: readonly PropertyKey[]): boolean {
+  let value: unknown = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return false;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value === undefined;
+}
+
+function issueCode(issue: Issue, param: string, input: unknown): ErrorCode {
   if (issue.code === "custom" && typeof issue.params?.code === "string")
     return issue.params.code as ErrorCode;
   if (issue.code === "unrecognized_keys") return "parameter_unknown";
-  // zod 4 leaves `input` out of issues; its message is the only sign the value was absent.
-  if (issue.code === "invalid_type" && param !== "" && /received undefined$/.test(issue.message)) {
-    return "parameter_missing";
-  }
+  // zod 4 leaves `input` out of issues: the message says a value was absent for a type check, the
+  // validated input for the rest (a required enum or literal reports invalid_value).
+  const missing =
+    issue.code === "invalid_type"
+      ? /received undefined$/.test(issue.message)
+      : input !== undefined && issue.code === "invalid_value" && absentIn(input, issue.path);
+  if (missing && param !== "") return "parameter_missing";
   const field = String(issue.path[0] ?? "");
   for (const [pattern, code] of fieldCodes) if (pattern.test(field) || pattern.test(param)) return code;
   return "parameter_invalid";
@@ -39,11 +52,16 @@ function issueMessage(issue: Issue, param: string, code: ErrorCode): string {
   return param ? `Invalid ${param}: ${issue.message}` : issue.message;
 }
 
-/** Turns the first zod issue into the API's error shape, naming the parameter. */
-export function validationError(error: z.ZodError): ApiError {
+/** Turns the first zod issue into the API's error shape, naming the parameter; `input` is what was validated. */
+export function validationError(error: z.ZodError, input?: unknown): ApiError {
   const issue = error.issues[0];
   if (!issue) return new ApiError("parameter_invalid");
   const param = issueParam(issue);
-  const code = issueCode(issue, param);
+  const code = issueCode(issue, param, input);
   return new ApiError(code, { message: issueMessage(issue, param, code), ...(param ? { param } : {}) });
+}
+
+/** The input a failed validation saw: @hono/zod-validator passes it to the hook as `data`, untyped. */
+export function validatedInput(result: object): unknown {
+  return "data" in result ? result.data : undefined;
 }

@@ -15,6 +15,7 @@ export type SystemAccountKind =
   | "fees"
   | "funding_in_transit"
   | "payouts_in_transit"
+  | "bank_transfers_in_transit"
   | "card_funding"
   | "crypto_custody"
   | "fx"
@@ -30,6 +31,7 @@ const SYSTEM_KINDS = new Set([
   "fees",
   "funding_in_transit",
   "payouts_in_transit",
+  "bank_transfers_in_transit",
   "card_funding",
   "crypto_custody",
   "fx",
@@ -79,10 +81,10 @@ export function accountKey(ref: AccountRef): string {
  * first with the union of every posting's accounts, so that it never waits holding some of them.
  */
 export async function lockAccounts(
-  tx: Executor,
   owner: AccountOwner,
   refs: AccountRef[],
   at: Date,
+  tx: Executor,
 ): Promise<Map<string, LedgerAccountRow>> {
   const unique = new Map(refs.map((ref) => [accountKey(ref), ref]));
   for (const ref of unique.values()) {
@@ -132,9 +134,8 @@ export async function lockAccounts(
 
 /** Balances of the merchant's own accounts, without locking (reads only). */
 export async function merchantAccounts(
+  { owner, currencies }: { owner: AccountOwner; currencies?: string[] },
   db: Executor,
-  owner: AccountOwner,
-  currencies?: string[],
 ): Promise<LedgerAccountRow[]> {
   return db
     .select()

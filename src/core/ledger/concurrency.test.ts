@@ -32,7 +32,7 @@ const freshMerchant = () => `mer_concurrency${randomBase62(16)}`;
 
 function postNow(merchantId: string, source: string, entries: EntryInput[]) {
   return services.transaction((tx) =>
-    post(tx, { merchantId, environment: env, source, type: "adjustment", entries, at: new Date() }),
+    post({ merchantId, environment: env, source, type: "adjustment", entries, at: new Date() }, tx),
   );
 }
 
@@ -62,7 +62,7 @@ async function lowestAvailable(merchantId: string): Promise<number> {
 }
 
 async function expectClean(merchantId: string): Promise<void> {
-  const report = await checkLedgerInvariants(services.db, { merchantId, environment: env });
+  const report = await checkLedgerInvariants({ merchantId, environment: env }, services.db);
   expect(report.violations).toEqual([]);
 }
 
@@ -86,15 +86,18 @@ function race(merchantId: string, amounts: number[]): Promise<Outcome[]> {
       if (i % 2 === 0) {
         return settle(amount, "hold", () =>
           services.transaction((tx) =>
-            reserveHold(tx, {
-              merchantId,
-              environment: env,
-              source,
-              type: "payout",
-              currency: "EUR",
-              amount,
-              at: new Date(),
-            }),
+            reserveHold(
+              {
+                merchantId,
+                environment: env,
+                source,
+                type: "payout",
+                currency: "EUR",
+                amount,
+                at: new Date(),
+              },
+              tx,
+            ),
           ),
         );
       }
@@ -174,28 +177,34 @@ describe("ledger under concurrency (real PostgreSQL)", () => {
     const m = freshMerchant();
     await fund(m, 100);
     const { hold } = await services.transaction((tx) =>
-      reserveHold(tx, {
-        merchantId: m,
-        environment: env,
-        source: `${m}:hold`,
-        type: "payout",
-        currency: "EUR",
-        amount: 80,
-        at: new Date(),
-      }),
+      reserveHold(
+        {
+          merchantId: m,
+          environment: env,
+          source: `${m}:hold`,
+          type: "payout",
+          currency: "EUR",
+          amount: 80,
+          at: new Date(),
+        },
+        tx,
+      ),
     );
     const attempts = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
         services.transaction((tx) =>
           i % 2 === 0
-            ? commitHold(tx, {
-                merchantId: m,
-                environment: env,
-                holdId: hold.id,
-                destination: payouts,
-                at: new Date(),
-              })
-            : releaseHold(tx, { merchantId: m, environment: env, holdId: hold.id, at: new Date() }),
+            ? commitHold(
+                {
+                  merchantId: m,
+                  environment: env,
+                  holdId: hold.id,
+                  destination: payouts,
+                  at: new Date(),
+                },
+                tx,
+              )
+            : releaseHold({ merchantId: m, environment: env, holdId: hold.id, at: new Date() }, tx),
         ),
       ),
     );

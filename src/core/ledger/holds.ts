@@ -36,28 +36,31 @@ function checkAmount(amount: number, max: number): void {
  * Phase one: moves `amount` from available to reserved, or refuses with insufficient_funds.
  * Idempotent on `source`: a second reserve returns the first hold.
  */
-export async function reserveHold(tx: Executor, input: ReserveInput): Promise<HoldOutcome> {
+export async function reserveHold(input: ReserveInput, tx: Executor): Promise<HoldOutcome> {
   checkAmount(input.amount, Number.MAX_SAFE_INTEGER);
   const owner = { merchantId: input.merchantId, environment: input.environment };
   const accounts = await lockAccounts(
-    tx,
     owner,
     [available(input.currency), reserved(input.currency)],
     input.at,
+    tx,
   );
-  const posting = await post(tx, {
-    ...owner,
-    source: `${input.source}:reserve`,
-    type: input.type,
-    status: "pending",
-    sourceObjectId: input.sourceObjectId ?? null,
-    description: input.description ?? null,
-    entries: [
-      { account: available(input.currency), amount: -input.amount },
-      { account: reserved(input.currency), amount: input.amount },
-    ],
-    at: input.at,
-  });
+  const posting = await post(
+    {
+      ...owner,
+      source: `${input.source}:reserve`,
+      type: input.type,
+      status: "pending",
+      sourceObjectId: input.sourceObjectId ?? null,
+      description: input.description ?? null,
+      entries: [
+        { account: available(input.currency), amount: -input.amount },
+        { account: reserved(input.currency), amount: input.amount },
+      ],
+      at: input.at,
+    },
+    tx,
+  );
   if (!posting.created) {
     const [hold] = await tx
       .select()
@@ -103,10 +106,10 @@ interface ResolveInput extends AccountOwner {
  * concurrent resolutions the second waits for the first's row lock and then matches nothing.
  */
 async function resolve(
-  tx: Executor,
   input: ResolveInput,
   status: Exclude<HoldStatus, "held">,
   committedAmount: number | null,
+  tx: Executor,
 ): Promise<HoldRow> {
   const scope = and(eq(holds.id, input.holdId), ...tenantScope(holds, input));
   const [hold] = await tx
@@ -120,7 +123,7 @@ async function resolve(
   throw new LedgerError("hold_already_resolved", `Hold ${input.holdId} is already ${existing.status}.`);
 }
 
-async function findHold(tx: Executor, input: ResolveInput): Promise<HoldRow> {
+async function findHold(input: ResolveInput, tx: Executor): Promise<HoldRow> {
   const [hold] = await tx
     .select()
     .from(holds)
@@ -135,49 +138,55 @@ async function findHold(tx: Executor, input: ResolveInput): Promise<HoldRow> {
  * goes back to available, in the same ledger transaction.
  */
 export async function commitHold(
-  tx: Executor,
   input: ResolveInput & { destination: AccountRef; amount?: number },
+  tx: Executor,
 ): Promise<HoldOutcome> {
-  const current = await findHold(tx, input);
+  const current = await findHold(input, tx);
   const amount = input.amount ?? current.amount;
   checkAmount(amount, current.amount);
   if (input.destination.currency !== current.currency) {
     throw new LedgerError("invalid_posting", "A hold commits in its own currency.");
   }
-  const hold = await resolve(tx, input, "committed", amount);
+  const hold = await resolve(input, "committed", amount, tx);
   const rest = hold.amount - amount;
-  const posting = await post(tx, {
-    merchantId: hold.merchantId,
-    environment: hold.environment,
-    source: `${hold.source}:commit`,
-    type: hold.type as LedgerTransactionType,
-    sourceObjectId: hold.sourceObjectId,
-    description: input.description ?? null,
-    entries: [
-      { account: reserved(hold.currency), amount: -hold.amount },
-      { account: input.destination, amount },
-      ...(rest > 0 ? [{ account: available(hold.currency), amount: rest }] : []),
-    ],
-    at: input.at,
-  });
+  const posting = await post(
+    {
+      merchantId: hold.merchantId,
+      environment: hold.environment,
+      source: `${hold.source}:commit`,
+      type: hold.type as LedgerTransactionType,
+      sourceObjectId: hold.sourceObjectId,
+      description: input.description ?? null,
+      entries: [
+        { account: reserved(hold.currency), amount: -hold.amount },
+        { account: input.destination, amount },
+        ...(rest > 0 ? [{ account: available(hold.currency), amount: rest }] : []),
+      ],
+      at: input.at,
+    },
+    tx,
+  );
   return { hold, posting };
 }
 
 /** Phase two, the other way: the whole hold goes back to available. */
-export async function releaseHold(tx: Executor, input: ResolveInput): Promise<HoldOutcome> {
-  const hold = await resolve(tx, input, "released", null);
-  const posting = await post(tx, {
-    merchantId: hold.merchantId,
-    environment: hold.environment,
-    source: `${hold.source}:release`,
-    type: hold.type as LedgerTransactionType,
-    sourceObjectId: hold.sourceObjectId,
-    description: input.description ?? null,
-    entries: [
-      { account: reserved(hold.currency), amount: -hold.amount },
-      { account: available(hold.currency), amount: hold.amount },
-    ],
-    at: input.at,
-  });
+export async function releaseHold(input: ResolveInput, tx: Executor): Promise<HoldOutcome> {
+  const hold = await resolve(input, "released", null, tx);
+  const posting = await post(
+    {
+      merchantId: hold.merchantId,
+      environment: hold.environment,
+      source: `${hold.source}:release`,
+      type: hold.type as LedgerTransactionType,
+      sourceObjectId: hold.sourceObjectId,
+      description: input.description ?? null,
+      entries: [
+        { account: reserved(hold.currency), amount: -hold.amount },
+        { account: available(hold.currency), amount: hold.amount },
+      ],
+      at: input.at,
+    },
+    tx,
+  );
   return { hold, posting };
 }

@@ -39,12 +39,8 @@ function scopeSql(alias: string, scope: InvariantScope): SQL {
  * postings go on. Scoped to a merchant and/or environment, or the whole ledger (the hourly
  * ledger-invariants function); inside a transaction it also sees that transaction's writes.
  */
-export async function checkLedgerInvariants(
-  tx: Executor,
-  scope: InvariantScope = {},
-): Promise<InvariantReport> {
+export async function checkLedgerInvariants(scope: InvariantScope, tx: Executor): Promise<InvariantReport> {
   const unbalanced = await execute<{ transaction_id: string; currency: string; sum: string }>(
-    tx,
     sql`
     select e.transaction_id, e.currency, sum(e.amount)::text as sum
       from ledger_entries e
@@ -52,18 +48,18 @@ export async function checkLedgerInvariants(
      group by e.transaction_id, e.currency
     having sum(e.amount) <> 0
      limit ${VIOLATION_LIMIT}`,
+    tx,
   );
   const empty = await execute<{ transaction_id: string }>(
-    tx,
     sql`
     select t.id as transaction_id
       from ledger_transactions t
      where ${scopeSql("t", scope)}
        and not exists (select 1 from ledger_entries e where e.transaction_id = t.id)
      limit ${VIOLATION_LIMIT}`,
+    tx,
   );
   const mismatched = await execute<{ account_id: string; balance: string; entries_sum: string }>(
-    tx,
     sql`
     select a.id as account_id, a.balance::text as balance, coalesce(sum(e.amount), 0)::text as entries_sum
       from ledger_accounts a
@@ -72,20 +68,21 @@ export async function checkLedgerInvariants(
      group by a.id
     having a.balance <> coalesce(sum(e.amount), 0)
      limit ${VIOLATION_LIMIT}`,
+    tx,
   );
   const negative = await execute<{ account_id: string; balance: string }>(
-    tx,
     sql`
     select a.id as account_id, a.balance::text as balance
       from ledger_accounts a
      where ${scopeSql("a", scope)} and not a.allow_negative and a.balance < 0
      limit ${VIOLATION_LIMIT}`,
+    tx,
   );
   const counts = await execute<{ transactions: string; accounts: string }>(
-    tx,
     sql`
     select (select count(*) from ledger_transactions t where ${scopeSql("t", scope)})::text as transactions,
            (select count(*) from ledger_accounts a where ${scopeSql("a", scope)})::text as accounts`,
+    tx,
   );
   const violations: InvariantViolation[] = [
     ...unbalanced.rows.map((row) => ({ kind: "unbalanced_transaction" as const, ...row })),

@@ -11,6 +11,7 @@ export const ledgerTransactionTypes = [
   "payment",
   "refund",
   "payout",
+  "bank_transfer",
   "funding",
   "card_load",
   "card_authorization",
@@ -20,6 +21,7 @@ export const ledgerTransactionTypes = [
   "fee",
   "fx_conversion",
   "adjustment",
+  "settlement",
 ] as const;
 export type LedgerTransactionType = (typeof ledgerTransactionTypes)[number];
 
@@ -227,11 +229,11 @@ export function postingCall(input: PostingInput, options: { raise: boolean } = {
  * `insufficient_funds` when an account that must not go negative would. A refused posting writes
  * nothing but the (empty) accounts it created, so a caller may catch it and carry on.
  */
-export async function post(tx: Executor, input: PostingInput): Promise<Posting> {
+export async function post(input: PostingInput, tx: Executor): Promise<Posting> {
   validatePosting(input);
   const result = await execute<{ posting: PostingAnswer }>(
-    tx,
     sql`select ledger_post(${postingArgument(input)}::jsonb) as posting`,
+    tx,
   );
   const answer = result.rows[0]?.posting;
   if (!answer) throw new Error("ledger_post returned no row");

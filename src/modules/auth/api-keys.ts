@@ -45,9 +45,9 @@ function checkRateLimit(ctx: ServiceContext, environment: Environment, requested
 }
 
 async function insertApiKey(
-  tx: Executor,
   ctx: ServiceContext,
   values: { environment: Environment; name: string; rateLimitPerSecond: number | null },
+  tx: Executor,
 ): Promise<ApiKeyWithSecret> {
   const secret = newSecret(values.environment);
   const now = ctx.services.clock.now();
@@ -69,9 +69,9 @@ async function insertApiKey(
   );
   const key = toApiKey(row, now);
   await recordChange(
-    tx,
     { ...ctx, environment: values.environment },
     { type: "api_key.created", object: key },
+    tx,
   );
   return { ...key, secret };
 }
@@ -86,11 +86,15 @@ export async function createApiKey({
 }): Promise<ApiKeyWithSecret> {
   checkRateLimit(ctx, input.environment, input.rate_limit_per_second ?? null);
   return ctx.services.transaction((tx) =>
-    insertApiKey(tx, ctx, {
-      environment: input.environment,
-      name: input.name,
-      rateLimitPerSecond: input.rate_limit_per_second ?? null,
-    }),
+    insertApiKey(
+      ctx,
+      {
+        environment: input.environment,
+        name: input.name,
+        rateLimitPerSecond: input.rate_limit_per_second ?? null,
+      },
+      tx,
+    ),
   );
 }
 
@@ -116,7 +120,7 @@ export async function listApiKeys({
   return rows.map((row) => toApiKey(row, now));
 }
 
-async function lockActiveKey(tx: Executor, ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
+async function lockActiveKey(ctx: ServiceContext, id: string, tx: Executor): Promise<ApiKeyRow> {
   const [row] = await tx
     .select()
     .from(apiKeys)
@@ -141,19 +145,23 @@ export async function rollApiKey({
   expiresInSeconds: number;
 }): Promise<ApiKeyWithSecret> {
   const { replacement, keyId } = await ctx.services.transaction(async (tx) => {
-    const old = await lockActiveKey(tx, ctx, id);
-    const replacement = await insertApiKey(tx, ctx, {
-      environment: old.environment,
-      name: old.name,
-      // A limit above today's ceiling (set before it existed) is not carried over.
-      rateLimitPerSecond:
-        old.rateLimitPerSecond === null
-          ? null
-          : Math.min(
-              old.rateLimitPerSecond,
-              rateLimitCeiling(ctx.services.config, ctx.merchantId, old.environment),
-            ),
-    });
+    const old = await lockActiveKey(ctx, id, tx);
+    const replacement = await insertApiKey(
+      ctx,
+      {
+        environment: old.environment,
+        name: old.name,
+        // A limit above today's ceiling (set before it existed) is not carried over.
+        rateLimitPerSecond:
+          old.rateLimitPerSecond === null
+            ? null
+            : Math.min(
+                old.rateLimitPerSecond,
+                rateLimitCeiling(ctx.services.config, ctx.merchantId, old.environment),
+              ),
+      },
+      tx,
+    );
     const now = ctx.services.clock.now();
     const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000);
     const [updated] = await tx
@@ -163,9 +171,9 @@ export async function rollApiKey({
       .returning();
     if (updated) {
       await recordChange(
-        tx,
         { ...ctx, environment: old.environment },
         { type: "api_key.rolled", object: toApiKey(updated, now) },
+        tx,
       );
     }
     return { replacement, keyId: old.keyId };
@@ -177,7 +185,7 @@ export async function rollApiKey({
 
 export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<ApiKey> {
   const revoked = await ctx.services.transaction(async (tx) => {
-    const key = await lockActiveKey(tx, ctx, id);
+    const key = await lockActiveKey(ctx, id, tx);
     const now = ctx.services.clock.now();
     const [row] = await tx
       .update(apiKeys)
@@ -187,9 +195,9 @@ export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: strin
     if (!row) throw new ApiError("resource_conflict", { message: "This API key is already revoked." });
     const revoked = toApiKey(row, now);
     await recordChange(
-      tx,
       { ...ctx, environment: key.environment },
       { type: "api_key.revoked", object: revoked },
+      tx,
     );
     return revoked;
   });

@@ -11,11 +11,11 @@ import { merchants, sessions, users } from "../../core/tables";
 import type { LoginInput, Session, SignupAccepted, SignupInput } from "./schemas";
 
 async function openSession(
-  tx: Executor,
   services: Services,
   requestId: string | null,
   user: { id: string; email: string; createdAt: Date },
   merchant: { id: string; businessName: string; createdAt: Date },
+  tx: Executor,
 ): Promise<Session> {
   const token = newSessionToken();
   const now = services.clock.now();
@@ -29,15 +29,18 @@ async function openSession(
     expiresAt,
     createdAt: now,
   });
-  await recordAudit(tx, {
-    merchantId: merchant.id,
-    environment: null,
-    actor: { type: "user", id: user.id },
-    action: "session.created",
-    objectId: sessionId,
-    requestId,
-    at: now,
-  });
+  await recordAudit(
+    {
+      merchantId: merchant.id,
+      environment: null,
+      actor: { type: "user", id: user.id },
+      action: "session.created",
+      objectId: sessionId,
+      requestId,
+      at: now,
+    },
+    tx,
+  );
   return {
     object: "session",
     token,
@@ -140,16 +143,19 @@ export async function completeSignup({
       .returning({ id: users.id });
     // Two sign-ups of one email verified in turn: only the holder of the mailbox gets this far.
     if (inserted.length === 0) throw new ApiError("email_taken", { param: "email" });
-    await recordAudit(tx, {
-      merchantId: merchant.id,
-      environment: null,
-      actor: { type: "user", id: user.id },
-      action: "merchant.created",
-      objectId: merchant.id,
-      requestId,
-      at: now,
-    });
-    return openSession(tx, services, requestId, user, merchant);
+    await recordAudit(
+      {
+        merchantId: merchant.id,
+        environment: null,
+        actor: { type: "user", id: user.id },
+        action: "merchant.created",
+        objectId: merchant.id,
+        requestId,
+        at: now,
+      },
+      tx,
+    );
+    return openSession(services, requestId, user, merchant, tx);
   });
 }
 
@@ -182,7 +188,7 @@ export async function logIn({
         .set({ passwordHash: await hashPassword(input.password, iterations) })
         .where(eq(users.id, found.user.id));
     }
-    return openSession(tx, services, requestId, found.user, found.merchant);
+    return openSession(services, requestId, found.user, found.merchant, tx);
   });
 }
 
@@ -200,15 +206,18 @@ export async function revokeSession({
       .set({ revokedAt: now })
       .where(eq(sessions.id, sessionId))
       .returning({ tokenHash: sessions.tokenHash });
-    await recordAudit(tx, {
-      merchantId: ctx.merchantId,
-      environment: null,
-      actor: ctx.actor,
-      action: "session.revoked",
-      objectId: sessionId,
-      requestId: ctx.requestId,
-      at: now,
-    });
+    await recordAudit(
+      {
+        merchantId: ctx.merchantId,
+        environment: null,
+        actor: ctx.actor,
+        action: "session.revoked",
+        objectId: sessionId,
+        requestId: ctx.requestId,
+        at: now,
+      },
+      tx,
+    );
     return revoked?.tokenHash;
   });
   if (tokenHash) await forgetCredential(ctx.services, sessionCacheKey(tokenHash));

@@ -23,7 +23,7 @@ function emptyBalance(ctx: ServiceContext, currency: string): Balance {
 
 /** Read straight from the ledger accounts' running balances, so it is exact as of now. */
 export async function listBalances({ ctx }: { ctx: ServiceContext }): Promise<Balance[]> {
-  const accounts = await merchantAccounts(ctx.services.db, ctx);
+  const accounts = await merchantAccounts({ owner: ctx }, ctx.services.db);
   const byCurrency = new Map<string, Balance>();
   for (const account of accounts) {
     const balance = byCurrency.get(account.currency) ?? emptyBalance(ctx, account.currency);
@@ -34,7 +34,7 @@ export async function listBalances({ ctx }: { ctx: ServiceContext }): Promise<Ba
 }
 
 export async function retrieveBalance({ ctx, currency }: { ctx: ServiceContext; currency: string }) {
-  const accounts = await merchantAccounts(ctx.services.db, ctx, [currency]);
+  const accounts = await merchantAccounts({ owner: ctx, currencies: [currency] }, ctx.services.db);
   const balance = emptyBalance(ctx, currency);
   for (const account of accounts) balance[balanceKind(account.kind)] = account.balance;
   return balance;

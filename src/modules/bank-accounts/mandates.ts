@@ -1,19 +1,19 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { bankCountries } from "../../core/bank-details";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
-import { ApiError, notFound } from "../../core/errors";
+import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import { railReaches, rails } from "../../core/rails";
 import { tenantScope } from "../../core/tenancy";
 import type { CreateMandateInput, Mandate } from "./schemas";
-import { loadBankAccount } from "./service";
+import { loadBankAccount, loadMandate, mandateRails, mandateStatus } from "./service";
 import { type BankAccountRow, type MandateRow, type MandateType, mandates } from "./tables";
 
 export function toMandate(row: MandateRow, now: Date): Mandate {
-  const status = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
+  const status = mandateStatus(row, now);
   return {
     id: row.id,
     object: "mandate",
@@ -34,13 +34,7 @@ export function toMandate(row: MandateRow, now: Date): Mandate {
 
 /** ACH debits pull USD from US accounts; SEPA Direct Debit pulls EUR from IBANs in SEPA. */
 function assertMandateFits(type: MandateType, account: BankAccountRow): void {
-  const fits =
-    type === "ach_debit"
-      ? account.scheme === "us_aba" && account.currency === "USD"
-      : account.currency === "EUR" &&
-        bankCountries[account.country]?.sepa === true &&
-        (account.scheme === "iban" || account.country === "GB");
-  if (!fits) {
+  if (!mandateRails[type].every((rail) => railReaches(rails[rail], account))) {
     throw new ApiError("currency_unsupported", {
       param: "type",
       message:
@@ -115,16 +109,6 @@ export async function createMandate({
     throw error;
   }
   return mandate;
-}
-
-async function loadMandate(ctx: ServiceContext, id: string): Promise<MandateRow> {
-  const [row] = await ctx.services.db
-    .select()
-    .from(mandates)
-    .where(and(eq(mandates.id, id), ...tenantScope(mandates, ctx)))
-    .limit(1);
-  if (!row) throw notFound("mandate", id);
-  return row;
 }
 
 export async function retrieveMandate({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Mandate> {

@@ -7,11 +7,12 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
+import type { RailId } from "../../core/rails";
 import { seal, unseal } from "../../core/sealed";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import type { BankAccount, CreateBankAccountInput } from "./schemas";
-import { type BankAccountRow, bankAccounts, mandates } from "./tables";
+import { type BankAccountRow, bankAccounts, type MandateRow, type MandateType, mandates } from "./tables";
 
 export const MAX_VERIFICATION_ATTEMPTS = 3;
 
@@ -75,6 +76,28 @@ export async function loadBankAccount(
   return row;
 }
 
+/** The debit rails a mandate authorizes: ACH debits standard or same-day, SEPA Direct Debit. */
+export const mandateRails: Record<MandateType, readonly RailId[]> = {
+  ach_debit: ["ach_standard", "ach_same_day"],
+  sepa_debit: ["sepa_debit"],
+};
+
+/** `expired` is derived from `expires_at` on the services clock, so test clocks move it. */
+export function mandateStatus(row: MandateRow, now: Date): "active" | "revoked" | "expired" {
+  if (row.revokedAt) return "revoked";
+  return row.expiresAt && row.expiresAt <= now ? "expired" : "active";
+}
+
+export async function loadMandate(ctx: ServiceContext, id: string, param = "id"): Promise<MandateRow> {
+  const [row] = await ctx.services.db
+    .select()
+    .from(mandates)
+    .where(tenantRow(mandates, ctx, id))
+    .limit(1);
+  if (!row) throw notFound("mandate", id, param);
+  return row;
+}
+
 /** The account number sealed to its row: a copy pasted into another row does not open. */
 const sealedData = (id: string) => `bank_account:${id}:account_number`;
 
@@ -116,7 +139,8 @@ export async function createBankAccount({
   }
   const { config, db } = ctx.services;
   const fingerprint = await bankAccountFingerprint(details, config.BANK_ACCOUNT_FINGERPRINT_KEY);
-  if (input.customer) countryOf(await customerAddressQuery(ctx, input.customer), input.customer, "customer");
+  if (input.customer)
+    countryOf(await customerAddressQuery({ ctx, id: input.customer }), input.customer, "customer");
   const id = newId("bankAccount");
   const now = ctx.services.clock.now();
   const row: BankAccountRow = {

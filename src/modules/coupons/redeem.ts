@@ -76,6 +76,26 @@ function decide(coupon: CouponRow, input: RedeemCouponInput, now: Date): number 
 }
 
 /**
+ * One redemption of the coupon as an UPDATE for a data-modifying CTE: the counter goes up only
+ * while the coupon is not deleted and below max_redemptions, and the update returns no row
+ * otherwise. Invoices claim a coupon with it in their own batch.
+ */
+export function couponClaimUpdate(ctx: ServiceContext, couponId: string) {
+  return ctx.services.db
+    .update(coupons)
+    .set({ timesRedeemed: sql`${coupons.timesRedeemed} + 1`, updatedAt: ctx.services.clock.now() })
+    .where(
+      and(
+        eq(coupons.id, couponId),
+        ...tenantScope(coupons, ctx),
+        sql`${coupons.deletedAt} is null`,
+        sql`(${coupons.maxRedemptions} is null or ${coupons.timesRedeemed} < ${coupons.maxRedemptions})`,
+      ),
+    )
+    .returning({ id: coupons.id });
+}
+
+/**
  * The claims as one statement: the coupon's counter goes up only while below max_redemptions
  * (a conditional UPDATE, so 50 parallel redemptions of a coupon limited to 10 give exactly 10),
  * and so do the caller's counters; a claim that matched no row raises, rolling the batch back.
@@ -88,18 +108,7 @@ function claimStatement(
   firstTimeOnly: boolean,
 ): { statement: SQL; checked: RedemptionClaim[] } {
   const now = ctx.services.clock.now();
-  const update = ctx.services.db
-    .update(coupons)
-    .set({ timesRedeemed: sql`${coupons.timesRedeemed} + 1`, updatedAt: now })
-    .where(
-      and(
-        eq(coupons.id, coupon.id),
-        ...tenantScope(coupons, ctx),
-        sql`${coupons.deletedAt} is null`,
-        sql`(${coupons.maxRedemptions} is null or ${coupons.timesRedeemed} < ${coupons.maxRedemptions})`,
-      ),
-    )
-    .returning({ id: coupons.id });
+  const update = couponClaimUpdate(ctx, coupon.id);
   const firstRedemption = ctx.services.db
     .insert(couponCustomers)
     .values({ merchantId: ctx.merchantId, environment: ctx.environment, customerId, firstRedeemedAt: now })
@@ -171,7 +180,7 @@ export async function redeemCoupon({
         and(eq(coupons.id, input.coupon), ...tenantScope(coupons, ctx), sql`${coupons.deletedAt} is null`),
       )
       .limit(1),
-    customerAddressQuery(ctx, input.customer),
+    customerAddressQuery({ ctx, id: input.customer }),
     // Without a product the purchase names none: the query for "" finds no row and is not checked.
     productQuery(ctx, input.product ?? ""),
   ]);

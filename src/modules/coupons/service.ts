@@ -11,7 +11,7 @@ import type { Coupon, CreateCouponInput, UpdateCouponInput } from "./schemas";
 import { type CouponRow, coupons } from "./tables";
 
 export { discountAmount } from "./discount";
-export { type RedemptionClaim, redeemCoupon } from "./redeem";
+export { couponClaimUpdate, type RedemptionClaim, redeemCoupon } from "./redeem";
 
 /** Whether the coupon can be redeemed at `now`: not deleted, not past redeem_by, not used up. */
 export function couponValid(row: CouponRow, now: Date): boolean {

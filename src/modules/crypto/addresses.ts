@@ -8,9 +8,9 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import { countryOf, customerAddressQuery } from "../customers/service";
-import { assetOn, availableChain } from "./catalog";
+import { assetOn, requireChainAsset } from "./catalog";
 import { deriveDepositAddress, paymentUri } from "./derive";
 import { chainByKey, type NetworkName } from "./networks";
 import type { CreateCryptoAddressInput, CryptoAddress } from "./schemas";
@@ -59,20 +59,7 @@ export function toCryptoAddress(config: Config, row: CryptoAddressRow): CryptoAd
 /** The validated request: chain, asset and amount checked against the catalog before any I/O. */
 function checkRequest(ctx: ServiceContext, input: CreateCryptoAddressInput) {
   const { config } = ctx.services;
-  const chain = availableChain(config, input.network, ctx.environment);
-  if (!chain) {
-    throw new ApiError("crypto_network_unsupported", {
-      param: "network",
-      message: `The ${input.network} network is not available in ${ctx.environment}.`,
-    });
-  }
-  const asset = assetOn(config, chain, input.asset);
-  if (!asset) {
-    throw new ApiError("crypto_asset_unsupported", {
-      param: "asset",
-      message: `${input.asset} is not supported on ${chain.chain.name}.`,
-    });
-  }
+  const { chain, asset } = requireChainAsset(ctx, input);
   let amount: string | null = null;
   if (input.amount !== undefined) {
     const units = toBaseUnits(input.amount, asset.decimals);
@@ -114,7 +101,7 @@ export async function createCryptoAddress({
   const { chain, xpub, request } = checkRequest(ctx, input);
   const { db, config } = ctx.services;
   const [customerRows, existingRows, indexRows] = await db.batch([
-    customerAddressQuery(ctx, input.customer),
+    customerAddressQuery({ ctx, id: input.customer }),
     db
       .select()
       .from(cryptoAddresses)
@@ -199,7 +186,7 @@ export async function retrieveCryptoAddress({ ctx, id }: { ctx: ServiceContext; 
   const [row] = await ctx.services.db
     .select()
     .from(cryptoAddresses)
-    .where(and(eq(cryptoAddresses.id, id), ...tenantScope(cryptoAddresses, ctx)))
+    .where(tenantRow(cryptoAddresses, ctx, id))
     .limit(1);
   if (!row) throw notFound("crypto address", id);
   return toCryptoAddress(ctx.services.config, row);

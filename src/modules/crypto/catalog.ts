@@ -1,4 +1,6 @@
 import type { Config } from "../../core/config";
+import type { ServiceContext } from "../../core/context";
+import { ApiError } from "../../core/errors";
 import type { Environment } from "../../core/tables";
 import {
   type AssetCode,
@@ -86,4 +88,27 @@ export function usdPrice(config: Config, environment: Environment, asset: AssetI
   if (asset.contract !== null) return "1";
   const prices = environment === "sandbox" ? SANDBOX_NATIVE_PRICES_USD : config.CRYPTO_NATIVE_PRICES_USD;
   return prices[asset.symbol];
+}
+
+/** The network and asset a request names, available in its environment; else the 400 that says which is not. */
+export function requireChainAsset(
+  ctx: ServiceContext,
+  input: { network: NetworkName; asset: string },
+): { chain: ChainInfo; asset: AssetInfo } {
+  const { config } = ctx.services;
+  const chain = availableChain(config, input.network, ctx.environment);
+  if (!chain) {
+    throw new ApiError("crypto_network_unsupported", {
+      param: "network",
+      message: `The ${input.network} network is not available in ${ctx.environment}.`,
+    });
+  }
+  const asset = assetOn(config, chain, input.asset);
+  if (!asset) {
+    throw new ApiError("crypto_asset_unsupported", {
+      param: "asset",
+      message: `${input.asset} is not supported on ${chain.chain.name}.`,
+    });
+  }
+  return { chain, asset };
 }

@@ -2,7 +2,13 @@ import { type Hex, parseEther } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { HardhatNode } from "../../../scripts/hardhat-node";
-import { type ChainClient, pollLocalChain, sendToken, startLocalChain } from "../../../test/crypto-chain";
+import {
+  type ChainClient,
+  LOCAL_CHAIN_WAIT_MS,
+  pollLocalChain,
+  sendToken,
+  startLocalChain,
+} from "../../../test/crypto-chain";
 import { query } from "../../../test/db";
 import { createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import { chains } from "./networks";
@@ -14,7 +20,7 @@ let chain: ChainClient;
 
 beforeAll(async () => {
   ({ node, client: chain } = await startLocalChain());
-});
+}, LOCAL_CHAIN_WAIT_MS);
 
 afterAll(async () => {
   await node?.close();

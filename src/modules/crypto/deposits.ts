@@ -1,8 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import { type AssetCode, chainByKey, type NetworkName } from "./networks";
 import type { CryptoDeposit } from "./schemas";
 import { type CryptoDepositRow, type CryptoDepositStatus, cryptoDeposits } from "./tables";
@@ -48,7 +48,7 @@ export async function retrieveCryptoDeposit({ ctx, id }: { ctx: ServiceContext; 
   const [row] = await ctx.services.db
     .select()
     .from(cryptoDeposits)
-    .where(and(eq(cryptoDeposits.id, id), ...tenantScope(cryptoDeposits, ctx)))
+    .where(tenantRow(cryptoDeposits, ctx, id))
     .limit(1);
   if (!row) throw notFound("crypto deposit", id);
   return toCryptoDeposit(row);

@@ -7,6 +7,7 @@ import { redisKey } from "../../core/redis";
 import { assetsOf, rpcUrls, tokensOf, usdPrice } from "./catalog";
 import { confirmedStatement, confirmingStatement, detectedStatement, orphanedStatement } from "./changes";
 import type { ChainInfo } from "./networks";
+import { type PaymentReport, settleCryptoPayments } from "./payment-matching";
 import { chainClient } from "./rpc";
 import {
   blockAt,
@@ -46,6 +47,7 @@ export interface PollReport {
   confirmed: number;
   dropped: number;
   reversed: number;
+  payments?: PaymentReport;
 }
 
 /** What the database knows of the chain: one read batch before any RPC call. */
@@ -241,6 +243,7 @@ async function pollLocked(services: Services, chain: ChainInfo): Promise<PollRep
   await write(services, chain, plan.statements, { ancestor, orphaned: orphaned.length > 0, scanned, head });
   return {
     ...plan.report,
+    payments: await settleCryptoPayments(services, chain),
     reorged_blocks: orphaned.length,
     scanned_from: scanned[0]?.number ?? null,
     scanned_to: scanned.at(-1)?.number ?? null,

@@ -4,6 +4,13 @@ import { chainsToPoll, type PollReport, pollChain } from "./poll";
 
 export { createCryptoAddress, listCryptoAddresses, retrieveCryptoAddress } from "./addresses";
 export { listCryptoDeposits, retrieveCryptoDeposit } from "./deposits";
+export { createCryptoPayment, listCryptoPayments, retrieveCryptoPayment } from "./payments";
+export { createCryptoTransfer, type TransferSource } from "./send";
+export { trackCryptoTransfers } from "./track";
+export { listCryptoTransfers, retrieveCryptoTransfer } from "./transfers";
+
+/** The chains deposit-poll has a schedule for, one each (the local development chain has none). */
+export const pollableChainKeys: readonly string[] = chains.map((chain) => chain.key);
 
 /**
  * One deposit poll of every chain with watched addresses (or only `chain`). A chain whose RPC URLs

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
   index,
@@ -164,3 +165,145 @@ export const cryptoConfirmationTiers = pgTable(
 );
 
 export type CryptoConfirmationTierRow = typeof cryptoConfirmationTiers.$inferSelect;
+
+/**
+ * The platform's sending address per chain and its next nonce. Every nonce is taken by one
+ * statement that updates this row (its row lock serializes concurrent sends across isolates).
+ */
+export const cryptoHotWallets = pgTable(
+  "crypto_hot_wallets",
+  {
+    chain: text("chain").notNull(),
+    address: text("address").notNull(),
+    nextNonce: bigint("next_nonce", { mode: "number" }).notNull(),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.chain, table.address] })],
+);
+
+export const cryptoTransferStatuses = ["pending", "broadcast", "confirmed", "failed"] as const;
+export type CryptoTransferStatus = (typeof cryptoTransferStatuses)[number];
+
+/** One signed version of a transfer: the first, then each replacement (same nonce, higher fees). */
+export interface TransferAttempt {
+  hash: string;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+  at: string;
+}
+
+export const cryptoTransfers = pgTable(
+  "crypto_transfers",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    network: text("network").notNull(),
+    chain: text("chain").notNull(),
+    asset: text("asset").notNull(),
+    tokenContract: text("token_contract"),
+    decimals: integer("decimals").notNull(),
+    /** Base units. */
+    amount: numeric("amount", { precision: 78, scale: 0 }).notNull(),
+    fromAddress: text("from_address").notNull(),
+    toAddress: text("to_address").notNull(),
+    /** The reservation in the ledger, minor units of fiatCurrency at `rate`, rounded up. */
+    fiatAmount: bigint("fiat_amount", { mode: "number" }).notNull(),
+    fiatCurrency: text("fiat_currency").notNull(),
+    rate: text("rate").notNull(),
+    /** Assigned in the creation batch by the hot wallet row. */
+    nonce: bigint("nonce", { mode: "number" }),
+    gasLimit: bigint("gas_limit", { mode: "number" }).notNull(),
+    /** The current attempt's EIP-1559 fees (wei). */
+    maxFeePerGas: numeric("max_fee_per_gas", { precision: 78, scale: 0 }).notNull(),
+    maxPriorityFeePerGas: numeric("max_priority_fee_per_gas", { precision: 78, scale: 0 }).notNull(),
+    /** The merchant's cap on max_fee_per_gas: no attempt, replacements included, exceeds it. */
+    feeCapPerGas: numeric("fee_cap_per_gas", { precision: 78, scale: 0 }).notNull(),
+    /** The current attempt's hash, null until first broadcast. */
+    txHash: text("tx_hash"),
+    /** Every attempt, recorded before it is broadcast, so a mined replacement is always recognized. */
+    attempts: jsonb("attempts").$type<TransferAttempt[]>().notNull().default([]),
+    status: text("status").$type<CryptoTransferStatus>().notNull(),
+    blockNumber: bigint("block_number", { mode: "number" }),
+    gasUsed: numeric("gas_used", { precision: 78, scale: 0 }),
+    effectiveGasPrice: numeric("effective_gas_price", { precision: 78, scale: 0 }),
+    failureReason: text("failure_reason"),
+    /** Who asked: `api` (a merchant withdrawal) or another module's object, e.g. a payout. */
+    sourceType: text("source_type").notNull(),
+    sourceId: text("source_id"),
+    description: text("description"),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    broadcastAt: at("broadcast_at"),
+    confirmedAt: at("confirmed_at"),
+    failedAt: at("failed_at"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("crypto_transfers_chain_wallet_nonce_key").on(table.chain, table.fromAddress, table.nonce),
+    index("crypto_transfers_merchant_created_idx").on(
+      table.merchantId,
+      table.environment,
+      table.createdAt,
+      table.id,
+    ),
+    index("crypto_transfers_chain_status_idx").on(table.chain, table.status),
+  ],
+);
+
+export type CryptoTransferRow = typeof cryptoTransfers.$inferSelect;
+
+export const cryptoPaymentStatuses = ["open", "partially_paid", "completed", "expired"] as const;
+export type CryptoPaymentStatus = (typeof cryptoPaymentStatuses)[number];
+
+/**
+ * An amount due in an asset on a network, paid to the customer's deposit address before it expires.
+ * At most one open payment per address and asset (partial unique index), so a deposit never has
+ * to choose between two.
+ */
+export const cryptoPayments = pgTable(
+  "crypto_payments",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    customerId: text("customer_id").notNull(),
+    addressId: text("address_id").notNull(),
+    address: text("address").notNull(),
+    network: text("network").notNull(),
+    chain: text("chain").notNull(),
+    asset: text("asset").notNull(),
+    tokenContract: text("token_contract"),
+    decimals: integer("decimals").notNull(),
+    /** Base units. */
+    amountDue: numeric("amount_due", { precision: 78, scale: 0 }).notNull(),
+    amountReceived: numeric("amount_received", { precision: 78, scale: 0 }).notNull(),
+    /** What was received beyond the amount due, once completed. */
+    overpaidAmount: numeric("overpaid_amount", { precision: 78, scale: 0 }),
+    /** The credited deposits counted towards it. */
+    depositIds: jsonb("deposit_ids").$type<string[]>().notNull().default([]),
+    status: text("status").$type<CryptoPaymentStatus>().notNull(),
+    description: text("description"),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    expiresAt: at("expires_at").notNull(),
+    completedAt: at("completed_at"),
+    expiredAt: at("expired_at"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("crypto_payments_open_address_asset_key")
+      .on(table.addressId, table.asset)
+      .where(sql`status in ('open', 'partially_paid')`),
+    index("crypto_payments_merchant_created_idx").on(
+      table.merchantId,
+      table.environment,
+      table.createdAt,
+      table.id,
+    ),
+    index("crypto_payments_chain_status_idx").on(table.chain, table.status),
+  ],
+);
+
+export type CryptoPaymentRow = typeof cryptoPayments.$inferSelect;

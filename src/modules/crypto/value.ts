@@ -53,3 +53,20 @@ export function toMinorUnits(amount: bigint, decimals: number, price: string, ex
   const denominator = 10n ** BigInt(decimals + rate.scale);
   return numerator / denominator;
 }
+
+/**
+ * What a send of `amount` base units reserves: the same product as toMinorUnits, rounded UP, so the
+ * balance always covers what leaves the hot wallet (a send of any positive amount reserves ≥ 1 cent).
+ */
+export function toMinorUnitsRoundedUp(
+  amount: bigint,
+  decimals: number,
+  price: string,
+  exponent: number,
+): bigint {
+  const rate = parseDecimal(price);
+  if (!rate) throw new Error(`invalid price ${price}`);
+  const numerator = amount * rate.units * 10n ** BigInt(exponent);
+  const denominator = 10n ** BigInt(decimals + rate.scale);
+  return (numerator + denominator - 1n) / denominator;
+}

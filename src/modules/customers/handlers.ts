@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
 import { updateCustomerWithDefault } from "../payment-methods/service";
+import { retryPastDueSubscriptions } from "../subscriptions/service";
 import type {
   createCustomerRoute,
   deleteCustomerRoute,
@@ -17,12 +18,15 @@ export const createCustomerHandler: RouteHandler<typeof createCustomerRoute, App
 export const retrieveCustomerHandler: RouteHandler<typeof retrieveCustomerRoute, AppEnv> = async (c) =>
   c.json(await retrieveCustomer({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
 
-/** A new default payment method is checked by its owner, the payment-methods area. */
+/**
+ * A new default payment method is checked by its owner, the payment-methods area; then the
+ * customer's past_due subscriptions retry their invoice with it at once.
+ */
 export const updateCustomerHandler: RouteHandler<typeof updateCustomerRoute, AppEnv> = async (c) => {
   const args = { ctx: serviceContext(c), id: c.req.valid("param").id, input: c.req.valid("json") };
-  const customer = args.input.default_payment_method
-    ? await updateCustomerWithDefault(args)
-    : await updateCustomer(args);
+  if (!args.input.default_payment_method) return c.json(await updateCustomer(args), 200);
+  const customer = await updateCustomerWithDefault(args);
+  await retryPastDueSubscriptions({ ctx: args.ctx, customerId: customer.id });
   return c.json(customer, 200);
 };
 

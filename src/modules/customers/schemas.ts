@@ -27,7 +27,16 @@ const customerFields = {
   metadata: metadataSchema.optional(),
 };
 
-export const createCustomerBody = z.object(customerFields).strict().openapi("CreateCustomer");
+export const createCustomerBody = z
+  .object({
+    ...customerFields,
+    test_clock: z.string().min(1).max(255).optional().openapi({
+      description:
+        "Sandbox: a test clock (clock_…) the customer and its subscriptions live on. Fixed once created.",
+    }),
+  })
+  .strict()
+  .openapi("CreateCustomer");
 export const updateCustomerBody = z.object(customerFields).strict().openapi("UpdateCustomer");
 
 export type CreateCustomerInput = z.infer<typeof createCustomerBody>;
@@ -47,6 +56,7 @@ export const customerSchema = z
     invoice_email: z.string().nullable(),
     tax_ids: z.array(taxIdSchema),
     default_payment_method: z.string().nullable(),
+    test_clock: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
     created_at: timestamp,
     updated_at: timestamp,

@@ -7,6 +7,7 @@ import { changeStatement, previousAttributes, recordChange } from "../../core/ev
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { readTestClock } from "../test-clocks/service";
 import type { CreateCustomerInput, Customer, UpdateCustomerInput } from "./schemas";
 import { type CustomerRow, customers } from "./tables";
 
@@ -24,6 +25,7 @@ export function toCustomer(row: CustomerRow): Customer {
     invoice_email: row.invoiceEmail,
     tax_ids: row.taxIds,
     default_payment_method: row.defaultPaymentMethod,
+    test_clock: row.testClockId,
     metadata: row.metadata,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -79,6 +81,9 @@ export async function createCustomer({
       message: "Create the customer, attach the payment method, then set it as the default.",
     });
   }
+  // A test clock is checked by a read before the batch (sandbox only, of this account).
+  const clock =
+    input.test_clock === undefined ? null : await readTestClock(ctx, input.test_clock, "test_clock");
   const now = ctx.services.clock.now();
   const row: CustomerRow = {
     id: newId("customer"),
@@ -93,6 +98,7 @@ export async function createCustomer({
     invoiceEmail: null,
     taxIds: [],
     defaultPaymentMethod: null,
+    testClockId: clock?.id ?? null,
     metadata: {},
     ...sent(columnValues(input)),
     deletedAt: null,
@@ -152,7 +158,7 @@ export async function updateCustomer(
     const previous = toCustomer(before);
     const customer = toCustomer(row);
     const { updated_at: _ignored, ...changed } = previousAttributes(previous, customer);
-    await recordChange(tx, ctx, { type: "customer.updated", object: customer, previousAttributes: changed });
+    await recordChange(ctx, { type: "customer.updated", object: customer, previousAttributes: changed }, tx);
     return customer;
   }
 }
@@ -166,7 +172,7 @@ export async function deleteCustomer({ ctx, id }: { ctx: ServiceContext; id: str
       .where(and(eq(customers.id, id), ...scope(ctx)))
       .returning();
     if (!row) throw notFound("customer", id);
-    await recordChange(tx, ctx, { type: "customer.deleted", object: toCustomer(row) });
+    await recordChange(ctx, { type: "customer.deleted", object: toCustomer(row) }, tx);
     return { id: row.id, object: "customer" as const, deleted: true as const };
   });
 }
@@ -187,16 +193,17 @@ export async function listCustomers({
 
 /** The customer, or a 404 naming `param`; with its country (for payment routing). */
 export async function requireCustomer(
-  ctx: ServiceContext,
-  id: string,
-  param: string,
+  { ctx, id, param }: { ctx: ServiceContext; id: string; param: string },
   db: Executor = ctx.services.db,
 ): Promise<{ id: string; country: string | null }> {
-  return { id, country: countryOf(await customerAddressQuery(ctx, id, db), id, param) };
+  return { id, country: countryOf(await customerAddressQuery({ ctx, id }, db), id, param) };
 }
 
 /** A customer's address, as a query for the caller's read batch; countryOf() reads the answer. */
-export function customerAddressQuery(ctx: ServiceContext, id: string, db: Executor = ctx.services.db) {
+export function customerAddressQuery(
+  { ctx, id }: { ctx: ServiceContext; id: string },
+  db: Executor = ctx.services.db,
+) {
   return db
     .select({ address: customers.address })
     .from(customers)
@@ -216,11 +223,13 @@ export function countryOf(
 }
 
 async function changeDefault(
+  {
+    ctx,
+    customerId,
+    value,
+    only,
+  }: { ctx: ServiceContext; customerId: string; value: string | null; only?: string },
   tx: Executor,
-  ctx: ServiceContext,
-  customerId: string,
-  value: string | null,
-  only?: string,
 ) {
   const conditions = [eq(customers.id, customerId), ...scope(ctx)];
   if (only) conditions.push(eq(customers.defaultPaymentMethod, only));
@@ -237,11 +246,15 @@ async function changeDefault(
     .where(eq(customers.id, customerId))
     .returning();
   if (!row) return;
-  await recordChange(tx, ctx, {
-    type: "customer.updated",
-    object: toCustomer(row),
-    previousAttributes: { default_payment_method: before.defaultPaymentMethod },
-  });
+  await recordChange(
+    ctx,
+    {
+      type: "customer.updated",
+      object: toCustomer(row),
+      previousAttributes: { default_payment_method: before.defaultPaymentMethod },
+    },
+    tx,
+  );
 }
 
 /** Called by the payment-methods area once it has attached the method to this customer. */
@@ -249,7 +262,7 @@ export function setDefaultPaymentMethod(
   { ctx, customerId, paymentMethodId }: { ctx: ServiceContext; customerId: string; paymentMethodId: string },
   tx: Executor,
 ) {
-  return changeDefault(tx, ctx, customerId, paymentMethodId);
+  return changeDefault({ ctx, customerId, value: paymentMethodId }, tx);
 }
 
 /** Called when a method is detached: the customer's default stops pointing at it. */
@@ -257,7 +270,7 @@ export function clearDefaultPaymentMethod(
   { ctx, customerId, paymentMethodId }: { ctx: ServiceContext; customerId: string; paymentMethodId: string },
   tx: Executor,
 ) {
-  return changeDefault(tx, ctx, customerId, null, paymentMethodId);
+  return changeDefault({ ctx, customerId, value: null, only: paymentMethodId }, tx);
 }
 
 /** Which of `ids` name customers of this merchant and environment, as a query for a read batch. */

@@ -30,6 +30,8 @@ export const customers = pgTable(
     invoiceEmail: text("invoice_email"),
     taxIds: jsonb("tax_ids").$type<TaxIdColumn[]>().notNull().default([]),
     defaultPaymentMethod: text("default_payment_method"),
+    /** A sandbox test clock (test-clocks module): the customer and its subscriptions live on its time. */
+    testClockId: text("test_clock_id"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),

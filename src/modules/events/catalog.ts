@@ -216,6 +216,93 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     objectType: "discount",
     description: "A coupon was redeemed, directly or through a promotion code.",
   },
+  { type: "tax_rate.created", objectType: "tax_rate", description: "A tax rate was created." },
+  {
+    type: "tax_rate.updated",
+    objectType: "tax_rate",
+    description: "A tax rate was renamed, archived or reactivated.",
+  },
+  {
+    type: "invoiceitem.created",
+    objectType: "invoiceitem",
+    description: "A one-off line was created, pending for the customer's next invoice.",
+  },
+  {
+    type: "customer.subscription.created",
+    objectType: "subscription",
+    description: "A subscription was created (trialing, active or incomplete).",
+  },
+  {
+    type: "customer.subscription.updated",
+    objectType: "subscription",
+    description:
+      "A subscription changed: items, renewal to a new period, status (past_due, active again, unpaid, incomplete_expired), cancel settings.",
+  },
+  {
+    type: "customer.subscription.deleted",
+    objectType: "subscription",
+    description: "A subscription ended: canceled now, at its period end, at cancel_at, or after dunning.",
+  },
+  {
+    type: "customer.subscription.trial_will_end",
+    objectType: "subscription",
+    description: "A subscription's trial ends in 3 days.",
+  },
+  {
+    type: "customer.subscription.paused",
+    objectType: "subscription",
+    description:
+      "A subscription's collection was paused; its invoices are kept as drafts, voided or marked uncollectible.",
+  },
+  {
+    type: "customer.subscription.resumed",
+    objectType: "subscription",
+    description: "A paused subscription was resumed (on request or at its resumes_at) and is charged again.",
+  },
+  {
+    type: "subscription_settings.updated",
+    objectType: "subscription_settings",
+    description: "The merchant's dunning schedule (retry days, what the last failure leads to) changed.",
+  },
+  { type: "test_clock.created", objectType: "test_clock", description: "A sandbox test clock was created." },
+  {
+    type: "test_clock.advancing",
+    objectType: "test_clock",
+    description: "A test clock started moving to a new time; the work due on the way runs.",
+  },
+  {
+    type: "test_clock.ready",
+    objectType: "test_clock",
+    description: "A test clock reached its new time, the work due on the way done.",
+  },
+  { type: "test_clock.deleted", objectType: "test_clock", description: "A test clock was deleted." },
+  { type: "invoice.created", objectType: "invoice", description: "A draft invoice was created." },
+  {
+    type: "invoice.finalized",
+    objectType: "invoice",
+    description: "A draft invoice was finalized: it is open, numbered and owed.",
+  },
+  {
+    type: "invoice.paid",
+    objectType: "invoice",
+    description: "An invoice was paid, through pay (data.object.payment) or out of band (mark_paid).",
+  },
+  {
+    type: "invoice.payment_failed",
+    objectType: "invoice",
+    description: "A charge of an invoice failed; the invoice stays open and attempt_count went up.",
+  },
+  { type: "invoice.voided", objectType: "invoice", description: "An open invoice was voided." },
+  {
+    type: "invoice.marked_uncollectible",
+    objectType: "invoice",
+    description: "An open invoice was marked uncollectible.",
+  },
+  {
+    type: "invoice_settings.updated",
+    objectType: "invoice_settings",
+    description: "The account's invoice number prefix changed.",
+  },
   {
     type: "meter.created",
     objectType: "meter",
@@ -257,6 +344,11 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     description: "A global account was opened.",
   },
   {
+    type: "global_account.updated",
+    objectType: "global_account",
+    description: "A global account's settings (such as automatic conversion) changed.",
+  },
+  {
     type: "global_account.closed",
     objectType: "global_account",
     description: "A global account was closed.",
@@ -270,6 +362,76 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     type: "global_account.transfer.returned",
     objectType: "global_account_transfer",
     description: "A transfer to a closed global account was returned to the payer.",
+  },
+  {
+    type: "payout.created",
+    objectType: "payout",
+    description: "A payout was created; its funds are reserved.",
+  },
+  {
+    type: "payout.in_transit",
+    objectType: "payout",
+    description: "A payout was submitted to its rail at the cut-off (in a batch).",
+  },
+  { type: "payout.paid", objectType: "payout", description: "A payout arrived at the bank account." },
+  {
+    type: "payout.failed",
+    objectType: "payout",
+    description: "The receiving bank rejected a payout (failure_code); its funds are back in available.",
+  },
+  {
+    type: "payout.returned",
+    objectType: "payout",
+    description:
+      "The receiving bank returned a paid payout within the rail's window (status failed, returned_at); its funds are back in available.",
+  },
+  {
+    type: "payout.canceled",
+    objectType: "payout",
+    description: "A pending payout was canceled; its funds are back in available.",
+  },
+  {
+    type: "payout_schedule.updated",
+    objectType: "payout_schedule",
+    description:
+      "The merchant's payout schedule changed (interval, anchor, minimum or destination); automatic payouts are payout.created with automatic true.",
+  },
+  {
+    type: "bank_transfer.created",
+    objectType: "bank_transfer",
+    description: "A bank transfer was created; a push's funds are reserved.",
+  },
+  {
+    type: "bank_transfer.submitted",
+    objectType: "bank_transfer",
+    description: "A bank transfer was submitted to its rail at the cut-off.",
+  },
+  {
+    type: "bank_transfer.settled",
+    objectType: "bank_transfer",
+    description: "A bank transfer arrived: a push reached the account, a pull's funds are in pending.",
+  },
+  {
+    type: "bank_transfer.funds_available",
+    objectType: "bank_transfer",
+    description: "A settled pull's funds moved from pending to available (available_on).",
+  },
+  {
+    type: "bank_transfer.failed",
+    objectType: "bank_transfer",
+    description:
+      "The other bank rejected a bank transfer at arrival (failure_code); a push's funds are back in available.",
+  },
+  {
+    type: "bank_transfer.returned",
+    objectType: "bank_transfer",
+    description:
+      "The other bank returned a settled bank transfer within the rail's window: a push's funds are back in available, a pull's credit is reversed.",
+  },
+  {
+    type: "bank_transfer.canceled",
+    objectType: "bank_transfer",
+    description: "A pending bank transfer was canceled; a push's funds are back in available.",
   },
   {
     type: "issuing_cardholder.created",
@@ -308,6 +470,12 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     description: "A network authorization was decided: data.object.approved and decline_reason say how.",
   },
   {
+    type: "issuing_authorization.request",
+    objectType: "issuing_authorization",
+    description:
+      'Not an event: a synchronous request to the endpoint subscribed to exactly this type, which answers {"approved": bool} within the card\'s timeout (docs/issuing.md).',
+  },
+  {
     type: "issuing_authorization.updated",
     objectType: "issuing_authorization",
     description: "An authorization was captured, or reversed in part or in full.",
@@ -316,6 +484,42 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     type: "issuing_transaction.created",
     objectType: "issuing_transaction",
     description: "Money moved for good on a card: a capture, a force capture or a refund.",
+  },
+  {
+    type: "settlement.created",
+    objectType: "settlement",
+    description:
+      "A settlement run moved a period's matured funds from pending to available (data.object: the totals).",
+  },
+  {
+    type: "settlement_schedule.updated",
+    objectType: "settlement_schedule",
+    description: "The merchant's settlement schedule changed.",
+  },
+  {
+    type: "issuing_dispute.created",
+    objectType: "issuing_dispute",
+    description: "A dispute was opened on a card capture (unsubmitted).",
+  },
+  {
+    type: "issuing_dispute.updated",
+    objectType: "issuing_dispute",
+    description: "An unsubmitted dispute's reason, evidence or metadata changed.",
+  },
+  {
+    type: "issuing_dispute.submitted",
+    objectType: "issuing_dispute",
+    description: "A dispute was submitted to the card network.",
+  },
+  {
+    type: "issuing_dispute.closed",
+    objectType: "issuing_dispute",
+    description: "The network decided a dispute: data.object.status is won or lost.",
+  },
+  {
+    type: "issuing_dispute.funds_reinstated",
+    objectType: "issuing_dispute",
+    description: "A won dispute gave its amount back (data.object.ledger_transaction).",
   },
   {
     type: "verification.created",
@@ -333,23 +537,29 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     type: "verification.approved",
     objectType: "individual_verification",
     description:
-      "A verification was approved (Veriff 9001, or a business with its checks and people approved).",
+      "A verification was approved (Veriff 9001, an operator's review, or a business with its checks and people approved).",
   },
   {
     type: "verification.declined",
     objectType: "individual_verification",
     description:
-      "A verification was declined (Veriff 9102, a failed registry check or a declined required person).",
+      "A verification was declined (Veriff 9102, an operator's review, a failed registry check or a declined required person).",
   },
   {
     type: "verification.resubmission_requested",
     objectType: "individual_verification",
-    description: "Veriff asked for a new attempt (9103); submit the verification again.",
+    description: "Veriff asked for a new attempt (9103); resubmit the verification, corrected where needed.",
   },
   {
     type: "verification.expired",
     objectType: "individual_verification",
-    description: "The Veriff session expired or was abandoned (9104); submit the verification again.",
+    description: "The Veriff session expired or was abandoned (9104); resubmit the verification.",
+  },
+  {
+    type: "verification.resubmitted",
+    objectType: "individual_verification",
+    description:
+      "A person's verification went back to Veriff with a new session, or a declined business to its checks again; previous_attributes holds what was corrected.",
   },
   {
     type: "verification.needs_review",
@@ -366,6 +576,128 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     objectType: "account_requirements",
     description:
       "What the account still has to provide for KYB changed (currently_due, past_due, disabled_reason).",
+  },
+  {
+    type: "crypto_address.created",
+    objectType: "crypto_address",
+    description: "A customer's deposit address on a network was derived.",
+  },
+  {
+    type: "crypto_address.updated",
+    objectType: "crypto_address",
+    description: "A deposit address was asked for another asset (one more payment URI).",
+  },
+  {
+    type: "crypto.deposit.detected",
+    objectType: "crypto_deposit",
+    description: "A transfer to a deposit address was seen on chain.",
+  },
+  {
+    type: "crypto.deposit.confirmed",
+    objectType: "crypto_deposit",
+    description: "A deposit reached its confirmations.",
+  },
+  {
+    type: "crypto.deposit.credited",
+    objectType: "crypto_deposit",
+    description: "A deposit's value was credited to the balance.",
+  },
+  {
+    type: "crypto.deposit.reversed",
+    objectType: "crypto_deposit",
+    description: "A credited deposit's block left the chain; the credit was undone.",
+  },
+  {
+    type: "crypto.deposit.dropped",
+    objectType: "crypto_deposit",
+    description: "A deposit's block left the chain before it was credited.",
+  },
+  {
+    type: "crypto.payment.created",
+    objectType: "crypto_payment",
+    description: "A crypto payment request was created on a customer's deposit address.",
+  },
+  {
+    type: "crypto.payment.partially_paid",
+    objectType: "crypto_payment",
+    description: "A credited deposit paid part of a crypto payment.",
+  },
+  {
+    type: "crypto.payment.completed",
+    objectType: "crypto_payment",
+    description: "Credited deposits reached the amount due; any excess is in overpaid_amount.",
+  },
+  {
+    type: "crypto.payment.expired",
+    objectType: "crypto_payment",
+    description: "A crypto payment expired unpaid or partially paid; what was received stays credited.",
+  },
+  {
+    type: "crypto.transfer.created",
+    objectType: "crypto_transfer",
+    description: "A transfer was created: its value reserved, its nonce assigned.",
+  },
+  {
+    type: "crypto.transfer.broadcast",
+    objectType: "crypto_transfer",
+    description: "A node accepted the signed transfer.",
+  },
+  {
+    type: "crypto.transfer.replaced",
+    objectType: "crypto_transfer",
+    description: "A stuck transfer was re-signed with the same nonce and higher fees.",
+  },
+  {
+    type: "crypto.transfer.confirmed",
+    objectType: "crypto_transfer",
+    description: "The transfer succeeded on chain with its confirmations; the reservation was settled.",
+  },
+  {
+    type: "crypto.transfer.failed",
+    objectType: "crypto_transfer",
+    description:
+      "The transfer reverted or its nonce went to another transaction; the reservation was released.",
+  },
+  {
+    type: "wallet_session.created",
+    objectType: "wallet_session",
+    description: "A wallet session was created.",
+  },
+  {
+    type: "wallet_session.completed",
+    objectType: "wallet_session",
+    description: "A wallet session's token paid; data.object.payment is the payment.",
+  },
+  {
+    type: "checkout.session.completed",
+    objectType: "checkout.session",
+    description:
+      "The customer paid on the hosted page (payment_status paid), or submitted a payment that settles later (unpaid); in subscription mode, data.object.subscription and customer name what was created (no_payment_required with a trial).",
+  },
+  {
+    type: "checkout.session.expired",
+    objectType: "checkout.session",
+    description: "The session expired (its expires_at passed, or POST /checkout/sessions/{id}/expire).",
+  },
+  {
+    type: "checkout.session.async_payment_succeeded",
+    objectType: "checkout.session",
+    description: "The payment of a session completed as unpaid succeeded later (a bank debit cleared).",
+  },
+  {
+    type: "checkout.session.async_payment_failed",
+    objectType: "checkout.session",
+    description: "The payment of a session completed as unpaid failed later.",
+  },
+  {
+    type: "payment_link.created",
+    objectType: "payment_link",
+    description: "A payment link was created.",
+  },
+  {
+    type: "payment_link.updated",
+    objectType: "payment_link",
+    description: "A payment link was activated, deactivated or its metadata changed.",
   },
 ];
 

@@ -115,14 +115,18 @@ describe("events API", () => {
     };
     walk(root);
     const catalog = new Set(eventTypeCatalog.map((entry) => entry.type));
-    // Literal types in recordChange calls and `event:` options, and the values of `...Events` maps
-    // (a status-to-event table). A type built at run time must still be listed by hand.
+    // Literal types in recordChange calls, `type:` fields (change records built for changeStatement,
+    // writeSubscription and the like, a ternary's branches included) and `event:` options, and the values
+    // of `...Events` maps (a status-to-event table). A type built at run time must still be listed by hand.
     const recorded = new Set<string>();
     const eventType = /"([a-z_]+(?:\.[a-z_]+)+)"/g;
     for (const file of files) {
       const source = readFileSync(file, "utf8");
       for (const match of source.matchAll(/recordChange\([\s\S]{0,300}?type: "([a-z_]+(?:\.[a-z_]+)+)"/g)) {
         if (match[1]) recorded.add(match[1]);
+      }
+      for (const field of source.matchAll(/\btype:\s*[^,;{}]{0,200}/g)) {
+        for (const match of field[0].matchAll(eventType)) if (match[1]) recorded.add(match[1]);
       }
       for (const match of source.matchAll(/\bevent: "([a-z_]+(?:\.[a-z_]+)+)"/g)) {
         if (match[1]) recorded.add(match[1]);

@@ -1,9 +1,9 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { events } from "../../core/tables";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import { eventTypeCatalog } from "./catalog";
 import type { Event, EventType, ListEventsQuery } from "./schemas";
 
@@ -43,7 +43,7 @@ export async function findEventRow(ctx: ServiceContext, id: string): Promise<Eve
   const [row] = await ctx.services.db
     .select()
     .from(events)
-    .where(and(eq(events.id, id), ...tenantScope(events, ctx)))
+    .where(tenantRow(events, ctx, id))
     .limit(1);
   if (!row) throw notFound("event", id);
   return row;

@@ -157,10 +157,13 @@ describe("funding: a merchant funds its balance by wire", () => {
       "deposit_already_received",
     );
     expect((await m.sandbox.request<Balance>("GET", "/balances/EUR")).body.available).toBe(250_000);
-    const report = await checkLedgerInvariants(services.db, {
-      merchantId: m.merchantId,
-      environment: "sandbox",
-    });
+    const report = await checkLedgerInvariants(
+      {
+        merchantId: m.merchantId,
+        environment: "sandbox",
+      },
+      services.db,
+    );
     expect(report.violations).toEqual([]);
     expect(report.transactions_checked).toBe(2);
   });

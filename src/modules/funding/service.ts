@@ -7,7 +7,7 @@ import { newId } from "../../core/ids";
 import { type AccountRef, lockAccounts, post } from "../../core/ledger";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
-import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { exactlyOne, tenantRow, tenantScope } from "../../core/tenancy";
 import { formatIban, fundingReference } from "./bank-details";
 import {
   collectionAccounts,
@@ -68,7 +68,7 @@ function supportedCurrency(currency: string): FundingCurrency {
 }
 
 /** The merchant's reference, recorded so that an incoming transfer carrying it can be matched. */
-async function ensureReference(tx: Executor, ctx: ServiceContext): Promise<string> {
+async function ensureReference(ctx: ServiceContext, tx: Executor): Promise<string> {
   const reference = await fundingReference(ctx.merchantId, ctx.environment);
   await tx
     .insert(fundingReferences)
@@ -90,7 +90,7 @@ export async function getFundingInstructions({
   currency: string;
 }): Promise<FundingInstructions> {
   const funding = supportedCurrency(currency);
-  const reference = await ensureReference(ctx.services.db, ctx);
+  const reference = await ensureReference(ctx, ctx.services.db);
   const account = collectionAccounts[ctx.environment][funding];
   return {
     object: "funding_instructions",
@@ -128,7 +128,7 @@ export async function createFundingDeposit({
   }
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
-    const reference = input.reference ?? (await ensureReference(tx, ctx));
+    const reference = input.reference ?? (await ensureReference(ctx, tx));
     const row = exactlyOne(
       await tx
         .insert(fundingDeposits)
@@ -150,16 +150,16 @@ export async function createFundingDeposit({
         .returning(),
     );
     const deposit = toFundingDeposit(row);
-    await recordChange(tx, ctx, { type: "funding.deposit.created", object: deposit });
+    await recordChange(ctx, { type: "funding.deposit.created", object: deposit }, tx);
     return deposit;
   });
 }
 
-async function findDeposit(tx: Executor, ctx: ServiceContext, id: string, lock: boolean) {
+async function findDeposit(ctx: ServiceContext, id: string, lock: boolean, tx: Executor) {
   const select = tx
     .select()
     .from(fundingDeposits)
-    .where(and(eq(fundingDeposits.id, id), ...tenantScope(fundingDeposits, ctx)))
+    .where(tenantRow(fundingDeposits, ctx, id))
     .limit(1);
   const [row] = lock ? await select.for("update") : await select;
   if (!row) throw missing(id);
@@ -173,7 +173,7 @@ export async function retrieveFundingDeposit({
   ctx: ServiceContext;
   id: string;
 }): Promise<FundingDeposit> {
-  return toFundingDeposit(await findDeposit(ctx.services.db, ctx, id, false));
+  return toFundingDeposit(await findDeposit(ctx, id, false, ctx.services.db));
 }
 
 export async function listFundingDeposits({
@@ -201,11 +201,11 @@ type Change = Partial<typeof fundingDeposits.$inferInsert>;
 
 /** Applies one status change to a locked row and records its event, in the caller's transaction. */
 async function transition(
-  tx: Executor,
   ctx: ServiceContext,
   before: FundingDepositRow,
   status: FundingDepositStatus,
   change: Change,
+  tx: Executor,
 ): Promise<FundingDepositRow> {
   const row = exactlyOne(
     await tx
@@ -218,11 +218,15 @@ async function transition(
     toFundingDeposit(before),
     toFundingDeposit(row),
   );
-  await recordChange(tx, ctx, {
-    type: `funding.deposit.${status}`,
-    object: toFundingDeposit(row),
-    previousAttributes: changed,
-  });
+  await recordChange(
+    ctx,
+    {
+      type: `funding.deposit.${status}`,
+      object: toFundingDeposit(row),
+      previousAttributes: changed,
+    },
+    tx,
+  );
   return row;
 }
 
@@ -241,16 +245,16 @@ function requirePending(row: FundingDepositRow): void {
 async function changeDeposit(
   ctx: ServiceContext,
   id: string,
-  apply: (tx: Executor, row: FundingDepositRow) => Promise<FundingDepositRow>,
+  apply: (row: FundingDepositRow, tx: Executor) => Promise<FundingDepositRow>,
 ): Promise<FundingDeposit> {
-  const row = await ctx.services.transaction(async (tx) => apply(tx, await findDeposit(tx, ctx, id, true)));
+  const row = await ctx.services.transaction(async (tx) => apply(await findDeposit(ctx, id, true, tx), tx));
   return toFundingDeposit(row);
 }
 
 export async function cancelFundingDeposit({ ctx, id }: { ctx: ServiceContext; id: string }) {
-  return changeDeposit(ctx, id, async (tx, row) => {
+  return changeDeposit(ctx, id, async (row, tx) => {
     requirePending(row);
-    return transition(tx, ctx, row, "canceled", { canceledAt: ctx.services.clock.now() });
+    return transition(ctx, row, "canceled", { canceledAt: ctx.services.clock.now() }, tx);
   });
 }
 
@@ -264,12 +268,18 @@ export async function failFundingDeposit({
   id: string;
   failureReason: string | undefined;
 }) {
-  return changeDeposit(ctx, id, async (tx, row) => {
+  return changeDeposit(ctx, id, async (row, tx) => {
     requirePending(row);
-    return transition(tx, ctx, row, "failed", {
-      failedAt: ctx.services.clock.now(),
-      failureReason: failureReason ?? "Returned by the sending bank.",
-    });
+    return transition(
+      ctx,
+      row,
+      "failed",
+      {
+        failedAt: ctx.services.clock.now(),
+        failureReason: failureReason ?? "Returned by the sending bank.",
+      },
+      tx,
+    );
   });
 }
 
@@ -288,7 +298,7 @@ export async function receiveFundingDeposit({
   id: string;
   amount: number | undefined;
 }) {
-  return changeDeposit(ctx, id, async (tx, row) => {
+  return changeDeposit(ctx, id, async (row, tx) => {
     requirePending(row);
     const received = amount ?? row.amount;
     const now = ctx.services.clock.now();
@@ -297,41 +307,59 @@ export async function receiveFundingDeposit({
     const pending: AccountRef = { kind: "merchant_pending", currency: row.currency };
     const available: AccountRef = { kind: "merchant_available", currency: row.currency };
     // Both postings' accounts are locked up front, in one go, so this never waits holding some.
-    await lockAccounts(tx, owner, [inTransit, pending, available], now);
-    await post(tx, {
-      ...owner,
-      source: `funding_deposit:${row.id}:received`,
-      type: "funding",
-      status: "pending",
-      sourceObjectId: row.id,
-      description: `Funding deposit ${row.id} received (${row.method})`,
-      entries: [
-        { account: inTransit, amount: -received },
-        { account: pending, amount: received },
-      ],
-      at: now,
-    });
-    const receivedRow = await transition(tx, ctx, row, "received", {
-      receivedAt: now,
-      amountReceived: received,
-    });
-    const credit = await post(tx, {
-      ...owner,
-      source: `funding_deposit:${row.id}:credited`,
-      type: "funding",
-      status: "posted",
-      sourceObjectId: row.id,
-      description: `Funding deposit ${row.id} credited`,
-      entries: [
-        { account: pending, amount: -received },
-        { account: available, amount: received },
-      ],
-      at: now,
-    });
-    return transition(tx, ctx, receivedRow, "credited", {
-      creditedAt: now,
-      creditTransactionId: credit.transaction.id,
-    });
+    await lockAccounts(owner, [inTransit, pending, available], now, tx);
+    await post(
+      {
+        ...owner,
+        source: `funding_deposit:${row.id}:received`,
+        type: "funding",
+        status: "pending",
+        sourceObjectId: row.id,
+        description: `Funding deposit ${row.id} received (${row.method})`,
+        entries: [
+          { account: inTransit, amount: -received },
+          { account: pending, amount: received },
+        ],
+        at: now,
+      },
+      tx,
+    );
+    const receivedRow = await transition(
+      ctx,
+      row,
+      "received",
+      {
+        receivedAt: now,
+        amountReceived: received,
+      },
+      tx,
+    );
+    const credit = await post(
+      {
+        ...owner,
+        source: `funding_deposit:${row.id}:credited`,
+        type: "funding",
+        status: "posted",
+        sourceObjectId: row.id,
+        description: `Funding deposit ${row.id} credited`,
+        entries: [
+          { account: pending, amount: -received },
+          { account: available, amount: received },
+        ],
+        at: now,
+      },
+      tx,
+    );
+    return transition(
+      ctx,
+      receivedRow,
+      "credited",
+      {
+        creditedAt: now,
+        creditTransactionId: credit.transaction.id,
+      },
+      tx,
+    );
   });
 }
 
@@ -346,7 +374,7 @@ export async function fundingDepositStatus({
   const [row] = await ctx.services.db
     .select()
     .from(fundingDeposits)
-    .where(and(eq(fundingDeposits.id, id), ...tenantScope(fundingDeposits, ctx)))
+    .where(tenantRow(fundingDeposits, ctx, id))
     .limit(1);
   if (!row) return undefined;
   const steps: Array<[FundingDepositStatus, Date | null]> = [

@@ -6,7 +6,7 @@ import { newId } from "../../core/ids";
 import { post } from "../../core/ledger";
 import { currencyExponent, MAX_AMOUNT } from "../../core/money";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { exactlyOne, tenantRow, tenantScope } from "../../core/tenancy";
 import { customerRate, isLedgerAmount, markedUpRate, midRate, quoteAmounts } from "./conversion";
 import { type Ratio, toRateString } from "./decimal";
 import { isStale, latestSnapshot, type StoredSnapshot, sourceNameFor, toRateTable } from "./rates";
@@ -218,7 +218,7 @@ export async function createQuote({
         .returning(),
     );
     const quote = toQuote(row);
-    await recordChange(tx, ctx, { type: "fx.quote.created", object: quote });
+    await recordChange(ctx, { type: "fx.quote.created", object: quote }, tx);
     return quote;
   });
 }
@@ -227,7 +227,7 @@ export async function retrieveQuote({ ctx, id }: { ctx: ServiceContext; id: stri
   const [row] = await ctx.services.db
     .select()
     .from(fxQuotes)
-    .where(and(eq(fxQuotes.id, id), ...tenantScope(fxQuotes, ctx)))
+    .where(tenantRow(fxQuotes, ctx, id))
     .limit(1);
   if (!row) throw notFound("quote", id);
   return toQuote(row);
@@ -289,24 +289,35 @@ export async function createConversion({
       .where(and(eq(fxQuotes.id, quote.id), isNull(fxQuotes.usedAt)));
     const conversionId = newId("fxConversion");
     const markupAmount = quote.midBuyAmount - quote.buyAmount;
-    const posting = await post(tx, {
-      merchantId: ctx.merchantId,
-      environment: ctx.environment,
-      source: `fx_conversion:${conversionId}`,
-      type: "fx_conversion",
-      sourceObjectId: conversionId,
-      description: `Convert ${quote.sellCurrency} to ${quote.buyCurrency} at ${quote.rate}`,
-      at: now,
-      entries: [
-        { account: { kind: "merchant_available", currency: quote.sellCurrency }, amount: -quote.sellAmount },
-        { account: { kind: "fx", currency: quote.sellCurrency }, amount: quote.sellAmount },
-        { account: { kind: "merchant_available", currency: quote.buyCurrency }, amount: quote.buyAmount },
-        { account: { kind: "fx", currency: quote.buyCurrency }, amount: -quote.midBuyAmount },
-        ...(markupAmount > 0
-          ? [{ account: { kind: "fx_revenue" as const, currency: quote.buyCurrency }, amount: markupAmount }]
-          : []),
-      ],
-    });
+    const posting = await post(
+      {
+        merchantId: ctx.merchantId,
+        environment: ctx.environment,
+        source: `fx_conversion:${conversionId}`,
+        type: "fx_conversion",
+        sourceObjectId: conversionId,
+        description: `Convert ${quote.sellCurrency} to ${quote.buyCurrency} at ${quote.rate}`,
+        at: now,
+        entries: [
+          {
+            account: { kind: "merchant_available", currency: quote.sellCurrency },
+            amount: -quote.sellAmount,
+          },
+          { account: { kind: "fx", currency: quote.sellCurrency }, amount: quote.sellAmount },
+          { account: { kind: "merchant_available", currency: quote.buyCurrency }, amount: quote.buyAmount },
+          { account: { kind: "fx", currency: quote.buyCurrency }, amount: -quote.midBuyAmount },
+          ...(markupAmount > 0
+            ? [
+                {
+                  account: { kind: "fx_revenue" as const, currency: quote.buyCurrency },
+                  amount: markupAmount,
+                },
+              ]
+            : []),
+        ],
+      },
+      tx,
+    );
     const row = exactlyOne(
       await tx
         .insert(fxConversions)
@@ -330,7 +341,7 @@ export async function createConversion({
         .returning(),
     );
     const conversion = toConversion(row);
-    await recordChange(tx, ctx, { type: "fx.conversion.succeeded", object: conversion });
+    await recordChange(ctx, { type: "fx.conversion.succeeded", object: conversion }, tx);
     return conversion;
   });
 }
@@ -345,7 +356,7 @@ export async function retrieveConversion({
   const [row] = await ctx.services.db
     .select()
     .from(fxConversions)
-    .where(and(eq(fxConversions.id, id), ...tenantScope(fxConversions, ctx)))
+    .where(tenantRow(fxConversions, ctx, id))
     .limit(1);
   if (!row) throw notFound("conversion", id);
   return toConversion(row);

@@ -12,7 +12,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { CreateGlobalAccountInput, GlobalAccount, UpdateGlobalAccountInput } from "./schemas";
 import { type GlobalAccountRow, globalAccounts } from "./tables";
 
@@ -43,7 +43,7 @@ export async function loadGlobalAccount(ctx: ServiceContext, id: string): Promis
   const [row] = await ctx.services.db
     .select()
     .from(globalAccounts)
-    .where(and(eq(globalAccounts.id, id), ...tenantScope(globalAccounts, ctx)))
+    .where(tenantRow(globalAccounts, ctx, id))
     .limit(1);
   if (!row) throw notFound("global account", id);
   return row;
@@ -223,7 +223,7 @@ export async function updateGlobalAccount({
       db
         .update(globalAccounts)
         .set(values)
-        .where(and(eq(globalAccounts.id, id), ...tenantScope(globalAccounts, ctx))),
+        .where(tenantRow(globalAccounts, ctx, id)),
       db.execute(
         changeStatement(ctx, {
           type: "global_account.updated",

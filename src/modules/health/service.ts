@@ -79,8 +79,8 @@ export async function checkHealth(services: Services): Promise<Health> {
   const [database, redis] = await Promise.all([
     probe(() =>
       summarizeRuns(
-        services.db,
         scheduled.map((fn) => fn.name),
+        services.db,
       ),
     ),
     probe(() => services.redis.ping()),

@@ -3,6 +3,7 @@ import { listQuerySchema } from "../../core/pagination";
 import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
 
 export const channels = ["online", "contactless", "chip", "swipe", "atm"] as const;
+export const authorizationStatuses = ["pending_request", "pending", "closed", "reversed"] as const;
 
 const merchantDataInput = z
   .object({
@@ -25,6 +26,15 @@ export const createAuthorizationBody = z
   .openapi("SimulateIssuingAuthorization");
 
 export type CreateAuthorizationInput = z.infer<typeof createAuthorizationBody>;
+
+/** What the merchant's authorization webhook answers (extra fields are ignored). */
+export const authorizationWebhookAnswer = z.object({
+  approved: z.boolean(),
+  reason_codes: z
+    .array(z.string().regex(/^[a-z0-9_]{1,64}$/))
+    .max(10)
+    .optional(),
+});
 
 export const captureAuthorizationBody = z
   .object({
@@ -65,9 +75,17 @@ export const authorizationSchema = z
     approved: z.boolean(),
     decline_reason: z.string().nullable().openapi({
       description:
-        "card_inactive, card_frozen, card_canceled, cardholder_inactive, card_expired, currency_mismatch, online_not_allowed, atm_not_allowed, contactless_not_allowed, merchant_category_not_allowed, merchant_category_blocked, country_not_allowed, <interval>_limit_exceeded, insufficient_funds.",
+        "card_inactive, card_frozen, card_canceled, cardholder_inactive, card_expired, currency_mismatch, online_not_allowed, atm_not_allowed, contactless_not_allowed, merchant_category_not_allowed, merchant_category_blocked, country_not_allowed, <interval>_limit_exceeded, insufficient_funds; webhook_declined, webhook_no_answer (the authorization webhook).",
     }),
-    status: z.enum(["pending", "closed", "reversed"]),
+    decided_by: z.enum(["controls", "merchant", "timeout_default"]).nullable().openapi({
+      description:
+        "controls (our checks; also an approval the re-check refused), merchant (its authorization webhook), timeout_default (the card's on_timeout without a usable answer); null while pending_request.",
+    }),
+    reason_codes: z.array(z.string()).openapi({
+      description:
+        "Every reason behind the decision: a control's code; the webhook's outcome (webhook_approved, webhook_declined, webhook_timeout, webhook_invalid_response, webhook_failed) and the merchant's own codes.",
+    }),
+    status: z.enum(authorizationStatuses),
     amount: z.number().int(),
     pending_amount: z.number().int(),
     captured_amount: z.number().int(),
@@ -100,6 +118,10 @@ export const issuingTransactionSchema = z
     ledger_transaction: z.string(),
     refund_of: z.string().nullable(),
     refunded_amount: z.number().int(),
+    disputed_amount: z
+      .number()
+      .int()
+      .openapi({ description: "Captures: the amount of an open dispute; no refund can take it meanwhile." }),
     created_at: timestamp,
   })
   .openapi("IssuingTransaction");
@@ -126,7 +148,7 @@ export const transactionIdParams = idParams("ipi_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 
 export const listAuthorizationsQuery = listQuerySchema.extend({
   card: z.string().max(255).optional(),
-  status: z.enum(["pending", "closed", "reversed"]).optional(),
+  status: z.enum(authorizationStatuses).optional(),
 });
 
 export const listIssuingTransactionsQuery = listQuerySchema.extend({

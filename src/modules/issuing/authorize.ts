@@ -4,18 +4,16 @@ import { execute } from "../../core/db";
 import { ApiError, notFound } from "../../core/errors";
 import { API_VERSION } from "../../core/events";
 import { newId } from "../../core/ids";
-import { type AccountRef, cardAccountKind, postingArgument } from "../../core/ledger";
+import { postingArgument } from "../../core/ledger";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { tenantScope } from "../../core/tenancy";
+import { answeringEndpointsQuery } from "../webhooks/service";
 import type { Authorization, CreateAuthorizationInput } from "./authorization-schemas";
-import { cardQuery, foundCard } from "./cards";
+import { cardQuery, DEFAULT_AUTHORIZATION_TIMEOUT_MS, foundCard } from "./cards";
 import { categoryOf } from "./controls";
-import {
-  type AuthorizationRow,
-  type AuthorizationStatus,
-  type CardRow,
-  issuingAuthorizations,
-} from "./tables";
+import { AUTHORIZATION_REQUEST, decideWithMerchant } from "./realtime";
+import { type AuthorizationRow, type AuthorizationStatus, issuingAuthorizations } from "./tables";
+import { fundingAccount } from "./transaction-rows";
 
 export function toAuthorization(row: AuthorizationRow): Authorization {
   return {
@@ -26,6 +24,8 @@ export function toAuthorization(row: AuthorizationRow): Authorization {
     cardholder: row.cardholderId,
     approved: row.approved,
     decline_reason: row.declineReason,
+    decided_by: row.decidedBy,
+    reason_codes: row.reasonCodes,
     status: row.status,
     amount: row.amount,
     pending_amount: row.pendingAmount,
@@ -39,23 +39,20 @@ export function toAuthorization(row: AuthorizationRow): Authorization {
   };
 }
 
-/** Where a card's spending comes from: its own balance, or (just in time) the merchant's available. */
-export function fundingAccount(card: CardRow): AccountRef {
-  return card.fundingMode === "prefunded"
-    ? { kind: cardAccountKind(card.id), currency: card.currency }
-    : { kind: "merchant_available", currency: card.currency };
-}
-
 interface Decision {
-  outcome: "card_missing" | "recorded";
+  outcome: "card_missing" | "recorded" | "requested";
   approved?: boolean;
   decline_reason?: string | null;
+  /** When requested: the card's time for the merchant to answer. */
+  timeout_ms?: number;
 }
 
 /**
  * Sandbox: a network authorization. The card is read once (its funding mode and currency, which
- * never change, shape the hold); the decision, the hold, the row and its event are then ONE
- * statement (issuing_authorize, migrations/0014) holding the cardholder's and the card's row locks.
+ * never change, shape the hold), with the merchant's authorization webhook endpoint if it has one;
+ * the decision, the hold, the row and its event are then ONE statement (issuing_authorize,
+ * migrations/0021, 0025) holding the cardholder's and the card's row locks. With an endpoint, an
+ * authorization the controls allow waits as `pending_request` and the merchant decides (realtime.ts).
  */
 export async function createAuthorization({
   ctx,
@@ -65,7 +62,12 @@ export async function createAuthorization({
   input: CreateAuthorizationInput;
 }): Promise<Authorization> {
   if (ctx.environment !== "sandbox") throw new ApiError("sandbox_only");
-  const card = foundCard(await cardQuery(ctx, input.card), input.card, "card");
+  const [cards, endpoints] = await ctx.services.db.batch([
+    cardQuery(ctx, input.card),
+    answeringEndpointsQuery(ctx, AUTHORIZATION_REQUEST, ctx.services.db),
+  ]);
+  const card = foundCard(cards, input.card, "card");
+  const [endpoint] = endpoints;
   const now = ctx.services.clock.now();
   const id = newId("issuingAuthorization");
   const approved: AuthorizationRow = {
@@ -76,6 +78,8 @@ export async function createAuthorization({
     cardholderId: card.cardholderId,
     approved: true,
     declineReason: null,
+    decidedBy: "controls",
+    reasonCodes: [],
     status: "pending",
     amount: input.amount,
     pendingAmount: input.amount,
@@ -127,6 +131,7 @@ export async function createAuthorization({
     merchant_data: object.merchant_data,
     at: now.toISOString(),
     posting,
+    request: endpoint !== undefined,
     object,
     event: {
       id: eventId,
@@ -138,15 +143,25 @@ export async function createAuthorization({
       actor_id: ctx.actor.id,
     },
   };
-  ctx.services.recordedEventIds.push(eventId);
   const result = await execute<{ decision: Decision }>(
-    ctx.services.db,
     sql`select issuing_authorize(${JSON.stringify(argument)}::jsonb) as decision`,
+    ctx.services.db,
   );
   const decision = result.rows[0]?.decision;
   if (!decision || decision.outcome === "card_missing") {
     throw new ApiError("resource_missing", { param: "card", message: `No such card: ${input.card}` });
   }
+  if (decision.outcome === "requested" && endpoint) {
+    const decided = await decideWithMerchant({
+      ctx,
+      endpoint,
+      card,
+      authorization: { ...object, approved: false, status: "pending_request", decided_by: null },
+      timeoutMs: decision.timeout_ms ?? DEFAULT_AUTHORIZATION_TIMEOUT_MS,
+    });
+    return decided ?? retrieveAuthorization({ ctx, id });
+  }
+  ctx.services.recordedEventIds.push(eventId);
   if (decision.approved) return object;
   return {
     ...object,
@@ -154,6 +169,7 @@ export async function createAuthorization({
     status: "closed",
     pending_amount: 0,
     decline_reason: decision.decline_reason ?? null,
+    reason_codes: decision.decline_reason ? [decision.decline_reason] : [],
   };
 }
 

@@ -5,12 +5,22 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
+import { requireCustomer } from "../customers/service";
 import type { AddressColumn } from "../customers/tables";
+import {
+  assertCardholderVerified,
+  decidePolicy,
+  type PolicyCheck,
+  policyFacts,
+  policyQuery,
+} from "../verifications/service";
 import { controlsColumn, type SpendingControlsInput } from "./controls";
 import { guardedUpdateStatement, matched } from "./guarded";
 import type { Cardholder, CreateCardholderInput, UpdateCardholderInput } from "./schemas";
 import { type CardholderRow, type CardholderStatus, issuingCardholders } from "./tables";
+
+const cardIssuingCheck: PolicyCheck = { name: "card_issuing" };
 
 export function toCardholder(row: CardholderRow): Cardholder {
   return {
@@ -18,6 +28,7 @@ export function toCardholder(row: CardholderRow): Cardholder {
     object: "issuing_cardholder",
     environment: row.environment,
     type: row.type,
+    customer: row.customerId,
     name: row.name,
     email: row.email,
     phone_number: row.phoneNumber,
@@ -56,20 +67,42 @@ function cardholderControls(
   return controls;
 }
 
-/**
- * THE KYC HOOK. Called before a card is issued to or activated for this cardholder. The KYC area
- * will provide `assertCardholderVerified`; until it lands, sandbox cardholders pass and production
- * ones are refused, since no production card may go to an unverified person.
- */
-export function cardholderActivationCheck(ctx: ServiceContext, cardholder: CardholderRow): void {
+/** Cards are issued to and activated for active cardholders only. */
+export function assertCardholderActive(cardholder: CardholderRow): void {
   if (cardholder.status !== "active") {
     throw new ApiError("cardholder_inactive", {
       param: "cardholder",
       message: `Cardholder ${cardholder.id} is ${cardholder.status}.`,
     });
   }
-  if (ctx.environment !== "sandbox")
-    throw new ApiError("cardholder_verification_required", { param: "cardholder" });
+}
+
+/** The verifications policy's card_issuing check (KYB in production), as a statement for a read batch. */
+export function cardIssuingPolicyQuery(ctx: ServiceContext) {
+  return ctx.services.db.execute(policyQuery(ctx, cardIssuingCheck));
+}
+
+/** Decides card_issuing from cardIssuingPolicyQuery's result; a refusal is account_verification_required. */
+export function assertCardIssuingAllowed(ctx: ServiceContext, policyResult: unknown): void {
+  decidePolicy(ctx, cardIssuingCheck, policyFacts(policyResult));
+}
+
+/**
+ * THE KYC HOOK: a card is activated (or unfrozen) only for an active cardholder whose customer has
+ * an approved individual verification, decided by the verifications policy (card_activation).
+ */
+export async function assertCardholderVerifiedForActivation(
+  ctx: ServiceContext,
+  cardholder: CardholderRow,
+): Promise<void> {
+  assertCardholderActive(cardholder);
+  if (!cardholder.customerId) {
+    throw new ApiError("cardholder_verification_required", {
+      param: "customer",
+      message: `Cardholder ${cardholder.id} names no customer; set the customer whose identity verification (KYC) is approved.`,
+    });
+  }
+  await assertCardholderVerified(ctx, cardholder.customerId);
 }
 
 export async function createCardholder({
@@ -79,12 +112,14 @@ export async function createCardholder({
   ctx: ServiceContext;
   input: CreateCardholderInput;
 }): Promise<Cardholder> {
+  if (input.customer) await requireCustomer({ ctx, id: input.customer, param: "customer" });
   const now = ctx.services.clock.now();
   const row: CardholderRow = {
     id: newId("issuingCardholder"),
     merchantId: ctx.merchantId,
     environment: ctx.environment,
     type: input.type,
+    customerId: input.customer ?? null,
     name: input.name,
     email: input.email ?? null,
     phoneNumber: input.phone_number ?? null,
@@ -112,7 +147,7 @@ export function cardholderQuery(ctx: ServiceContext, id: string) {
   return ctx.services.db
     .select()
     .from(issuingCardholders)
-    .where(and(eq(issuingCardholders.id, id), ...tenantScope(issuingCardholders, ctx)))
+    .where(tenantRow(issuingCardholders, ctx, id))
     .limit(1);
 }
 
@@ -142,9 +177,20 @@ export async function updateCardholder({
   input: UpdateCardholderInput;
 }): Promise<Cardholder> {
   const before = foundCardholder(await cardholderQuery(ctx, id), id);
+  if (input.customer && input.customer !== before.customerId) {
+    // The person whose KYC activated the cards cannot be swapped under them.
+    if (before.customerId) {
+      throw new ApiError("parameter_invalid", {
+        param: "customer",
+        message: `Cardholder ${id} is customer ${before.customerId}; a cardholder's customer is set once.`,
+      });
+    }
+    await requireCustomer({ ctx, id: input.customer, param: "customer" });
+  }
   const status: CardholderStatus = input.status ?? before.status;
   const after: CardholderRow = {
     ...before,
+    customerId: input.customer ?? before.customerId,
     email: input.email ?? before.email,
     phoneNumber: input.phone_number ?? before.phoneNumber,
     billingAddress: input.billing ? addressColumn(input.billing.address) : before.billingAddress,
@@ -160,6 +206,7 @@ export async function updateCardholder({
   const update = db
     .update(issuingCardholders)
     .set({
+      customerId: after.customerId,
       email: after.email,
       phoneNumber: after.phoneNumber,
       billingAddress: after.billingAddress,

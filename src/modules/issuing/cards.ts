@@ -7,8 +7,15 @@ import { newId } from "../../core/ids";
 import { cardAccountKind } from "../../core/ledger";
 import { ledgerAccounts } from "../../core/ledger/tables";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
-import { cardholderActivationCheck, cardholderQuery, foundCardholder } from "./cardholders";
+import { tenantRow, tenantScope } from "../../core/tenancy";
+import {
+  assertCardholderActive,
+  assertCardholderVerifiedForActivation,
+  assertCardIssuingAllowed,
+  cardholderQuery,
+  cardIssuingPolicyQuery,
+  foundCardholder,
+} from "./cardholders";
 import { controlsColumn } from "./controls";
 import { chooseIssuingProvider, issuingProviders, providerById, sandboxIssue } from "./providers/catalog";
 import { sealCard, vaultInsert } from "./providers/vault";
@@ -46,17 +53,21 @@ export function toCard(row: CardRow, balance: number): Card {
     replacement_reason: row.replacementReason,
     replaced_by: row.replacedBy,
     cancellation_reason: row.cancellationReason,
+    authorization_webhook: { timeout_ms: row.authorizationTimeoutMs, on_timeout: row.authorizationOnTimeout },
     metadata: row.metadata,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
 }
 
+/** The merchant's time to answer the authorization webhook, leaving room for our two round trips. */
+export const DEFAULT_AUTHORIZATION_TIMEOUT_MS = 1500;
+
 export function cardQuery(ctx: ServiceContext, id: string) {
   return ctx.services.db
     .select()
     .from(issuingCards)
-    .where(and(eq(issuingCards.id, id), ...tenantScope(issuingCards, ctx)))
+    .where(tenantRow(issuingCards, ctx, id))
     .limit(1);
 }
 
@@ -117,6 +128,7 @@ export interface NewCard {
   fundingMode: CardRow["fundingMode"];
   shipping: ShippingColumn | null;
   spendingControls: CardRow["spendingControls"];
+  authorizationWebhook: Pick<CardRow, "authorizationTimeoutMs" | "authorizationOnTimeout">;
   metadata: Record<string, string>;
   replacement?: { for: string; reason: NonNullable<CardRow["replacementReason"]>; provider: string };
 }
@@ -137,6 +149,11 @@ export async function issueCard(
   }
   if (card.type === "virtual" && card.shipping) {
     throw new ApiError("parameter_invalid", { param: "shipping", message: "Virtual cards are not shipped." });
+  }
+  if (issuingProviders(ctx.environment).length === 0) {
+    throw new ApiError("issuing_production_unavailable", {
+      message: "No issuing provider is configured for production cards yet; issue cards in sandbox.",
+    });
   }
   const country = card.cardholder.billingAddress.country ?? "";
   const decision = chooseIssuingProvider(
@@ -181,6 +198,7 @@ export async function issueCard(
     replacementReason: card.replacement?.reason ?? null,
     replacedBy: null,
     cancellationReason: null,
+    ...card.authorizationWebhook,
     metadata: card.metadata,
     createdAt: now,
     updatedAt: now,
@@ -196,20 +214,27 @@ export async function createCard({
   ctx: ServiceContext;
   input: CreateCardInput;
 }): Promise<Card> {
-  const cardholder = foundCardholder(
-    await cardholderQuery(ctx, input.cardholder),
-    input.cardholder,
-    "cardholder",
-  );
-  cardholderActivationCheck(ctx, cardholder);
+  const [holders, policy] = await ctx.services.db.batch([
+    cardholderQuery(ctx, input.cardholder),
+    cardIssuingPolicyQuery(ctx),
+  ]);
+  const cardholder = foundCardholder(holders, input.cardholder, "cardholder");
+  assertCardholderActive(cardholder);
+  assertCardIssuingAllowed(ctx, policy);
+  const status = input.status ?? "inactive";
+  if (status === "active") await assertCardholderVerifiedForActivation(ctx, cardholder);
   const { row, statements } = await issueCard(ctx, {
     cardholder,
     type: input.type,
     currency: input.currency,
-    status: input.status ?? "inactive",
+    status,
     fundingMode: input.funding_mode ?? "prefunded",
     shipping: shippingColumn(input.shipping),
     spendingControls: controlsColumn(input.spending_controls, input.currency),
+    authorizationWebhook: {
+      authorizationTimeoutMs: input.authorization_webhook?.timeout_ms ?? DEFAULT_AUTHORIZATION_TIMEOUT_MS,
+      authorizationOnTimeout: input.authorization_webhook?.on_timeout ?? "decline",
+    },
     metadata: input.metadata ?? {},
   });
   const card = toCard(row, 0);

@@ -40,7 +40,12 @@ export interface GuardedWrites {
   changes: ChangeRecord[];
   postings?: PreparedPosting[];
   inserts?: Array<{ table: PgTable; row: Record<string, unknown> }>;
+  /** Further updates of other rows; each must be gated itself (`where … and ${whenMatched}`). */
+  updates?: Array<SQL | { getSQL(): SQL }>;
 }
+
+/** The condition that gates a further update of a guarded statement on its compare-and-set. */
+export const whenMatched = sql`exists (select 1 from updated)`;
 
 /**
  * One statement: `update` (a compare-and-set, RETURNING anything), then, only when it matched,
@@ -57,6 +62,9 @@ export function guardedUpdateStatement(
   const members: SQL[] = [sql`updated as ${update}`];
   (writes.postings ?? []).forEach((posting, index) => {
     members.push(sql`${sql.raw(`posted${index}`)} as (select ${posting.call} from updated)`);
+  });
+  (writes.updates ?? []).forEach((update, index) => {
+    members.push(sql`${sql.raw(`also${index}`)} as ${update}`);
   });
   (writes.inserts ?? []).forEach((insert, index) => {
     members.push(gatedInsert(`inserted${index}`, insert.table, insert.row));

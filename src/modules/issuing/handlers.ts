@@ -5,6 +5,15 @@ import type * as authRoutes from "./authorization-routes";
 import { createAuthorization, listAuthorizations, retrieveAuthorization } from "./authorize";
 import { createCardholder, listCardholders, retrieveCardholder, updateCardholder } from "./cardholders";
 import { createCard, listCards, retrieveCard } from "./cards";
+import type * as disputeRoutes from "./dispute-routes";
+import {
+  createDispute,
+  listDisputes,
+  resolveDispute,
+  retrieveDispute,
+  submitDispute,
+  updateDispute,
+} from "./disputes";
 import { loadCardFunds, unloadCardFunds } from "./funding";
 import { incrementAuthorization } from "./increment";
 import { replaceCard, simulateShipping, updateCard } from "./lifecycle";
@@ -192,3 +201,34 @@ export const refundIssuingTransactionHandler: Handler<
 
 export const forceCaptureHandler: Handler<typeof authRoutes.forceCaptureRoute> = async (c) =>
   c.json(await forceCapture({ ctx: serviceContext(c), input: c.req.valid("json") }), 200);
+
+export const createDisputeHandler: Handler<typeof disputeRoutes.createDisputeRoute> = async (c) =>
+  c.json(await createDispute({ ctx: serviceContext(c), input: c.req.valid("json") }), 200);
+
+export const listDisputesHandler: Handler<typeof disputeRoutes.listDisputesRoute> = async (c) =>
+  c.json(
+    listResponse(c.req.path, await listDisputes({ ctx: serviceContext(c), query: c.req.valid("query") })),
+    200,
+  );
+
+export const retrieveDisputeHandler: Handler<typeof disputeRoutes.retrieveDisputeRoute> = async (c) =>
+  c.json(await retrieveDispute({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+
+export const updateDisputeHandler: Handler<typeof disputeRoutes.updateDisputeRoute> = async (c) =>
+  c.json(
+    await updateDispute({ ctx: serviceContext(c), id: c.req.valid("param").id, input: c.req.valid("json") }),
+    200,
+  );
+
+export const submitDisputeHandler: Handler<typeof disputeRoutes.submitDisputeRoute> = async (c) =>
+  c.json(await submitDispute({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+
+export const resolveDisputeHandler: Handler<typeof disputeRoutes.resolveDisputeRoute> = async (c) =>
+  c.json(
+    await resolveDispute({
+      ctx: serviceContext(c),
+      id: c.req.valid("param").id,
+      outcome: c.req.valid("json").outcome,
+    }),
+    200,
+  );

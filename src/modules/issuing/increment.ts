@@ -6,8 +6,9 @@ import { API_VERSION } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingArgument } from "../../core/ledger";
 import type { Authorization } from "./authorization-schemas";
-import { fundingAccount, toAuthorization } from "./authorize";
+import { toAuthorization } from "./authorize";
 import { readPendingAuthorization } from "./settle";
+import { fundingAccount } from "./transaction-rows";
 
 interface IncrementAnswer {
   outcome: "missing" | "not_pending" | "declined" | "incremented";
@@ -67,8 +68,8 @@ export async function incrementAuthorization({
     },
   };
   const result = await execute<{ answer: IncrementAnswer }>(
-    ctx.services.db,
     sql`select issuing_increment(${JSON.stringify(argument)}::jsonb) as answer`,
+    ctx.services.db,
   );
   const answer = result.rows[0]?.answer;
   if (!answer || answer.outcome === "missing") {

@@ -1,6 +1,7 @@
 import { createRouter } from "../../core/http";
 import { claimsIdempotencyInline } from "../../core/idempotency";
 import * as authRoutes from "./authorization-routes";
+import * as disputeRoutes from "./dispute-routes";
 import * as handlers from "./handlers";
 import * as routes from "./routes";
 
@@ -27,7 +28,13 @@ export const issuingRouter = createRouter()
   .openapi(authRoutes.forceCaptureRoute, handlers.forceCaptureHandler)
   .openapi(authRoutes.listIssuingTransactionsRoute, handlers.listIssuingTransactionsHandler)
   .openapi(authRoutes.retrieveIssuingTransactionRoute, handlers.retrieveIssuingTransactionHandler)
-  .openapi(authRoutes.refundIssuingTransactionRoute, handlers.refundIssuingTransactionHandler);
+  .openapi(authRoutes.refundIssuingTransactionRoute, handlers.refundIssuingTransactionHandler)
+  .openapi(disputeRoutes.createDisputeRoute, handlers.createDisputeHandler)
+  .openapi(disputeRoutes.listDisputesRoute, handlers.listDisputesHandler)
+  .openapi(disputeRoutes.retrieveDisputeRoute, handlers.retrieveDisputeHandler)
+  .openapi(disputeRoutes.updateDisputeRoute, handlers.updateDisputeHandler)
+  .openapi(disputeRoutes.submitDisputeRoute, handlers.submitDisputeHandler)
+  .openapi(disputeRoutes.resolveDisputeRoute, handlers.resolveDisputeHandler);
 
 /** The cardholder's device: no API credentials, the one-time token is the credential. */
 export const issuingDeviceRouter = createRouter()
@@ -48,6 +55,9 @@ for (const path of [
   "/api/v1/sandbox/issuing/authorizations/:id/reverse",
   "/api/v1/sandbox/issuing/transactions/:id/refund",
   "/api/v1/sandbox/issuing/transactions/force-capture",
+  "/api/v1/issuing/disputes",
+  "/api/v1/issuing/disputes/:id/submit",
+  "/api/v1/sandbox/issuing/disputes/:id/resolve",
 ]) {
   claimsIdempotencyInline("POST", path);
 }

@@ -6,7 +6,13 @@ import { ApiError } from "../../core/errors";
 import { type ChangeRecord, changeStatement, previousAttributes } from "../../core/events";
 import { cardAccountKind, type PostingInput } from "../../core/ledger";
 import { tenantScope } from "../../core/tenancy";
-import { cardholderActivationCheck, foundCardholder } from "./cardholders";
+import {
+  assertCardholderActive,
+  assertCardholderVerifiedForActivation,
+  assertCardIssuingAllowed,
+  cardIssuingPolicyQuery,
+  foundCardholder,
+} from "./cardholders";
 import { balanceOf, cardBalancesQuery, cardQuery, foundCard, issueCard, readCard, toCard } from "./cards";
 import { controlsColumn } from "./controls";
 import { guardedUpdateStatement, matched, preparePosting } from "./guarded";
@@ -151,7 +157,7 @@ export async function updateCard({
   const activating = status === "active" && before.status !== "active";
   if (activating) {
     const [cardholder] = await cardholderOfCardQuery(ctx, before);
-    cardholderActivationCheck(
+    await assertCardholderVerifiedForActivation(
       ctx,
       foundCardholder(cardholder ? [cardholder] : [], before.cardholderId, "cardholder"),
     );
@@ -169,6 +175,8 @@ export async function updateCard({
       canceling && before.shipping && ["pending", "submitted"].includes(before.shipping.status)
         ? { ...before.shipping, status: "canceled" }
         : before.shipping,
+    authorizationTimeoutMs: input.authorization_webhook?.timeout_ms ?? before.authorizationTimeoutMs,
+    authorizationOnTimeout: input.authorization_webhook?.on_timeout ?? before.authorizationOnTimeout,
     metadata: input.metadata ?? before.metadata,
     updatedAt: ctx.services.clock.now(),
   };
@@ -234,9 +242,13 @@ export async function replaceCard({
       message: `Card ${id} was already replaced by ${before.replacedBy}.`,
     });
   }
-  const [holderRow] = await cardholderOfCardQuery(ctx, before);
+  const [[holderRow], policy] = await ctx.services.db.batch([
+    cardholderOfCardQuery(ctx, before),
+    cardIssuingPolicyQuery(ctx),
+  ]);
   const cardholder = foundCardholder(holderRow ? [holderRow] : [], before.cardholderId, "cardholder");
-  cardholderActivationCheck(ctx, cardholder);
+  assertCardholderActive(cardholder);
+  assertCardIssuingAllowed(ctx, policy);
   const shipping = input.shipping
     ? {
         name: input.shipping.name,
@@ -257,6 +269,10 @@ export async function replaceCard({
     fundingMode: before.fundingMode,
     shipping: before.type === "physical" ? shipping : null,
     spendingControls: before.spendingControls,
+    authorizationWebhook: {
+      authorizationTimeoutMs: before.authorizationTimeoutMs,
+      authorizationOnTimeout: before.authorizationOnTimeout,
+    },
     metadata: before.metadata,
     replacement: { for: before.id, reason: input.reason, provider: before.provider },
   });

@@ -72,7 +72,6 @@ export async function createRevealToken({
 async function consumeToken(services: Services, token: string, purpose: RevealPurpose) {
   const now = services.clock.now();
   const result = await execute<{ card_id: string; sealed_card: string; exp_month: number; exp_year: number }>(
-    services.db,
     sql`with consumed as (
         update ${issuingRevealTokens} set used_at = ${now}
          where token_hash = ${await sha256Hex(token)} and purpose = ${purpose}
@@ -83,6 +82,7 @@ async function consumeToken(services: Services, token: string, purpose: RevealPu
         join ${issuingCards} c on c.id = t.card_id and c.merchant_id = t.merchant_id
           and c.environment = t.environment and c.status <> 'canceled'
         join ${issuingSandboxVault} v on v.card_id = c.id`,
+    services.db,
   );
   const [row] = result.rows;
   if (!row) throw invalidToken();

@@ -23,9 +23,18 @@ const billingAddress = z
   .strict()
   .openapi("BillingAddress");
 
+const cardholderCustomer = z
+  .string()
+  .regex(/^cus_[0-9A-Za-z]+$/, "Must be a customer id (cus_...).")
+  .openapi({
+    description:
+      "The customer this cardholder is (the card's user): a card is activated only once that customer's individual verification (KYC) is approved. Set once.",
+  });
+
 export const createCardholderBody = z
   .object({
     type: z.enum(["individual", "company"]),
+    customer: cardholderCustomer.optional(),
     name: z.string().min(1).max(256),
     email: z.email().max(320).optional(),
     phone_number: z
@@ -42,6 +51,7 @@ export const createCardholderBody = z
 
 export const updateCardholderBody = z
   .object({
+    customer: cardholderCustomer.optional(),
     email: z.email().max(320).optional(),
     phone_number: z
       .string()
@@ -64,6 +74,7 @@ export const cardholderSchema = z
     object: z.literal("issuing_cardholder"),
     environment: environmentSchema,
     type: z.enum(["individual", "company"]),
+    customer: z.string().nullable(),
     name: z.string(),
     email: z.string().nullable(),
     phone_number: z.string().nullable(),
@@ -87,6 +98,19 @@ export const shippingInput = z
   .strict()
   .openapi("IssuingCardShippingInput");
 
+export const authorizationWebhookInput = z
+  .object({
+    timeout_ms: z.number().int().min(50).max(1500).optional().openapi({
+      description:
+        "How long the authorization webhook may take (default 1500): the whole decision stays inside the network's 2 s.",
+    }),
+    on_timeout: z.enum(["approve", "decline"]).optional().openapi({
+      description: "What applies without a usable answer in time (default decline).",
+    }),
+  })
+  .strict()
+  .openapi("IssuingCardAuthorizationWebhookInput");
+
 export const createCardBody = z
   .object({
     cardholder: z.string().min(1).max(255).openapi({ example: "ich_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
@@ -99,6 +123,7 @@ export const createCardBody = z
     }),
     shipping: shippingInput.optional(),
     spending_controls: spendingControlsInput.optional(),
+    authorization_webhook: authorizationWebhookInput.optional(),
     metadata: metadataSchema.optional(),
   })
   .strict()
@@ -113,6 +138,7 @@ export const updateCardBody = z
       .openapi({ description: "Who asked for the freeze (default merchant); only with status frozen." }),
     cancellation_reason: z.enum(["lost", "stolen", "requested", "fraud"]).optional(),
     spending_controls: spendingControlsInput.optional(),
+    authorization_webhook: authorizationWebhookInput.optional(),
     metadata: metadataSchema.optional(),
   })
   .strict()
@@ -188,6 +214,12 @@ export const cardSchema = z
     replacement_reason: z.enum(["lost", "stolen", "expired", "damaged"]).nullable(),
     replaced_by: z.string().nullable(),
     cancellation_reason: z.string().nullable(),
+    authorization_webhook: z
+      .object({ timeout_ms: z.number().int(), on_timeout: z.enum(["approve", "decline"]) })
+      .openapi({
+        description:
+          "Used when a webhook endpoint subscribes to issuing_authorization.request: the merchant's time to answer, and the default without an answer.",
+      }),
     metadata: z.record(z.string(), z.string()),
     created_at: timestamp,
     updated_at: timestamp,

@@ -4,7 +4,7 @@ import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
 import { previousAttributes } from "../../core/events";
 import type { Authorization, IssuingTransaction } from "./authorization-schemas";
-import { authorizationScope, fundingAccount, toAuthorization } from "./authorize";
+import { authorizationScope, toAuthorization } from "./authorize";
 import { guardedUpdateStatement, matched, preparePosting } from "./guarded";
 import {
   type AuthorizationRow,
@@ -13,7 +13,14 @@ import {
   issuingCards,
   issuingTransactions,
 } from "./tables";
-import { cardPosting, clearing, held, newTransaction, toIssuingTransaction } from "./transaction-rows";
+import {
+  cardPosting,
+  clearing,
+  fundingAccount,
+  held,
+  newTransaction,
+  toIssuingTransaction,
+} from "./transaction-rows";
 
 export async function readPendingAuthorization(
   ctx: ServiceContext,

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -39,6 +40,8 @@ export const issuingCardholders = pgTable(
     merchantId: text("merchant_id").notNull(),
     environment: text("environment").$type<Environment>().notNull(),
     type: text("type").$type<CardholderType>().notNull(),
+    /** The customer whose identity verification (KYC) the card activation policy checks. */
+    customerId: text("customer_id"),
     name: text("name").notNull(),
     email: text("email"),
     phoneNumber: text("phone_number"),
@@ -70,6 +73,7 @@ export type ShippingStatus =
   | "returned"
   | "failure"
   | "canceled";
+export type AuthorizationTimeoutDefault = "approve" | "decline";
 export type ReplacementReason = "lost" | "stolen" | "expired" | "damaged";
 
 export interface ShippingColumn {
@@ -113,6 +117,13 @@ export const issuingCards = pgTable(
     replacementReason: text("replacement_reason").$type<ReplacementReason>(),
     replacedBy: text("replaced_by"),
     cancellationReason: text("cancellation_reason"),
+    /** How long the merchant's authorization webhook may take to answer for this card. */
+    authorizationTimeoutMs: integer("authorization_timeout_ms").notNull().default(1500),
+    /** What applies when it does not answer in time (or answers nonsense). */
+    authorizationOnTimeout: text("authorization_on_timeout")
+      .$type<AuthorizationTimeoutDefault>()
+      .notNull()
+      .default("decline"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull(),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
@@ -128,7 +139,10 @@ export const issuingCards = pgTable(
   ],
 );
 
-export type AuthorizationStatus = "pending" | "closed" | "reversed";
+/** `pending_request`: held, waiting for the merchant's authorization webhook to answer. */
+export type AuthorizationStatus = "pending_request" | "pending" | "closed" | "reversed";
+/** Who took the final decision: our controls, the merchant's webhook, or the card's default. */
+export type AuthorizationDecider = "controls" | "merchant" | "timeout_default";
 export type AuthorizationChannel = "online" | "contactless" | "chip" | "swipe" | "atm";
 
 export interface MerchantDataColumn {
@@ -154,6 +168,10 @@ export const issuingAuthorizations = pgTable(
     cardholderId: text("cardholder_id").notNull(),
     approved: boolean("approved").notNull(),
     declineReason: text("decline_reason"),
+    /** Null only while `pending_request`. */
+    decidedBy: text("decided_by").$type<AuthorizationDecider>(),
+    /** Every reason behind the decision: ours, the webhook's outcome and the merchant's own codes. */
+    reasonCodes: jsonb("reason_codes").$type<string[]>().notNull().default([]),
     status: text("status").$type<AuthorizationStatus>().notNull(),
     amount: bigint("amount", { mode: "number" }).notNull(),
     pendingAmount: bigint("pending_amount", { mode: "number" }).notNull(),
@@ -174,6 +192,10 @@ export const issuingAuthorizations = pgTable(
     ),
     index("issuing_authorizations_card_created_idx").on(table.cardId, table.createdAt),
     index("issuing_authorizations_cardholder_created_idx").on(table.cardholderId, table.createdAt),
+    // The sweep of abandoned requests (functions/issuing-authorization-sweep.ts) reads only these.
+    index("issuing_authorizations_pending_request_idx")
+      .on(table.createdAt)
+      .where(sql`${table.status} = 'pending_request'`),
   ],
 );
 
@@ -200,6 +222,8 @@ export const issuingTransactions = pgTable(
     /** Refunds: the capture they refund. Captures: how much has been refunded so far. */
     refundOf: text("refund_of"),
     refundedAmount: bigint("refunded_amount", { mode: "number" }).notNull(),
+    /** Captures: the amount of their open dispute, which no refund may take meanwhile. */
+    disputedAmount: bigint("disputed_amount", { mode: "number" }).notNull().default(0),
     createdAt: at("created_at").notNull(),
   },
   (table) => [
@@ -237,3 +261,58 @@ export type CardholderRow = typeof issuingCardholders.$inferSelect;
 export type CardRow = typeof issuingCards.$inferSelect;
 export type AuthorizationRow = typeof issuingAuthorizations.$inferSelect;
 export type IssuingTransactionRow = typeof issuingTransactions.$inferSelect;
+
+export const disputeReasons = [
+  "fraudulent",
+  "duplicate",
+  "not_received",
+  "canceled",
+  "merchandise_not_as_described",
+  "service_not_as_described",
+  "other",
+] as const;
+export type DisputeReason = (typeof disputeReasons)[number];
+export type DisputeStatus = "unsubmitted" | "submitted" | "won" | "lost";
+
+export interface DisputeEvidenceColumn {
+  explanation: string | null;
+  /** `duplicate`: the other capture of the same card that charged for the same thing. */
+  original_transaction: string | null;
+}
+
+/** A cardholder's dispute of a capture: at most one per capture, ever (as card networks allow). */
+export const issuingDisputes = pgTable(
+  "issuing_disputes",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    transactionId: text("transaction_id")
+      .notNull()
+      .references(() => issuingTransactions.id),
+    cardId: text("card_id").notNull(),
+    status: text("status").$type<DisputeStatus>().notNull(),
+    reason: text("reason").$type<DisputeReason>().notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    evidence: jsonb("evidence").$type<DisputeEvidenceColumn>().notNull(),
+    /** The posting that gave the funds back, once won. */
+    ledgerTransactionId: text("ledger_transaction_id"),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull(),
+    submittedAt: at("submitted_at"),
+    closedAt: at("closed_at"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("issuing_disputes_transaction_idx").on(table.transactionId),
+    index("issuing_disputes_merchant_created_idx").on(
+      table.merchantId,
+      table.environment,
+      table.createdAt,
+      table.id,
+    ),
+  ],
+);
+
+export type DisputeRow = typeof issuingDisputes.$inferSelect;

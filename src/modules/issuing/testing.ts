@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import type { Client, TestMerchant } from "../../../test/harness";
+import { approvedCustomer } from "../../../test/verifications";
 
 /** Test fixtures of the issuing area: funded merchants, cardholders, cards. */
 
@@ -23,13 +24,19 @@ export async function fundMerchant(m: TestMerchant, currency: string, amount: nu
   expect(received.status).toBe(200);
 }
 
-export async function createCardholder(api: Client, extra: Record<string, unknown> = {}): Promise<string> {
+/** A cardholder; `verified` (default) links it to a customer with approved KYC, so its cards activate. */
+export async function createCardholder(
+  api: Client,
+  extra: Record<string, unknown> = {},
+  { verified = true }: { verified?: boolean } = {},
+): Promise<string> {
   const created = await api.request<{ id: string }>("POST", "/issuing/cardholders", {
     type: "individual",
     name: "Ada Lovelace",
     email: "ada@example.com",
     phone_number: "+4915112345678",
     billing,
+    ...(verified ? { customer: await approvedCustomer(api) } : {}),
     ...extra,
   });
   expect(created.status, created.text).toBe(200);

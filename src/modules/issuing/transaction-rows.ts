@@ -1,6 +1,6 @@
 import type { ServiceContext } from "../../core/context";
 import { newId } from "../../core/ids";
-import type { AccountRef, EntryInput, PostingInput } from "../../core/ledger";
+import { type AccountRef, cardAccountKind, type EntryInput, type PostingInput } from "../../core/ledger";
 import type { IssuingTransaction } from "./authorization-schemas";
 import type { CardRow, IssuingTransactionRow, IssuingTransactionType, MerchantDataColumn } from "./tables";
 
@@ -19,6 +19,7 @@ export function toIssuingTransaction(row: IssuingTransactionRow): IssuingTransac
     ledger_transaction: row.ledgerTransactionId,
     refund_of: row.refundOf,
     refunded_amount: row.refundedAmount,
+    disputed_amount: row.disputedAmount,
     created_at: row.createdAt.toISOString(),
   };
 }
@@ -28,6 +29,13 @@ export const clearing = (card: CardRow): AccountRef => ({
   kind: `provider_clearing:${card.provider}`,
   currency: card.currency,
 });
+/** Where a card's spending comes from: its own balance, or (just in time) the merchant's available. */
+export function fundingAccount(card: CardRow): AccountRef {
+  return card.fundingMode === "prefunded"
+    ? { kind: cardAccountKind(card.id), currency: card.currency }
+    : { kind: "merchant_available", currency: card.currency };
+}
+
 /** Where authorization holds sit between the decision and the capture or reversal. */
 export const held = (card: CardRow): AccountRef => ({ kind: "card_funding", currency: card.currency });
 
@@ -76,6 +84,7 @@ export function newTransaction(
     ledgerTransactionId: fields.ledgerTransactionId,
     refundOf: fields.refundOf ?? null,
     refundedAmount: 0,
+    disputedAmount: 0,
     createdAt: ctx.services.clock.now(),
   };
 }

@@ -6,20 +6,35 @@ import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import type { AccountRef } from "../../core/ledger";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { IssuingTransaction } from "./authorization-schemas";
-import { fundingAccount } from "./authorize";
 import { cardQuery, foundCard } from "./cards";
 import { categoryOf } from "./controls";
 import { guardedUpdateStatement, matched, preparePosting } from "./guarded";
 import { type CardRow, type IssuingTransactionType, issuingCards, issuingTransactions } from "./tables";
-import { cardPosting, clearing, newTransaction, toIssuingTransaction } from "./transaction-rows";
+import {
+  cardPosting,
+  clearing,
+  fundingAccount,
+  newTransaction,
+  toIssuingTransaction,
+} from "./transaction-rows";
 
 /** Where refunds land: the card, unless it is canceled (its balance went back to the merchant). */
-function refundAccount(card: CardRow): AccountRef {
+export function refundAccount(card: CardRow): AccountRef {
   return card.status === "canceled"
     ? { kind: "merchant_available", currency: card.currency }
     : fundingAccount(card);
+}
+
+/** A card transaction with its card, as a query (for a read batch). */
+export function captureWithCard(ctx: ServiceContext, id: string) {
+  return ctx.services.db
+    .select({ capture: issuingTransactions, card: issuingCards })
+    .from(issuingTransactions)
+    .innerJoin(issuingCards, eq(issuingCards.id, issuingTransactions.cardId))
+    .where(tenantRow(issuingTransactions, ctx, id))
+    .limit(1);
 }
 
 export async function refundIssuingTransaction({
@@ -31,17 +46,14 @@ export async function refundIssuingTransaction({
   id: string;
   amount?: number | undefined;
 }): Promise<IssuingTransaction> {
-  const [found] = await ctx.services.db
-    .select({ capture: issuingTransactions, card: issuingCards })
-    .from(issuingTransactions)
-    .innerJoin(issuingCards, eq(issuingCards.id, issuingTransactions.cardId))
-    .where(and(eq(issuingTransactions.id, id), ...tenantScope(issuingTransactions, ctx)))
-    .limit(1);
+  const [found] = await captureWithCard(ctx, id);
   if (!found) throw notFound("issuing transaction", id);
   const { capture, card } = found;
-  const refundable = -capture.amount - capture.refundedAmount;
+  const refundable = -capture.amount - capture.refundedAmount - capture.disputedAmount;
   if (capture.type !== "capture" || refundable <= 0) {
-    throw new ApiError("resource_conflict", { message: `Transaction ${id} has nothing left to refund.` });
+    throw new ApiError("resource_conflict", {
+      message: `Transaction ${id} has nothing left to refund (refunded or under dispute).`,
+    });
   }
   const refunded = amount ?? refundable;
   if (refunded > refundable) {
@@ -79,7 +91,11 @@ export async function refundIssuingTransaction({
     .update(issuingTransactions)
     .set({ refundedAmount: capture.refundedAmount + refunded })
     .where(
-      and(eq(issuingTransactions.id, id), eq(issuingTransactions.refundedAmount, capture.refundedAmount)),
+      and(
+        eq(issuingTransactions.id, id),
+        eq(issuingTransactions.refundedAmount, capture.refundedAmount),
+        eq(issuingTransactions.disputedAmount, capture.disputedAmount),
+      ),
     )
     .returning({ id: issuingTransactions.id });
   const statement = guardedUpdateStatement(ctx, update, {
@@ -164,7 +180,7 @@ export async function retrieveIssuingTransaction({
   const [row] = await ctx.services.db
     .select()
     .from(issuingTransactions)
-    .where(and(eq(issuingTransactions.id, id), ...tenantScope(issuingTransactions, ctx)))
+    .where(tenantRow(issuingTransactions, ctx, id))
     .limit(1);
   if (!row) throw notFound("issuing transaction", id);
   return toIssuingTransaction(row);

@@ -20,17 +20,17 @@ export async function updateCustomerWithDefault({
   input: UpdateCustomerInput;
 }): Promise<Customer> {
   return ctx.services.transaction(async (tx) => {
-    if (input.default_payment_method) await assertAttachedTo(tx, ctx, input.default_payment_method, id);
+    if (input.default_payment_method) await assertAttachedTo(ctx, input.default_payment_method, id, tx);
     return updateCustomer({ ctx, id, input }, tx);
   });
 }
 
 /** A default payment method must be attached to that customer, and not detached. */
 async function assertAttachedTo(
-  db: Executor,
   ctx: ServiceContext,
   id: string,
   customerId: string,
+  db: Executor,
 ): Promise<void> {
   const [row] = await db
     .select({ customerId: paymentMethods.customerId, detachedAt: paymentMethods.detachedAt })

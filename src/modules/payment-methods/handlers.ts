@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
+import { retryPastDueSubscriptions } from "../subscriptions/service";
 import type {
   attachPaymentMethodRoute,
   createPaymentMethodRoute,
@@ -43,15 +44,16 @@ export const attachPaymentMethodHandler: RouteHandler<typeof attachPaymentMethod
   c,
 ) => {
   const body = c.req.valid("json");
-  return c.json(
-    await attachPaymentMethod({
-      ctx: serviceContext(c),
-      id: c.req.valid("param").id,
-      customerId: body.customer,
-      setDefault: body.set_default ?? false,
-    }),
-    200,
-  );
+  const ctx = serviceContext(c);
+  const method = await attachPaymentMethod({
+    ctx,
+    id: c.req.valid("param").id,
+    customerId: body.customer,
+    setDefault: body.set_default ?? false,
+  });
+  // A new default retries the customer's past_due subscriptions at once.
+  if (body.set_default) await retryPastDueSubscriptions({ ctx, customerId: body.customer });
+  return c.json(method, 200);
 };
 
 export const detachPaymentMethodHandler: RouteHandler<typeof detachPaymentMethodRoute, AppEnv> = async (c) =>

@@ -96,12 +96,17 @@ describe("saved payment methods", () => {
       `select table_name, column_name from information_schema.columns
         where table_schema = 'public' and data_type in ('text', 'jsonb', 'json', 'character varying')`,
     );
-    for (const column of columns) {
-      const hits = await query(
-        `select 1 from "${column.table_name}" where "${column.column_name}"::text like $1 or "${column.column_name}"::text like $2 limit 1`,
-        [`%${PAN}%`, "%4242424242424242%"],
-      );
-      expect(hits, `${column.table_name}.${column.column_name}`).toHaveLength(0);
-    }
+    // One statement over every column: a query per column takes minutes on a loaded machine.
+    const probes = columns.map(
+      (column) =>
+        `select '${column.table_name}.${column.column_name}' as found from "${column.table_name}"
+          where "${column.column_name}"::text like $1 or "${column.column_name}"::text like $2`,
+    );
+    const hits = await query<{ found: string }>(probes.join("\n union all\n"), [
+      `%${PAN}%`,
+      "%4242424242424242%",
+    ]);
+    expect(columns.length).toBeGreaterThan(50);
+    expect(hits.map((hit) => hit.found)).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { eq, isNull, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { exactlyOne, tenantRow, tenantScope } from "../../core/tenancy";
 import { clearDefaultPaymentMethod, requireCustomer, setDefaultPaymentMethod } from "../customers/service";
 import { cardFingerprint, checkCard } from "./card";
 import { findMethodType, paymentMethodTypes } from "./catalog";
@@ -182,7 +182,7 @@ export async function createPaymentMethod({
 }): Promise<PaymentMethod> {
   const { customer, metadata, ...data } = input;
   const prepared = await preparePaymentMethod(ctx, data, "");
-  if (customer) await requireCustomer(ctx, customer, "customer");
+  if (customer) await requireCustomer({ ctx, id: customer, param: "customer" });
   return ctx.services.transaction(async (tx) =>
     toPaymentMethod(
       await insertPaymentMethod(
@@ -194,15 +194,13 @@ export async function createPaymentMethod({
 }
 
 async function findRow(
+  { ctx, id, lock = false }: { ctx: ServiceContext; id: string; lock?: boolean },
   db: Executor,
-  ctx: ServiceContext,
-  id: string,
-  lock = false,
 ): Promise<PaymentMethodRow> {
   const query = db
     .select()
     .from(paymentMethods)
-    .where(and(eq(paymentMethods.id, id), ...tenantScope(paymentMethods, ctx)))
+    .where(tenantRow(paymentMethods, ctx, id))
     .limit(1);
   const [row] = lock ? await query.for("update") : await query;
   if (!row) throw notFound("payment method", id);
@@ -216,7 +214,7 @@ export async function retrievePaymentMethod({
   ctx: ServiceContext;
   id: string;
 }): Promise<PaymentMethod> {
-  return toPaymentMethod(await findRow(ctx.services.db, ctx, id));
+  return toPaymentMethod(await findRow({ ctx, id }, ctx.services.db));
 }
 
 /** A saved method a payment may use: not detached, and the payment's customer's if attached. */
@@ -224,15 +222,18 @@ export async function usablePaymentMethod(
   { ctx, id, customerId }: { ctx: ServiceContext; id: string; customerId: string | null },
   db: Executor,
 ): Promise<PaymentMethodRow> {
-  return usableFrom(await paymentMethodQuery(ctx, id, db), id, customerId);
+  return usableFrom(await paymentMethodQuery({ ctx, id }, db), id, customerId);
 }
 
 /** A payment method by id, as a query for the caller's read batch; usableFrom() checks the answer. */
-export function paymentMethodQuery(ctx: ServiceContext, id: string, db: Executor = ctx.services.db) {
+export function paymentMethodQuery(
+  { ctx, id }: { ctx: ServiceContext; id: string },
+  db: Executor = ctx.services.db,
+) {
   return db
     .select()
     .from(paymentMethods)
-    .where(and(eq(paymentMethods.id, id), ...tenantScope(paymentMethods, ctx)))
+    .where(tenantRow(paymentMethods, ctx, id))
     .limit(1);
 }
 
@@ -270,9 +271,9 @@ export async function attachPaymentMethod({
   customerId: string;
   setDefault: boolean;
 }): Promise<PaymentMethod> {
-  await requireCustomer(ctx, customerId, "customer");
+  await requireCustomer({ ctx, id: customerId, param: "customer" });
   return ctx.services.transaction(async (tx) => {
-    const before = await findRow(tx, ctx, id, true);
+    const before = await findRow({ ctx, id, lock: true }, tx);
     if (before.detachedAt || (before.customerId && before.customerId !== customerId)) {
       throw new ApiError("payment_method_unusable", {
         param: "id",
@@ -284,11 +285,15 @@ export async function attachPaymentMethod({
     );
     const method = toPaymentMethod(row);
     if (!before.customerId) {
-      await recordChange(tx, ctx, {
-        type: "payment_method.attached",
-        object: method,
-        previousAttributes: { customer: null },
-      });
+      await recordChange(
+        ctx,
+        {
+          type: "payment_method.attached",
+          object: method,
+          previousAttributes: { customer: null },
+        },
+        tx,
+      );
     }
     if (setDefault) await setDefaultPaymentMethod({ ctx, customerId, paymentMethodId: id }, tx);
     return method;
@@ -304,7 +309,7 @@ export async function detachPaymentMethod({
   id: string;
 }): Promise<PaymentMethod> {
   return ctx.services.transaction(async (tx) => {
-    const before = await findRow(tx, ctx, id, true);
+    const before = await findRow({ ctx, id, lock: true }, tx);
     if (!before.customerId || before.detachedAt) {
       throw new ApiError("payment_method_unusable", {
         param: "id",
@@ -319,11 +324,15 @@ export async function detachPaymentMethod({
         .returning(),
     );
     const method = toPaymentMethod(row);
-    await recordChange(tx, ctx, {
-      type: "payment_method.detached",
-      object: method,
-      previousAttributes: { customer: before.customerId },
-    });
+    await recordChange(
+      ctx,
+      {
+        type: "payment_method.detached",
+        object: method,
+        previousAttributes: { customer: before.customerId },
+      },
+      tx,
+    );
     await clearDefaultPaymentMethod({ ctx, customerId: before.customerId, paymentMethodId: id }, tx);
     return method;
   });
@@ -363,7 +372,7 @@ export async function listCustomerPaymentMethods({
   customerId: string;
   query: ListQuery & { type?: string | undefined };
 }): Promise<ListPage<PaymentMethod>> {
-  await requireCustomer(ctx, customerId, "id");
+  await requireCustomer({ ctx, id: customerId, param: "id" });
   return listPaymentMethods({ ctx, query: { ...query, customer: customerId } });
 }
 

@@ -47,7 +47,7 @@ async function written(id: string) {
 describe("a status change as one statement (compare-and-set in SQL)", () => {
   it("a lost compare-and-set writes nothing: no update, no posting, no event", async () => {
     const { ctx, id } = await authorized();
-    const before = await findPayment(ctx.services.db, ctx, id);
+    const before = await findPayment(ctx, id, ctx.services.db);
     const was = await written(id);
     const change = statusChangeStatement(
       ctx,
@@ -58,13 +58,13 @@ describe("a status change as one statement (compare-and-set in SQL)", () => {
     );
     const [result] = await ctx.services.db.batch([ctx.services.db.execute(change.statement)]);
     expect(result.rows[0]).toMatchObject({ applied: 0, posted: 0 });
-    expect((await findPayment(ctx.services.db, ctx, id)).status).toBe("requires_capture");
+    expect((await findPayment(ctx, id, ctx.services.db)).status).toBe("requires_capture");
     expect(await written(id)).toEqual(was);
   });
 
   it("a matching one updates, posts once and writes the event in the same statement", async () => {
     const { ctx, id } = await authorized();
-    const before = await findPayment(ctx.services.db, ctx, id);
+    const before = await findPayment(ctx, id, ctx.services.db);
     const was = await written(id);
     const change = statusChangeStatement(
       ctx,
@@ -75,7 +75,7 @@ describe("a status change as one statement (compare-and-set in SQL)", () => {
     );
     const [result] = await ctx.services.db.batch([ctx.services.db.execute(change.statement)]);
     expect(result.rows[0]).toMatchObject({ applied: 1, posted: 1 });
-    const after = await findPayment(ctx.services.db, ctx, id);
+    const after = await findPayment(ctx, id, ctx.services.db);
     expect(after).toEqual(change.row);
     expect(await written(id)).toEqual({ postings: 1, events: [...was.events, "payment.captured"] });
   });

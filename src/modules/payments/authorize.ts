@@ -243,7 +243,7 @@ export async function confirmPayment({
   input: ConfirmPaymentInput;
 }): Promise<Payment> {
   const prepared = await prepareInline(ctx, input.payment_method_data);
-  const draft = await ctx.services.transaction(async (tx) => lockPayment(tx, ctx, id));
+  const draft = await ctx.services.transaction(async (tx) => lockPayment(ctx, id, tx));
   const open = draft.providerAttempt?.kind === "authorize" ? draft.providerAttempt : null;
   if (open) {
     const result = await resumeAttempt(ctx, draft, open, prepared?.card ?? null);
@@ -254,7 +254,7 @@ export async function confirmPayment({
   }
   const setup = await routingSetupFor(ctx, draft.currency, draft.amount);
   const recorded = await ctx.services.transaction(async (tx) => {
-    const row = await lockPayment(tx, ctx, id);
+    const row = await lockPayment(ctx, id, tx);
     if (
       row.providerAttempt ||
       (row.status !== "requires_payment_method" && row.status !== "requires_confirmation")
@@ -263,11 +263,15 @@ export async function confirmPayment({
     }
     let method: ResolvedMethod | null = null;
     if (input.payment_method || prepared) {
-      method = await resolveMethod(tx, ctx, {
-        savedId: input.payment_method,
-        prepared,
-        customerId: row.customerId,
-      });
+      method = await resolveMethod(
+        ctx,
+        {
+          savedId: input.payment_method,
+          prepared,
+          customerId: row.customerId,
+        },
+        tx,
+      );
     } else if (row.paymentMethodId) {
       method = {
         row: await usablePaymentMethod({ ctx, id: row.paymentMethodId, customerId: row.customerId }, tx),
@@ -280,7 +284,7 @@ export async function confirmPayment({
         message: "This payment has no payment method: send payment_method or payment_method_data.",
       });
     }
-    const country = await routingCountry(tx, ctx, method.row, row.customerId);
+    const country = await routingCountry(ctx, method.row, row.customerId, tx);
     checkSupport(method.row, row, country);
     const confirmation = row.confirmations + 1;
     const route = plan(

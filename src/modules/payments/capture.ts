@@ -102,7 +102,7 @@ export async function applyCaptureOrCancel(
       "payment.captured",
     );
   }
-  return applied ?? findPayment(ctx.services.db, ctx, row.id);
+  return applied ?? findPayment(ctx, row.id, ctx.services.db);
 }
 
 function sendCaptureOrCancel(provider: PaymentProvider, row: PaymentRow, attempt: ProviderAttemptColumn) {
@@ -160,7 +160,7 @@ export async function capturePayment({
   // The claim rides with the reads: a replay must find the key held before it sees the state
   // its first request left (succeeded), or it would answer 409 instead of the stored response.
   const [found, connections] = (await runBatch(ctx.services, [
-    paymentQuery(db, ctx, id),
+    paymentQuery(ctx, id, db),
     providerReads(ctx),
   ])) as [PaymentRow[], Awaited<ReturnType<typeof providerReads>>];
   const current = onePayment(found, id);
@@ -187,7 +187,7 @@ export async function capturePayment({
     ),
   ]);
   const [row] = claimed as PaymentRow[];
-  if (!row?.providerAttempt) throw stateError((await findPayment(db, ctx, id)).status, "captured");
+  if (!row?.providerAttempt) throw stateError((await findPayment(ctx, id, db)).status, "captured");
   const outcome = await sendCaptureOrCancel(provider, row, row.providerAttempt);
   const captured = await applyCaptureOrCancel(ctx, row, row.providerAttempt, provider, outcome, {
     respond: outcome.status === "succeeded",
@@ -210,7 +210,7 @@ export async function cancelPayment({
   id: string;
   reason: string | undefined;
 }): Promise<Payment> {
-  const current = await findPayment(ctx.services.db, ctx, id);
+  const current = await findPayment(ctx, id, ctx.services.db);
   if (current.providerAttempt?.kind === "cancel") {
     const payment = await retryOpenAttempt(ctx, current, "cancel");
     return payment;
@@ -237,7 +237,7 @@ export async function cancelPayment({
     allowed,
   );
   if (!row?.providerAttempt)
-    throw stateError((await findPayment(ctx.services.db, ctx, id)).status, "canceled");
+    throw stateError((await findPayment(ctx, id, ctx.services.db)).status, "canceled");
   let payment: PaymentRow;
   if (row.provider && row.providerReference) {
     const result = await runCaptureOrCancel(ctx, row, row.providerAttempt);

@@ -63,8 +63,8 @@ export async function createPayment({
   const [connections, rules, balances, saved, customer, policy] = await db.batch([
     ...routingReads(ctx),
     postableQuery(ctx, input.currency),
-    paymentMethodQuery(ctx, input.payment_method ?? ""),
-    customerAddressQuery(ctx, customerId ?? ""),
+    paymentMethodQuery({ ctx, id: input.payment_method ?? "" }),
+    customerAddressQuery({ ctx, id: customerId ?? "" }),
     db.execute(policyQuery(ctx, gate)),
   ]);
   decidePolicy(ctx, gate, policyFacts(policy));

@@ -26,9 +26,9 @@ export interface ResolvedMethod {
 }
 
 export async function resolveMethod(
-  tx: Transaction,
   ctx: ServiceContext,
   options: { savedId: string | undefined; prepared: PreparedPaymentMethod | null; customerId: string | null },
+  tx: Transaction,
 ): Promise<ResolvedMethod | null> {
   if (options.savedId && options.prepared) {
     throw new ApiError("parameter_invalid", {
@@ -83,14 +83,14 @@ export function checkSupport(
 }
 
 export async function routingCountry(
-  tx: Executor,
   ctx: ServiceContext,
   method: PaymentMethodRow,
   customerId: string | null,
+  tx: Executor,
 ): Promise<string | null> {
   if (method.card?.country) return method.card.country;
   if (method.billing.country) return method.billing.country;
-  return customerId ? (await requireCustomer(ctx, customerId, "customer", tx)).country : null;
+  return customerId ? (await requireCustomer({ ctx, id: customerId, param: "customer" }, tx)).country : null;
 }
 
 export function sandboxBehavior(

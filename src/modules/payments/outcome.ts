@@ -171,7 +171,7 @@ export async function applyAuthorizationOutcome(
     { ...extra, ...applied.values },
     { guard, respond: options.respond === true && applied.error === null },
   );
-  if (!row) return { row: await findPayment(ctx.services.db, ctx, before.id), error: null };
+  if (!row) return { row: await findPayment(ctx, before.id, ctx.services.db), error: null };
   return { row, error: applied.error };
 }
 

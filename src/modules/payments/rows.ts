@@ -4,7 +4,7 @@ import type { Executor } from "../../core/db";
 import { type ApiError, notFound } from "../../core/errors";
 import { type ChangeRecord, previousAttributes, recordChange } from "../../core/events";
 import { type EntryInput, type PostingInput, post } from "../../core/ledger";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow } from "../../core/tenancy";
 import type { PaymentProvider } from "../providers/types";
 import type { Payment } from "./schemas";
 import { type PaymentRow, type PaymentStatus, payments } from "./tables";
@@ -69,16 +69,16 @@ export function paymentNotFound(id: string): ApiError {
   return notFound("payment", id);
 }
 
-export async function findPayment(db: Executor, ctx: ServiceContext, id: string): Promise<PaymentRow> {
-  return onePayment(await paymentQuery(db, ctx, id), id);
+export async function findPayment(ctx: ServiceContext, id: string, db: Executor): Promise<PaymentRow> {
+  return onePayment(await paymentQuery(ctx, id, db), id);
 }
 
 /** A payment by id, as a query for the caller's read batch; onePayment() reads the answer. */
-export function paymentQuery(db: Executor, ctx: ServiceContext, id: string) {
+export function paymentQuery(ctx: ServiceContext, id: string, db: Executor) {
   return db
     .select()
     .from(payments)
-    .where(and(eq(payments.id, id), ...tenantScope(payments, ctx)))
+    .where(tenantRow(payments, ctx, id))
     .limit(1);
 }
 
@@ -89,11 +89,11 @@ export function onePayment(rows: readonly PaymentRow[], id: string): PaymentRow 
   return row;
 }
 
-export async function lockPayment(tx: Executor, ctx: ServiceContext, id: string): Promise<PaymentRow> {
+export async function lockPayment(ctx: ServiceContext, id: string, tx: Executor): Promise<PaymentRow> {
   const [row] = await tx
     .select()
     .from(payments)
-    .where(and(eq(payments.id, id), ...tenantScope(payments, ctx)))
+    .where(tenantRow(payments, ctx, id))
     .for("update")
     .limit(1);
   if (!row) throw paymentNotFound(id);
@@ -146,6 +146,14 @@ export function statusChangeEvent(
   };
 }
 
+interface StatusChange {
+  ctx: ServiceContext;
+  before: PaymentRow;
+  status: PaymentStatus;
+  values: PaymentValues;
+  event?: string;
+}
+
 /**
  * Writes a status change, its event, and the ledger posting when money was first captured, in
  * the caller's transaction. `guard` makes it a compare-and-set: when the row no longer matches
@@ -153,36 +161,25 @@ export function statusChangeEvent(
  * result is null. It reads nothing before writing, so the step is one batch.
  */
 export async function recordStatusChange(
+  { ctx, before, status, values, event, guard = [] }: StatusChange & { guard?: SQL[] },
   tx: Executor,
-  ctx: ServiceContext,
-  before: PaymentRow,
-  status: PaymentStatus,
-  values: PaymentValues,
-  options: { event?: string; guard?: SQL[] } = {},
 ): Promise<PaymentRow | null> {
   const now = ctx.services.clock.now();
   const [row] = await tx
     .update(payments)
     .set({ ...values, status, updatedAt: now })
-    .where(and(eq(payments.id, before.id), ...(options.guard ?? [])))
+    .where(and(eq(payments.id, before.id), ...guard))
     .returning();
   if (!row) return null;
-  if (firstCapture(before, row)) await post(tx, capturePosting(row, now));
-  const change = statusChangeEvent(before, row, options.event);
-  if (change) await recordChange(tx, ctx, change);
+  if (firstCapture(before, row)) await post(capturePosting(row, now), tx);
+  const change = statusChangeEvent(before, row, event);
+  if (change) await recordChange(ctx, change, tx);
   return row;
 }
 
 /** recordStatusChange without a guard: the caller holds the row lock, so it always writes. */
-export async function writeStatusChange(
-  tx: Executor,
-  ctx: ServiceContext,
-  before: PaymentRow,
-  status: PaymentStatus,
-  values: PaymentValues,
-  options: { event?: string } = {},
-): Promise<PaymentRow> {
-  const row = await recordStatusChange(tx, ctx, before, status, values, options);
+export async function writeStatusChange(change: StatusChange, tx: Executor): Promise<PaymentRow> {
+  const row = await recordStatusChange(change, tx);
   if (!row) throw new Error("update returned no row");
   return row;
 }

@@ -19,10 +19,10 @@ import { assertTransition, stateError } from "./transitions";
  * bank transfer arriving): approve completes the payment, decline fails it.
  */
 async function completeAction(
-  tx: Transaction,
   ctx: ServiceContext,
   row: PaymentRow,
   approve: boolean,
+  tx: Transaction,
 ): Promise<PaymentRow> {
   if (approve) {
     const manual = row.captureMethod === "manual";
@@ -31,31 +31,41 @@ async function completeAction(
     const provider = await providerForPayment(ctx, row.provider ?? "", tx);
     const now = ctx.services.clock.now();
     return writeStatusChange(
+      {
+        ctx,
+        before: row,
+        status: target,
+        values: manual
+          ? { nextAction: null, processingReason: null, amountCapturable: row.amount }
+          : {
+              nextAction: null,
+              processingReason: null,
+              amountReceived: row.amount,
+              availableOn: availableOn(now, provider),
+            },
+      },
       tx,
-      ctx,
-      row,
-      target,
-      manual
-        ? { nextAction: null, processingReason: null, amountCapturable: row.amount }
-        : {
-            nextAction: null,
-            processingReason: null,
-            amountReceived: row.amount,
-            availableOn: availableOn(now, provider),
-          },
     );
   }
   assertTransition(row.status, "failed", "failed");
   const threeDs = row.nextAction?.type === "three_d_secure";
-  return writeStatusChange(tx, ctx, row, "failed", {
-    nextAction: null,
-    processingReason: null,
-    failureCode: threeDs ? "payment_authentication_failed" : "payment_declined",
-    failureMessage: threeDs
-      ? "The customer failed 3-D Secure authentication."
-      : "The customer declined the payment.",
-    declineCode: threeDs ? "authentication_failed" : "customer_declined",
-  });
+  return writeStatusChange(
+    {
+      ctx,
+      before: row,
+      status: "failed",
+      values: {
+        nextAction: null,
+        processingReason: null,
+        failureCode: threeDs ? "payment_authentication_failed" : "payment_declined",
+        failureMessage: threeDs
+          ? "The customer failed 3-D Secure authentication."
+          : "The customer declined the payment.",
+        declineCode: threeDs ? "authentication_failed" : "customer_declined",
+      },
+    },
+    tx,
+  );
 }
 
 export interface SandboxActionView {
@@ -113,9 +123,9 @@ export async function submitSandboxAction(
   const found = await findSandboxRow(services, id, token);
   const ctx = systemContext(services, found, "sandbox_customer");
   const view = await services.transaction(async (tx) => {
-    const row = await lockPayment(tx, ctx, id);
+    const row = await lockPayment(ctx, id, tx);
     if (row.status !== "requires_action") return viewOf(row);
-    return viewOf(await completeAction(tx, ctx, row, approve));
+    return viewOf(await completeAction(ctx, row, approve, tx));
   });
   return view;
 }
@@ -132,10 +142,10 @@ export async function simulatePaymentOutcome({
 }): Promise<Payment> {
   if (ctx.environment !== "sandbox") throw new ApiError("sandbox_only");
   const payment = await ctx.services.transaction(async (tx) => {
-    const row = await lockPayment(tx, ctx, id);
+    const row = await lockPayment(ctx, id, tx);
     if (row.providerAttempt || (row.status !== "requires_action" && row.status !== "processing"))
       throw stateError(row.status, "completed");
-    return toPayment(await completeAction(tx, ctx, row, outcome === "succeeded"));
+    return toPayment(await completeAction(ctx, row, outcome === "succeeded", tx));
   });
   return payment;
 }
@@ -207,7 +217,7 @@ export async function completePaymentFromProviderEvent(
       .for("update")
       .limit(1);
     if (!row || (row.status !== "requires_action" && row.status !== "processing")) return null;
-    return toPayment(await completeAction(tx, ctx, row, event.outcome === "succeeded"));
+    return toPayment(await completeAction(ctx, row, event.outcome === "succeeded", tx));
   });
   return payment;
 }

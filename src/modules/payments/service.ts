@@ -5,7 +5,7 @@ import { recordChange } from "../../core/events";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
 import { events } from "../../core/tables";
-import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { exactlyOne, tenantRow, tenantScope } from "../../core/tenancy";
 import { findPayment, lockPayment, netAmount, toPayment } from "./rows";
 import type { ListPaymentsQuery, Payment } from "./schemas";
 import { type PaymentRow, type PaymentStatus, payments } from "./tables";
@@ -27,11 +27,11 @@ export {
   simulatePaymentOutcome,
   submitSandboxAction,
 } from "./sandbox-actions";
-export { settleDuePayments, settlePaymentNow } from "./settle";
+export { settlePaymentNow } from "./settle";
 export { netAmount, toPayment };
 
 export async function retrievePayment({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Payment> {
-  return toPayment(await findPayment(ctx.services.db, ctx, id));
+  return toPayment(await findPayment(ctx, id, ctx.services.db));
 }
 
 /**
@@ -82,7 +82,7 @@ export async function paymentStatus({
   const [row] = await ctx.services.db
     .select()
     .from(payments)
-    .where(and(eq(payments.id, id), ...tenantScope(payments, ctx)))
+    .where(tenantRow(payments, ctx, id))
     .limit(1);
   if (!row) return undefined;
   return {
@@ -124,7 +124,7 @@ export async function lockPaymentForRefund(
   { ctx, id }: { ctx: ServiceContext; id: string },
   tx: Executor,
 ): Promise<PaymentRow> {
-  return lockPayment(tx, ctx, id);
+  return lockPayment(ctx, id, tx);
 }
 
 /**
@@ -153,11 +153,15 @@ export async function recordRefundedAmount(
       .returning(),
   );
   if (delta !== 0) {
-    await recordChange(tx, ctx, {
-      type: "payment.refunded",
-      object: toPayment(updated),
-      previousAttributes: { amount_refunded: updated.amountRefunded - delta },
-    });
+    await recordChange(
+      ctx,
+      {
+        type: "payment.refunded",
+        object: toPayment(updated),
+        previousAttributes: { amount_refunded: updated.amountRefunded - delta },
+      },
+      tx,
+    );
   }
   return updated;
 }
@@ -176,5 +180,5 @@ export async function paymentProviderReference({
   ctx: ServiceContext;
   id: string;
 }): Promise<string> {
-  return (await findPayment(ctx.services.db, ctx, id)).providerReference ?? "";
+  return (await findPayment(ctx, id, ctx.services.db)).providerReference ?? "";
 }

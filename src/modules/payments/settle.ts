@@ -1,5 +1,5 @@
-import { and, asc, eq, isNotNull, isNull, lte } from "drizzle-orm";
-import type { ServiceContext, Services } from "../../core/context";
+import { eq } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { type AccountRef, lockAccounts, post } from "../../core/ledger";
@@ -14,30 +14,33 @@ import { stateError } from "./transitions";
  * less what refunds already drew from this payment's pending funds, and never more than pending
  * holds, so a balance that went negative for refunds is paid back from the next settlements.
  */
-async function settleRow(tx: Executor, row: PaymentRow, now: Date): Promise<boolean> {
+async function settleRow(row: PaymentRow, now: Date, tx: Executor): Promise<boolean> {
   if (row.settledAt || row.amountReceived === 0) return false;
   const owner = { merchantId: row.merchantId, environment: row.environment };
   const pending: AccountRef = { kind: "merchant_pending", currency: row.currency };
   const available: AccountRef = { kind: "merchant_available", currency: row.currency };
   const due = netAmount(row) - row.refundedFromPending;
   if (due > 0) {
-    const accounts = await lockAccounts(tx, owner, [pending, available], now);
+    const accounts = await lockAccounts(owner, [pending, available], now, tx);
     const held = accounts.get(`${row.currency}|merchant_pending`)?.balance ?? 0;
     const amount = Math.min(due, Math.max(0, held));
     if (amount > 0) {
-      await post(tx, {
-        ...owner,
-        source: `payment:${row.id}:settled`,
-        type: "payment",
-        status: "posted",
-        sourceObjectId: row.id,
-        description: `Settlement of ${row.id}`,
-        entries: [
-          { account: pending, amount: -amount },
-          { account: available, amount },
-        ],
-        at: now,
-      });
+      await post(
+        {
+          ...owner,
+          source: `payment:${row.id}:settled`,
+          type: "payment",
+          status: "posted",
+          sourceObjectId: row.id,
+          description: `Settlement of ${row.id}`,
+          entries: [
+            { account: pending, amount: -amount },
+            { account: available, amount },
+          ],
+          at: now,
+        },
+        tx,
+      );
     }
   }
   await tx.update(payments).set({ settledAt: now, updatedAt: now }).where(eq(payments.id, row.id));
@@ -48,32 +51,13 @@ async function settleRow(tx: Executor, row: PaymentRow, now: Date): Promise<bool
 export async function settlePaymentNow({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Payment> {
   if (ctx.environment !== "sandbox") throw new ApiError("sandbox_only");
   const payment = await ctx.services.transaction(async (tx) => {
-    const row = await lockPayment(tx, ctx, id);
+    const row = await lockPayment(ctx, id, tx);
     if (row.status !== "succeeded") throw stateError(row.status, "settled");
     const now = ctx.services.clock.now();
-    await settleRow(tx, row, now);
+    await settleRow(row, now, tx);
     return toPayment({ ...row, settledAt: row.settledAt ?? now, updatedAt: now });
   });
   // Settling writes no event: the status document's change is noted by hand.
   markStatusChanged(ctx.services, { merchantId: ctx.merchantId, environment: ctx.environment, id });
   return payment;
-}
-
-/** The payment-settle function: every captured payment whose available_on has passed, in batches. */
-export async function settleDuePayments(services: Services, limit = 200): Promise<PaymentRow[]> {
-  const now = services.clock.now();
-  const settled = await services.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(payments)
-      .where(and(isNull(payments.settledAt), isNotNull(payments.availableOn), lte(payments.availableOn, now)))
-      .orderBy(asc(payments.availableOn))
-      .limit(limit)
-      .for("update", { skipLocked: true });
-    const rows: PaymentRow[] = [];
-    for (const row of due) if (await settleRow(tx, row, now)) rows.push(row);
-    return rows;
-  });
-  for (const row of settled) markStatusChanged(services, row);
-  return settled;
 }

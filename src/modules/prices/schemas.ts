@@ -14,7 +14,7 @@ const amount = z
 
 export const intervals = ["day", "week", "month", "year"] as const;
 
-const recurringSchema = z
+export const recurringSchema = z
   .object({
     interval: z.enum(intervals),
     interval_count: z.number().int().min(1).max(1095).optional().openapi({

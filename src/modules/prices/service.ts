@@ -14,7 +14,26 @@ import type { CreatePriceInput, ListPricesQuery, Price, UpdatePriceInput } from 
 import { type PriceRow, prices } from "./tables";
 import { priceTerms, toPrice } from "./terms";
 
-export { priceAmount } from "./amount";
+export { type PriceTerms, priceAmount } from "./amount";
+export type { PriceRow } from "./tables";
+export { priceTerms } from "./terms";
+
+/** The price, as a query for a caller's read batch (invoice items price their lines with it). */
+export function priceQuery(ctx: ServiceContext, id: string) {
+  return ctx.services.db
+    .select()
+    .from(prices)
+    .where(and(eq(prices.id, id), ...scope(ctx)))
+    .limit(1);
+}
+
+/** The prices of `ids` in this merchant's scope, as a query for a caller's read batch. */
+export function pricesQuery(ctx: ServiceContext, ids: string[]) {
+  return ctx.services.db
+    .select()
+    .from(prices)
+    .where(and(inArray(prices.id, ids), ...scope(ctx)));
+}
 
 function scope(ctx: ServiceContext): SQL[] {
   return tenantScope(prices, ctx);

@@ -51,6 +51,14 @@ export function productIdsQuery(ctx: ServiceContext, ids: string[]) {
     .where(and(inArray(products.id, ids), ...scope(ctx)));
 }
 
+/** The products of `ids` in this merchant's scope, as a query for a read batch. */
+export function productsQuery(ctx: ServiceContext, ids: string[]) {
+  return ctx.services.db
+    .select()
+    .from(products)
+    .where(and(inArray(products.id, ids), ...scope(ctx)));
+}
+
 /** The product productQuery read, or a 404 naming `param`. */
 export function productOf(rows: ProductRow[], id: string, param: string): ProductRow {
   const [row] = rows;

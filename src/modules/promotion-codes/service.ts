@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
@@ -6,7 +6,7 @@ import { ApiError } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import { couponMissing, couponQuery } from "../coupons/service";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import { readPromotionCode } from "./rows";
@@ -93,7 +93,7 @@ export async function createPromotionCode({
   const { db } = ctx.services;
   const [couponRows, customerRows] = await db.batch([
     couponQuery(ctx, input.coupon),
-    customerAddressQuery(ctx, input.customer ?? ""),
+    customerAddressQuery({ ctx, id: input.customer ?? "" }),
   ]);
   if (couponRows.length === 0) throw couponMissing(input.coupon, "coupon");
   if (input.customer !== undefined) countryOf(customerRows, input.customer, "customer");
@@ -160,7 +160,7 @@ export async function updatePromotionCode({
       db
         .update(promotionCodes)
         .set(values)
-        .where(and(eq(promotionCodes.id, id), ...tenantScope(promotionCodes, ctx))),
+        .where(tenantRow(promotionCodes, ctx, id)),
       db.execute(
         changeStatement(ctx, {
           type: "promotion_code.updated",

@@ -4,7 +4,7 @@ import type { Executor } from "../../core/db";
 import { ApiError, notFound } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import { describe, knownProvider, STRIPE, validateApiBase, validateStripeCredentials } from "./catalog";
 import { decryptCredentials, encryptCredentials } from "./credentials";
 import { sandboxProcessorSpecs } from "./sandbox";
@@ -97,7 +97,7 @@ async function findConnection(ctx: ServiceContext, id: string): Promise<Provider
   const [row] = await ctx.services.db
     .select()
     .from(providerConnections)
-    .where(and(eq(providerConnections.id, id), ...tenantScope(providerConnections, ctx)))
+    .where(tenantRow(providerConnections, ctx, id))
     .limit(1);
   if (!row) throw notFound("provider connection", id);
   return row;
@@ -158,7 +158,7 @@ export async function createConnection({
       .returning();
     if (!row) throw new ApiError("provider_already_connected", { param: "provider" });
     const connection = toConnection(ctx, row);
-    await recordChange(tx, ctx, { type: "provider_connection.created", object: connection });
+    await recordChange(ctx, { type: "provider_connection.created", object: connection }, tx);
     return connection;
   });
 }
@@ -193,15 +193,19 @@ export async function updateConnection({
           : {}),
         updatedAt: ctx.services.clock.now(),
       })
-      .where(and(eq(providerConnections.id, id), ...tenantScope(providerConnections, ctx)))
+      .where(tenantRow(providerConnections, ctx, id))
       .returning();
     if (!row) throw new ApiError("resource_missing", { param: "id" });
     const connection = toConnection(ctx, row);
-    await recordChange(tx, ctx, {
-      type: "provider_connection.updated",
-      object: connection,
-      previousAttributes: input.enabled === undefined ? {} : { enabled: before.enabled },
-    });
+    await recordChange(
+      ctx,
+      {
+        type: "provider_connection.updated",
+        object: connection,
+        previousAttributes: input.enabled === undefined ? {} : { enabled: before.enabled },
+      },
+      tx,
+    );
     return connection;
   });
 }
@@ -210,19 +214,19 @@ export async function deleteConnection({ ctx, id }: { ctx: ServiceContext; id: s
   return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .delete(providerConnections)
-      .where(and(eq(providerConnections.id, id), ...tenantScope(providerConnections, ctx)))
+      .where(tenantRow(providerConnections, ctx, id))
       .returning();
     if (!row) throw notFound("provider connection", id);
-    await recordChange(tx, ctx, { type: "provider_connection.deleted", object: toConnection(ctx, row) });
+    await recordChange(ctx, { type: "provider_connection.deleted", object: toConnection(ctx, row) }, tx);
     return { id: row.id, object: "provider_connection" as const, deleted: true as const };
   });
 }
 
 /** The Stripe webhook secret and connection, for verifying an incoming webhook; no tenant context. */
 export async function stripeConnectionForWebhook(
-  db: ServiceContext["services"]["db"],
   keyBase64: string,
   connectionId: string,
+  db: ServiceContext["services"]["db"],
 ): Promise<{ row: ProviderConnectionRow; webhookSecret: string } | undefined> {
   const [row] = await db
     .select()

@@ -5,7 +5,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { exactlyOne, tenantRow, tenantScope } from "../../core/tenancy";
 import { knownProvider } from "./catalog";
 import type { RoutingRuleInput, RoutingRuleObject, UpdateRoutingRuleInput } from "./schemas";
 import { type RoutingRuleRow, routingRules } from "./tables";
@@ -80,7 +80,7 @@ export async function createRoutingRule({
         .returning(),
     );
     const rule = toRule(row);
-    await recordChange(tx, ctx, { type: "routing_rule.created", object: rule });
+    await recordChange(ctx, { type: "routing_rule.created", object: rule }, tx);
     return rule;
   });
 }
@@ -89,7 +89,7 @@ export async function retrieveRoutingRule({ ctx, id }: { ctx: ServiceContext; id
   const [row] = await ctx.services.db
     .select()
     .from(routingRules)
-    .where(and(eq(routingRules.id, id), ...tenantScope(routingRules, ctx)))
+    .where(tenantRow(routingRules, ctx, id))
     .limit(1);
   if (!row) throw notFound("routing rule", id);
   return toRule(row);
@@ -108,7 +108,7 @@ export async function updateRoutingRule({
     const [before] = await tx
       .select()
       .from(routingRules)
-      .where(and(eq(routingRules.id, id), ...tenantScope(routingRules, ctx)))
+      .where(tenantRow(routingRules, ctx, id))
       .for("update")
       .limit(1);
     if (!before) throw notFound("routing rule", id);
@@ -134,11 +134,15 @@ export async function updateRoutingRule({
         .returning(),
     );
     const rule = toRule(row);
-    await recordChange(tx, ctx, {
-      type: "routing_rule.updated",
-      object: rule,
-      previousAttributes: previousAttributes(toRule(before), rule),
-    });
+    await recordChange(
+      ctx,
+      {
+        type: "routing_rule.updated",
+        object: rule,
+        previousAttributes: previousAttributes(toRule(before), rule),
+      },
+      tx,
+    );
     return rule;
   });
 }
@@ -147,10 +151,10 @@ export async function deleteRoutingRule({ ctx, id }: { ctx: ServiceContext; id: 
   return ctx.services.transaction(async (tx) => {
     const [row] = await tx
       .delete(routingRules)
-      .where(and(eq(routingRules.id, id), ...tenantScope(routingRules, ctx)))
+      .where(tenantRow(routingRules, ctx, id))
       .returning();
     if (!row) throw notFound("routing rule", id);
-    await recordChange(tx, ctx, { type: "routing_rule.deleted", object: toRule(row) });
+    await recordChange(ctx, { type: "routing_rule.deleted", object: toRule(row) }, tx);
     return { id: row.id, object: "routing_rule" as const, deleted: true as const };
   });
 }

@@ -26,9 +26,9 @@ export const providerWebhooksRouter = new Hono<AppEnv>().post(
     const services = c.get("services");
     const body = await c.req.text();
     const found = await stripeConnectionForWebhook(
-      services.db,
       services.config.PROVIDER_CREDENTIALS_KEY,
       c.req.param("connectionId"),
+      services.db,
     );
     const valid =
       found !== undefined &&

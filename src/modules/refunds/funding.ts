@@ -9,7 +9,7 @@ import type { PaymentProvider } from "../providers/types";
 import type { RefundFundingColumn } from "./tables";
 
 /** The operator's per-merchant limit, else the configured default (zero unless configured). */
-async function negativeBalanceLimit(tx: Executor, ctx: ServiceContext): Promise<number> {
+async function negativeBalanceLimit(ctx: ServiceContext, tx: Executor): Promise<number> {
   const [row] = await tx
     .select({ limit: merchants.negativeBalanceLimit })
     .from(merchants)
@@ -26,7 +26,6 @@ async function negativeBalanceLimit(tx: Executor, ctx: ServiceContext): Promise<
  * where the provider returns it. Idempotent on `refund:{id}:funded`.
  */
 export async function fundRefund(
-  tx: Executor,
   ctx: ServiceContext,
   options: {
     payment: PaymentRow;
@@ -35,6 +34,7 @@ export async function fundRefund(
     full: boolean;
     provider: PaymentProvider;
   },
+  tx: Executor,
 ): Promise<RefundFundingColumn | null> {
   const { payment, amount } = options;
   const currency = payment.currency;
@@ -48,35 +48,37 @@ export async function fundRefund(
   const fees: AccountRef = { kind: "fees", currency };
   const now = ctx.services.clock.now();
   const owner = { merchantId: ctx.merchantId, environment: ctx.environment };
-  const accounts = await lockAccounts(tx, owner, [pending, available, clearing, fees], now);
+  const accounts = await lockAccounts(owner, [pending, available, clearing, fees], now, tx);
   const availableBalance = Math.max(0, accounts.get(`${currency}|merchant_available`)?.balance ?? 0);
   const pendingBalance = accounts.get(`${currency}|merchant_pending`)?.balance ?? 0;
   const fromAvailable = Math.min(share - fromPending, availableBalance);
   const negative = share - fromPending - fromAvailable;
   if (negative > 0) {
     const after = availableBalance - fromAvailable + (pendingBalance - fromPending - negative);
-    if (after < -(await negativeBalanceLimit(tx, ctx))) return null;
+    if (after < -(await negativeBalanceLimit(ctx, tx))) return null;
   }
   const entries: EntryInput[] = [{ account: clearing, amount }];
   if (fromPending + negative > 0) entries.push({ account: pending, amount: -(fromPending + negative) });
   if (fromAvailable > 0) entries.push({ account: available, amount: -fromAvailable });
   if (feeReturned > 0) entries.push({ account: fees, amount: -feeReturned });
-  await post(tx, {
-    ...owner,
-    source: `refund:${options.refundId}:funded`,
-    type: "refund",
-    status: "posted",
-    sourceObjectId: options.refundId,
-    description: `Refund of ${payment.id}`,
-    entries,
-    at: now,
-  });
+  await post(
+    {
+      ...owner,
+      source: `refund:${options.refundId}:funded`,
+      type: "refund",
+      status: "posted",
+      sourceObjectId: options.refundId,
+      description: `Refund of ${payment.id}`,
+      entries,
+      at: now,
+    },
+    tx,
+  );
   return { pending: fromPending, available: fromAvailable, negative, feeReturned };
 }
 
 /** Gives a failed refund's money back exactly where it came from. */
 export async function reverseRefundFunding(
-  tx: Executor,
   ctx: ServiceContext,
   options: {
     refundId: string;
@@ -86,6 +88,7 @@ export async function reverseRefundFunding(
     amount: number;
     funding: RefundFundingColumn;
   },
+  tx: Executor,
 ): Promise<void> {
   const { funding, currency } = options;
   const entries: EntryInput[] = [
@@ -100,15 +103,18 @@ export async function reverseRefundFunding(
     entries.push({ account: { kind: "merchant_available", currency }, amount: funding.available });
   if (funding.feeReturned > 0)
     entries.push({ account: { kind: "fees", currency }, amount: funding.feeReturned });
-  await post(tx, {
-    merchantId: ctx.merchantId,
-    environment: ctx.environment,
-    source: `refund:${options.refundId}:reversed`,
-    type: "refund",
-    status: "posted",
-    sourceObjectId: options.refundId,
-    description: `Failed refund of ${options.paymentId} given back`,
-    entries,
-    at: ctx.services.clock.now(),
-  });
+  await post(
+    {
+      merchantId: ctx.merchantId,
+      environment: ctx.environment,
+      source: `refund:${options.refundId}:reversed`,
+      type: "refund",
+      status: "posted",
+      sourceObjectId: options.refundId,
+      description: `Failed refund of ${options.paymentId} given back`,
+      entries,
+      at: ctx.services.clock.now(),
+    },
+    tx,
+  );
 }

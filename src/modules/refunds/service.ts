@@ -7,7 +7,7 @@ import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
 import type { Environment } from "../../core/tables";
-import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { exactlyOne, tenantRow, tenantScope } from "../../core/tenancy";
 import { findMethodType } from "../payment-methods/service";
 import {
   lockPaymentForRefund,
@@ -83,25 +83,33 @@ async function applyRefundOutcome(
       .returning();
     if (!row) return null;
     const object = toRefund(row);
-    if (row.status === "succeeded") await recordChange(tx, ctx, { type: "refund.succeeded", object });
+    if (row.status === "succeeded") await recordChange(ctx, { type: "refund.succeeded", object }, tx);
     if (row.status === "pending" && row.pendingReason !== refund.pendingReason) {
-      await recordChange(tx, ctx, {
-        type: "refund.updated",
-        object,
-        previousAttributes: { pending_reason: refund.pendingReason },
-      });
+      await recordChange(
+        ctx,
+        {
+          type: "refund.updated",
+          object,
+          previousAttributes: { pending_reason: refund.pendingReason },
+        },
+        tx,
+      );
     }
     if (row.status === "failed") {
-      await recordChange(tx, ctx, { type: "refund.failed", object });
+      await recordChange(ctx, { type: "refund.failed", object }, tx);
       if (refund.funding) {
-        await reverseRefundFunding(tx, ctx, {
-          refundId: row.id,
-          paymentId: row.paymentId,
-          provider: row.provider,
-          currency: row.currency,
-          amount: row.amount,
-          funding: refund.funding,
-        });
+        await reverseRefundFunding(
+          ctx,
+          {
+            refundId: row.id,
+            paymentId: row.paymentId,
+            provider: row.provider,
+            currency: row.currency,
+            amount: row.amount,
+            funding: refund.funding,
+          },
+          tx,
+        );
       }
       await recordRefundedAmount(
         {
@@ -185,13 +193,17 @@ export async function createRefund({
     }
     const id = newId("refund");
     const now = ctx.services.clock.now();
-    const funding = await fundRefund(tx, ctx, {
-      payment,
-      refundId: id,
-      amount,
-      full: amount === left,
-      provider,
-    });
+    const funding = await fundRefund(
+      ctx,
+      {
+        payment,
+        refundId: id,
+        amount,
+        full: amount === left,
+        provider,
+      },
+      tx,
+    );
     const row = exactlyOne(
       await tx
         .insert(refunds)
@@ -214,7 +226,7 @@ export async function createRefund({
         })
         .returning(),
     );
-    await recordChange(tx, ctx, { type: "refund.created", object: toRefund(row) });
+    await recordChange(ctx, { type: "refund.created", object: toRefund(row) }, tx);
     await recordRefundedAmount({ ctx, payment, delta: amount, fromPending: funding?.pending ?? 0 }, tx);
     return { row, reference: payment.providerReference ?? "" };
   });
@@ -252,13 +264,17 @@ export async function retryWaitingRefunds(
     const provider = await providerForPayment(ctx, refund.provider, services.db);
     const ready = await services.transaction(async (tx) => {
       const payment = await lockPaymentForRefund({ ctx, id: refund.paymentId }, tx);
-      const funding = await fundRefund(tx, ctx, {
-        payment,
-        refundId: refund.id,
-        amount: refund.amount,
-        full: payment.amountRefunded === payment.amountReceived,
-        provider,
-      });
+      const funding = await fundRefund(
+        ctx,
+        {
+          payment,
+          refundId: refund.id,
+          amount: refund.amount,
+          full: payment.amountRefunded === payment.amountReceived,
+          provider,
+        },
+        tx,
+      );
       if (!funding) return null;
       const [row] = await tx
         .update(refunds)
@@ -266,11 +282,15 @@ export async function retryWaitingRefunds(
         .where(and(eq(refunds.id, refund.id), eq(refunds.pendingReason, "insufficient_funds")))
         .returning();
       if (!row) throw new Error("refund changed while funding it");
-      await recordChange(tx, ctx, {
-        type: "refund.updated",
-        object: toRefund(row),
-        previousAttributes: { pending_reason: "insufficient_funds" },
-      });
+      await recordChange(
+        ctx,
+        {
+          type: "refund.updated",
+          object: toRefund(row),
+          previousAttributes: { pending_reason: "insufficient_funds" },
+        },
+        tx,
+      );
       await recordRefundedAmount({ ctx, payment, delta: 0, fromPending: funding.pending }, tx);
       return { row, reference: payment.providerReference ?? "" };
     });
@@ -321,7 +341,7 @@ export async function refundStatus({
   const [row] = await ctx.services.db
     .select()
     .from(refunds)
-    .where(and(eq(refunds.id, id), ...tenantScope(refunds, ctx)))
+    .where(tenantRow(refunds, ctx, id))
     .limit(1);
   if (!row) return undefined;
   return {
@@ -339,7 +359,7 @@ export async function retrieveRefund({ ctx, id }: { ctx: ServiceContext; id: str
   const [row] = await ctx.services.db
     .select()
     .from(refunds)
-    .where(and(eq(refunds.id, id), ...tenantScope(refunds, ctx)))
+    .where(tenantRow(refunds, ctx, id))
     .limit(1);
   if (!row) throw notFound("refund", id);
   return toRefund(row);

@@ -2,7 +2,12 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../core/context";
 import { serviceContext } from "../../core/http";
-import type { objectStatusRoute, paymentStatusRoute } from "./routes";
+import type {
+  bankTransferStatusRoute,
+  objectStatusRoute,
+  paymentStatusRoute,
+  payoutStatusRoute,
+} from "./routes";
 import { getStatus, type StatusLookup } from "./service";
 
 function respond(c: Context<AppEnv>, lookup: StatusLookup) {
@@ -13,6 +18,21 @@ function respond(c: Context<AppEnv>, lookup: StatusLookup) {
 export const paymentStatusHandler: RouteHandler<typeof paymentStatusRoute, AppEnv> = async (c) =>
   c.json(
     respond(c, await getStatus({ ctx: serviceContext(c), id: c.req.valid("param").id, object: "payment" })),
+    200,
+  );
+
+export const payoutStatusHandler: RouteHandler<typeof payoutStatusRoute, AppEnv> = async (c) =>
+  c.json(
+    respond(c, await getStatus({ ctx: serviceContext(c), id: c.req.valid("param").id, object: "payout" })),
+    200,
+  );
+
+export const bankTransferStatusHandler: RouteHandler<typeof bankTransferStatusRoute, AppEnv> = async (c) =>
+  c.json(
+    respond(
+      c,
+      await getStatus({ ctx: serviceContext(c), id: c.req.valid("param").id, object: "bank_transfer" }),
+    ),
     200,
   );
 

@@ -1,8 +1,10 @@
 import type { ServiceContext } from "../../core/context";
 import { idPrefixes } from "../../core/ids";
 import type { StatusDocument } from "../../core/status";
+import { bankTransferStatus } from "../bank-transfers/service";
 import { fundingDepositStatus } from "../funding/service";
 import { paymentStatus } from "../payments/service";
+import { payoutStatus } from "../payouts/service";
 import { refundStatus } from "../refunds/service";
 import { transactionStatus } from "../transactions/service";
 
@@ -25,4 +27,6 @@ export const statusResolvers: readonly StatusResolver[] = [
   { prefix: idPrefixes.ledgerTransaction, object: "transaction", resolve: transactionStatus },
   { prefix: idPrefixes.payment, object: "payment", resolve: paymentStatus },
   { prefix: idPrefixes.refund, object: "refund", resolve: refundStatus },
+  { prefix: idPrefixes.payout, object: "payout", resolve: payoutStatus },
+  { prefix: idPrefixes.bankTransfer, object: "bank_transfer", resolve: bankTransferStatus },
 ];

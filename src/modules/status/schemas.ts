@@ -23,10 +23,26 @@ export const objectIdParams = z.object({
     .openapi({ param: { name: "object_id", in: "path" }, example: "fdep_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
 });
 
+export const payoutIdParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(255)
+    .openapi({ param: { name: "id", in: "path" }, example: "po_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
+});
+
 export const paymentIdParams = z.object({
   id: z
     .string()
     .min(1)
     .max(255)
     .openapi({ param: { name: "id", in: "path" }, example: "pay_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
+});
+
+export const bankTransferIdParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(255)
+    .openapi({ param: { name: "id", in: "path" }, example: "bt_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
 });

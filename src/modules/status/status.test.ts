@@ -75,7 +75,8 @@ describe("transaction status", () => {
     expectError(await m.sandbox.request("GET", "/status/cus_123"), 404, "resource_missing");
     expectError(await m.sandbox.request("GET", "/status/nounderscore"), 404, "resource_missing");
     expectError(await m.sandbox.request("GET", `/status/payments/${id}`), 404, "resource_missing");
-    expectError(await m.sandbox.request("GET", "/status/payouts/po_123"), 404, "route_not_found");
+    expectError(await m.sandbox.request("GET", "/status/payouts/po_123"), 404, "resource_missing");
+    expectError(await m.sandbox.request("GET", "/status/settlements/st_123"), 404, "route_not_found");
   });
 
   it("never serves another merchant's or environment's document, cached or not", async () => {

@@ -14,7 +14,7 @@ import {
 import { formatAmount } from "../../core/money";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { ExportTransactionsQuery, ListTransactionsQuery, Transaction } from "./schemas";
 
 type Filters = Omit<ExportTransactionsQuery, "format">;
@@ -72,7 +72,10 @@ function filtered(ctx: ServiceContext, filters: Filters): SQL[] {
 }
 
 /** The entries of these transactions, in order, with their account's API name. */
-async function entriesOf(db: Executor, ids: string[], currency?: string): Promise<Map<string, EntryView[]>> {
+async function entriesOf(
+  { ids, currency }: { ids: string[]; currency?: string },
+  db: Executor,
+): Promise<Map<string, EntryView[]>> {
   const byTransaction = new Map<string, EntryView[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return byTransaction;
   const rows = await db
@@ -114,10 +117,7 @@ export async function listTransactions({
     tenantScope: tenantScope(ledgerTransactions, ctx),
     query,
   });
-  const entries = await entriesOf(
-    db,
-    page.data.map((row) => row.id),
-  );
+  const entries = await entriesOf({ ids: page.data.map((row) => row.id) }, db);
   return {
     data: page.data.map((row) => toTransaction(row, entries.get(row.id) ?? [])),
     hasMore: page.hasMore,
@@ -128,7 +128,7 @@ async function findTransaction(ctx: ServiceContext, id: string): Promise<LedgerT
   const [row] = await ctx.services.db
     .select()
     .from(ledgerTransactions)
-    .where(and(eq(ledgerTransactions.id, id), ...tenantScope(ledgerTransactions, ctx)))
+    .where(tenantRow(ledgerTransactions, ctx, id))
     .limit(1);
   return row;
 }
@@ -142,7 +142,7 @@ export async function retrieveTransaction({
 }): Promise<Transaction> {
   const row = await findTransaction(ctx, id);
   if (!row) throw notFound("transaction", id);
-  const entries = await entriesOf(ctx.services.db, [row.id]);
+  const entries = await entriesOf({ ids: [row.id] }, ctx.services.db);
   return toTransaction(row, entries.get(row.id) ?? []);
 }
 
@@ -269,11 +269,7 @@ export async function exportTransactionsCsv({
           return;
         }
         cursor = last.id;
-        const entries = await entriesOf(
-          db,
-          rows.map((row) => row.id),
-          query.currency,
-        );
+        const entries = await entriesOf({ ids: rows.map((row) => row.id), currency: query.currency }, db);
         controller.enqueue(encoder.encode(csvRows(rows, entries)));
       } catch (error) {
         release(true);

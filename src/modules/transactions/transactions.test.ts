@@ -102,7 +102,7 @@ describe("transactions: the unified view", () => {
       400,
       "cursor_invalid",
     );
-    expectError(await m.sandbox.request("GET", "/transactions/export"), 400, "parameter_invalid");
+    expectError(await m.sandbox.request("GET", "/transactions/export"), 400, "parameter_missing");
     expectError(await m.sandbox.request("GET", "/transactions/export?format=xlsx"), 400, "parameter_invalid");
   });
 });

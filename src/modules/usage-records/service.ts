@@ -43,7 +43,7 @@ type Checked = { row: UsageRecordRow } | { error: ApiError };
 /** One record's own checks, with no I/O: its shape and its timestamp. */
 function checkShape(ctx: ServiceContext, item: unknown, now: Date): Checked {
   const parsed = createUsageRecordBody.safeParse(item);
-  if (!parsed.success) return { error: validationError(parsed.error) };
+  if (!parsed.success) return { error: validationError(parsed.error, item) };
   const input: UsageRecordInput = parsed.data;
   const at = input.timestamp === undefined ? now : new Date(input.timestamp);
   if (at.getTime() < now.getTime() - MAX_LATENESS_MS || at.getTime() > now.getTime() + MAX_AHEAD_MS) {

@@ -50,7 +50,6 @@ export async function summarizeUsage({
   const group =
     meter.groupBy === null ? sql`null::text` : sql`${usageRecords.properties} ->> ${meter.groupBy}`;
   const result = await execute<{ group: string | null; value: string | null }>(
-    ctx.services.db,
     sql`with r as (
         select ${usageRecords.id} as id, ${usageRecords.value} as value, ${usageRecords.properties} as properties,
           ${usageRecords.timestamp} as timestamp, ${usageRecords.createdAt} as created_at, ${group} as grp,
@@ -65,6 +64,7 @@ export async function summarizeUsage({
       )
       select r.grp as "group", (${aggregate(meter, start, end)})::text as value
       from r group by r.grp order by r.grp nulls first`,
+    ctx.services.db,
   );
   const data = result.rows.map((row) => ({ group: row.group, value: normalize(row.value ?? "0") }));
   return {

@@ -16,7 +16,7 @@ function businessOf(ctx: ServiceContext) {
 }
 
 /** The reads behind the account's state, for one db.batch (reads) or one by one in a transaction. */
-function stateQueries(db: Executor, ctx: ServiceContext) {
+function stateQueries(ctx: ServiceContext, db: Executor) {
   const ownBusiness = db
     .select({ id: businessVerifications.id })
     .from(businessVerifications)
@@ -67,7 +67,17 @@ function stateFrom([business, people, documents, merchant]: StateRows): AccountS
 
 /** The account's KYB state in one round trip (reads over HTTP). */
 export async function readAccountState(ctx: ServiceContext): Promise<AccountState> {
-  return stateFrom((await ctx.services.db.batch(stateQueries(ctx.services.db, ctx))) as StateRows);
+  return stateFrom((await ctx.services.db.batch(stateQueries(ctx, ctx.services.db))) as StateRows);
+}
+
+/** Several accounts' states in one round trip (the requirements-deadline sweep). */
+export async function readAccountStates(contexts: ServiceContext[]): Promise<AccountState[]> {
+  const [first] = contexts;
+  if (!first) return [];
+  const { db } = first.services;
+  const queries = contexts.flatMap((ctx) => stateQueries(ctx, db));
+  const rows = (await db.batch(queries as unknown as Parameters<typeof db.batch>[0])) as unknown as unknown[];
+  return contexts.map((_, index) => stateFrom(rows.slice(index * 4, index * 4 + 4) as StateRows));
 }
 
 /**
@@ -75,21 +85,27 @@ export async function readAccountState(ctx: ServiceContext): Promise<AccountStat
  * moves the account's requirements (owners, documents, decisions, submission) takes this lock, so
  * two of them never decide from each other's stale rows.
  */
-export async function lockAccountState(tx: Executor, ctx: ServiceContext): Promise<AccountState> {
+export async function lockAccountState(ctx: ServiceContext, tx: Executor): Promise<AccountState> {
   await tx
     .select({ id: businessVerifications.id })
     .from(businessVerifications)
     .where(businessOf(ctx))
     .for("update");
-  const [business, people, documents, merchant] = stateQueries(tx, ctx);
+  const [business, people, documents, merchant] = stateQueries(ctx, tx);
   return stateFrom([await business, await people, await documents, await merchant]);
 }
 
-export function accountRequirements(ctx: ServiceContext, state: AccountState): Requirements {
-  const deadline = new Date(
-    state.merchantCreatedAt.getTime() + ctx.services.config.KYB_DEADLINE_DAYS * 24 * 60 * 60 * 1000,
-  );
-  return requirementsOf(state, ctx, deadline, ctx.services.clock.now());
+/** When what is due becomes past due: sign-up + KYB_DEADLINE_DAYS. */
+export function requirementsDeadline(ctx: ServiceContext, merchantCreatedAt: Date): Date {
+  return new Date(merchantCreatedAt.getTime() + ctx.services.config.KYB_DEADLINE_DAYS * 24 * 60 * 60 * 1000);
+}
+
+export function accountRequirements(
+  ctx: ServiceContext,
+  state: AccountState,
+  now: Date = ctx.services.clock.now(),
+): Requirements {
+  return requirementsOf(state, ctx, requirementsDeadline(ctx, state.merchantCreatedAt), now);
 }
 
 /** The account.requirements.updated event when what is due changed between two states, else nothing. */

@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
+import type { Executor } from "../../core/db";
 import { databaseErrorFacts } from "../../core/db-errors";
 import { ApiError } from "../../core/errors";
 import { changeStatement, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import { type AccountState, lockAccountState, readAccountState, requirementsChange } from "./account";
 import { individualRow, verificationMissing } from "./individual";
 import { toBusiness, toIndividual } from "./objects";
@@ -25,10 +26,10 @@ import {
   type ReasonColumn,
 } from "./tables";
 
-/** People and documents can be added until the business is decided. */
-const OPEN: ReadonlySet<BusinessStatus> = new Set(["pending", "submitted", "needs_review"]);
+/** People and documents can be added until the business is approved (a declined one may be resubmitted). */
+const OPEN: ReadonlySet<BusinessStatus> = new Set(["pending", "submitted", "needs_review", "declined"]);
 
-function ownBusiness(state: AccountState, id: string): BusinessVerificationRow {
+export function ownBusiness(state: AccountState, id: string): BusinessVerificationRow {
   if (!state.business || state.business.id !== id) throw verificationMissing(id);
   return state.business;
 }
@@ -70,6 +71,7 @@ export async function createBusinessVerification({
     mcc: input.mcc,
     status: "pending",
     registryCheck: null,
+    review: null,
     reasons: [],
     attempts: 0,
     submittedAt: null,
@@ -110,7 +112,7 @@ export async function retrieveBusinessVerification({
   const [row] = await ctx.services.db
     .select()
     .from(businessVerifications)
-    .where(and(eq(businessVerifications.id, id), ...tenantScope(businessVerifications, ctx)))
+    .where(tenantRow(businessVerifications, ctx, id))
     .limit(1);
   if (!row) throw verificationMissing(id);
   return toBusiness(row);
@@ -152,7 +154,7 @@ export async function addBusinessPerson({
 }): Promise<IndividualVerification> {
   const ownershipBps = Math.round(input.relationship.ownership_percent * 100);
   return ctx.services.transaction(async (tx) => {
-    const before = await lockAccountState(tx, ctx);
+    const before = await lockAccountState(ctx, tx);
     const business = ownBusiness(before, id);
     if (!OPEN.has(business.status)) {
       throw new ApiError("verification_state_invalid", {
@@ -179,7 +181,7 @@ export async function addBusinessPerson({
     });
     await tx.insert(individualVerifications).values(row);
     const person = toIndividual(row);
-    await recordChange(tx, ctx, { type: "verification.created", object: person });
+    await recordChange(ctx, { type: "verification.created", object: person }, tx);
     const requirements = requirementsChange(ctx, before, { ...before, people: [...before.people, row] });
     if (requirements) await tx.execute(requirements);
     return person;
@@ -217,20 +219,27 @@ export async function submitBusinessVerification({
     now,
   );
   return ctx.services.transaction(async (tx) => {
-    const before = await lockAccountState(tx, ctx);
+    const before = await lockAccountState(ctx, tx);
     const business = ownBusiness(before, id);
     if (business.status !== "pending") {
       throw new ApiError("verification_state_invalid", { message: "The business was submitted meanwhile." });
     }
     const checked: BusinessVerificationRow = { ...business, registryCheck };
     const outcome = businessOutcome({ ...before, business: checked });
-    const row = await updateBusiness(tx, ctx, business, {
-      registryCheck,
-      status: outcome.status,
-      reasons: outcome.reasons,
-      attempts: business.attempts + 1,
-      submittedAt: now,
-    });
+    const row = await updateBusiness(
+      {
+        ctx,
+        before: business,
+        values: {
+          registryCheck,
+          status: outcome.status,
+          reasons: outcome.reasons,
+          attempts: business.attempts + 1,
+          submittedAt: now,
+        },
+      },
+      tx,
+    );
     const requirements = requirementsChange(ctx, before, { ...before, business: row });
     if (requirements) await tx.execute(requirements);
     return toBusiness(row);
@@ -238,14 +247,23 @@ export async function submitBusinessVerification({
 }
 
 /**
- * Writes a business's new status and its events: verification.submitted when it leaves pending,
- * then verification.<status> when it lands anywhere but submitted.
+ * Writes a business's new status and its events. A (re)submission (values carry submittedAt) records
+ * verification.submitted from pending or verification.resubmitted from declined, with what was
+ * corrected in previous_attributes; then verification.<status> when it lands anywhere but submitted.
  */
 export async function updateBusiness(
-  tx: Parameters<typeof recordChange>[0],
-  ctx: ServiceContext,
-  before: BusinessVerificationRow,
-  values: Partial<BusinessVerificationRow> & { status: BusinessStatus; reasons: ReasonColumn[] },
+  {
+    ctx,
+    before,
+    values,
+    corrected = {},
+  }: {
+    ctx: ServiceContext;
+    before: BusinessVerificationRow;
+    values: Partial<BusinessVerificationRow> & { status: BusinessStatus; reasons: ReasonColumn[] };
+    corrected?: Record<string, unknown>;
+  },
+  tx: Executor,
 ): Promise<BusinessVerificationRow> {
   const now = ctx.services.clock.now();
   const decided = values.status === "approved" || values.status === "declined";
@@ -256,17 +274,29 @@ export async function updateBusiness(
     .where(eq(businessVerifications.id, before.id))
     .returning();
   if (!row) throw new Error("business verification vanished under its lock");
-  const previousAttributes = { status: before.status };
-  if (before.status === "pending") {
-    const submitted = toBusiness({ ...row, status: "submitted", decidedAt: null });
-    await recordChange(tx, ctx, { type: "verification.submitted", object: submitted, previousAttributes });
+  const submission = values.submittedAt !== undefined;
+  if (submission) {
+    await recordChange(
+      ctx,
+      {
+        type: before.status === "pending" ? "verification.submitted" : "verification.resubmitted",
+        object: toBusiness({ ...row, status: "submitted", decidedAt: null }),
+        previousAttributes: { status: before.status, ...corrected },
+      },
+      tx,
+    );
   }
-  if (row.status !== "submitted" && row.status !== before.status) {
-    await recordChange(tx, ctx, {
-      type: `verification.${row.status}`,
-      object: toBusiness(row),
-      previousAttributes: before.status === "pending" ? { status: "submitted" } : previousAttributes,
-    });
+  const from = submission ? "submitted" : before.status;
+  if (row.status !== from) {
+    await recordChange(
+      ctx,
+      {
+        type: `verification.${row.status}`,
+        object: toBusiness(row),
+        previousAttributes: { status: from },
+      },
+      tx,
+    );
   }
   return row;
 }

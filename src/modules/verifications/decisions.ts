@@ -1,5 +1,6 @@
 import { and, asc, eq, lte } from "drizzle-orm";
-import type { Services } from "../../core/context";
+import type { ServiceContext, Services } from "../../core/context";
+import type { Executor } from "../../core/db";
 import { recordChange } from "../../core/events";
 import { systemContext } from "../../core/http";
 import type { Environment } from "../../core/tables";
@@ -70,7 +71,7 @@ export async function applyVeriffDecision(
   return services.transaction(async (tx): Promise<DecisionOutcome> => {
     // A person of the merchant's business is decided under the business row's lock; a customer's
     // check (KYC alone) needs no account state.
-    const before = found.businessVerificationId ? await lockAccountState(tx, ctx) : null;
+    const before = found.businessVerificationId ? await lockAccountState(ctx, tx) : null;
     const [person] = await tx
       .select()
       .from(individualVerifications)
@@ -110,21 +111,29 @@ export async function applyVeriffDecision(
       .where(eq(individualVerifications.id, person.id))
       .returning();
     if (!row) throw new Error("verification vanished under its lock");
-    await recordChange(tx, ctx, {
-      type: individualEventType(status),
-      object: toIndividual(row),
-      previousAttributes: { status: person.status },
-    });
-    if (before) await rollUpBusiness(tx, ctx, before, row);
+    await recordChange(
+      ctx,
+      {
+        type: individualEventType(status),
+        object: toIndividual(row),
+        previousAttributes: { status: person.status },
+      },
+      tx,
+    );
+    if (before) await rollUpBusiness(ctx, before, row, tx);
     return { applied: true, verification: row.id, status };
   });
 }
 
-async function rollUpBusiness(
-  tx: Parameters<typeof recordChange>[0],
-  ctx: ReturnType<typeof systemContext>,
+/**
+ * After a person of the business was decided (under the business row's lock): the business status
+ * that follows from all its people, and the account's requirements.
+ */
+export async function rollUpBusiness(
+  ctx: ServiceContext,
   before: AccountState,
   person: IndividualVerificationRow,
+  tx: Executor,
 ): Promise<void> {
   const people = before.people.map((candidate) => (candidate.id === person.id ? person : candidate));
   let after: AccountState = { ...before, people };
@@ -132,7 +141,7 @@ async function rollUpBusiness(
   if (business && business.id === person.businessVerificationId && business.status !== "pending") {
     const outcome = businessOutcome(after);
     if (outcome.status !== business.status) {
-      const row = await updateBusiness(tx, ctx, business, outcome);
+      const row = await updateBusiness({ ctx, before: business, values: outcome }, tx);
       after = { ...after, business: row };
     }
   }

@@ -1,10 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, recordChange } from "../../core/events";
 import { hasPrefix, newId } from "../../core/ids";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow } from "../../core/tenancy";
 import { lockAccountState, requirementsChange } from "./account";
 import { findIndividual, verificationMissing } from "./individual";
 import { toDocument } from "./objects";
@@ -103,19 +103,20 @@ export async function createVerificationDocument({
     return document;
   }
   return ctx.services.transaction(async (tx) => {
-    const before = await lockAccountState(tx, ctx);
+    const before = await lockAccountState(ctx, tx);
     if (before.business?.id !== input.verification)
       throw verificationMissing(input.verification, "verification");
-    if (before.business.status === "approved" || before.business.status === "declined") {
+    // A declined business may still be corrected and resubmitted, with new documents.
+    if (before.business.status === "approved") {
       throw new ApiError("verification_state_invalid", {
         param: "verification",
-        message: `Documents cannot be added to a business verification that is ${before.business.status}.`,
+        message: "Documents cannot be added to a business verification that is approved.",
       });
     }
     // Stored before the row that points at it commits; a rollback leaves an unreferenced object.
     await ctx.services.objects.put(row.storageKey, bytes, row.mimeType);
     await tx.insert(verificationDocuments).values(row);
-    await recordChange(tx, ctx, change);
+    await recordChange(ctx, change, tx);
     const requirements = requirementsChange(ctx, before, {
       ...before,
       documentTypes: [...before.documentTypes, row.type],
@@ -129,7 +130,7 @@ async function findDocument(ctx: ServiceContext, id: string): Promise<Verificati
   const [row] = await ctx.services.db
     .select()
     .from(verificationDocuments)
-    .where(and(eq(verificationDocuments.id, id), ...tenantScope(verificationDocuments, ctx)))
+    .where(tenantRow(verificationDocuments, ctx, id))
     .limit(1);
   if (!row) throw notFound("document", id);
   return row;

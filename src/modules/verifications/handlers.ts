@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
 import { accountRequirements, readAccountState } from "./account";
@@ -13,9 +14,12 @@ import { createVerificationDocument, documentDownloadUrl, retrieveVerificationDo
 import {
   createIndividualVerification,
   listIndividualVerifications,
+  resubmitIndividualVerification,
   retrieveIndividualVerification,
   submitIndividualVerification,
 } from "./individual";
+import { resubmitBusinessVerification } from "./resubmit";
+import { reviewBusinessVerification, reviewIndividualVerification } from "./review";
 import type * as routes from "./routes";
 
 export const createIndividualHandler: RouteHandler<typeof routes.createIndividualRoute, AppEnv> = async (c) =>
@@ -81,3 +85,51 @@ export const documentDownloadUrlHandler: RouteHandler<
   AppEnv
 > = async (c) =>
   c.json(await documentDownloadUrl({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+
+export const resubmitIndividualHandler: RouteHandler<typeof routes.resubmitIndividualRoute, AppEnv> = async (
+  c,
+) =>
+  c.json(
+    await resubmitIndividualVerification({
+      ctx: serviceContext(c),
+      id: c.req.valid("param").id,
+      input: c.req.valid("json"),
+    }),
+    200,
+  );
+
+export const resubmitBusinessHandler: RouteHandler<typeof routes.resubmitBusinessRoute, AppEnv> = async (c) =>
+  c.json(
+    await resubmitBusinessVerification({
+      ctx: serviceContext(c),
+      id: c.req.valid("param").id,
+      input: c.req.valid("json"),
+    }),
+    200,
+  );
+
+/** Operator routes have no merchant: the verb acts for the one that owns the verification. */
+const operatorContext = (c: Context<AppEnv>) => ({
+  services: c.get("services"),
+  requestId: c.get("requestId"),
+});
+
+export const reviewIndividualHandler: RouteHandler<typeof routes.reviewIndividualRoute, AppEnv> = async (c) =>
+  c.json(
+    await reviewIndividualVerification({
+      ctx: operatorContext(c),
+      id: c.req.valid("param").id,
+      input: c.req.valid("json"),
+    }),
+    200,
+  );
+
+export const reviewBusinessHandler: RouteHandler<typeof routes.reviewBusinessRoute, AppEnv> = async (c) =>
+  c.json(
+    await reviewBusinessVerification({
+      ctx: operatorContext(c),
+      id: c.req.valid("param").id,
+      input: c.req.valid("json"),
+    }),
+    200,
+  );

@@ -18,7 +18,14 @@ export const verificationsRouter = createRouter()
   .openapi(routes.submitBusinessRoute, handlers.submitBusinessHandler)
   .openapi(routes.createDocumentRoute, handlers.createDocumentHandler)
   .openapi(routes.retrieveDocumentRoute, handlers.retrieveDocumentHandler)
-  .openapi(routes.documentDownloadUrlRoute, handlers.documentDownloadUrlHandler);
+  .openapi(routes.documentDownloadUrlRoute, handlers.documentDownloadUrlHandler)
+  .openapi(routes.resubmitIndividualRoute, handlers.resubmitIndividualHandler)
+  .openapi(routes.resubmitBusinessRoute, handlers.resubmitBusinessHandler);
+
+/** The platform operators' routes (mounted under /api/v1/operator behind the operator token, in src/app.ts). */
+export const verificationOperatorRouter = createRouter()
+  .openapi(routes.reviewIndividualRoute, handlers.reviewIndividualHandler)
+  .openapi(routes.reviewBusinessRoute, handlers.reviewBusinessHandler);
 
 // These verbs claim the Idempotency-Key in their own write batch. The others (a Veriff call, or an
 // interactive transaction under the business row's lock) leave the claim to the middleware.

@@ -5,24 +5,28 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, gatedChangeMembers } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import { countryOf, customerAddressQuery } from "../customers/service";
-import { individualEventType, toIndividual } from "./objects";
+import { toIndividual } from "./objects";
+import { MAX_INDIVIDUAL_ATTEMPTS } from "./rules";
 import type {
   CreateIndividualInput,
   CreateOwnerInput,
   IndividualVerification,
   ListIndividualsQuery,
+  ResubmitIndividualInput,
 } from "./schemas";
-import { type IndividualVerificationRow, individualVerifications, type RelationshipColumn } from "./tables";
+import {
+  type IndividualStatus,
+  type IndividualVerificationRow,
+  individualVerifications,
+  type RelationshipColumn,
+} from "./tables";
 import { createVeriffSession, requireIntegration } from "./veriff";
 
-/** Submit opens a Veriff session from these statuses; the others wait for a decision or are final. */
-const SUBMITTABLE: ReadonlySet<IndividualVerificationRow["status"]> = new Set([
-  "pending",
-  "resubmission_requested",
-  "expired",
-]);
+/** Submit opens the first Veriff session; resubmit a new one after Veriff asked for it or the session expired. */
+const SUBMITTABLE: ReadonlySet<IndividualStatus> = new Set(["pending"]);
+const RESUBMITTABLE: ReadonlySet<IndividualStatus> = new Set(["resubmission_requested", "expired"]);
 
 export function verificationMissing(id: string, param = "id"): ApiError {
   return notFound("verification", id, param);
@@ -69,6 +73,7 @@ export function individualRow(
     providerSessionUrl: null,
     providerAttemptId: null,
     decisionCode: null,
+    review: null,
     submittedAt: null,
     decidedAt: null,
     metadata: input.metadata ?? {},
@@ -86,7 +91,8 @@ export async function createIndividualVerification({
   input: CreateIndividualInput;
 }): Promise<IndividualVerification> {
   const { db } = ctx.services;
-  if (input.customer) countryOf(await customerAddressQuery(ctx, input.customer), input.customer, "customer");
+  if (input.customer)
+    countryOf(await customerAddressQuery({ ctx, id: input.customer }), input.customer, "customer");
   const row = individualRow(ctx, input, {
     customerId: input.customer ?? null,
     businessVerificationId: null,
@@ -113,7 +119,7 @@ export async function findIndividual(
   const [row] = await ctx.services.db
     .select()
     .from(individualVerifications)
-    .where(and(eq(individualVerifications.id, id), ...tenantScope(individualVerifications, ctx)))
+    .where(tenantRow(individualVerifications, ctx, id))
     .limit(1);
   if (!row) throw verificationMissing(id, param);
   return row;
@@ -152,11 +158,6 @@ export async function listIndividualVerifications({
   return { data: page.data.map(toIndividual), hasMore: page.hasMore };
 }
 
-/**
- * Opens a Veriff session for the person (a new one per attempt) and returns its URL. The session is
- * created with nothing open; the result is applied by compare-and-set on the status and attempt
- * count read before, so of two concurrent submits only one is recorded (the other gets a 409).
- */
 export async function submitIndividualVerification({
   ctx,
   id,
@@ -164,25 +165,92 @@ export async function submitIndividualVerification({
   ctx: ServiceContext;
   id: string;
 }): Promise<IndividualVerification> {
+  return openVeriffSession(ctx, id, { from: SUBMITTABLE, corrections: {} });
+}
+
+/**
+ * A new attempt for a person Veriff asked to try again (resubmission_requested) or whose session
+ * expired: the corrected data goes to a new Veriff session; attempts are limited.
+ */
+export async function resubmitIndividualVerification({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  input: ResubmitIndividualInput;
+}): Promise<IndividualVerification> {
+  return openVeriffSession(ctx, id, { from: RESUBMITTABLE, corrections: input });
+}
+
+/** The row's columns for the corrections sent, and their previous values as the API shows them. */
+function corrected(before: IndividualVerificationRow, input: ResubmitIndividualInput) {
+  const values: Partial<IndividualVerificationRow> = {};
+  const previous: Record<string, unknown> = {};
+  const shown = toIndividual(before);
+  if (input.first_name !== undefined) values.firstName = input.first_name;
+  if (input.last_name !== undefined) values.lastName = input.last_name;
+  if (input.date_of_birth !== undefined) values.dateOfBirth = input.date_of_birth;
+  if (input.nationality !== undefined) values.nationality = input.nationality;
+  if (input.id_number !== undefined) values.idNumber = input.id_number;
+  if (input.address !== undefined) {
+    values.address = {
+      line1: input.address.line1 ?? null,
+      line2: input.address.line2 ?? null,
+      city: input.address.city ?? null,
+      state: input.address.state ?? null,
+      postal_code: input.address.postal_code ?? null,
+      country: input.address.country ?? null,
+    };
+  }
+  for (const field of ["first_name", "last_name", "date_of_birth", "nationality", "address"] as const) {
+    if (input[field] !== undefined) previous[field] = shown[field];
+  }
+  // The id number itself is never shown, not even in an event.
+  if (input.id_number !== undefined) previous.id_number_provided = shown.id_number_provided;
+  return { values, previous };
+}
+
+/**
+ * Opens a Veriff session for the person (a new one per attempt) and returns its URL. The session is
+ * created with nothing open; the result is applied by compare-and-set on the status and attempt
+ * count read before, so of two concurrent submits only one is recorded (the other gets a 409).
+ */
+async function openVeriffSession(
+  ctx: ServiceContext,
+  id: string,
+  { from, corrections }: { from: ReadonlySet<IndividualStatus>; corrections: ResubmitIndividualInput },
+): Promise<IndividualVerification> {
   const before = await findIndividual(ctx, id);
-  if (!SUBMITTABLE.has(before.status)) {
+  if (!from.has(before.status)) {
+    const verb = from === SUBMITTABLE ? "submitted" : "resubmitted";
+    const hint = RESUBMITTABLE.has(before.status) ? " Resubmit it." : "";
     throw new ApiError("verification_state_invalid", {
-      message: `A verification that is ${before.status} cannot be submitted.`,
+      message: `A verification that is ${before.status} cannot be ${verb}.${hint}`,
     });
   }
+  if (before.attempts >= MAX_INDIVIDUAL_ATTEMPTS) {
+    throw new ApiError("verification_attempts_exhausted", {
+      message: `This verification has used its ${MAX_INDIVIDUAL_ATTEMPTS} attempts.`,
+    });
+  }
+  const { values, previous } = corrected(before, corrections);
+  const person = { ...before, ...values };
   const integration = requireIntegration(ctx.services.config, ctx.environment);
   const session = await createVeriffSession(integration, {
     callback: ctx.services.config.PUBLIC_URL,
     person: {
-      firstName: before.firstName,
-      lastName: before.lastName,
-      dateOfBirth: before.dateOfBirth,
-      ...(before.idNumber ? { idNumber: before.idNumber } : {}),
+      firstName: person.firstName,
+      lastName: person.lastName,
+      dateOfBirth: person.dateOfBirth,
+      ...(person.idNumber ? { idNumber: person.idNumber } : {}),
     },
     vendorData: before.id,
   });
   const now = ctx.services.clock.now();
   const set = {
+    ...values,
     status: "submitted" as const,
     attempts: before.attempts + 1,
     providerSessionId: session.id,
@@ -210,9 +278,9 @@ export async function submitIndividualVerification({
   const change = gatedChangeMembers(
     ctx,
     {
-      type: individualEventType("submitted"),
+      type: before.status === "pending" ? "verification.submitted" : "verification.resubmitted",
       object: verification,
-      previousAttributes: { status: before.status },
+      previousAttributes: { status: before.status, ...previous },
     },
     "updated",
     "change",

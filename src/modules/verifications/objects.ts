@@ -1,8 +1,20 @@
 import { isRequiredPerson } from "./rules";
 import type { BusinessVerification, IndividualVerification, VerificationDocument } from "./schemas";
-import type { BusinessVerificationRow, IndividualVerificationRow, VerificationDocumentRow } from "./tables";
+import type {
+  BusinessVerificationRow,
+  IndividualVerificationRow,
+  ReviewColumn,
+  VerificationDocumentRow,
+} from "./tables";
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** The operator's decision as merchants see it: without the reviewer's name. */
+function reviewOf(review: ReviewColumn | null) {
+  return review
+    ? { decision: review.decision, reasons: review.reasons, reviewed_at: review.reviewed_at }
+    : null;
+}
 
 export function toIndividual(row: IndividualVerificationRow): IndividualVerification {
   const relationship = row.relationship;
@@ -34,6 +46,7 @@ export function toIndividual(row: IndividualVerificationRow): IndividualVerifica
     provider: "veriff",
     verification_url: row.providerSessionUrl,
     decision_code: row.decisionCode,
+    review: reviewOf(row.review),
     submitted_at: iso(row.submittedAt),
     decided_at: iso(row.decidedAt),
     metadata: row.metadata,
@@ -56,6 +69,7 @@ export function toBusiness(row: BusinessVerificationRow): BusinessVerification {
     website: row.website,
     mcc: row.mcc,
     registry_check: row.registryCheck,
+    review: reviewOf(row.review),
     reasons: row.reasons,
     attempts: row.attempts,
     submitted_at: iso(row.submittedAt),

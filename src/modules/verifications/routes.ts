@@ -1,5 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { authSecurity, commonErrors, jsonBody, jsonContent, writeErrors } from "../../core/http";
+import {
+  authSecurity,
+  commonErrors,
+  jsonBody,
+  jsonContent,
+  operatorSecurity,
+  writeErrors,
+} from "../../core/http";
 import { listSchema } from "../../core/pagination";
 import {
   businessIdParams,
@@ -15,6 +22,9 @@ import {
   individualSchema,
   listIndividualsQuery,
   requirementsSchema,
+  resubmitBusinessBody,
+  resubmitIndividualBody,
+  reviewBody,
 } from "./schemas";
 
 const tags = ["KYC & KYB"];
@@ -69,7 +79,7 @@ export const submitIndividualRoute = createRoute({
   tags,
   summary: "Submit an individual verification to Veriff",
   description:
-    "Opens a Veriff session (from pending, resubmission_requested or expired); send the person to verification_url. The decision arrives by Veriff's webhook or, failing that, by polling.",
+    "Opens a Veriff session for a pending verification; send the person to verification_url. The decision arrives by Veriff's webhook or, failing that, by polling.",
   security: authSecurity,
   request: { params: individualIdParams },
   responses: { 200: jsonContent(individualSchema, "The verification, submitted."), ...providerErrors },
@@ -181,4 +191,58 @@ export const documentDownloadUrlRoute = createRoute({
   security: authSecurity,
   request: { params: documentIdParams },
   responses: { 200: jsonContent(downloadUrlSchema, "The signed URL."), ...commonErrors },
+});
+
+export const resubmitIndividualRoute = createRoute({
+  method: "post",
+  path: "/individual_verifications/{id}/resubmit",
+  operationId: "individualVerifications.resubmit",
+  tags,
+  summary: "Resubmit an individual verification with corrections",
+  description:
+    "After Veriff asked for a new attempt (resubmission_requested) or the session expired: the corrected data goes to a new Veriff session. At most 5 attempts per verification.",
+  security: authSecurity,
+  request: { params: individualIdParams, body: jsonBody(resubmitIndividualBody) },
+  responses: { 200: jsonContent(individualSchema, "The verification, submitted again."), ...providerErrors },
+});
+
+export const resubmitBusinessRoute = createRoute({
+  method: "post",
+  path: "/business_verifications/{id}/resubmit",
+  operationId: "businessVerifications.resubmit",
+  tags,
+  summary: "Resubmit a declined business verification with corrections",
+  description:
+    "Corrects the registration data (not the country) and runs the checks again. People and documents can be added to a declined business first. At most 3 submissions per business; a declined required person cannot be corrected this way.",
+  security: authSecurity,
+  request: { params: businessIdParams, body: jsonBody(resubmitBusinessBody) },
+  responses: { 200: jsonContent(businessSchema, "The business verification."), ...writeErrors },
+});
+
+const operatorTags = ["Operator"];
+
+export const reviewIndividualRoute = createRoute({
+  method: "post",
+  path: "/operator/individual_verifications/{id}/review",
+  operationId: "operatorIndividualVerifications.review",
+  tags: operatorTags,
+  summary: "Approve or decline a person in needs_review (platform operators)",
+  description:
+    "For the platform's operators, with X-Operator-Token; merchants' credentials are refused. Sending the same decision again answers the verification unchanged.",
+  security: operatorSecurity,
+  request: { params: individualIdParams, body: jsonBody(reviewBody) },
+  responses: { 200: jsonContent(individualSchema, "The verification, decided."), ...writeErrors },
+});
+
+export const reviewBusinessRoute = createRoute({
+  method: "post",
+  path: "/operator/business_verifications/{id}/review",
+  operationId: "operatorBusinessVerifications.review",
+  tags: operatorTags,
+  summary: "Approve or decline a business in needs_review (platform operators)",
+  description:
+    "For the platform's operators, with X-Operator-Token. Approval settles the business's own checks: it is approved once its required people are (submitted until then). Sending the same decision again answers the business unchanged.",
+  security: operatorSecurity,
+  request: { params: businessIdParams, body: jsonBody(reviewBody) },
+  responses: { 200: jsonContent(businessSchema, "The business verification."), ...writeErrors },
 });

@@ -24,10 +24,30 @@ export function isRequiredPerson(person: Pick<IndividualVerificationRow, "relati
   return relationship.ownership_bps >= OWNERSHIP_THRESHOLD_BPS || isControlPerson(relationship);
 }
 
+/** A business may be submitted this many times (the first submission and two resubmissions). */
+export const MAX_BUSINESS_ATTEMPTS = 3;
+/** A person may open this many Veriff sessions (each one is billed by Veriff). */
+export const MAX_INDIVIDUAL_ATTEMPTS = 5;
+
 export interface BusinessState {
   business: BusinessVerificationRow | null;
   people: IndividualVerificationRow[];
   documentTypes: DocumentType[];
+}
+
+function declinedRequiredPeople(state: BusinessState): IndividualVerificationRow[] {
+  return state.people.filter((person) => isRequiredPerson(person) && person.status === "declined");
+}
+
+/**
+ * Why a declined business cannot be resubmitted, or null when it can: a declined required person's
+ * identity check is final (a correction of the business's data does not change it), and the
+ * attempts are limited.
+ */
+export function resubmissionRefusal(state: BusinessState): "attempts_exhausted" | "person_declined" | null {
+  if (!state.business || state.business.attempts >= MAX_BUSINESS_ATTEMPTS) return "attempts_exhausted";
+  if (declinedRequiredPeople(state).length > 0) return "person_declined";
+  return null;
 }
 
 /** What the business lacks before it can be submitted, as [requirement, message]; empty when complete. */
@@ -53,10 +73,12 @@ export function missingForSubmission(state: BusinessState): Array<[string, strin
  */
 export function businessOutcome(state: BusinessState): { status: BusinessStatus; reasons: ReasonColumn[] } {
   const check = state.business?.registryCheck;
+  const review = state.business?.review;
   if (!check) return { status: "submitted", reasons: [] };
+  if (review?.decision === "declined") return { status: "declined", reasons: review.reasons };
   if (check.outcome === "failed") return { status: "declined", reasons: check.reasons };
   const required = state.people.filter(isRequiredPerson);
-  const declined = required.filter((person) => person.status === "declined");
+  const declined = declinedRequiredPeople(state);
   if (declined.length > 0) {
     return {
       status: "declined",
@@ -66,7 +88,10 @@ export function businessOutcome(state: BusinessState): { status: BusinessStatus;
       })),
     };
   }
-  if (check.outcome === "needs_review") return { status: "needs_review", reasons: check.reasons };
+  // An operator's approval settles a partial registry match; the people still have to be approved.
+  if (check.outcome === "needs_review" && review?.decision !== "approved") {
+    return { status: "needs_review", reasons: check.reasons };
+  }
   if (required.every((person) => person.status === "approved")) return { status: "approved", reasons: [] };
   return { status: "submitted", reasons: [] };
 }
@@ -98,7 +123,12 @@ export function requirementsOf(
   const { business } = state;
   const due: string[] = [];
   if (!business) due.push("business_verification");
-  else if (business.status !== "approved" && business.status !== "declined") {
+  else if (business.status === "declined") {
+    if (resubmissionRefusal(state) === null) {
+      for (const [param] of missingForSubmission(state)) due.push(`business_verification.${param}`);
+      due.push("business_verification.resubmit");
+    }
+  } else if (business.status !== "approved") {
     for (const [param] of missingForSubmission(state)) due.push(`business_verification.${param}`);
     for (const person of state.people.filter(isRequiredPerson)) {
       if (person.status !== "approved") due.push(`individual_verification.${person.id}`);

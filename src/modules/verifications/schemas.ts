@@ -70,23 +70,89 @@ export const createOwnerBody = z
   .openapi("CreateBusinessPerson");
 export type CreateOwnerInput = z.infer<typeof createOwnerBody>;
 
+/** The registration data a declined business may correct when it resubmits (its country stays). */
+const correctableBusinessFields = {
+  legal_name: z.string().trim().min(1).max(200),
+  registration_number: z.string().trim().min(1).max(40).openapi({ example: "12345678" }),
+  incorporation_date: isoDate.openapi({ example: "2019-05-01" }),
+  registered_address: addressSchema,
+  website: z.url().max(500).optional(),
+  mcc: z
+    .string()
+    .regex(/^\d{4}$/, "A four-digit merchant category code.")
+    .openapi({ example: "5734" }),
+};
+
 export const createBusinessBody = z
   .object({
-    legal_name: z.string().trim().min(1).max(200),
-    registration_number: z.string().trim().min(1).max(40).openapi({ example: "12345678" }),
+    ...correctableBusinessFields,
     country: country.openapi({ example: "GB" }),
-    incorporation_date: isoDate.openapi({ example: "2019-05-01" }),
-    registered_address: addressSchema,
-    website: z.url().max(500).optional(),
-    mcc: z
-      .string()
-      .regex(/^\d{4}$/, "A four-digit merchant category code.")
-      .openapi({ example: "5734" }),
     metadata: metadataSchema.optional(),
   })
   .strict()
   .openapi("CreateBusinessVerification");
 export type CreateBusinessInput = z.infer<typeof createBusinessBody>;
+
+export const resubmitBusinessBody = z
+  .object(correctableBusinessFields)
+  .partial()
+  .strict()
+  .openapi("ResubmitBusinessVerification", {
+    description:
+      "Corrections to the registration data; fields left out keep their value. The country cannot change.",
+  });
+export type ResubmitBusinessInput = z.infer<typeof resubmitBusinessBody>;
+
+/** The identity data a person may correct when Veriff asked for a new attempt. */
+export const resubmitIndividualBody = z
+  .object({
+    first_name: name,
+    last_name: name,
+    date_of_birth: personFields.date_of_birth,
+    address: addressSchema,
+    nationality: country,
+    id_number: z.string().trim().min(1).max(64).openapi({ description: "Never shown again." }),
+  })
+  .partial()
+  .strict()
+  .openapi("ResubmitIndividualVerification", {
+    description: "Corrections to the person's data; fields left out keep their value.",
+  });
+export type ResubmitIndividualInput = z.infer<typeof resubmitIndividualBody>;
+
+const reviewReason = z
+  .object({
+    code: z
+      .string()
+      .regex(/^[a-z0-9_]{1,64}$/, "Lower-case letters, digits and underscores, up to 64.")
+      .openapi({ example: "registry_name_confirmed" }),
+    description: z.string().trim().min(1).max(500),
+  })
+  .strict()
+  .openapi("ReviewReason");
+
+const reviewer = z.string().trim().min(1).max(100).openapi({
+  description: "Who decided (the analyst's name or email): the audit row's actor.",
+  example: "ana@ops",
+});
+
+export const reviewBody = z
+  .discriminatedUnion("decision", [
+    z
+      .object({
+        decision: z.literal("approve"),
+        reviewer,
+        reasons: z.array(reviewReason).max(10).default([]),
+      })
+      .strict(),
+    z
+      .object({ decision: z.literal("decline"), reviewer, reasons: z.array(reviewReason).min(1).max(10) })
+      .strict(),
+  ])
+  .openapi("VerificationReview", {
+    description: "An operator's decision on a verification in needs_review; a decline needs its reasons.",
+  });
+export type ReviewInput = z.infer<typeof reviewBody>;
 
 export const createDocumentBody = z
   .object({
@@ -123,6 +189,15 @@ export type CreateDocumentInput = z.infer<typeof createDocumentBody>;
 
 const reasonSchema = z.object({ code: z.string(), description: z.string() }).openapi("VerificationReason");
 
+const reviewSchema = z
+  .object({
+    decision: z.enum(["approved", "declined"]),
+    reasons: z.array(reasonSchema),
+    reviewed_at: timestamp,
+  })
+  .nullable()
+  .openapi({ description: "The platform operator's decision, when the verification went through review." });
+
 export const individualSchema = z
   .object({
     id: z.string().openapi({ example: "idv_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
@@ -155,6 +230,7 @@ export const individualSchema = z
       .nullable()
       .openapi({ description: "Send the person here (Veriff's session)." }),
     decision_code: z.number().int().nullable(),
+    review: reviewSchema,
     submitted_at: timestamp.nullable(),
     decided_at: timestamp.nullable(),
     metadata: z.record(z.string(), z.string()),
@@ -186,6 +262,7 @@ export const businessSchema = z
         checked_at: timestamp,
       })
       .nullable(),
+    review: reviewSchema,
     reasons: z.array(reasonSchema),
     attempts: z.number().int(),
     submitted_at: timestamp.nullable(),

@@ -1,4 +1,5 @@
 /** What other modules and background functions may use of verifications: the policy's checks and the poller. */
+export { notifyPastDueRequirements } from "./deadline";
 export { pollUndecidedVerifications } from "./decisions";
 export {
   assertCanIssueCards,

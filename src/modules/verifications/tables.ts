@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -60,6 +61,14 @@ export interface RegistryCheckColumn {
   checked_at: string;
 }
 
+/** A platform operator's decision on a verification in needs_review. */
+export interface ReviewColumn {
+  decision: "approved" | "declined";
+  reasons: ReasonColumn[];
+  reviewer: string;
+  reviewed_at: string;
+}
+
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
@@ -80,6 +89,7 @@ export const businessVerifications = pgTable(
     mcc: text("mcc").notNull(),
     status: text("status").$type<BusinessStatus>().notNull(),
     registryCheck: jsonb("registry_check").$type<RegistryCheckColumn>(),
+    review: jsonb("review").$type<ReviewColumn>(),
     reasons: jsonb("reasons").$type<ReasonColumn[]>().notNull().default([]),
     attempts: integer("attempts").notNull().default(0),
     submittedAt: timestamp("submitted_at", { withTimezone: true, mode: "date" }),
@@ -115,6 +125,7 @@ export const individualVerifications = pgTable(
     providerSessionUrl: text("provider_session_url"),
     providerAttemptId: text("provider_attempt_id"),
     decisionCode: integer("decision_code"),
+    review: jsonb("review").$type<ReviewColumn>(),
     submittedAt: timestamp("submitted_at", { withTimezone: true, mode: "date" }),
     decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
@@ -168,4 +179,21 @@ export const veriffDecisions = pgTable(
     receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.sessionId, table.attemptId] })],
+);
+
+/**
+ * One row per merchant and environment once the requirements deadline has been looked at by the
+ * requirements-deadline function: the insert gates account.requirements.updated, so it is sent once.
+ */
+export const requirementsDeadlineNotices = pgTable(
+  "requirements_deadline_notices",
+  {
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    deadline: timestamp("deadline", { withTimezone: true, mode: "date" }).notNull(),
+    /** Whether anything was past due then (and account.requirements.updated was sent). */
+    pastDue: boolean("past_due").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.merchantId, table.environment] })],
 );

@@ -45,11 +45,11 @@ function retryDelaySeconds(scheduleIndex: number): number {
 
 /** MagnetPay's own disabling (410, or 72 hours of failures), announced with webhook_endpoint.disabled. */
 async function disableEndpoint(
-  tx: Transaction,
   services: Services,
   endpointId: string,
   reason: Exclude<DisabledReason, "manual">,
   now: Date,
+  tx: Transaction,
 ): Promise<void> {
   const [row] = await tx
     .update(webhookEndpoints)
@@ -63,16 +63,20 @@ async function disableEndpoint(
     )
     .returning();
   if (!row) return;
-  await stopEndpointDeliveries(tx, row.id, now, DISABLED_MESSAGES[reason]);
-  await recordChange(tx, systemContext(services, row, "webhooks"), {
-    type: "webhook_endpoint.disabled",
-    object: toWebhookEndpoint(row),
-    previousAttributes: { enabled: true, disabled_reason: null, disabled_at: null },
-  });
+  await stopEndpointDeliveries(row.id, now, DISABLED_MESSAGES[reason], tx);
+  await recordChange(
+    systemContext(services, row, "webhooks"),
+    {
+      type: "webhook_endpoint.disabled",
+      object: toWebhookEndpoint(row),
+      previousAttributes: { enabled: true, disabled_reason: null, disabled_at: null },
+    },
+    tx,
+  );
 }
 
 /** What the attempt is for, or why it can no longer be made. */
-async function loadTarget(db: Executor, attempt: WebhookAttemptRow): Promise<Target | string> {
+async function loadTarget(attempt: WebhookAttemptRow, db: Executor): Promise<Target | string> {
   const [delivery] = await db
     .select()
     .from(webhookDeliveries)
@@ -107,14 +111,9 @@ async function cancelAttempt(services: Services, attempt: WebhookAttemptRow, rea
         .set({ status: "failed", lastError: reason, updatedAt: now })
         .where(and(eq(webhookDeliveries.id, attempt.deliveryId), eq(webhookDeliveries.status, "pending")))
         .returning({ id: webhookDeliveries.id });
-      await cancelScheduledAttempts(
-        tx,
-        stopped.map((row) => row.id),
-        now,
-        reason,
-      );
+      await cancelScheduledAttempts({ deliveryIds: stopped.map((row) => row.id), now, reason }, tx);
     }
-    await refreshNextAttempt(tx, attempt.deliveryId);
+    await refreshNextAttempt(attempt.deliveryId, tx);
   });
 }
 
@@ -169,16 +168,20 @@ async function recordAttempt(
       })
       .where(eq(webhookDeliveries.id, delivery.id));
     if (succeeded) {
-      await cancelScheduledAttempts(tx, [delivery.id], now, "delivered by another attempt");
+      // The automatic schedule is done; a retry the merchant asked for meanwhile still goes out.
+      await cancelScheduledAttempts(
+        { deliveryIds: [delivery.id], now, reason: "delivered by another attempt", automaticOnly: true },
+        tx,
+      );
       await tx
         .update(webhookEndpoints)
         .set({ lastSucceededAt: now })
         .where(eq(webhookEndpoints.id, target.endpoint.id));
-      await refreshNextAttempt(tx, delivery.id);
+      await refreshNextAttempt(delivery.id, tx);
       return "succeeded";
     }
     if (result.status === 410) {
-      await disableEndpoint(tx, services, target.endpoint.id, "gone", now);
+      await disableEndpoint(services, target.endpoint.id, "gone", now, tx);
       return "failed; endpoint disabled (410 Gone)";
     }
     if (result.refused && delivery.status === "pending") {
@@ -188,37 +191,44 @@ async function recordAttempt(
         .update(webhookDeliveries)
         .set({ status: "failed", nextAttemptAt: null })
         .where(eq(webhookDeliveries.id, delivery.id));
-      await cancelScheduledAttempts(tx, [delivery.id], now, result.error ?? "destination refused");
-      await refreshNextAttempt(tx, delivery.id);
+      await cancelScheduledAttempts(
+        { deliveryIds: [delivery.id], now, reason: result.error ?? "destination refused" },
+        tx,
+      );
+      await refreshNextAttempt(delivery.id, tx);
       return "failed; destination refused";
     }
     if (attempt.trigger === "automatic" && delivery.status === "pending") {
       const nextIndex = (attempt.scheduleIndex ?? 0) + 1;
       if (nextIndex < RETRY_SCHEDULE_SECONDS.length) {
         queued.push(
-          await queueAttempt(tx, delivery, {
-            trigger: "automatic",
-            scheduleIndex: nextIndex,
-            delaySeconds: retryDelaySeconds(nextIndex),
-            now,
-          }),
+          await queueAttempt(
+            delivery,
+            {
+              trigger: "automatic",
+              scheduleIndex: nextIndex,
+              delaySeconds: retryDelaySeconds(nextIndex),
+              now,
+            },
+            tx,
+          ),
         );
-        await refreshNextAttempt(tx, delivery.id);
+        await refreshNextAttempt(delivery.id, tx);
         return "failed; retry scheduled";
       }
       await tx
         .update(webhookDeliveries)
         .set({ status: "failed" })
         .where(eq(webhookDeliveries.id, delivery.id));
-      await refreshNextAttempt(tx, delivery.id);
+      await refreshNextAttempt(delivery.id, tx);
       const lastSuccess = endpoint?.lastSucceededAt;
       if (!lastSuccess || lastSuccess < delivery.createdAt) {
-        await disableEndpoint(tx, services, target.endpoint.id, "failing", now);
+        await disableEndpoint(services, target.endpoint.id, "failing", now, tx);
         return "failed; schedule exhausted; endpoint disabled";
       }
       return "failed; schedule exhausted";
     }
-    await refreshNextAttempt(tx, delivery.id);
+    await refreshNextAttempt(delivery.id, tx);
     return "failed";
   });
   await publishAttempts(services, queued);
@@ -252,7 +262,7 @@ export async function deliverAttempt(
     )
     .returning();
   if (!attempt) return { attempt_id: attemptId, outcome: "skipped: already made or canceled" };
-  const target = await loadTarget(services.db, attempt);
+  const target = await loadTarget(attempt, services.db);
   if (typeof target === "string") {
     await cancelAttempt(services, attempt, target);
     return { attempt_id: attemptId, outcome: `canceled: ${target}` };

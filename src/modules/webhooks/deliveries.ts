@@ -6,7 +6,7 @@ import { recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { events } from "../../core/tables";
-import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { exactlyOne, tenantRow, tenantScope } from "../../core/tenancy";
 import { eventTypeMatches, findEventRow } from "../events/service";
 import { endpointScope, lockEndpoint, retrieveWebhookEndpoint } from "./endpoints";
 import {
@@ -26,8 +26,8 @@ function deliveryMissing(id: string): ApiError {
 }
 
 async function insertDelivery(
-  tx: Transaction,
   values: { ctx: ServiceContext; endpointId: string; eventId: string; eventType: string; now: Date },
+  tx: Transaction,
 ): Promise<{ delivery: WebhookDeliveryRow; queued: QueuedAttempt }> {
   const delivery = exactlyOne(
     await tx
@@ -46,12 +46,16 @@ async function insertDelivery(
       })
       .returning(),
   );
-  const queued = await queueAttempt(tx, delivery, {
-    trigger: "automatic",
-    scheduleIndex: 0,
-    delaySeconds: 0,
-    now: values.now,
-  });
+  const queued = await queueAttempt(
+    delivery,
+    {
+      trigger: "automatic",
+      scheduleIndex: 0,
+      delaySeconds: 0,
+      now: values.now,
+    },
+    tx,
+  );
   return { delivery, queued };
 }
 
@@ -65,15 +69,19 @@ export async function sendTestWebhook({
 }): Promise<WebhookDelivery> {
   const now = ctx.services.clock.now();
   const { delivery, queued } = await ctx.services.transaction(async (tx) => {
-    const endpoint = await lockEndpoint(tx, ctx, id);
+    const endpoint = await lockEndpoint(ctx, id, tx);
     if (!endpoint.enabled) throw new ApiError("webhook_endpoint_disabled");
-    const eventId = await recordChange(tx, ctx, {
-      type: TEST_EVENT_TYPE,
-      object: toWebhookEndpoint(endpoint),
-    });
+    const eventId = await recordChange(
+      ctx,
+      {
+        type: TEST_EVENT_TYPE,
+        object: toWebhookEndpoint(endpoint),
+      },
+      tx,
+    );
     // Dispatched here and now: a test event is never fanned out to the other endpoints.
     await tx.update(events).set({ dispatchedAt: now }).where(eq(events.id, eventId));
-    return insertDelivery(tx, { ctx, endpointId: endpoint.id, eventId, eventType: TEST_EVENT_TYPE, now });
+    return insertDelivery({ ctx, endpointId: endpoint.id, eventId, eventType: TEST_EVENT_TYPE, now }, tx);
   });
   await publishAttempts(ctx.services, [queued]);
   return toWebhookDelivery(delivery);
@@ -117,7 +125,7 @@ export async function retrieveWebhookDelivery({
   const [row] = await db
     .select()
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.id, id), ...tenantScope(webhookDeliveries, ctx)))
+    .where(tenantRow(webhookDeliveries, ctx, id))
     .limit(1);
   if (!row) throw deliveryMissing(id);
   const attempts = await db
@@ -130,17 +138,21 @@ export async function retrieveWebhookDelivery({
 
 /** Queues one manual attempt now, whatever the delivery's status; the automatic schedule is left as it is. */
 async function queueManualAttempt(
-  tx: Transaction,
   delivery: WebhookDeliveryRow,
   now: Date,
+  tx: Transaction,
 ): Promise<{ delivery: WebhookDeliveryRow; queued: QueuedAttempt }> {
-  const queued = await queueAttempt(tx, delivery, {
-    trigger: "manual",
-    scheduleIndex: null,
-    delaySeconds: 0,
-    now,
-  });
-  await refreshNextAttempt(tx, delivery.id);
+  const queued = await queueAttempt(
+    delivery,
+    {
+      trigger: "manual",
+      scheduleIndex: null,
+      delaySeconds: 0,
+      now,
+    },
+    tx,
+  );
+  await refreshNextAttempt(delivery.id, tx);
   const [updated] = await tx
     .update(webhookDeliveries)
     .set({ updatedAt: now })
@@ -161,7 +173,7 @@ export async function retryWebhookDelivery({
     const [row] = await tx
       .select()
       .from(webhookDeliveries)
-      .where(and(eq(webhookDeliveries.id, id), ...tenantScope(webhookDeliveries, ctx)))
+      .where(tenantRow(webhookDeliveries, ctx, id))
       .for("update")
       .limit(1);
     if (!row) throw deliveryMissing(id);
@@ -176,7 +188,7 @@ export async function retryWebhookDelivery({
       });
     }
     if (!endpoint.enabled) throw new ApiError("webhook_endpoint_disabled");
-    return queueManualAttempt(tx, row, now);
+    return queueManualAttempt(row, now, tx);
   });
   await publishAttempts(ctx.services, [queued]);
   return toWebhookDelivery(delivery);
@@ -228,19 +240,22 @@ export async function redeliverEvent({
     for (const endpoint of endpoints) {
       const delivery = existing.find((row) => row.endpointId === endpoint.id);
       if (delivery) {
-        out.push(await queueManualAttempt(tx, delivery, now));
+        out.push(await queueManualAttempt(delivery, now, tx));
       } else if (
         event.type !== TEST_EVENT_TYPE &&
         endpoint.enabledEvents.some((pattern) => eventTypeMatches(pattern, event.type))
       ) {
         out.push(
-          await insertDelivery(tx, {
-            ctx,
-            endpointId: endpoint.id,
-            eventId: event.id,
-            eventType: event.type,
-            now,
-          }),
+          await insertDelivery(
+            {
+              ctx,
+              endpointId: endpoint.id,
+              eventId: event.id,
+              eventType: event.type,
+              now,
+            },
+            tx,
+          ),
         );
       }
     }

@@ -44,9 +44,9 @@ async function assertDeliverableUrl(ctx: ServiceContext, url: string): Promise<v
 }
 
 export async function lockEndpoint(
-  tx: Transaction,
   ctx: ServiceContext,
   id: string,
+  tx: Transaction,
 ): Promise<WebhookEndpointRow> {
   const [row] = await tx
     .select()
@@ -97,7 +97,7 @@ export async function createWebhookEndpoint({
         .returning(),
     );
     const endpoint = toWebhookEndpoint(row);
-    await recordChange(tx, ctx, { type: "webhook_endpoint.created", object: endpoint });
+    await recordChange(ctx, { type: "webhook_endpoint.created", object: endpoint }, tx);
     return { ...endpoint, secret };
   });
 }
@@ -148,7 +148,7 @@ export async function updateWebhookEndpoint({
   if (input.url !== undefined) await assertDeliverableUrl(ctx, input.url);
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
-    const before = await lockEndpoint(tx, ctx, id);
+    const before = await lockEndpoint(ctx, id, tx);
     const enabling = input.enabled === true && !before.enabled;
     const disabling = input.enabled === false && before.enabled;
     const row = exactlyOne(
@@ -166,14 +166,18 @@ export async function updateWebhookEndpoint({
         .where(eq(webhookEndpoints.id, before.id))
         .returning(),
     );
-    if (disabling) await stopEndpointDeliveries(tx, row.id, now, "endpoint disabled by the merchant");
+    if (disabling) await stopEndpointDeliveries(row.id, now, "endpoint disabled by the merchant", tx);
     const endpoint = toWebhookEndpoint(row);
     const { updated_at: _ignored, ...changed } = previousAttributes(toWebhookEndpoint(before), endpoint);
-    await recordChange(tx, ctx, {
-      type: "webhook_endpoint.updated",
-      object: endpoint,
-      previousAttributes: changed,
-    });
+    await recordChange(
+      ctx,
+      {
+        type: "webhook_endpoint.updated",
+        object: endpoint,
+        previousAttributes: changed,
+      },
+      tx,
+    );
     return endpoint;
   });
 }
@@ -181,7 +185,7 @@ export async function updateWebhookEndpoint({
 export async function deleteWebhookEndpoint({ ctx, id }: { ctx: ServiceContext; id: string }) {
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
-    const before = await lockEndpoint(tx, ctx, id);
+    const before = await lockEndpoint(ctx, id, tx);
     const row = exactlyOne(
       await tx
         .update(webhookEndpoints)
@@ -189,8 +193,8 @@ export async function deleteWebhookEndpoint({ ctx, id }: { ctx: ServiceContext; 
         .where(eq(webhookEndpoints.id, before.id))
         .returning(),
     );
-    await stopEndpointDeliveries(tx, row.id, now, "endpoint deleted");
-    await recordChange(tx, ctx, { type: "webhook_endpoint.deleted", object: toWebhookEndpoint(row) });
+    await stopEndpointDeliveries(row.id, now, "endpoint deleted", tx);
+    await recordChange(ctx, { type: "webhook_endpoint.deleted", object: toWebhookEndpoint(row) }, tx);
     return { id: row.id, object: "webhook_endpoint" as const, deleted: true as const };
   });
 }
@@ -209,7 +213,7 @@ export async function rotateWebhookSecret({
 }): Promise<WebhookEndpointWithSecret> {
   const now = ctx.services.clock.now();
   return ctx.services.transaction(async (tx) => {
-    const before = await lockEndpoint(tx, ctx, id);
+    const before = await lockEndpoint(ctx, id, tx);
     const secret = newWebhookSecret();
     const row = exactlyOne(
       await tx
@@ -225,13 +229,17 @@ export async function rotateWebhookSecret({
         .returning(),
     );
     const endpoint = toWebhookEndpoint(row);
-    await recordChange(tx, ctx, {
-      type: "webhook_endpoint.secret_rotated",
-      object: endpoint,
-      previousAttributes: {
-        previous_secret_expires_at: toWebhookEndpoint(before).previous_secret_expires_at,
+    await recordChange(
+      ctx,
+      {
+        type: "webhook_endpoint.secret_rotated",
+        object: endpoint,
+        previousAttributes: {
+          previous_secret_expires_at: toWebhookEndpoint(before).previous_secret_expires_at,
+        },
       },
-    });
+      tx,
+    );
     return { ...endpoint, secret };
   });
 }

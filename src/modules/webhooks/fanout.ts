@@ -28,9 +28,9 @@ export interface QueuedAttempt {
 
 /** Schedules one attempt of a delivery; the caller holds the delivery's row lock (or just created it). */
 export async function queueAttempt(
-  tx: Transaction,
   delivery: Pick<WebhookDeliveryRow, "id" | "merchantId" | "environment">,
   options: { trigger: AttemptTrigger; scheduleIndex: number | null; delaySeconds: number; now: Date },
+  tx: Transaction,
 ): Promise<QueuedAttempt> {
   const [last] = await tx
     .select({ number: max(webhookAttempts.number) })
@@ -53,7 +53,7 @@ export async function queueAttempt(
 }
 
 /** A delivery's next_attempt_at follows its earliest scheduled attempt. */
-export async function refreshNextAttempt(tx: Executor, deliveryId: string): Promise<void> {
+export async function refreshNextAttempt(deliveryId: string, tx: Executor): Promise<void> {
   await tx
     .update(webhookDeliveries)
     .set({
@@ -93,37 +93,48 @@ export async function publishAttempts(
   return attempts.length - failed.length;
 }
 
+/**
+ * Cancels the deliveries' scheduled attempts; with `automaticOnly`, a manual attempt the merchant
+ * asked for (a retry) still goes out.
+ */
 export async function cancelScheduledAttempts(
+  {
+    deliveryIds,
+    now,
+    reason,
+    automaticOnly = false,
+  }: {
+    deliveryIds: string[];
+    now: Date;
+    reason: string;
+    automaticOnly?: boolean;
+  },
   tx: Executor,
-  deliveryIds: string[],
-  now: Date,
-  reason: string,
 ) {
   if (deliveryIds.length === 0) return;
+  const scheduled = and(
+    inArray(webhookAttempts.deliveryId, deliveryIds),
+    eq(webhookAttempts.status, "scheduled"),
+  );
   await tx
     .update(webhookAttempts)
     .set({ status: "canceled", finishedAt: now, error: reason })
-    .where(and(inArray(webhookAttempts.deliveryId, deliveryIds), eq(webhookAttempts.status, "scheduled")));
+    .where(automaticOnly ? and(scheduled, eq(webhookAttempts.trigger, "automatic")) : scheduled);
 }
 
 /** Fails every pending delivery of an endpoint that stops receiving (disabled or deleted). */
 export async function stopEndpointDeliveries(
-  tx: Executor,
   endpointId: string,
   now: Date,
   reason: string,
+  tx: Executor,
 ): Promise<void> {
   const stopped = await tx
     .update(webhookDeliveries)
     .set({ status: "failed", nextAttemptAt: null, lastError: reason, updatedAt: now })
     .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.status, "pending")))
     .returning({ id: webhookDeliveries.id });
-  await cancelScheduledAttempts(
-    tx,
-    stopped.map((row) => row.id),
-    now,
-    reason,
-  );
+  await cancelScheduledAttempts({ deliveryIds: stopped.map((row) => row.id), now, reason }, tx);
 }
 
 /**

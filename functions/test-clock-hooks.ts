@@ -1,0 +1,15 @@
+import { runSubscriptionCycle } from "../src/modules/subscriptions/service";
+import type { TestClockHook } from "../src/modules/test-clocks/service";
+
+/**
+ * What runs, in this order, for the objects of a test clock as it advances: each hook does its
+ * area's background work due at the given time and says when it next has some. Later areas
+ * (reminders, settlement, webhook retries, payouts) add theirs here.
+ */
+export const testClockHooks: readonly TestClockHook[] = [
+  {
+    name: "subscription-cycle",
+    run: async (services, clock, at) =>
+      (await runSubscriptionCycle(services, { testClock: clock }, at)).nextDueAt,
+  },
+];

@@ -1,0 +1,1 @@
+CREATE INDEX "issuing_authorizations_pending_request_idx" ON "issuing_authorizations" USING btree ("created_at") WHERE "issuing_authorizations"."status" = 'pending_request';

@@ -1,0 +1,60 @@
+// The hosted checkout page's behaviour: show the chosen method's fields, keep the total in step
+// with the quantities, and send the form once. The page works without it (the server decides).
+(() => {
+  const form = document.querySelector("form.pay");
+  if (!form) return;
+  const groups = form.querySelectorAll("fieldset[data-method]");
+  const selected = () => {
+    const checked = form.querySelector('input[name="method"]:checked');
+    return checked ? checked.value : form.querySelector('input[name="method"]').value;
+  };
+  const showMethod = () => {
+    const method = selected();
+    for (const group of groups) {
+      const active = group.dataset.method === method;
+      group.hidden = !active;
+      group.disabled = !active;
+    }
+  };
+  for (const radio of form.querySelectorAll('input[name="method"]'))
+    radio.addEventListener("change", showMethod);
+  showMethod();
+
+  const button = form.querySelector('button[type="submit"]');
+  const exponent = Number(form.dataset.exponent);
+  const format = (minor) => {
+    const digits = minor.toString().padStart(exponent + 1, "0");
+    const decimal = exponent > 0 ? `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` : digits;
+    return new Intl.NumberFormat(form.dataset.locale, {
+      style: "currency",
+      currency: form.dataset.currency,
+    }).format(decimal);
+  };
+  const minorOf = (text) => {
+    const match = /^(\d+)(?:[.,](\d*))?$/.exec(text.trim());
+    if (!match || (match[2] || "").length > exponent) return null;
+    return BigInt(match[1] + (match[2] || "").padEnd(exponent, "0"));
+  };
+  const updateTotal = () => {
+    let total = BigInt(form.dataset.fixedAmount);
+    for (const input of form.querySelectorAll("input[data-unit-amount]")) {
+      if (/^\d+$/.test(input.value)) total += BigInt(input.value) * BigInt(input.dataset.unitAmount);
+    }
+    const custom = form.querySelector("input[data-custom-amount]");
+    if (custom) total += minorOf(custom.value) ?? 0n;
+    button.textContent = button.dataset.label.replace("{amount}", format(total));
+  };
+  form.addEventListener("input", updateTotal);
+
+  // A second click while the first is on its way would only show "processing": the server keeps
+  // one payment per session either way.
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "true";
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+  });
+})();

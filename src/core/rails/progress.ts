@@ -1,0 +1,75 @@
+import type { Environment } from "../tables";
+import { type Rail, type RailId, rails, railToday } from "./rails";
+import { type SimulatedOutcome, simulateOutcome } from "./simulator";
+
+/**
+ * What a rail batch (payouts, bank transfers) decides on its clock, shared so that both read the
+ * rails the same way. Pure: the callers read their rows and apply each change as a compare-and-set.
+ */
+
+/** Rows per step and run; the next run (every minute) takes the rest. */
+export const RAIL_RUN_LIMIT = 200;
+
+/**
+ * One run of a rail batch: the instant it runs at and, when an operator re-runs it for one
+ * merchant, that merchant (every step's read then filters on it).
+ */
+export interface RailRun {
+  now: Date;
+  merchantId?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A UTC day `shiftDays` from `at`. Rail-local days lie within a day of the UTC day, so a scan bounds
+ * its rows by this and then decides each one with `railToday`.
+ */
+export function utcDayBound(at: Date, shiftDays: number): string {
+  return new Date(at.getTime() + shiftDays * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * One submission id per environment, rail and cut-off, in the rows' order: the payments that leave
+ * in the same window travel together.
+ */
+export function submissionIds(
+  rows: ReadonlyArray<{ environment: Environment; rail: RailId; windowAt: Date }>,
+  newSubmissionId: () => string,
+): string[] {
+  const groups = new Map<string, string>();
+  return rows.map((row) => {
+    const group = `${row.environment}|${row.rail}|${row.windowAt.toISOString()}`;
+    const id = groups.get(group) ?? newSubmissionId();
+    groups.set(group, id);
+    return id;
+  });
+}
+
+/** Whether a payment due on `arrivalDate` (rail-local) has arrived on its rail at `now`. */
+export function hasArrived(rail: Rail, arrivalDate: string, now: Date): boolean {
+  return arrivalDate <= railToday(rail, now);
+}
+
+/** The simulated bank's verdict at arrival: rejected with a return code, or arrived. */
+export function arrivalFailure(
+  railId: RailId,
+  amount: number,
+  arrivalDate: string,
+): SimulatedOutcome["failure"] {
+  return simulateOutcome(rails[railId], amount, arrivalDate).failure;
+}
+
+/**
+ * The return the simulated bank makes of an arrived payment when it is due at `now` and falls
+ * inside the rail's return window; null otherwise.
+ */
+export function dueReturn(
+  payment: { rail: RailId; amount: number; arrivalDate: string; returnDeadline: string },
+  now: Date,
+): SimulatedOutcome["returned"] {
+  const rail = rails[payment.rail];
+  const { returned } = simulateOutcome(rail, payment.amount, payment.arrivalDate);
+  if (!returned || returned.on > railToday(rail, now) || returned.on > payment.returnDeadline) return null;
+  return returned;
+}

@@ -1,0 +1,200 @@
+import { runBatch } from "../../core/batch";
+import type { ServiceContext } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { changeStatement } from "../../core/events";
+import { newId } from "../../core/ids";
+import { postingStatement } from "../../core/ledger";
+import {
+  type Rail,
+  type RailId,
+  railBusinessDaysAfter,
+  railReaches,
+  rails,
+  scheduleOnRail,
+} from "../../core/rails";
+import { loadBankAccount, loadMandate, mandateRails, mandateStatus } from "../bank-accounts/service";
+import type { BankAccountRow, MandateRow } from "../bank-accounts/tables";
+import { assertCanPayOut } from "../verifications/service";
+import { bankTransferPosting, toBankTransfer } from "./rows";
+import type { BankTransfer, CreateBankTransferInput } from "./schemas";
+import { type BankTransferRow, bankTransfers } from "./tables";
+
+/** The rail a push takes when none is given: the currency's batch credit rail. */
+const pushRails: Record<string, RailId> = { USD: "ach_standard", EUR: "sepa_credit", GBP: "bacs" };
+
+/** Rail business days from a debit's arrival until its funds move from pending to available. */
+const PULL_AVAILABILITY_DAYS = 1;
+
+/** Reads before the batch, side by side: the KYB gate (pushes), the account and the mandate (pulls). */
+async function readInputs(
+  ctx: ServiceContext,
+  input: CreateBankTransferInput,
+): Promise<{ account: BankAccountRow; mandate: MandateRow | null }> {
+  const [policy, account, mandate] = await Promise.allSettled([
+    input.direction === "push" ? assertCanPayOut(ctx) : Promise.resolve(),
+    loadBankAccount(ctx, input.bank_account, "bank_account"),
+    input.mandate ? loadMandate(ctx, input.mandate, "mandate") : Promise.resolve(null),
+  ]);
+  // In this order whatever answers first, so a refusal never depends on timing.
+  if (policy.status === "rejected") throw policy.reason;
+  if (account.status === "rejected") throw account.reason;
+  if (mandate.status === "rejected") throw mandate.reason;
+  return { account: account.value, mandate: mandate.value };
+}
+
+function assertMandateAuthorizes(ctx: ServiceContext, mandate: MandateRow, account: BankAccountRow): void {
+  if (mandate.bankAccountId !== account.id) {
+    throw new ApiError("mandate_mismatch", {
+      param: "mandate",
+      message: `The mandate authorizes debits of ${mandate.bankAccountId}, not ${account.id}.`,
+    });
+  }
+  const status = mandateStatus(mandate, ctx.services.clock.now());
+  if (status !== "active") {
+    throw new ApiError("mandate_not_active", {
+      param: "mandate",
+      message: `The mandate is ${status}; pulls need an active mandate.`,
+    });
+  }
+}
+
+function chooseRail(input: CreateBankTransferInput, mandate: MandateRow | null): Rail {
+  if (input.rail) return rails[input.rail];
+  const id = mandate ? mandateRails[mandate.type][0] : pushRails[input.currency];
+  if (!id) {
+    throw new ApiError("currency_unsupported", {
+      param: "currency",
+      message: `Pushes go out in ${Object.keys(pushRails).join(", ")}; ${input.currency} has no credit rail.`,
+    });
+  }
+  return rails[id];
+}
+
+/**
+ * The rail's rules: direction, currency, the accounts it reaches, the amount. A mandate's scheme
+ * needs no check of its own: the only debit rails that reach an ACH mandate's US account in USD are
+ * ACH's, and a SEPA mandate's IBAN in EUR only SEPA Direct Debit.
+ */
+function assertRailCarries(rail: Rail, input: CreateBankTransferInput, account: BankAccountRow): void {
+  const wanted = input.direction === "push" ? "credit" : "debit";
+  if (rail.direction !== "both" && rail.direction !== wanted) {
+    throw new ApiError("rail_unsupported", {
+      param: "rail",
+      message: `${rail.id} carries ${rail.direction}s only; a ${input.direction} needs a ${wanted} rail.`,
+    });
+  }
+  if (!rail.currencies.includes(input.currency)) {
+    throw new ApiError("currency_unsupported", {
+      param: "currency",
+      message: `${rail.id} carries ${rail.currencies.join(", ")} only.`,
+    });
+  }
+  if (!railReaches(rail, account)) {
+    throw new ApiError("rail_unsupported", {
+      param: "bank_account",
+      message: `${rail.id} does not reach this ${account.country} account (${account.scheme}).`,
+    });
+  }
+  if (input.amount < rail.minAmount || input.amount > rail.maxAmount) {
+    throw new ApiError("rail_limit_exceeded", {
+      param: "amount",
+      message: `${rail.id} carries ${rail.minAmount} to ${rail.maxAmount} (minor units of ${input.currency}) per payment.`,
+    });
+  }
+}
+
+function checkInput(input: CreateBankTransferInput): void {
+  if (input.direction === "push" && input.mandate) {
+    throw new ApiError("parameter_invalid", {
+      param: "mandate",
+      message: "A push is a credit from your balance; mandates authorize pulls only.",
+    });
+  }
+  if (input.direction === "pull" && !input.mandate) {
+    throw new ApiError("mandate_required", {
+      param: "mandate",
+      message: "Pulling from a bank account needs an active mandate on it (POST /mandates).",
+    });
+  }
+}
+
+/**
+ * Creates a bank transfer in ONE batch: the row, for a push the reservation (available → bank
+ * transfers in transit, refused by the balance's CHECK when available does not cover it, which rolls
+ * the row back too), `bank_transfer.created` and the stored idempotency response. A pull moves no
+ * money until it arrives. Reads before it, side by side: the KYB gate, the account, the mandate.
+ */
+export async function createBankTransfer({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateBankTransferInput;
+}): Promise<BankTransfer> {
+  checkInput(input);
+  const { account, mandate } = await readInputs(ctx, input);
+  if (account.status !== "verified") {
+    throw new ApiError("bank_account_unverified", {
+      param: "bank_account",
+      message: `The bank account is ${account.status}; verify it before transferring.`,
+    });
+  }
+  if (mandate) assertMandateAuthorizes(ctx, mandate, account);
+  if (input.currency !== account.currency) {
+    throw new ApiError("currency_unsupported", {
+      param: "currency",
+      message: `This bank account holds ${account.currency}.`,
+    });
+  }
+  const rail = chooseRail(input, mandate);
+  assertRailCarries(rail, input, account);
+  const now = ctx.services.clock.now();
+  const schedule = scheduleOnRail(rail, now);
+  const row: BankTransferRow = {
+    id: newId("bankTransfer"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    direction: input.direction,
+    amount: input.amount,
+    currency: input.currency,
+    rail: rail.id,
+    bankAccountId: account.id,
+    customerId: account.customerId,
+    mandateId: mandate?.id ?? null,
+    statementDescriptor: input.statement_descriptor ?? null,
+    status: "pending",
+    windowAt: schedule.windowAt,
+    arrivalDate: schedule.arrivalDate,
+    returnDeadline: schedule.returnDeadline,
+    availableOn:
+      input.direction === "pull"
+        ? railBusinessDaysAfter(rail, schedule.arrivalDate, PULL_AVAILABILITY_DAYS)
+        : null,
+    submissionId: null,
+    failureCode: null,
+    failureMessage: null,
+    submittedAt: null,
+    settledAt: null,
+    fundsAvailableAt: null,
+    failedAt: null,
+    returnedAt: null,
+    canceledAt: null,
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const transfer = toBankTransfer(row);
+  const { db } = ctx.services;
+  await runBatch(
+    ctx.services,
+    [
+      db.insert(bankTransfers).values(row),
+      ...(row.direction === "push"
+        ? [db.execute(postingStatement(bankTransferPosting(ctx, row, "reserved")))]
+        : []),
+      db.execute(changeStatement(ctx, { type: "bank_transfer.created", object: transfer })),
+    ],
+    { response: transfer },
+  );
+  return transfer;
+}

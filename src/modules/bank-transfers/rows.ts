@@ -1,0 +1,145 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import { type AccountRef, type PostingInput, postingCall } from "../../core/ledger";
+import type { BankTransfer } from "./schemas";
+import type { BankTransferRow } from "./tables";
+
+export function toBankTransfer(row: BankTransferRow): BankTransfer {
+  return {
+    id: row.id,
+    object: "bank_transfer",
+    environment: row.environment,
+    direction: row.direction,
+    amount: row.amount,
+    currency: row.currency,
+    rail: row.rail,
+    bank_account: row.bankAccountId,
+    customer: row.customerId,
+    mandate: row.mandateId,
+    statement_descriptor: row.statementDescriptor,
+    status: row.status,
+    arrival_date: row.arrivalDate,
+    return_deadline: row.returnDeadline,
+    available_on: row.availableOn,
+    submission: row.submissionId,
+    failure_code: row.failureCode,
+    failure_message: row.failureMessage,
+    submitted_at: row.submittedAt?.toISOString() ?? null,
+    settled_at: row.settledAt?.toISOString() ?? null,
+    funds_available_at: row.fundsAvailableAt?.toISOString() ?? null,
+    failed_at: row.failedAt?.toISOString() ?? null,
+    returned_at: row.returnedAt?.toISOString() ?? null,
+    canceled_at: row.canceledAt?.toISOString() ?? null,
+    metadata: row.metadata,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * A transfer's moves in the ledger, each posted once (its source is `bank_transfer:<id>:<step>`):
+ *
+ * | step | direction | entries |
+ * | --- | --- | --- |
+ * | `reserved` (creation) | push | available −x, bank transfers in transit +x |
+ * | `released` (cancel, failure, return) | push | the exact reverse of `reserved` |
+ * | `settled` (arrival) | pull | bank transfers in transit −x, pending +x |
+ * | `available` (`available_on`) | pull | pending −x, available +x |
+ * | `returned` (a return after arrival) | pull | pending (or available) −x, bank transfers in transit +x |
+ */
+export type LedgerStep = "reserved" | "released" | "settled" | "available" | "returned";
+
+const account = (kind: AccountRef["kind"], row: BankTransferRow): AccountRef => ({
+  kind,
+  currency: row.currency,
+});
+
+const descriptions: Record<LedgerStep, (row: BankTransferRow) => string> = {
+  reserved: (row) => `Bank transfer to ${row.bankAccountId}`,
+  released: (row) => `Bank transfer ${row.id} not completed: funds back`,
+  settled: (row) => `Bank debit of ${row.bankAccountId} arrived`,
+  available: (row) => `Bank debit ${row.id} available`,
+  returned: (row) => `Bank debit ${row.id} returned (${row.failureCode ?? "return"})`,
+};
+
+function posting(
+  ctx: ServiceContext,
+  row: BankTransferRow,
+  step: LedgerStep,
+  [from, to]: [AccountRef["kind"], AccountRef["kind"]],
+): PostingInput {
+  return {
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    source: `bank_transfer:${row.id}:${step}`,
+    type: "bank_transfer",
+    // Pending while the money sits in reserved-for-the-rail or pending funds; posted once final.
+    status: step === "reserved" || step === "settled" ? "pending" : "posted",
+    sourceObjectId: row.id,
+    description: descriptions[step](row),
+    entries: [
+      { account: account(from, row), amount: -row.amount },
+      { account: account(to, row), amount: row.amount },
+    ],
+    at: ctx.services.clock.now(),
+  };
+}
+
+const moves: Record<Exclude<LedgerStep, "returned">, [AccountRef["kind"], AccountRef["kind"]]> = {
+  reserved: ["merchant_available", "bank_transfers_in_transit"],
+  released: ["bank_transfers_in_transit", "merchant_available"],
+  settled: ["bank_transfers_in_transit", "merchant_pending"],
+  available: ["merchant_pending", "merchant_available"],
+};
+
+/** The posting of a step that has one fixed movement (all but a debit's return). */
+export function bankTransferPosting(
+  ctx: ServiceContext,
+  row: BankTransferRow,
+  step: Exclude<LedgerStep, "returned">,
+): PostingInput {
+  return posting(ctx, row, step, moves[step]);
+}
+
+export interface LedgerMembers {
+  /** CTEs that post only for the rows of `gate`. */
+  members: SQL[];
+  /** An expression that reads the last of them, so that the posting runs. */
+  counted: SQL;
+}
+
+/**
+ * The posting of `step` as CTE members gated on `gate` (a compare-and-set's `updated`). A debit
+ * returned before its funds became available comes out of pending. Returned after, it is handled
+ * like a chargeback: out of available when available covers it, else out of pending, which may go
+ * below zero (the merchant then owes it, as with a refund beyond the balance or a crypto reorg).
+ */
+export function ledgerMembers(
+  ctx: ServiceContext,
+  row: BankTransferRow,
+  step: LedgerStep,
+  gate: string,
+): LedgerMembers {
+  const from = sql.raw(gate);
+  if (step !== "returned") {
+    return {
+      members: [sql`posted as (select ${postingCall(bankTransferPosting(ctx, row, step))} from ${from})`],
+      counted: sql`(select count(*) from posted)::int`,
+    };
+  }
+  const fromPending = posting(ctx, row, step, ["merchant_pending", "bank_transfers_in_transit"]);
+  if (row.fundsAvailableAt === null) {
+    return {
+      members: [sql`posted as (select ${postingCall(fromPending)} from ${from})`],
+      counted: sql`(select count(*) from posted)::int`,
+    };
+  }
+  const fromAvailable = posting(ctx, row, step, ["merchant_available", "bank_transfers_in_transit"]);
+  return {
+    members: [
+      sql`from_available as (select ${postingCall(fromAvailable, { raise: false })} as answer from ${from})`,
+      sql`posted as (select ${postingCall(fromPending)} from from_available where answer->>'outcome' = 'refused')`,
+    ],
+    counted: sql`(select count(*) from posted)::int`,
+  };
+}

@@ -1,0 +1,94 @@
+import { z } from "@hono/zod-openapi";
+import { metadataSchema } from "../../core/metadata";
+import { listQuerySchema } from "../../core/pagination";
+import { railIds } from "../../core/rails";
+import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
+import { bankTransferDirections, bankTransferStatuses } from "./tables";
+
+export const createBankTransferBody = z
+  .object({
+    direction: z.enum(bankTransferDirections).openapi({
+      description:
+        "push: a credit transfer from the available balance to the bank account. pull: a debit of the bank account under an active mandate.",
+    }),
+    amount: positiveAmount,
+    currency: currencyCode,
+    bank_account: z.string().min(1).max(255).openapi({
+      example: "ba_3kTq9yQy7yJ4pQz2Xb8w1LmN",
+      description: "A verified bank account of the merchant or of one of its customers.",
+    }),
+    rail: z.enum(railIds).optional().openapi({
+      description:
+        "Defaults: push USD ach_standard, EUR sepa_credit, GBP bacs; pull by the mandate (ach_debit: ach_standard, sepa_debit: sepa_debit).",
+    }),
+    mandate: z.string().min(1).max(255).optional().openapi({
+      example: "mdt_3kTq9yQy7yJ4pQz2Xb8w1LmN",
+      description: "Pulls only, and required for them: an active mandate on the same bank account.",
+    }),
+    statement_descriptor: z
+      .string()
+      .regex(/^[A-Za-z0-9 .,\-/]{1,22}$/, "1 to 22 letters, digits, spaces and . , - /")
+      .optional()
+      .openapi({ description: "Shown on the bank statement; 22 characters at most (ACH's limit)." }),
+    metadata: metadataSchema.optional(),
+  })
+  .strict()
+  .openapi("CreateBankTransfer");
+
+export type CreateBankTransferInput = z.infer<typeof createBankTransferBody>;
+
+export const bankTransferSchema = z
+  .object({
+    id: z.string().openapi({ example: "bt_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
+    object: z.literal("bank_transfer"),
+    environment: environmentSchema,
+    direction: z.enum(bankTransferDirections),
+    amount: z.number().int(),
+    currency: z.string(),
+    rail: z.enum(railIds),
+    bank_account: z.string().openapi({ description: "The bank account (ba_…)." }),
+    customer: z.string().nullable().openapi({ description: "The bank account's customer, if any." }),
+    mandate: z.string().nullable().openapi({ description: "Pulls: the mandate (mdt_…)." }),
+    statement_descriptor: z.string().nullable(),
+    status: z.enum(bankTransferStatuses),
+    arrival_date: z
+      .string()
+      .openapi({ example: "2026-12-03", description: "Rail-local day the funds arrive." }),
+    return_deadline: z.string().openapi({
+      description: "Rail-local day until which the other bank may still return the transfer.",
+    }),
+    available_on: z.string().nullable().openapi({
+      description: "Pulls: the rail-local day a settled debit's funds move from pending to available.",
+    }),
+    submission: z
+      .string()
+      .nullable()
+      .openapi({ description: "The rail submission (rail and cut-off) it left in." }),
+    failure_code: z
+      .string()
+      .nullable()
+      .openapi({ description: "The rail's reason code when failed or returned (R01, MD06, …)." }),
+    failure_message: z.string().nullable(),
+    submitted_at: timestamp.nullable(),
+    settled_at: timestamp.nullable(),
+    funds_available_at: timestamp.nullable(),
+    failed_at: timestamp.nullable(),
+    returned_at: timestamp.nullable(),
+    canceled_at: timestamp.nullable(),
+    metadata: z.record(z.string(), z.string()),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("BankTransfer");
+
+export type BankTransfer = z.infer<typeof bankTransferSchema>;
+
+export const bankTransferIdParams = idParams("bt_3kTq9yQy7yJ4pQz2Xb8w1LmN");
+
+export const listBankTransfersQuery = listQuerySchema.extend({
+  status: z.enum(bankTransferStatuses).optional(),
+  direction: z.enum(bankTransferDirections).optional(),
+  bank_account: z.string().min(1).max(255).optional(),
+});
+
+export type ListBankTransfersQuery = z.infer<typeof listBankTransfersQuery>;

@@ -1,0 +1,345 @@
+import type { Child } from "hono/jsx";
+import { currencyExponent, formatAmount } from "../../core/money";
+import { findMethodType } from "../payment-methods/service";
+import { errorMessageKey, type MessageKey, type PageLocale, type Translate } from "./messages";
+import { lineAmount } from "./rows";
+import type { CheckoutSessionRow, LineItemColumn } from "./tables";
+
+/** What the page is rendered from: the session, the methods it offers, the last refusal. */
+export interface PageView {
+  row: CheckoutSessionRow;
+  methods: string[];
+  error: string | null;
+  locale: PageLocale;
+  t: Translate;
+  /** The method the customer had picked, so a retry keeps it. */
+  selected: string | null;
+  /** Subscription mode: the days of trial before the first charge, or null. */
+  trialDays: number | null;
+}
+
+/** An amount for people: the currency's own digits (exact, from a decimal string), localized. */
+export function money(amount: number | bigint, currency: string, locale: PageLocale): string {
+  const decimal = formatAmount(amount, currency) as `${number}`;
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(decimal);
+}
+
+/** A count of days, weeks, months or years in the page's language ("3 months", "3 mois", "3 か月"). */
+function unitCount(count: number, unit: string, locale: PageLocale): string {
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(count);
+}
+
+const perInterval: Record<string, MessageKey> = {
+  day: "perDay",
+  week: "perWeek",
+  month: "perMonth",
+  year: "perYear",
+};
+
+/** An amount, and for a recurring price its period: "€10.00 / month", "€30.00 / 3 months". */
+function priced(view: PageView, amount: number | bigint, recurring: LineItemColumn["recurring"]): string {
+  const { row, t, locale } = view;
+  const price = money(amount, row.currency, locale);
+  if (!recurring) return price;
+  const single = perInterval[recurring.interval];
+  if (recurring.intervalCount === 1 && single) return t(single, { amount: price });
+  return t("every", {
+    amount: price,
+    period: unitCount(recurring.intervalCount, recurring.interval, locale),
+  });
+}
+
+function Layout({ view, children }: { view: PageView; children: Child }) {
+  const { row, t, locale } = view;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{t("title")}</title>
+        <link rel="stylesheet" href="/hosted/checkout.css" />
+        <script src="/hosted/checkout.js" defer />
+      </head>
+      <body>
+        <main>
+          <h1>{t("title")}</h1>
+          {row.environment === "sandbox" ? <p class="test-mode">{t("testMode")}</p> : null}
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+function Summary({ view }: { view: PageView }) {
+  const { row, t, locale } = view;
+  const recurring = row.lineItems[0]?.recurring ?? null;
+  const total = priced(view, row.amountTotal, recurring);
+  return (
+    <section aria-labelledby="summary-title" class="summary">
+      <h2 id="summary-title">{t("summary")}</h2>
+      <ul>
+        {row.lineItems.map((line) => (
+          <li>
+            <span>
+              {line.description}
+              {line.customAmount ? "" : ` × ${line.quantity}`}
+            </span>
+            <span>{priced(view, lineAmount(line, line.quantity), line.recurring ?? null)}</span>
+          </li>
+        ))}
+      </ul>
+      <p class="total">
+        <span>{t("total")}</span> <strong>{total}</strong>
+      </p>
+      {view.trialDays ? (
+        <p class="trial">
+          {t("trialThen", { days: unitCount(view.trialDays, "day", locale), price: total })}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function ErrorMessage({ view }: { view: PageView }) {
+  // role="alert" is announced by screen readers when the page loads with it.
+  return view.error ? (
+    <p id="checkout-error" role="alert" class="error">
+      {view.t(errorMessageKey(view.error))}
+    </p>
+  ) : null;
+}
+
+function QuantityField({ line, index, view }: { line: LineItemColumn; index: number; view: PageView }) {
+  const bounds = line.adjustable ?? { minimum: line.quantity, maximum: line.quantity };
+  const id = `quantity-${index}`;
+  return (
+    <p class="field">
+      <label for={id}>{view.t("quantity", { item: line.description })}</label>
+      <input
+        id={id}
+        name={`quantity_${index}`}
+        type="number"
+        inputmode="numeric"
+        min={String(bounds.minimum)}
+        max={String(bounds.maximum)}
+        value={String(line.quantity)}
+        data-unit-amount={String(line.terms.unitAmount ?? 0)}
+      />
+    </p>
+  );
+}
+
+function AmountField({ line, view }: { line: LineItemColumn; view: PageView }) {
+  const bounds = line.customAmount;
+  if (!bounds) return null;
+  const { row, t, locale } = view;
+  const preset = bounds.preset ?? bounds.minimum;
+  return (
+    <p class="field">
+      <label for="custom-amount">{t("amount", { currency: row.currency })}</label>
+      <input
+        id="custom-amount"
+        name="amount"
+        inputmode="decimal"
+        value={formatAmount(preset, row.currency)}
+        aria-describedby="custom-amount-hint"
+        data-custom-amount="true"
+      />
+      <small id="custom-amount-hint">
+        {t("amountHint", {
+          min: money(bounds.minimum, row.currency, locale),
+          max: money(bounds.maximum, row.currency, locale),
+        })}
+      </small>
+    </p>
+  );
+}
+
+function MethodFields({ method, view }: { method: string; view: PageView }) {
+  const { t } = view;
+  const type = findMethodType(method);
+  if (method === "card") {
+    return (
+      <fieldset data-method="card" class="method-fields">
+        <legend>{type?.name ?? "Card"}</legend>
+        <p class="field">
+          <label for="card-number">{t("cardNumber")}</label>
+          <input id="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number" />
+        </p>
+        <div class="row">
+          <p class="field">
+            <label for="card-expiry">{t("expiry")}</label>
+            <input id="card-expiry" name="card_expiry" autocomplete="cc-exp" placeholder="MM/YY" />
+          </p>
+          <p class="field">
+            <label for="card-cvc">{t("cvc")}</label>
+            <input id="card-cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" />
+          </p>
+        </div>
+        <p class="field">
+          <label for="card-name">{t("cardholder")}</label>
+          <input id="card-name" name="card_name" autocomplete="cc-name" />
+        </p>
+      </fieldset>
+    );
+  }
+  if (method === "upi") {
+    return (
+      <fieldset data-method="upi" class="method-fields">
+        <legend>{type?.name ?? "UPI"}</legend>
+        <p class="field">
+          <label for="upi-vpa">{t("vpa")}</label>
+          <input id="upi-vpa" name="upi_vpa" autocomplete="off" placeholder="name@bank" />
+        </p>
+      </fieldset>
+    );
+  }
+  return (
+    <fieldset data-method={method} class="method-fields">
+      <legend>{type?.name ?? method}</legend>
+      <p>{method === "upi_qr" ? t("upiQr") : t("redirect", { method: type?.name ?? method })}</p>
+    </fieldset>
+  );
+}
+
+function PaymentForm({ view }: { view: PageView }) {
+  const { row, t, locale, methods } = view;
+  const selected = view.selected && methods.includes(view.selected) ? view.selected : methods[0];
+  const fixed = row.lineItems
+    .filter((line) => !line.adjustable && !line.customAmount)
+    .reduce((sum, line) => sum + lineAmount(line, line.quantity), 0n);
+  return (
+    <form
+      method="post"
+      action={`/checkout/${row.id}`}
+      class="pay"
+      data-currency={row.currency}
+      data-exponent={String(currencyExponent(row.currency))}
+      data-locale={locale}
+      data-fixed-amount={fixed.toString()}
+    >
+      {row.lineItems.map((line, index) =>
+        line.customAmount ? (
+          <AmountField line={line} view={view} />
+        ) : line.adjustable ? (
+          <QuantityField line={line} index={index} view={view} />
+        ) : null,
+      )}
+      {row.customerId || row.customerEmail ? null : (
+        <p class="field">
+          <label for="email">{t("email")}</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            required={row.mode === "subscription"}
+          />
+        </p>
+      )}
+      {methods.length > 1 ? (
+        <fieldset class="methods">
+          <legend>{t("method")}</legend>
+          {methods.map((method) => (
+            <label class="method">
+              <input type="radio" name="method" value={method} checked={method === selected} />{" "}
+              {findMethodType(method)?.name ?? method}
+            </label>
+          ))}
+        </fieldset>
+      ) : (
+        <input type="hidden" name="method" value={selected} />
+      )}
+      {methods.map((method) => (
+        <MethodFields method={method} view={view} />
+      ))}
+      {row.mode === "subscription" ? (
+        <button type="submit" data-label={t(view.trialDays ? "startTrial" : "subscribe")}>
+          {t(view.trialDays ? "startTrial" : "subscribe")}
+        </button>
+      ) : (
+        <button type="submit" data-label={t("pay", { amount: "{amount}" })}>
+          {t("pay", { amount: money(row.amountTotal, row.currency, locale) })}
+        </button>
+      )}
+    </form>
+  );
+}
+
+function CancelLink({ view }: { view: PageView }) {
+  return view.row.cancelUrl ? (
+    <p>
+      <a href={view.row.cancelUrl}>{view.t("cancel")}</a>
+    </p>
+  ) : null;
+}
+
+/** The page for every state of a session. */
+export function CheckoutPage({ view }: { view: PageView }) {
+  const { row, t } = view;
+  if (row.status === "expired") {
+    return (
+      <Layout view={view}>
+        <p role="status">{t("expired")}</p>
+        <CancelLink view={view} />
+      </Layout>
+    );
+  }
+  if (row.status === "complete") {
+    return (
+      <Layout view={view}>
+        <Summary view={view} />
+        <p role="status">
+          {row.completionMessage ??
+            t(
+              row.mode === "subscription"
+                ? "subscribed"
+                : row.paymentStatus === "paid"
+                  ? "complete"
+                  : "completeUnpaid",
+            )}
+        </p>
+      </Layout>
+    );
+  }
+  if (row.paymentClaim) {
+    return (
+      <Layout view={view}>
+        <Summary view={view} />
+        <p role="status">{t("processing")}</p>
+        <p>
+          <a href={`/checkout/${row.id}`}>{t("refresh")}</a>
+        </p>
+      </Layout>
+    );
+  }
+  return (
+    <Layout view={view}>
+      <Summary view={view} />
+      <ErrorMessage view={view} />
+      {view.methods.length > 0 ? <PaymentForm view={view} /> : null}
+      <CancelLink view={view} />
+    </Layout>
+  );
+}
+
+/** A page for a session that does not exist (or a link that takes no payments). */
+export function MessagePage({ locale, t, message }: { locale: PageLocale; t: Translate; message: string }) {
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{t("title")}</title>
+        <link rel="stylesheet" href="/hosted/checkout.css" />
+      </head>
+      <body>
+        <main>
+          <h1>{t("title")}</h1>
+          <p role="status">{message}</p>
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,158 @@
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../../core/context";
+import { parseAmount } from "../../core/money";
+import { visitPaymentLink } from "../payment-links/service";
+import { paymentMethodDataSchema } from "../payment-methods/schemas";
+import { type PageLocale, pickLocale, translator } from "./messages";
+import { CheckoutPage, MessagePage } from "./page";
+import { type CheckoutPageState, loadCheckoutPage, type PayRequest, paySession } from "./service";
+import { trialDaysOf } from "./subscription-mode";
+
+/**
+ * The hosted checkout page (no API key: the session id in the URL is the credential, as the
+ * session's url hands it to the customer). Rendered on the Worker; its script and styles are
+ * static assets (public/hosted/), so the policy allows scripts from this origin only. Forms post
+ * only here, and to the merchant's success URL origin (where a completed payment redirects).
+ */
+function contentSecurityPolicy(successUrl: string | null): string {
+  const formTargets = ["'self'"];
+  if (successUrl) formTargets.push(new URL(successUrl).origin);
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `form-action ${formTargets.join(" ")}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function secureHeaders(c: Context<AppEnv>, successUrl: string | null) {
+  c.header("Content-Security-Policy", contentSecurityPolicy(successUrl));
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header("Referrer-Policy", "no-referrer");
+  c.header("Cache-Control", "no-store");
+}
+
+/** A rendered page with its doctype (hono/jsx renders elements only); the components are synchronous. */
+function documentOf(element: unknown): string {
+  return `<!doctype html>${String(element)}`;
+}
+
+function localeOf(c: Context<AppEnv>, sessionLocale: string): PageLocale {
+  return pickLocale(c.req.query("locale") ?? sessionLocale, c.req.header("accept-language"));
+}
+
+function notFoundPage(c: Context<AppEnv>) {
+  const locale = localeOf(c, "auto");
+  const t = translator(locale);
+  secureHeaders(c, null);
+  return c.html(documentOf(<MessagePage locale={locale} t={t} message={t("notFound")} />), 404);
+}
+
+function render(c: Context<AppEnv>, state: CheckoutPageState | null, selected: string | null = null) {
+  if (!state) return notFoundPage(c);
+  if (state.redirect) return c.redirect(state.redirect, 303);
+  const locale = localeOf(c, state.row.locale);
+  secureHeaders(c, state.row.successUrl);
+  const view = {
+    row: state.row,
+    methods: state.methods,
+    error: state.error,
+    locale,
+    t: translator(locale),
+    selected,
+    trialDays:
+      state.row.mode === "subscription"
+        ? trialDaysOf(state.row.subscriptionData, c.get("services").clock.now())
+        : null,
+  };
+  return c.html(documentOf(<CheckoutPage view={view} />), state.error ? 422 : 200);
+}
+
+function field(form: Record<string, unknown>, name: string): string {
+  const value = form[name];
+  return typeof value === "string" ? value.trim() : "";
+}
+
+/** "MM/YY" or "MM/YYYY" as a month and a four-digit year; NaN when unreadable (refused later). */
+function expiryOf(text: string): { month: number; year: number } {
+  const match = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(text);
+  if (!match) return { month: Number.NaN, year: Number.NaN };
+  const year = Number(match[2]);
+  return { month: Number(match[1]), year: year < 100 ? 2000 + year : year };
+}
+
+/** The form as the payment verb takes it; null when the method data is unreadable. */
+function payRequestOf(form: Record<string, unknown>, state: CheckoutPageState): PayRequest | null {
+  const method = field(form, "method");
+  if (!state.methods.includes(method)) return null;
+  const email = field(form, "email") || null;
+  const billing = email ? { billing_details: { email } } : {};
+  let data: unknown = { type: method, ...billing };
+  if (method === "card") {
+    const expiry = expiryOf(field(form, "card_expiry"));
+    const name = field(form, "card_name");
+    data = {
+      type: "card",
+      card: {
+        number: field(form, "card_number"),
+        exp_month: expiry.month,
+        exp_year: expiry.year,
+        cvc: field(form, "card_cvc") || undefined,
+        holder_name: name || undefined,
+      },
+      ...billing,
+    };
+  } else if (method === "upi") {
+    data = { type: "upi", upi: { vpa: field(form, "upi_vpa") }, ...billing };
+  }
+  const parsed = paymentMethodDataSchema.safeParse(data);
+  if (!parsed.success) return null;
+  const quantities: Record<number, number> = {};
+  for (const [index, line] of state.row.lineItems.entries()) {
+    const text = field(form, `quantity_${index}`);
+    if (line.adjustable && text) quantities[index] = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
+  }
+  let customAmount: number | null = null;
+  const amountText = field(form, "amount");
+  if (amountText) {
+    try {
+      customAmount = Number(parseAmount(amountText, state.row.currency));
+    } catch {
+      customAmount = Number.NaN;
+    }
+  }
+  return { method: parsed.data, email, quantities, customAmount };
+}
+
+export const checkoutPagesRouter = new Hono<AppEnv>()
+  // A payment link: each visit opens a fresh checkout session and sends the customer to its page.
+  .get("/pay/:code", async (c) => {
+    const url = await visitPaymentLink(c.get("services"), c.req.param("code"));
+    if (url) return c.redirect(url, 303);
+    const locale = localeOf(c, "auto");
+    const t = translator(locale);
+    secureHeaders(c, null);
+    return c.html(documentOf(<MessagePage locale={locale} t={t} message={t("linkUnavailable")} />), 410);
+  })
+  .get("/checkout/:id", async (c) => render(c, await loadCheckoutPage(c.get("services"), c.req.param("id"))))
+  // The return from 3-D Secure or a bank page: the session follows its payment.
+  .get("/checkout/:id/return", async (c) =>
+    render(c, await loadCheckoutPage(c.get("services"), c.req.param("id"))),
+  )
+  .post("/checkout/:id", async (c) => {
+    const services = c.get("services");
+    const id = c.req.param("id");
+    const current = await loadCheckoutPage(services, id);
+    if (!current || current.redirect || current.row.status !== "open" || current.row.paymentClaim) {
+      return render(c, current);
+    }
+    const form = await c.req.parseBody();
+    const selected = field(form, "method") || null;
+    const request = payRequestOf(form, current);
+    if (!request) return render(c, { ...current, error: "invalid" }, selected);
+    return render(c, await paySession(services, current.row, request), selected);
+  });

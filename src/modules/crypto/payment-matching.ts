@@ -1,0 +1,129 @@
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Services } from "../../core/context";
+import { gatedChangeMembers } from "../../core/events";
+import { systemContext } from "../../core/http";
+import type { ChainInfo } from "./networks";
+import { toCryptoPayment } from "./payments";
+import { type CryptoDepositRow, type CryptoPaymentRow, cryptoDeposits, cryptoPayments } from "./tables";
+
+export interface PaymentReport {
+  partially_paid: number;
+  completed: number;
+  expired: number;
+}
+
+const OPEN: CryptoPaymentRow["status"][] = ["open", "partially_paid"];
+
+/**
+ * A payment's next state from the credited deposits it has not counted yet, with no I/O. It counts
+ * a deposit to its address and asset detected between its creation and its expiry; it completes
+ * when what it counted reaches the amount due (the excess is `overpaid_amount`), and otherwise
+ * expires at `expires_at`, partially paid or not. What it received stays credited to the merchant
+ * either way: each deposit was credited on its own.
+ */
+export function nextPayment(
+  payment: CryptoPaymentRow,
+  deposits: CryptoDepositRow[],
+  now: Date,
+): { row: CryptoPaymentRow; type: string } | undefined {
+  const counted = deposits
+    .filter(
+      (deposit) =>
+        deposit.addressId === payment.addressId &&
+        deposit.asset === payment.asset &&
+        deposit.createdAt >= payment.createdAt &&
+        deposit.createdAt < payment.expiresAt &&
+        !payment.depositIds.includes(deposit.id),
+    )
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const received = counted.reduce(
+    (sum, deposit) => sum + BigInt(deposit.amount),
+    BigInt(payment.amountReceived),
+  );
+  const due = BigInt(payment.amountDue);
+  const expired = now >= payment.expiresAt;
+  if (counted.length === 0 && !expired) return undefined;
+  const base = {
+    ...payment,
+    amountReceived: received.toString(),
+    depositIds: [...payment.depositIds, ...counted.map((deposit) => deposit.id)],
+    updatedAt: now,
+  };
+  if (received >= due) {
+    const row: CryptoPaymentRow = {
+      ...base,
+      status: "completed",
+      overpaidAmount: (received - due).toString(),
+      completedAt: now,
+    };
+    return { row, type: "crypto.payment.completed" };
+  }
+  if (expired) return { row: { ...base, status: "expired", expiredAt: now }, type: "crypto.payment.expired" };
+  return { row: { ...base, status: "partially_paid" }, type: "crypto.payment.partially_paid" };
+}
+
+function changedStatement(
+  services: Services,
+  before: CryptoPaymentRow,
+  next: CryptoPaymentRow,
+  type: string,
+): SQL {
+  const ctx = systemContext(services, before, "deposit-poll");
+  const update = services.db
+    .update(cryptoPayments)
+    .set({
+      status: next.status,
+      amountReceived: next.amountReceived,
+      overpaidAmount: next.overpaidAmount,
+      depositIds: next.depositIds,
+      completedAt: next.completedAt,
+      expiredAt: next.expiredAt,
+      updatedAt: next.updatedAt,
+    })
+    // Compare-and-set on what was read: a deposit is counted once, whatever runs at the same time.
+    .where(
+      and(
+        eq(cryptoPayments.id, before.id),
+        eq(cryptoPayments.status, before.status),
+        eq(cryptoPayments.amountReceived, before.amountReceived),
+      ),
+    )
+    .returning({ id: cryptoPayments.id });
+  const event = gatedChangeMembers(ctx, { type, object: toCryptoPayment(next) }, "updated", "payment");
+  return sql`with updated as ${update}, ${event} select count(*)::int as applied from updated`;
+}
+
+/**
+ * After a poll of the chain: its open payments take the credited deposits made to them, complete,
+ * or expire. One read batch and one write batch, only when the chain has open payments.
+ */
+export async function settleCryptoPayments(services: Services, chain: ChainInfo): Promise<PaymentReport> {
+  const report: PaymentReport = { partially_paid: 0, completed: 0, expired: 0 };
+  const { db } = services;
+  const openOnChain = and(eq(cryptoPayments.chain, chain.key), inArray(cryptoPayments.status, OPEN));
+  const [payments, deposits] = await db.batch([
+    db.select().from(cryptoPayments).where(openOnChain),
+    db
+      .select()
+      .from(cryptoDeposits)
+      .where(
+        and(
+          eq(cryptoDeposits.status, "credited"),
+          inArray(
+            cryptoDeposits.addressId,
+            db.select({ id: cryptoPayments.addressId }).from(cryptoPayments).where(openOnChain),
+          ),
+        ),
+      ),
+  ]);
+  const now = services.clock.now();
+  const statements = payments.flatMap((payment) => {
+    const next = nextPayment(payment, deposits, now);
+    if (!next) return [];
+    report[next.row.status as keyof PaymentReport] += 1;
+    return [db.execute(changedStatement(services, payment, next.row, next.type))];
+  });
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
+  return report;
+}

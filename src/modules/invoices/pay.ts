@@ -1,0 +1,193 @@
+import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { runBatch } from "../../core/batch";
+import type { ServiceContext } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { type ChangeRecord, gatedChangeMembers } from "../../core/events";
+import { randomBase62 } from "../../core/ids";
+import { tenantRow } from "../../core/tenancy";
+import { retrieveCustomer } from "../customers/service";
+import type { Payment } from "../payments/schemas";
+import { createPayment } from "../payments/service";
+import { billingRefusal, readInvoice, requireRow, requireStatus, toInvoice } from "./rows";
+import type { Invoice, PayInvoiceInput } from "./schemas";
+import { type InvoiceRow, invoices, type PaymentAttemptColumn } from "./tables";
+
+/** After this long, a pay whose request died no longer blocks the next one. */
+const ATTEMPT_STALE_MS = 15 * 60 * 1000;
+
+/** One statement: `changes` by compare-and-set on `condition`, the event only when it matched. */
+async function applyGated(
+  ctx: ServiceContext,
+  id: string,
+  condition: ReturnType<typeof and>,
+  changes: Partial<InvoiceRow>,
+  change: ChangeRecord | null,
+  refusal: "invoice_status_invalid" | "invoice_payment_in_progress",
+): Promise<void> {
+  const { db } = ctx.services;
+  const update = db
+    .update(invoices)
+    .set(changes)
+    .where(and(tenantRow(invoices, ctx, id), condition))
+    .returning({ id: invoices.id });
+  const members = change ? sql`, ${gatedChangeMembers(ctx, change, "applied", "change")}` : sql``;
+  try {
+    await runBatch(ctx.services, [
+      db.execute(sql`with applied as ${update}${members} select ${requireRow("applied", refusal)}`),
+    ]);
+  } catch (error) {
+    throw billingRefusal(error) ?? error;
+  }
+}
+
+/**
+ * Charges what the invoice still owes to the customer's default payment method (or the one sent)
+ * through the payments module. Three steps, none holding a transaction across the provider call:
+ *  1. claim: a compare-and-set puts this attempt's key on the invoice while it is open and no other
+ *     attempt is under way, so two pays (retried or concurrent) can't both charge;
+ *  2. createPayment (its own batches and provider call, idempotent on its own attempt);
+ *  3. the outcome, by compare-and-set on the attempt key: paid with the payment, or the failure
+ *     counted (invoice.payment_failed) and the decline answered.
+ * A payment that neither succeeds nor fails at once (3-D Secure, processing) leaves the invoice
+ * open with `payment` set and the claim held until it is stale (15 minutes).
+ */
+export async function payInvoice({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  input: PayInvoiceInput;
+}): Promise<Invoice> {
+  const before = await readInvoice(ctx, id);
+  requireStatus(before, ["open", "uncollectible"], "paid");
+  const customer = await retrieveCustomer({ ctx, id: before.customerId });
+  const paymentMethod = input.payment_method ?? customer.default_payment_method;
+  const amount = before.total - before.amountPaid;
+  if (amount > 0 && !paymentMethod) {
+    throw new ApiError("invoice_payment_method_missing", { param: "payment_method" });
+  }
+  const now = ctx.services.clock.now();
+  const attempt: PaymentAttemptColumn = { key: randomBase62(24), startedAt: now.toISOString() };
+  const stale = new Date(now.getTime() - ATTEMPT_STALE_MS).toISOString();
+  const claimable = and(
+    eq(invoices.status, before.status),
+    or(
+      isNull(invoices.paymentAttempt),
+      sql`(${invoices.paymentAttempt}->>'startedAt')::timestamptz < ${stale}`,
+    ),
+  );
+  const ours = sql`${invoices.paymentAttempt}->>'key' = ${attempt.key}`;
+  const paid = (payment: Payment | null, at: Date): InvoiceRow => ({
+    ...before,
+    status: "paid",
+    amountPaid: before.total,
+    paidAt: at,
+    paymentId: payment?.id ?? null,
+    paymentAttempt: null,
+    attemptCount: before.attemptCount + (payment ? 1 : 0),
+    updatedAt: at,
+  });
+  if (amount === 0) {
+    // Nothing owed (a fully discounted invoice): paid with no charge.
+    const after = paid(null, now);
+    await applyGated(
+      ctx,
+      id,
+      claimable,
+      { status: "paid", paidAt: now, updatedAt: now },
+      {
+        type: "invoice.paid",
+        object: toInvoice(after, ctx.services.config.PUBLIC_URL),
+        previousAttributes: { status: before.status },
+      },
+      "invoice_payment_in_progress",
+    );
+    return toInvoice(after, ctx.services.config.PUBLIC_URL);
+  }
+  await applyGated(
+    ctx,
+    id,
+    claimable,
+    { paymentAttempt: attempt, updatedAt: now },
+    null,
+    "invoice_payment_in_progress",
+  );
+
+  let payment: Payment;
+  try {
+    payment = await createPayment({
+      ctx,
+      input: {
+        amount,
+        currency: before.currency,
+        customer: before.customerId,
+        payment_method: paymentMethod ?? undefined,
+        capture_method: "automatic",
+        confirm: true,
+        description: `Invoice ${before.number ?? before.id}`,
+        metadata: { invoice: before.id },
+      },
+    });
+  } catch (error) {
+    const failedAt = ctx.services.clock.now();
+    const failed: InvoiceRow = {
+      ...before,
+      paymentAttempt: null,
+      attemptCount: before.attemptCount + 1,
+      updatedAt: failedAt,
+    };
+    await applyGated(
+      ctx,
+      id,
+      ours,
+      // The claim is ours, so no other attempt moved the count since it was read.
+      { paymentAttempt: null, attemptCount: failed.attemptCount, updatedAt: failedAt },
+      { type: "invoice.payment_failed", object: toInvoice(failed, ctx.services.config.PUBLIC_URL) },
+      "invoice_payment_in_progress",
+    );
+    throw error;
+  }
+
+  const doneAt = ctx.services.clock.now();
+  if (payment.status !== "succeeded") {
+    const pending: InvoiceRow = {
+      ...before,
+      paymentId: payment.id,
+      paymentAttempt: attempt,
+      updatedAt: doneAt,
+    };
+    await applyGated(
+      ctx,
+      id,
+      ours,
+      { paymentId: payment.id, updatedAt: doneAt },
+      null,
+      "invoice_payment_in_progress",
+    );
+    return toInvoice(pending, ctx.services.config.PUBLIC_URL);
+  }
+  const after = paid(payment, doneAt);
+  await applyGated(
+    ctx,
+    id,
+    ours,
+    {
+      status: "paid",
+      amountPaid: before.total,
+      paidAt: doneAt,
+      paymentId: payment.id,
+      paymentAttempt: null,
+      attemptCount: after.attemptCount,
+      updatedAt: doneAt,
+    },
+    {
+      type: "invoice.paid",
+      object: toInvoice(after, ctx.services.config.PUBLIC_URL),
+      previousAttributes: { status: before.status },
+    },
+    "invoice_payment_in_progress",
+  );
+  return toInvoice(after, ctx.services.config.PUBLIC_URL);
+}

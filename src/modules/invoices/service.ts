@@ -1,0 +1,49 @@
+import { eq } from "drizzle-orm";
+import type { ServiceContext } from "../../core/context";
+import { type ListPage, paginateTable } from "../../core/pagination";
+import { tenantScope } from "../../core/tenancy";
+import { readInvoice, toInvoice } from "./rows";
+import type { Invoice, ListInvoicesQuery } from "./schemas";
+import { invoices } from "./tables";
+
+/**
+ * The invoices module's door: other modules and functions/ import invoices only from here. The
+ * verbs live in files named by what happens: create.ts, finalize.ts (numbering), pay.ts,
+ * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts; totals.ts is the arithmetic.
+ */
+export { createInvoice } from "./create";
+export { finalizeInvoice } from "./finalize";
+export { retrieveHostedInvoice } from "./hosted";
+export { payInvoice } from "./pay";
+export { invoicePdf } from "./pdf";
+export { retrieveInvoiceSettings, updateInvoiceSettings } from "./settings";
+export { type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";
+export { markInvoicePaid, markInvoiceUncollectible, voidInvoice } from "./transitions";
+export { toInvoice };
+
+export async function retrieveInvoice({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Invoice> {
+  return toInvoice(await readInvoice(ctx, id), ctx.services.config.PUBLIC_URL);
+}
+
+export async function listInvoices({
+  ctx,
+  query,
+}: {
+  ctx: ServiceContext;
+  query: ListInvoicesQuery;
+}): Promise<ListPage<Invoice>> {
+  const filters = tenantScope(invoices, ctx);
+  if (query.customer) filters.push(eq(invoices.customerId, query.customer));
+  if (query.status) filters.push(eq(invoices.status, query.status));
+  const page = await paginateTable({
+    db: ctx.services.db,
+    table: invoices,
+    scope: filters,
+    tenantScope: tenantScope(invoices, ctx),
+    query,
+  });
+  return {
+    data: page.data.map((row) => toInvoice(row, ctx.services.config.PUBLIC_URL)),
+    hasMore: page.hasMore,
+  };
+}

@@ -1,0 +1,121 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { Environment } from "../../core/tables";
+
+export type InvoiceStatus = "draft" | "open" | "paid" | "void" | "uncollectible";
+export type CollectionMethod = "charge_automatically" | "send_invoice";
+
+/** A line as the invoice shows it: the item it came from, its discount share and taxes, exact. */
+export interface InvoiceLineColumn {
+  invoiceItem: string;
+  description: string | null;
+  amount: number;
+  quantity: number;
+  unitAmount: number | null;
+  price: string | null;
+  discountable: boolean;
+  discountPrecise: string;
+  taxes: Array<{ taxRate: string; amountPrecise: string }>;
+}
+
+/** One tax rate's total on the invoice: rounded once, half up, beside its exact amount. */
+export interface InvoiceTaxColumn {
+  taxRate: string;
+  inclusive: boolean;
+  percentage: number;
+  amount: number;
+  amountPrecise: string;
+  taxableAmountPrecise: string;
+}
+
+export interface PaymentAttemptColumn {
+  key: string;
+  startedAt: string;
+}
+
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    customerId: text("customer_id").notNull(),
+    status: text("status").$type<InvoiceStatus>().notNull(),
+    number: text("number"),
+    currency: text("currency").notNull(),
+    collectionMethod: text("collection_method").$type<CollectionMethod>().notNull(),
+    daysUntilDue: integer("days_until_due"),
+    dueAt: timestamp("due_at", { withTimezone: true, mode: "date" }),
+    description: text("description"),
+    couponId: text("coupon_id"),
+    lines: jsonb("lines").$type<InvoiceLineColumn[]>().notNull(),
+    taxes: jsonb("taxes").$type<InvoiceTaxColumn[]>().notNull(),
+    subtotal: bigint("subtotal", { mode: "number" }).notNull(),
+    discountAmount: bigint("discount_amount", { mode: "number" }).notNull(),
+    total: bigint("total", { mode: "number" }).notNull(),
+    totalExcludingTax: bigint("total_excluding_tax", { mode: "number" }).notNull(),
+    amountPaid: bigint("amount_paid", { mode: "number" }).notNull(),
+    paidOutOfBand: boolean("paid_out_of_band").notNull(),
+    /** mark_paid's reference (a bank transfer's, a cheque's). */
+    paymentReference: text("payment_reference"),
+    /** The payment that paid it through pay. */
+    paymentId: text("payment_id"),
+    /** pay's claim while its charge is under way, so a second pay can't charge again. */
+    paymentAttempt: jsonb("payment_attempt").$type<PaymentAttemptColumn>(),
+    attemptCount: integer("attempt_count").notNull(),
+    /** The credential of the hosted view's URL (the customer has no API key). */
+    hostedToken: text("hosted_token").notNull(),
+    finalizedAt: timestamp("finalized_at", { withTimezone: true, mode: "date" }),
+    paidAt: timestamp("paid_at", { withTimezone: true, mode: "date" }),
+    voidedAt: timestamp("voided_at", { withTimezone: true, mode: "date" }),
+    markedUncollectibleAt: timestamp("marked_uncollectible_at", { withTimezone: true, mode: "date" }),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    index("invoices_merchant_created_idx").on(table.merchantId, table.environment, table.createdAt, table.id),
+    index("invoices_customer_idx").on(table.merchantId, table.environment, table.customerId),
+    uniqueIndex("invoices_number_idx").on(table.merchantId, table.environment, table.number),
+    // The arithmetic's invariants, held by the database whatever writes the row.
+    check(
+      "invoices_amounts_check",
+      sql`${table.subtotal} >= 0 and ${table.discountAmount} between 0 and ${table.subtotal} and ${table.total} >= 0
+        and ${table.amountPaid} between 0 and ${table.total}`,
+    ),
+    check(
+      "invoices_status_check",
+      sql`${table.status} in ('draft', 'open', 'paid', 'void', 'uncollectible')`,
+    ),
+  ],
+);
+
+export type InvoiceRow = typeof invoices.$inferSelect;
+
+/**
+ * The numbering of an account's invoices: the prefix and the last number given. Finalizing takes
+ * the next number in the same statement that opens the invoice, so numbers have no gaps.
+ */
+export const invoiceNumbering = pgTable(
+  "invoice_numbering",
+  {
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    prefix: text("prefix").notNull(),
+    lastNumber: integer("last_number").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.merchantId, table.environment] })],
+);

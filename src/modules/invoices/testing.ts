@@ -1,0 +1,74 @@
+import type { TestMerchant } from "../../../test/harness";
+
+export interface InvoiceLine {
+  invoice_item: string;
+  amount: number;
+  discount_amount_precise: string;
+  tax_amounts: Array<{ tax_rate: string; amount_precise: string }>;
+}
+
+export interface Invoice {
+  id: string;
+  object: string;
+  customer: string;
+  status: string;
+  number: string | null;
+  currency: string;
+  collection_method: string;
+  days_until_due: number | null;
+  due_date: string | null;
+  coupon: string | null;
+  lines: InvoiceLine[];
+  taxes: Array<{ tax_rate: string; inclusive: boolean; amount: number; amount_precise: string }>;
+  subtotal: number;
+  discount_amount: number;
+  total_excluding_tax: number;
+  tax: number;
+  total: number;
+  amount_due: number;
+  amount_paid: number;
+  amount_remaining: number;
+  paid_out_of_band: boolean;
+  payment_reference: string | null;
+  payment: string | null;
+  attempt_count: number;
+  invoice_pdf: string | null;
+  hosted_invoice_url: string | null;
+  status_transitions: Record<string, string | null>;
+}
+
+export async function newCustomer(m: TestMerchant): Promise<string> {
+  return (await m.sandbox.request<{ id: string }>("POST", "/customers", { name: "Payer" })).body.id;
+}
+
+export async function newTaxRate(m: TestMerchant, percentage: number, inclusive = false): Promise<string> {
+  const rate = await m.sandbox.request<{ id: string }>("POST", "/tax-rates", {
+    display_name: inclusive ? "VAT" : "Sales tax",
+    percentage,
+    inclusive,
+  });
+  return rate.body.id;
+}
+
+export async function newItem(m: TestMerchant, body: Record<string, unknown>): Promise<string> {
+  const item = await m.sandbox.request<{ id: string }>("POST", "/invoice-items", body);
+  if (item.status !== 200) throw new Error(`invoice item: ${item.text}`);
+  return item.body.id;
+}
+
+/** A draft invoice of one 1000 USD line for a new customer. */
+export async function newDraft(m: TestMerchant, extra: Record<string, unknown> = {}): Promise<Invoice> {
+  const customer = await newCustomer(m);
+  await newItem(m, { customer, amount: 1000, currency: "USD" });
+  const draft = await m.sandbox.request<Invoice>("POST", "/invoices", { customer, ...extra });
+  if (draft.status !== 200) throw new Error(`invoice: ${draft.text}`);
+  return draft.body;
+}
+
+/** An open invoice (a finalized draft). */
+export async function newOpenInvoice(m: TestMerchant, extra: Record<string, unknown> = {}): Promise<Invoice> {
+  const draft = await newDraft(m, extra);
+  const open = await m.sandbox.request<Invoice>("POST", `/invoices/${draft.id}/finalize`);
+  if (open.status !== 200) throw new Error(`finalize: ${open.text}`);
+  return open.body;
+}

@@ -1,0 +1,2 @@
+/** What other modules and the background functions use of issuing. */
+export { decideAbandonedAuthorizations } from "./abandoned";

@@ -1,0 +1,153 @@
+import { runBatch } from "../../core/batch";
+import type { ServiceContext } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { changeStatement } from "../../core/events";
+import { newId } from "../../core/ids";
+import { postingStatement } from "../../core/ledger";
+import { type Rail, type RailId, rails, scheduleOnRail } from "../../core/rails";
+import { loadBankAccount } from "../bank-accounts/service";
+import { assertCanPayOut } from "../verifications/service";
+import { payoutPosting, toPayout } from "./rows";
+import type { CreatePayoutInput, Payout } from "./schemas";
+import { type PayoutMethod, type PayoutRow, payouts } from "./tables";
+
+/** Which rail reaches an account in a currency, per speed; its keys are the currencies payouts go out in. */
+const payoutRails: Record<string, Record<PayoutMethod, RailId>> = {
+  USD: { standard: "ach_standard", instant: "ach_same_day" },
+  EUR: { standard: "sepa_credit", instant: "sepa_instant" },
+  GBP: { standard: "bacs", instant: "faster_payments" },
+};
+
+export const payoutCurrencies: readonly string[] = Object.keys(payoutRails);
+
+/** Instant payouts cost 1 % of the amount (at least one minor unit), standard ones nothing. */
+export function payoutFee(method: PayoutMethod, amount: number): number {
+  return method === "instant" ? Math.max(1, Math.ceil(amount / 100)) : 0;
+}
+
+const CRYPTO_DESTINATION = /^(0x[0-9a-fA-F]{40}|caddr_.+)$/;
+
+export function payoutRail(currency: string, method: PayoutMethod): Rail {
+  const id = payoutRails[currency]?.[method];
+  if (!id) {
+    throw new ApiError("payout_rail_unavailable", {
+      param: "currency",
+      message: `Payouts go out in ${Object.keys(payoutRails).join(", ")}; ${currency} has no payout rail.`,
+    });
+  }
+  return rails[id];
+}
+
+type BankAccount = Awaited<ReturnType<typeof loadBankAccount>>;
+
+/**
+ * A payout destination: a verified bank account of the merchant's own, read side by side with the
+ * KYB policy when `gated` (production payouts). The KYB refusal answers first whatever the
+ * destination, so it never depends on timing. Payouts and the payout schedule both check with it.
+ */
+export async function loadPayoutDestination(
+  ctx: ServiceContext,
+  input: { destination: string; gated: boolean },
+): Promise<BankAccount> {
+  if (CRYPTO_DESTINATION.test(input.destination)) {
+    throw new ApiError("payout_destination_unsupported", {
+      param: "destination",
+      message: "Payouts to crypto wallets are not available yet; pay out to a verified bank account (ba_…).",
+    });
+  }
+  const [policy, destination] = await Promise.allSettled([
+    input.gated ? assertCanPayOut(ctx) : Promise.resolve(),
+    loadBankAccount(ctx, input.destination, "destination"),
+  ]);
+  if (policy.status === "rejected") throw policy.reason;
+  if (destination.status === "rejected") throw destination.reason;
+  const account = destination.value;
+  if (account.customerId !== null) {
+    throw new ApiError("payout_destination_unsupported", {
+      param: "destination",
+      message: "Payouts go to the merchant's own bank accounts, not to a customer's.",
+    });
+  }
+  if (account.status !== "verified") {
+    throw new ApiError("bank_account_unverified", {
+      param: "destination",
+      message: "Verify the bank account (micro-deposits or instant verification) before paying out to it.",
+    });
+  }
+  return account;
+}
+
+/**
+ * Creates a payout and reserves its funds in ONE batch: the row, the ledger posting (available →
+ * payouts in transit, refused by the balance's CHECK when available does not cover it, which rolls
+ * the row back too), `payout.created` and the stored idempotency response. Reads before it: the
+ * KYB policy and the destination, concurrently. `schedulePeriodEnd` marks an automatic payout
+ * (payout-automatic): the payouts' unique key on it refuses a second one for the same merchant,
+ * currency and period with a unique violation that rolls the whole batch back.
+ */
+export async function createPayout({
+  ctx,
+  input,
+  schedulePeriodEnd = null,
+}: {
+  ctx: ServiceContext;
+  input: CreatePayoutInput;
+  schedulePeriodEnd?: Date | null;
+}): Promise<Payout> {
+  const account = await loadPayoutDestination(ctx, { destination: input.destination, gated: true });
+  if (input.currency !== account.currency) {
+    throw new ApiError("currency_unsupported", {
+      param: "currency",
+      message: `This bank account receives ${account.currency}.`,
+    });
+  }
+  const rail = payoutRail(input.currency, input.method);
+  if (input.amount < rail.minAmount || input.amount > rail.maxAmount) {
+    throw new ApiError("rail_limit_exceeded", {
+      param: "amount",
+      message: `${rail.id} carries ${rail.minAmount} to ${rail.maxAmount} (minor units of ${input.currency}) per payment.`,
+    });
+  }
+  const now = ctx.services.clock.now();
+  const schedule = scheduleOnRail(rail, now);
+  const row: PayoutRow = {
+    id: newId("payout"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    amount: input.amount,
+    currency: input.currency,
+    fee: payoutFee(input.method, input.amount),
+    method: input.method,
+    rail: rail.id,
+    bankAccountId: account.id,
+    statementDescriptor: input.statement_descriptor ?? null,
+    status: "pending",
+    windowAt: schedule.windowAt,
+    arrivalDate: schedule.arrivalDate,
+    returnDeadline: schedule.returnDeadline,
+    batchId: null,
+    failureCode: null,
+    failureMessage: null,
+    submittedAt: null,
+    paidAt: null,
+    failedAt: null,
+    returnedAt: null,
+    canceledAt: null,
+    schedulePeriodEnd,
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const payout = toPayout(row);
+  const { db } = ctx.services;
+  await runBatch(
+    ctx.services,
+    [
+      db.insert(payouts).values(row),
+      db.execute(postingStatement(payoutPosting(ctx, row, "reserved"))),
+      db.execute(changeStatement(ctx, { type: "payout.created", object: payout })),
+    ],
+    { response: payout },
+  );
+  return payout;
+}

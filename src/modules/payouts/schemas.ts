@@ -1,0 +1,138 @@
+import { z } from "@hono/zod-openapi";
+import { metadataSchema } from "../../core/metadata";
+import { listQuerySchema } from "../../core/pagination";
+import { railIds } from "../../core/rails";
+import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
+import { weekdays } from "../../core/tables";
+import { payoutIntervals, payoutMethods, payoutStatuses } from "./tables";
+
+const destinationId = z.string().min(1).max(255).openapi({ example: "ba_3kTq9yQy7yJ4pQz2Xb8w1LmN" });
+
+export const createPayoutBody = z
+  .object({
+    amount: positiveAmount,
+    currency: currencyCode,
+    destination: destinationId.openapi({
+      description:
+        "A verified bank account of the merchant (ba_…). Crypto wallet addresses are refused with payout_destination_unsupported until crypto sends land.",
+    }),
+    method: z.enum(payoutMethods).default("standard").openapi({
+      description:
+        "standard: the account's batch rail (ACH next day, SEPA Credit Transfer, Bacs). instant: ACH same-day, SEPA Instant or Faster Payments, for a 1 % fee.",
+    }),
+    statement_descriptor: z
+      .string()
+      .regex(/^[A-Za-z0-9 .,\-/]{1,22}$/, "1 to 22 letters, digits, spaces and . , - /")
+      .optional()
+      .openapi({ description: "Shown on the bank statement; 22 characters at most (ACH's limit)." }),
+    metadata: metadataSchema.optional(),
+  })
+  .strict()
+  .openapi("CreatePayout");
+
+export type CreatePayoutInput = z.infer<typeof createPayoutBody>;
+
+export const payoutSchema = z
+  .object({
+    id: z.string().openapi({ example: "po_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
+    object: z.literal("payout"),
+    environment: environmentSchema,
+    amount: z.number().int(),
+    currency: z.string(),
+    fee: z.number().int().openapi({ description: "Instant payouts' fee, debited with the amount." }),
+    method: z.enum(payoutMethods),
+    rail: z.enum(railIds),
+    destination: z.string().openapi({ description: "The bank account (ba_…)." }),
+    statement_descriptor: z.string().nullable(),
+    status: z.enum(payoutStatuses),
+    arrival_date: z
+      .string()
+      .openapi({ example: "2026-12-02", description: "Rail-local day the funds arrive." }),
+    batch: z
+      .string()
+      .nullable()
+      .openapi({ description: "The rail submission (rail and cut-off) it left in." }),
+    failure_code: z.string().nullable().openapi({ description: "The rail's return code (R01, AC04, …)." }),
+    failure_message: z.string().nullable(),
+    submitted_at: timestamp.nullable(),
+    paid_at: timestamp.nullable(),
+    failed_at: timestamp.nullable(),
+    returned_at: timestamp
+      .nullable()
+      .openapi({ description: "Set when the bank returned it after it was paid (status failed)." }),
+    canceled_at: timestamp.nullable(),
+    automatic: z
+      .boolean()
+      .openapi({ description: "Created by the payout schedule (payout-automatic), not by a request." }),
+    metadata: z.record(z.string(), z.string()),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi("Payout");
+
+export type Payout = z.infer<typeof payoutSchema>;
+
+export const payoutIdParams = idParams("po_3kTq9yQy7yJ4pQz2Xb8w1LmN");
+
+export const listPayoutsQuery = listQuerySchema.extend({
+  status: z.enum(payoutStatuses).optional(),
+  destination: z.string().min(1).max(255).optional(),
+});
+
+export type ListPayoutsQuery = z.infer<typeof listPayoutsQuery>;
+
+export const updatePayoutScheduleBody = z
+  .object({
+    interval: z.enum(payoutIntervals).openapi({
+      description:
+        "manual: only payouts you create. daily, weekly (on weekly_anchor) or monthly (on monthly_anchor): at 00:00 UTC, one payout per currency of the whole available balance.",
+    }),
+    weekly_anchor: z
+      .enum(weekdays)
+      .optional()
+      .openapi({ description: "Required with interval weekly, refused otherwise." }),
+    monthly_anchor: z.number().int().min(1).max(31).optional().openapi({
+      example: 15,
+      description:
+        "Required with interval monthly, refused otherwise: the day of the month; in shorter months the last day.",
+    }),
+    minimum_amount: z.number().int().min(0).max(99_999_999_999).default(0).openapi({
+      example: 5_000,
+      description:
+        "Minor units, for every currency: a currency whose available balance is below it is not paid out that period (0: any positive balance).",
+    }),
+    destination: destinationId.nullable().optional().openapi({
+      description:
+        "A verified bank account of the merchant (ba_…), used for its currency. Omitted or null: in each currency, the merchant's most recently verified bank account.",
+    }),
+  })
+  .strict()
+  .openapi("UpdatePayoutSchedule");
+
+export type UpdatePayoutScheduleInput = z.infer<typeof updatePayoutScheduleBody>;
+
+export const payoutScheduleSchema = z
+  .object({
+    id: z.string().nullable().openapi({
+      example: "posch_3kTq9yQy7yJ4pQz2Xb8w1LmN",
+      description: "Null while the default (manual) applies.",
+    }),
+    object: z.literal("payout_schedule"),
+    environment: environmentSchema,
+    interval: z.enum(payoutIntervals),
+    weekly_anchor: z.enum(weekdays).nullable(),
+    monthly_anchor: z.number().int().nullable(),
+    minimum_amount: z.number().int(),
+    destination: z
+      .string()
+      .nullable()
+      .openapi({ description: "Null: the most recently verified account per currency." }),
+    timezone: z.literal("UTC"),
+    next_run_at: timestamp
+      .nullable()
+      .openapi({ description: "The next automatic payout time; null for manual schedules." }),
+    updated_at: timestamp.nullable().openapi({ description: "Null while the default (manual) applies." }),
+  })
+  .openapi("PayoutSchedule");
+
+export type PayoutSchedule = z.infer<typeof payoutScheduleSchema>;

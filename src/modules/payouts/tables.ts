@@ -1,0 +1,97 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { RailId } from "../../core/rails";
+import type { Environment, Weekday } from "../../core/tables";
+
+export const payoutStatuses = ["pending", "in_transit", "paid", "failed", "canceled"] as const;
+export type PayoutStatus = (typeof payoutStatuses)[number];
+export const payoutMethods = ["standard", "instant"] as const;
+export type PayoutMethod = (typeof payoutMethods)[number];
+
+export const payouts = pgTable(
+  "payouts",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    /** Instant payouts only; debited from available with the amount, returned with it on failure. */
+    fee: bigint("fee", { mode: "number" }).notNull(),
+    method: text("method").$type<PayoutMethod>().notNull(),
+    rail: text("rail").$type<RailId>().notNull(),
+    bankAccountId: text("bank_account_id").notNull(),
+    statementDescriptor: text("statement_descriptor"),
+    status: text("status").$type<PayoutStatus>().notNull(),
+    /** The rail's cut-off whose window carries the payout: payout-batch submits it from then on. */
+    windowAt: timestamp("window_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** Rail-local days (YYYY-MM-DD) from the rail calendar. */
+    arrivalDate: text("arrival_date").notNull(),
+    returnDeadline: text("return_deadline").notNull(),
+    /** The submission group (rail and cut-off) it left in. */
+    batchId: text("batch_id"),
+    failureCode: text("failure_code"),
+    failureMessage: text("failure_message"),
+    submittedAt: timestamp("submitted_at", { withTimezone: true, mode: "date" }),
+    paidAt: timestamp("paid_at", { withTimezone: true, mode: "date" }),
+    failedAt: timestamp("failed_at", { withTimezone: true, mode: "date" }),
+    returnedAt: timestamp("returned_at", { withTimezone: true, mode: "date" }),
+    canceledAt: timestamp("canceled_at", { withTimezone: true, mode: "date" }),
+    /**
+     * Automatic payouts only: the schedule's fire time (period end) it pays out for. Unique per
+     * merchant, environment and currency, so a rerun or a concurrent run of payout-automatic cannot
+     * create a second payout for the period (null for manual payouts: nulls never collide).
+     */
+    schedulePeriodEnd: timestamp("schedule_period_end", { withTimezone: true, mode: "date" }),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    index("payouts_merchant_created_idx").on(table.merchantId, table.environment, table.createdAt, table.id),
+    // payout-batch's three scans: due windows, due arrivals, returns still possible.
+    index("payouts_status_window_idx").on(table.status, table.windowAt),
+    index("payouts_status_arrival_idx").on(table.status, table.arrivalDate),
+    uniqueIndex("payouts_schedule_period_key")
+      .on(table.merchantId, table.environment, table.currency, table.schedulePeriodEnd)
+      .where(sql`${table.schedulePeriodEnd} is not null`),
+  ],
+);
+
+export type PayoutRow = typeof payouts.$inferSelect;
+
+export const payoutIntervals = ["manual", "daily", "weekly", "monthly"] as const;
+export type PayoutInterval = (typeof payoutIntervals)[number];
+
+/** A merchant's automatic payout schedule per environment; a merchant without a row pays out manually. */
+export const payoutSchedules = pgTable(
+  "payout_schedules",
+  {
+    id: text("id").notNull().unique(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    interval: text("interval").$type<PayoutInterval>().notNull(),
+    weeklyAnchor: text("weekly_anchor").$type<Weekday>(),
+    /** 1–31; in a shorter month the schedule fires on its last day. */
+    monthlyAnchor: integer("monthly_anchor"),
+    /** One minimum in minor units for every payout currency (USD, EUR and GBP all have two decimals). */
+    minimumAmount: bigint("minimum_amount", { mode: "number" }).notNull(),
+    /** A verified bank account of the merchant; null: the most recently verified one in each currency. */
+    bankAccountId: text("bank_account_id"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.merchantId, table.environment] })],
+);
+
+export type PayoutScheduleRow = typeof payoutSchedules.$inferSelect;

@@ -1,0 +1,80 @@
+import { ApiError } from "../../core/errors";
+import { newId } from "../../core/ids";
+import { MAX_AMOUNT } from "../../core/money";
+import { type PriceRow, priceAmount } from "../prices/service";
+import type { SubscriptionItemColumn } from "./tables";
+
+export interface ItemTerms {
+  currency: string;
+  interval: NonNullable<PriceRow["recurringInterval"]>;
+  intervalCount: number;
+}
+
+/** A subscription's price: active, recurring, licensed, and of the subscription's currency and interval. */
+export function usablePrice(
+  prices: PriceRow[],
+  id: string,
+  terms: ItemTerms | null,
+  param: string,
+): PriceRow & ItemTerms {
+  const price = prices.find((candidate) => candidate.id === id);
+  if (!price) throw new ApiError("resource_missing", { param, message: `No such price: ${id}` });
+  if (!price.active) throw new ApiError("price_inactive", { param });
+  if (price.recurringInterval === null || price.recurringIntervalCount === null) {
+    throw new ApiError("subscription_price_invalid", {
+      param,
+      message: "A subscription takes recurring prices.",
+    });
+  }
+  if (price.meterId !== null) {
+    throw new ApiError("subscription_price_invalid", {
+      param,
+      message: "Metered prices can't be subscribed to yet (usage invoicing is not built).",
+    });
+  }
+  const own = {
+    currency: price.currency,
+    interval: price.recurringInterval,
+    intervalCount: price.recurringIntervalCount,
+  };
+  requireSameTerms(terms, own, param);
+  return { ...price, ...own };
+}
+
+/** Every price of a subscription shares the first one's currency and period (400 subscription_price_invalid). */
+export function requireSameTerms(terms: ItemTerms | null, own: ItemTerms, param: string): void {
+  if (
+    terms &&
+    (terms.currency !== own.currency ||
+      terms.interval !== own.interval ||
+      terms.intervalCount !== own.intervalCount)
+  ) {
+    throw new ApiError("subscription_price_invalid", {
+      param,
+      message: `Every price of a subscription is in ${terms.currency} every ${terms.intervalCount} ${terms.interval}(s).`,
+    });
+  }
+}
+
+/** The item of `price` × `quantity`, priced once (prices never change, so neither does the amount). */
+export function itemOf(
+  price: PriceRow,
+  quantity: number,
+  param: string,
+  id = newId("subscriptionItem"),
+): SubscriptionItemColumn {
+  const amount = priceAmount(price, quantity);
+  if (amount > BigInt(MAX_AMOUNT)) {
+    throw new ApiError("amount_invalid", {
+      param,
+      message: `The price for this quantity is ${amount}, above ${MAX_AMOUNT}.`,
+    });
+  }
+  return {
+    id,
+    price: price.id,
+    quantity,
+    amount: Number(amount),
+    description: `${quantity} × ${price.nickname ?? price.id}`,
+  };
+}

@@ -1,0 +1,79 @@
+import type { ServiceContext } from "../../core/context";
+import type { Invoice } from "../invoices/schemas";
+import { type ChargeOutcome, issueInvoice, issuePausedInvoice } from "./invoicing";
+import { toSubscription, writeSubscription } from "./rows";
+import { dunningSchedule } from "./settings";
+import type { SubscriptionRow } from "./tables";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The subscription after a charge of its invoice: paid (or sent, for send_invoice) is `active`
+ * with dunning cleared; unpaid is `incomplete` for a first invoice, else `past_due` with the first
+ * retry `firstRetryDay` days on (the merchant's schedule; null only where the charge cannot fail).
+ */
+export function afterCharge(
+  row: SubscriptionRow,
+  invoice: Invoice | null,
+  outcome: ChargeOutcome,
+  now: Date,
+  firstRetryDay: number | null,
+): SubscriptionRow {
+  const base: SubscriptionRow = {
+    ...row,
+    latestInvoiceId: invoice?.id ?? row.latestInvoiceId,
+    invoicesIssued: row.invoicesIssued + (invoice ? 1 : 0),
+    updatedAt: now,
+  };
+  const settled = outcome === "paid" || (outcome === "open" && row.collectionMethod === "send_invoice");
+  if (settled)
+    return { ...base, status: "active", failedAttempts: 0, firstFailureAt: null, nextRetryAt: null };
+  if (row.status === "incomplete") return base;
+  if (firstRetryDay === null)
+    throw new Error(`subscription ${row.id}: a failed charge needs the dunning schedule`);
+  return {
+    ...base,
+    status: "past_due",
+    failedAttempts: 1,
+    firstFailureAt: now,
+    nextRetryAt: new Date(now.getTime() + firstRetryDay * DAY_MS),
+  };
+}
+
+/**
+ * Invoices the pending lines (when there are any), charges, and records the outcome on the
+ * subscription. A paused one's invoice is never charged (pause_collection's behavior) and its
+ * status stays paused.
+ */
+export async function settleInvoice(
+  ctx: ServiceContext,
+  row: SubscriptionRow,
+  hasLines: boolean,
+): Promise<SubscriptionRow> {
+  const now = ctx.services.clock.now();
+  if (row.status === "paused" && row.pauseBehavior !== null) {
+    const invoice = hasLines ? await issuePausedInvoice(ctx, row, row.pauseBehavior) : null;
+    const after: SubscriptionRow = {
+      ...row,
+      latestInvoiceId: invoice?.id ?? row.latestInvoiceId,
+      invoicesIssued: row.invoicesIssued + (invoice ? 1 : 0),
+      updatedAt: now,
+    };
+    return writeSubscription(ctx, row, after, {
+      type: "customer.subscription.updated",
+      object: toSubscription(after),
+      previousAttributes: { latest_invoice: row.latestInvoiceId },
+    });
+  }
+  const { invoice, outcome } = hasLines
+    ? await issueInvoice(ctx, row)
+    : { invoice: null, outcome: "paid" as const };
+  const failed = outcome === "failed" && row.status !== "incomplete";
+  const firstRetryDay = failed ? ((await dunningSchedule(ctx)).retryDays[0] ?? null) : null;
+  const after = afterCharge(row, invoice, outcome, now, firstRetryDay);
+  return writeSubscription(ctx, row, after, {
+    type: "customer.subscription.updated",
+    object: toSubscription(after),
+    previousAttributes: { status: row.status, latest_invoice: row.latestInvoiceId },
+  });
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { query } from "../../../test/db";
+import { call, createMerchant, expectError } from "../../../test/harness";
+import {
+  clockCustomer,
+  customerInvoices,
+  GOOD_CARD,
+  monthlyPrice,
+  newClock,
+  setCard,
+  subscribe,
+} from "./testing";
+
+describe("subscriptions: bad input is a 4xx with a catalog code and writes nothing", () => {
+  it("refuses bad items, trials, anchors, coupons and collection terms", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, "2027-01-10T00:00:00Z");
+    const customer = await clockCustomer(m, clock);
+    const price = await monthlyPrice(m, 1000, "Basic");
+    const product = await m.sandbox.request<{ id: string }>("POST", "/products", { name: "One-off" });
+    const oneTime = await m.sandbox.request<{ id: string }>("POST", "/prices", {
+      product: product.body.id,
+      currency: "USD",
+      unit_amount: 100,
+    });
+    const euro = await m.sandbox.request<{ id: string }>("POST", "/prices", {
+      product: product.body.id,
+      currency: "EUR",
+      unit_amount: 100,
+      recurring: { interval: "month", interval_count: 1 },
+    });
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ customer, items: [] }, 400, "parameter_invalid"],
+      [{ customer: "cus_missing", items: [{ price }] }, 404, "resource_missing"],
+      [{ customer, items: [{ price: "price_missing" }] }, 404, "resource_missing"],
+      [{ customer, items: [{ price: oneTime.body.id }] }, 400, "subscription_price_invalid"],
+      [{ customer, items: [{ price }, { price: euro.body.id }] }, 400, "subscription_price_invalid"],
+      [{ customer, items: [{ price }, { price }] }, 400, "parameter_invalid"],
+      [{ customer, items: [{ price, quantity: 0 }] }, 400, "parameter_invalid"],
+      [{ customer, items: [{ price }], trial_end: "2027-01-01T00:00:00Z" }, 400, "parameter_invalid"],
+      [
+        { customer, items: [{ price }], trial_end: "2027-02-01T00:00:00Z", trial_period_days: 3 },
+        400,
+        "parameter_invalid",
+      ],
+      [
+        { customer, items: [{ price }], billing_cycle_anchor: "2027-03-01T00:00:00Z" },
+        400,
+        "parameter_invalid",
+      ],
+      [{ customer, items: [{ price }], days_until_due: 5 }, 400, "parameter_invalid"],
+      [{ customer, items: [{ price }], coupon: "co_missing" }, 404, "resource_missing"],
+      [{ customer, items: [{ price }], cancel_at: "2027-01-01T00:00:00Z" }, 400, "parameter_invalid"],
+      [{ customer, items: [{ price }], unknown: true }, 400, "parameter_unknown"],
+    ];
+    for (const [body, status, code] of cases) {
+      expectError(await m.sandbox.request("POST", "/subscriptions", body), status, code);
+    }
+    const rows = await query("select 1 from subscriptions where merchant_id = $1", [m.merchantId]);
+    expect(rows.length).toBe(0);
+    expect(await customerInvoices(m, customer)).toEqual([]);
+
+    const sub = await subscribe(m, { customer, items: [{ price }] });
+    const patches: Array<[Record<string, unknown>, number, string]> = [
+      [{ items: [{ id: "si_missing", quantity: 2 }] }, 404, "resource_missing"],
+      [{ items: [{ price: euro.body.id }] }, 400, "subscription_price_invalid"],
+      [{ items: [{ id: sub.items[0]?.id, deleted: true }] }, 400, "parameter_invalid"],
+      [{ proration_behavior: "sometimes" }, 400, "parameter_invalid"],
+    ];
+    for (const [body, status, code] of patches) {
+      expectError(await m.sandbox.request("PATCH", `/subscriptions/${sub.id}`, body), status, code);
+      expectError(await m.sandbox.request("POST", `/subscriptions/${sub.id}/preview`, body), status, code);
+    }
+    expect(
+      (await m.sandbox.request<{ items: unknown[] }>("GET", `/subscriptions/${sub.id}`)).body.items,
+    ).toEqual(sub.items);
+    expectError(await m.production.request("GET", `/subscriptions/${sub.id}`), 404, "resource_missing");
+  }, 180_000);
+});
+
+describe("subscription-cycle on real time", () => {
+  it("renews a period exactly once when several runs race", async () => {
+    const m = await createMerchant();
+    const customer = (await m.sandbox.request<{ id: string }>("POST", "/customers", { name: "Real time" }))
+      .body.id;
+    await setCard(m, customer, GOOD_CARD);
+    const sub = await subscribe(m, { customer, items: [{ price: await monthlyPrice(m, 800, "Basic") }] });
+    expect(sub.test_clock).toBeNull();
+    // 32 days on (the dev clock offset), three cycles at once: one renewal.
+    const runs = await Promise.all(
+      [0, 1, 2].map(() =>
+        call("POST", "/internal/dev/functions/subscription-cycle", {
+          body: {},
+          headers: { "x-test-clock-offset-seconds": String(32 * 86_400) },
+        }),
+      ),
+    );
+    expect(runs.map((run) => run.status)).toEqual([200, 200, 200]);
+    const invoices = await customerInvoices(m, customer);
+    expect(invoices.map((invoice) => [invoice.status, invoice.total])).toEqual([
+      ["paid", 800],
+      ["paid", 800],
+    ]);
+  }, 180_000);
+});
