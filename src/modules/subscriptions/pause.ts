@@ -1,17 +1,15 @@
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { previousAttributes } from "../../core/events";
-import { readSubscription, subscriptionContext, toSubscription, writeSubscription } from "./rows";
+import {
+  readSubscription,
+  requireStatus,
+  subscriptionContext,
+  toSubscription,
+  writeSubscription,
+} from "./rows";
 import type { PauseSubscriptionInput, ResumeSubscriptionInput, Subscription } from "./schemas";
 import type { SubscriptionRow } from "./tables";
-
-function requireStatus(row: SubscriptionRow, allowed: SubscriptionRow["status"][], verb: string): void {
-  if (!allowed.includes(row.status)) {
-    throw new ApiError("subscription_status_invalid", {
-      message: `Only a subscription that is ${allowed.join(" or ")} can be ${verb}; this one is ${row.status}.`,
-    });
-  }
-}
 
 /**
  * Pauses collection (Stripe's pause_collection): the periods go on renewing, but their invoices are

@@ -8,7 +8,7 @@ import { type ChangeRecord, gatedChangeMembers } from "../../core/events";
 import { tenantRow } from "../../core/tenancy";
 import { testClockTime } from "../test-clocks/service";
 import type { Subscription } from "./schemas";
-import { type SubscriptionRow, type SubscriptionStatus, subscriptions } from "./tables";
+import { type SubscriptionRow, type SubscriptionStatus, subscriptionStatuses, subscriptions } from "./tables";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -115,12 +115,24 @@ export function atTime(ctx: ServiceContext, at: Date): ServiceContext {
   return { ...ctx, services: { ...ctx.services, clock: { now: () => at }, idempotency: undefined } };
 }
 
-export function requireLive(row: SubscriptionRow): void {
-  if (endedStatuses.includes(row.status)) {
+/** 409 subscription_status_invalid unless the subscription is in one of `allowed`. */
+export function requireStatus(
+  row: SubscriptionRow,
+  allowed: readonly SubscriptionStatus[],
+  verb: string,
+): void {
+  if (!allowed.includes(row.status)) {
     throw new ApiError("subscription_status_invalid", {
-      message: `The subscription is ${row.status}.`,
+      message: `Only a subscription that is ${allowed.join(" or ")} can be ${verb}; this one is ${row.status}.`,
     });
   }
+}
+
+const liveStatuses = subscriptionStatuses.filter((status) => !endedStatuses.includes(status));
+
+/** Every status but the ended ones (canceled, incomplete_expired, unpaid) may still change. */
+export function requireLive(row: SubscriptionRow): void {
+  requireStatus(row, liveStatuses, "changed");
 }
 
 /**
