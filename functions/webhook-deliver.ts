@@ -9,6 +9,10 @@ import { DELIVER_FUNCTION, deliverAttempt } from "../src/modules/webhooks/servic
 export const webhookDeliver = defineFunction({
   name: DELIVER_FUNCTION,
   description: "Makes one signed attempt of one webhook delivery and schedules the next on failure.",
-  payload: z.object({ attempt_id: z.string().min(1).max(64) }).strict(),
+  // `merchant_id` only labels the message (QStash's console and DLQ, the local QStash's scoped
+  // fast-forward); the attempt row is the truth. Optional: messages queued before it carry none.
+  payload: z
+    .object({ attempt_id: z.string().min(1).max(64), merchant_id: z.string().min(1).max(64).optional() })
+    .strict(),
   handler: (services, payload) => deliverAttempt(services, payload.attempt_id),
 });

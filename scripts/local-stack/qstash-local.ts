@@ -68,14 +68,22 @@ export interface LocalQStashSchedule {
   lastScheduleTime?: number;
 }
 
+export interface FastForwardOptions {
+  /** A string the messages' bodies contain, e.g. a merchant id: only they are fast-forwarded. */
+  match?: string;
+}
+
 export interface LocalQStash {
   /** `QSTASH_URL`, e.g. http://127.0.0.1:54323 */
   url: string;
   token: string;
   /** The virtual clock, in ms. */
   now(): number;
-  /** Moves the virtual clock forward, delivering (and awaiting) everything that falls due on the way. */
-  fastForward(ms: number): Promise<void>;
+  /**
+   * Moves the virtual clock forward, delivering (and awaiting) everything that falls due on the way.
+   * With `match`, only the messages whose body contains it live through `ms` (see fastForwardMatching).
+   */
+  fastForward(ms: number, options?: FastForwardOptions): Promise<void>;
   /** Delivers everything due now and waits for all deliveries in flight. */
   runDue(): Promise<void>;
   messages(): readonly LocalQStashMessage[];
@@ -596,6 +604,35 @@ class LocalQStashServer {
     throw new Error(`fastForward: more than ${MAX_FAST_FORWARD_STEPS} events in ${ms} ms`);
   }
 
+  /**
+   * Fast-forwards only the messages whose body contains `match`: whenever the earliest pending one
+   * is not due yet, every matching message (delivered ones too) moves back in time by the gap, so
+   * it is due now, until `ms` of their time has passed. Their spacing is kept, as a snapshot shows;
+   * every other message and the schedules go on in real time, so one test's 80 hours never run
+   * another test's messages or the crons.
+   */
+  async fastForwardMatching(ms: number, match: string): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`fastForward: ms must be >= 0, got ${ms}`);
+    const needle = Buffer.from(match, "utf8");
+    const matching = () => [...this.messagesById.values()].filter((m) => m.body.includes(needle));
+    let remaining = ms;
+    for (let step = 0; step < MAX_FAST_FORWARD_STEPS; step++) {
+      await this.runDue();
+      const pending = matching().filter((m) => m.status === "pending");
+      if (pending.length === 0) return;
+      const gap = Math.max(0, Math.min(...pending.map((m) => m.nextDeliveryAt)) - this.now());
+      if (gap > remaining) return;
+      remaining -= gap;
+      for (const m of matching()) {
+        m.createdAt -= gap;
+        m.notBefore -= gap;
+        m.nextDeliveryAt -= gap;
+        if (m.deliveredAt !== undefined) m.deliveredAt -= gap;
+      }
+    }
+    throw new Error(`fastForward: more than ${MAX_FAST_FORWARD_STEPS} events in ${ms} ms`);
+  }
+
   private async deliver(msg: MessageRecord): Promise<void> {
     msg.attempts += 1;
     let failure: string | undefined;
@@ -892,15 +929,20 @@ class LocalQStashServer {
   ): Promise<void> {
     if (method === "POST" && path === "/local/fast-forward") {
       let ms = Number(new URLSearchParams(search).get("ms") ?? Number.NaN);
-      if (Number.isNaN(ms) && body.length > 0) {
+      let match: unknown;
+      if (body.length > 0) {
         try {
-          ms = Number((JSON.parse(body.toString("utf8")) as { ms?: unknown }).ms);
+          const parsed = JSON.parse(body.toString("utf8")) as { ms?: unknown; match?: unknown };
+          if (Number.isNaN(ms)) ms = Number(parsed.ms);
+          match = parsed.match;
         } catch {
           // Reported below.
         }
       }
       if (!Number.isFinite(ms) || ms < 0) throw new HttpError(400, "ms must be a non-negative number");
-      await this.fastForward(ms);
+      if (match !== undefined && (typeof match !== "string" || match === ""))
+        throw new HttpError(400, "match must be a non-empty string");
+      await (match === undefined ? this.fastForward(ms) : this.fastForwardMatching(ms, match));
       sendJson(res, 200, { now: this.now() });
       return;
     }
@@ -983,7 +1025,8 @@ export async function startLocalQStash(opts: LocalQStashOptions): Promise<LocalQ
     url: `http://127.0.0.1:${port}`,
     token: opts.token,
     now: () => core.now(),
-    fastForward: (ms) => core.fastForward(ms),
+    fastForward: (ms, options) =>
+      options?.match === undefined ? core.fastForward(ms) : core.fastForwardMatching(ms, options.match),
     runDue: () => core.runDue(),
     messages: () => core.messages(),
     dlq: () => core.dlq(),

@@ -23,6 +23,7 @@ const DELIVER_CALL_TIMEOUT_SECONDS = 30;
 
 export interface QueuedAttempt {
   id: string;
+  merchantId: string;
   delaySeconds: number;
 }
 
@@ -49,7 +50,7 @@ export async function queueAttempt(
     scheduledFor: new Date(options.now.getTime() + options.delaySeconds * 1000),
     createdAt: options.now,
   });
-  return { id, delaySeconds: options.delaySeconds };
+  return { id, merchantId: delivery.merchantId, delaySeconds: options.delaySeconds };
 }
 
 /** A delivery's next_attempt_at follows its earliest scheduled attempt. */
@@ -76,7 +77,7 @@ export async function publishAttempts(
     attempts.map((attempt) =>
       services.jobs.publish(
         DELIVER_FUNCTION,
-        { attempt_id: attempt.id },
+        { attempt_id: attempt.id, merchant_id: attempt.merchantId },
         {
           deduplicationId: `${attempt.id}${dedupeSuffix}`,
           delaySeconds: attempt.delaySeconds,
@@ -253,7 +254,7 @@ export async function dispatchEvents(services: Services, eventIds: string[]): Pr
           rows.map((row) => row.id),
         ),
       );
-    return attempts.map((attempt) => ({ id: attempt.id, delaySeconds: 0 }));
+    return attempts.map((attempt) => ({ id: attempt.id, merchantId: attempt.merchantId, delaySeconds: 0 }));
   });
   await publishAttempts(services, queued);
   return queued.length;

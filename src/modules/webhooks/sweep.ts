@@ -30,7 +30,7 @@ export async function sweepWebhooks(services: Services): Promise<Record<string, 
     stale.map((row) => row.id),
   );
   const overdue = await db
-    .select({ id: webhookAttempts.id })
+    .select({ id: webhookAttempts.id, merchantId: webhookAttempts.merchantId })
     .from(webhookAttempts)
     .where(
       or(
@@ -49,7 +49,7 @@ export async function sweepWebhooks(services: Services): Promise<Record<string, 
   // A dedupe id of its own: QStash may still remember the first message's id.
   const republished = await publishAttempts(
     services,
-    overdue.map((row) => ({ id: row.id, delaySeconds: 0 })),
+    overdue.map((row) => ({ ...row, delaySeconds: 0 })),
     `.sweep.${Math.floor(now / 60_000)}`,
   );
   const secretsSealed = await sealLegacySecrets(services, SWEEP_BATCH);

@@ -248,7 +248,7 @@ describe("webhook delivery", () => {
       next_attempt_at: null,
       last_error: "endpoint deleted",
     });
-    await fastForward(60_000);
+    await fastForward(60_000, m.merchantId);
     expect(receiver.received(path)).toHaveLength(1);
     expectError(
       await m.sandbox.request("GET", `/webhooks/endpoints/${endpoint.id}/deliveries`),
