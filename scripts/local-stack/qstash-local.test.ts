@@ -281,6 +281,27 @@ describe("publish", () => {
     await expect(client.messages.get(messageId)).rejects.toThrow(/not found/);
   });
 
+  it("fast-forwards only the messages whose body matches, keeping their spacing; the others wait in real time", async () => {
+    const publish = async (path: string, merchant: string, delay: string) =>
+      (await client.publishJSON({ url: `${dest.url}${path}`, body: { merchant_id: merchant }, delay }))
+        .messageId;
+    const first = await publish("mine-1", "mer_A", "1h");
+    const second = await publish("mine-2", "mer_A", "3h");
+    const other = await publish("other", "mer_B", "1h");
+    const clockBefore = qstash.now();
+    await qstash.fastForward(2 * 3_600_000, { match: "mer_A" });
+    expect(dest.received.map((r) => r.path)).toEqual(["/mine-1"]);
+    await qstash.fastForward(2 * 3_600_000, { match: "mer_A" });
+    expect(dest.received.map((r) => r.path)).toEqual(["/mine-1", "/mine-2"]);
+    expect(qstash.now() - clockBefore).toBeLessThan(60_000);
+    const byId = new Map(qstash.messages().map((message) => [message.id, message]));
+    const spacing = (id: string) => (byId.get(id)?.nextDeliveryAt ?? 0) - (byId.get(id)?.createdAt ?? 0);
+    expect(spacing(first)).toBe(3_600_000);
+    expect(spacing(second)).toBe(3 * 3_600_000);
+    expect(byId.get(other)?.status).toBe("pending");
+    await client.messages.delete(other);
+  });
+
   it("requires the bearer token", async () => {
     const bad = new Client({ baseUrl: qstash.url, token: "wrong", retry: false });
     await expect(bad.publishJSON({ url: `${dest.url}x`, body: {} })).rejects.toThrow(/Unauthorized/);
