@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Client } from "@upstash/qstash";
 import { CronExpressionParser } from "cron-parser";
+import { sql } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { describe, expect, inject, it } from "vitest";
 import { z } from "zod";
@@ -197,6 +198,32 @@ describe("background functions: the registry", () => {
     expect(runWindow(perChain as BackgroundFunction, slot, { chain: "base" })).toBe(
       '2026-03-01T10:00 {"chain":"base"}',
     );
+  });
+});
+
+describe("background functions: a failed run", () => {
+  it("keeps a database error's SQLSTATE, never the query's values (health shows the stored error)", async () => {
+    const services = nodeServices();
+    const secret = `sk_live_${crypto.randomUUID()}`;
+    const failing = defineFunction({
+      name: `failing-query-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      description: "test",
+      payload: z.object({}).strict(),
+      handler: async (run) => {
+        await run.db.execute(sql`select ${secret}::int`);
+        return {};
+      },
+    });
+    const outcome = await runFunction(services, failing, {}, "manual", new Date());
+    expect(outcome).toMatchObject({ status: "failed", error: expect.stringContaining("22P02") });
+    const [stored] = await query<{ error: string }>(
+      "select error from function_runs where function_name = $1",
+      [failing.name],
+    );
+    expect(stored?.error).toContain("22P02");
+    expect(JSON.stringify(outcome)).not.toContain(secret);
+    expect(stored?.error).not.toContain(secret);
+    await services.close();
   });
 });
 

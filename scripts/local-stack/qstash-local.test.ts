@@ -282,12 +282,12 @@ describe("publish", () => {
   });
 
   it("fast-forwards only the messages whose body matches, keeping their spacing; the others wait in real time", async () => {
-    const publish = async (path: string, merchant: string, delay: string) =>
+    const publish = async (path: string, merchant: string, delay: number) =>
       (await client.publishJSON({ url: `${dest.url}${path}`, body: { merchant_id: merchant }, delay }))
         .messageId;
-    const first = await publish("mine-1", "mer_A", "1h");
-    const second = await publish("mine-2", "mer_A", "3h");
-    const other = await publish("other", "mer_B", "1h");
+    const first = await publish("mine-1", "mer_A", 3_600);
+    const second = await publish("mine-2", "mer_A", 3 * 3_600);
+    const other = await publish("other", "mer_B", 3_600);
     const clockBefore = qstash.now();
     await qstash.fastForward(2 * 3_600_000, { match: "mer_A" });
     expect(dest.received.map((r) => r.path)).toEqual(["/mine-1"]);

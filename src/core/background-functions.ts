@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Services } from "./context";
 import { type Executor, execute } from "./db";
 import { newId } from "./ids";
+import { errorText } from "./log";
 import { invalidateChangedStatuses } from "./status";
 import { functionRuns } from "./tables";
 
@@ -105,7 +106,7 @@ export async function runFunction<Payload>(
       .where(and(eq(functionRuns.id, claimed.id)));
     return { status: "succeeded", runId: claimed.id, result };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     await db
       .update(functionRuns)
       .set({ status: "failed", error: message.slice(0, 2000), finishedAt: clock.now() })

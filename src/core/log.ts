@@ -3,6 +3,8 @@
  * (and any log drain) can filter on them. Never put a request body, a query's parameters or card
  * data in `fields` (see db-errors.ts for how database errors are reduced to facts).
  */
+import { databaseErrorFacts } from "./db-errors";
+
 export type LogLevel = "info" | "warn" | "error";
 
 export interface LogFields {
@@ -18,7 +20,16 @@ export function log(level: LogLevel, event: string, fields: LogFields = {}): voi
   else console.log(line);
 }
 
-/** What a caught value says, for the log: the message of an Error, else its string form. */
+/**
+ * What a caught value says, for a log line or a stored run (which the public health page shows):
+ * a database error only by its SQLSTATE, constraint and table, since the driver's message carries
+ * the query's bound values; anything else by its message.
+ */
 export function errorText(error: unknown): string {
+  const facts = databaseErrorFacts(error);
+  if (facts) {
+    const on = [facts.constraint, facts.table].filter((part) => part !== null).join(" on ");
+    return `database error ${facts.code ?? "(no SQLSTATE: connection)"}${on ? ` (${on})` : ""}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }
