@@ -44,6 +44,12 @@ export async function startTestStack(): Promise<TestStack> {
       // other addresses in CF-Connecting-IP (src/modules/auth/signup.test.ts).
       SIGNUP_LIMIT_PER_IP_PER_HOUR: "3",
       SIGNUP_LIMIT_EXEMPT_IPS: "127.0.0.1,::1,::ffff:127.0.0.1,unknown",
+      // The round-trip pins assume a key cached in the isolate, as in steady state. At the 5 s default
+      // a loaded machine lets the entry lapse between a test's warm-up and its pinned request, which
+      // then counts one more Redis read; a minute covers any one test's requests (test/round-trips.test.ts).
+      // Revocation and rolling forget the entry at once whatever these say (src/core/auth/cache.test.ts).
+      AUTH_CACHE_SECONDS: "60",
+      AUTH_REDIS_CACHE_SECONDS: "3600",
       // Short, so the tests of hanging processors finish quickly; production defaults to 10 s.
       PROVIDER_TIMEOUT_MS: "2000",
       // Likewise for webhook attempts to a receiver that never answers; production defaults to 15 s.
