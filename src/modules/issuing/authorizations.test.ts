@@ -10,14 +10,33 @@ import {
   fundMerchant,
 } from "./testing";
 
-async function decline(m: TestMerchant, card: string, amount: number, extra: Record<string, unknown> = {}) {
-  const res = await authorize(m.sandbox, card, amount, extra);
+async function decline(
+  m: TestMerchant,
+  card: string,
+  amount: number,
+  extra: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+) {
+  const res = await authorize(m.sandbox, card, amount, extra, headers);
   expect(res.status, res.text).toBe(200);
   return res.body.approved ? null : res.body.decline_reason;
 }
 
 async function available(m: TestMerchant): Promise<number> {
   return (await m.sandbox.request<{ available: number }>("GET", "/balances/EUR")).body.available;
+}
+
+/**
+ * The request clock moved to the next Wednesday at noon UTC (at least a day ahead), plus `days`:
+ * the daily and weekly windows the limits use are then the same whatever the hour and weekday
+ * the suite runs at, and no test straddles a midnight.
+ */
+function midweek(days = 0): Record<string, string> {
+  const target = new Date(Date.now() + 86_400_000);
+  target.setUTCHours(12, 0, 0, 0);
+  while (target.getUTCDay() !== 3) target.setUTCDate(target.getUTCDate() + 1);
+  const seconds = Math.round((target.getTime() - Date.now()) / 1000) + days * 86_400;
+  return { "x-test-clock-offset-seconds": String(seconds) };
 }
 
 describe("issuing authorizations: the decision", () => {
@@ -110,29 +129,18 @@ describe("issuing authorizations: the decision", () => {
       channel: "chip",
       merchant_data: { name: "Casino", category_code: "7995", country: "DE" },
     };
-    expect(await decline(m, card.id, 10, gambling)).toBe("merchant_category_blocked");
-    expect(await decline(m, card.id, 1_001)).toBe("per_authorization_limit_exceeded");
-    expect(await decline(m, card.id, 1_000)).toBeNull();
-    expect(await decline(m, card.id, 1_000)).toBeNull();
-    expect(await decline(m, card.id, 501)).toBe("daily_limit_exceeded");
-    expect(await decline(m, card.id, 500)).toBeNull();
-    // Tomorrow the card's daily limit is fresh, but the cardholder's weekly 3,000 is 500 away.
-    const tomorrow = { "x-test-clock-offset-seconds": String(24 * 3600) };
-    const weekly = await m.sandbox.request<{ decline_reason: string | null }>(
-      "POST",
-      "/issuing/authorizations",
-      {
-        card: card.id,
-        amount: 501,
-        currency: "EUR",
-        channel: "online",
-        merchant_data: { name: "Shop", category_code: "5942", country: "DE" },
-      },
-      tomorrow,
-    );
-    // Unless tomorrow starts a new ISO week, in which case only the daily limit resets too.
-    const startsNewWeek = new Date(Date.now() + 24 * 3600 * 1000).getUTCDay() === 1;
-    expect(weekly.body.decline_reason).toBe(startsNewWeek ? null : "weekly_limit_exceeded");
+    const wednesday = midweek();
+    expect(await decline(m, card.id, 10, gambling, wednesday)).toBe("merchant_category_blocked");
+    expect(await decline(m, card.id, 1_001, {}, wednesday)).toBe("per_authorization_limit_exceeded");
+    expect(await decline(m, card.id, 1_000, {}, wednesday)).toBeNull();
+    expect(await decline(m, card.id, 1_000, {}, wednesday)).toBeNull();
+    expect(await decline(m, card.id, 501, {}, wednesday)).toBe("daily_limit_exceeded");
+    expect(await decline(m, card.id, 500, {}, wednesday)).toBeNull();
+    // Thursday the card's daily limit is fresh, but the cardholder's weekly 3,000 is 500 away;
+    // the next Monday starts a new week.
+    expect(await decline(m, card.id, 501, {}, midweek(1))).toBe("weekly_limit_exceeded");
+    expect(await decline(m, card.id, 500, {}, midweek(1))).toBeNull();
+    expect(await decline(m, card.id, 1_000, {}, midweek(5))).toBeNull();
 
     const fresh = await activeLoadedCard(m, 100_000, {
       spending_controls: { allowed_countries: ["DE"], atm: false, contactless: false, online: false },
@@ -179,7 +187,10 @@ describe("issuing authorizations: the decision", () => {
     const plenty = await activeLoadedCard(m, 100_000, {
       spending_controls: { spending_limits: [{ amount: 2_000, interval: "daily" }] },
     });
-    const byLimit = await Promise.all(Array.from({ length: 50 }, () => authorize(m.sandbox, plenty.id, 100)));
+    const wednesday = midweek();
+    const byLimit = await Promise.all(
+      Array.from({ length: 50 }, () => authorize(m.sandbox, plenty.id, 100, {}, wednesday)),
+    );
     expect(byLimit.filter((res) => res.body.approved)).toHaveLength(20);
     expect(
       new Set(byLimit.filter((res) => !res.body.approved).map((res) => res.body.decline_reason)),

@@ -87,19 +87,30 @@ export async function cardBalance(m: TestMerchant, id: string): Promise<number> 
   return (await m.sandbox.request<TestCard>("GET", `/issuing/cards/${id}`)).body.balance;
 }
 
-export function authorize(api: Client, card: string, amount: number, extra: Record<string, unknown> = {}) {
+export function authorize(
+  api: Client,
+  card: string,
+  amount: number,
+  extra: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+) {
   return api.request<{
     id: string;
     approved: boolean;
     decline_reason: string | null;
     status: string;
     pending_amount: number;
-  }>("POST", "/issuing/authorizations", {
-    card,
-    amount,
-    currency: "EUR",
-    channel: "online",
-    merchant_data: { name: "Book Shop", category_code: "5942", country: "DE" },
-    ...extra,
-  });
+  }>(
+    "POST",
+    "/issuing/authorizations",
+    {
+      card,
+      amount,
+      currency: "EUR",
+      channel: "online",
+      merchant_data: { name: "Book Shop", category_code: "5942", country: "DE" },
+      ...extra,
+    },
+    headers,
+  );
 }
