@@ -50,10 +50,11 @@ export async function startTestStack(): Promise<TestStack> {
       // Revocation and rolling forget the entry at once whatever these say (src/core/auth/cache.test.ts).
       AUTH_CACHE_SECONDS: "60",
       AUTH_REDIS_CACHE_SECONDS: "3600",
-      // Short, so the tests of hanging processors finish quickly; production defaults to 10 s.
-      PROVIDER_TIMEOUT_MS: "2000",
+      // Shorter than production's 10 s, so the tests of hanging processors finish sooner, but long
+      // enough that a test double answering late on a loaded machine is not taken for a hang.
+      PROVIDER_TIMEOUT_MS: "5000",
       // Likewise for webhook attempts to a receiver that never answers; production defaults to 15 s.
-      WEBHOOK_ATTEMPT_TIMEOUT_MS: "2000",
+      WEBHOOK_ATTEMPT_TIMEOUT_MS: "5000",
       CRYPTO_XPUB: DEV_XPUB,
       // The public chains point at the refused port too: tests make addresses on them, and a
       // deposit poll fired by any test then fails at once instead of waiting on the internet.

@@ -115,12 +115,18 @@ describe("unknown provider outcomes: never charged twice", () => {
     const earlier = await pay(m.sandbox);
     const held = mock.hold("/v1/payment_intents");
     const hung = pay(m.sandbox);
+    let hungAnswered = false;
+    void hung.finally(() => {
+      hungAnswered = true;
+    });
     await held.received;
-    // A refund posts to the same merchant's balances and Stripe clearing account while the call hangs.
+    // A refund posts to the same merchant's balances and Stripe clearing account while the call hangs,
+    // and is answered before it: a lock held across the call would make it wait for the timeout.
     const refund = await m.sandbox.request<Refund>("POST", `/payments/${earlier.body.id}/refunds`, {
       amount: 1_000,
     });
     expect(refund.body.status).toBe("succeeded");
+    expect(hungAnswered).toBe(false);
     const res = await hung;
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "processing", processing_reason: "provider_outcome_unknown" });
@@ -152,9 +158,15 @@ describe("unknown provider outcomes: never charged twice", () => {
     const refunding = m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, {
       amount: 2_000,
     });
+    let refundAnswered = false;
+    void refunding.finally(() => {
+      refundAnswered = true;
+    });
     await held.received;
     const other = await pay(m.sandbox);
     expect(other.body.status).toBe("succeeded");
+    // Answered while the refund's call still hangs: no lock of the refund's made it wait.
+    expect(refundAnswered).toBe(false);
     const refund = await refunding;
     expect(refund.body).toMatchObject({ status: "pending", pending_reason: "provider_outcome_unknown" });
     held.release();
