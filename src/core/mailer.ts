@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Config } from "./config";
 import { log } from "./log";
+import { redisKey } from "./redis";
 
 /** One transactional email. `data` holds what a template needs (a verification token, a name). */
 export interface MailMessage {
@@ -19,8 +20,10 @@ export interface Mailer {
 const DEV_MAILBOX_TTL_SECONDS = 3600;
 const DEV_MAILBOX_SIZE = 20;
 
-export function devMailboxKey(to: string): string {
-  return `dev:mailbox:${to.toLowerCase()}`;
+type KeyConfig = Pick<Config, "REDIS_KEY_PREFIX">;
+
+function devMailboxKey(config: KeyConfig, to: string): string {
+  return redisKey(config, `dev:mailbox:${to.toLowerCase()}`);
 }
 
 /**
@@ -28,10 +31,10 @@ export function devMailboxKey(to: string): string {
  * (or the test harness, through GET /internal/dev/mailbox) can read them; logs the recipient and
  * template, never the content (it holds tokens).
  */
-export function devMailer(redis: Redis): Mailer {
+export function devMailer(redis: Redis, config: KeyConfig): Mailer {
   return {
     async send(message) {
-      const key = devMailboxKey(message.to);
+      const key = devMailboxKey(config, message.to);
       await redis.lpush(key, JSON.stringify(message));
       await redis.ltrim(key, 0, DEV_MAILBOX_SIZE - 1);
       await redis.expire(key, DEV_MAILBOX_TTL_SECONDS);
@@ -69,15 +72,15 @@ export const unconfiguredMailer: Mailer = {
 };
 
 export function createMailer(
-  config: Pick<Config, "APP_ENV" | "MAILER_URL" | "MAILER_TOKEN">,
+  config: Pick<Config, "APP_ENV" | "MAILER_URL" | "MAILER_TOKEN" | "REDIS_KEY_PREFIX">,
   redis: Redis,
 ): Mailer {
   if (config.MAILER_URL) return httpMailer(config.MAILER_URL, config.MAILER_TOKEN);
-  return config.APP_ENV === "development" ? devMailer(redis) : unconfiguredMailer;
+  return config.APP_ENV === "development" ? devMailer(redis, config) : unconfiguredMailer;
 }
 
 /** Development only: the recipient's recorded messages, newest first. */
-export async function readDevMailbox(redis: Redis, to: string): Promise<MailMessage[]> {
-  const items = await redis.lrange<MailMessage | string>(devMailboxKey(to), 0, DEV_MAILBOX_SIZE - 1);
+export async function readDevMailbox(redis: Redis, config: KeyConfig, to: string): Promise<MailMessage[]> {
+  const items = await redis.lrange<MailMessage | string>(devMailboxKey(config, to), 0, DEV_MAILBOX_SIZE - 1);
   return items.map((item) => (typeof item === "string" ? (JSON.parse(item) as MailMessage) : item));
 }

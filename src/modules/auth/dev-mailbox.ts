@@ -13,5 +13,5 @@ export const devMailboxRouter = new Hono<AppEnv>().get("/internal/dev/mailbox", 
   if (services.config.APP_ENV !== "development") return errorResponse(c, new ApiError("route_not_found"));
   const to = c.req.query("to");
   if (!to) return errorResponse(c, new ApiError("parameter_missing", { param: "to" }));
-  return c.json({ object: "list", data: await readDevMailbox(services.redis, to) }, 200);
+  return c.json({ object: "list", data: await readDevMailbox(services.redis, services.config, to) }, 200);
 });
