@@ -107,12 +107,16 @@ describe("background functions: the QStash trigger", () => {
   });
 
   it("the cron trigger runs every scheduled function once per window, whichever trigger came first", async () => {
-    const fire = () => fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("0 * * * *")}`);
-    expect((await fire()).status).toBe(200);
-    expect((await fire()).status).toBe(200);
+    // An hour of its own (the triggers' scheduled time), so neither the wall clock turning an hour
+    // nor another test's trigger shares the window.
+    const hour = Date.UTC(2006, 0, 1) + Math.floor(Math.random() * 100_000) * 3_600_000;
+    const fire = (at: number) =>
+      fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("0 * * * *")}&time=${at}`);
+    expect((await fire(hour)).status).toBe(200);
+    expect((await fire(hour + 25 * 60_000)).status).toBe(200);
     const hourly = backgroundFunctions.filter((fn) => fn.schedule === "0 * * * *").map((fn) => fn.name);
     // Hourly functions share one window per hour, whatever minute the triggers arrive in.
-    const window = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString().slice(0, 16);
+    const window = new Date(hour).toISOString().slice(0, 16);
     const runs = await query<{ function_name: string; runs: string }>(
       `select function_name, count(*) as runs from function_runs
         where window_key = $1 and function_name = any($2) group by function_name`,

@@ -1,6 +1,7 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
+import { refreshNow } from "../src/modules/fx/fx-testing";
 import { LOCAL_CHAIN_WAIT_MS } from "./crypto-chain";
 import { cryptoChainFlows } from "./crypto-flows";
 import { collectionEndpoints, objectEndpoints } from "./endpoints";
@@ -224,6 +225,8 @@ describe("OpenAPI responses validate with Ajv", () => {
       });
       await run("sandbox", "POST", `/sandbox/funding/deposits/${failed.id}/fail`);
       await run("sandbox", "POST", "/fx/settings", { merchant_markup_bps: 20 });
+      // Rates go stale after 5 minutes, and the flows before this one may take that long on a loaded machine.
+      await refreshNow();
       const quote = await run<{ id: string }>("sandbox", "POST", "/fx/quotes", {
         sell_currency: "EUR",
         buy_currency: "USD",

@@ -2,7 +2,8 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { query } from "../../../test/db";
 import { type Client, createMerchant, expectError } from "../../../test/harness";
-import { eventually, publishFunction } from "../../../test/qstash";
+import { eventually } from "../../../test/qstash";
+import { runFunctionFor } from "../../../test/verifications";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/webhook-receiver";
 
 interface Endpoint {
@@ -62,22 +63,10 @@ async function storedSecrets(id: string) {
   return row;
 }
 
-/** Runs webhook-sweep once; runs are deduplicated per minute, so a taken minute means trying the next. */
+/** Runs webhook-sweep once, in a run window of its own (runs are deduplicated per window). */
 async function runSweep(): Promise<void> {
-  for (let round = 0; round < 3; round++) {
-    const since = new Date();
-    await publishFunction("webhook-sweep");
-    const ran = await eventually(async () => {
-      const runs = await query(
-        "select 1 from function_runs where function_name = 'webhook-sweep' and started_at >= $1 and status = 'succeeded'",
-        [since],
-      );
-      return runs.length > 0 ? true : undefined;
-    }, 5000).catch(() => false);
-    if (ran) return;
-    await new Promise((resolve) => setTimeout(resolve, 61_000 - (Date.now() % 60_000)));
-  }
-  throw new Error("webhook-sweep did not run");
+  const outcome = await runFunctionFor("webhook-sweep", {}, 0);
+  expect(outcome.status, JSON.stringify(outcome)).toBe("succeeded");
 }
 
 /** Sends a webhook.test to the endpoint and waits until its delivery is no longer pending. */
