@@ -14,14 +14,16 @@ export const paymentReconcile = defineFunction({
   name: "payment-reconcile",
   description:
     "Resolves payments and refunds whose provider outcome is unknown (same provider, same idempotency key, or the provider's own object) and funds refunds waiting for money.",
-  payload: z.object({}).passthrough(),
+  // An operator re-runs it for one merchant with `merchant_id`; the schedule runs it for all.
+  payload: z.object({ merchant_id: z.string().max(64).optional() }).strict(),
   schedule: "* * * * *",
   intervalSeconds: 60,
-  handler: async (services) => {
+  handler: async (services, payload) => {
     const olderThanMs = services.config.PROVIDER_TIMEOUT_MS * 3;
-    const payments = await reconcileOpenAttempts(services, { olderThanMs });
-    const refunds = await reconcileRefunds(services, { olderThanMs });
-    const funded = await retryWaitingRefunds(services, {});
+    const merchantId = payload.merchant_id;
+    const payments = await reconcileOpenAttempts(services, { olderThanMs, merchantId });
+    const refunds = await reconcileRefunds(services, { olderThanMs, merchantId });
+    const funded = await retryWaitingRefunds(services, { merchantId });
     return {
       payments_resolved: payments.resolved,
       payments_open: payments.open,

@@ -1,4 +1,4 @@
-import { and, asc, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
@@ -48,7 +48,7 @@ async function reconcileOne(services: Services, row: PaymentRow): Promise<boolea
  */
 export async function reconcileOpenAttempts(
   services: Services,
-  options: { olderThanMs: number; limit?: number },
+  options: { olderThanMs: number; limit?: number; merchantId?: string },
 ): Promise<{ resolved: number; open: number }> {
   const cutoff = new Date(services.clock.now().getTime() - options.olderThanMs).toISOString();
   const rows = await services.db
@@ -58,11 +58,13 @@ export async function reconcileOpenAttempts(
       and(
         isNotNull(payments.providerAttempt),
         sql`(${payments.providerAttempt}->>'started_at')::timestamptz <= ${cutoff}::timestamptz`,
+        options.merchantId === undefined ? undefined : eq(payments.merchantId, options.merchantId),
       ),
     )
     .orderBy(asc(payments.updatedAt))
     .limit(options.limit ?? 50);
   let resolved = 0;
+  const failed: string[] = [];
   for (const row of rows) {
     const done = await reconcileOne(services, row).catch((error: unknown) => {
       log("error", "payment_reconcile_failed", {
@@ -70,9 +72,18 @@ export async function reconcileOpenAttempts(
         payment: row.id,
         error: errorText(error),
       });
+      failed.push(row.id);
       return false;
     });
     if (done) resolved += 1;
+  }
+  // A payment whose provider cannot be reached goes to the back of the queue, so that a few of
+  // them never keep the payments behind from being reconciled.
+  if (failed.length > 0) {
+    await services.db
+      .update(payments)
+      .set({ updatedAt: services.clock.now() })
+      .where(and(inArray(payments.id, failed), isNotNull(payments.providerAttempt)));
   }
   return { resolved, open: rows.length - resolved };
 }

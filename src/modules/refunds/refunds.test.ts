@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
-import { baseUrl, type Client, createMerchant, expectError } from "../../../test/harness";
+import { type Client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { nodeServices } from "../../../test/node-services";
+import { runFunctionFor } from "../../../test/verifications";
+import { retryWaitingRefunds } from "./service";
 
 type Refund = {
   id: string;
@@ -31,13 +34,10 @@ async function usd(merchantId: string): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((row) => [row.kind, Number(row.balance)]));
 }
 
-/** Fires payment-reconcile (which funds waiting refunds) through the cron trigger, in a window of its own. */
-async function fireReconcile(): Promise<void> {
-  const slot = Date.UTC(2003, 0, 1) + Math.floor(Math.random() * 1_000_000) * 60_000;
-  const fired = await fetch(
-    `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${slot}`,
-  );
-  expect(fired.status).toBe(200);
+/** Runs payment-reconcile (which funds waiting refunds) for one merchant, in a window of its own. */
+async function fireReconcile(m: TestMerchant): Promise<void> {
+  const outcome = await runFunctionFor("payment-reconcile", { merchant_id: m.merchantId }, 0);
+  expect(outcome.status, JSON.stringify(outcome)).toBe("succeeded");
 }
 
 /** A settled card payment in `currency`, pinned to one simulated processor. */
@@ -168,7 +168,7 @@ describe("refunds", () => {
       "refund_exceeds_captured",
     );
     await settledPayment(m.sandbox, 1_000);
-    await fireReconcile();
+    await fireReconcile(m);
     const after = await m.sandbox.request<Refund & { pending_reason: string | null }>(
       "GET",
       `/refunds/${refund.body.id}`,
@@ -180,6 +180,37 @@ describe("refunds", () => {
     );
     expect(events.map((e) => e.type)).toEqual(["refund.created", "refund.updated", "refund.succeeded"]);
     expect(await usd(m.merchantId)).toMatchObject({ merchant_available: 9_680 + (1_000 - 59) - 10_000 });
+  });
+
+  it("a refund still short of funds goes to the back of the queue, so one that can be funded is not kept waiting", async () => {
+    const short = await createMerchant();
+    const funded = await createMerchant();
+    const waiting = async (m: TestMerchant) => {
+      const paymentId = await settledPayment(m.sandbox, 10_000);
+      const refund = await m.sandbox.request<Refund>("POST", `/payments/${paymentId}/refunds`, {});
+      expect(refund.body).toMatchObject({ status: "pending", pending_reason: "insufficient_funds" });
+      return refund.body.id;
+    };
+    const first = await waiting(short);
+    const second = await waiting(funded);
+    await settledPayment(funded.sandbox, 1_000);
+    const services = nodeServices();
+    try {
+      const owners = [short, funded].map((m) => ({
+        merchantId: m.merchantId,
+        environment: "sandbox" as const,
+      }));
+      // One refund per run: the first run takes the oldest, which still does not fit; the next run
+      // must take the other.
+      expect(await retryWaitingRefunds(services, { merchants: owners, limit: 1 })).toBe(0);
+      expect(await retryWaitingRefunds(services, { merchants: owners, limit: 1 })).toBe(1);
+    } finally {
+      await services.close();
+    }
+    expect((await short.sandbox.request<Refund>("GET", `/refunds/${first}`)).body.status).toBe("pending");
+    expect((await funded.sandbox.request<Refund>("GET", `/refunds/${second}`)).body.status).not.toBe(
+      "pending",
+    );
   });
 
   it("within the merchant's negative-balance limit, a refund goes through and the balance goes below zero", async () => {

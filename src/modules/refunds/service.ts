@@ -243,7 +243,11 @@ export async function createRefund({
  */
 export async function retryWaitingRefunds(
   services: Services,
-  options: { merchants?: ReadonlyArray<{ merchantId: string; environment: Environment }>; limit?: number },
+  options: {
+    merchants?: ReadonlyArray<{ merchantId: string; environment: Environment }>;
+    merchantId?: string;
+    limit?: number;
+  },
 ): Promise<number> {
   const owners = options.merchants?.map((owner) => and(...tenantScope(refunds, owner)));
   const waiting = await services.db
@@ -254,9 +258,10 @@ export async function retryWaitingRefunds(
         eq(refunds.status, "pending"),
         eq(refunds.pendingReason, "insufficient_funds"),
         owners ? or(...owners) : undefined,
+        options.merchantId === undefined ? undefined : eq(refunds.merchantId, options.merchantId),
       ),
     )
-    .orderBy(asc(refunds.createdAt))
+    .orderBy(asc(refunds.updatedAt))
     .limit(options.limit ?? 50);
   let funded = 0;
   for (const refund of waiting) {
@@ -275,7 +280,14 @@ export async function retryWaitingRefunds(
         },
         tx,
       );
-      if (!funding) return null;
+      if (!funding) {
+        // Still short: to the back of the queue, so refunds that can be funded are not kept waiting.
+        await tx
+          .update(refunds)
+          .set({ updatedAt: ctx.services.clock.now() })
+          .where(and(eq(refunds.id, refund.id), eq(refunds.pendingReason, "insufficient_funds")));
+        return null;
+      }
       const [row] = await tx
         .update(refunds)
         .set({ funding, pendingReason: "processing", updatedAt: ctx.services.clock.now() })
@@ -304,7 +316,7 @@ export async function retryWaitingRefunds(
 /** Funded refunds whose provider answer is unknown (or never applied), sent again with their key. */
 export async function reconcileRefunds(
   services: Services,
-  options: { olderThanMs: number; limit?: number },
+  options: { olderThanMs: number; limit?: number; merchantId?: string },
 ): Promise<number> {
   const cutoff = new Date(services.clock.now().getTime() - options.olderThanMs);
   const open = await services.db
@@ -316,6 +328,7 @@ export async function reconcileRefunds(
         inArray(refunds.pendingReason, ["provider_outcome_unknown", "processing"]),
         isNotNull(refunds.funding),
         lte(refunds.updatedAt, cutoff),
+        options.merchantId === undefined ? undefined : eq(refunds.merchantId, options.merchantId),
       ),
     )
     .orderBy(asc(refunds.updatedAt))
