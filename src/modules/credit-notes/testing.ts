@@ -2,7 +2,8 @@ import { query } from "../../../test/db";
 import type { TestMerchant } from "../../../test/harness";
 import { type Invoice, newCustomer, newItem } from "../invoices/testing";
 
-export interface CreditNote {
+/** A type, not an interface, so a response of it passes as a plain ApiResponse. */
+export type CreditNote = {
   id: string;
   object: string;
   number: string;
@@ -19,7 +20,7 @@ export interface CreditNote {
   voided_at: string | null;
   created_at: string;
   updated_at: string;
-}
+};
 
 export async function eventTypes(id: string): Promise<string[]> {
   const rows = await query<{ type: string }>(
