@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { ApiError } from "../../core/errors";
+import { ApiError, notFound } from "../../core/errors";
 import { gatedChangeMembers } from "../../core/events";
 import { tenantRow } from "../../core/tenancy";
 import {
@@ -11,10 +11,10 @@ import {
   type InvoiceRow,
   invoiceCreditChange,
   invoiceOf,
-  invoiceQuery,
+  invoiceQueryOf,
   requireRow,
 } from "../invoices/service";
-import { readCreditNote, toCreditNote } from "./rows";
+import { toCreditNote } from "./rows";
 import type { CreditNote } from "./schemas";
 import { type CreditNoteRow, creditNotes } from "./tables";
 
@@ -36,15 +36,27 @@ function voidRefusal(note: CreditNoteRow, invoice: InvoiceRow): string | null {
 /**
  * issued → void. A pre-payment note gives its total back to the invoice's amount_due; an out of
  * band post-payment note gives back what the invoice has left to credit (no money moves either
- * way). One read of the note and one of its invoice, then one write batch: the invoice by
+ * way). One read batch (the note and its invoice), then one write batch: the invoice by
  * compare-and-set (read again when a concurrent note changed it), the note while still issued,
  * the events.
  */
 export async function voidCreditNote({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<CreditNote> {
   const { db } = ctx.services;
   for (let attempt = 1; ; attempt++) {
-    const note = await readCreditNote(ctx, id);
-    const before = invoiceOf(await invoiceQuery(ctx, note.invoiceId), note.invoiceId);
+    const [noteRows, invoiceRows] = await db.batch([
+      db
+        .select()
+        .from(creditNotes)
+        .where(tenantRow(creditNotes, ctx, id))
+        .limit(1),
+      invoiceQueryOf(
+        ctx,
+        sql`(select ${creditNotes.invoiceId} from ${creditNotes} where ${tenantRow(creditNotes, ctx, id)})`,
+      ),
+    ]);
+    const [note] = noteRows;
+    if (!note) throw notFound("credit_note", id);
+    const before = invoiceOf(invoiceRows, note.invoiceId);
     const refusal = voidRefusal(note, before);
     if (refusal) throw new ApiError("credit_note_not_voidable", { message: refusal });
     const now = ctx.services.clock.now();

@@ -1,8 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorCode } from "../../core/db";
 import { ApiError, type ErrorCode, errorCatalog, notFound } from "../../core/errors";
-import { tenantRow } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { Invoice } from "./schemas";
 import { type InvoiceRow, type InvoiceStatus, invoices } from "./tables";
 
@@ -99,6 +99,15 @@ export function invoiceQuery(ctx: ServiceContext, id: string) {
     .select()
     .from(invoices)
     .where(tenantRow(invoices, ctx, id))
+    .limit(1);
+}
+
+/** The invoice whose id a scalar subquery gives, as a query for a caller's read batch. */
+export function invoiceQueryOf(ctx: ServiceContext, idQuery: SQL) {
+  return ctx.services.db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.id, idQuery), ...tenantScope(invoices, ctx)))
     .limit(1);
 }
 

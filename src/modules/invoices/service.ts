@@ -8,6 +8,7 @@ import {
   billingRefusal,
   invoiceOf,
   invoiceQuery,
+  invoiceQueryOf,
   readInvoice,
   requireRow,
   toInvoice,
@@ -37,7 +38,16 @@ export { retrieveInvoiceSettings, updateInvoiceSettings } from "./settings";
 export type { InvoiceRow, InvoiceStatus } from "./tables";
 export { type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";
 export { markInvoicePaid, markInvoiceUncollectible, voidInvoice } from "./transitions";
-export { amountDue, amountRemaining, billingRefusal, invoiceOf, invoiceQuery, requireRow, toInvoice };
+export {
+  amountDue,
+  amountRemaining,
+  billingRefusal,
+  invoiceOf,
+  invoiceQuery,
+  invoiceQueryOf,
+  requireRow,
+  toInvoice,
+};
 
 export async function retrieveInvoice({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Invoice> {
   return toInvoice(await readInvoice(ctx, id), ctx.services.config.PUBLIC_URL);
