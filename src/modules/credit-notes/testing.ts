@@ -1,6 +1,6 @@
 import { query } from "../../../test/db";
 import type { TestMerchant } from "../../../test/harness";
-import { type Invoice, newCustomer, newItem } from "../invoices/testing";
+import type { Invoice } from "../invoices/testing";
 
 /** A type, not an interface, so a response of it passes as a plain ApiResponse. */
 export type CreditNote = {
@@ -37,10 +37,14 @@ export async function creditNoteCount(invoiceId: string): Promise<number> {
   return Number(row?.count);
 }
 
+async function newCustomer(m: TestMerchant): Promise<string> {
+  return (await m.sandbox.request<{ id: string }>("POST", "/customers", { name: "Credited" })).body.id;
+}
+
 /** An open USD invoice of one line of `amount` (a price-less line: quantity 1). */
 export async function openInvoice(m: TestMerchant, amount: number, customer?: string): Promise<Invoice> {
   const payer = customer ?? (await newCustomer(m));
-  await newItem(m, { customer: payer, amount, currency: "USD" });
+  await m.sandbox.request("POST", "/invoice-items", { customer: payer, amount, currency: "USD" });
   const draft = await m.sandbox.request<Invoice>("POST", "/invoices", { customer: payer });
   const open = await m.sandbox.request<Invoice>("POST", `/invoices/${draft.body.id}/finalize`);
   if (open.status !== 200) throw new Error(`finalize: ${open.text}`);
