@@ -248,6 +248,31 @@ describe("credit notes: post-payment (paid invoice)", () => {
     expect(shown.body).toMatchObject({ status: "paid", post_payment_credit_notes_amount: 2_000 });
   }, 120_000);
 
+  it("a refund_amount above what the payment has left to refund is refused, writing nothing", async () => {
+    const m = await createMerchant();
+    const invoice = await paidInvoice(m, 10_000);
+    // Refunded directly, outside credit notes: the invoice could still be credited 10,000, the payment only 5,000.
+    const direct = await m.sandbox.request("POST", `/payments/${invoice.payment}/refunds`, { amount: 5_000 });
+    expect(direct.status).toBe(200);
+    expectError(
+      await m.sandbox.request("POST", "/credit-notes", { invoice: invoice.id, amount: 6_000 }),
+      400,
+      "credit_note_amount_invalid",
+    );
+    expect(await query("select 1 from credit_notes where invoice_id = $1", [invoice.id])).toHaveLength(0);
+    const split = await m.sandbox.request<CreditNote>("POST", "/credit-notes", {
+      invoice: invoice.id,
+      amount: 6_000,
+      refund_amount: 5_000,
+    });
+    expect(split.body).toMatchObject({ refund_amount: 5_000, out_of_band_amount: 1_000 });
+    const payment = await m.sandbox.request<{ amount_refunded: number }>(
+      "GET",
+      `/payments/${invoice.payment}`,
+    );
+    expect(payment.body.amount_refunded).toBe(10_000);
+  }, 120_000);
+
   it("an invoice marked paid out of band takes out_of_band_amount only", async () => {
     const m = await createMerchant();
     const invoice = await markedPaidInvoice(m, 4_000);

@@ -59,6 +59,8 @@ export async function voidCreditNote({ ctx, id }: { ctx: ServiceContext; id: str
     const before = invoiceOf(invoiceRows, note.invoiceId);
     const refusal = voidRefusal(note, before);
     if (refusal) throw new ApiError("credit_note_not_voidable", { message: refusal });
+    // A held pay claim would fail every compare-and-set below: answer it rather than retry.
+    if (before.paymentAttempt !== null) throw new ApiError("invoice_payment_in_progress");
     const now = ctx.services.clock.now();
     const after = creditedInvoice(
       before,
