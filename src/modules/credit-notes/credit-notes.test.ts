@@ -273,6 +273,24 @@ describe("credit notes: post-payment (paid invoice)", () => {
     expect(payment.body.amount_refunded).toBe(10_000);
   }, 120_000);
 
+  it("a note whose refund the refunds module refuses is withdrawn: no note, no credit, no event", async () => {
+    const m = await createMerchant();
+    const invoice = await paidInvoice(m, 10_000);
+    // Only a race leaves a paid invoice's payment unrefundable after the note's own check (createRefund
+    // applies the refund rules itself); its status is set in SQL to reach the withdrawal deterministically.
+    await query("update payments set status = 'processing' where id = $1", [invoice.payment]);
+    expectError(
+      await m.sandbox.request("POST", "/credit-notes", { invoice: invoice.id, amount: 2_000 }),
+      409,
+      "payment_state_invalid",
+    );
+    expect(await query("select 1 from credit_notes where invoice_id = $1", [invoice.id])).toHaveLength(0);
+    expect(await query("select 1 from refunds where payment_id = $1", [invoice.payment])).toHaveLength(0);
+    const shown = await m.sandbox.request("GET", `/invoices/${invoice.id}`);
+    expect(shown.body).toMatchObject({ status: "paid", post_payment_credit_notes_amount: 0 });
+    expect(await eventTypes(invoice.id)).toEqual(["invoice.created", "invoice.finalized", "invoice.paid"]);
+  }, 120_000);
+
   it("an invoice marked paid out of band takes out_of_band_amount only", async () => {
     const m = await createMerchant();
     const invoice = await markedPaidInvoice(m, 4_000);
