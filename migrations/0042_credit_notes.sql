@@ -32,6 +32,7 @@ ALTER TABLE "invoices" ADD COLUMN "credit_note_count" integer DEFAULT 0 NOT NULL
 CREATE INDEX "credit_notes_merchant_created_idx" ON "credit_notes" USING btree ("merchant_id","environment","created_at","id");--> statement-breakpoint
 CREATE INDEX "credit_notes_customer_idx" ON "credit_notes" USING btree ("merchant_id","environment","customer_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "credit_notes_invoice_sequence_idx" ON "credit_notes" USING btree ("invoice_id","sequence");--> statement-breakpoint
+CREATE INDEX "credit_notes_unlinked_idx" ON "credit_notes" USING btree ("created_at") WHERE refund_amount > 0 and refund_id is null and status = 'issued';--> statement-breakpoint
 ALTER TABLE "invoices" ADD CONSTRAINT "invoices_credit_notes_check" CHECK ("invoices"."pre_payment_credit_notes_amount" >= 0 and "invoices"."post_payment_credit_notes_amount" >= 0
         and "invoices"."pre_payment_credit_notes_amount" + "invoices"."post_payment_credit_notes_amount" <= "invoices"."total"
         and "invoices"."pre_payment_credit_notes_amount" + "invoices"."amount_paid" <= "invoices"."total");

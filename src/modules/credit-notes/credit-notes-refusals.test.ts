@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
-import { type ApiResponse, createMerchant, expectError } from "../../../test/harness";
+import { type ApiResponse, baseUrl, createMerchant, expectError } from "../../../test/harness";
 import { type Invoice, newDraft, newOpenInvoice } from "../invoices/testing";
 import { type CreditNote, creditNoteCount, eventTypes, openInvoice, paidInvoice } from "./testing";
 
@@ -12,6 +12,15 @@ async function invoiceState(id: string): Promise<unknown> {
     [id],
   );
   return row;
+}
+
+/** Fires payment-reconcile (which finishes refunding credit notes) through the cron trigger, in a window of its own. */
+async function fireReconcile(): Promise<void> {
+  const slot = Date.UTC(2004, 0, 1) + Math.floor(Math.random() * 1_000_000) * 60_000;
+  const fired = await fetch(
+    `${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${slot}`,
+  );
+  expect(fired.status).toBe(200);
 }
 
 function expectBadRequest(response: ApiResponse): void {
@@ -176,5 +185,52 @@ describe("credit notes: concurrency and idempotency", () => {
     expect(await creditNoteCount(invoice.id)).toBe(1);
     const shown = await m.sandbox.request<Invoice>("GET", `/invoices/${invoice.id}`);
     expect(shown.body.amount_due).toBe(9_000);
+  }, 120_000);
+});
+
+describe("credit notes: a request that died between its steps", () => {
+  it("payment-reconcile links the refund a dead request made, or withdraws a note that made none", async () => {
+    const m = await createMerchant();
+    const invoice = await paidInvoice(m, 10_000);
+    // Died after createRefund: the note as its first batch left it (unlinked, unannounced), the refund made.
+    const refunded = await m.sandbox.request<CreditNote>("POST", "/credit-notes", {
+      invoice: invoice.id,
+      amount: 3_000,
+    });
+    const refundId = refunded.body.refund;
+    await query("update credit_notes set refund_id = null, created_at = '2001-01-01' where id = $1", [
+      refunded.body.id,
+    ]);
+    await query("delete from events where object_id = $1", [refunded.body.id]);
+    // Died before createRefund: a note that was to refund 2,000, with no refund made.
+    const unrefunded = await m.sandbox.request<CreditNote>("POST", "/credit-notes", {
+      invoice: invoice.id,
+      amount: 2_000,
+      out_of_band_amount: 2_000,
+    });
+    await query(
+      "update credit_notes set refund_amount = 2000, out_of_band_amount = 0, created_at = '2001-01-01' where id = $1",
+      [unrefunded.body.id],
+    );
+    await query("delete from events where object_id = $1", [unrefunded.body.id]);
+
+    for (const _run of [1, 2]) {
+      await fireReconcile();
+      const linked = await m.sandbox.request<CreditNote>("GET", `/credit-notes/${refunded.body.id}`);
+      expect(linked.body).toMatchObject({ status: "issued", refund: refundId });
+      expect(await eventTypes(refunded.body.id)).toEqual(["credit_note.created"]);
+      expectError(
+        await m.sandbox.request("GET", `/credit-notes/${unrefunded.body.id}`),
+        404,
+        "resource_missing",
+      );
+      const shown = await m.sandbox.request("GET", `/invoices/${invoice.id}`);
+      expect(shown.body).toMatchObject({ post_payment_credit_notes_amount: 3_000 });
+    }
+    const payment = await m.sandbox.request<{ amount_refunded: number }>(
+      "GET",
+      `/payments/${invoice.payment}`,
+    );
+    expect(payment.body.amount_refunded).toBe(3_000);
   }, 120_000);
 });

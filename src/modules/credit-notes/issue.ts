@@ -1,10 +1,8 @@
-import { and, isNull } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
-import { tenantRow } from "../../core/tenancy";
 import {
   billingRefusal,
   creditedInvoice,
@@ -12,12 +10,10 @@ import {
   type InvoiceRow,
   invoiceCreditChange,
   invoiceQuery,
-  withdrawCreditStatement,
 } from "../invoices/service";
 import { retrievePayment } from "../payments/service";
-import type { Refund } from "../refunds/schemas";
-import { createRefund, listRefunds } from "../refunds/service";
 import { type CreditDecision, decideCredit, requireRefundable } from "./decide";
+import { refundCreditNote } from "./refund";
 import { creditNoteNumber, toCreditNote } from "./rows";
 import type { CreditNote, CreditNoteInput } from "./schemas";
 import { type CreditNoteRow, creditNotes } from "./tables";
@@ -131,69 +127,4 @@ export async function createCreditNote({
     if (announce) return note;
     return refundCreditNote(ctx, before, after, row);
   }
-}
-
-const refundReasons = {
-  duplicate: "duplicate",
-  fraudulent: "fraudulent",
-  order_change: "requested_by_customer",
-  product_unsatisfactory: "requested_by_customer",
-} as const;
-
-/** The refund createRefund made for this note, found by its metadata, if its answer was lost in an error. */
-async function refundOfNote(
-  ctx: ServiceContext,
-  row: CreditNoteRow,
-  paymentId: string,
-): Promise<Refund | undefined> {
-  const page = await listRefunds({ ctx, query: { payment: paymentId, limit: 100 } });
-  return page.data.find((refund) => refund.metadata.credit_note === row.id);
-}
-
-/**
- * Refunds a written note's refund_amount on the invoice's payment through the refunds module
- * (its ledger rules; the refund may stay pending), then links it and announces the note and the
- * invoice's change in one batch. If no refund could be made, the note is withdrawn (deleted, its
- * credit given back, nothing was announced) and the refusal answered.
- */
-async function refundCreditNote(
-  ctx: ServiceContext,
-  before: InvoiceRow,
-  after: InvoiceRow,
-  row: CreditNoteRow,
-): Promise<CreditNote> {
-  const { db } = ctx.services;
-  const paymentId = before.paymentId ?? "";
-  let refund: Refund | undefined;
-  try {
-    refund = await createRefund({
-      ctx,
-      paymentId,
-      input: {
-        amount: row.refundAmount,
-        ...(row.reason ? { reason: refundReasons[row.reason] } : {}),
-        metadata: { credit_note: row.id, invoice: row.invoiceId },
-      },
-    });
-  } catch (error) {
-    refund = await refundOfNote(ctx, row, paymentId);
-    if (!refund) {
-      await runBatch(ctx.services, [
-        db.delete(creditNotes).where(and(tenantRow(creditNotes, ctx, row.id), isNull(creditNotes.refundId))),
-        withdrawCreditStatement(ctx, row.invoiceId, row.total),
-      ]);
-      throw error;
-    }
-  }
-  const now = ctx.services.clock.now();
-  const note = toCreditNote({ ...row, refundId: refund.id, updatedAt: now });
-  await runBatch(ctx.services, [
-    db
-      .update(creditNotes)
-      .set({ refundId: refund.id, updatedAt: now })
-      .where(tenantRow(creditNotes, ctx, row.id)),
-    db.execute(changeStatement(ctx, { type: "credit_note.created", object: note })),
-    db.execute(changeStatement(ctx, invoiceCreditChange(ctx, before, after))),
-  ]);
-  return note;
 }

@@ -8,9 +8,11 @@ import { creditNotes } from "./tables";
 
 /**
  * The credit-notes module's door. issue.ts issues (and previews) a note, decide.ts is what a note
- * may credit, void.ts voids one; what a note does to its invoice lives in invoices/credit.ts.
+ * may credit, refund.ts refunds a paid invoice's payment for one (and finishes those a dead request
+ * left), void.ts voids one; what a note does to its invoice lives in invoices/credit.ts.
  */
 export { createCreditNote, previewCreditNote } from "./issue";
+export { finishCreditNoteRefunds } from "./refund";
 export { voidCreditNote } from "./void";
 
 export async function retrieveCreditNote({

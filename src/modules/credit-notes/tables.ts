@@ -65,6 +65,10 @@ export const creditNotes = pgTable(
     ),
     index("credit_notes_customer_idx").on(table.merchantId, table.environment, table.customerId),
     uniqueIndex("credit_notes_invoice_sequence_idx").on(table.invoiceId, table.sequence),
+    // payment-reconcile's sweep: refunding notes not yet linked to their refund.
+    index("credit_notes_unlinked_idx")
+      .on(table.createdAt)
+      .where(sql`refund_amount > 0 and refund_id is null and status = 'issued'`),
     check(
       "credit_notes_amounts_check",
       sql`${table.total} > 0 and ${table.refundAmount} >= 0 and ${table.outOfBandAmount} >= 0

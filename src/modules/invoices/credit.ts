@@ -91,15 +91,22 @@ export function creditInvoiceStatement(
 }
 
 /**
- * Takes back a post-payment credit whose note is withdrawn because its refund could not be made
- * (nothing was announced for it): only the credited amount moves; the note's number stays used.
+ * The update that takes back a post-payment credit whose note was withdrawn because its refund was
+ * never made (nothing was announced for it), for a caller's WITH clause: it matches only when the
+ * member `gate` (the note's deletion) returned a row. The note's number stays used.
  */
-export function withdrawCreditStatement(ctx: ServiceContext, invoiceId: string, postPayment: number) {
+export function withdrawCreditUpdate(
+  ctx: ServiceContext,
+  invoiceId: string,
+  postPayment: number,
+  gate: string,
+) {
   return ctx.services.db
     .update(invoices)
     .set({
       postPaymentCreditNotesAmount: sql`${invoices.postPaymentCreditNotesAmount} - ${postPayment}`,
       updatedAt: ctx.services.clock.now(),
     })
-    .where(tenantRow(invoices, ctx, invoiceId));
+    .where(and(tenantRow(invoices, ctx, invoiceId), sql`exists (select 1 from ${sql.raw(gate)})`))
+    .returning({ id: invoices.id });
 }

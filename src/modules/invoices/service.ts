@@ -28,7 +28,7 @@ export {
   creditInvoiceStatement,
   type InvoiceCredit,
   invoiceCreditChange,
-  withdrawCreditStatement,
+  withdrawCreditUpdate,
 } from "./credit";
 export { finalizeInvoice } from "./finalize";
 export { retrieveHostedInvoice } from "./hosted";
