@@ -18,6 +18,7 @@ import { bankAccountsRouter } from "./modules/bank-accounts";
 import { bankTransfersRouter } from "./modules/bank-transfers";
 import { checkoutPagesRouter, checkoutRouter } from "./modules/checkout";
 import { couponsRouter } from "./modules/coupons";
+import { creditNotesRouter } from "./modules/credit-notes";
 import { cryptoRouter } from "./modules/crypto";
 import { customersRouter } from "./modules/customers";
 import { eventsRouter } from "./modules/events";
@@ -187,6 +188,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", taxRatesRouter);
   app.route("/api/v1", invoiceItemsRouter);
   app.route("/api/v1", invoicesRouter);
+  app.route("/api/v1", creditNotesRouter);
   app.route("/api/v1", testClocksRouter);
   app.route("/api/v1", subscriptionsRouter);
   app.route("/api/v1", bankAccountsRouter);

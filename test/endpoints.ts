@@ -218,6 +218,14 @@ const createOpenInvoice = async (merchant: TestMerchant): Promise<string> => {
   await merchant.sandbox.request("POST", `/invoices/${id}/finalize`);
   return id;
 };
+/** A credit note of 100 on an open invoice. */
+const createCreditNote = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/credit-notes", {
+    invoice: await createOpenInvoice(merchant),
+    amount: 100,
+  });
+  return created.body.id;
+};
 /** A sandbox test clock. */
 const createTestClock = async (merchant: TestMerchant): Promise<string> => {
   const created = await merchant.sandbox.request<{ id: string }>("POST", "/test-clocks", {
@@ -619,6 +627,35 @@ export const objectEndpoints: ObjectEndpoint[] = [
     method: "POST",
     path: (id) => `/invoices/${id}/mark_uncollectible`,
     create: createOpenInvoice,
+  },
+  {
+    name: "create credit note",
+    readBack: (id) => `/invoices/${id}`,
+    method: "POST",
+    path: () => "/credit-notes",
+    bodyFor: (id) => ({ invoice: id, amount: 100 }),
+    create: createOpenInvoice,
+  },
+  {
+    name: "preview credit note",
+    readBack: (id) => `/invoices/${id}`,
+    method: "POST",
+    path: () => "/credit-notes/preview",
+    bodyFor: (id) => ({ invoice: id, amount: 100 }),
+    create: createOpenInvoice,
+  },
+  {
+    name: "retrieve credit note",
+    method: "GET",
+    path: (id) => `/credit-notes/${id}`,
+    create: createCreditNote,
+  },
+  {
+    name: "void credit note",
+    readBack: (id) => `/credit-notes/${id}`,
+    method: "POST",
+    path: (id) => `/credit-notes/${id}/void`,
+    create: createCreditNote,
   },
   { name: "retrieve test clock", method: "GET", path: (id) => `/test-clocks/${id}`, create: createTestClock },
   {
@@ -1441,6 +1478,19 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   { name: "list invoice items", method: "GET", path: "/invoice-items" },
   { name: "create invoice", method: "POST", path: "/invoices", body: { customer: "cus_x" } },
   { name: "list invoices", method: "GET", path: "/invoices" },
+  {
+    name: "create credit note",
+    method: "POST",
+    path: "/credit-notes",
+    body: { invoice: "in_x", amount: 100 },
+  },
+  {
+    name: "preview credit note",
+    method: "POST",
+    path: "/credit-notes/preview",
+    body: { invoice: "in_x", amount: 100 },
+  },
+  { name: "list credit notes", method: "GET", path: "/credit-notes" },
   {
     name: "create test clock",
     method: "POST",

@@ -7,6 +7,7 @@ import { cryptoChainFlows } from "./crypto-flows";
 import { collectionEndpoints, objectEndpoints } from "./endpoints";
 import { type ApiResponse, call, createMerchant, mailbox, type TestMerchant, uniqueEmail } from "./harness";
 import { bankingFlows } from "./openapi-flows/banking";
+import { creditNoteFlows } from "./openapi-flows/credit-notes";
 import { issuingFlows } from "./openapi-flows/issuing";
 import { subscriptionFlows } from "./openapi-flows/subscriptions";
 import { verificationFlows } from "./openapi-flows/verifications";
@@ -333,6 +334,7 @@ describe("OpenAPI responses validate with Ajv", () => {
       await run("sandbox", "POST", `/invoices/${openInvoices[1]}/mark_paid`, { reference: "WIRE-1" });
       await run("sandbox", "POST", `/invoices/${openInvoices[2]}/void`);
       await run("sandbox", "POST", `/invoices/${openInvoices[3]}/mark_uncollectible`);
+      await creditNoteFlows(run, { owed: openInvoices[3] ?? "", paid: openInvoices[0] ?? "" });
       const shown = await run<{ hosted_invoice_url: string }>(
         "sandbox",
         "GET",

@@ -353,6 +353,31 @@ describe("round trips of the billing catalog", () => {
     expect(await roundTripsOf(finalized)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
 
+  it("POST /credit-notes and /credit-notes/{id}/void: one read batch, then one write batch each", async () => {
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", {
+      name: "Credited",
+    });
+    await merchant.sandbox.request("POST", "/invoice-items", {
+      customer: customer.body.id,
+      amount: 1000,
+      currency: "USD",
+    });
+    const invoice = await merchant.sandbox.request<{ id: string }>("POST", "/invoices", {
+      customer: customer.body.id,
+    });
+    await merchant.sandbox.request("POST", `/invoices/${invoice.body.id}/finalize`);
+    const note = await merchant.sandbox.request<{ id: string }>("POST", "/credit-notes", {
+      invoice: invoice.body.id,
+      amount: 100,
+    });
+    expect(note.status).toBe(200);
+    // The invoice; then its compare-and-set, the note and both events in one batch.
+    expect(await roundTripsOf(note)).toMatchObject({ db_http: 2, db_ws: 0 });
+    const voided = await merchant.sandbox.request("POST", `/credit-notes/${note.body.id}/void`);
+    expect(voided.status).toBe(200);
+    expect(await roundTripsOf(voided)).toMatchObject({ db_http: 2, db_ws: 0 });
+  });
+
   it("POST /usage-records/batch: one read (meters, customers) and one insert for 500 records", async () => {
     const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Usage" });
     const meter = await merchant.sandbox.request<{ id: string }>("POST", "/meters", {

@@ -154,7 +154,9 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
   });
   const invoiced = { customer: customer.body.id, amount: 100, currency: "USD", tax_rates: [taxRate.body.id] };
   await api.request("POST", "/invoice-items", invoiced);
-  await api.request("POST", "/invoices", { customer: customer.body.id });
+  const invoice = await api.request<{ id: string }>("POST", "/invoices", { customer: customer.body.id });
+  await api.request("POST", `/invoices/${invoice.body.id}/finalize`);
+  await api.request("POST", "/credit-notes", { invoice: invoice.body.id, amount: 10 });
   // One more item stays pending.
   await api.request("POST", "/invoice-items", invoiced);
   const account = generateBankDetails("US");
@@ -225,6 +227,7 @@ const CLONED_TABLES = [
   "tax_rates",
   "invoices",
   "invoice_items",
+  "credit_notes",
   "bank_accounts",
   "mandates",
   "global_accounts",

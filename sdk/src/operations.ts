@@ -225,6 +225,13 @@ export const operationTable = {
     retrieve: { method: "get", path: "/api/v1/invoice-settings", input: null, list: false, parse: "json" },
     update: { method: "patch", path: "/api/v1/invoice-settings", input: "body", list: false, parse: "json" },
   },
+  creditNotes: {
+    create: { method: "post", path: "/api/v1/credit-notes", input: "body", list: false, parse: "json" },
+    list: { method: "get", path: "/api/v1/credit-notes", input: "query", list: true, parse: "json" },
+    preview: { method: "post", path: "/api/v1/credit-notes/preview", input: "body", list: false, parse: "json" },
+    retrieve: { method: "get", path: "/api/v1/credit-notes/{id}", input: null, list: false, parse: "json" },
+    void: { method: "post", path: "/api/v1/credit-notes/{id}/void", input: null, list: false, parse: "json" },
+  },
   testClocks: {
     create: { method: "post", path: "/api/v1/test-clocks", input: "body", list: false, parse: "json" },
     list: { method: "get", path: "/api/v1/test-clocks", input: "query", list: true, parse: "json" },

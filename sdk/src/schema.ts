@@ -1981,6 +1981,84 @@ export interface paths {
         patch: operations["invoiceSettings.update"];
         trace?: never;
     };
+    "/api/v1/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List credit notes */
+        get: operations["creditNotes.list"];
+        put?: never;
+        /**
+         * Create a credit note
+         * @description Adjusts a finalized invoice without voiding it. On an open or uncollectible invoice it lowers amount_due (the invoice is paid once nothing is left owed); on a paid one it gives money back: refund_amount as a refund of the invoice's payment, out_of_band_amount outside MagnetPay. Never more than the invoice's total less its issued credit notes.
+         */
+        post: operations["creditNotes.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a credit note
+         * @description The credit note the same body would issue now (its id is not kept); nothing is written.
+         */
+        post: operations["creditNotes.preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a credit note */
+        get: operations["creditNotes.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a credit note
+         * @description issued → void. A pre-payment note gives its total back to the invoice's amount_due while the invoice is still owed; an out of band note frees what it credited. A note that refunded a payment can't be voided.
+         */
+        post: operations["creditNotes.void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/test-clocks": {
         parameters: {
             query?: never;
@@ -3797,7 +3875,7 @@ export interface components {
                  * @example parameter_invalid
                  * @enum {string}
                  */
-                code: "authentication_required" | "credentials_malformed" | "credentials_invalid" | "api_key_revoked" | "session_expired" | "login_failed" | "session_required" | "environment_invalid" | "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "parameter_characters_invalid" | "amount_invalid" | "currency_invalid" | "metadata_invalid" | "json_invalid" | "body_too_large" | "content_type_invalid" | "cursor_invalid" | "resource_missing" | "route_not_found" | "method_not_allowed" | "signup_token_invalid" | "email_taken" | "resource_conflict" | "insufficient_funds" | "currency_unsupported" | "funding_method_invalid" | "deposit_already_received" | "bank_account_country_unsupported" | "iban_invalid" | "bic_invalid" | "routing_number_invalid" | "bank_account_number_invalid" | "bank_account_exists" | "bank_account_unverified" | "verification_method_unavailable" | "verification_not_pending" | "verification_mismatch" | "verification_failed" | "mandate_not_active" | "mandate_required" | "mandate_mismatch" | "rail_unsupported" | "bank_transfer_not_cancelable" | "payout_destination_unsupported" | "payout_rail_unavailable" | "rail_limit_exceeded" | "payout_not_cancelable" | "global_account_closed" | "cardholder_inactive" | "issuing_unsupported" | "issuing_production_unavailable" | "issuing_card_status_invalid" | "issuing_shipping_status_invalid" | "spending_controls_invalid" | "reveal_token_invalid" | "issuing_authorization_status_invalid" | "issuing_dispute_not_allowed" | "issuing_dispute_status_invalid" | "issuing_dispute_evidence_missing" | "issuing_increment_declined" | "sandbox_only" | "card_declined" | "payment_declined" | "processing_error" | "payment_authentication_failed" | "card_number_invalid" | "card_expiry_invalid" | "card_cvc_invalid" | "vpa_invalid" | "payment_method_unsupported" | "payment_method_unusable" | "payment_state_invalid" | "capture_amount_invalid" | "refund_exceeds_captured" | "payment_not_refundable" | "provider_unavailable" | "provider_rejected" | "provider_unknown" | "provider_credentials_invalid" | "provider_already_connected" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_progress" | "webhook_url_invalid" | "webhook_url_insecure" | "webhook_url_forbidden" | "webhook_endpoint_disabled" | "resource_limit_exceeded" | "rate_limited" | "signature_invalid" | "function_unknown" | "fx_rates_stale" | "fx_pair_unsupported" | "fx_quote_expired" | "fx_quote_used" | "product_archived" | "price_lookup_key_taken" | "coupon_expired" | "coupon_max_redemptions_reached" | "coupon_not_applicable" | "promotion_code_inactive" | "promotion_code_expired" | "promotion_code_max_redemptions_reached" | "promotion_code_customer_limit_reached" | "promotion_code_restricted" | "promotion_code_taken" | "meter_inactive" | "price_inactive" | "tax_rate_inactive" | "invoice_nothing_to_invoice" | "invoice_items_changed" | "invoice_status_invalid" | "invoice_numbering_conflict" | "invoice_payment_method_missing" | "invoice_payment_in_progress" | "test_clock_time_invalid" | "test_clock_advancing" | "subscription_status_invalid" | "subscription_update_conflict" | "subscription_price_invalid" | "usage_timestamp_out_of_range" | "checkout_line_items_invalid" | "checkout_session_state_invalid" | "verification_state_invalid" | "verification_attempts_exhausted" | "verification_incomplete" | "business_verification_exists" | "registration_number_invalid" | "document_type_invalid" | "document_too_large" | "document_hash_mismatch" | "download_url_expired" | "verification_provider_unavailable" | "account_verification_required" | "cardholder_verification_required" | "crypto_network_unsupported" | "crypto_asset_unsupported" | "crypto_not_configured" | "crypto_sends_not_configured" | "crypto_network_unavailable" | "crypto_price_unavailable" | "crypto_fee_cap_exceeded" | "wallet_not_configured" | "wallet_merchant_validation_failed" | "wallet_validation_url_invalid" | "wallet_token_invalid" | "wallet_token_expired" | "wallet_token_replayed" | "wallet_session_state_invalid" | "service_unavailable" | "configuration_invalid" | "internal_error";
+                code: "authentication_required" | "credentials_malformed" | "credentials_invalid" | "api_key_revoked" | "session_expired" | "login_failed" | "session_required" | "environment_invalid" | "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "parameter_characters_invalid" | "amount_invalid" | "currency_invalid" | "metadata_invalid" | "json_invalid" | "body_too_large" | "content_type_invalid" | "cursor_invalid" | "resource_missing" | "route_not_found" | "method_not_allowed" | "signup_token_invalid" | "email_taken" | "resource_conflict" | "insufficient_funds" | "currency_unsupported" | "funding_method_invalid" | "deposit_already_received" | "bank_account_country_unsupported" | "iban_invalid" | "bic_invalid" | "routing_number_invalid" | "bank_account_number_invalid" | "bank_account_exists" | "bank_account_unverified" | "verification_method_unavailable" | "verification_not_pending" | "verification_mismatch" | "verification_failed" | "mandate_not_active" | "mandate_required" | "mandate_mismatch" | "rail_unsupported" | "bank_transfer_not_cancelable" | "payout_destination_unsupported" | "payout_rail_unavailable" | "rail_limit_exceeded" | "payout_not_cancelable" | "global_account_closed" | "cardholder_inactive" | "issuing_unsupported" | "issuing_production_unavailable" | "issuing_card_status_invalid" | "issuing_shipping_status_invalid" | "spending_controls_invalid" | "reveal_token_invalid" | "issuing_authorization_status_invalid" | "issuing_dispute_not_allowed" | "issuing_dispute_status_invalid" | "issuing_dispute_evidence_missing" | "issuing_increment_declined" | "sandbox_only" | "card_declined" | "payment_declined" | "processing_error" | "payment_authentication_failed" | "card_number_invalid" | "card_expiry_invalid" | "card_cvc_invalid" | "vpa_invalid" | "payment_method_unsupported" | "payment_method_unusable" | "payment_state_invalid" | "capture_amount_invalid" | "refund_exceeds_captured" | "payment_not_refundable" | "provider_unavailable" | "provider_rejected" | "provider_unknown" | "provider_credentials_invalid" | "provider_already_connected" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_progress" | "webhook_url_invalid" | "webhook_url_insecure" | "webhook_url_forbidden" | "webhook_endpoint_disabled" | "resource_limit_exceeded" | "rate_limited" | "signature_invalid" | "function_unknown" | "fx_rates_stale" | "fx_pair_unsupported" | "fx_quote_expired" | "fx_quote_used" | "product_archived" | "price_lookup_key_taken" | "coupon_expired" | "coupon_max_redemptions_reached" | "coupon_not_applicable" | "promotion_code_inactive" | "promotion_code_expired" | "promotion_code_max_redemptions_reached" | "promotion_code_customer_limit_reached" | "promotion_code_restricted" | "promotion_code_taken" | "meter_inactive" | "price_inactive" | "tax_rate_inactive" | "invoice_nothing_to_invoice" | "invoice_items_changed" | "invoice_status_invalid" | "invoice_numbering_conflict" | "invoice_payment_method_missing" | "invoice_payment_in_progress" | "credit_note_amount_invalid" | "credit_note_invoice_status_invalid" | "credit_note_not_voidable" | "credit_note_conflict" | "test_clock_time_invalid" | "test_clock_advancing" | "subscription_status_invalid" | "subscription_update_conflict" | "subscription_price_invalid" | "usage_timestamp_out_of_range" | "checkout_line_items_invalid" | "checkout_session_state_invalid" | "verification_state_invalid" | "verification_attempts_exhausted" | "verification_incomplete" | "business_verification_exists" | "registration_number_invalid" | "document_type_invalid" | "document_too_large" | "document_hash_mismatch" | "download_url_expired" | "verification_provider_unavailable" | "account_verification_required" | "cardholder_verification_required" | "crypto_network_unsupported" | "crypto_asset_unsupported" | "crypto_not_configured" | "crypto_sends_not_configured" | "crypto_network_unavailable" | "crypto_price_unavailable" | "crypto_fee_cap_exceeded" | "wallet_not_configured" | "wallet_merchant_validation_failed" | "wallet_validation_url_invalid" | "wallet_token_invalid" | "wallet_token_expired" | "wallet_token_replayed" | "wallet_session_state_invalid" | "service_unavailable" | "configuration_invalid" | "internal_error";
                 message: string;
                 param?: string;
                 /** @example req_3kTq9yQy7yJ4pQz2Xb8w1LmN */
@@ -5620,9 +5698,14 @@ export interface components {
             /** @description The sum of the rounded taxes, inclusive and exclusive. */
             tax: number;
             total: number;
+            /** @description total less pre_payment_credit_notes_amount: what the customer owes in all. */
             amount_due: number;
             amount_paid: number;
             amount_remaining: number;
+            /** @description What issued credit notes took off the invoice before it was paid (void notes excluded). */
+            pre_payment_credit_notes_amount: number;
+            /** @description What issued credit notes gave back after it was paid, refunded or out of band (void notes excluded). */
+            post_payment_credit_notes_amount: number;
             paid_out_of_band: boolean;
             payment_reference: string | null;
             payment: string | null;
@@ -5706,6 +5789,76 @@ export interface components {
             number_prefix: string;
             /** @description The number the next finalized invoice gets. */
             next_number: number;
+        };
+        CreditNote: {
+            /** @example cn_3kTq9yQy7yJ4pQz2Xb8w1LmN */
+            id: string;
+            /** @enum {string} */
+            object: "credit_note";
+            /** @enum {string} */
+            environment: "sandbox" | "production";
+            /**
+             * @description The invoice's number, -CN-, and the note's sequence on that invoice.
+             * @example INV-0001-CN-01
+             */
+            number: string;
+            invoice: string;
+            customer: string;
+            currency: string;
+            /** @enum {string} */
+            status: "issued" | "void";
+            /**
+             * @description pre_payment: lowered what an open or uncollectible invoice owes; post_payment: gave back part of what a paid invoice got.
+             * @enum {string}
+             */
+            type: "pre_payment" | "post_payment";
+            lines: components["schemas"]["CreditNoteLine"][];
+            /** @description The same as total (Stripe's name). */
+            amount: number;
+            /** @description The sum of the lines. */
+            total: number;
+            pre_payment_amount: number;
+            post_payment_amount: number;
+            refund_amount: number;
+            out_of_band_amount: number;
+            /** @description The refund of the invoice's payment it made, if any. */
+            refund: string | null;
+            /** @enum {string|null} */
+            reason: "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory" | null;
+            memo: string | null;
+            /**
+             * @description ISO 8601, UTC.
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            voided_at: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            /**
+             * @description ISO 8601, UTC.
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description ISO 8601, UTC.
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            updated_at: string;
+        };
+        CreditNoteLine: {
+            /** @enum {string} */
+            type: "invoice_line_item" | "custom_line_item";
+            invoice_line_item: string | null;
+            description: string | null;
+            quantity: number | null;
+            amount: number;
+        };
+        CreditNoteList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["CreditNote"][];
+            has_more: boolean;
+            url: string;
         };
         TestClock: {
             /** @example clock_3kTq9yQy7yJ4pQz2Xb8w1LmN */
@@ -8321,6 +8474,56 @@ export interface components {
                      * @example ACME
                      */
                     number_prefix: string;
+                };
+            };
+        };
+        CreateCreditNote: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A finalized invoice: open, paid or uncollectible.
+                     * @example in_3kTq9yQy7yJ4pQz2Xb8w1LmN
+                     */
+                    invoice: string;
+                    /** @description What is credited; the note's total is their sum. Or amount, not both. */
+                    lines?: ({
+                        /** @enum {string} */
+                        type: "invoice_line_item";
+                        /**
+                         * @description The invoice line, named by its invoice item (the line's invoice_item).
+                         * @example ii_3kTq9yQy7yJ4pQz2Xb8w1LmN
+                         */
+                        invoice_line_item: string;
+                        /** @description How many of the line's units to credit, at the line's unit price. */
+                        quantity?: number;
+                        /**
+                         * @description Or an amount of the line. Neither: the whole line.
+                         * @example 1999
+                         */
+                        amount?: number;
+                    } | {
+                        /** @enum {string} */
+                        type: "custom_line_item";
+                        description: string;
+                        /**
+                         * @description Integer in the currency's minor unit.
+                         * @example 1999
+                         */
+                        amount: number;
+                    })[];
+                    /**
+                     * @description The total as one custom line; or lines.
+                     * @example 1999
+                     */
+                    amount?: number;
+                    /** @enum {string} */
+                    reason?: "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
+                    memo?: string;
+                    /** @description Paid invoices only: refunded on the invoice's payment. Default: the total less out_of_band_amount when the invoice was paid through a payment, else 0. */
+                    refund_amount?: number;
+                    /** @description Paid invoices only: given back outside MagnetPay (no ledger posting). refund_amount + out_of_band_amount = total. Default: what refund_amount leaves. */
+                    out_of_band_amount?: number;
+                    metadata?: components["schemas"]["Metadata"];
                 };
             };
         };
@@ -24259,6 +24462,593 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvoiceSettings"];
+                };
+            };
+            /** @description Invalid request: the code names the problem and `param` the parameter. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this merchant and environment. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: idempotency key reuse or in progress, or an illegal state change. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; quote the request_id. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "creditNotes.list": {
+        parameters: {
+            query?: {
+                /** @description 1 to 100, default 20. */
+                limit?: number;
+                /** @description An object id: the page after it. */
+                starting_after?: string;
+                /** @description An object id: the page before it. */
+                ending_before?: string;
+                /** @description ISO 8601; created at or after. */
+                created_gte?: string;
+                /** @description ISO 8601; created at or before. */
+                created_lte?: string;
+                invoice?: string;
+                customer?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteList"];
+                };
+            };
+            /** @description Invalid request: the code names the problem and `param` the parameter. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this merchant and environment. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; quote the request_id. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "creditNotes.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key (kept 24 h, per merchant and environment) with the same body returns the first answer with Idempotent-Replayed: true; with another body, 409 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["CreateCreditNote"];
+        responses: {
+            /** @description The issued credit note. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Invalid request: the code names the problem and `param` the parameter. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this merchant and environment. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: idempotency key reuse or in progress, or an illegal state change. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; quote the request_id. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "creditNotes.preview": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key (kept 24 h, per merchant and environment) with the same body returns the first answer with Idempotent-Replayed: true; with another body, 409 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["CreateCreditNote"];
+        responses: {
+            /** @description The credit note it would issue. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Invalid request: the code names the problem and `param` the parameter. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this merchant and environment. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: idempotency key reuse or in progress, or an illegal state change. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; quote the request_id. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "creditNotes.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credit note. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Invalid request: the code names the problem and `param` the parameter. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this merchant and environment. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; quote the request_id. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "creditNotes.void": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key (kept 24 h, per merchant and environment) with the same body returns the first answer with Idempotent-Replayed: true; with another body, 409 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The void credit note. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
                 };
             };
             /** @description Invalid request: the code names the problem and `param` the parameter. */

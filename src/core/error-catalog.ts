@@ -782,6 +782,34 @@ export const errorCatalog = {
     description:
       "Another pay of the invoice is charging it (or the invoice changed). Retrieve the invoice to see the outcome.",
   },
+  credit_note_amount_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "The credit note's amounts are invalid.",
+    description:
+      "A credit note's total is the sum of its lines (or its amount), at least 1 and at most what the invoice has left to credit: its total less its issued credit notes. On a paid invoice, refund_amount plus out_of_band_amount must equal the total. The message says which rule failed. Nothing was written.",
+  },
+  credit_note_invoice_status_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "Credit notes are issued on open, paid or uncollectible invoices only.",
+    description:
+      "A draft can still be edited and a void invoice is owed nothing: neither takes a credit note.",
+  },
+  credit_note_not_voidable: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This credit note can't be voided.",
+    description:
+      "A credit note is voided only while it is issued and moved no money: not once it refunded a payment, and not a pre-payment note whose invoice is no longer owed (paid or void).",
+  },
+  credit_note_conflict: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "The invoice kept changing while the credit note was issued; try again.",
+    description:
+      "Credit notes on one invoice are issued one at a time; this one re-read the invoice after each concurrent change and gave up after a few tries. Nothing was written.",
+  },
   test_clock_time_invalid: {
     type: "invalid_request_error",
     status: 400,

@@ -35,6 +35,7 @@ export const idPrefixes = {
   taxRate: "txr",
   invoiceItem: "ii",
   invoice: "in",
+  creditNote: "cn",
   bankAccount: "ba",
   mandate: "mdt",
   globalAccount: "ga",

@@ -6,6 +6,7 @@ export * from "../modules/bank-accounts/tables";
 export * from "../modules/bank-transfers/tables";
 export * from "../modules/checkout/tables";
 export * from "../modules/coupons/tables";
+export * from "../modules/credit-notes/tables";
 export * from "../modules/crypto/tables";
 export * from "../modules/customers/tables";
 export * from "../modules/customers/tables";

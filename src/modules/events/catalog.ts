@@ -294,6 +294,17 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
   },
   { type: "invoice.voided", objectType: "invoice", description: "An open invoice was voided." },
   {
+    type: "invoice.updated",
+    objectType: "invoice",
+    description: "An invoice's credited amounts changed: a credit note was issued or voided.",
+  },
+  {
+    type: "credit_note.created",
+    objectType: "credit_note",
+    description: "A credit note was issued on a finalized invoice (with its refund, if it made one).",
+  },
+  { type: "credit_note.voided", objectType: "credit_note", description: "A credit note was voided." },
+  {
     type: "invoice.marked_uncollectible",
     objectType: "invoice",
     description: "An open invoice was marked uncollectible.",

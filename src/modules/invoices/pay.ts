@@ -8,7 +8,7 @@ import { tenantRow } from "../../core/tenancy";
 import { retrieveCustomer } from "../customers/service";
 import type { Payment } from "../payments/schemas";
 import { createPayment } from "../payments/service";
-import { billingRefusal, readInvoice, requireRow, requireStatus, toInvoice } from "./rows";
+import { amountDue, billingRefusal, readInvoice, requireRow, requireStatus, toInvoice } from "./rows";
 import type { Invoice, PayInvoiceInput } from "./schemas";
 import { type InvoiceRow, invoices, type PaymentAttemptColumn } from "./tables";
 
@@ -64,7 +64,7 @@ export async function payInvoice({
   requireStatus(before, ["open", "uncollectible"], "paid");
   const customer = await retrieveCustomer({ ctx, id: before.customerId });
   const paymentMethod = input.payment_method ?? customer.default_payment_method;
-  const amount = before.total - before.amountPaid;
+  const amount = amountDue(before) - before.amountPaid;
   if (amount > 0 && !paymentMethod) {
     throw new ApiError("invoice_payment_method_missing", { param: "payment_method" });
   }
@@ -73,6 +73,8 @@ export async function payInvoice({
   const stale = new Date(now.getTime() - ATTEMPT_STALE_MS).toISOString();
   const claimable = and(
     eq(invoices.status, before.status),
+    // A credit note issued since the read changed what is owed: the charge would be for the old amount.
+    eq(invoices.prePaymentCreditNotesAmount, before.prePaymentCreditNotesAmount),
     or(
       isNull(invoices.paymentAttempt),
       sql`(${invoices.paymentAttempt}->>'startedAt')::timestamptz < ${stale}`,
@@ -82,7 +84,7 @@ export async function payInvoice({
   const paid = (payment: Payment | null, at: Date): InvoiceRow => ({
     ...before,
     status: "paid",
-    amountPaid: before.total,
+    amountPaid: amountDue(before),
     paidAt: at,
     paymentId: payment?.id ?? null,
     paymentAttempt: null,
@@ -175,7 +177,7 @@ export async function payInvoice({
     ours,
     {
       status: "paid",
-      amountPaid: before.total,
+      amountPaid: amountDue(before),
       paidAt: doneAt,
       paymentId: payment.id,
       paymentAttempt: null,

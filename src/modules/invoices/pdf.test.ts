@@ -47,6 +47,8 @@ const invoice = (lines: number): Invoice => ({
   amount_due: 119,
   amount_paid: 0,
   amount_remaining: 119,
+  pre_payment_credit_notes_amount: 0,
+  post_payment_credit_notes_amount: 0,
   paid_out_of_band: false,
   payment_reference: null,
   payment: null,

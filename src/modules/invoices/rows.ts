@@ -1,17 +1,22 @@
-import { type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorCode } from "../../core/db";
 import { ApiError, type ErrorCode, errorCatalog, notFound } from "../../core/errors";
-import { tenantRow } from "../../core/tenancy";
+import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { Invoice } from "./schemas";
 import { type InvoiceRow, type InvoiceStatus, invoices } from "./tables";
 
 /** SQLSTATE raised by billing_require (migrations/0014), with the error code as its DETAIL. */
 const BILLING_REFUSAL = "MP020";
 
+/** What the customer owes in all: the total less what credit notes took off before payment. */
+export function amountDue(row: InvoiceRow): number {
+  return row.total - row.prePaymentCreditNotesAmount;
+}
+
 /** What is still owed: nothing once paid, voided (or never, for a draft not yet owed but shown). */
-function amountRemaining(row: InvoiceRow): number {
-  return row.status === "paid" || row.status === "void" ? 0 : row.total - row.amountPaid;
+export function amountRemaining(row: InvoiceRow): number {
+  return row.status === "paid" || row.status === "void" ? 0 : amountDue(row) - row.amountPaid;
 }
 
 function hostedUrl(row: InvoiceRow, publicUrl: string): string {
@@ -63,9 +68,11 @@ export function toInvoice(row: InvoiceRow, publicUrl: string): Invoice {
     total_excluding_tax: row.totalExcludingTax,
     tax,
     total: row.total,
-    amount_due: row.total,
+    amount_due: amountDue(row),
     amount_paid: row.amountPaid,
     amount_remaining: amountRemaining(row),
+    pre_payment_credit_notes_amount: row.prePaymentCreditNotesAmount,
+    post_payment_credit_notes_amount: row.postPaymentCreditNotesAmount,
     paid_out_of_band: row.paidOutOfBand,
     payment_reference: row.paymentReference,
     payment: row.paymentId,
@@ -92,6 +99,15 @@ export function invoiceQuery(ctx: ServiceContext, id: string) {
     .select()
     .from(invoices)
     .where(tenantRow(invoices, ctx, id))
+    .limit(1);
+}
+
+/** The invoice whose id a scalar subquery gives, as a query for a caller's read batch. */
+export function invoiceQueryOf(ctx: ServiceContext, idQuery: SQL) {
+  return ctx.services.db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.id, idQuery), ...tenantScope(invoices, ctx)))
     .limit(1);
 }
 

@@ -105,9 +105,19 @@ export const invoiceSchema = z
     total_excluding_tax: z.number().int(),
     tax: z.number().int().openapi({ description: "The sum of the rounded taxes, inclusive and exclusive." }),
     total: z.number().int(),
-    amount_due: z.number().int(),
+    amount_due: z
+      .number()
+      .int()
+      .openapi({ description: "total less pre_payment_credit_notes_amount: what the customer owes in all." }),
     amount_paid: z.number().int(),
     amount_remaining: z.number().int(),
+    pre_payment_credit_notes_amount: z.number().int().openapi({
+      description: "What issued credit notes took off the invoice before it was paid (void notes excluded).",
+    }),
+    post_payment_credit_notes_amount: z.number().int().openapi({
+      description:
+        "What issued credit notes gave back after it was paid, refunded or out of band (void notes excluded).",
+    }),
     paid_out_of_band: z.boolean(),
     payment_reference: z.string().nullable(),
     payment: z.string().nullable(),

@@ -2,24 +2,52 @@ import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { tenantScope } from "../../core/tenancy";
-import { readInvoice, toInvoice } from "./rows";
+import {
+  amountDue,
+  amountRemaining,
+  billingRefusal,
+  invoiceOf,
+  invoiceQuery,
+  invoiceQueryOf,
+  readInvoice,
+  requireRow,
+  toInvoice,
+} from "./rows";
 import type { Invoice, ListInvoicesQuery } from "./schemas";
 import { invoices } from "./tables";
 
+export { createInvoice } from "./create";
 /**
  * The invoices module's door: other modules and functions/ import invoices only from here. The
  * verbs live in files named by what happens: create.ts, finalize.ts (numbering), pay.ts,
- * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts; totals.ts is the arithmetic.
+ * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts; totals.ts is the arithmetic;
+ * credit.ts is what a credit note does to an invoice (the credit-notes module issues them).
  */
-export { createInvoice } from "./create";
+export {
+  creditedInvoice,
+  creditInvoiceStatement,
+  type InvoiceCredit,
+  invoiceCreditChange,
+  withdrawCreditUpdate,
+} from "./credit";
 export { finalizeInvoice } from "./finalize";
 export { retrieveHostedInvoice } from "./hosted";
 export { payInvoice } from "./pay";
 export { invoicePdf } from "./pdf";
 export { retrieveInvoiceSettings, updateInvoiceSettings } from "./settings";
+export type { InvoiceRow, InvoiceStatus } from "./tables";
 export { type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";
 export { markInvoicePaid, markInvoiceUncollectible, voidInvoice } from "./transitions";
-export { toInvoice };
+export {
+  amountDue,
+  amountRemaining,
+  billingRefusal,
+  invoiceOf,
+  invoiceQuery,
+  invoiceQueryOf,
+  requireRow,
+  toInvoice,
+};
 
 export async function retrieveInvoice({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Invoice> {
   return toInvoice(await readInvoice(ctx, id), ctx.services.config.PUBLIC_URL);

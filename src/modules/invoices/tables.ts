@@ -67,6 +67,16 @@ export const invoices = pgTable(
     total: bigint("total", { mode: "number" }).notNull(),
     totalExcludingTax: bigint("total_excluding_tax", { mode: "number" }).notNull(),
     amountPaid: bigint("amount_paid", { mode: "number" }).notNull(),
+    /** What issued credit notes took off before payment: amount_due is total minus this. */
+    prePaymentCreditNotesAmount: bigint("pre_payment_credit_notes_amount", { mode: "number" })
+      .notNull()
+      .default(0),
+    /** What issued credit notes gave back after payment (refunded or out of band). */
+    postPaymentCreditNotesAmount: bigint("post_payment_credit_notes_amount", { mode: "number" })
+      .notNull()
+      .default(0),
+    /** Credit notes numbered on this invoice, void ones included: the next one is this plus one. */
+    creditNoteCount: integer("credit_note_count").notNull().default(0),
     paidOutOfBand: boolean("paid_out_of_band").notNull(),
     /** mark_paid's reference (a bank transfer's, a cheque's). */
     paymentReference: text("payment_reference"),
@@ -94,6 +104,13 @@ export const invoices = pgTable(
       "invoices_amounts_check",
       sql`${table.subtotal} >= 0 and ${table.discountAmount} between 0 and ${table.subtotal} and ${table.total} >= 0
         and ${table.amountPaid} between 0 and ${table.total}`,
+    ),
+    // Credit notes never credit more than the invoice's total, whatever races to write them.
+    check(
+      "invoices_credit_notes_check",
+      sql`${table.prePaymentCreditNotesAmount} >= 0 and ${table.postPaymentCreditNotesAmount} >= 0
+        and ${table.prePaymentCreditNotesAmount} + ${table.postPaymentCreditNotesAmount} <= ${table.total}
+        and ${table.prePaymentCreditNotesAmount} + ${table.amountPaid} <= ${table.total}`,
     ),
     check(
       "invoices_status_check",

@@ -3,7 +3,7 @@ import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { gatedChangeMembers } from "../../core/events";
 import { tenantRow } from "../../core/tenancy";
-import { billingRefusal, readInvoice, requireRow, requireStatus, toInvoice } from "./rows";
+import { amountDue, billingRefusal, readInvoice, requireRow, requireStatus, toInvoice } from "./rows";
 import type { Invoice } from "./schemas";
 import { type InvoiceRow, type InvoiceStatus, invoices } from "./tables";
 
@@ -31,7 +31,13 @@ async function moveInvoice(ctx: ServiceContext, id: string, transition: Transiti
     .update(invoices)
     .set(changes)
     .where(
-      and(tenantRow(invoices, ctx, id), eq(invoices.status, before.status), isNull(invoices.paymentAttempt)),
+      and(
+        tenantRow(invoices, ctx, id),
+        eq(invoices.status, before.status),
+        isNull(invoices.paymentAttempt),
+        // A credit note issued since the read changed what is owed (mark_paid records it as paid).
+        eq(invoices.prePaymentCreditNotesAmount, before.prePaymentCreditNotesAmount),
+      ),
     )
     .returning({ id: invoices.id });
   const change = gatedChangeMembers(
@@ -95,7 +101,7 @@ export function markInvoicePaid({
       paidAt: now,
       paidOutOfBand: true,
       paymentReference: reference,
-      amountPaid: before.total,
+      amountPaid: amountDue(before),
     }),
   });
 }
