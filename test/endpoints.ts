@@ -859,6 +859,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   {
     name: "list settlement transactions",
+    readBack: (id) => `/settlements/${id}`,
     method: "GET",
     path: (id) => `/settlements/${id}/transactions`,
     create: createSettlement,
