@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { defineFunction } from "../src/core/background-functions";
+import { defineFunction, oneMerchantPayload } from "../src/core/background-functions";
 import { finishCreditNoteRefunds } from "../src/modules/credit-notes/service";
 import { reconcileOpenAttempts } from "../src/modules/payments/service";
 import { reconcileRefunds, retryWaitingRefunds } from "../src/modules/refunds/service";
@@ -16,13 +15,12 @@ export const paymentReconcile = defineFunction({
   name: "payment-reconcile",
   description:
     "Resolves payments and refunds whose provider outcome is unknown (same provider, same idempotency key, or the provider's own object), funds refunds waiting for money, and finishes refunding credit notes a dead request left unlinked.",
-  // An operator re-runs it for one merchant with `merchant_id`; the schedule runs it for all.
-  payload: z.object({ merchant_id: z.string().max(64).optional() }).strict(),
+  payload: oneMerchantPayload,
   schedule: "* * * * *",
   intervalSeconds: 60,
   handler: async (services, payload) => {
     const olderThanMs = services.config.PROVIDER_TIMEOUT_MS * 3;
-    const merchantId = payload.merchant_id;
+    const merchantId = payload.merchant;
     const payments = await reconcileOpenAttempts(services, { olderThanMs, merchantId });
     const refunds = await reconcileRefunds(services, { olderThanMs, merchantId });
     const funded = await retryWaitingRefunds(services, { merchantId });

@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { defineFunction } from "../src/core/background-functions";
+import { defineFunction, oneMerchantPayload } from "../src/core/background-functions";
 import { runBankTransferBatch } from "../src/modules/bank-transfers/service";
 import { runPayoutBatch } from "../src/modules/payouts/service";
 
@@ -12,12 +11,11 @@ export const payoutBatch = defineFunction({
   name: "payout-batch",
   description:
     "Submits pending payouts and bank transfers whose rail cut-off has come (grouped per rail and cut-off), settles those whose arrival date has come (paid or settled, or failed by the bank), applies returns within the rail's window and makes settled bank debits available on their day, on the services clock.",
-  // An operator re-runs the batch for one merchant with `merchant_id`; the schedule runs it for all.
-  payload: z.object({ merchant_id: z.string().max(64).optional() }).strict(),
+  payload: oneMerchantPayload,
   schedule: "* * * * *",
   intervalSeconds: 60,
   handler: async (services, payload) => ({
-    payouts: await runPayoutBatch(services, payload.merchant_id),
-    bank_transfers: await runBankTransferBatch(services, payload.merchant_id),
+    payouts: await runPayoutBatch(services, payload.merchant),
+    bank_transfers: await runBankTransferBatch(services, payload.merchant),
   }),
 });

@@ -312,7 +312,7 @@ const createSettlement = async (merchant: TestMerchant): Promise<string> => {
   await fetch(`${baseUrl()}/internal/dev/functions/settlement-run?time=${slot}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-test-clock-offset-seconds": String(9 * 86_400) },
-    body: JSON.stringify({ merchant_id: merchant.merchantId }),
+    body: JSON.stringify({ merchant: merchant.merchantId }),
   });
   const listed = await merchant.sandbox.request<{ data: { id: string }[] }>("GET", "/settlements");
   const [settlement] = listed.body.data;

@@ -79,7 +79,7 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
   await fetch(`${baseUrl()}/internal/dev/functions/settlement-run?time=${slot}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-test-clock-offset-seconds": String(9 * 86_400) },
-    body: JSON.stringify({ merchant_id: m.merchantId }),
+    body: JSON.stringify({ merchant: m.merchantId }),
   });
   await api.request("POST", `/payments/${paid.body.id}/refunds`, { amount: 100 });
   await api.request("POST", "/routing/rules", { action: "exclude", provider: "sandbox_apac" });

@@ -23,7 +23,7 @@ export async function runBatchAt(
   const outcome = await runFunction(
     { ...services, clock: { now: () => at } },
     payoutBatch,
-    { merchant_id: m.merchantId },
+    { merchant: m.merchantId },
     "manual",
     window,
   );

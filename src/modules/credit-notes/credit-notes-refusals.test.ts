@@ -17,7 +17,7 @@ async function invoiceState(id: string): Promise<unknown> {
 
 /** Runs payment-reconcile (which finishes refunding credit notes) for one merchant, in a window of its own. */
 async function fireReconcile(m: TestMerchant): Promise<void> {
-  const outcome = await runFunctionFor("payment-reconcile", { merchant_id: m.merchantId }, 0);
+  const outcome = await runFunctionFor("payment-reconcile", { merchant: m.merchantId }, 0);
   expect(outcome.status, JSON.stringify(outcome)).toBe("succeeded");
 }
 

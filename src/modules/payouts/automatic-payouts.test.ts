@@ -79,7 +79,7 @@ describe("payout-automatic", () => {
 
     // Before settlement the funds are pending: nothing to pay out.
     expect(await runAutomatic(m, at(1, 1))).toMatchObject({ payouts: 0 });
-    const settled = await runFunctionFor("settlement-run", { merchant_id: m.merchantId }, at(4, 1));
+    const settled = await runFunctionFor("settlement-run", { merchant: m.merchantId }, at(4, 1));
     expect(settled.result).toMatchObject({ settlements: 1 });
     const available = (await balances(m, "USD")).merchant_available ?? 0;
     expect(available).toBeGreaterThan(0);
@@ -123,7 +123,7 @@ describe("payout-automatic", () => {
     const schedule = scheduleOnRail(rails.ach_standard, new Date(payout.created_at));
     expect(payout).toMatchObject({ rail: "ach_standard", arrival_date: schedule.arrivalDate, batch: null });
     const pastCutOff = Math.ceil((schedule.windowAt.getTime() - Date.now()) / 1000) + 60;
-    const batch = await runFunctionFor("payout-batch", { merchant_id: m.merchantId }, pastCutOff);
+    const batch = await runFunctionFor("payout-batch", { merchant: m.merchantId }, pastCutOff);
     expect(batch.status).toBe("succeeded");
     const submitted = (await payoutsOf(m)).find((row) => row.id === payout.id);
     expect(submitted).toMatchObject({ status: "in_transit", batch: expect.any(String) });

@@ -37,7 +37,7 @@ async function runBatchAt(m: TestMerchant, at: Date): Promise<Record<string, unk
   const outcome = await runFunction(
     { ...services, clock: { now: () => at } },
     payoutBatch,
-    { merchant_id: m.merchantId },
+    { merchant: m.merchantId },
     "manual",
     window,
   );

@@ -66,7 +66,7 @@ async function reconcile(merchantId: string): Promise<void> {
     "update refunds set updated_at = now() - interval '10 minutes' where merchant_id = $1 and status = 'pending'",
     [merchantId],
   );
-  const outcome = await runFunctionFor("payment-reconcile", { merchant_id: merchantId }, 0);
+  const outcome = await runFunctionFor("payment-reconcile", { merchant: merchantId }, 0);
   expect(outcome.status, JSON.stringify(outcome)).toBe("succeeded");
 }
 

@@ -36,7 +36,7 @@ async function usd(merchantId: string): Promise<Record<string, number>> {
 
 /** Runs payment-reconcile (which funds waiting refunds) for one merchant, in a window of its own. */
 async function fireReconcile(m: TestMerchant): Promise<void> {
-  const outcome = await runFunctionFor("payment-reconcile", { merchant_id: m.merchantId }, 0);
+  const outcome = await runFunctionFor("payment-reconcile", { merchant: m.merchantId }, 0);
   expect(outcome.status, JSON.stringify(outcome)).toBe("succeeded");
 }
 

@@ -35,7 +35,7 @@ async function runSettlement(merchantId: string, offsetSeconds: number): Promise
   const response = await fetch(`${baseUrl()}/internal/dev/functions/settlement-run?time=${slot}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-test-clock-offset-seconds": String(offsetSeconds) },
-    body: JSON.stringify({ merchant_id: merchantId }),
+    body: JSON.stringify({ merchant: merchantId }),
   });
   const outcome = (await response.json()) as { status: string; result: { settlements: number } };
   expect(outcome.status, JSON.stringify(outcome)).toBe("succeeded");
