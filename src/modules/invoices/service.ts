@@ -2,17 +2,7 @@ import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { tenantScope } from "../../core/tenancy";
-import {
-  amountDue,
-  amountRemaining,
-  billingRefusal,
-  invoiceOf,
-  invoiceQuery,
-  invoiceQueryOf,
-  readInvoice,
-  requireRow,
-  toInvoice,
-} from "./rows";
+import { readInvoice, toInvoice } from "./rows";
 import type { Invoice, ListInvoicesQuery } from "./schemas";
 import { invoices } from "./tables";
 
@@ -34,10 +24,6 @@ export { finalizeInvoice } from "./finalize";
 export { retrieveHostedInvoice } from "./hosted";
 export { payInvoice } from "./pay";
 export { invoicePdf } from "./pdf";
-export { retrieveInvoiceSettings, updateInvoiceSettings } from "./settings";
-export type { InvoiceRow, InvoiceStatus } from "./tables";
-export { type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";
-export { markInvoicePaid, markInvoiceUncollectible, voidInvoice } from "./transitions";
 export {
   amountDue,
   amountRemaining,
@@ -47,7 +33,11 @@ export {
   invoiceQueryOf,
   requireRow,
   toInvoice,
-};
+} from "./rows";
+export { retrieveInvoiceSettings, updateInvoiceSettings } from "./settings";
+export type { InvoiceRow, InvoiceStatus } from "./tables";
+export { type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";
+export { markInvoicePaid, markInvoiceUncollectible, voidInvoice } from "./transitions";
 
 export async function retrieveInvoice({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Invoice> {
   return toInvoice(await readInvoice(ctx, id), ctx.services.config.PUBLIC_URL);
