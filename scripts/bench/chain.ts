@@ -40,7 +40,7 @@ export async function benchChain(): Promise<string> {
     const head = Number(await wallet.getBlockNumber());
     const local = chains.find((chain) => chain.key === "local");
     if (!local) throw new Error("no local chain in the catalog");
-    const client = chainClient([node.url], local);
+    const client = chainClient([node.url], local, 10_000);
     const watchedSet = new Set(watched.map((address) => address.toLowerCase()));
 
     let started = performance.now();

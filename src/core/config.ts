@@ -98,6 +98,11 @@ export const configSchema = z.object({
   /** Every outbound provider call is aborted after this long; its outcome is then unknown (docs/payments.md). */
   PROVIDER_TIMEOUT_MS: positiveInt(10_000),
   /**
+   * Every other outbound call (Veriff, the mailer, DNS over HTTPS, chain RPC, the FX rate source) is
+   * aborted after this long; each caller then answers as that service being unavailable.
+   */
+  OUTBOUND_TIMEOUT_MS: positiveInt(10_000),
+  /**
    * How far below zero refunds may take a merchant's balance per currency (minor units) when neither
    * the payment's pending funds nor available cover them; merchants.negative_balance_limit overrides it.
    */

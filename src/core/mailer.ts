@@ -47,7 +47,7 @@ export function devMailer(redis: Redis, config: KeyConfig): Mailer {
  * Production: POSTs the message as JSON to MAILER_URL with MAILER_TOKEN as a Bearer token (a
  * transactional email provider's send endpoint, or a relay in front of one).
  */
-export function httpMailer(url: string, token: string | undefined): Mailer {
+export function httpMailer(url: string, token: string | undefined, timeoutMs: number): Mailer {
   return {
     async send(message) {
       const response = await fetch(url, {
@@ -57,7 +57,7 @@ export function httpMailer(url: string, token: string | undefined): Mailer {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: JSON.stringify(message),
-        signal: AbortSignal.timeout(5_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       if (!response.ok) throw new Error(`mailer answered ${response.status}`);
     },
@@ -72,10 +72,14 @@ export const unconfiguredMailer: Mailer = {
 };
 
 export function createMailer(
-  config: Pick<Config, "APP_ENV" | "MAILER_URL" | "MAILER_TOKEN" | "REDIS_KEY_PREFIX">,
+  config: Pick<
+    Config,
+    "APP_ENV" | "MAILER_URL" | "MAILER_TOKEN" | "REDIS_KEY_PREFIX" | "OUTBOUND_TIMEOUT_MS"
+  >,
   redis: Redis,
 ): Mailer {
-  if (config.MAILER_URL) return httpMailer(config.MAILER_URL, config.MAILER_TOKEN);
+  if (config.MAILER_URL)
+    return httpMailer(config.MAILER_URL, config.MAILER_TOKEN, config.OUTBOUND_TIMEOUT_MS);
   return config.APP_ENV === "development" ? devMailer(redis, config) : unconfiguredMailer;
 }
 

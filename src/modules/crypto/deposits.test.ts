@@ -251,7 +251,7 @@ describe("crypto deposits on the local chain", () => {
     await expect(fetch(down ?? "", { method: "POST" })).rejects.toThrow();
     const local = chains.find((candidate) => candidate.key === "local");
     if (!local || !up) throw new Error("no local chain");
-    const client = chainClient(urls.local, local);
+    const client = chainClient(urls.local, local, 10_000);
     expect(await client.getChainId()).toBe(hardhat.id);
     expect(Number(await client.getBlockNumber())).toBe(Number(await chain.getBlockNumber()));
     // Every poll of these tests went through the same list: the Worker failed over each time.

@@ -196,7 +196,7 @@ export async function pollChain(
 
 async function pollLocked(services: Services, chain: ChainInfo): Promise<PollReport> {
   const state = await readState(services, chain);
-  const client = chainClient(rpcUrls(services.config, chain), chain);
+  const client = chainClient(rpcUrls(services.config, chain), chain, services.config.OUTBOUND_TIMEOUT_MS);
   const head = await readHead(client, chain);
   const tip = state.stored[0];
   const ancestor = tip ? await commonAncestor(client, state.stored, head) : undefined;

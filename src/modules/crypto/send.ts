@@ -92,7 +92,7 @@ export async function createCryptoTransfer({
 }): Promise<CryptoTransfer> {
   const { chain, asset, units, price, fiatAmount, from } = checkTransfer(ctx, input);
   const { db, config } = ctx.services;
-  const client = chainClient(rpcUrls(config, chain), chain);
+  const client = chainClient(rpcUrls(config, chain), chain, config.OUTBOUND_TIMEOUT_MS);
   const { fees, chainNonce } = await readNetwork(client, from);
   const feeCap = input.max_fee_per_gas === undefined ? fees.maxFeePerGas * 2n : BigInt(input.max_fee_per_gas);
   if (fees.maxFeePerGas > feeCap) {

@@ -185,7 +185,7 @@ async function trackChain(services: Services, chain: ChainInfo): Promise<TrackRe
     .orderBy(sql`${cryptoTransfers.nonce} asc nulls last`, asc(cryptoTransfers.createdAt))
     .limit(OPEN_PER_RUN);
   const report: TrackReport = { broadcast: 0, replaced: 0, confirmed: 0, failed: 0, waiting: 0, capped: 0 };
-  const client = chainClient(rpcUrls(services.config, chain), chain);
+  const client = chainClient(rpcUrls(services.config, chain), chain, services.config.OUTBOUND_TIMEOUT_MS);
   const head = Number(await client.getBlockNumber());
   const nonces = new Map<string, number>();
   for (const address of new Set(rows.map((row) => row.fromAddress))) {

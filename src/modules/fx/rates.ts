@@ -39,7 +39,11 @@ export function sourceFor(services: Services, environment: Environment): RateSou
   if (sourceNameFor(services, environment) === "sandbox") return sandboxRateSource;
   const { config } = services;
   if (!config.FX_RATE_SOURCE_KEY) return undefined;
-  return openExchangeRatesSource({ url: config.FX_RATE_SOURCE_URL, appId: config.FX_RATE_SOURCE_KEY });
+  return openExchangeRatesSource({
+    url: config.FX_RATE_SOURCE_URL,
+    appId: config.FX_RATE_SOURCE_KEY,
+    timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+  });
 }
 
 async function storeSnapshot(services: Services, snapshot: RateSnapshot): Promise<StoredSnapshot> {

@@ -71,6 +71,7 @@ describe("Open Exchange Rates adapter against recorded responses", () => {
     const snapshot = await openExchangeRatesSource({
       url: `${baseUrl}/api/latest.json`,
       appId: "good-key",
+      timeoutMs: 5_000,
     }).fetchLatest(new Date());
     expect(snapshot.base).toBe("USD");
     expect(snapshot.timestamp.toISOString()).toBe("2025-11-25T10:40:00.000Z");

@@ -144,7 +144,7 @@ export const sandboxRateSource: RateSource = {
 export function openExchangeRatesSource(options: {
   url: string;
   appId: string;
-  timeoutMs?: number;
+  timeoutMs: number;
   fetcher?: typeof fetch;
 }): RateSource {
   const fetcher = options.fetcher ?? fetch;
@@ -155,7 +155,7 @@ export function openExchangeRatesSource(options: {
       url.searchParams.set("app_id", options.appId);
       let response: Response;
       try {
-        response = await fetcher(url.toString(), { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+        response = await fetcher(url.toString(), { signal: AbortSignal.timeout(options.timeoutMs) });
       } catch (error) {
         const timedOut =
           error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");

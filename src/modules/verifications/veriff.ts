@@ -9,6 +9,7 @@ export interface VeriffIntegration {
   baseUrl: string;
   apiKey: string;
   sharedSecret: string;
+  timeoutMs: number;
 }
 
 const encoder = new TextEncoder();
@@ -56,7 +57,13 @@ export function veriffIntegration(config: Config, environment: Environment): Ver
       ? [config.VERIFF_BASE_URL, config.VERIFF_API_KEY, config.VERIFF_SHARED_SECRET]
       : [config.VERIFF_SANDBOX_BASE_URL, config.VERIFF_SANDBOX_API_KEY, config.VERIFF_SANDBOX_SHARED_SECRET];
   if (!apiKey || !sharedSecret) return undefined;
-  return { environment, baseUrl: baseUrl.replace(/\/+$/, ""), apiKey, sharedSecret };
+  return {
+    environment,
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    apiKey,
+    sharedSecret,
+    timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+  };
 }
 
 export function requireIntegration(config: Config, environment: Environment): VeriffIntegration {
@@ -77,11 +84,13 @@ export interface CreatedSession {
   url: string;
 }
 
-const TIMEOUT_MS = 10_000;
-
-async function veriffFetch(url: string, init: RequestInit): Promise<Response> {
+async function veriffFetch(
+  integration: VeriffIntegration,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(integration.timeoutMs) });
   } catch {
     throw new ApiError("verification_provider_unavailable", { message: "Veriff did not answer." });
   }
@@ -100,7 +109,7 @@ export async function createVeriffSession(
       vendorData: input.vendorData,
     },
   });
-  const response = await veriffFetch(`${integration.baseUrl}/sessions`, {
+  const response = await veriffFetch(integration, `${integration.baseUrl}/sessions`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -154,6 +163,7 @@ export async function fetchVeriffDecision(
   sessionId: string,
 ): Promise<VeriffDecision | null> {
   const response = await veriffFetch(
+    integration,
     `${integration.baseUrl}/sessions/${encodeURIComponent(sessionId)}/decision`,
     {
       method: "GET",

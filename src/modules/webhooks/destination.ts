@@ -30,7 +30,10 @@ export async function checkWebhookDestination(
   const address = literalAddress(hostname);
   if (address !== undefined) return { ok: true, addresses: [address] };
   if (hostname === "localhost" || hostname.endsWith(".localhost")) return { ok: true, addresses: [] };
-  const resolution = await resolveHost(services.config.WEBHOOKS_DOH_URL, hostname);
+  const resolution = await resolveHost(
+    { url: services.config.WEBHOOKS_DOH_URL, timeoutMs: services.config.OUTBOUND_TIMEOUT_MS },
+    hostname,
+  );
   if (!resolution.ok) {
     return { ok: false, code: "webhook_url_unresolvable", reason: resolution.reason, permanent: false };
   }

@@ -7,7 +7,6 @@ export type Resolution =
   | { ok: true; addresses: string[] }
   | { ok: false; kind: "nxdomain" | "no_address" | "error"; reason: string };
 
-const DOH_TIMEOUT_MS = 5_000;
 const RECORD_TYPES = { A: 1, AAAA: 28 } as const;
 
 interface DohAnswer {
@@ -16,16 +15,16 @@ interface DohAnswer {
 }
 
 async function query(
-  dohUrl: string,
+  doh: DohService,
   name: string,
   type: keyof typeof RECORD_TYPES,
 ): Promise<{ status: number; addresses: string[] }> {
-  const url = new URL(dohUrl);
+  const url = new URL(doh.url);
   url.searchParams.set("name", name);
   url.searchParams.set("type", type);
   const response = await fetch(url, {
     headers: { accept: "application/dns-json" },
-    signal: AbortSignal.timeout(DOH_TIMEOUT_MS),
+    signal: AbortSignal.timeout(doh.timeoutMs),
   });
   if (!response.ok) throw new Error(`DNS over HTTPS answered HTTP ${response.status}`);
   const body = (await response.json()) as DohAnswer;
@@ -37,10 +36,16 @@ async function query(
 }
 
 /** Every A and AAAA address of the name (CNAMEs followed by the resolver). */
-export async function resolveHost(dohUrl: string, host: string): Promise<Resolution> {
+/** The DNS-over-HTTPS service (WEBHOOKS_DOH_URL) and how long one query may take (OUTBOUND_TIMEOUT_MS). */
+export interface DohService {
+  url: string;
+  timeoutMs: number;
+}
+
+export async function resolveHost(doh: DohService, host: string): Promise<Resolution> {
   const name = host.replace(/\.+$/, "");
   try {
-    const [a, aaaa] = await Promise.all([query(dohUrl, name, "A"), query(dohUrl, name, "AAAA")]);
+    const [a, aaaa] = await Promise.all([query(doh, name, "A"), query(doh, name, "AAAA")]);
     if (a.status === 3 && aaaa.status === 3) {
       return { ok: false, kind: "nxdomain", reason: `the host name ${name} does not exist (NXDOMAIN)` };
     }
