@@ -172,6 +172,22 @@ describe("Stripe adapter against a local Stripe API", () => {
     }
   });
 
+  it("a refused connection, which workerd reports as a lost one, stays an unknown outcome: no fallback", async () => {
+    const s = await createMerchant();
+    const goneMock = await startStripeMock("sk_test_mock51Gone");
+    await connectStripe(s.sandbox, goneMock);
+    await s.sandbox.request("POST", "/routing/rules", { action: "pin", provider: "stripe" });
+    // Stripe's address now refuses connections. workerd says "Network connection lost." for this as for a
+    // connection cut after the request was sent, so nothing proves the charge was not made.
+    await goneMock.close();
+    const res = await pay(s.sandbox, "4242424242424242");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "processing", provider: "stripe" });
+    expect(res.body.routing?.attempts).toEqual([
+      { provider: "stripe", outcome: "unknown", code: "provider_outcome_unknown" },
+    ]);
+  });
+
   it("a retry after a rollback sends the same idempotency key, and Stripe replays instead of charging twice", async () => {
     const created = await m.sandbox.request<Payment>("POST", "/payments", {
       amount: 4_200,

@@ -81,7 +81,11 @@ type StripeResult<T> =
   | { ok: false; failure: ProviderFailure; reference: string | null }
   | { ok: false; unknown: UnknownOutcome };
 
-/** Errors that prove the request never left: nothing can have been charged. */
+/**
+ * Errors that prove the request never left: nothing can have been charged. workerd reports a refused
+ * connection as "Network connection lost." like a connection lost mid-request, so in the Worker a
+ * refusal stays an unknown outcome (stripe.test.ts); these words come from other runtimes.
+ */
 const NOT_SENT = /ECONNREFUSED|connection refused|ENOTFOUND|getaddrinfo|could not resolve|dns/i;
 
 function unknownOf(reason: string, reference: string | null = null): { ok: false; unknown: UnknownOutcome } {
