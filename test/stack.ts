@@ -2,6 +2,7 @@ import { Redis } from "@upstash/redis";
 import { DEV_XPUB, LOCAL_HOT_WALLET_KEY, LOCAL_TOKENS_CONFIG } from "../scripts/hardhat-node";
 import { freePort, startWorkerStack, type WorkerStack } from "../scripts/worker-stack";
 import { chains } from "../src/modules/crypto/networks";
+import { installFaultInjection } from "./fault-injection";
 
 export type TestStack = WorkerStack & {
   /** Where the crypto tests start hardhat's node (test/crypto-chain.ts); the Worker already points there. */
@@ -66,6 +67,7 @@ export async function startTestStack(): Promise<TestStack> {
       CRYPTO_HOT_WALLET_KEY: LOCAL_HOT_WALLET_KEY,
     },
   });
+  await installFaultInjection(stack.workerEnv.DATABASE_URL ?? "");
   return {
     ...stack,
     localChainUrl,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { type Client, call, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { failPaymentUpdates } from "../../../test/payment-faults";
 import { type StripeMock, startStripeMock, stripeSignature } from "../../../test/stripe-mock";
 import {
   balances,
@@ -196,21 +197,14 @@ describe("Stripe adapter against a local Stripe API", () => {
     });
     expect(created.body.status).toBe("requires_confirmation");
     const id = created.body.id;
-    const fn = `fail_${id.toLowerCase()}`;
     // The provider answers, then our transaction fails: the commit never happens.
-    await query(`create function ${fn}() returns trigger language plpgsql as $$
-      begin
-        if new.id = '${id}' and new.status = 'succeeded' then raise exception 'injected failure'; end if;
-        return new;
-      end $$`);
-    await query(`create trigger ${fn} before update on payments for each row execute function ${fn}()`);
+    const restore = await failPaymentUpdates({ paymentId: id, status: "succeeded" });
     const body = { payment_method_data: card("4242424242424242") };
     let failed: Awaited<ReturnType<Client["request"]>>;
     try {
       failed = await m.sandbox.request("POST", `/payments/${id}/confirm`, body);
     } finally {
-      await query(`drop trigger ${fn} on payments`);
-      await query(`drop function ${fn}()`);
+      await restore();
     }
     // Stripe answered but the outcome could not be applied: kept as processing, never dropped (issue 10, finding 3).
     expect(failed.status).toBe(200);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { type Client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { failPaymentUpdates } from "../../../test/payment-faults";
 import { type StripeMock, startStripeMock } from "../../../test/stripe-mock";
 import { runFunctionFor } from "../../../test/verifications";
 
@@ -229,15 +230,10 @@ describe("check before you call; keep what a provider answered", () => {
   it("when applying Stripe's answer fails, the response is kept for the Idempotency-Key: a retry never charges again", async () => {
     const mock = await startStripeMock(SECRET_KEY);
     const m = await createMerchant();
-    const fn = `fail_${m.merchantId.toLowerCase()}`;
+    let restore = async () => {};
     try {
       await connect(m, mock);
-      await query(`create function ${fn}() returns trigger language plpgsql as $$
-        begin
-          if new.merchant_id = '${m.merchantId}' and new.status = 'succeeded' then raise exception 'injected failure'; end if;
-          return new;
-        end $$`);
-      await query(`create trigger ${fn} before update on payments for each row execute function ${fn}()`);
+      restore = await failPaymentUpdates({ merchantId: m.merchantId, status: "succeeded" });
       const key = `keep-${Date.now()}`;
       const first = await pay(m.sandbox, {}, { "idempotency-key": key });
       const second = await pay(m.sandbox, {}, { "idempotency-key": key });
@@ -249,14 +245,13 @@ describe("check before you call; keep what a provider answered", () => {
       expect(second.headers.get("idempotent-replayed")).toBe("true");
       expect(second.body.id).toBe(first.body.id);
       expect(mock.charges()).toHaveLength(1);
-      await query(`drop trigger ${fn} on payments`);
+      await restore();
       await reconcile(m.merchantId);
       const resolved = await m.sandbox.request<Payment>("GET", `/payments/${first.body.id}`);
       expect(resolved.body.status).toBe("succeeded");
       expect(mock.charges()).toHaveLength(1);
     } finally {
-      await query(`drop trigger if exists ${fn} on payments`);
-      await query(`drop function if exists ${fn}()`);
+      await restore();
       await mock.close();
     }
   });
