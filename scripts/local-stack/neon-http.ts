@@ -20,7 +20,7 @@ export interface NeonHttpOptions {
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
-  /** Connections per database (default 10). */
+  /** Connections per database (default 40). */
   poolSize?: number;
   /** Where round trips are counted and delayed; a private counter when absent. */
   roundTrips?: RoundTrips;
@@ -241,7 +241,15 @@ export async function startNeonHttp(opts: NeonHttpOptions = {}): Promise<NeonHtt
     const key = JSON.stringify(config);
     let pool = pools.get(key);
     if (!pool) {
-      pool = new pg.Pool({ ...config, max: opts.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+      // Neon's endpoint takes every request at once; a small pool here would make batches queue behind
+      // others that wait on row locks, which a busy parallel suite can turn into a wait with no end. A
+      // batch that still finds no connection within the timeout fails loudly instead of hanging.
+      pool = new pg.Pool({
+        ...config,
+        max: opts.poolSize ?? 40,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: 30_000,
+      });
       // An idle connection that dies (server restart, terminated backend) must not crash the stack.
       pool.on("error", (err) => log(`[neon-http] idle connection to ${config.database}: ${err.message}`));
       pools.set(key, pool);
