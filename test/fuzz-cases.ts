@@ -50,7 +50,7 @@ const strings = [
   `${marker}${"x".repeat(100 * 1024)}`,
 ];
 const numbers = [2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e300, -(2 ** 53)];
-/** How deep the body walk goes: payment_method_data.card.number is 3, line_items[0].price_data.unit_amount 4. */
+/** The body walk's depth (payment_method_data.card.number is 3, line_items[0].price_data.unit_amount 4). */
 const maxDepth = 4;
 
 function resolve(doc: Document, schema: Schema | undefined): Schema {
@@ -66,7 +66,7 @@ function bodySchema(doc: Document, body: RequestBody | undefined): Schema | unde
   return resolved?.content?.["application/json"]?.schema;
 }
 
-/** Ids of real objects by the field name that refers to one (`customer`, `price`), so a sample's references exist. */
+/** Real objects' ids by the field that refers to one (`customer`, `price`): a sample's references exist. */
 export type References = Record<string, string>;
 
 /**

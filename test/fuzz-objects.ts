@@ -37,7 +37,7 @@ export async function createRealObjects(client: Client): Promise<RealObjects> {
   });
   const oneTimePrice = await create(client, "/prices", { product, currency: "USD", unit_amount: 500 });
   const subscription = await create(client, "/subscriptions", { customer, items: [{ price }] });
-  // One payment waiting for a payment method (the confirm body is fuzzed against it), one settled and refunded.
+  // One payment waiting for a payment method (its confirm body is fuzzed), one settled and refunded.
   const payment = await create(client, "/payments", { amount: 2_000, currency: "USD" });
   const settled = await create(client, "/payments", { amount: 3_000, currency: "USD" });
   await create(client, `/payments/${settled}/confirm`, { payment_method_data: card });
