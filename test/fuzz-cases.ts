@@ -170,12 +170,12 @@ function leaves(doc: Document, schema: Schema | undefined, references: Reference
   return [{ at: "", numeric, put: (value) => value }];
 }
 
-/** Path parameters: a real object's id where one is given for the path, else one that does not exist. */
-export type PathIds = (path: string, name: string) => string;
+/** The value of a path parameter: a real object's id, or one that does not exist. */
+export type PathIds = (name: string) => string;
 
 const fixedPathValues: Record<string, string> = { currency: "USD", network: "base" };
 
-export const missingIds: PathIds = (_path, name) => fixedPathValues[name] ?? "x_1";
+export const missingIds: PathIds = (name) => fixedPathValues[name] ?? "x_1";
 
 function encodeForUrl(value: string): string {
   return (
@@ -211,7 +211,7 @@ export function casesFor(
   path: string,
   method: string,
   operation: Operation,
-  ids: PathIds = missingIds,
+  ids: PathIds,
   options: { pathParameters: boolean; references: References },
 ): Case[] {
   const upper = method.toUpperCase();
@@ -219,7 +219,7 @@ export function casesFor(
   const fillPath = (except?: string, value?: string) => {
     let out = path;
     for (const p of pathParams)
-      out = out.replace(`{${p.name}}`, p.name === except ? (value ?? "") : ids(path, p.name));
+      out = out.replace(`{${p.name}}`, p.name === except ? (value ?? "") : ids(p.name));
     return out;
   };
   const out = parameterCases(doc, path, upper, operation, fillPath, options.pathParameters);
