@@ -30,8 +30,9 @@ export async function startTestStack(): Promise<TestStack> {
     freshDatabase: true,
     extraVars: {
       // Stretched windows (below) make these per-run budgets per key: above what any test file
-      // sends with one key (the fuzz test, about 2,000), and below the 10,000 a key may ask for,
-      // so the ceiling on merchants' own key limits can be tested (src/modules/auth/auth.test.ts).
+      // sends with one key (the fuzz test spreads its cases over keys, 4,000 a key), and below the
+      // 10,000 a key may ask for, so the ceiling on merchants' own key limits can be tested
+      // (src/modules/auth/auth.test.ts).
       RATE_LIMIT_SANDBOX_PER_SECOND: "5000",
       RATE_LIMIT_PRODUCTION_PER_SECOND: "6000",
       // The limiter's windows start at multiples of their length since 1970, and a burst that
