@@ -349,4 +349,40 @@ describe("Stripe adapter against a local Stripe API", () => {
     ]);
     expect(postings).toHaveLength(1);
   });
+
+  it("a Stripe webhook resolves a payment whose answer never came back, found by the attempt's metadata, once", async () => {
+    mock.failNext("/v1/payment_intents", 500, { type: "api_error", message: "Something went wrong." });
+    const res = await pay(m.sandbox, "4242424242424242");
+    expect(res.body).toMatchObject({ status: "processing", processing_reason: "provider_outcome_unknown" });
+    // Stripe made the intent after all; its event names our payment in the metadata we sent.
+    const payload = JSON.stringify({
+      id: "evt_mock_unknown",
+      object: "event",
+      type: "payment_intent.succeeded",
+      data: {
+        object: {
+          id: "pi_mock_late",
+          object: "payment_intent",
+          metadata: { magnetpay_payment: res.body.id },
+        },
+      },
+    });
+    const send = () =>
+      call<{ received: boolean; applied: boolean }>("POST", `/webhooks/providers/stripe/${connectionId}`, {
+        body: payload,
+        headers: { "stripe-signature": stripeSignature(payload, WEBHOOK_SECRET) },
+      });
+    expect((await send()).body).toEqual({ received: true, applied: true });
+    const resolved = await m.sandbox.request<Payment>("GET", `/payments/${res.body.id}`);
+    expect(resolved.body).toMatchObject({
+      status: "succeeded",
+      processing_reason: null,
+      amount_received: 10_000,
+    });
+    expect((await send()).body).toEqual({ received: true, applied: false });
+    const postings = await query("select 1 from ledger_transactions where source = $1", [
+      `payment:${res.body.id}:captured`,
+    ]);
+    expect(postings).toHaveLength(1);
+  });
 });
