@@ -238,11 +238,9 @@ export const subscriptionUsageSchema = z
         price: z.string(),
         meter: z.string(),
         period: usagePeriod,
-        value: z
-          .string()
-          .openapi({
-            description: "The meter's aggregate of the customer's usage in the period, exact decimal.",
-          }),
+        value: z.string().openapi({
+          description: "The meter's aggregate of the customer's usage in the period, exact decimal.",
+        }),
         quantity: z.number().int().openapi({ description: "value rounded half up to a whole quantity." }),
         amount_estimate: z.number().int().openapi({
           description:

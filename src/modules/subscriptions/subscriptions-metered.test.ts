@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
-import { call, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import {
   advance,
   clockCustomer,
   customerInvoices,
-  GOOD_CARD,
   getInvoice,
   getSubscription,
+  meter,
+  meteredPrice,
   monthlyPrice,
   newClock,
-  setCard,
+  record,
+  recordOk,
   subscribe,
 } from "./testing";
 
@@ -23,43 +25,6 @@ interface Line {
 interface Usage {
   period: { start: string; end: string };
   data: Array<{ item: string; meter: string; value: string; quantity: number; amount_estimate: number }>;
-}
-
-async function meter(m: TestMerchant, displayName: string, formula: string): Promise<string> {
-  const created = await m.sandbox.request<{ id: string }>("POST", "/meters", {
-    display_name: displayName,
-    aggregation: { formula },
-  });
-  if (created.status !== 200) throw new Error(`meter: ${created.text}`);
-  return created.body.id;
-}
-
-async function meteredPrice(
-  m: TestMerchant,
-  meterId: string,
-  terms: Record<string, unknown>,
-): Promise<string> {
-  const product = await m.sandbox.request<{ id: string }>("POST", "/products", { name: "Usage" });
-  const price = await m.sandbox.request<{ id: string }>("POST", "/prices", {
-    product: product.body.id,
-    currency: "USD",
-    recurring: { interval: "month", interval_count: 1 },
-    meter: meterId,
-    ...terms,
-  });
-  if (price.status !== 200) throw new Error(`price: ${price.text}`);
-  return price.body.id;
-}
-
-let counter = 0;
-async function record(m: TestMerchant, body: Record<string, unknown>) {
-  counter += 1;
-  return m.sandbox.request("POST", "/usage-records", { identifier: `use-${Date.now()}-${counter}`, ...body });
-}
-
-async function recordOk(m: TestMerchant, body: Record<string, unknown>): Promise<void> {
-  const stored = await record(m, body);
-  if (stored.status !== 200) throw new Error(`usage record: ${stored.text}`);
 }
 
 async function lines(m: TestMerchant, invoiceId: string | null): Promise<Line[]> {
@@ -172,32 +137,6 @@ describe("metered subscriptions on a test clock", () => {
     ]);
     expect(invoices[0]).toMatchObject({ status: "paid", total: 1605 });
   }, 240_000);
-});
-
-describe("metered subscriptions on real time", () => {
-  it("bills a period's usage once when several cycle runs race, and not again on a later run", async () => {
-    const m = await createMerchant();
-    const customer = (await m.sandbox.request<{ id: string }>("POST", "/customers", { name: "Real" })).body
-      .id;
-    await setCard(m, customer, GOOD_CARD);
-    const calls = await meter(m, "Calls", "sum");
-    const sub = await subscribe(m, {
-      customer,
-      items: [{ price: await meteredPrice(m, calls, { unit_amount: 3 }) }],
-    });
-    await recordOk(m, { meter: calls, customer, value: 11 });
-    const run = () =>
-      call("POST", "/internal/dev/functions/subscription-cycle", {
-        body: {},
-        headers: { "x-test-clock-offset-seconds": String(32 * 86_400) },
-      });
-    const runs = await Promise.all([run(), run(), run()]);
-    expect(runs.map((response) => response.status)).toEqual([200, 200, 200]);
-    expect((await run()).status).toBe(200);
-    const invoices = await customerInvoices(m, customer);
-    expect(invoices.map((invoice) => [invoice.status, invoice.total])).toEqual([["paid", 33]]);
-    expect((await getSubscription(m, sub.id)).latest_invoice).toBe(invoices[0]?.id);
-  }, 180_000);
 });
 
 describe("metered subscriptions: refusals", () => {
