@@ -680,6 +680,13 @@ export const objectEndpoints: ObjectEndpoint[] = [
     create: createSubscription,
   },
   {
+    name: "retrieve subscription usage",
+    readBack: (id) => `/subscriptions/${id}`,
+    method: "GET",
+    path: (id) => `/subscriptions/${id}/usage`,
+    create: createSubscription,
+  },
+  {
     name: "update subscription",
     readBack: (id) => `/subscriptions/${id}`,
     method: "PATCH",

@@ -245,6 +245,37 @@ describe("round trips of the billing catalog", () => {
     expect(await roundTripsOf(price)).toMatchObject({ db_http: 2, db_ws: 0 });
   });
 
+  it("GET /subscriptions/{id}/usage: the subscription, its prices and meters, then the aggregates in one batch", async () => {
+    // On a test clock, so the real-time cycle another test runs with a clock offset leaves it alone.
+    const clock = await merchant.sandbox.request<{ id: string }>("POST", "/test-clocks", {
+      frozen_time: "2027-01-01T00:00:00Z",
+    });
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", {
+      name: "Usage",
+      test_clock: clock.body.id,
+    });
+    const meter = await merchant.sandbox.request<{ id: string }>("POST", "/meters", {
+      display_name: "Calls",
+      aggregation: { formula: "sum" },
+    });
+    const product = await merchant.sandbox.request<{ id: string }>("POST", "/products", { name: "Metered" });
+    const price = await merchant.sandbox.request<{ id: string }>("POST", "/prices", {
+      product: product.body.id,
+      currency: "USD",
+      unit_amount: 2,
+      recurring: { interval: "month" },
+      meter: meter.body.id,
+    });
+    const sub = await merchant.sandbox.request<{ id: string }>("POST", "/subscriptions", {
+      customer: customer.body.id,
+      items: [{ price: price.body.id }],
+    });
+    expect(sub.status).toBe(200);
+    const usage = await merchant.sandbox.request("GET", `/subscriptions/${sub.body.id}/usage`);
+    expect(usage.status).toBe(200);
+    expect(await roundTripsOf(usage)).toMatchObject({ db_http: 3, db_ws: 0 });
+  });
+
   it("POST /checkout/sessions: one read batch (prices, customer) and one write batch with the claim and response", async () => {
     const created = await merchant.sandbox.request(
       "POST",
@@ -379,7 +410,14 @@ describe("round trips of the billing catalog", () => {
   });
 
   it("POST /usage-records/batch: one read (meters, customers) and one insert for 500 records", async () => {
-    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", { name: "Usage" });
+    // On a test clock, so the real-time cycle another test runs with a clock offset leaves it alone.
+    const clock = await merchant.sandbox.request<{ id: string }>("POST", "/test-clocks", {
+      frozen_time: "2027-01-01T00:00:00Z",
+    });
+    const customer = await merchant.sandbox.request<{ id: string }>("POST", "/customers", {
+      name: "Usage",
+      test_clock: clock.body.id,
+    });
     const meter = await merchant.sandbox.request<{ id: string }>("POST", "/meters", {
       display_name: "Calls",
       aggregation: { formula: "count" },

@@ -244,6 +244,7 @@ export const operationTable = {
     list: { method: "get", path: "/api/v1/subscriptions", input: "query", list: true, parse: "json" },
     retrieve: { method: "get", path: "/api/v1/subscriptions/{id}", input: null, list: false, parse: "json" },
     update: { method: "patch", path: "/api/v1/subscriptions/{id}", input: "body", list: false, parse: "json" },
+    usage: { method: "get", path: "/api/v1/subscriptions/{id}/usage", input: null, list: false, parse: "json" },
     preview: { method: "post", path: "/api/v1/subscriptions/{id}/preview", input: "body", list: false, parse: "json" },
     cancel: { method: "post", path: "/api/v1/subscriptions/{id}/cancel", input: "body", list: false, parse: "json" },
     pause: { method: "post", path: "/api/v1/subscriptions/{id}/pause", input: "body", list: false, parse: "json" },

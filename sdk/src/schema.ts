@@ -2133,7 +2133,7 @@ export interface paths {
         put?: never;
         /**
          * Create a subscription
-         * @description Items are licensed recurring prices of one currency and interval. With a trial the subscription is `trialing` and nothing is invoiced until the trial ends. Otherwise the first invoice is created, finalized and (charge_automatically) charged to the customer's default payment method at once: `active` when paid, `incomplete` when not (it expires after 23 hours). A customer on a test clock puts the subscription on the clock's time.
+         * @description Items are recurring prices of one currency and interval: licensed (× quantity, charged up front each period) or metered (no quantity; the usage of each period is billed on the renewal invoice that follows it). With a trial the subscription is `trialing` and nothing is invoiced until the trial ends. Otherwise the first invoice is created, finalized and (charge_automatically) charged to the customer's default payment method at once: `active` when paid, `incomplete` when not (it expires after 23 hours). A customer on a test clock puts the subscription on the clock's time.
          */
         post: operations["subscriptions.create"];
         delete?: never;
@@ -2161,6 +2161,26 @@ export interface paths {
          * @description Changes items (price or quantity, add, remove) with `proration_behavior`, and cancel_at, cancel_at_period_end, metadata. Prorations are to the second over the current period: a credit for the unused time of the old items and a charge for the rest on the new ones.
          */
         patch: operations["subscriptions.update"];
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a subscription's usage in the current period
+         * @description For each metered item: its meter's aggregate of the customer's usage records in the current period [start, end), that value rounded half up to a whole quantity, and what the quantity costs under the item's price (the usage line the renewal would write if the period ended now).
+         */
+        get: operations["subscriptions.usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/subscriptions/{id}/preview": {
@@ -6003,8 +6023,9 @@ export interface components {
             /** @enum {string} */
             object: "subscription_item";
             price: string;
-            quantity: number;
-            /** @description What one period of the item costs. */
+            /** @description null for a metered price. */
+            quantity: number | null;
+            /** @description What one period of the item costs up front (0 for a metered price: its usage is billed at each renewal). */
             amount: number;
         };
         SubscriptionList: {
@@ -6013,6 +6034,50 @@ export interface components {
             data: components["schemas"]["Subscription"][];
             has_more: boolean;
             url: string;
+        };
+        SubscriptionUsage: {
+            /** @enum {string} */
+            object: "subscription_usage";
+            subscription: string;
+            currency: string;
+            /** @description The current period, [start, end). */
+            period: {
+                /**
+                 * @description ISO 8601, UTC.
+                 * @example 2026-11-25T12:00:00.000Z
+                 */
+                start: string;
+                /**
+                 * @description ISO 8601, UTC.
+                 * @example 2026-11-25T12:00:00.000Z
+                 */
+                end: string;
+            };
+            data: {
+                /** @enum {string} */
+                object: "subscription_item_usage";
+                item: string;
+                price: string;
+                meter: string;
+                period: {
+                    /**
+                     * @description ISO 8601, UTC.
+                     * @example 2026-11-25T12:00:00.000Z
+                     */
+                    start: string;
+                    /**
+                     * @description ISO 8601, UTC.
+                     * @example 2026-11-25T12:00:00.000Z
+                     */
+                    end: string;
+                };
+                /** @description The meter's aggregate of the customer's usage in the period, exact decimal. */
+                value: string;
+                /** @description value rounded half up to a whole quantity. */
+                quantity: number;
+                /** @description What the quantity costs under the price: the renewal's usage line if the period ended now (0 during a trial). */
+                amount_estimate: number;
+            }[];
         };
         InvoicePreview: {
             /** @enum {string} */
@@ -8560,7 +8625,7 @@ export interface components {
                     items: {
                         /** @example price_3kTq9yQy7yJ4pQz2Xb8w1LmN */
                         price: string;
-                        /** @default 1 */
+                        /** @description Default 1; not for a metered price. */
                         quantity?: number;
                     }[];
                     trial_period_days?: number;
@@ -26160,6 +26225,95 @@ export interface operations {
             };
             /** @description Body is not JSON. */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; quote the request_id. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "subscriptions.usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription's usage. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionUsage"];
+                };
+            };
+            /** @description Invalid request: the code names the problem and `param` the parameter. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this merchant and environment. */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];

@@ -24,12 +24,30 @@ export async function subscriptionFlows(run: Run): Promise<void> {
     unit_amount: 1000,
     recurring: { interval: "month", interval_count: 1 },
   });
+  const meter = await run<{ id: string }>("sandbox", "POST", "/meters", {
+    display_name: "Calls",
+    aggregation: { formula: "sum" },
+  });
+  const metered = await run<{ id: string }>("sandbox", "POST", "/prices", {
+    product: product.id,
+    currency: "USD",
+    unit_amount: 3,
+    recurring: { interval: "month", interval_count: 1 },
+    meter: meter.id,
+  });
   const sub = await run<{ id: string; items: Array<{ id: string }> }>("sandbox", "POST", "/subscriptions", {
     customer: customer.id,
-    items: [{ price: price.id }],
+    items: [{ price: price.id }, { price: metered.id }],
   });
   await run("sandbox", "GET", "/subscriptions");
   await run("sandbox", "GET", `/subscriptions/${sub.id}`);
+  await run("sandbox", "POST", "/usage-records", {
+    meter: meter.id,
+    customer: customer.id,
+    identifier: `ajv-${sub.id}`,
+    value: 2.5,
+  });
+  await run("sandbox", "GET", `/subscriptions/${sub.id}/usage`);
   const change = { items: [{ id: sub.items[0]?.id, quantity: 2 }], proration_behavior: "always_invoice" };
   await run("sandbox", "POST", `/subscriptions/${sub.id}/preview`, change);
   await run("sandbox", "PATCH", `/subscriptions/${sub.id}`, change);

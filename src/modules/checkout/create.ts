@@ -136,6 +136,13 @@ export async function openCheckoutSession({
         message: `No such price: ${item.price}`,
       });
     }
+    if (price.meterId && subscription) {
+      // Checkout would show and charge the quantity up front; a metered item is billed in arrears.
+      throw new ApiError("subscription_price_invalid", {
+        param: `${param}.price`,
+        message: `Price ${price.id} is metered: subscribe to it through POST /subscriptions.`,
+      });
+    }
     let recurring: LineItemColumn["recurring"] = null;
     if (subscription) {
       // The subscriptions module's own checks and codes: active, recurring, licensed, same terms.

@@ -57,6 +57,11 @@ describe("subscription checkout: creating the session", { timeout: 90_000 }, () 
     const usdMonthly = await recurringPrice(m, { currency: "USD" });
     const oneTime = await recurringPrice(m, { recurring: undefined });
     const theirs = await recurringPrice(m, {}, other);
+    const meter = await m.sandbox.request<{ id: string }>("POST", "/meters", {
+      display_name: "Calls",
+      aggregation: { formula: "sum" },
+    });
+    const metered = await recurringPrice(m, { meter: meter.body.id });
     const theirCustomer = await other.sandbox.request<{ id: string }>("POST", "/customers", { name: "Eve" });
     const productsBefore = await query("select id from products where merchant_id = $1", [m.merchantId]);
     const base = { mode: "subscription", success_url: SUCCESS };
@@ -68,6 +73,7 @@ describe("subscription checkout: creating the session", { timeout: 90_000 }, () 
     const soon = new Date(Date.now() + 2 * 3_600_000).toISOString();
     const cases: Array<[Record<string, unknown>, number, string, string?]> = [
       [{ ...base, line_items: [line(oneTime)] }, 400, "subscription_price_invalid", "line_items[0].price"],
+      [{ ...base, line_items: [line(metered)] }, 400, "subscription_price_invalid", "line_items[0].price"],
       [{ ...base, line_items: [line(monthly), line(yearly)] }, 400, "subscription_price_invalid"],
       [{ ...base, line_items: [line(monthly), line(usdMonthly)] }, 400, "subscription_price_invalid"],
       // A valid inline price before a bad line: no product or price is created for it.

@@ -7,7 +7,7 @@ import { changeStatement, previousAttributes, recordChange } from "../../core/ev
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { exactlyOne, tenantScope } from "../../core/tenancy";
-import { readTestClock } from "../test-clocks/service";
+import { frozenTimeOf, readTestClock } from "../test-clocks/service";
 import type { CreateCustomerInput, Customer, UpdateCustomerInput } from "./schemas";
 import { type CustomerRow, customers } from "./tables";
 
@@ -273,10 +273,13 @@ export function clearDefaultPaymentMethod(
   return changeDefault({ ctx, customerId, value: null, only: paymentMethodId }, tx);
 }
 
-/** Which of `ids` name customers of this merchant and environment, as a query for a read batch. */
+/**
+ * Which of `ids` name customers of this merchant and environment, with their test clock's frozen
+ * time (null on real time), as a query for a read batch.
+ */
 export function customerIdsQuery(ctx: ServiceContext, ids: string[]) {
   return ctx.services.db
-    .select({ id: customers.id })
+    .select({ id: customers.id, clockTime: frozenTimeOf(customers.testClockId) })
     .from(customers)
     .where(and(inArray(customers.id, ids), ...scope(ctx)));
 }

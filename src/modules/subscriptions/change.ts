@@ -53,12 +53,10 @@ async function changedItems(ctx: ServiceContext, row: SubscriptionRow, input: Up
       });
     }
     const price = usablePrice(prices, priceId, terms, `items[${index}].price`);
-    const next = itemOf(
-      price,
-      change.quantity ?? current?.quantity ?? 1,
-      `items[${index}].quantity`,
-      current?.id,
-    );
+    // A metered price takes no quantity: the current item's is not carried over to one.
+    const quantity =
+      price.meterId === null ? (change.quantity ?? current?.quantity ?? undefined) : change.quantity;
+    const next = itemOf(price, quantity, `items[${index}].quantity`, current?.id);
     items = current ? items.map((item) => (item.id === current.id ? next : item)) : [...items, next];
   });
   if (items.length === 0) {

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, lte, min, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import { systemContext } from "../../core/http";
-import { log } from "../../core/log";
+import { errorText, log } from "../../core/log";
 import type { Environment } from "../../core/tables";
 import { tenantScope } from "../../core/tenancy";
 import { retrieveCustomer } from "../customers/service";
@@ -22,6 +22,7 @@ import {
 import { dunningSchedule } from "./settings";
 import { afterCharge, settleInvoice } from "./settle";
 import { type SubscriptionRow, type SubscriptionStatus, subscriptions } from "./tables";
+import { billsUsage, meteredUsage, usageLines } from "./usage";
 
 const DAY_MS = 86_400_000;
 /** One subscription's catch-up in one run is bounded: a year of daily periods. */
@@ -49,9 +50,11 @@ function endAt(ctx: ServiceContext, row: SubscriptionRow, at: Date, status: Subs
 }
 
 /**
- * Starts period `index` (the first after a trial or the next one), writing its lines in the same
+ * Starts period `index` (the first after a trial or the next one), writing its lines (the new
+ * period's licensed items, and the usage of the period that ended on its metered items) in the same
  * batch as the period's compare-and-set: of two cycles renewing one subscription, one moves the
- * version and writes the lines, the other is refused whole. Then the lines are invoiced and charged.
+ * version and writes the lines, the other is refused whole, so a period's usage is billed once.
+ * Then the lines are invoiced and charged.
  */
 async function renew(ctx: ServiceContext, row: SubscriptionRow, index: number): Promise<SubscriptionRow> {
   const start = periodBoundary(row.billingCycleAnchor, row.interval, row.intervalCount, index);
@@ -65,7 +68,12 @@ async function renew(ctx: ServiceContext, row: SubscriptionRow, index: number): 
     status: row.status === "trialing" ? "active" : row.status,
     updatedAt: now,
   };
-  const lines = periodLines(renewed, renewed.items, index);
+  const ended = { start: row.currentPeriodStart, end: row.currentPeriodEnd };
+  const usage = billsUsage(row) ? await meteredUsage(ctx, row, ended.start, ended.end) : [];
+  const lines = [
+    ...periodLines(renewed, renewed.items, index),
+    ...usageLines(row, usage, ended.start, ended.end),
+  ];
   const written = await writeSubscription(
     ctx,
     row,
@@ -181,6 +189,8 @@ async function step(ctx: ServiceContext, row: SubscriptionRow, at: Date): Promis
 export interface CycleScope {
   /** Subscriptions of this clock (with the merchant and environment that own it); null: those on real time. */
   testClock: { id: string; merchantId: string; environment: Environment } | null;
+  /** On real time, only this merchant's subscriptions (an operator's re-run, or a test's). */
+  merchantId?: string;
 }
 
 /**
@@ -200,7 +210,10 @@ export async function runSubscriptionCycle(
         eq(subscriptions.merchantId, clock.merchantId),
         eq(subscriptions.environment, clock.environment),
       )
-    : isNull(subscriptions.testClockId);
+    : and(
+        isNull(subscriptions.testClockId),
+        scope.merchantId === undefined ? undefined : eq(subscriptions.merchantId, scope.merchantId),
+      );
   const due = await services.db
     .select({
       id: subscriptions.id,
@@ -227,7 +240,7 @@ export async function runSubscriptionCycle(
       failed += 1;
       log("error", "subscription_cycle_failed", {
         subscription: target.id,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorText(error),
       });
     }
   }
@@ -271,7 +284,7 @@ export async function retryPastDueSubscriptions({
       log("error", "subscription_method_retry_failed", {
         request_id: ctx.requestId,
         subscription: row.id,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorText(error),
       });
     }
   }

@@ -11,6 +11,7 @@ import {
   resumeSubscription,
   retrieveSubscription,
   retrieveSubscriptionSettings,
+  retrieveSubscriptionUsage,
   updateSubscription,
   updateSubscriptionSettings,
 } from "./service";
@@ -22,6 +23,10 @@ export const createSubscriptionHandler: Handler<typeof routes.createSubscription
 
 export const retrieveSubscriptionHandler: Handler<typeof routes.retrieveSubscriptionRoute> = async (c) =>
   c.json(await retrieveSubscription({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+
+export const retrieveSubscriptionUsageHandler: Handler<typeof routes.retrieveSubscriptionUsageRoute> = async (
+  c,
+) => c.json(await retrieveSubscriptionUsage({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
 
 export const listSubscriptionsHandler: Handler<typeof routes.listSubscriptionsRoute> = async (c) =>
   c.json(

@@ -14,7 +14,7 @@ import {
 import { periodBoundary, prorate, secondsBetween } from "./periods";
 import type { PauseBehavior, SubscriptionItemColumn, SubscriptionRow } from "./tables";
 
-function day(time: Date): string {
+export function day(time: Date): string {
   return time.toISOString().slice(0, 10);
 }
 
@@ -28,7 +28,7 @@ export function periodLines(
   const start = periodBoundary(row.billingCycleAnchor, row.interval, row.intervalCount, index);
   const end = periodBoundary(row.billingCycleAnchor, row.interval, row.intervalCount, index + 1);
   const begins = from ?? start;
-  return items
+  return licensedItems(items)
     .map((item) => ({
       customerId: row.customerId,
       currency: row.currency,
@@ -43,6 +43,13 @@ export function periodLines(
       metadata: { subscription: row.id, subscription_item: item.id, period_start: begins.toISOString() },
     }))
     .filter((line) => line.amount !== 0);
+}
+
+/** The items charged up front, with their quantity (metered ones are billed in arrears, usage.ts). */
+function licensedItems(
+  items: SubscriptionItemColumn[],
+): Array<SubscriptionItemColumn & { quantity: number }> {
+  return items.flatMap((item) => (item.quantity === null ? [] : [{ ...item, quantity: item.quantity }]));
 }
 
 function sameTerms(a: SubscriptionItemColumn, b: SubscriptionItemColumn): boolean {
@@ -66,7 +73,7 @@ export function prorationLines(
   if (at >= end || at < row.currentPeriodStart) return [];
   const remaining = secondsBetween(at, end);
   const whole = secondsBetween(start, end);
-  const line = (item: SubscriptionItemColumn, sign: 1 | -1): PendingLine => ({
+  const line = (item: SubscriptionItemColumn & { quantity: number }, sign: 1 | -1): PendingLine => ({
     customerId: row.customerId,
     currency: row.currency,
     amount: prorate(sign * item.amount, remaining, whole),
@@ -77,10 +84,10 @@ export function prorationLines(
     discountable: false,
     metadata: { subscription: row.id, subscription_item: item.id, proration: "true" },
   });
-  const credits = before
+  const credits = licensedItems(before)
     .filter((old) => !after.some((next) => next.id === old.id && sameTerms(next, old)))
     .map((old) => line(old, -1));
-  const charges = after
+  const charges = licensedItems(after)
     .filter((next) => !before.some((old) => old.id === next.id && sameTerms(next, old)))
     .map((next) => line(next, 1));
   return [...credits, ...charges].filter((entry) => entry.amount !== 0);

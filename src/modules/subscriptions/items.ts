@@ -10,7 +10,7 @@ export interface ItemTerms {
   intervalCount: number;
 }
 
-/** A subscription's price: active, recurring, licensed, and of the subscription's currency and interval. */
+/** A subscription's price: active, recurring (licensed or metered), and of the subscription's currency and interval. */
 export function usablePrice(
   prices: PriceRow[],
   id: string,
@@ -24,12 +24,6 @@ export function usablePrice(
     throw new ApiError("subscription_price_invalid", {
       param,
       message: "A subscription takes recurring prices.",
-    });
-  }
-  if (price.meterId !== null) {
-    throw new ApiError("subscription_price_invalid", {
-      param,
-      message: "Metered prices can't be subscribed to yet (usage invoicing is not built).",
     });
   }
   const own = {
@@ -56,25 +50,34 @@ export function requireSameTerms(terms: ItemTerms | null, own: ItemTerms, param:
   }
 }
 
-/** The item of `price` × `quantity`, priced once (prices never change, so neither does the amount). */
+/**
+ * The item of `price` × `quantity`, priced once (prices never change, so neither does the amount);
+ * a metered price's item has no quantity (400 parameter_invalid when one is sent) and costs nothing
+ * up front: its usage is billed at each renewal.
+ */
 export function itemOf(
   price: PriceRow,
-  quantity: number,
+  quantity: number | undefined,
   param: string,
   id = newId("subscriptionItem"),
 ): SubscriptionItemColumn {
-  const amount = priceAmount(price, quantity);
+  const name = price.nickname ?? price.id;
+  if (price.meterId !== null) {
+    if (quantity !== undefined) {
+      throw new ApiError("parameter_invalid", {
+        param,
+        message: "A metered price's item has no quantity: its usage is billed at the end of each period.",
+      });
+    }
+    return { id, price: price.id, quantity: null, amount: 0, description: name, meter: price.meterId };
+  }
+  const units = quantity ?? 1;
+  const amount = priceAmount(price, units);
   if (amount > BigInt(MAX_AMOUNT)) {
     throw new ApiError("amount_invalid", {
       param,
       message: `The price for this quantity is ${amount}, above ${MAX_AMOUNT}.`,
     });
   }
-  return {
-    id,
-    price: price.id,
-    quantity,
-    amount: Number(amount),
-    description: `${quantity} × ${price.nickname ?? price.id}`,
-  };
+  return { id, price: price.id, quantity: units, amount: Number(amount), description: `${units} × ${name}` };
 }

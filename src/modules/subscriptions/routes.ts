@@ -11,6 +11,7 @@ import {
   subscriptionIdParams,
   subscriptionSchema,
   subscriptionSettingsSchema,
+  subscriptionUsageSchema,
   updateSubscriptionBody,
   updateSubscriptionSettingsBody,
 } from "./schemas";
@@ -24,7 +25,7 @@ export const createSubscriptionRoute = createRoute({
   tags,
   summary: "Create a subscription",
   description:
-    "Items are licensed recurring prices of one currency and interval. With a trial the subscription is `trialing` and nothing is invoiced until the trial ends. Otherwise the first invoice is created, finalized and (charge_automatically) charged to the customer's default payment method at once: `active` when paid, `incomplete` when not (it expires after 23 hours). A customer on a test clock puts the subscription on the clock's time.",
+    "Items are recurring prices of one currency and interval: licensed (× quantity, charged up front each period) or metered (no quantity; the usage of each period is billed on the renewal invoice that follows it). With a trial the subscription is `trialing` and nothing is invoiced until the trial ends. Otherwise the first invoice is created, finalized and (charge_automatically) charged to the customer's default payment method at once: `active` when paid, `incomplete` when not (it expires after 23 hours). A customer on a test clock puts the subscription on the clock's time.",
   security: authSecurity,
   request: { body: jsonBody(createSubscriptionBody) },
   responses: { 200: jsonContent(subscriptionSchema, "The new subscription."), ...writeErrors },
@@ -39,6 +40,19 @@ export const retrieveSubscriptionRoute = createRoute({
   security: authSecurity,
   request: { params: subscriptionIdParams },
   responses: { 200: jsonContent(subscriptionSchema, "The subscription."), ...commonErrors },
+});
+
+export const retrieveSubscriptionUsageRoute = createRoute({
+  method: "get",
+  path: "/subscriptions/{id}/usage",
+  operationId: "subscriptions.usage",
+  tags,
+  summary: "Retrieve a subscription's usage in the current period",
+  description:
+    "For each metered item: its meter's aggregate of the customer's usage records in the current period [start, end), that value rounded half up to a whole quantity, and what the quantity costs under the item's price (the usage line the renewal would write if the period ended now).",
+  security: authSecurity,
+  request: { params: subscriptionIdParams },
+  responses: { 200: jsonContent(subscriptionUsageSchema, "The subscription's usage."), ...commonErrors },
 });
 
 export const listSubscriptionsRoute = createRoute({

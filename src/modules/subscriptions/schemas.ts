@@ -10,7 +10,12 @@ const quantity = z.number().int().min(1).max(1_000_000);
 
 export const prorationBehaviors = ["create_prorations", "always_invoice", "none"] as const;
 
-const createItem = z.object({ price: priceId, quantity: quantity.default(1) }).strict();
+const createItem = z
+  .object({
+    price: priceId,
+    quantity: quantity.optional().openapi({ description: "Default 1; not for a metered price." }),
+  })
+  .strict();
 
 export const createSubscriptionBody = z
   .object({
@@ -99,8 +104,11 @@ const subscriptionItemSchema = z
     id: z.string(),
     object: z.literal("subscription_item"),
     price: z.string(),
-    quantity: z.number().int(),
-    amount: z.number().int().openapi({ description: "What one period of the item costs." }),
+    quantity: z.number().int().nullable().openapi({ description: "null for a metered price." }),
+    amount: z.number().int().openapi({
+      description:
+        "What one period of the item costs up front (0 for a metered price: its usage is billed at each renewal).",
+    }),
   })
   .openapi("SubscriptionItem");
 
@@ -214,3 +222,33 @@ export const updateSubscriptionSettingsBody = z
   .openapi("UpdateSubscriptionSettings");
 
 export type UpdateSubscriptionSettingsInput = z.infer<typeof updateSubscriptionSettingsBody>;
+
+const usagePeriod = z.object({ start: timestamp, end: timestamp });
+
+export const subscriptionUsageSchema = z
+  .object({
+    object: z.literal("subscription_usage"),
+    subscription: z.string(),
+    currency: z.string(),
+    period: usagePeriod.openapi({ description: "The current period, [start, end)." }),
+    data: z.array(
+      z.object({
+        object: z.literal("subscription_item_usage"),
+        item: z.string(),
+        price: z.string(),
+        meter: z.string(),
+        period: usagePeriod,
+        value: z.string().openapi({
+          description: "The meter's aggregate of the customer's usage in the period, exact decimal.",
+        }),
+        quantity: z.number().int().openapi({ description: "value rounded half up to a whole quantity." }),
+        amount_estimate: z.number().int().openapi({
+          description:
+            "What the quantity costs under the price: the renewal's usage line if the period ended now (0 during a trial).",
+        }),
+      }),
+    ),
+  })
+  .openapi("SubscriptionUsage");
+
+export type SubscriptionUsage = z.infer<typeof subscriptionUsageSchema>;

@@ -10,7 +10,7 @@ import { subscriptions } from "./tables";
 /**
  * The subscriptions module's door. Verbs live in files named by what happens: create.ts,
  * change.ts (plan and preview of an update), update.ts (update, cancel), pause.ts (pause, resume), settings.ts (the dunning schedule), cycle.ts (the
- * subscription-cycle: renewals, trials, dunning); periods.ts and invoicing.ts are the arithmetic.
+ * subscription-cycle: renewals, trials, dunning), usage.ts (metered items' usage); periods.ts and invoicing.ts are the arithmetic.
  */
 export { createSubscription } from "./create";
 export { type CycleScope, retryPastDueSubscriptions, runSubscriptionCycle } from "./cycle";
@@ -19,6 +19,7 @@ export { pauseSubscription, resumeSubscription } from "./pause";
 export { periodBoundary, prorate, secondsBetween } from "./periods";
 export { retrieveSubscriptionSettings, updateSubscriptionSettings } from "./settings";
 export { cancelSubscription, previewSubscription, updateSubscription } from "./update";
+export { retrieveSubscriptionUsage } from "./usage";
 
 export async function retrieveSubscription({
   ctx,
@@ -51,7 +52,7 @@ export async function listSubscriptions({
   return { data: page.data.map(toSubscription), hasMore: page.hasMore };
 }
 
-/** The subscription-cycle on real time: the subscriptions with no test clock. */
-export function renewDueSubscriptions(services: Services) {
-  return runSubscriptionCycle(services, { testClock: null }, services.clock.now());
+/** The subscription-cycle on real time: the subscriptions with no test clock (of one merchant, if named). */
+export function renewDueSubscriptions(services: Services, merchantId?: string) {
+  return runSubscriptionCycle(services, { testClock: null, merchantId }, services.clock.now());
 }

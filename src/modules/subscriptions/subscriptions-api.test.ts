@@ -5,8 +5,11 @@ import {
   clockCustomer,
   customerInvoices,
   GOOD_CARD,
+  meter,
+  meteredPrice,
   monthlyPrice,
   newClock,
+  recordOk,
   setCard,
   subscribe,
 } from "./testing";
@@ -79,27 +82,36 @@ describe("subscriptions: bad input is a 4xx with a catalog code and writes nothi
 });
 
 describe("subscription-cycle on real time", () => {
-  it("renews a period exactly once when several runs race", async () => {
+  // The real-time cycle runs with a clock offset for this merchant alone, so other files' real-time
+  // subscriptions are not renewed or expired 32 days early.
+  it("renews a period, and bills its metered usage, exactly once when several runs race", async () => {
     const m = await createMerchant();
     const customer = (await m.sandbox.request<{ id: string }>("POST", "/customers", { name: "Real time" }))
       .body.id;
     await setCard(m, customer, GOOD_CARD);
-    const sub = await subscribe(m, { customer, items: [{ price: await monthlyPrice(m, 800, "Basic") }] });
+    const calls = await meter(m, "Calls", "sum");
+    const sub = await subscribe(m, {
+      customer,
+      items: [
+        { price: await monthlyPrice(m, 800, "Basic") },
+        { price: await meteredPrice(m, calls, { unit_amount: 3 }) },
+      ],
+    });
     expect(sub.test_clock).toBeNull();
-    // 32 days on (the dev clock offset), three cycles at once: one renewal.
-    const runs = await Promise.all(
-      [0, 1, 2].map(() =>
-        call("POST", "/internal/dev/functions/subscription-cycle", {
-          body: {},
-          headers: { "x-test-clock-offset-seconds": String(32 * 86_400) },
-        }),
-      ),
-    );
-    expect(runs.map((run) => run.status)).toEqual([200, 200, 200]);
+    await recordOk(m, { meter: calls, customer, value: 11 });
+    const run = () =>
+      call("POST", "/internal/dev/functions/subscription-cycle", {
+        body: { merchant: m.merchantId },
+        headers: { "x-test-clock-offset-seconds": String(32 * 86_400) },
+      });
+    // 32 days on (the dev clock offset), three cycles at once, then one more: one renewal, 11 × 3 of usage.
+    const runs = await Promise.all([run(), run(), run()]);
+    expect(runs.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect((await run()).status).toBe(200);
     const invoices = await customerInvoices(m, customer);
     expect(invoices.map((invoice) => [invoice.status, invoice.total])).toEqual([
       ["paid", 800],
-      ["paid", 800],
+      ["paid", 833],
     ]);
   }, 180_000);
 });

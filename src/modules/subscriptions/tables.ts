@@ -33,13 +33,18 @@ export const collectionMethods = ["charge_automatically", "send_invoice"] as con
 export const pauseBehaviors = ["keep_as_draft", "mark_uncollectible", "void"] as const;
 export type PauseBehavior = (typeof pauseBehaviors)[number];
 
-/** One item: a licensed recurring price × quantity; `amount` is priceAmount(price, quantity) per period. */
+/**
+ * One item: a licensed recurring price × quantity (`amount` is priceAmount(price, quantity) per
+ * period), or a metered price (`meter` set, no quantity, amount 0: its usage is billed in arrears
+ * at each renewal, usage.ts).
+ */
 export interface SubscriptionItemColumn {
   id: string;
   price: string;
-  quantity: number;
+  quantity: number | null;
   amount: number;
   description: string;
+  meter?: string;
 }
 
 /**

@@ -107,3 +107,43 @@ export async function eventTypes(id: string): Promise<string[]> {
   );
   return rows.map((row) => row.type);
 }
+
+/** A meter of `formula` (no property, filter or group_by). */
+export async function meter(m: TestMerchant, displayName: string, formula: string): Promise<string> {
+  const created = await m.sandbox.request<{ id: string }>("POST", "/meters", {
+    display_name: displayName,
+    aggregation: { formula },
+  });
+  if (created.status !== 200) throw new Error(`meter: ${created.text}`);
+  return created.body.id;
+}
+
+/** A monthly USD price metered by `meterId`, priced by `terms` (unit_amount, or a tiered model). */
+export async function meteredPrice(
+  m: TestMerchant,
+  meterId: string,
+  terms: Record<string, unknown>,
+): Promise<string> {
+  const product = await m.sandbox.request<{ id: string }>("POST", "/products", { name: "Usage" });
+  const price = await m.sandbox.request<{ id: string }>("POST", "/prices", {
+    product: product.body.id,
+    currency: "USD",
+    recurring: { interval: "month", interval_count: 1 },
+    meter: meterId,
+    ...terms,
+  });
+  if (price.status !== 200) throw new Error(`price: ${price.text}`);
+  return price.body.id;
+}
+
+let counter = 0;
+/** A usage record with a fresh identifier. */
+export async function record(m: TestMerchant, body: Record<string, unknown>) {
+  counter += 1;
+  return m.sandbox.request("POST", "/usage-records", { identifier: `use-${Date.now()}-${counter}`, ...body });
+}
+
+export async function recordOk(m: TestMerchant, body: Record<string, unknown>): Promise<void> {
+  const stored = await record(m, body);
+  if (stored.status !== 200) throw new Error(`usage record: ${stored.text}`);
+}

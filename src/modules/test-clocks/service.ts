@@ -1,4 +1,5 @@
-import { lt } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { notFound } from "../../core/errors";
@@ -24,6 +25,16 @@ export async function testClockTime(ctx: ServiceContext, clockId: string | null)
   const [row] = await testClockQuery(ctx, clockId);
   if (!row) throw notFound("test clock", clockId, "test_clock");
   return row.frozenTime;
+}
+
+/**
+ * The frozen time of the clock a column names (null for none), as a scalar subquery for another
+ * module's select: its objects' times are read in the same query as the objects.
+ */
+export function frozenTimeOf(clockId: AnyPgColumn) {
+  return sql<Date | null>`(select ${testClocks.frozenTime} from ${testClocks} where ${testClocks.id} = ${clockId})`.mapWith(
+    testClocks.frozenTime,
+  );
 }
 
 export async function createTestClock({

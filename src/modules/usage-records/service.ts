@@ -15,7 +15,7 @@ import {
 } from "./schemas";
 import { type UsageRecordRow, usageRecords } from "./tables";
 
-export { summarizeUsage } from "./summary";
+export { normalizeDecimal, summarizeUsage, usageTotalQuery } from "./summary";
 
 const DAY_MS = 86_400_000;
 /** How late a record may arrive, and so how long its identifier is remembered at least. */
@@ -38,18 +38,15 @@ export function toUsageRecord(row: UsageRecordRow, duplicate: boolean): UsageRec
   };
 }
 
-type Checked = { row: UsageRecordRow } | { error: ApiError };
+type Checked = { row: UsageRecordRow; timed: boolean } | { error: ApiError };
 
-/** One record's own checks, with no I/O: its shape and its timestamp. */
+/** One record's shape, with no I/O; its timestamp (default: now) is checked once its customer's time is known. */
 function checkShape(ctx: ServiceContext, item: unknown, now: Date): Checked {
   const parsed = createUsageRecordBody.safeParse(item);
   if (!parsed.success) return { error: validationError(parsed.error, item) };
   const input: UsageRecordInput = parsed.data;
-  const at = input.timestamp === undefined ? now : new Date(input.timestamp);
-  if (at.getTime() < now.getTime() - MAX_LATENESS_MS || at.getTime() > now.getTime() + MAX_AHEAD_MS) {
-    return { error: new ApiError("usage_timestamp_out_of_range", { param: "timestamp" }) };
-  }
   return {
+    timed: input.timestamp !== undefined,
     row: {
       id: newId("usageRecord"),
       merchantId: ctx.merchantId,
@@ -59,10 +56,23 @@ function checkShape(ctx: ServiceContext, item: unknown, now: Date): Checked {
       identifier: input.identifier,
       value: String(input.value ?? 1),
       properties: input.properties ?? {},
-      timestamp: at,
+      timestamp: input.timestamp === undefined ? now : new Date(input.timestamp),
       createdAt: now,
     },
   };
+}
+
+/**
+ * The record dated on its customer's time (its test clock's frozen time when it has one, as
+ * Stripe checks usage against the clock): at most 35 days old and 5 minutes ahead of it.
+ */
+function onCustomerTime(entry: { row: UsageRecordRow; timed: boolean }, customerNow: Date): Checked {
+  const at = entry.timed ? entry.row.timestamp : customerNow;
+  const time = at.getTime();
+  if (time < customerNow.getTime() - MAX_LATENESS_MS || time > customerNow.getTime() + MAX_AHEAD_MS) {
+    return { error: new ApiError("usage_timestamp_out_of_range", { param: "timestamp" }) };
+  }
+  return { ...entry, row: { ...entry.row, timestamp: at } };
 }
 
 /**
@@ -119,7 +129,7 @@ async function ingest(ctx: ServiceContext, items: unknown[]): Promise<Ingested> 
       ? await db.batch([metersQuery(ctx, meterIds), customerIdsQuery(ctx, customerIds)])
       : [[], []];
   const meters = new Map(meterRows.map((meter) => [meter.id, meter]));
-  const customers = new Set(customerRows.map((customer) => customer.id));
+  const customerTimes = new Map(customerRows.map((customer) => [customer.id, customer.clockTime ?? now]));
   const known = checked.map((entry): Checked => {
     if (!("row" in entry)) return entry;
     const meter = meters.get(entry.row.meterId);
@@ -132,7 +142,8 @@ async function ingest(ctx: ServiceContext, items: unknown[]): Promise<Ingested> 
       };
     }
     if (!meter.active) return { error: new ApiError("meter_inactive", { param: "meter" }) };
-    if (!customers.has(entry.row.customerId)) {
+    const customerNow = customerTimes.get(entry.row.customerId);
+    if (!customerNow) {
       return {
         error: new ApiError("resource_missing", {
           param: "customer",
@@ -140,7 +151,7 @@ async function ingest(ctx: ServiceContext, items: unknown[]): Promise<Ingested> 
         }),
       };
     }
-    return entry;
+    return onCustomerTime(entry, customerNow);
   });
   // In identifier order, so concurrent batches take the unique index's locks in the same order.
   const good = known

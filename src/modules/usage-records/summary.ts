@@ -29,6 +29,45 @@ function aggregate(meter: MeterRow, start: Date, end: Date): SQL {
 }
 
 /**
+ * The meter's groups of a customer's records in [start, end): `grp` (the group_by value, or null)
+ * and `value` (numeric), the formula over the records its filter keeps. The one implementation of
+ * the aggregation: the summary endpoint and subscription invoicing both read it.
+ */
+function usageGroups(ctx: ServiceContext, meter: MeterRow, customerId: string, start: Date, end: Date): SQL {
+  const group =
+    meter.groupBy === null ? sql`null::text` : sql`${usageRecords.properties} ->> ${meter.groupBy}`;
+  return sql`with r as (
+      select ${usageRecords.id} as id, ${usageRecords.value} as value, ${usageRecords.properties} as properties,
+        ${usageRecords.timestamp} as timestamp, ${usageRecords.createdAt} as created_at, ${group} as grp,
+        lead(${usageRecords.timestamp}) over (partition by ${group}
+          order by ${usageRecords.timestamp}, ${usageRecords.createdAt}, ${usageRecords.id}) as next_at
+      from ${usageRecords}
+      where ${usageRecords.merchantId} = ${ctx.merchantId} and ${usageRecords.environment} = ${ctx.environment}
+        and ${usageRecords.meterId} = ${meter.id} and ${usageRecords.customerId} = ${customerId}
+        and ${usageRecords.timestamp} >= ${start.toISOString()}::timestamptz
+        and ${usageRecords.timestamp} < ${end.toISOString()}::timestamptz
+        and ${usageRecords.properties} @> ${JSON.stringify(meter.filter)}::jsonb
+    )
+    select r.grp, (${aggregate(meter, start, end)}) as value from r group by r.grp`;
+}
+
+/**
+ * A customer's billable usage on a meter over [start, end), as a statement for a read batch: the
+ * sum of the meter's groups (the whole aggregate without group_by), an exact decimal string in `value`.
+ */
+export function usageTotalQuery(
+  ctx: ServiceContext,
+  meter: MeterRow,
+  customerId: string,
+  start: Date,
+  end: Date,
+) {
+  return ctx.services.db.execute<{ value: string }>(
+    sql`select coalesce(sum(g.value), 0)::text as value from (${usageGroups(ctx, meter, customerId, start, end)}) g`,
+  );
+}
+
+/**
  * A customer's usage on a meter over [start_time, end_time): the meter's formula over the records
  * its filter keeps, one total per group_by value. Computed in one query, exactly (numeric).
  */
@@ -47,26 +86,12 @@ export async function summarizeUsage({
       message: "end_time must be after start_time.",
     });
   const meter = await readMeter(ctx, query.meter, "meter");
-  const group =
-    meter.groupBy === null ? sql`null::text` : sql`${usageRecords.properties} ->> ${meter.groupBy}`;
   const result = await execute<{ group: string | null; value: string | null }>(
-    sql`with r as (
-        select ${usageRecords.id} as id, ${usageRecords.value} as value, ${usageRecords.properties} as properties,
-          ${usageRecords.timestamp} as timestamp, ${usageRecords.createdAt} as created_at, ${group} as grp,
-          lead(${usageRecords.timestamp}) over (partition by ${group}
-            order by ${usageRecords.timestamp}, ${usageRecords.createdAt}, ${usageRecords.id}) as next_at
-        from ${usageRecords}
-        where ${usageRecords.merchantId} = ${ctx.merchantId} and ${usageRecords.environment} = ${ctx.environment}
-          and ${usageRecords.meterId} = ${meter.id} and ${usageRecords.customerId} = ${query.customer}
-          and ${usageRecords.timestamp} >= ${start.toISOString()}::timestamptz
-          and ${usageRecords.timestamp} < ${end.toISOString()}::timestamptz
-          and ${usageRecords.properties} @> ${JSON.stringify(meter.filter)}::jsonb
-      )
-      select r.grp as "group", (${aggregate(meter, start, end)})::text as value
-      from r group by r.grp order by r.grp nulls first`,
+    sql`select g.grp as "group", g.value::text as value
+      from (${usageGroups(ctx, meter, query.customer, start, end)}) g order by g.grp nulls first`,
     ctx.services.db,
   );
-  const data = result.rows.map((row) => ({ group: row.group, value: normalize(row.value ?? "0") }));
+  const data = result.rows.map((row) => ({ group: row.group, value: normalizeDecimal(row.value ?? "0") }));
   return {
     object: "usage_summary",
     meter: meter.id,
@@ -79,6 +104,6 @@ export async function summarizeUsage({
 }
 
 /** Numeric text without trailing zeros after the point: "2.500000" is "2.5", "3.000" is "3". */
-function normalize(value: string): string {
+export function normalizeDecimal(value: string): string {
   return value.includes(".") ? value.replace(/0+$/, "").replace(/\.$/, "") : value;
 }

@@ -1,0 +1,148 @@
+import type { ServiceContext } from "../../core/context";
+import { MAX_AMOUNT } from "../../core/money";
+import type { PendingLine } from "../invoice-items/service";
+import { type MeterRow, metersQuery } from "../meters/service";
+import { type PriceRow, priceAmount, pricesQuery } from "../prices/service";
+import { normalizeDecimal, usageTotalQuery } from "../usage-records/service";
+import { day } from "./invoicing";
+import { readSubscription } from "./rows";
+import type { SubscriptionUsage } from "./schemas";
+import type { SubscriptionItemColumn, SubscriptionRow } from "./tables";
+
+/** invoice_items.quantity is an integer column. */
+const MAX_LINE_QUANTITY = 2_147_483_647n;
+
+export interface MeteredUsage {
+  item: SubscriptionItemColumn;
+  price: PriceRow;
+  meter: MeterRow;
+  /** The meter's exact aggregate over the period (decimal string). */
+  value: string;
+  quantity: bigint;
+  amount: bigint;
+}
+
+/**
+ * The rounding rule of metered billing: the aggregate (an exact decimal, fractional for sum, max,
+ * latest or weighted_sum of decimal values) is rounded half up to a whole quantity (2.5 → 3,
+ * 2.4999 → 2), which priceAmount then prices exactly. Aggregates are never negative (values are ≥ 0).
+ */
+export function wholeQuantity(value: string): bigint {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new RangeError(`not a non-negative decimal: ${value}`);
+  const [whole = "0", fraction = ""] = value.split(".");
+  return BigInt(whole) + (fraction >= "5" ? 1n : 0n);
+}
+
+/** A trial's usage is not billed (the trial is free), as Stripe does. */
+export function billsUsage(row: SubscriptionRow): boolean {
+  return row.status !== "trialing";
+}
+
+/**
+ * The usage of each metered item of the subscription over [start, end): its meter's aggregate of
+ * the customer's records (usage-records' one aggregation query), rounded (wholeQuantity) and
+ * priced. Two read batches (the prices and meters; the aggregates), none without metered items.
+ */
+export async function meteredUsage(
+  ctx: ServiceContext,
+  row: SubscriptionRow,
+  start: Date,
+  end: Date,
+): Promise<MeteredUsage[]> {
+  const metered = row.items.flatMap((item) =>
+    item.meter === undefined ? [] : [{ item, meterId: item.meter }],
+  );
+  if (metered.length === 0) return [];
+  const { db } = ctx.services;
+  const [prices, meters] = await db.batch([
+    pricesQuery(
+      ctx,
+      metered.map(({ item }) => item.price),
+    ),
+    metersQuery(
+      ctx,
+      metered.map(({ meterId }) => meterId),
+    ),
+  ]);
+  const pairs = metered.map(({ item, meterId }) => {
+    const price = prices.find((candidate) => candidate.id === item.price);
+    const meter = meters.find((candidate) => candidate.id === meterId);
+    if (!price || !meter) throw new Error(`subscription ${row.id}: item ${item.id} lost its price or meter`);
+    return { item, price, meter };
+  });
+  const [first, ...rest] = pairs.map(({ meter }) => usageTotalQuery(ctx, meter, row.customerId, start, end));
+  if (!first) return [];
+  const totals = await db.batch([first, ...rest]);
+  return pairs.map((pair, index) => {
+    const value = normalizeDecimal(totals[index]?.rows[0]?.value ?? "0");
+    const quantity = wholeQuantity(value);
+    return { ...pair, value, quantity, amount: priceAmount(pair.price, quantity) };
+  });
+}
+
+/** The pending lines of the usage of [start, end): one per metered item that costs something. */
+export function usageLines(
+  row: SubscriptionRow,
+  usage: MeteredUsage[],
+  start: Date,
+  end: Date,
+): PendingLine[] {
+  return usage
+    .filter((entry) => entry.amount > 0n)
+    .map((entry) => {
+      if (entry.amount > BigInt(MAX_AMOUNT) || entry.quantity > MAX_LINE_QUANTITY) {
+        throw new Error(`subscription ${row.id}: usage of item ${entry.item.id} is too large to invoice`);
+      }
+      return {
+        customerId: row.customerId,
+        currency: row.currency,
+        amount: Number(entry.amount),
+        quantity: Number(entry.quantity),
+        unitAmount: null,
+        priceId: entry.price.id,
+        description: `Usage of ${entry.meter.displayName} (${day(start)} – ${day(end)})`,
+        discountable: true,
+        metadata: {
+          subscription: row.id,
+          subscription_item: entry.item.id,
+          period_start: start.toISOString(),
+          period_end: end.toISOString(),
+          usage: entry.value,
+        },
+      };
+    });
+}
+
+/**
+ * GET /subscriptions/{id}/usage: each metered item's usage so far in the current period and what
+ * it would cost if the period ended now (0 during a trial, which bills no usage).
+ */
+export async function retrieveSubscriptionUsage({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<SubscriptionUsage> {
+  const row = await readSubscription(ctx, id);
+  const start = row.currentPeriodStart;
+  const end = row.currentPeriodEnd;
+  const period = { start: start.toISOString(), end: end.toISOString() };
+  const usage = await meteredUsage(ctx, row, start, end);
+  return {
+    object: "subscription_usage",
+    subscription: row.id,
+    currency: row.currency,
+    period,
+    data: usage.map((entry) => ({
+      object: "subscription_item_usage" as const,
+      item: entry.item.id,
+      price: entry.price.id,
+      meter: entry.meter.id,
+      period,
+      value: entry.value,
+      quantity: Number(entry.quantity),
+      amount_estimate: billsUsage(row) ? Number(entry.amount) : 0,
+    })),
+  };
+}
