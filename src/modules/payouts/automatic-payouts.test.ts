@@ -9,6 +9,7 @@ import { rails, scheduleOnRail } from "../../core/rails";
 import { weekdays } from "../../core/tables";
 import { ibanAccount, usAccount } from "../bank-accounts/test-accounts";
 import { balances, fund, verifiedAccount } from "../bank-transfers/bank-transfers-testing";
+import { runAutomaticPayouts } from "./automatic";
 import { setSchedule } from "./payouts-testing";
 import type { Payout } from "./schemas";
 import { createPayout } from "./service";
@@ -220,6 +221,22 @@ describe("payout-automatic", () => {
     await fund(m, "USD", 800);
     expect(await runAutomatic(m, at(2, 1))).toMatchObject({ payouts: 1 });
     expect((await payoutsOf(m))[0]).toMatchObject({ destination: older, amount: 800 });
+  });
+
+  it("groups that can be paid come first: one without a destination never takes a run's page", async () => {
+    const m = await createMerchant();
+    // EUR sorts before USD, but no EUR account exists: with a page of one, USD must still be paid.
+    await fund(m, "EUR", 2_000);
+    await fund(m, "USD", 2_000);
+    await verifiedAccount(m, usAccount());
+    await setSchedule(m, { interval: "daily" });
+    const later = new Date(Date.now() + at(1, 1) * 1000);
+    const run = await runAutomaticPayouts(
+      { ...services, clock: { now: () => later } },
+      { merchantId: m.merchantId, limit: 1 },
+    );
+    expect(run).toMatchObject({ payouts: 1, skipped_no_destination: 0 });
+    expect((await payoutsOf(m)).map((payout) => payout.currency)).toEqual(["USD"]);
   });
 
   it("a manual schedule, or none, never pays out", async () => {

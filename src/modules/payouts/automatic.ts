@@ -40,7 +40,11 @@ function cadences(): Array<PayoutCadence & { anchor: string }> {
  * account for its currency, else the merchant's most recently verified own account in the currency.
  * One statement; each cadence's period end is computed here, not in SQL.
  */
-async function findDue(services: Services, now: Date, merchantId: string | undefined): Promise<DueGroup[]> {
+async function findDue(
+  services: Services,
+  now: Date,
+  { merchantId, limit }: { merchantId: string | undefined; limit: number },
+): Promise<DueGroup[]> {
   const periods = sql.join(
     cadences().map(
       (cadence) =>
@@ -75,8 +79,10 @@ async function findDue(services: Services, now: Date, merchantId: string | undef
              select 1 from payouts p
               where p.merchant_id = s.merchant_id and p.environment = s.environment
                 and p.currency = a.currency and p.schedule_period_end = e.period_end)
-         order by e.period_end, s.merchant_id, a.currency
-         limit ${RUN_LIMIT}`,
+         -- Groups with no destination last: they are only logged, and must never fill the page
+         -- ahead of groups that can be paid (they stay due until their period ends).
+         order by (d.id is null), e.period_end, s.merchant_id, a.currency
+         limit ${limit}`,
     services.db,
   );
   return result.rows;
@@ -131,10 +137,13 @@ async function payOut(services: Services, group: DueGroup & { destination: strin
  */
 export async function runAutomaticPayouts(
   services: Services,
-  options: { merchantId?: string } = {},
+  options: { merchantId?: string; limit?: number } = {},
 ): Promise<AutomaticPayoutResult> {
   const now = services.clock.now();
-  const due = await findDue(services, now, options.merchantId);
+  const due = await findDue(services, now, {
+    merchantId: options.merchantId,
+    limit: options.limit ?? RUN_LIMIT,
+  });
   const result: AutomaticPayoutResult = {
     payouts: 0,
     skipped_no_destination: 0,
