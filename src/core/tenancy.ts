@@ -21,6 +21,17 @@ export function tenantRow(table: TenantTable & { id: PgColumn }, tenant: Tenant,
 }
 
 /**
+ * A background run's optional merchant filter (`{"merchant": …}` in its payload): that merchant's
+ * rows, or no condition at all (drizzle's `and` drops undefined) when the run is for everyone.
+ */
+export function onlyMerchant(
+  table: Pick<TenantTable, "merchantId">,
+  merchantId: string | undefined,
+): SQL | undefined {
+  return merchantId === undefined ? undefined : eq(table.merchantId, merchantId);
+}
+
+/**
  * The one row an insert or an update by primary key returned. None means a bug (the row was just
  * read or written in the same transaction), so this is an internal error, not an API error.
  */

@@ -13,11 +13,9 @@ import {
   submissionIds,
   utcDayBound,
 } from "../../core/rails";
+import { onlyMerchant } from "../../core/tenancy";
 import { type BankTransferRow, bankTransfers } from "./tables";
 import { bankTransferChangeStatement } from "./transitions";
-
-const onlyMerchant = (merchantId: string | undefined) =>
-  merchantId === undefined ? undefined : eq(bankTransfers.merchantId, merchantId);
 
 const contextOf = (services: Services, row: BankTransferRow) => systemContext(services, row, "payout-batch");
 
@@ -31,7 +29,7 @@ async function submitDue(services: Services, { now, merchantId }: RailRun): Prom
     .from(bankTransfers)
     .where(
       and(
-        onlyMerchant(merchantId),
+        onlyMerchant(bankTransfers, merchantId),
         eq(bankTransfers.status, "pending"),
         eq(bankTransfers.environment, "sandbox"),
         lte(bankTransfers.windowAt, now),
@@ -64,7 +62,7 @@ async function settleArrived(services: Services, { now, merchantId }: RailRun): 
     .from(bankTransfers)
     .where(
       and(
-        onlyMerchant(merchantId),
+        onlyMerchant(bankTransfers, merchantId),
         eq(bankTransfers.status, "submitted"),
         lte(bankTransfers.arrivalDate, utcDayBound(now, 1)),
       ),
@@ -108,7 +106,7 @@ async function applyReturns(services: Services, { now, merchantId }: RailRun): P
     .from(bankTransfers)
     .where(
       and(
-        onlyMerchant(merchantId),
+        onlyMerchant(bankTransfers, merchantId),
         eq(bankTransfers.status, "settled"),
         eq(bankTransfers.environment, "sandbox"),
         gte(bankTransfers.returnDeadline, utcDayBound(now, -1)),
@@ -138,7 +136,7 @@ async function releaseAvailable(services: Services, { now, merchantId }: RailRun
     .from(bankTransfers)
     .where(
       and(
-        onlyMerchant(merchantId),
+        onlyMerchant(bankTransfers, merchantId),
         eq(bankTransfers.status, "settled"),
         eq(bankTransfers.direction, "pull"),
         isNull(bankTransfers.fundsAvailableAt),

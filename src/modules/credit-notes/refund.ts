@@ -3,7 +3,7 @@ import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { gatedChangeMembers } from "../../core/events";
 import { systemContext } from "../../core/http";
-import { tenantRow } from "../../core/tenancy";
+import { onlyMerchant, tenantRow } from "../../core/tenancy";
 import {
   type InvoiceRow,
   invoiceCreditChange,
@@ -132,7 +132,7 @@ export async function finishCreditNoteRefunds(
         isNull(creditNotes.refundId),
         eq(creditNotes.status, "issued"),
         lte(creditNotes.createdAt, cutoff),
-        options.merchantId === undefined ? undefined : eq(creditNotes.merchantId, options.merchantId),
+        onlyMerchant(creditNotes, options.merchantId),
       ),
     )
     .orderBy(asc(creditNotes.createdAt))

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
+import { onlyMerchant } from "../../core/tenancy";
 import { providerForPayment } from "../providers/service";
 import type { ProviderOutcome } from "../providers/types";
 import { actionBaseUrl } from "./authorize";
@@ -58,7 +59,7 @@ export async function reconcileOpenAttempts(
       and(
         isNotNull(payments.providerAttempt),
         sql`(${payments.providerAttempt}->>'started_at')::timestamptz <= ${cutoff}::timestamptz`,
-        options.merchantId === undefined ? undefined : eq(payments.merchantId, options.merchantId),
+        onlyMerchant(payments, options.merchantId),
       ),
     )
     .orderBy(asc(payments.updatedAt))

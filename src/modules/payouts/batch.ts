@@ -13,11 +13,9 @@ import {
   submissionIds,
   utcDayBound,
 } from "../../core/rails";
+import { onlyMerchant } from "../../core/tenancy";
 import { type PayoutRow, payouts } from "./tables";
 import { type PayoutChange, payoutChangeStatement } from "./transitions";
-
-const onlyMerchant = (merchantId: string | undefined) =>
-  merchantId === undefined ? undefined : eq(payouts.merchantId, merchantId);
 
 const contextOf = (services: Services, row: PayoutRow) => systemContext(services, row, "payout-batch");
 
@@ -32,7 +30,7 @@ async function submitDue(services: Services, { now, merchantId }: RailRun): Prom
     .from(payouts)
     .where(
       and(
-        onlyMerchant(merchantId),
+        onlyMerchant(payouts, merchantId),
         eq(payouts.status, "pending"),
         eq(payouts.environment, "sandbox"),
         lte(payouts.windowAt, now),
@@ -63,7 +61,7 @@ async function settleArrived(
     .from(payouts)
     .where(
       and(
-        onlyMerchant(merchantId),
+        onlyMerchant(payouts, merchantId),
         eq(payouts.status, "in_transit"),
         lte(payouts.arrivalDate, utcDayBound(now, 1)),
       ),
@@ -107,7 +105,7 @@ async function applyReturns(services: Services, { now, merchantId }: RailRun): P
     .from(payouts)
     .where(
       and(
-        onlyMerchant(merchantId),
+        onlyMerchant(payouts, merchantId),
         eq(payouts.status, "paid"),
         eq(payouts.environment, "sandbox"),
         gte(payouts.returnDeadline, utcDayBound(now, -1)),

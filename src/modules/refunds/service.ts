@@ -7,7 +7,7 @@ import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
 import type { Environment } from "../../core/tables";
-import { exactlyOne, tenantRow, tenantScope } from "../../core/tenancy";
+import { exactlyOne, onlyMerchant, tenantRow, tenantScope } from "../../core/tenancy";
 import { findMethodType } from "../payment-methods/service";
 import {
   lockPaymentForRefund,
@@ -258,7 +258,7 @@ export async function retryWaitingRefunds(
         eq(refunds.status, "pending"),
         eq(refunds.pendingReason, "insufficient_funds"),
         owners ? or(...owners) : undefined,
-        options.merchantId === undefined ? undefined : eq(refunds.merchantId, options.merchantId),
+        onlyMerchant(refunds, options.merchantId),
       ),
     )
     .orderBy(asc(refunds.updatedAt))
@@ -328,7 +328,7 @@ export async function reconcileRefunds(
         inArray(refunds.pendingReason, ["provider_outcome_unknown", "processing"]),
         isNotNull(refunds.funding),
         lte(refunds.updatedAt, cutoff),
-        options.merchantId === undefined ? undefined : eq(refunds.merchantId, options.merchantId),
+        onlyMerchant(refunds, options.merchantId),
       ),
     )
     .orderBy(asc(refunds.updatedAt))

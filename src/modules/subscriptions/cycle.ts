@@ -3,7 +3,7 @@ import type { ServiceContext, Services } from "../../core/context";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
 import type { Environment } from "../../core/tables";
-import { tenantScope } from "../../core/tenancy";
+import { onlyMerchant, tenantScope } from "../../core/tenancy";
 import { retrieveCustomer } from "../customers/service";
 import { pendingLinesInsert } from "../invoice-items/service";
 import { retrieveInvoice, voidInvoice } from "../invoices/service";
@@ -210,10 +210,7 @@ export async function runSubscriptionCycle(
         eq(subscriptions.merchantId, clock.merchantId),
         eq(subscriptions.environment, clock.environment),
       )
-    : and(
-        isNull(subscriptions.testClockId),
-        scope.merchantId === undefined ? undefined : eq(subscriptions.merchantId, scope.merchantId),
-      );
+    : and(isNull(subscriptions.testClockId), onlyMerchant(subscriptions, scope.merchantId));
   const due = await services.db
     .select({
       id: subscriptions.id,
