@@ -1,5 +1,6 @@
+import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { findCardData, readWorkerLog } from "./card-data";
 import type { TestStack } from "./stack";
@@ -17,12 +18,24 @@ declare module "vitest" {
   }
 }
 
+/** The test CA, added to any certificates the environment already names. */
+async function extraCertificates(existing: string | undefined): Promise<string> {
+  const testCa = resolve("test/fixtures/tls/ca.pem");
+  if (!existing) return testCa;
+  const combined = join(tmpdir(), `magnetpay-extra-ca-${process.pid}.pem`);
+  await writeFile(combined, `${await readFile(existing, "utf8")}\n${await readFile(testCa, "utf8")}`);
+  return combined;
+}
+
 /** One local stack and one Worker in workerd for the whole run; each test makes its own merchant. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // wrangler appends all it logs, the Worker's console output included, to WRANGLER_LOG_PATH; it
   // reads the variable when its module loads, hence the dynamic import below.
   const workerLogFile = join(tmpdir(), `magnetpay-worker-${Date.now().toString(36)}-${process.pid}.log`);
   process.env.WRANGLER_LOG_PATH = workerLogFile;
+  // workerd trusts the tests' webhook receiver CA (test/fixtures/tls). miniflare reads the extra
+  // certificates once, when its module loads, which the dynamic import below does.
+  process.env.NODE_EXTRA_CA_CERTS = await extraCertificates(process.env.NODE_EXTRA_CA_CERTS);
   const { startTestStack } = await import("./stack");
   stack = await startTestStack();
   project.provide("workerLogFile", workerLogFile);

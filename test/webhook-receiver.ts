@@ -1,11 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 
 export interface ReceivedWebhook {
   path: string;
   headers: Record<string, string>;
   body: string;
   receivedAt: number;
+  /** The server name the sender asked for in its TLS handshake (SNI); undefined over plain HTTP. */
+  tlsServerName?: string;
 }
 
 export type ReceiverAnswer =
@@ -21,7 +25,17 @@ export type ReceiverAnswer =
 /** How a path answers its n-th request (0-based); `hang` never answers (a timeout for the sender). */
 export type Responder = (request: ReceivedWebhook, index: number) => ReceiverAnswer;
 
+export interface WebhookReceiverOptions {
+  /** The address to listen on (default 127.0.0.1); any 127.0.0.0/8 address is loopback on Linux. */
+  host?: string;
+  /** The port to listen on (default: any free one). */
+  port?: number;
+  /** Serve HTTPS with this PEM key and certificate chain. */
+  tls?: { key: string; cert: string };
+}
+
 export interface WebhookReceiver {
+  port: number;
   url(path: string): string;
   respond(path: string, responder: Responder): void;
   received(path: string): ReceivedWebhook[];
@@ -36,12 +50,13 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** A real HTTP receiver on 127.0.0.1 in the test process; every path records what it got. */
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+/** A real HTTP(S) receiver on loopback in the test process; every path records what it got. */
+export async function startWebhookReceiver(options: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
+  const host = options.host ?? "127.0.0.1";
   const requests = new Map<string, ReceivedWebhook[]>();
   const responders = new Map<string, Responder>();
   const sockets = new Set<Socket>();
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const path = (request.url ?? "/").split("?")[0] ?? "/";
       const headers: Record<string, string> = {};
@@ -54,6 +69,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         body: await readBody(request),
         receivedAt: Date.now(),
       };
+      const serverName = (request.socket as Partial<TLSSocket> & { servername?: unknown }).servername;
+      if (typeof serverName === "string") received.tlsServerName = serverName;
       const list = requests.get(path) ?? [];
       list.push(received);
       requests.set(path, list);
@@ -64,15 +81,23 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       response.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
       response.end(answer.body ?? "");
     })();
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   return {
-    url: (path) => `http://127.0.0.1:${port}${path}`,
+    port,
+    url: (path) => `${options.tls ? "https" : "http"}://${host}:${port}${path}`,
     respond: (path, responder) => {
       responders.set(path, responder);
     },

@@ -144,6 +144,12 @@ export const configSchema = z.object({
   /** DNS over HTTPS (JSON API) used to resolve webhook hosts before every attempt. */
   WEBHOOKS_DOH_URL: z.string().url().default("https://cloudflare-dns.com/dns-query"),
   /**
+   * Attempts to hosts whose every address is Cloudflare's go through fetch(): on Cloudflare a Worker's
+   * sockets cannot dial Cloudflare's own addresses. Off when the Worker runs anywhere else, so that
+   * every attempt is pinned to its checked address (docs/webhooks.md).
+   */
+  WEBHOOKS_CLOUDFLARE_VIA_FETCH: z.stringbool().default(true),
+  /**
    * The extended public key deposit addresses derive from (m/44'/60'/0'/0, children i): xpub or tpub.
    * The seed never reaches the Worker. Unset, deposit addresses answer 503 crypto_not_configured.
    */

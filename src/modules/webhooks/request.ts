@@ -4,6 +4,7 @@ import type { Database } from "../../core/db";
 import type { Environment } from "../../core/tables";
 import { checkWebhookDestination } from "./destination";
 import { receivingEndpoints } from "./fanout";
+import { postToCheckedAddresses } from "./outbound";
 import { signingSecrets } from "./secrets";
 import { signatureHeader } from "./signing";
 import { type WebhookEndpointRow, webhookEndpoints } from "./tables";
@@ -65,8 +66,7 @@ export async function requestEndpointAnswer(
   }
   const timestamp = Math.floor(now.getTime() / 1000);
   try {
-    const response = await fetch(endpoint.url, {
-      method: "POST",
+    const answer = await postToCheckedAddresses(services, endpoint.url, destination.addresses, {
       headers: {
         "content-type": "application/json",
         "user-agent": "MagnetPay-Webhooks/1.0",
@@ -75,16 +75,18 @@ export async function requestEndpointAnswer(
         "webhook-signature": await signatureHeader(secrets, { id: message.id, timestamp, body }),
       },
       body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(message.timeoutMs),
+      timeoutMs: message.timeoutMs,
+      // One byte more than a decision may have, to tell a full answer from a larger one.
+      bodyLimit: ANSWER_MAX_BYTES + 1,
     });
-    const text = await response.text();
-    if (response.status < 200 || response.status >= 300) {
-      return { outcome: "failed", error: `HTTP ${response.status}` };
+    if (answer.status < 200 || answer.status >= 300) {
+      return { outcome: "failed", error: `HTTP ${answer.status}` };
     }
-    if (text.length > ANSWER_MAX_BYTES) return { outcome: "invalid_response", error: "answer too large" };
+    if (new TextEncoder().encode(answer.body).byteLength > ANSWER_MAX_BYTES) {
+      return { outcome: "invalid_response", error: "answer too large" };
+    }
     try {
-      return { outcome: "answered", status: response.status, body: JSON.parse(text) };
+      return { outcome: "answered", status: answer.status, body: JSON.parse(answer.body) };
     } catch {
       return { outcome: "invalid_response", error: "answer is not JSON" };
     }

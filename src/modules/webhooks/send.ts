@@ -1,6 +1,7 @@
 import type { Services } from "../../core/context";
 import { type EventRow, toEvent } from "../events/service";
 import { checkWebhookDestination } from "./destination";
+import { postToCheckedAddresses } from "./outbound";
 import { signingSecrets } from "./secrets";
 import { signatureHeader } from "./signing";
 import type { WebhookDeliveryRow, WebhookEndpointRow } from "./tables";
@@ -22,30 +23,6 @@ export interface SendResult {
   error: string | null;
   /** The destination is refused by rule (SSRF): the delivery fails now instead of retrying. */
   refused: boolean;
-}
-
-async function readPrefix(response: Response, limit: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes.subarray(0, limit));
 }
 
 function clip(text: string): string {
@@ -89,31 +66,30 @@ export async function send(services: Services, target: Target): Promise<SendResu
     "webhook-timestamp": String(timestamp),
     "webhook-signature": await signatureHeader(secrets, { id: delivery.id, timestamp, body }),
   };
+  const request = {
+    headers,
+    body,
+    timeoutMs: services.config.WEBHOOK_ATTEMPT_TIMEOUT_MS,
+    bodyLimit: RESPONSE_BODY_BYTES,
+  };
   const started = performance.now();
   try {
-    const response = await fetch(endpoint.url, {
-      method: "POST",
-      headers,
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(services.config.WEBHOOK_ATTEMPT_TIMEOUT_MS),
-    });
+    const answer = await postToCheckedAddresses(services, endpoint.url, destination.addresses, request);
     const latencyMs = Math.round(performance.now() - started);
-    const text = await readPrefix(response, RESPONSE_BODY_BYTES).catch(() => "");
-    const ok = response.status >= 200 && response.status < 300;
-    const redirect = response.status >= 300 && response.status < 400;
+    const ok = answer.status >= 200 && answer.status < 300;
+    const redirect = answer.status >= 300 && answer.status < 400;
     return {
-      status: response.status,
+      status: answer.status,
       latencyMs,
-      // Shown to the merchant: a refused destination returned above, so this answer comes from a
-      // host whose addresses passed the check (a rebinding window remains; docs/webhooks.md).
-      body: text,
+      // Shown to the merchant: a refused destination returned above, and the connection went to an
+      // address that passed the check (or, behind Cloudflare, through fetch: docs/webhooks.md).
+      body: answer.body,
       refused: false,
       error: ok
         ? null
         : redirect
-          ? `HTTP ${response.status}: redirects are not followed`
-          : `HTTP ${response.status}`,
+          ? `HTTP ${answer.status}: redirects are not followed`
+          : `HTTP ${answer.status}`,
     };
   } catch (error) {
     const latencyMs = Math.round(performance.now() - started);

@@ -36,7 +36,7 @@ const IPV4_BLOCKS: Array<[string, number, string]> = [
   ["240.0.0.0", 4, "reserved"],
 ];
 
-function parseIpv4(text: string): number | undefined {
+export function parseIpv4(text: string): number | undefined {
   const parts = text.split(".");
   if (parts.length !== 4) return undefined;
   let value = 0;
@@ -61,7 +61,7 @@ function classifyIpv4(address: number): { hostClass: HostClass; label: string } 
 }
 
 /** Eight 16-bit groups, or undefined when the text is not an IPv6 address. */
-function parseIpv6(text: string): number[] | undefined {
+export function parseIpv6(text: string): number[] | undefined {
   let head = text;
   let tail: number[] = [];
   const lastColon = text.lastIndexOf(":");

@@ -1,23 +1,15 @@
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { type Client, createMerchant, expectError } from "../../../test/harness";
 import { eventually } from "../../../test/qstash";
 import { runFunctionFor } from "../../../test/verifications";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/webhook-receiver";
+import { type Delivery, setDns, testDelivery } from "./webhooks-testing";
 
 interface Endpoint {
   id: string;
   secret: string;
-}
-
-interface Delivery {
-  id: string;
-  status: "pending" | "succeeded" | "failed";
-  attempt_count: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  attempts?: Array<{ response_body: string | null; error: string | null }>;
 }
 
 let receiver: WebhookReceiver;
@@ -32,17 +24,6 @@ afterAll(async () => {
 
 const newPath = () => `/security/${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
 const newName = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}.example.net`;
-
-/** Sets what the local DNS-over-HTTPS server (WEBHOOKS_DOH_URL of the test stack) answers for a name. */
-async function setDns(name: string, records: { A?: string[]; AAAA?: string[] }): Promise<void> {
-  const doh = new URL(inject("workerEnv").WEBHOOKS_DOH_URL ?? "");
-  const response = await fetch(new URL("/records", doh), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name, ...records }),
-  });
-  if (!response.ok) throw new Error(`DoH records: ${response.status}`);
-}
 
 async function createEndpoint(client: Client, url: string): Promise<Endpoint> {
   const created = await client.request<Endpoint>("POST", "/webhooks/endpoints", {
@@ -67,16 +48,6 @@ async function storedSecrets(id: string) {
 async function runSweep(): Promise<void> {
   const outcome = await runFunctionFor("webhook-sweep", {}, 0);
   expect(outcome.status, JSON.stringify(outcome)).toBe("succeeded");
-}
-
-/** Sends a webhook.test to the endpoint and waits until its delivery is no longer pending. */
-async function testDelivery(client: Client, endpointId: string): Promise<Delivery> {
-  const sent = await client.request<Delivery>("POST", `/webhooks/endpoints/${endpointId}/test`, {});
-  expect(sent.status).toBe(200);
-  return eventually(async () => {
-    const d = (await client.request<Delivery>("GET", `/webhooks/deliveries/${sent.body.id}`)).body;
-    return d.attempt_count >= 1 && d.status !== "pending" ? d : undefined;
-  });
 }
 
 describe("webhook signing secrets are encrypted at rest", () => {

@@ -1,4 +1,5 @@
 import { Webhook } from "standardwebhooks";
+import { inject } from "vitest";
 import { query } from "../../../test/db";
 import type { Client, TestMerchant } from "../../../test/harness";
 import { eventually } from "../../../test/qstash";
@@ -82,6 +83,27 @@ export async function deliveryAfter(
     if (!summary || summary.attempt_count < attempts) return undefined;
     return getDelivery(client, summary.id);
   }, timeoutMs);
+}
+
+/** Sets what the local DNS-over-HTTPS server (WEBHOOKS_DOH_URL of the test stack) answers for a name. */
+export async function setDns(name: string, records: { A?: string[]; AAAA?: string[] }): Promise<void> {
+  const doh = new URL(inject("workerEnv").WEBHOOKS_DOH_URL ?? "");
+  const response = await fetch(new URL("/records", doh), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, ...records }),
+  });
+  if (!response.ok) throw new Error(`DoH records: ${response.status}`);
+}
+
+/** Sends a webhook.test to the endpoint and waits until its delivery is no longer pending. */
+export async function testDelivery(client: Client, endpointId: string): Promise<Delivery> {
+  const sent = await client.request<Delivery>("POST", `/webhooks/endpoints/${endpointId}/test`, {});
+  if (sent.status !== 200) throw new Error(`test delivery failed: ${sent.status} ${sent.text}`);
+  return eventually(async () => {
+    const delivery = await getDelivery(client, sent.body.id);
+    return delivery.attempt_count >= 1 && delivery.status !== "pending" ? delivery : undefined;
+  });
 }
 
 /** Verified with the standardwebhooks package, not with our code; throws when the signature is wrong. */
