@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { Environment } from "../../core/tables";
 
 /**
@@ -16,7 +16,7 @@ export const invoiceItems = pgTable(
     invoiceId: text("invoice_id"),
     currency: text("currency").notNull(),
     amount: bigint("amount", { mode: "number" }).notNull(),
-    quantity: integer("quantity").notNull(),
+    quantity: bigint("quantity", { mode: "number" }).notNull(),
     unitAmount: bigint("unit_amount", { mode: "number" }),
     priceId: text("price_id"),
     description: text("description"),

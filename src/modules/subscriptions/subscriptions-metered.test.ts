@@ -139,6 +139,34 @@ describe("metered subscriptions on a test clock", () => {
   }, 240_000);
 });
 
+describe("metered subscriptions: large usage", () => {
+  it("bills a period of more than 2^31 − 1 units: the usage line's quantity is exact and the subscription renews", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, "2027-09-01T00:00:00Z");
+    const customer = await clockCustomer(m, clock);
+    const calls = await meter(m, "API calls", "sum");
+    // $1.00 per started million calls.
+    const perMillion = await meteredPrice(m, calls, {
+      pricing_model: "package",
+      package: { size: 1_000_000, round: "up" },
+      unit_amount: 100,
+    });
+    const sub = await subscribe(m, { customer, items: [{ price: perMillion }] });
+    await advance(m, clock, "2027-09-15T00:00:00Z");
+    await recordOk(m, { meter: calls, customer, value: 2_000_000_000 });
+    await recordOk(m, { meter: calls, customer, value: 1_000_000_001 });
+    await advance(m, clock, "2027-10-01T01:00:00Z");
+    const renewed = await getSubscription(m, sub.id);
+    expect(renewed.current_period_start).toBe("2027-10-01T00:00:00.000Z");
+    const renewal = await getInvoice(m, renewed.latest_invoice);
+    // 3,000,000,001 calls: 3,001 packages of a million, the last one started.
+    expect(renewal).toMatchObject({ status: "paid", total: 300_100 });
+    expect((await lines(m, renewal.id)).map((line) => [line.amount, line.quantity])).toEqual([
+      [300_100, 3_000_000_001],
+    ]);
+  }, 240_000);
+});
+
 describe("metered subscriptions: refusals", () => {
   it("refuses a quantity on a metered item, NUL and unknown fields; usage is tenant-scoped", async () => {
     const [m, other] = await Promise.all([createMerchant(), createMerchant()]);

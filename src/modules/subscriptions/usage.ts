@@ -9,8 +9,8 @@ import { readSubscription } from "./rows";
 import type { SubscriptionUsage } from "./schemas";
 import type { SubscriptionItemColumn, SubscriptionRow } from "./tables";
 
-/** invoice_items.quantity is an integer column. */
-const MAX_LINE_QUANTITY = 2_147_483_647n;
+/** invoice_items.quantity is a bigint read as a number: exact up to 2^53 − 1. */
+const MAX_LINE_QUANTITY = BigInt(Number.MAX_SAFE_INTEGER);
 
 export interface MeteredUsage {
   item: SubscriptionItemColumn;
