@@ -1,12 +1,15 @@
 import { createHash, randomUUID } from "node:crypto";
 import { generateBankDetails } from "../src/core/bank-details";
+import { stripeBody } from "../src/modules/providers/providers-testing";
 import { query } from "./db";
-import { baseUrl, type TestMerchant } from "./harness";
+import { baseUrl, type Client, type TestMerchant } from "./harness";
 import { approvedCustomer } from "./verifications";
 
 /**
  * Every endpoint that reads or changes one object, for the shared security suite. A new module
- * adds its endpoints here: `create` makes the object with the merchant's sandbox key.
+ * adds its endpoints here: `create` makes the object with the merchant's sandbox key. The lists are
+ * checked against the OpenAPI document (test/security.test.ts): an authenticated operation that no
+ * entry matches fails the suite unless it is excluded there with its reason.
  */
 export interface ObjectEndpoint {
   name: string;
@@ -15,6 +18,12 @@ export interface ObjectEndpoint {
   body?: unknown;
   /** For endpoints that take the object's id in the body rather than the path. */
   bodyFor?: (id: string) => unknown;
+  /**
+   * For endpoints whose body names another object of the caller (the customer a payment method is
+   * attached to): made with each caller's own client, so a refusal can only come from the object
+   * in the path.
+   */
+  callerBody?: (caller: Client) => Promise<unknown>;
   create: (merchant: TestMerchant) => Promise<string>;
   /**
    * Where the owner reads the object back, when `path(id)` is not itself a GET of it (an action
@@ -24,10 +33,10 @@ export interface ObjectEndpoint {
   readBack?: (id: string) => string;
 }
 
-/** Endpoints without an object id (create and list), for the credential checks. */
+/** Endpoints without an object id (create, list, settings), for the revoked-key check and the fixtures' responses. */
 export interface CollectionEndpoint {
   name: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   body?: unknown;
 }
@@ -117,15 +126,30 @@ const createPayment = async (merchant: TestMerchant): Promise<string> => {
   });
   return created.body.id;
 };
-const createRefund = async (merchant: TestMerchant): Promise<string> => {
+/** A card payment captured at once, its net still pending. */
+const createCapturedPayment = async (merchant: TestMerchant): Promise<string> => {
   const paid = await merchant.sandbox.request<{ id: string }>("POST", "/payments", {
     amount: 1000,
     currency: "USD",
     payment_method_data: cardData,
     confirm: true,
   });
-  await merchant.sandbox.request("POST", `/sandbox/payments/${paid.body.id}/settle`);
-  const refund = await merchant.sandbox.request<{ id: string }>("POST", `/payments/${paid.body.id}/refunds`, {
+  return paid.body.id;
+};
+/** A UPI payment waiting for its customer's approval, which the sandbox can complete. */
+const createPendingPayment = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/payments", {
+    amount: 1000,
+    currency: "INR",
+    payment_method_data: { type: "upi", upi: { vpa: "someone@upi" } },
+    confirm: true,
+  });
+  return created.body.id;
+};
+const createRefund = async (merchant: TestMerchant): Promise<string> => {
+  const paid = await createCapturedPayment(merchant);
+  await merchant.sandbox.request("POST", `/sandbox/payments/${paid}/settle`);
+  const refund = await merchant.sandbox.request<{ id: string }>("POST", `/payments/${paid}/refunds`, {
     amount: 100,
   });
   return refund.body.id;
@@ -145,6 +169,15 @@ const firstConnection = async (merchant: TestMerchant): Promise<string> => {
   const list = await merchant.sandbox.request<{ data: Array<{ id: string }> }>("GET", "/providers");
   return list.body.data[0]?.id ?? "";
 };
+/** A Stripe connection of its own, disabled so that no payment is routed to it, for deleting. */
+const createStripeConnection = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/providers", {
+    ...stripeBody,
+    enabled: false,
+    api_base_url: "http://127.0.0.1:9",
+  });
+  return created.body.id;
+};
 
 const createFxQuote = async (merchant: TestMerchant): Promise<string> => {
   await fetch(`${baseUrl()}/internal/dev/scheduled?cron=${encodeURIComponent("* * * * *")}`);
@@ -154,6 +187,13 @@ const createFxQuote = async (merchant: TestMerchant): Promise<string> => {
     sell_amount: 1_000,
   });
   return quote.body.id;
+};
+
+const createFxConversion = async (merchant: TestMerchant): Promise<string> => {
+  const converted = await merchant.sandbox.request<{ id: string }>("POST", "/fx/conversions", {
+    quote: await createFxQuote(merchant),
+  });
+  return converted.body.id;
 };
 
 const createProduct = async (merchant: TestMerchant): Promise<string> => {
@@ -367,6 +407,15 @@ const createIssuingCard = async (merchant: TestMerchant): Promise<string> => {
   });
   return created.body.id;
 };
+const createPhysicalIssuingCard = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/cards", {
+    cardholder: await createIssuingCardholder(merchant),
+    type: "physical",
+    currency: "EUR",
+    shipping: { name: "Sec Holder", address: issuingBilling.address, service: "express" },
+  });
+  return created.body.id;
+};
 /** An active card loaded with 1,000 EUR from a deposit that arrived. */
 const createLoadedIssuingCard = async (merchant: TestMerchant): Promise<string> => {
   const deposit = await createFundingDeposit(merchant);
@@ -398,6 +447,19 @@ const createIssuingTransaction = async (merchant: TestMerchant): Promise<string>
     },
   );
   return created.body.id;
+};
+
+const createIssuingDispute = async (merchant: TestMerchant): Promise<string> => {
+  const created = await merchant.sandbox.request<{ id: string }>("POST", "/issuing/disputes", {
+    transaction: await createIssuingTransaction(merchant),
+    reason: "other",
+  });
+  return created.body.id;
+};
+const createSubmittedIssuingDispute = async (merchant: TestMerchant): Promise<string> => {
+  const id = await createIssuingDispute(merchant);
+  await merchant.sandbox.request("POST", `/issuing/disputes/${id}/submit`);
+  return id;
 };
 
 const createIndividualVerification = async (merchant: TestMerchant): Promise<string> => {
@@ -443,6 +505,29 @@ const createCryptoAddress = async (merchant: TestMerchant): Promise<string> => {
     asset: "USDC",
   });
   return created.body.id;
+};
+
+/**
+ * A deposit seen on chain and still confirming, written as its row: a real one needs the local
+ * chain, which only the crypto test files start.
+ */
+const createCryptoDeposit = async (merchant: TestMerchant): Promise<string> => {
+  const addressId = await createCryptoAddress(merchant);
+  const address = await merchant.sandbox.request<{ address: string; customer: string }>(
+    "GET",
+    `/crypto/addresses/${addressId}`,
+  );
+  const id = `cdep_${randomUUID().replace(/-/g, "").slice(0, 24)}`;
+  const hash = `0x${id.slice(5).padStart(64, "0")}`;
+  await query(
+    `insert into crypto_deposits (id, merchant_id, environment, address_id, customer_id, network, chain, asset,
+       token_contract, amount, decimals, from_address, to_address, tx_hash, log_index, block_number, block_hash,
+       status, confirmations, required_confirmations, created_at, updated_at)
+     values ($1, $2, 'sandbox', $3, $4, 'base', 'base_sepolia', 'USDC', null, 1000000, 6, $5, $5, $6, 0, 1, $6,
+       'detected', 1, 600, now(), now())`,
+    [id, merchant.merchantId, addressId, address.body.customer, address.body.address, hash],
+  );
+  return id;
 };
 
 /**
@@ -524,6 +609,12 @@ export const objectEndpoints: ObjectEndpoint[] = [
     method: "GET",
     path: (id) => `/crypto/addresses/${id}`,
     create: createCryptoAddress,
+  },
+  {
+    name: "retrieve crypto deposit",
+    method: "GET",
+    path: (id) => `/crypto/deposits/${id}`,
+    create: createCryptoDeposit,
   },
   { name: "retrieve meter", method: "GET", path: (id) => `/meters/${id}`, create: createMeter },
   {
@@ -851,6 +942,7 @@ export const objectEndpoints: ObjectEndpoint[] = [
     create: createMandate,
   },
   { name: "retrieve payout", method: "GET", path: (id) => `/payouts/${id}`, create: createPayout },
+  { name: "payout status", method: "GET", path: (id) => `/status/payouts/${id}`, create: createPayout },
   {
     name: "cancel payout",
     readBack: (id) => `/payouts/${id}`,
@@ -882,6 +974,12 @@ export const objectEndpoints: ObjectEndpoint[] = [
     name: "retrieve bank transfer",
     method: "GET",
     path: (id) => `/bank-transfers/${id}`,
+    create: createBankTransfer,
+  },
+  {
+    name: "bank transfer status",
+    method: "GET",
+    path: (id) => `/status/bank-transfers/${id}`,
     create: createBankTransfer,
   },
   {
@@ -929,6 +1027,12 @@ export const objectEndpoints: ObjectEndpoint[] = [
   },
   { name: "retrieve fx quote", method: "GET", path: (id) => `/fx/quotes/${id}`, create: createFxQuote },
   {
+    name: "retrieve fx conversion",
+    method: "GET",
+    path: (id) => `/fx/conversions/${id}`,
+    create: createFxConversion,
+  },
+  {
     name: "convert with an fx quote",
     readBack: (id) => `/fx/quotes/${id}`,
     method: "POST",
@@ -969,6 +1073,27 @@ export const objectEndpoints: ObjectEndpoint[] = [
     body: { amount: 1 },
     create: createPayment,
   },
+  {
+    name: "complete sandbox payment",
+    readBack: (id) => `/payments/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/payments/${id}/complete`,
+    body: { outcome: "succeeded" },
+    create: createPendingPayment,
+  },
+  {
+    name: "settle sandbox payment",
+    readBack: (id) => `/payments/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/payments/${id}/settle`,
+    create: createCapturedPayment,
+  },
+  {
+    name: "payment status",
+    method: "GET",
+    path: (id) => `/status/payments/${id}`,
+    create: createPayment,
+  },
   { name: "retrieve refund", method: "GET", path: (id) => `/refunds/${id}`, create: createRefund },
   {
     name: "retrieve payment method",
@@ -981,6 +1106,19 @@ export const objectEndpoints: ObjectEndpoint[] = [
     readBack: (id) => `/payment-methods/${id}`,
     method: "POST",
     path: (id) => `/payment-methods/${id}/detach`,
+    create: createPaymentMethod,
+  },
+  {
+    name: "attach payment method",
+    readBack: (id) => `/payment-methods/${id}`,
+    method: "POST",
+    path: (id) => `/payment-methods/${id}/attach`,
+    callerBody: async (caller) => {
+      const customer = await caller.request<{ id: string }>("POST", "/customers", {
+        email: "sec@example.com",
+      });
+      return { customer: customer.body.id };
+    },
     create: createPaymentMethod,
   },
   {
@@ -1018,6 +1156,13 @@ export const objectEndpoints: ObjectEndpoint[] = [
     body: { enabled: false },
     create: firstConnection,
   },
+  {
+    name: "delete provider connection",
+    readBack: (id) => `/providers/${id}`,
+    method: "DELETE",
+    path: (id) => `/providers/${id}`,
+    create: createStripeConnection,
+  },
   { name: "retrieve customer", method: "GET", path: (id) => `/customers/${id}`, create: createCustomer },
   {
     name: "update customer",
@@ -1035,6 +1180,13 @@ export const objectEndpoints: ObjectEndpoint[] = [
     create: createCustomer,
   },
   {
+    name: "list a customer's payment methods",
+    readBack: (id) => `/customers/${id}`,
+    method: "GET",
+    path: (id) => `/customers/${id}/payment-methods`,
+    create: createCustomer,
+  },
+  {
     name: "retrieve funding deposit",
     method: "GET",
     path: (id) => `/funding/deposits/${id}`,
@@ -1045,6 +1197,20 @@ export const objectEndpoints: ObjectEndpoint[] = [
     readBack: (id) => `/funding/deposits/${id}`,
     method: "POST",
     path: (id) => `/funding/deposits/${id}/cancel`,
+    create: createFundingDeposit,
+  },
+  {
+    name: "simulate deposit arrival",
+    readBack: (id) => `/funding/deposits/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/funding/deposits/${id}/receive`,
+    create: createFundingDeposit,
+  },
+  {
+    name: "simulate deposit failure",
+    readBack: (id) => `/funding/deposits/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/funding/deposits/${id}/fail`,
     create: createFundingDeposit,
   },
   {
@@ -1184,9 +1350,41 @@ export const objectEndpoints: ObjectEndpoint[] = [
     create: createIssuingCard,
   },
   {
+    name: "simulate issuing card shipping",
+    readBack: (id) => `/issuing/cards/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/issuing/cards/${id}/shipping`,
+    body: { status: "submitted" },
+    create: createPhysicalIssuingCard,
+  },
+  {
     name: "retrieve issuing authorization",
     method: "GET",
     path: (id) => `/issuing/authorizations/${id}`,
+    create: createIssuingAuthorization,
+  },
+  {
+    name: "simulate issuing capture",
+    readBack: (id) => `/issuing/authorizations/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/issuing/authorizations/${id}/capture`,
+    body: { amount: 50 },
+    create: createIssuingAuthorization,
+  },
+  {
+    name: "simulate issuing increment",
+    readBack: (id) => `/issuing/authorizations/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/issuing/authorizations/${id}/increment`,
+    body: { amount: 10 },
+    create: createIssuingAuthorization,
+  },
+  {
+    name: "simulate issuing reversal",
+    readBack: (id) => `/issuing/authorizations/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/issuing/authorizations/${id}/reverse`,
+    body: {},
     create: createIssuingAuthorization,
   },
   {
@@ -1194,6 +1392,43 @@ export const objectEndpoints: ObjectEndpoint[] = [
     method: "GET",
     path: (id) => `/issuing/transactions/${id}`,
     create: createIssuingTransaction,
+  },
+  {
+    name: "simulate issuing refund",
+    readBack: (id) => `/issuing/transactions/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/issuing/transactions/${id}/refund`,
+    body: { amount: 10 },
+    create: createIssuingTransaction,
+  },
+  {
+    name: "retrieve issuing dispute",
+    method: "GET",
+    path: (id) => `/issuing/disputes/${id}`,
+    create: createIssuingDispute,
+  },
+  {
+    name: "update issuing dispute",
+    readBack: (id) => `/issuing/disputes/${id}`,
+    method: "PATCH",
+    path: (id) => `/issuing/disputes/${id}`,
+    body: { evidence: { explanation: "Never came." } },
+    create: createIssuingDispute,
+  },
+  {
+    name: "submit issuing dispute",
+    readBack: (id) => `/issuing/disputes/${id}`,
+    method: "POST",
+    path: (id) => `/issuing/disputes/${id}/submit`,
+    create: createIssuingDispute,
+  },
+  {
+    name: "simulate issuing dispute resolution",
+    readBack: (id) => `/issuing/disputes/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/issuing/disputes/${id}/resolve`,
+    body: { outcome: "won" },
+    create: createSubmittedIssuingDispute,
   },
   {
     name: "retrieve individual verification",
@@ -1305,6 +1540,12 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   },
   { name: "list individual verifications", method: "GET", path: "/individual_verifications" },
   {
+    name: "upload verification document",
+    method: "POST",
+    path: "/verification_documents",
+    body: { verification: "idv_x", type: "passport" },
+  },
+  {
     name: "create account business verification",
     method: "POST",
     path: "/account/business_verification",
@@ -1379,6 +1620,7 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   { name: "fx pair", method: "GET", path: "/fx/rates/USD/EUR" },
   { name: "fx currencies", method: "GET", path: "/fx/currencies" },
   { name: "fx settings", method: "GET", path: "/fx/settings" },
+  { name: "update fx settings", method: "POST", path: "/fx/settings", body: { merchant_markup_bps: -1 } },
   {
     name: "create fx quote",
     method: "POST",
@@ -1386,17 +1628,28 @@ export const collectionEndpoints: CollectionEndpoint[] = [
     body: { sell_currency: "USD", buy_currency: "EUR", sell_amount: 100 },
   },
   { name: "list fx conversions", method: "GET", path: "/fx/conversions" },
+  { name: "convert with an fx quote", method: "POST", path: "/fx/conversions", body: { quote: "fxq_x" } },
   { name: "create payment", method: "POST", path: "/payments", body: { amount: 100, currency: "USD" } },
   { name: "list payments", method: "GET", path: "/payments" },
   { name: "list refunds", method: "GET", path: "/refunds" },
   { name: "list payment method types", method: "GET", path: "/payment-methods/types" },
   { name: "list payment methods", method: "GET", path: "/payment-methods" },
+  { name: "create payment method", method: "POST", path: "/payment-methods", body: { type: "card" } },
   { name: "list providers", method: "GET", path: "/providers" },
+  { name: "create provider connection", method: "POST", path: "/providers", body: { provider: "stripe" } },
   { name: "list routing rules", method: "GET", path: "/routing/rules" },
+  {
+    name: "create routing rule",
+    method: "POST",
+    path: "/routing/rules",
+    body: { action: "exclude", provider: "missing_provider" },
+  },
   { name: "create customer", method: "POST", path: "/customers", body: { email: "a@example.com" } },
   { name: "list customers", method: "GET", path: "/customers" },
   { name: "list api keys", method: "GET", path: "/api-keys" },
   { name: "create api key", method: "POST", path: "/api-keys", body: { environment: "sandbox", name: "x" } },
+  // The fixtures call it with an API key: 403 session_required, so no session of theirs ends.
+  { name: "log out", method: "DELETE", path: "/auth/sessions/current" },
   { name: "list balances", method: "GET", path: "/balances" },
   { name: "retrieve balance", method: "GET", path: "/balances/EUR" },
   { name: "balance history", method: "GET", path: "/balances/EUR/history" },
@@ -1410,8 +1663,6 @@ export const collectionEndpoints: CollectionEndpoint[] = [
     body: { amount: 100, currency: "EUR", method: "sepa" },
   },
   { name: "list funding deposits", method: "GET", path: "/funding/deposits" },
-  { name: "simulate deposit arrival", method: "POST", path: "/sandbox/funding/deposits/fdep_x/receive" },
-  { name: "payment status", method: "GET", path: "/status/payments/pay_x" },
   {
     name: "create issuing cardholder",
     method: "POST",
@@ -1434,18 +1685,13 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   },
   { name: "list issuing authorizations", method: "GET", path: "/issuing/authorizations" },
   { name: "list issuing transactions", method: "GET", path: "/issuing/transactions" },
-  { name: "simulate issuing card shipping", method: "POST", path: "/sandbox/issuing/cards/ic_x/shipping" },
   {
-    name: "simulate issuing capture",
+    name: "create issuing dispute",
     method: "POST",
-    path: "/sandbox/issuing/authorizations/iauth_x/capture",
+    path: "/issuing/disputes",
+    body: { transaction: "ipi_x", reason: "other" },
   },
-  {
-    name: "simulate issuing reversal",
-    method: "POST",
-    path: "/sandbox/issuing/authorizations/iauth_x/reverse",
-  },
-  { name: "simulate issuing refund", method: "POST", path: "/sandbox/issuing/transactions/ipi_x/refund" },
+  { name: "list issuing disputes", method: "GET", path: "/issuing/disputes" },
   {
     name: "simulate issuing force capture",
     method: "POST",
@@ -1514,7 +1760,19 @@ export const collectionEndpoints: CollectionEndpoint[] = [
   },
   { name: "list subscriptions", method: "GET", path: "/subscriptions" },
   { name: "retrieve invoice settings", method: "GET", path: "/invoice-settings" },
+  {
+    name: "update invoice settings",
+    method: "PATCH",
+    path: "/invoice-settings",
+    body: { number_prefix: "" },
+  },
   { name: "retrieve subscription settings", method: "GET", path: "/subscription-settings" },
+  {
+    name: "update subscription settings",
+    method: "PATCH",
+    path: "/subscription-settings",
+    body: { unexpected_parameter: true },
+  },
   { name: "create coupon", method: "POST", path: "/coupons", body: { percent_off: 10 } },
   { name: "list coupons", method: "GET", path: "/coupons" },
   { name: "create promotion code", method: "POST", path: "/promotion-codes", body: { coupon: "co_x" } },
@@ -1547,4 +1805,9 @@ export const collectionEndpoints: CollectionEndpoint[] = [
     body: { meter: "mtr_x", customer: "cus_x", identifier: "x" },
   },
   { name: "report usage in a batch", method: "POST", path: "/usage-records/batch", body: { records: [{}] } },
+  {
+    name: "usage summary",
+    method: "GET",
+    path: "/usage-records/summary?meter=mtr_x&customer=cus_x&start_time=2026-01-01T00:00:00Z&end_time=2026-02-01T00:00:00Z",
+  },
 ];

@@ -116,7 +116,10 @@ describe("OpenAPI responses validate with Ajv", () => {
     for (const endpoint of collectionEndpoints) await run(endpoint.method, endpoint.path, endpoint.body);
     for (const endpoint of objectEndpoints) {
       const id = await endpoint.create(merchant);
-      await run(endpoint.method, endpoint.path(id), endpoint.bodyFor ? endpoint.bodyFor(id) : endpoint.body);
+      const body = endpoint.callerBody
+        ? await endpoint.callerBody(merchant.sandbox)
+        : (endpoint.bodyFor?.(id) ?? endpoint.body);
+      await run(endpoint.method, endpoint.path(id), body);
       await run("GET", endpoint.readBack ? endpoint.readBack(id) : endpoint.path(id));
     }
     for (const [method, path] of [
