@@ -18,7 +18,7 @@ import { startWebhookReceiver } from "./webhook-receiver";
  * Real responses validated against the OpenAPI document the Worker serves, with Ajv (draft 2020-12,
  * the dialect of OpenAPI 3.1) and ajv-formats. Driven by the document: every operation gets an
  * error response (401 without credentials; 400 for the public ones), and every call the shared
- * fixtures make (test/endpoints.ts, plus the public routes) and every call of the flows below is
+ * fixtures make (test/endpoints/, plus the public routes) and every call of the flows below is
  * matched to its operation, its status must be declared there and its body must match that
  * status's schema. Every operation of the document must have answered one validated success.
  */

@@ -160,7 +160,7 @@ describe("security: every operation of the document refuses bad credentials with
       // The object itself is still there for its owner, unchanged by the refused requests.
       const ownerPath = endpoint.readBack?.(id) ?? endpoint.path(id);
       if (endpoint.method !== "GET" && !endpoint.readBack) {
-        throw new Error(`${endpoint.name}: add readBack to test/endpoints.ts`);
+        throw new Error(`${endpoint.name}: add readBack to its entry in test/endpoints/`);
       }
       const own = await merchant.sandbox.request<{ id?: string; object?: string }>("GET", ownerPath);
       expect(own.status).toBe(200);
