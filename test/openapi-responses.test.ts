@@ -120,6 +120,11 @@ describe("OpenAPI responses validate with Ajv", () => {
         ? await endpoint.callerBody(merchant.sandbox)
         : (endpoint.bodyFor?.(id) ?? endpoint.body);
       await run(endpoint.method, endpoint.path(id), body);
+      // Simulations refuse production credentials with 403 sandbox_only: an answer to declare as well.
+      if (endpoint.path(id).startsWith("/sandbox/")) {
+        const refused = await merchant.production.request(endpoint.method, endpoint.path(id), body);
+        problems.push(...check(endpoint.method, `/api/v1${endpoint.path(id)}`, refused));
+      }
       await run("GET", endpoint.readBack ? endpoint.readBack(id) : endpoint.path(id));
     }
     for (const [method, path] of [
