@@ -18,7 +18,7 @@ import { startWebhookReceiver } from "./webhook-receiver";
  * Real responses validated against the OpenAPI document the Worker serves, with Ajv (draft 2020-12,
  * the dialect of OpenAPI 3.1) and ajv-formats. Driven by the document: every operation gets an
  * error response (401 without credentials; 400 for the public ones), and every call the shared
- * fixtures make (test/endpoints.ts, plus the public routes) and every call of the flows below is
+ * fixtures make (test/endpoints/, plus the public routes) and every call of the flows below is
  * matched to its operation, its status must be declared there and its body must match that
  * status's schema. Every operation of the document must have answered one validated success.
  */
@@ -116,7 +116,15 @@ describe("OpenAPI responses validate with Ajv", () => {
     for (const endpoint of collectionEndpoints) await run(endpoint.method, endpoint.path, endpoint.body);
     for (const endpoint of objectEndpoints) {
       const id = await endpoint.create(merchant);
-      await run(endpoint.method, endpoint.path(id), endpoint.bodyFor ? endpoint.bodyFor(id) : endpoint.body);
+      const body = endpoint.callerBody
+        ? await endpoint.callerBody(merchant.sandbox)
+        : (endpoint.bodyFor?.(id) ?? endpoint.body);
+      await run(endpoint.method, endpoint.path(id), body);
+      // Simulations refuse production credentials with 403 sandbox_only: an answer to declare as well.
+      if (endpoint.path(id).startsWith("/sandbox/")) {
+        const refused = await merchant.production.request(endpoint.method, endpoint.path(id), body);
+        problems.push(...check(endpoint.method, `/api/v1${endpoint.path(id)}`, refused));
+      }
       await run("GET", endpoint.readBack ? endpoint.readBack(id) : endpoint.path(id));
     }
     for (const [method, path] of [

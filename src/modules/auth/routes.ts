@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireSession } from "../../core/auth/authenticate";
-import { commonErrors, jsonBody, jsonContent, publicRoute, writeErrors } from "../../core/http";
+import { commonErrors, ErrorSchema, jsonBody, jsonContent, publicRoute, writeErrors } from "../../core/http";
 import { listSchema } from "../../core/pagination";
 import {
   apiKeyIdParams,
@@ -18,6 +18,8 @@ import {
 } from "./schemas";
 
 const bearer = [{ BearerAuth: [] }];
+/** What requireSession answers to API key credentials. */
+const sessionRequired = { 403: jsonContent(ErrorSchema, "session_required: API key credentials.") };
 
 export const signupRoute = createRoute({
   method: "post",
@@ -68,7 +70,11 @@ export const logoutRoute = createRoute({
   summary: "Log out",
   security: bearer,
   middleware: [requireSession] as const,
-  responses: { 200: jsonContent(revokedSessionSchema, "The session is revoked."), ...commonErrors },
+  responses: {
+    200: jsonContent(revokedSessionSchema, "The session is revoked."),
+    ...commonErrors,
+    ...sessionRequired,
+  },
 });
 
 export const createApiKeyRoute = createRoute({
@@ -81,7 +87,11 @@ export const createApiKeyRoute = createRoute({
   security: bearer,
   middleware: [requireSession] as const,
   request: { body: jsonBody(createApiKeyBody) },
-  responses: { 200: jsonContent(apiKeyWithSecretSchema, "The key with its secret."), ...writeErrors },
+  responses: {
+    200: jsonContent(apiKeyWithSecretSchema, "The key with its secret."),
+    ...writeErrors,
+    ...sessionRequired,
+  },
 });
 
 export const listApiKeysRoute = createRoute({
@@ -93,7 +103,11 @@ export const listApiKeysRoute = createRoute({
   security: bearer,
   middleware: [requireSession] as const,
   request: { query: listApiKeysQuery },
-  responses: { 200: jsonContent(listSchema(apiKeySchema, "ApiKeyList"), "Newest first."), ...commonErrors },
+  responses: {
+    200: jsonContent(listSchema(apiKeySchema, "ApiKeyList"), "Newest first."),
+    ...commonErrors,
+    ...sessionRequired,
+  },
 });
 
 export const rollApiKeyRoute = createRoute({
@@ -109,6 +123,7 @@ export const rollApiKeyRoute = createRoute({
   responses: {
     200: jsonContent(apiKeyWithSecretSchema, "The replacement key with its secret."),
     ...writeErrors,
+    ...sessionRequired,
   },
 });
 
@@ -121,5 +136,5 @@ export const revokeApiKeyRoute = createRoute({
   security: bearer,
   middleware: [requireSession] as const,
   request: { params: apiKeyIdParams },
-  responses: { 200: jsonContent(apiKeySchema, "The revoked key."), ...writeErrors },
+  responses: { 200: jsonContent(apiKeySchema, "The revoked key."), ...writeErrors, ...sessionRequired },
 });

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { authSecurity, commonErrors, jsonBody, jsonContent, writeErrors } from "../../core/http";
+import { authSecurity, commonErrors, ErrorSchema, jsonBody, jsonContent, writeErrors } from "../../core/http";
 import { listSchema } from "../../core/pagination";
 import {
   cancelPaymentBody,
@@ -104,6 +104,9 @@ export const listPaymentsRoute = createRoute({
   responses: { 200: jsonContent(listSchema(paymentSchema, "PaymentList"), "Newest first."), ...commonErrors },
 });
 
+/** What requireSandbox answers to production credentials on the simulations. */
+const sandboxOnly = { 403: jsonContent(ErrorSchema, "sandbox_only: production credentials.") };
+
 export const simulatePaymentRoute = createRoute({
   method: "post",
   path: "/sandbox/payments/{id}/complete",
@@ -114,7 +117,7 @@ export const simulatePaymentRoute = createRoute({
     "What the provider would report later: a direct debit clearing, a bank transfer or voucher payment arriving, or their failure.",
   security: authSecurity,
   request: { params: paymentIdParams, body: jsonBody(sandboxCompleteBody) },
-  responses: { 200: jsonContent(paymentSchema, "The payment."), ...writeErrors },
+  responses: { 200: jsonContent(paymentSchema, "The payment."), ...writeErrors, ...sandboxOnly },
 });
 
 export const settlePaymentRoute = createRoute({
@@ -126,5 +129,5 @@ export const settlePaymentRoute = createRoute({
   description: "Moves the payment's net from pending to available without waiting for the settlement delay.",
   security: authSecurity,
   request: { params: paymentIdParams },
-  responses: { 200: jsonContent(paymentSchema, "The payment."), ...writeErrors },
+  responses: { 200: jsonContent(paymentSchema, "The payment."), ...writeErrors, ...sandboxOnly },
 });
