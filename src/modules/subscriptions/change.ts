@@ -11,6 +11,7 @@ import { itemOf, usablePrice } from "./items";
 import { readSubscription, requireLive, subscriptionContext } from "./rows";
 import type { InvoicePreview, UpdateSubscriptionInput } from "./schemas";
 import type { SubscriptionItemColumn, SubscriptionRow } from "./tables";
+import { billsUsage, meteredUsage, usageLines } from "./usage";
 
 export type ProrationBehavior = NonNullable<UpdateSubscriptionInput["proration_behavior"]>;
 
@@ -103,7 +104,8 @@ export async function planChange(
 /**
  * The invoice the change would produce, computed as createInvoice computes it (same pending
  * items, coupon rule and invoiceTotals): with always_invoice the invoice made now, otherwise the
- * next renewal's (the prorations and pending items, then the next period on the new items).
+ * next renewal's (the prorations and pending items, then the next period on the new items, and
+ * the current period's usage of the metered ones so far, as renew would bill it if it ended now).
  */
 export async function previewChange(plan: PlannedChange): Promise<InvoicePreview> {
   const { ctx, row } = plan;
@@ -116,7 +118,16 @@ export async function previewChange(plan: PlannedChange): Promise<InvoicePreview
     couponQuery(ctx, row.couponId ?? ""),
   ]);
   const nextIndex = row.status === "trialing" ? 0 : row.periodIndex + 1;
-  const upcoming = invoicedNow ? [] : periodLines({ ...row, items: plan.items }, plan.items, nextIndex);
+  const changed = { ...row, items: plan.items };
+  const period = { start: row.currentPeriodStart, end: row.currentPeriodEnd };
+  const usage =
+    invoicedNow || !billsUsage(row) ? [] : await meteredUsage(ctx, changed, period.start, period.end);
+  const upcoming = invoicedNow
+    ? []
+    : [
+        ...periodLines(changed, plan.items, nextIndex),
+        ...usageLines(changed, usage, period.start, period.end),
+      ];
   const lines = [
     ...pending
       .filter((item) => item.currency === row.currency)

@@ -76,6 +76,18 @@ describe("metered subscriptions on a test clock", () => {
     expect(usage.body.data).toMatchObject([
       { item: sub.items[1]?.id, meter: calls, value: "9.5", quantity: 10, amount_estimate: 70 },
     ]);
+    // The upcoming invoice's preview bills the usage so far, as the renewal will.
+    const preview = await m.sandbox.request<{ lines: Line[]; total: number }>(
+      "POST",
+      `/subscriptions/${sub.id}/preview`,
+      {},
+    );
+    expect(preview.status).toBe(200);
+    expect(preview.body.lines.map((line) => [line.description, line.amount])).toEqual([
+      ["1 × Seat (2027-04-01 – 2027-05-01)", 1500],
+      ["Usage of API calls (2027-03-01 – 2027-04-01)", 70],
+    ]);
+    expect(preview.body.total).toBe(1570);
 
     await advance(m, clock, "2027-04-01T10:00:00Z");
     // After the period's end: the next period's usage.
