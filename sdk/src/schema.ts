@@ -8679,6 +8679,8 @@ export interface components {
                 "application/json": {
                     /** @description true: keep it until the current period ends (cancel_at_period_end). Default: now. */
                     at_period_end?: boolean;
+                    /** @description Cancel now only: true bills the current period's usage of metered items so far (with the customer's pending items) on a final invoice, charged at once. Default false, as Stripe's. A scheduled end always bills it. */
+                    invoice_now?: boolean;
                 };
             };
         };

@@ -22,7 +22,7 @@ import {
 import { dunningSchedule } from "./settings";
 import { afterCharge, settleInvoice } from "./settle";
 import { type SubscriptionRow, type SubscriptionStatus, subscriptions } from "./tables";
-import { billsUsage, meteredUsage, usageLines } from "./usage";
+import { billsUsage, endWithFinalUsage, meteredUsage, usageLines } from "./usage";
 
 const DAY_MS = 86_400_000;
 /** One subscription's catch-up in one run is bounded: a year of daily periods. */
@@ -31,6 +31,17 @@ const BATCH_SIZE = 100;
 
 /** Ends the subscription at `at`: canceled (customer.subscription.deleted) or another final status. */
 function endAt(ctx: ServiceContext, row: SubscriptionRow, at: Date, status: SubscriptionStatus = "canceled") {
+  const { after, change } = ending(row, at, status);
+  return writeSubscription(ctx, row, after, change);
+}
+
+/** The end the merchant scheduled (cancel_at, cancel_at_period_end): the last period's usage is billed. */
+function scheduledEnd(ctx: ServiceContext, row: SubscriptionRow, at: Date) {
+  const { after, change } = ending(row, at, "canceled");
+  return endWithFinalUsage(ctx, row, after, change, at);
+}
+
+function ending(row: SubscriptionRow, at: Date, status: SubscriptionStatus) {
   const after: SubscriptionRow = {
     ...row,
     status,
@@ -39,14 +50,15 @@ function endAt(ctx: ServiceContext, row: SubscriptionRow, at: Date, status: Subs
     nextRetryAt: null,
     updatedAt: at,
   };
-  return writeSubscription(ctx, row, after, {
+  const change = {
     type:
       status === "unpaid" || status === "incomplete_expired"
-        ? "customer.subscription.updated"
-        : "customer.subscription.deleted",
+        ? ("customer.subscription.updated" as const)
+        : ("customer.subscription.deleted" as const),
     object: toSubscription(after),
     previousAttributes: { status: row.status },
-  });
+  };
+  return { after, change };
 }
 
 /**
@@ -142,7 +154,7 @@ async function step(ctx: ServiceContext, row: SubscriptionRow, at: Date): Promis
     if (invoice?.status === "open") await voidInvoice({ ctx, id: invoice.id });
     return endAt(ctx, row, new Date(row.createdAt.getTime() + INCOMPLETE_EXPIRY_MS), "incomplete_expired");
   }
-  if (row.cancelAt !== null && row.cancelAt <= at) return endAt(ctx, row, row.cancelAt);
+  if (row.cancelAt !== null && row.cancelAt <= at) return scheduledEnd(ctx, row, row.cancelAt);
   if (row.status === "trialing" && row.trialEnd !== null) {
     if (row.trialEnd <= at) {
       const customer = await retrieveCustomer({ ctx, id: row.customerId });
@@ -179,7 +191,7 @@ async function step(ctx: ServiceContext, row: SubscriptionRow, at: Date): Promis
     });
   }
   if (row.currentPeriodEnd <= at) {
-    if (row.cancelAtPeriodEnd) return endAt(ctx, row, row.currentPeriodEnd);
+    if (row.cancelAtPeriodEnd) return scheduledEnd(ctx, row, row.currentPeriodEnd);
     return renew(ctx, row, row.periodIndex + 1);
   }
   if (row.status === "past_due" && row.nextRetryAt !== null && row.nextRetryAt <= at) return retry(ctx, row);

@@ -74,6 +74,10 @@ export const cancelSubscriptionBody = z
     at_period_end: z.boolean().optional().openapi({
       description: "true: keep it until the current period ends (cancel_at_period_end). Default: now.",
     }),
+    invoice_now: z.boolean().optional().openapi({
+      description:
+        "Cancel now only: true bills the current period's usage of metered items so far (with the customer's pending items) on a final invoice, charged at once. Default false, as Stripe's. A scheduled end always bills it.",
+    }),
   })
   .strict()
   .openapi("CancelSubscription");

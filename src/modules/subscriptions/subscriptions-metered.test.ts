@@ -179,6 +179,76 @@ describe("metered subscriptions: large usage", () => {
   }, 240_000);
 });
 
+describe("metered subscriptions: the last period's usage when they end", () => {
+  it("cancel_at_period_end: the ending period's usage is billed on a final invoice, charged, once", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, "2027-11-01T00:00:00Z");
+    const customer = await clockCustomer(m, clock);
+    const calls = await meter(m, "API calls", "sum");
+    const sub = await subscribe(m, {
+      customer,
+      items: [{ price: await meteredPrice(m, calls, { unit_amount: 3 }) }],
+      cancel_at_period_end: true,
+    });
+    await advance(m, clock, "2027-11-10T00:00:00Z");
+    await recordOk(m, { meter: calls, customer, value: 40 });
+    await advance(m, clock, "2027-12-05T00:00:00Z");
+    const ended = await getSubscription(m, sub.id);
+    expect(ended).toMatchObject({ status: "canceled", ended_at: "2027-12-01T00:00:00.000Z" });
+    const invoices = await customerInvoices(m, customer);
+    expect(invoices.map((invoice) => [invoice.id, invoice.status, invoice.total])).toEqual([
+      [ended.latest_invoice, "paid", 120],
+    ]);
+    expect((await lines(m, ended.latest_invoice)).map((line) => [line.description, line.quantity])).toEqual([
+      ["Usage of API calls (2027-11-01 – 2027-12-01)", 40],
+    ]);
+    await advance(m, clock, "2028-01-05T00:00:00Z");
+    expect(await customerInvoices(m, customer)).toHaveLength(1);
+  }, 240_000);
+
+  it("cancel now bills the usage so far only with invoice_now, as Stripe", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, "2027-11-01T00:00:00Z");
+    const calls = await meter(m, "API calls", "sum");
+    const price = await meteredPrice(m, calls, { unit_amount: 3 });
+    const [quiet, billed] = [await clockCustomer(m, clock), await clockCustomer(m, clock)];
+    const subs = [
+      await subscribe(m, { customer: quiet, items: [{ price }] }),
+      await subscribe(m, { customer: billed, items: [{ price }] }),
+    ];
+    await advance(m, clock, "2027-11-10T00:00:00Z");
+    for (const customer of [quiet, billed]) {
+      await recordOk(m, { meter: calls, customer, value: 5, timestamp: "2027-11-09T12:00:00Z" });
+    }
+    expectError(
+      await m.sandbox.request("POST", `/subscriptions/${subs[0]?.id}/cancel`, {
+        at_period_end: true,
+        invoice_now: true,
+      }),
+      400,
+      "parameter_invalid",
+    );
+    const canceled = await m.sandbox.request<{ status: string }>(
+      "POST",
+      `/subscriptions/${subs[0]?.id}/cancel`,
+      {},
+    );
+    expect(canceled.body.status).toBe("canceled");
+    expect(await customerInvoices(m, quiet)).toEqual([]);
+    const invoiced = await m.sandbox.request<{ status: string; latest_invoice: string | null }>(
+      "POST",
+      `/subscriptions/${subs[1]?.id}/cancel`,
+      { invoice_now: true },
+    );
+    expect(invoiced.body.status).toBe("canceled");
+    const invoice = await getInvoice(m, invoiced.body.latest_invoice);
+    expect(invoice).toMatchObject({ status: "paid", total: 15 });
+    expect((await lines(m, invoice.id)).map((line) => line.description)).toEqual([
+      "Usage of API calls (2027-11-01 – 2027-11-10)",
+    ]);
+  }, 240_000);
+});
+
 describe("metered subscriptions: refusals", () => {
   it("refuses a quantity on a metered item, NUL and unknown fields; usage is tenant-scoped", async () => {
     const [m, other] = await Promise.all([createMerchant(), createMerchant()]);

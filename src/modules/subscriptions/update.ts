@@ -18,6 +18,7 @@ import type {
 } from "./schemas";
 import { settleInvoice } from "./settle";
 import type { SubscriptionRow } from "./tables";
+import { endWithFinalUsage } from "./usage";
 
 /** The invoice an update would produce (POST …/preview): the same body as the update, nothing written. */
 export async function previewSubscription({
@@ -99,14 +100,24 @@ export async function cancelSubscription({
   requireLive(row);
   const own = await subscriptionContext(ctx, row.testClockId);
   const at = own.services.clock.now();
+  if (input.at_period_end && input.invoice_now) {
+    throw new ApiError("parameter_invalid", {
+      param: "invoice_now",
+      message: "invoice_now bills a cancel now; a cancel at the period's end bills the last period itself.",
+    });
+  }
   const after: SubscriptionRow = input.at_period_end
     ? { ...row, cancelAtPeriodEnd: true, updatedAt: at }
     : { ...row, status: "canceled", canceledAt: at, endedAt: at, nextRetryAt: null, updatedAt: at };
-  const object = toSubscription(after);
-  await writeSubscription(own, row, after, {
-    type: input.at_period_end ? "customer.subscription.updated" : "customer.subscription.deleted",
-    object,
-    previousAttributes: previousAttributes(toSubscription(row), object),
-  });
-  return object;
+  const change = {
+    type: input.at_period_end
+      ? ("customer.subscription.updated" as const)
+      : ("customer.subscription.deleted" as const),
+    object: toSubscription(after),
+    previousAttributes: previousAttributes(toSubscription(row), toSubscription(after)),
+  };
+  const written = input.invoice_now
+    ? await endWithFinalUsage(own, row, after, change, at)
+    : await writeSubscription(own, row, after, change);
+  return toSubscription(written);
 }

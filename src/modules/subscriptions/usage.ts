@@ -1,11 +1,12 @@
 import type { ServiceContext } from "../../core/context";
+import type { ChangeRecord } from "../../core/events";
 import { MAX_AMOUNT } from "../../core/money";
-import type { PendingLine } from "../invoice-items/service";
+import { type PendingLine, pendingLinesInsert } from "../invoice-items/service";
 import { type MeterRow, metersQuery } from "../meters/service";
 import { type PriceRow, priceAmount, pricesQuery } from "../prices/service";
 import { normalizeDecimal, usageTotalQuery } from "../usage-records/service";
-import { day } from "./invoicing";
-import { readSubscription } from "./rows";
+import { day, issueInvoice } from "./invoicing";
+import { readSubscription, writeSubscription } from "./rows";
 import type { SubscriptionUsage } from "./schemas";
 import type { SubscriptionItemColumn, SubscriptionRow } from "./tables";
 
@@ -145,4 +146,36 @@ export async function retrieveSubscriptionUsage({
       amount_estimate: billsUsage(row) ? Number(entry.amount) : 0,
     })),
   };
+}
+
+/**
+ * Ends the subscription (`after`, written by compare-and-set with `change`) and bills the usage of
+ * its last period, [current_period_start, end), on a final invoice, as Stripe does at a scheduled
+ * end and at a cancel with invoice_now. The lines ride in the end's batch, so a racing end is
+ * refused whole and the usage is billed once; then they are invoiced and charged. A failed charge
+ * leaves that invoice open: the subscription has ended, so there is no dunning. Only an active or
+ * past_due subscription bills its usage (a trial's is free, an incomplete one never started).
+ */
+export async function endWithFinalUsage(
+  ctx: ServiceContext,
+  row: SubscriptionRow,
+  after: SubscriptionRow,
+  change: ChangeRecord,
+  end: Date,
+): Promise<SubscriptionRow> {
+  const billed = row.status === "active" || row.status === "past_due";
+  const usage = billed ? await meteredUsage(ctx, row, row.currentPeriodStart, end) : [];
+  const lines = usageLines(row, usage, row.currentPeriodStart, end);
+  const now = ctx.services.clock.now();
+  const extra = lines.length > 0 ? [pendingLinesInsert(ctx, lines, now)] : [];
+  const ended = await writeSubscription(ctx, row, after, change, extra);
+  if (lines.length === 0) return ended;
+  const { invoice } = await issueInvoice(ctx, ended);
+  const invoiced = {
+    ...ended,
+    latestInvoiceId: invoice.id,
+    invoicesIssued: ended.invoicesIssued + 1,
+    updatedAt: now,
+  };
+  return writeSubscription(ctx, ended, invoiced, null);
 }
