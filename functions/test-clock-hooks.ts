@@ -1,4 +1,4 @@
-import { runSubscriptionCycle } from "../src/modules/subscriptions/service";
+import { furthestClockAdvance, runSubscriptionCycle } from "../src/modules/subscriptions/service";
 import type { TestClockHook } from "../src/modules/test-clocks/service";
 
 /**
@@ -11,5 +11,6 @@ export const testClockHooks: readonly TestClockHook[] = [
     name: "subscription-cycle",
     run: async (services, clock, at) =>
       (await runSubscriptionCycle(services, { testClock: clock }, at)).nextDueAt,
+    furthestAdvance: furthestClockAdvance,
   },
 ];

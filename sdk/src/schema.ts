@@ -2112,7 +2112,7 @@ export interface paths {
         put?: never;
         /**
          * Advance a test clock
-         * @description Moves the clock forward only (400 test_clock_time_invalid otherwise). While `advancing`, the background work of its objects runs as if the time passed, in time order: subscription cycles (renewals, trials, dunning retries, cancellations) first. Answers when the clock is `ready` again; a second advance meanwhile is 409 test_clock_advancing.
+         * @description Moves the clock forward only, by at most two intervals of the shortest live subscription on it (400 test_clock_time_invalid otherwise). While `advancing`, the background work of its objects runs as if the time passed, in time order: subscription cycles (renewals, trials, dunning retries, cancellations) first. Answers when the clock is `ready` again; a second advance meanwhile is 409 test_clock_advancing.
          */
         post: operations["testClocks.advance"];
         delete?: never;

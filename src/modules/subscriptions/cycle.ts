@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, min, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, min, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
@@ -13,6 +13,7 @@ import { periodBoundary } from "./periods";
 import {
   atTime,
   INCOMPLETE_EXPIRY_MS,
+  liveStatuses,
   readSubscription,
   subscriptionContext,
   TRIAL_WARNING_MS,
@@ -258,6 +259,31 @@ export async function runSubscriptionCycle(
     .from(subscriptions)
     .where(and(where, sql`${subscriptions.nextActionAt} is not null`));
   return { worked: due.length, failed, nextDueAt: next?.at ? new Date(next.at) : null };
+}
+
+/**
+ * How far one advance of a test clock may go from `from` (Stripe's rule): two intervals of the
+ * shortest live subscription on the clock, so that no renewal is skipped over unseen; null when
+ * none is live.
+ */
+export async function furthestClockAdvance(
+  services: Services,
+  clock: { id: string; merchantId: string; environment: Environment },
+  from: Date,
+): Promise<Date | null> {
+  const terms = await services.db
+    .selectDistinct({ interval: subscriptions.interval, intervalCount: subscriptions.intervalCount })
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.merchantId, clock.merchantId),
+        eq(subscriptions.environment, clock.environment),
+        eq(subscriptions.testClockId, clock.id),
+        inArray(subscriptions.status, liveStatuses),
+      ),
+    );
+  const limits = terms.map((term) => periodBoundary(from, term.interval, term.intervalCount, 2).getTime());
+  return limits.length > 0 ? new Date(Math.min(...limits)) : null;
 }
 
 /**

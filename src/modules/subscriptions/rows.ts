@@ -128,7 +128,7 @@ export function requireStatus(
   }
 }
 
-const liveStatuses = subscriptionStatuses.filter((status) => !endedStatuses.includes(status));
+export const liveStatuses = subscriptionStatuses.filter((status) => !endedStatuses.includes(status));
 
 /** Every status but the ended ones (canceled, incomplete_expired, unpaid) may still change. */
 export function requireLive(row: SubscriptionRow): void {

@@ -13,7 +13,12 @@ import { subscriptions } from "./tables";
  * subscription-cycle: renewals, trials, dunning), usage.ts (metered items' usage); periods.ts and invoicing.ts are the arithmetic.
  */
 export { createSubscription } from "./create";
-export { type CycleScope, retryPastDueSubscriptions, runSubscriptionCycle } from "./cycle";
+export {
+  type CycleScope,
+  furthestClockAdvance,
+  retryPastDueSubscriptions,
+  runSubscriptionCycle,
+} from "./cycle";
 export { type ItemTerms, requireSameTerms, usablePrice } from "./items";
 export { pauseSubscription, resumeSubscription } from "./pause";
 export { periodBoundary, prorate, secondsBetween } from "./periods";

@@ -24,6 +24,8 @@ export interface TestClockRef {
 export interface TestClockHook {
   name: string;
   run(services: Services, clock: TestClockRef, at: Date): Promise<Date | null>;
+  /** The furthest one advance may move the clock from `from` for this area's objects; null: no limit. */
+  furthestAdvance?(services: Services, clock: TestClockRef, from: Date): Promise<Date | null>;
 }
 
 /** An advance that died (the Worker was killed) stops blocking the clock after this long. */
@@ -84,6 +86,16 @@ export async function advanceTestClock({
       message: `A test clock only moves forward: frozen_time must be after ${before.frozenTime.toISOString()}.`,
     });
   }
+  const ref: TestClockRef = { id, merchantId: ctx.merchantId, environment: ctx.environment };
+  for (const hook of hooks) {
+    const furthest = await hook.furthestAdvance?.(ctx.services, ref, before.frozenTime);
+    if (furthest && target.getTime() > furthest.getTime()) {
+      throw new ApiError("test_clock_time_invalid", {
+        param: "frozen_time",
+        message: `One advance may move this clock to ${furthest.toISOString()} at most: two intervals of the shortest subscription on it (${hook.name}). Advance in steps.`,
+      });
+    }
+  }
   const realNow = ctx.services.clock.now();
   const stale = new Date(realNow.getTime() - ADVANCING_STALE_MS);
   const advancing: TestClockRow = { ...before, status: "advancing", updatedAt: realNow };
@@ -103,7 +115,6 @@ export async function advanceTestClock({
     }
     throw error;
   }
-  const ref: TestClockRef = { id, merchantId: ctx.merchantId, environment: ctx.environment };
   let reached = before.frozenTime;
   let failure: unknown = null;
   try {

@@ -90,4 +90,29 @@ describe("test clocks", () => {
     const invoices = await m.sandbox.request<{ data: unknown[] }>("GET", `/invoices?customer=${customer}`);
     expect(invoices.body.data.length).toBe(2);
   }, 120_000);
+
+  it("one advance goes at most two intervals of the shortest live subscription on the clock", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, "2027-01-31T00:00:00Z");
+    const advance = (frozen_time: string) =>
+      m.sandbox.request<TestClock>("POST", `/test-clocks/${clock}/advance`, { frozen_time });
+    // No subscription yet: any forward advance.
+    expect((await advance("2027-03-31T00:00:00Z")).status).toBe(200);
+    const customer = await clockCustomer(m, clock);
+    const sub = await subscribe(m, { customer, items: [{ price: await monthlyPrice(m, 700, "Basic") }] });
+    // Two months from Mar 31 is May 31; a second past it is refused, and the clock does not move.
+    const refused = await advance("2027-05-31T00:00:01Z");
+    expectError(refused, 400, "test_clock_time_invalid");
+    expect(refused.text).toContain("2027-05-31T00:00:00.000Z");
+    expect((await m.sandbox.request<TestClock>("GET", `/test-clocks/${clock}`)).body).toMatchObject({
+      status: "ready",
+      frozen_time: "2027-03-31T00:00:00.000Z",
+    });
+    expect((await advance("2027-05-31T00:00:00Z")).status).toBe(200);
+    const invoices = await m.sandbox.request<{ data: unknown[] }>("GET", `/invoices?customer=${customer}`);
+    expect(invoices.body.data.length).toBe(3);
+    // Once it has ended, the subscription no longer limits the clock.
+    expect((await m.sandbox.request("POST", `/subscriptions/${sub.id}/cancel`, {})).status).toBe(200);
+    expect((await advance("2028-05-31T00:00:00Z")).status).toBe(200);
+  }, 120_000);
 });
