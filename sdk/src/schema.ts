@@ -5941,6 +5941,15 @@ export interface components {
             status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "paused";
             currency: string;
             items: components["schemas"]["SubscriptionItem"][];
+            /** @description Items that replace `items` at the next renewal (schedule: period_end), or null. */
+            scheduled_change: {
+                items: components["schemas"]["SubscriptionItem"][];
+                /**
+                 * @description ISO 8601, UTC.
+                 * @example 2026-11-25T12:00:00.000Z
+                 */
+                applies_at: string;
+            } | null;
             interval: string;
             interval_count: number;
             /** @enum {string} */
@@ -8662,6 +8671,11 @@ export interface components {
                         /** @enum {boolean} */
                         deleted?: true;
                     }[];
+                    /**
+                     * @description now (default): the items change at once, with proration_behavior. period_end: the items change when the current period ends (a downgrade kept until then), with no proration; they replace any change already scheduled, and the subscription shows them as scheduled_change. An items change now drops a scheduled one.
+                     * @enum {string}
+                     */
+                    schedule?: "now" | "period_end";
                     /**
                      * @description create_prorations (default): credit for the unused time of the old items and a charge for the rest of the period on the new, left pending for the next invoice; always_invoice: the same lines invoiced and charged now; none: no proration.
                      * @enum {string}

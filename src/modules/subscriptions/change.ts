@@ -19,7 +19,10 @@ export interface PlannedChange {
   ctx: ServiceContext;
   row: SubscriptionRow;
   at: Date;
+  /** The items the next period starts with: the changed ones, or a change scheduled before. */
   items: SubscriptionItemColumn[];
+  /** The items change at the period's end (schedule: period_end), not now. */
+  scheduled: boolean;
   behavior: ProrationBehavior;
   prorations: PendingLine[];
 }
@@ -88,16 +91,31 @@ export async function planChange(
   requireLive(found);
   const own = await subscriptionContext(ctx, found.testClockId);
   const at = own.services.clock.now();
-  const items = await changedItems(ctx, found, input);
-  const behavior = input.proration_behavior ?? "create_prorations";
+  const scheduled = input.schedule === "period_end";
+  if (scheduled && input.items === undefined) {
+    throw new ApiError("parameter_missing", {
+      param: "items",
+      message: "schedule: period_end schedules items.",
+    });
+  }
+  if (scheduled && (input.proration_behavior ?? "none") !== "none") {
+    throw new ApiError("parameter_invalid", {
+      param: "proration_behavior",
+      message: "A change at the period's end prorates nothing: the new items start with the next period.",
+    });
+  }
+  const items =
+    input.items === undefined ? (found.scheduledItems ?? found.items) : await changedItems(ctx, found, input);
+  const behavior = scheduled ? "none" : (input.proration_behavior ?? "create_prorations");
   const prorates = behavior !== "none" && (found.status === "active" || found.status === "past_due");
   return {
     ctx: own,
     row: found,
     at,
     items,
+    scheduled,
     behavior,
-    prorations: prorates ? prorationLines(found, found.items, items, at) : [],
+    prorations: prorates && input.items !== undefined ? prorationLines(found, found.items, items, at) : [],
   };
 }
 

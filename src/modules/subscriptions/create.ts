@@ -152,6 +152,7 @@ export async function createSubscription({
     interval: terms.interval,
     intervalCount: terms.intervalCount,
     items,
+    scheduledItems: null,
     collectionMethod,
     daysUntilDue: collectionMethod === "send_invoice" ? (input.days_until_due ?? 30) : null,
     couponId: coupon?.id ?? null,

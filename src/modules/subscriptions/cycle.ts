@@ -75,6 +75,10 @@ async function renew(ctx: ServiceContext, row: SubscriptionRow, index: number): 
   const now = ctx.services.clock.now();
   const renewed: SubscriptionRow = {
     ...row,
+    // A change scheduled for the period's end starts with this period; the ended period's usage
+    // below is still the old items'.
+    items: row.scheduledItems ?? row.items,
+    scheduledItems: null,
     periodIndex: index,
     currentPeriodStart: start,
     currentPeriodEnd: end,
@@ -98,6 +102,7 @@ async function renew(ctx: ServiceContext, row: SubscriptionRow, index: number): 
         status: row.status,
         current_period_start: row.currentPeriodStart.toISOString(),
         current_period_end: row.currentPeriodEnd.toISOString(),
+        ...(row.scheduledItems ? { items: toSubscription(row).items } : {}),
       },
     },
     lines.length > 0 ? [pendingLinesInsert(ctx, lines, now)] : [],

@@ -8,7 +8,13 @@ import { type ChangeRecord, gatedChangeMembers } from "../../core/events";
 import { tenantRow } from "../../core/tenancy";
 import { testClockTime } from "../test-clocks/service";
 import type { Subscription } from "./schemas";
-import { type SubscriptionRow, type SubscriptionStatus, subscriptionStatuses, subscriptions } from "./tables";
+import {
+  type SubscriptionItemColumn,
+  type SubscriptionRow,
+  type SubscriptionStatus,
+  subscriptionStatuses,
+  subscriptions,
+} from "./tables";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -19,6 +25,16 @@ export const TRIAL_WARNING_MS = 3 * DAY_MS;
 
 export const endedStatuses: readonly SubscriptionStatus[] = ["canceled", "incomplete_expired", "unpaid"];
 
+function toSubscriptionItem(item: SubscriptionItemColumn) {
+  return {
+    id: item.id,
+    object: "subscription_item" as const,
+    price: item.price,
+    quantity: item.quantity,
+    amount: item.amount,
+  };
+}
+
 export function toSubscription(row: SubscriptionRow): Subscription {
   return {
     id: row.id,
@@ -28,13 +44,10 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     test_clock: row.testClockId,
     status: row.status,
     currency: row.currency,
-    items: row.items.map((item) => ({
-      id: item.id,
-      object: "subscription_item" as const,
-      price: item.price,
-      quantity: item.quantity,
-      amount: item.amount,
-    })),
+    items: row.items.map(toSubscriptionItem),
+    scheduled_change: row.scheduledItems
+      ? { items: row.scheduledItems.map(toSubscriptionItem), applies_at: row.currentPeriodEnd.toISOString() }
+      : null,
     interval: row.interval,
     interval_count: row.intervalCount,
     collection_method: row.collectionMethod,

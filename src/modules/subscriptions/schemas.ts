@@ -56,6 +56,10 @@ const updateItem = z
 export const updateSubscriptionBody = z
   .object({
     items: z.array(updateItem).min(1).max(20).optional(),
+    schedule: z.enum(["now", "period_end"]).optional().openapi({
+      description:
+        "now (default): the items change at once, with proration_behavior. period_end: the items change when the current period ends (a downgrade kept until then), with no proration; they replace any change already scheduled, and the subscription shows them as scheduled_change. An items change now drops a scheduled one.",
+    }),
     proration_behavior: z.enum(prorationBehaviors).optional().openapi({
       description:
         "create_prorations (default): credit for the unused time of the old items and a charge for the rest of the period on the new, left pending for the next invoice; always_invoice: the same lines invoiced and charged now; none: no proration.",
@@ -126,6 +130,12 @@ export const subscriptionSchema = z
     status: z.enum(subscriptionStatuses),
     currency: z.string(),
     items: z.array(subscriptionItemSchema),
+    scheduled_change: z
+      .object({ items: z.array(subscriptionItemSchema), applies_at: timestamp })
+      .nullable()
+      .openapi({
+        description: "Items that replace `items` at the next renewal (schedule: period_end), or null.",
+      }),
     interval: z.string(),
     interval_count: z.number().int(),
     collection_method: z.enum(collectionMethods),

@@ -81,6 +81,49 @@ describe("subscription journeys on a test clock", () => {
     expect((await eventTypes(sub.id)).at(-1)).toBe("customer.subscription.deleted");
   }, 180_000);
 
+  it("downgrade at period end: nothing prorated now, the renewal invoices the new price, as previewed", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, "2027-01-01T00:00:00Z");
+    const customer = await clockCustomer(m, clock);
+    const pro = await monthlyPrice(m, 3000, "Pro");
+    const basic = await monthlyPrice(m, 1000, "Basic");
+    const sub = await subscribe(m, { customer, items: [{ price: pro }] });
+    await advance(m, clock, "2027-01-15T00:00:00Z");
+    const downgrade = { items: [{ id: sub.items[0]?.id, price: basic }], schedule: "period_end" };
+    expectError(
+      await m.sandbox.request("PATCH", `/subscriptions/${sub.id}`, {
+        ...downgrade,
+        proration_behavior: "create_prorations",
+      }),
+      400,
+      "parameter_invalid",
+    );
+    const scheduled = await m.sandbox.request<{
+      items: Array<{ id: string; price: string }>;
+      scheduled_change: { items: Array<{ id: string; price: string }>; applies_at: string } | null;
+    }>("PATCH", `/subscriptions/${sub.id}`, downgrade);
+    expect(scheduled.status).toBe(200);
+    expect(scheduled.body.items.map((item) => item.price)).toEqual([pro]);
+    expect(scheduled.body.scheduled_change).toMatchObject({
+      items: [{ id: sub.items[0]?.id, price: basic }],
+      applies_at: "2027-02-01T00:00:00.000Z",
+    });
+    // A metadata-only update keeps the scheduled change.
+    await m.sandbox.request("PATCH", `/subscriptions/${sub.id}`, { metadata: { plan: "basic soon" } });
+    const preview = await m.sandbox.request<InvoicePreview>("POST", `/subscriptions/${sub.id}/preview`, {});
+    expect(preview.body.lines.map((line) => [line.description, line.amount, line.proration])).toEqual([
+      ["1 × Basic (2027-02-01 – 2027-03-01)", 1000, false],
+    ]);
+    await advance(m, clock, "2027-02-01T01:00:00Z");
+    const renewed = await getSubscription(m, sub.id);
+    expect(renewed.items.map((item) => item.price)).toEqual([basic]);
+    expect((renewed as unknown as { scheduled_change: unknown }).scheduled_change).toBeNull();
+    const invoice = await getInvoice(m, renewed.latest_invoice);
+    expect(invoice).toMatchObject({ status: "paid", total: preview.body.total });
+    expect(invoice.lines.map((line) => line.amount)).toEqual([1000]);
+    expect((await customerInvoices(m, customer)).map((each) => each.total)).toEqual([3000, 1000]);
+  }, 240_000);
+
   it("upgrade mid-cycle: the preview equals the invoice to the cent (always_invoice and create_prorations)", async () => {
     const m = await createMerchant();
     const clock = await newClock(m, "2027-04-01T00:00:00Z");

@@ -67,6 +67,8 @@ export const subscriptions = pgTable(
     interval: text("interval").$type<RecurringInterval>().notNull(),
     intervalCount: integer("interval_count").notNull(),
     items: jsonb("items").$type<SubscriptionItemColumn[]>().notNull(),
+    /** The items the next renewal starts with (an update with schedule: period_end); null: no change waits. */
+    scheduledItems: jsonb("scheduled_items").$type<SubscriptionItemColumn[]>(),
     collectionMethod: text("collection_method").$type<(typeof collectionMethods)[number]>().notNull(),
     daysUntilDue: integer("days_until_due"),
     couponId: text("coupon_id"),

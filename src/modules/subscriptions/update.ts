@@ -37,6 +37,7 @@ export async function previewSubscription({
  * Changes items (price, quantity), cancel_at / cancel_at_period_end and metadata. The new items
  * and the proration lines are written in one batch with the subscription's compare-and-set; with
  * always_invoice the lines are then invoiced and charged at once (a failed charge makes it past_due).
+ * With schedule: period_end the items wait in scheduled_items for the next renewal (cycle.ts).
  */
 export async function updateSubscription({
   ctx,
@@ -63,7 +64,11 @@ export async function updateSubscription({
   }
   const after: SubscriptionRow = {
     ...row,
-    items: plan.items,
+    ...(plan.scheduled
+      ? { scheduledItems: plan.items }
+      : input.items !== undefined
+        ? { items: plan.items, scheduledItems: null }
+        : {}),
     cancelAt,
     cancelAtPeriodEnd: input.cancel_at_period_end ?? row.cancelAtPeriodEnd,
     metadata: input.metadata ?? row.metadata,
