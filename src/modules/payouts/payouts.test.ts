@@ -45,6 +45,22 @@ async function runBatchAt(m: TestMerchant, at: Date): Promise<Record<string, unk
   return outcome.result;
 }
 
+/**
+ * Submits the payouts at their rails' cut-offs, earliest first, so that each `payout.in_transit`
+ * is recorded at an instant before the run that settles it: events of one run share created_at,
+ * and eventTypes could not tell their order.
+ */
+async function submitAtCutOffs(m: TestMerchant, payouts: Payout[]): Promise<void> {
+  const windows = [
+    ...new Set(
+      payouts.map((payout) =>
+        scheduleOnRail(rails[payout.rail], new Date(payout.created_at)).windowAt.getTime(),
+      ),
+    ),
+  ].sort((a, b) => a - b);
+  for (const windowAt of windows) await runBatchAt(m, new Date(windowAt + 1_000));
+}
+
 /** Noon of the payout's arrival day in its rail's zone: the same calendar day in New York, London and Berlin. */
 const arrivalNoon = (payout: Payout) =>
   zonedInstant(payout.arrival_date, "12:00", rails[payout.rail].timeZone);
@@ -189,6 +205,10 @@ describe("payouts: create, batch, arrival", () => {
         made.push({ code, payout: res.body });
       }
     }
+    await submitAtCutOffs(
+      m,
+      made.map(({ payout }) => payout),
+    );
     const latest = Math.max(...made.map(({ payout }) => arrivalNoon(payout).getTime()));
     await runBatchAt(m, new Date(latest));
     await runBatchAt(m, new Date(latest));
@@ -220,6 +240,7 @@ describe("payouts: create, batch, arrival", () => {
       const created = await create(m, { amount: magicAmount(code, "return"), currency, destination });
       expect(created.status, created.text).toBe(200);
       const payout = created.body;
+      await submitAtCutOffs(m, [payout]);
       await runBatchAt(m, arrivalNoon(payout));
       expect(await retrieve(m, payout.id)).toMatchObject({ status: "paid" });
       expect((await balances(m, currency)).merchant_available).toBe(50_000 - payout.amount);
