@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { and, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { gatedChangeMembers } from "../../core/events";
+import { tenantRow } from "../../core/tenancy";
 import { type LedgerStep, ledgerMembers, toBankTransfer } from "./rows";
 import { type BankTransferRow, type BankTransferStatus, bankTransfers } from "./tables";
 
@@ -47,9 +48,7 @@ export function bankTransferChangeStatement(
     .set(set)
     .where(
       and(
-        eq(bankTransfers.id, before.id),
-        eq(bankTransfers.merchantId, ctx.merchantId),
-        eq(bankTransfers.environment, ctx.environment),
+        tenantRow(bankTransfers, ctx, before.id),
         inArray(bankTransfers.status, change.from),
         before.fundsAvailableAt === null
           ? isNull(bankTransfers.fundsAvailableAt)

@@ -1,7 +1,8 @@
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, inArray, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { gatedChangeMembers } from "../../core/events";
 import { postingCall } from "../../core/ledger";
+import { tenantRow } from "../../core/tenancy";
 import { payoutPosting, toPayout } from "./rows";
 import { type PayoutRow, type PayoutStatus, payouts } from "./tables";
 
@@ -36,14 +37,7 @@ export function payoutChangeStatement(
   const update = ctx.services.db
     .update(payouts)
     .set(set)
-    .where(
-      and(
-        eq(payouts.id, before.id),
-        eq(payouts.merchantId, ctx.merchantId),
-        eq(payouts.environment, ctx.environment),
-        inArray(payouts.status, change.from),
-      ),
-    )
+    .where(and(tenantRow(payouts, ctx, before.id), inArray(payouts.status, change.from)))
     .returning({ id: payouts.id });
   const members: SQL[] = [sql`updated as ${update}`];
   if (change.release) {

@@ -281,8 +281,7 @@ export async function furthestClockAdvance(
     .from(subscriptions)
     .where(
       and(
-        eq(subscriptions.merchantId, clock.merchantId),
-        eq(subscriptions.environment, clock.environment),
+        ...tenantScope(subscriptions, clock),
         eq(subscriptions.testClockId, clock.id),
         inArray(subscriptions.status, liveStatuses),
       ),
