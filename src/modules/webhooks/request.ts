@@ -6,7 +6,7 @@ import { checkWebhookDestination } from "./destination";
 import { receivingEndpoints } from "./fanout";
 import { postToCheckedAddresses } from "./outbound";
 import { signingSecrets } from "./secrets";
-import { signatureHeader } from "./signing";
+import { webhookHeaders } from "./signing";
 import { type WebhookEndpointRow, webhookEndpoints } from "./tables";
 
 /** Answers larger than this are not a decision. */
@@ -67,13 +67,7 @@ export async function requestEndpointAnswer(
   const timestamp = Math.floor(now.getTime() / 1000);
   try {
     const answer = await postToCheckedAddresses(services, endpoint.url, destination.addresses, {
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "MagnetPay-Webhooks/1.0",
-        "webhook-id": message.id,
-        "webhook-timestamp": String(timestamp),
-        "webhook-signature": await signatureHeader(secrets, { id: message.id, timestamp, body }),
-      },
+      headers: await webhookHeaders(secrets, { id: message.id, timestamp, body }),
       body,
       timeoutMs: message.timeoutMs,
       // One byte more than a decision may have, to tell a full answer from a larger one.

@@ -3,7 +3,7 @@ import { type EventRow, toEvent } from "../events/service";
 import { checkWebhookDestination } from "./destination";
 import { postToCheckedAddresses } from "./outbound";
 import { signingSecrets } from "./secrets";
-import { signatureHeader } from "./signing";
+import { webhookHeaders } from "./signing";
 import type { WebhookDeliveryRow, WebhookEndpointRow } from "./tables";
 
 const RESPONSE_BODY_BYTES = 1024;
@@ -59,13 +59,7 @@ export async function send(services: Services, target: Target): Promise<SendResu
     };
   }
   const timestamp = Math.floor(now.getTime() / 1000);
-  const headers = {
-    "content-type": "application/json",
-    "user-agent": "MagnetPay-Webhooks/1.0",
-    "webhook-id": delivery.id,
-    "webhook-timestamp": String(timestamp),
-    "webhook-signature": await signatureHeader(secrets, { id: delivery.id, timestamp, body }),
-  };
+  const headers = await webhookHeaders(secrets, { id: delivery.id, timestamp, body });
   const request = {
     headers,
     body,

@@ -43,3 +43,17 @@ export async function signatureHeader(
   const signatures = await Promise.all(secrets.map((secret) => signWebhook(secret, message)));
   return signatures.join(" ");
 }
+
+/** The Standard Webhooks headers of one signed JSON message, as every outbound webhook request sends them. */
+export async function webhookHeaders(
+  secrets: string[],
+  message: { id: string; timestamp: number; body: string },
+): Promise<Record<string, string>> {
+  return {
+    "content-type": "application/json",
+    "user-agent": "MagnetPay-Webhooks/1.0",
+    "webhook-id": message.id,
+    "webhook-timestamp": String(message.timestamp),
+    "webhook-signature": await signatureHeader(secrets, message),
+  };
+}
