@@ -16,6 +16,7 @@ import {
 } from "../../core/rails";
 import { zonedInstant } from "../../core/rails/zoned";
 import { ibanAccount, usAccount } from "../bank-accounts/test-accounts";
+import { balances, eventTypes, payoutPostings } from "./payouts-testing";
 import type { Payout } from "./schemas";
 
 let services: Services;
@@ -85,30 +86,6 @@ async function fund(m: TestMerchant, currency: "USD" | "EUR", amount: number): P
   expect(deposit.status, deposit.text).toBe(200);
   const received = await m.sandbox.request("POST", `/sandbox/funding/deposits/${deposit.body.id}/receive`);
   expect(received.status, received.text).toBe(200);
-}
-
-async function balances(m: TestMerchant, currency: string): Promise<Record<string, number>> {
-  const rows = await query<{ kind: string; balance: string }>(
-    "select kind, balance from ledger_accounts where merchant_id = $1 and environment = 'sandbox' and currency = $2",
-    [m.merchantId, currency],
-  );
-  return Object.fromEntries(rows.map((row) => [row.kind, Number(row.balance)]));
-}
-
-async function payoutPostings(m: TestMerchant): Promise<string[]> {
-  const rows = await query<{ source: string }>(
-    "select source from ledger_transactions where merchant_id = $1 and type = 'payout' order by source",
-    [m.merchantId],
-  );
-  return rows.map((row) => row.source);
-}
-
-async function eventTypes(id: string): Promise<string[]> {
-  const rows = await query<{ type: string }>(
-    "select type from events where object_id = $1 order by created_at",
-    [id],
-  );
-  return rows.map((row) => row.type);
 }
 
 async function create(m: TestMerchant, body: Record<string, unknown>, headers?: Record<string, string>) {

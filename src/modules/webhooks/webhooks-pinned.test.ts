@@ -71,18 +71,27 @@ afterAll(async () => {
   await Promise.all([plain.close(), https.close()]);
 });
 
+/**
+ * A sandbox endpoint at `<scheme>://<name>:<8080|8443><path>`, whose name the local DNS answers
+ * with `addresses`.
+ */
+async function endpointNamed(name: string, addresses: string[], scheme: "http" | "https") {
+  await setDns(name, { A: addresses });
+  const path = newPath();
+  const endpoint = await createEndpoint(merchant.sandbox, {
+    url: `${scheme}://${name}:${scheme === "https" ? 8443 : 8080}${path}`,
+    enabled_events: ["customer.created"],
+  });
+  return { endpoint, path };
+}
+
 /** The loopback address a receiver listens on. */
 const addressOf = (receiver: WebhookReceiver) => new URL(receiver.url("/")).hostname;
 
 describe("webhook attempts are pinned to the checked address", () => {
   it("dials the address the check resolved, and sends the URL's own Host", async () => {
     const name = `${uniqueLabel("pinned")}.webhooks.test`;
-    await setDns(name, { A: [addressOf(plain)] });
-    const path = newPath();
-    const endpoint = await createEndpoint(merchant.sandbox, {
-      url: `http://${name}:8080${path}`,
-      enabled_events: ["customer.created"],
-    });
+    const { endpoint, path } = await endpointNamed(name, [addressOf(plain)], "http");
     const delivery = await testDelivery(merchant.sandbox, endpoint.id);
     expect(delivery.status, delivery.last_error ?? "").toBe("succeeded");
     const [received] = plain.received(path);
@@ -94,12 +103,7 @@ describe("webhook attempts are pinned to the checked address", () => {
   it("tries the next checked address when one refuses the connection", async () => {
     const name = `${uniqueLabel("second")}.webhooks.test`;
     // Nothing listens on the first address: it refuses the connection, the second answers.
-    await setDns(name, { A: [randomLoopback(), addressOf(plain)] });
-    const path = newPath();
-    const endpoint = await createEndpoint(merchant.sandbox, {
-      url: `http://${name}:8080${path}`,
-      enabled_events: ["customer.created"],
-    });
+    const { endpoint, path } = await endpointNamed(name, [randomLoopback(), addressOf(plain)], "http");
     const delivery = await testDelivery(merchant.sandbox, endpoint.id);
     expect(delivery.status, delivery.last_error ?? "").toBe("succeeded");
     expect(plain.received(path)).toHaveLength(1);
@@ -107,12 +111,7 @@ describe("webhook attempts are pinned to the checked address", () => {
 
   it("over HTTPS, verifies the certificate against the URL's name and sends it as SNI", async () => {
     const name = `${uniqueLabel("tls")}.webhooks.test`;
-    await setDns(name, { A: [addressOf(https)] });
-    const path = newPath();
-    const endpoint = await createEndpoint(merchant.sandbox, {
-      url: `https://${name}:8443${path}`,
-      enabled_events: ["customer.created"],
-    });
+    const { endpoint, path } = await endpointNamed(name, [addressOf(https)], "https");
     const delivery = await testDelivery(merchant.sandbox, endpoint.id);
     expect(delivery.status, delivery.last_error ?? "").toBe("succeeded");
     const [received] = https.received(path);
@@ -122,12 +121,7 @@ describe("webhook attempts are pinned to the checked address", () => {
 
   it("over HTTPS, a certificate for another name fails the attempt and sends nothing", async () => {
     const name = `${uniqueLabel("mismatch")}.example.net`;
-    await setDns(name, { A: [addressOf(https)] });
-    const path = newPath();
-    const endpoint = await createEndpoint(merchant.sandbox, {
-      url: `https://${name}:8443${path}`,
-      enabled_events: ["customer.created"],
-    });
+    const { endpoint, path } = await endpointNamed(name, [addressOf(https)], "https");
     const attempt = await firstAttempt(endpoint.id);
     expect(attempt).toMatchObject({ status: "failed", response_status: null, response_body: null });
     expect(attempt.error).toContain(`TLS with ${name} at ${addressOf(https)} failed`);
@@ -137,11 +131,7 @@ describe("webhook attempts are pinned to the checked address", () => {
   it("an address that refuses the connection is a failed attempt that names it", async () => {
     const name = `${uniqueLabel("closed")}.webhooks.test`;
     const closed = randomLoopback();
-    await setDns(name, { A: [closed] });
-    const endpoint = await createEndpoint(merchant.sandbox, {
-      url: `http://${name}:8080${newPath()}`,
-      enabled_events: ["customer.created"],
-    });
+    const { endpoint } = await endpointNamed(name, [closed], "http");
     const attempt = await firstAttempt(endpoint.id);
     expect(attempt).toMatchObject({ status: "failed", response_status: null });
     expect(attempt.error).toContain(`connection failed: ${closed} port 8080`);
