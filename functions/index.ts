@@ -8,6 +8,7 @@ import { eventsPrune } from "./events-prune";
 import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
 import { idempotencyPrune } from "./idempotency-prune";
+import { invoicePayments } from "./invoice-payments";
 import { issuingAuthorizationSweep } from "./issuing-authorization-sweep";
 import { ledgerInvariants } from "./ledger-invariants";
 import { paymentReconcile } from "./payment-reconcile";
@@ -44,6 +45,7 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   cryptoTransferTrack as BackgroundFunction,
   issuingAuthorizationSweep as BackgroundFunction,
   subscriptionCycle as BackgroundFunction,
+  invoicePayments as BackgroundFunction,
   testClocksPrune as BackgroundFunction,
 ];
 

@@ -1,44 +1,14 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
-import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { type ChangeRecord, gatedChangeMembers } from "../../core/events";
 import { randomBase62 } from "../../core/ids";
-import { tenantRow } from "../../core/tenancy";
 import { retrieveCustomer } from "../customers/service";
 import type { Payment } from "../payments/schemas";
 import { createPayment } from "../payments/service";
-import { amountDue, billingRefusal, readInvoice, requireRow, requireStatus, toInvoice } from "./rows";
+import { ATTEMPT_STALE_MS, paidWith, resolvePendingCharge } from "./pending-payment";
+import { amountDue, applyGated, readInvoice, requireStatus, toInvoice } from "./rows";
 import type { Invoice, PayInvoiceInput } from "./schemas";
 import { type InvoiceRow, invoices, type PaymentAttemptColumn } from "./tables";
-
-/** After this long, a pay whose request died no longer blocks the next one. */
-const ATTEMPT_STALE_MS = 15 * 60 * 1000;
-
-/** One statement: `changes` by compare-and-set on `condition`, the event only when it matched. */
-async function applyGated(
-  ctx: ServiceContext,
-  id: string,
-  condition: ReturnType<typeof and>,
-  changes: Partial<InvoiceRow>,
-  change: ChangeRecord | null,
-  refusal: "invoice_status_invalid" | "invoice_payment_in_progress",
-): Promise<void> {
-  const { db } = ctx.services;
-  const update = db
-    .update(invoices)
-    .set(changes)
-    .where(and(tenantRow(invoices, ctx, id), condition))
-    .returning({ id: invoices.id });
-  const members = change ? sql`, ${gatedChangeMembers(ctx, change, "applied", "change")}` : sql``;
-  try {
-    await runBatch(ctx.services, [
-      db.execute(sql`with applied as ${update}${members} select ${requireRow("applied", refusal)}`),
-    ]);
-  } catch (error) {
-    throw billingRefusal(error) ?? error;
-  }
-}
 
 /**
  * Charges what the invoice still owes to the customer's default payment method (or the one sent)
@@ -49,7 +19,8 @@ async function applyGated(
  *  3. the outcome, by compare-and-set on the attempt key: paid with the payment, or the failure
  *     counted (invoice.payment_failed) and the decline answered.
  * A payment that neither succeeds nor fails at once (3-D Secure, processing) leaves the invoice
- * open with `payment` set and the claim held until it is stale (15 minutes).
+ * open with `payment` set and the claim held until that payment has an outcome (pending-payment.ts):
+ * a later pay, or the invoice-payments function, applies it, so the invoice is never charged twice.
  */
 export async function payInvoice({
   ctx,
@@ -60,8 +31,14 @@ export async function payInvoice({
   id: string;
   input: PayInvoiceInput;
 }): Promise<Invoice> {
-  const before = await readInvoice(ctx, id);
+  let before = await readInvoice(ctx, id);
   requireStatus(before, ["open", "uncollectible"], "paid");
+  if (before.paymentAttempt !== null && before.paymentId !== null) {
+    if ((await resolvePendingCharge(ctx, before)) === "paid")
+      return toInvoice(await readInvoice(ctx, id), ctx.services.config.PUBLIC_URL);
+    before = await readInvoice(ctx, id);
+    requireStatus(before, ["open", "uncollectible"], "paid");
+  }
   const customer = await retrieveCustomer({ ctx, id: before.customerId });
   const paymentMethod = input.payment_method ?? customer.default_payment_method;
   const amount = amountDue(before) - before.amountPaid;
@@ -75,25 +52,20 @@ export async function payInvoice({
     eq(invoices.status, before.status),
     // A credit note issued since the read changed what is owed: the charge would be for the old amount.
     eq(invoices.prePaymentCreditNotesAmount, before.prePaymentCreditNotesAmount),
+    // A stale claim is taken over only when it never got to a payment: one with a payment is
+    // resolved by its payment's outcome (resolvePendingCharge), never charged beside.
     or(
       isNull(invoices.paymentAttempt),
-      sql`(${invoices.paymentAttempt}->>'startedAt')::timestamptz < ${stale}`,
+      and(
+        isNull(invoices.paymentId),
+        sql`(${invoices.paymentAttempt}->>'startedAt')::timestamptz < ${stale}`,
+      ),
     ),
   );
   const ours = sql`${invoices.paymentAttempt}->>'key' = ${attempt.key}`;
-  const paid = (payment: Payment | null, at: Date): InvoiceRow => ({
-    ...before,
-    status: "paid",
-    amountPaid: amountDue(before),
-    paidAt: at,
-    paymentId: payment?.id ?? null,
-    paymentAttempt: null,
-    attemptCount: before.attemptCount + (payment ? 1 : 0),
-    updatedAt: at,
-  });
   if (amount === 0) {
     // Nothing owed (a fully discounted invoice): paid with no charge.
-    const after = paid(null, now);
+    const after = paidWith(before, null, now);
     await applyGated(
       ctx,
       id,
@@ -170,7 +142,7 @@ export async function payInvoice({
     );
     return toInvoice(pending, ctx.services.config.PUBLIC_URL);
   }
-  const after = paid(payment, doneAt);
+  const after = paidWith(before, payment, doneAt);
   await applyGated(
     ctx,
     id,

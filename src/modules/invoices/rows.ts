@@ -1,7 +1,9 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorCode } from "../../core/db";
 import { ApiError, type ErrorCode, errorCatalog, notFound } from "../../core/errors";
+import { type ChangeRecord, gatedChangeMembers } from "../../core/events";
 import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { Invoice } from "./schemas";
 import { type InvoiceRow, type InvoiceStatus, invoices } from "./tables";
@@ -145,4 +147,29 @@ export function billingRefusal(error: unknown): ApiError | undefined {
     current = "cause" in current ? current.cause : undefined;
   }
   return undefined;
+}
+
+/** One statement: `changes` by compare-and-set on `condition`, the event only when it matched. */
+export async function applyGated(
+  ctx: ServiceContext,
+  id: string,
+  condition: ReturnType<typeof and>,
+  changes: Partial<InvoiceRow>,
+  change: ChangeRecord | null,
+  refusal: "invoice_status_invalid" | "invoice_payment_in_progress",
+): Promise<void> {
+  const { db } = ctx.services;
+  const update = db
+    .update(invoices)
+    .set(changes)
+    .where(and(tenantRow(invoices, ctx, id), condition))
+    .returning({ id: invoices.id });
+  const members = change ? sql`, ${gatedChangeMembers(ctx, change, "applied", "change")}` : sql``;
+  try {
+    await runBatch(ctx.services, [
+      db.execute(sql`with applied as ${update}${members} select ${requireRow("applied", refusal)}`),
+    ]);
+  } catch (error) {
+    throw billingRefusal(error) ?? error;
+  }
 }

@@ -24,6 +24,7 @@ export { finalizeInvoice } from "./finalize";
 export { retrieveHostedInvoice } from "./hosted";
 export { payInvoice } from "./pay";
 export { invoicePdf } from "./pdf";
+export { type SettledInvoice, settlePendingInvoicePayments } from "./pending-payment";
 export {
   amountDue,
   amountRemaining,

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lte, min, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
+import { ApiError } from "../../core/errors";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
 import type { Environment } from "../../core/tables";
@@ -288,6 +289,43 @@ export async function furthestClockAdvance(
     );
   const limits = terms.map((term) => periodBoundary(from, term.interval, term.intervalCount, 2).getTime());
   return limits.length > 0 ? new Date(Math.min(...limits)) : null;
+}
+
+/**
+ * Subscriptions whose latest invoice was just paid by a charge that completed later (3-D Secure,
+ * a bank debit; the invoice-payments function): an incomplete or past_due one is active at once,
+ * as Stripe activates it on the invoice's payment, instead of at its next check. A concurrent
+ * cycle that moved the subscription first wins; the cycle sees the paid invoice itself.
+ */
+export async function activateOnPaidInvoices(
+  services: Services,
+  paid: readonly { id: string; merchantId: string; environment: Environment }[],
+): Promise<number> {
+  let activated = 0;
+  for (const invoice of paid) {
+    const ctx = systemContext(services, invoice, "invoice_payments");
+    const waiting = await services.db
+      .select()
+      .from(subscriptions)
+      .where(
+        and(
+          ...tenantScope(subscriptions, ctx),
+          eq(subscriptions.latestInvoiceId, invoice.id),
+          inArray(subscriptions.status, ["incomplete", "past_due"]),
+        ),
+      );
+    for (const row of waiting) {
+      try {
+        const clocked = await subscriptionContext(ctx, row.testClockId);
+        await recovered(clocked, row, clocked.services.clock.now());
+        activated += 1;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "subscription_update_conflict") continue;
+        log("error", "subscription_activation_failed", { subscription: row.id, error: errorText(error) });
+      }
+    }
+  }
+  return activated;
 }
 
 /**

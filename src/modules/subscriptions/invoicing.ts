@@ -170,7 +170,10 @@ export async function issuePausedInvoice(
     : markInvoiceUncollectible({ ctx, id: finalized.id });
 }
 
-/** Pays an open invoice; a refusal to charge (decline, no method) is `failed`, not an error. */
+/**
+ * Pays an open invoice; a refusal to charge (decline, no method) is `failed`, not an error, and a
+ * charge still pending (3-D Secure, a bank debit) is `open`.
+ */
 export async function chargeInvoice(
   ctx: ServiceContext,
   invoiceId: string,
@@ -185,6 +188,9 @@ export async function chargeInvoice(
       (error.status === 402 || error.code === "invoice_payment_method_missing")
     ) {
       return { invoice: open, outcome: "failed" };
+    }
+    if (error instanceof ApiError && error.code === "invoice_payment_in_progress") {
+      return { invoice: open, outcome: "open" };
     }
     throw error;
   }

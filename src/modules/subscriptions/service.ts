@@ -14,6 +14,7 @@ import { subscriptions } from "./tables";
  */
 export { createSubscription } from "./create";
 export {
+  activateOnPaidInvoices,
   type CycleScope,
   furthestClockAdvance,
   retryPastDueSubscriptions,
