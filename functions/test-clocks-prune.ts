@@ -1,12 +1,35 @@
-import { z } from "zod";
-import { defineFunction } from "../src/core/background-functions";
-import { pruneTestClocks } from "../src/modules/test-clocks/service";
+import { defineFunction, oneMerchantPayload } from "../src/core/background-functions";
+import { systemContext } from "../src/core/http";
+import { errorText, log } from "../src/core/log";
+import { deleteClockObjects } from "../src/modules/subscriptions/service";
+import { deleteTestClock, expiredTestClocks } from "../src/modules/test-clocks/service";
+
+/** Clocks pruned per run: each takes its customers and subscriptions with it, one by one. */
+const CLOCKS_PER_RUN = 50;
 
 export const testClocksPrune = defineFunction({
   name: "test-clocks-prune",
-  description: "Deletes test clocks created more than seven days ago.",
-  payload: z.object({}).passthrough(),
+  description:
+    "Deletes test clocks created more than seven days ago, with their objects: customers deleted, subscriptions canceled.",
+  payload: oneMerchantPayload,
   schedule: "0 * * * *",
   intervalSeconds: 3600,
-  handler: async (services) => ({ deleted: await pruneTestClocks(services) }),
+  handler: async (services, payload) => {
+    let deleted = 0;
+    let customers = 0;
+    for (const clock of await expiredTestClocks(services, {
+      limit: CLOCKS_PER_RUN,
+      merchantId: payload.merchant,
+    })) {
+      const ctx = systemContext(services, clock, "test-clocks-prune");
+      try {
+        customers += await deleteClockObjects(ctx, clock.id);
+        await deleteTestClock({ ctx, id: clock.id });
+        deleted += 1;
+      } catch (error) {
+        log("error", "test_clock_prune_failed", { test_clock: clock.id, error: errorText(error) });
+      }
+    }
+    return { deleted, customers_deleted: customers };
+  },
 });

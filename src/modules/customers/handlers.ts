@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
 import { updateCustomerWithDefault } from "../payment-methods/service";
-import { retryPastDueSubscriptions } from "../subscriptions/service";
+import { deleteCustomerAndSubscriptions, retryPastDueSubscriptions } from "../subscriptions/service";
 import type {
   createCustomerRoute,
   deleteCustomerRoute,
@@ -10,7 +10,7 @@ import type {
   retrieveCustomerRoute,
   updateCustomerRoute,
 } from "./routes";
-import { createCustomer, deleteCustomer, listCustomers, retrieveCustomer, updateCustomer } from "./service";
+import { createCustomer, listCustomers, retrieveCustomer, updateCustomer } from "./service";
 
 export const createCustomerHandler: RouteHandler<typeof createCustomerRoute, AppEnv> = async (c) =>
   c.json(await createCustomer({ ctx: serviceContext(c), input: c.req.valid("json") }), 200);
@@ -30,8 +30,9 @@ export const updateCustomerHandler: RouteHandler<typeof updateCustomerRoute, App
   return c.json(customer, 200);
 };
 
+/** Deleting a customer cancels its subscriptions first (the subscriptions area owns them). */
 export const deleteCustomerHandler: RouteHandler<typeof deleteCustomerRoute, AppEnv> = async (c) =>
-  c.json(await deleteCustomer({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+  c.json(await deleteCustomerAndSubscriptions({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
 
 export const listCustomersHandler: RouteHandler<typeof listCustomersRoute, AppEnv> = async (c) =>
   c.json(

@@ -283,3 +283,12 @@ export function customerIdsQuery(ctx: ServiceContext, ids: string[]) {
     .from(customers)
     .where(and(inArray(customers.id, ids), ...scope(ctx)));
 }
+
+/** The ids of the customers attached to a test clock (deleted with it). */
+export async function customersOnClock(ctx: ServiceContext, clockId: string): Promise<string[]> {
+  const rows = await ctx.services.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.testClockId, clockId), ...scope(ctx)));
+  return rows.map((row) => row.id);
+}

@@ -20,6 +20,7 @@ export {
   retryPastDueSubscriptions,
   runSubscriptionCycle,
 } from "./cycle";
+export { cancelCustomerSubscriptions, deleteClockObjects, deleteCustomerAndSubscriptions } from "./deletion";
 export { type ItemTerms, requireSameTerms, usablePrice } from "./items";
 export { pauseSubscription, resumeSubscription } from "./pause";
 export { periodBoundary, prorate, secondsBetween } from "./periods";

@@ -2,6 +2,7 @@ import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import { testClockHooks } from "../../../functions/test-clock-hooks";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
+import { deleteClockObjects } from "../subscriptions/service";
 import type * as routes from "./routes";
 import {
   advanceTestClock,
@@ -25,8 +26,14 @@ export const listTestClocksHandler: Handler<typeof routes.listTestClocksRoute> =
     200,
   );
 
-export const deleteTestClockHandler: Handler<typeof routes.deleteTestClockRoute> = async (c) =>
-  c.json(await deleteTestClock({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+/** A clock is deleted with its objects: its customers, and their subscriptions (the subscriptions area's). */
+export const deleteTestClockHandler: Handler<typeof routes.deleteTestClockRoute> = async (c) => {
+  const ctx = serviceContext(c);
+  const { id } = c.req.valid("param");
+  await retrieveTestClock({ ctx, id });
+  await deleteClockObjects(ctx, id);
+  return c.json(await deleteTestClock({ ctx, id }), 200);
+};
 
 /** The hooks (what each area runs as the clock passes) come from functions/, which owns the background work. */
 export const advanceTestClockHandler: Handler<typeof routes.advanceTestClockRoute> = async (c) =>

@@ -1,4 +1,4 @@
-import { lt, sql } from "drizzle-orm";
+import { and, asc, lt, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
@@ -6,7 +6,7 @@ import { notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
-import { tenantRow, tenantScope } from "../../core/tenancy";
+import { onlyMerchant, tenantRow, tenantScope } from "../../core/tenancy";
 import { readTestClock, requireSandbox, TEST_CLOCK_LIFETIME_MS, testClockQuery, toTestClock } from "./rows";
 import type { CreateTestClockInput, ListTestClocksQuery, TestClock } from "./schemas";
 import { type TestClockRow, testClocks } from "./tables";
@@ -99,8 +99,8 @@ export async function listTestClocks({
 }
 
 /**
- * Deletes the clock. Its customers and subscriptions stay, frozen at the clock's last time: no
- * background work runs for an object whose clock is gone.
+ * Deletes the clock itself (test_clock.deleted). Its objects go first, through the areas that own
+ * them (subscriptions' deleteClockObjects), while they can still read the clock's time.
  */
 export async function deleteTestClock({ ctx, id }: { ctx: ServiceContext; id: string }) {
   const row = await readTestClock(ctx, id);
@@ -112,12 +112,16 @@ export async function deleteTestClock({ ctx, id }: { ctx: ServiceContext; id: st
   return { id, object: "test_clock" as const, deleted: true as const };
 }
 
-/** Deletes the clocks created more than seven days ago (the test-clocks-prune function). */
-export async function pruneTestClocks(services: Services): Promise<number> {
+/** Clocks created more than seven days ago (the test-clocks-prune function deletes them with their objects). */
+export async function expiredTestClocks(
+  services: Services,
+  { limit, merchantId }: { limit: number; merchantId?: string | undefined },
+): Promise<TestClockRow[]> {
   const cutoff = new Date(services.clock.now().getTime() - TEST_CLOCK_LIFETIME_MS);
-  const deleted = await services.db
-    .delete(testClocks)
-    .where(lt(testClocks.createdAt, cutoff))
-    .returning({ id: testClocks.id });
-  return deleted.length;
+  return services.db
+    .select()
+    .from(testClocks)
+    .where(and(lt(testClocks.createdAt, cutoff), onlyMerchant(testClocks, merchantId)))
+    .orderBy(asc(testClocks.createdAt))
+    .limit(limit);
 }
