@@ -5,7 +5,7 @@ import { randomBase62 } from "../../core/ids";
 import { retrieveCustomer } from "../customers/service";
 import type { Payment } from "../payments/schemas";
 import { createPayment } from "../payments/service";
-import { ATTEMPT_STALE_MS, paidWith, resolvePendingCharge } from "./pending-payment";
+import { ATTEMPT_STALE_MS, adoptOrphanCharge, paidWith, resolvePendingCharge } from "./pending-payment";
 import { amountDue, applyGated, readInvoice, requireStatus, toInvoice } from "./rows";
 import type { Invoice, PayInvoiceInput } from "./schemas";
 import { type InvoiceRow, invoices, type PaymentAttemptColumn } from "./tables";
@@ -31,7 +31,7 @@ export async function payInvoice({
   id: string;
   input: PayInvoiceInput;
 }): Promise<Invoice> {
-  let before = await readInvoice(ctx, id);
+  let before = await adoptOrphanCharge(ctx, await readInvoice(ctx, id));
   requireStatus(before, ["open", "uncollectible"], "paid");
   if (before.paymentAttempt !== null && before.paymentId !== null) {
     if ((await resolvePendingCharge(ctx, before)) === "paid")
@@ -52,8 +52,8 @@ export async function payInvoice({
     eq(invoices.status, before.status),
     // A credit note issued since the read changed what is owed: the charge would be for the old amount.
     eq(invoices.prePaymentCreditNotesAmount, before.prePaymentCreditNotesAmount),
-    // A stale claim is taken over only when it never got to a payment: one with a payment is
-    // resolved by its payment's outcome (resolvePendingCharge), never charged beside.
+    // A stale claim is taken over only when it never got to a payment (adoptOrphanCharge found
+    // none): one with a payment is resolved by that payment's outcome, never charged beside.
     or(
       isNull(invoices.paymentAttempt),
       and(

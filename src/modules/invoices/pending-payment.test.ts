@@ -120,6 +120,36 @@ describe("invoices: a charge left pending (3-D Secure)", () => {
     ]);
   }, 120_000);
 
+  it("a pay that takes over a claim whose request died after charging pays with that charge, never a second one", async () => {
+    const m = await createMerchant();
+    const customer = await newCustomer(m);
+    await setCard(m, customer, GOOD_CARD);
+    await newItem(m, { customer, amount: 1800, currency: "EUR" });
+    const draft = await m.sandbox.request<Invoice>("POST", "/invoices", { customer });
+    const invoice = draft.body.id;
+    await m.sandbox.request("POST", `/invoices/${invoice}/finalize`);
+    // What a pay leaves when its Worker dies after the charge and before recording it: a stale
+    // claim without a payment, and a succeeded payment tagged with the invoice.
+    const card = await m.sandbox.request<{ default_payment_method: string }>("GET", `/customers/${customer}`);
+    const charged = await m.sandbox.request<{ id: string; status: string }>("POST", "/payments", {
+      amount: 1800,
+      currency: "EUR",
+      customer,
+      payment_method: card.body.default_payment_method,
+      confirm: true,
+      metadata: { invoice },
+    });
+    expect(charged.body.status).toBe("succeeded");
+    await query(
+      `update invoices set payment_attempt = jsonb_build_object('key', 'died', 'startedAt', (now() - interval '1 hour')::text)
+        where id = $1`,
+      [invoice],
+    );
+    const paid = await m.sandbox.request<Invoice>("POST", `/invoices/${invoice}/pay`, {});
+    expect(paid.body).toMatchObject({ status: "paid", payment: charged.body.id, amount_paid: 1800 });
+    expect((await customerPayments(customer)).map((payment) => payment.id)).toEqual([charged.body.id]);
+  }, 120_000);
+
   it("a pay that finds the pending charge succeeded pays the invoice with it, charging nothing more", async () => {
     const m = await createMerchant();
     const { customer, invoice } = await openInvoiceFor3ds(m);

@@ -1,11 +1,11 @@
-import { and, asc, gt, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
 import type { Environment } from "../../core/tables";
 import type { Payment } from "../payments/schemas";
-import { cancelPayment, retrievePayment } from "../payments/service";
+import { cancelPayment, livePaymentsTagged, retrievePayment } from "../payments/service";
 import { amountDue, applyGated, toInvoice } from "./rows";
 import { type InvoiceRow, invoices } from "./tables";
 
@@ -121,6 +121,34 @@ export async function resolvePendingCharge(ctx: ServiceContext, row: InvoiceRow)
   const { outcome } = await applyPendingOutcome(ctx, row, payment);
   if (outcome === "pending") throw new ApiError("invoice_payment_in_progress");
   return outcome;
+}
+
+/**
+ * A stale claim that never recorded its payment: the request that made it may have died after
+ * creating the payment (which may yet charge, or have charged). Before anything new is charged,
+ * such a payment of this invoice is recorded on it under that claim, so it is resolved like any
+ * pending charge. Answers the invoice as it now is (unchanged when there is none).
+ */
+export async function adoptOrphanCharge(ctx: ServiceContext, row: InvoiceRow): Promise<InvoiceRow> {
+  if (row.paymentAttempt === null || row.paymentId !== null) return row;
+  if (Date.parse(row.paymentAttempt.startedAt) >= ctx.services.clock.now().getTime() - ATTEMPT_STALE_MS)
+    return row;
+  const [orphan] = await livePaymentsTagged({
+    ctx,
+    customerId: row.customerId,
+    key: "invoice",
+    value: row.id,
+  });
+  if (!orphan) return row;
+  await applyGated(
+    ctx,
+    row.id,
+    and(ownAttempt(row), isNull(invoices.paymentId)),
+    { paymentId: orphan.id },
+    null,
+    "invoice_payment_in_progress",
+  );
+  return { ...row, paymentId: orphan.id };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, notInArray, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { recordChange } from "../../core/events";
@@ -117,6 +117,36 @@ export async function listPayments({
     query,
   });
   return { data: page.data.map((row) => toPayment(row)), hasMore: page.hasMore };
+}
+
+/**
+ * The customer's payments whose metadata names `key` = `value` and that may still charge or have
+ * charged (not failed, not canceled): what an earlier request left when it died before recording it.
+ */
+export async function livePaymentsTagged({
+  ctx,
+  customerId,
+  key,
+  value,
+}: {
+  ctx: ServiceContext;
+  customerId: string;
+  key: string;
+  value: string;
+}): Promise<Payment[]> {
+  const rows = await ctx.services.db
+    .select()
+    .from(payments)
+    .where(
+      and(
+        ...tenantScope(payments, ctx),
+        eq(payments.customerId, customerId),
+        sql`${payments.metadata}->>${key} = ${value}`,
+        notInArray(payments.status, ["failed", "canceled"]),
+      ),
+    )
+    .orderBy(asc(payments.createdAt));
+  return rows.map((row) => toPayment(row));
 }
 
 /** For refunds: the payment locked for the refund's short transaction, scoped like every read. */
