@@ -99,6 +99,10 @@ export const invoices = pgTable(
     index("invoices_merchant_created_idx").on(table.merchantId, table.environment, table.createdAt, table.id),
     index("invoices_customer_idx").on(table.merchantId, table.environment, table.customerId),
     uniqueIndex("invoices_number_idx").on(table.merchantId, table.environment, table.number),
+    // The charges left pending, which the invoice-payments function follows every minute.
+    index("invoices_pending_charge_idx")
+      .on(table.id)
+      .where(sql`${table.paymentAttempt} is not null and ${table.paymentId} is not null`),
     // The arithmetic's invariants, held by the database whatever writes the row.
     check(
       "invoices_amounts_check",

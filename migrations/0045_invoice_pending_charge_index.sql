@@ -1,0 +1,1 @@
+CREATE INDEX "invoices_pending_charge_idx" ON "invoices" USING btree ("id") WHERE "invoices"."payment_attempt" is not null and "invoices"."payment_id" is not null;
