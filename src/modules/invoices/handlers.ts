@@ -88,7 +88,7 @@ export const updateInvoiceSettingsHandler: RouteHandler<typeof updateInvoiceSett
   c,
 ) =>
   c.json(
-    await updateInvoiceSettings({ ctx: serviceContext(c), numberPrefix: c.req.valid("json").number_prefix }),
+    await updateInvoiceSettings({ ctx: serviceContext(c), input: c.req.valid("json") }),
     200,
   );
 
