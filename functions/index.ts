@@ -8,6 +8,7 @@ import { eventsPrune } from "./events-prune";
 import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
 import { idempotencyPrune } from "./idempotency-prune";
+import { invoiceReminders } from "./invoice-reminders";
 import { issuingAuthorizationSweep } from "./issuing-authorization-sweep";
 import { ledgerInvariants } from "./ledger-invariants";
 import { paymentReconcile } from "./payment-reconcile";
@@ -44,6 +45,8 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   cryptoTransferTrack as BackgroundFunction,
   issuingAuthorizationSweep as BackgroundFunction,
   subscriptionCycle as BackgroundFunction,
+  // After subscription-cycle: a renewal's invoice may be due for a reminder in the same slot.
+  invoiceReminders as BackgroundFunction,
   testClocksPrune as BackgroundFunction,
 ];
 

@@ -47,6 +47,7 @@ import { settlementsRouter } from "./modules/settlements";
 import { statusRouter } from "./modules/status";
 import { subscriptionsRouter } from "./modules/subscriptions";
 import { taxRatesRouter } from "./modules/tax-rates";
+import { sandboxEmailsRouter } from "./modules/sandbox-emails";
 import { testClocksRouter } from "./modules/test-clocks";
 import { transactionsRouter } from "./modules/transactions";
 import { usageRecordsRouter } from "./modules/usage-records";
@@ -190,6 +191,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", invoicesRouter);
   app.route("/api/v1", creditNotesRouter);
   app.route("/api/v1", testClocksRouter);
+  app.route("/api/v1", sandboxEmailsRouter);
   app.route("/api/v1", subscriptionsRouter);
   app.route("/api/v1", bankAccountsRouter);
   app.route("/api/v1", globalAccountsRouter);

@@ -10,7 +10,8 @@ export { createInvoice } from "./create";
 /**
  * The invoices module's door: other modules and functions/ import invoices only from here. The
  * verbs live in files named by what happens: create.ts, finalize.ts (numbering), pay.ts,
- * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts; totals.ts is the arithmetic;
+ * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts, reminders.ts (the
+ * invoice-reminders run and its test-clock hook); totals.ts is the arithmetic;
  * credit.ts is what a credit note does to an invoice (the credit-notes module issues them).
  */
 export {
@@ -34,6 +35,7 @@ export {
   requireRow,
   toInvoice,
 } from "./rows";
+export { type ReminderScope, runInvoiceReminders } from "./reminders";
 export { retrieveInvoiceSettings, updateInvoiceSettings } from "./settings";
 export type { InvoiceRow, InvoiceStatus } from "./tables";
 export { type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";
