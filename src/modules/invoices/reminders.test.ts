@@ -2,9 +2,45 @@ import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { createMerchant, expectError } from "../../../test/harness";
 import { nodeServices } from "../../../test/node-services";
+import { startWebhookReceiver } from "../../../test/webhook-receiver";
 import { advance } from "../subscriptions/testing";
 import { outboxOf, remindedSubscription, reminderEvents } from "./reminders-testing";
 import { runInvoiceReminders } from "./service";
+import type { Invoice } from "./testing";
+
+const DAY_MS = 86_400_000;
+
+/** A production invoice sent for payment to `email`, due a day after its finalization (now). */
+async function liveInvoice(m: Awaited<ReturnType<typeof createMerchant>>, email: string): Promise<Invoice> {
+  const customer = await m.production.request<{ id: string }>("POST", "/customers", { email });
+  await m.production.request("POST", "/invoice-items", { customer: customer.body.id, amount: 990, currency: "EUR" });
+  const draft = await m.production.request<Invoice>("POST", "/invoices", {
+    customer: customer.body.id,
+    collection_method: "send_invoice",
+    days_until_due: 1,
+  });
+  const open = await m.production.request<Invoice>("POST", `/invoices/${draft.body.id}/finalize`);
+  if (open.status !== 200) throw new Error(`finalize: ${open.text}`);
+  return open.body;
+}
+
+/** Runs the reminders for the merchant's real-time invoices two days from now, with the mailer `overrides` configure. */
+async function remindLive(merchantId: string, overrides: Record<string, string>) {
+  const services = nodeServices(overrides);
+  const at = new Date(Date.now() + 2 * DAY_MS);
+  try {
+    return await runInvoiceReminders({ ...services, clock: { now: () => at } }, { testClock: null, merchantId }, at);
+  } finally {
+    await services.close();
+  }
+}
+
+async function liveOutbox(invoice: string) {
+  return query<{ to: string; status: string; failure_reason: string | null; sent_at: Date | null }>(
+    "select \"to\", status, failure_reason, sent_at from email_outbox where related_object = $1",
+    [invoice],
+  );
+}
 
 describe("invoice reminders on a test clock", () => {
   it("sends each reminder once, before and after the due date: the event and the sandbox email", async () => {
@@ -175,5 +211,43 @@ describe("the sandbox outbox", () => {
   it("answers live keys 403 sandbox_only", async () => {
     const m = await createMerchant();
     expectError(await m.production.request("GET", "/sandbox/emails"), 403, "sandbox_only");
+  });
+});
+
+describe("live reminder emails", () => {
+  it("are recorded in the outbox, then POSTed to MAILER_URL after commit: sent, or failed with the reason", async () => {
+    const receiver = await startWebhookReceiver();
+    receiver.respond("/fail", () => ({ status: 503 }));
+    try {
+      const m = await createMerchant();
+      const invoice = await liveInvoice(m, "live@example.com");
+      const run = await remindLive(m.merchantId, { MAILER_URL: receiver.url("/mail"), MAILER_TOKEN: "mail-token" });
+      expect(run).toMatchObject({ sent: 1, failed: 0 });
+      const [mail, ...more] = receiver.received("/mail");
+      expect(more).toEqual([]);
+      expect(mail?.headers.authorization).toBe("Bearer mail-token");
+      expect(JSON.parse(mail?.body ?? "{}")).toMatchObject({
+        to: "live@example.com",
+        template: "invoice_reminder",
+        subject: `Invoice ${invoice.number} is overdue`,
+        tags: { invoice: invoice.id, reminder: "after_due", offset_days: "1", environment: "production" },
+      });
+      expect(await liveOutbox(invoice.id)).toMatchObject([{ to: "live@example.com", status: "sent" }]);
+      expect((await reminderEvents(invoice.id)).map((event) => event.type)).toEqual(["invoice.overdue"]);
+
+      const refused = await liveInvoice(m, "refused@example.com");
+      await remindLive(m.merchantId, { MAILER_URL: receiver.url("/fail") });
+      expect(await liveOutbox(refused.id)).toMatchObject([{ status: "failed", failure_reason: "mailer answered 503" }]);
+      expect(await reminderEvents(refused.id)).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("are recorded as not_sent while no MAILER_URL is configured", async () => {
+    const m = await createMerchant();
+    const invoice = await liveInvoice(m, "unconfigured@example.com");
+    expect(await remindLive(m.merchantId, {})).toMatchObject({ sent: 1 });
+    expect(await liveOutbox(invoice.id)).toMatchObject([{ status: "not_sent", sent_at: null }]);
   });
 });
