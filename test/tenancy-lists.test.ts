@@ -140,7 +140,9 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
     collection_method: "send_invoice",
   });
   // A reminder in the sandbox outbox: a send_invoice subscription on a clock moved past its due date.
-  const clock = await api.request<{ id: string }>("POST", "/test-clocks", { frozen_time: "2027-01-01T00:00:00Z" });
+  const clock = await api.request<{ id: string }>("POST", "/test-clocks", {
+    frozen_time: "2027-01-01T00:00:00Z",
+  });
   const clocked = await api.request<{ id: string }>("POST", "/customers", {
     email: "reminded@example.com",
     test_clock: clock.body.id,

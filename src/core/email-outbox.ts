@@ -40,7 +40,12 @@ export const emailOutbox = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (table) => [
-    index("email_outbox_merchant_created_idx").on(table.merchantId, table.environment, table.createdAt, table.id),
+    index("email_outbox_merchant_created_idx").on(
+      table.merchantId,
+      table.environment,
+      table.createdAt,
+      table.id,
+    ),
     index("email_outbox_related_idx").on(table.relatedObject),
   ],
 );

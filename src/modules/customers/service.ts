@@ -291,7 +291,8 @@ export function customerIdsQuery(ctx: ServiceContext, ids: string[]) {
  * when their clock advances.
  */
 export function customerOnClock(customerId: AnyPgColumn, clockId: string | null): SQL {
-  const clock = clockId === null ? sql`${customers.testClockId} is null` : sql`${customers.testClockId} = ${clockId}`;
+  const clock =
+    clockId === null ? sql`${customers.testClockId} is null` : sql`${customers.testClockId} = ${clockId}`;
   return sql`exists (select 1 from ${customers} where ${customers.id} = ${customerId} and ${clock})`;
 }
 

@@ -1,6 +1,5 @@
 import { query } from "../../../test/db";
 import type { TestMerchant } from "../../../test/harness";
-import { monthlyPrice, newClock, subscribe } from "../subscriptions/testing";
 
 export interface SandboxEmail {
   id: string;
@@ -43,19 +42,29 @@ export async function remindedSubscription(
   m: TestMerchant,
   email: string | null,
 ): Promise<{ clock: string; customer: string; invoice: string }> {
-  const clock = await newClock(m, "2027-01-01T00:00:00Z");
-  const customer = await m.sandbox.request<{ id: string }>("POST", "/customers", {
+  const api = m.sandbox;
+  const clock = await api.request<{ id: string }>("POST", "/test-clocks", {
+    frozen_time: "2027-01-01T00:00:00Z",
+  });
+  const customer = await api.request<{ id: string }>("POST", "/customers", {
     name: "Reminded",
-    test_clock: clock,
+    test_clock: clock.body.id,
     ...(email ? { email } : {}),
   });
   if (customer.status !== 200) throw new Error(`customer: ${customer.text}`);
-  const sub = await subscribe(m, {
+  const product = await api.request<{ id: string }>("POST", "/products", { name: "Reminded" });
+  const price = await api.request<{ id: string }>("POST", "/prices", {
+    product: product.body.id,
+    currency: "USD",
+    unit_amount: 2500,
+    recurring: { interval: "month", interval_count: 1 },
+  });
+  const sub = await api.request<{ latest_invoice: string | null }>("POST", "/subscriptions", {
     customer: customer.body.id,
-    items: [{ price: await monthlyPrice(m, 2500, "Reminded") }],
+    items: [{ price: price.body.id }],
     collection_method: "send_invoice",
     days_until_due: 10,
   });
-  if (!sub.latest_invoice) throw new Error("no first invoice");
-  return { clock, customer: customer.body.id, invoice: sub.latest_invoice };
+  if (!sub.body.latest_invoice) throw new Error(`subscription: ${sub.text}`);
+  return { clock: clock.body.id, customer: customer.body.id, invoice: sub.body.latest_invoice };
 }

@@ -13,7 +13,11 @@ const DAY_MS = 86_400_000;
 /** A production invoice sent for payment to `email`, due a day after its finalization (now). */
 async function liveInvoice(m: Awaited<ReturnType<typeof createMerchant>>, email: string): Promise<Invoice> {
   const customer = await m.production.request<{ id: string }>("POST", "/customers", { email });
-  await m.production.request("POST", "/invoice-items", { customer: customer.body.id, amount: 990, currency: "EUR" });
+  await m.production.request("POST", "/invoice-items", {
+    customer: customer.body.id,
+    amount: 990,
+    currency: "EUR",
+  });
   const draft = await m.production.request<Invoice>("POST", "/invoices", {
     customer: customer.body.id,
     collection_method: "send_invoice",
@@ -29,7 +33,11 @@ async function remindLive(merchantId: string, overrides: Record<string, string>)
   const services = nodeServices(overrides);
   const at = new Date(Date.now() + 2 * DAY_MS);
   try {
-    return await runInvoiceReminders({ ...services, clock: { now: () => at } }, { testClock: null, merchantId }, at);
+    return await runInvoiceReminders(
+      { ...services, clock: { now: () => at } },
+      { testClock: null, merchantId },
+      at,
+    );
   } finally {
     await services.close();
   }
@@ -37,7 +45,7 @@ async function remindLive(merchantId: string, overrides: Record<string, string>)
 
 async function liveOutbox(invoice: string) {
   return query<{ to: string; status: string; failure_reason: string | null; sent_at: Date | null }>(
-    "select \"to\", status, failure_reason, sent_at from email_outbox where related_object = $1",
+    'select "to", status, failure_reason, sent_at from email_outbox where related_object = $1',
     [invoice],
   );
 }
@@ -86,9 +94,15 @@ describe("invoice reminders on a test clock", () => {
       ["after_due", "14"],
     ]);
     expect(emails[1]?.subject).toMatch(/^Invoice INV-\d{4} is overdue$/);
-    const filtered = await m.sandbox.request<{ data: unknown[] }>("GET", "/sandbox/emails?to=payer@example.com");
+    const filtered = await m.sandbox.request<{ data: unknown[] }>(
+      "GET",
+      "/sandbox/emails?to=payer@example.com",
+    );
     expect(filtered.body.data).toHaveLength(4);
-    const other = await m.sandbox.request<{ data: unknown[] }>("GET", "/sandbox/emails?to=someone@example.com");
+    const other = await m.sandbox.request<{ data: unknown[] }>(
+      "GET",
+      "/sandbox/emails?to=someone@example.com",
+    );
     expect(other.body.data).toEqual([]);
   });
 
@@ -125,7 +139,9 @@ describe("invoice reminders on a test clock", () => {
   it("sends nothing for a paid invoice, and nothing more once an invoice is paid between reminders", async () => {
     const m = await createMerchant();
     const paidFirst = await remindedSubscription(m, "paid@example.com");
-    const paid = await m.sandbox.request("POST", `/invoices/${paidFirst.invoice}/mark_paid`, { reference: "wire" });
+    const paid = await m.sandbox.request("POST", `/invoices/${paidFirst.invoice}/mark_paid`, {
+      reference: "wire",
+    });
     expect(paid.status).toBe(200);
     await advance(m, paidFirst.clock, "2027-01-26T00:00:00Z");
     expect(await reminderEvents(paidFirst.invoice)).toEqual([]);
@@ -221,7 +237,10 @@ describe("live reminder emails", () => {
     try {
       const m = await createMerchant();
       const invoice = await liveInvoice(m, "live@example.com");
-      const run = await remindLive(m.merchantId, { MAILER_URL: receiver.url("/mail"), MAILER_TOKEN: "mail-token" });
+      const run = await remindLive(m.merchantId, {
+        MAILER_URL: receiver.url("/mail"),
+        MAILER_TOKEN: "mail-token",
+      });
       expect(run).toMatchObject({ sent: 1, failed: 0 });
       const [mail, ...more] = receiver.received("/mail");
       expect(more).toEqual([]);
@@ -237,7 +256,9 @@ describe("live reminder emails", () => {
 
       const refused = await liveInvoice(m, "refused@example.com");
       await remindLive(m.merchantId, { MAILER_URL: receiver.url("/fail") });
-      expect(await liveOutbox(refused.id)).toMatchObject([{ status: "failed", failure_reason: "mailer answered 503" }]);
+      expect(await liveOutbox(refused.id)).toMatchObject([
+        { status: "failed", failure_reason: "mailer answered 503" },
+      ]);
       expect(await reminderEvents(refused.id)).toHaveLength(1);
     } finally {
       await receiver.close();

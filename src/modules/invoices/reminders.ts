@@ -122,7 +122,12 @@ async function sendReminder(
 ): Promise<boolean> {
   const invoice = toInvoice(row, ctx.services.config.PUBLIC_URL);
   const email = recipient
-    ? outboxEmailMember(ctx, reminderEmail(invoice, due.kind, due.offset_days, recipient), "reminded", "emailed")
+    ? outboxEmailMember(
+        ctx,
+        reminderEmail(invoice, due.kind, due.offset_days, recipient),
+        "reminded",
+        "emailed",
+      )
     : null;
   const now = ctx.services.clock.now().toISOString();
   const reminded = sql`reminded as (

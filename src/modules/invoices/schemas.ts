@@ -156,7 +156,8 @@ const reminderSettingsSchema = z
   .object({
     enabled: z.boolean(),
     before_due_days: z.array(z.number().int()).openapi({
-      description: "Days before the due date a reminder is sent (invoice.will_be_due and an email), ascending.",
+      description:
+        "Days before the due date a reminder is sent (invoice.will_be_due and an email), ascending.",
     }),
     after_due_days: z.array(z.number().int()).openapi({
       description: "Days after the due date a reminder is sent (invoice.overdue and an email), ascending.",

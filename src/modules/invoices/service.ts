@@ -25,6 +25,7 @@ export { finalizeInvoice } from "./finalize";
 export { retrieveHostedInvoice } from "./hosted";
 export { payInvoice } from "./pay";
 export { invoicePdf } from "./pdf";
+export { type ReminderScope, runInvoiceReminders } from "./reminders";
 export {
   amountDue,
   amountRemaining,
@@ -35,7 +36,6 @@ export {
   requireRow,
   toInvoice,
 } from "./rows";
-export { type ReminderScope, runInvoiceReminders } from "./reminders";
 export { retrieveInvoiceSettings, updateInvoiceSettings } from "./settings";
 export type { InvoiceRow, InvoiceStatus } from "./tables";
 export { type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";

@@ -48,13 +48,21 @@ export async function updateInvoiceSettings({
   const sent = {
     ...(input.number_prefix === undefined ? {} : { prefix: columns.prefix }),
     ...(reminders.enabled === undefined ? {} : { remindersEnabled: columns.remindersEnabled }),
-    ...(reminders.before_due_days === undefined ? {} : { reminderBeforeDueDays: columns.reminderBeforeDueDays }),
+    ...(reminders.before_due_days === undefined
+      ? {}
+      : { reminderBeforeDueDays: columns.reminderBeforeDueDays }),
     ...(reminders.after_due_days === undefined ? {} : { reminderAfterDueDays: columns.reminderAfterDueDays }),
   };
   await runBatch(ctx.services, [
     db
       .insert(invoiceNumbering)
-      .values({ merchantId: ctx.merchantId, environment: ctx.environment, lastNumber: 0, updatedAt: now, ...columns })
+      .values({
+        merchantId: ctx.merchantId,
+        environment: ctx.environment,
+        lastNumber: 0,
+        updatedAt: now,
+        ...columns,
+      })
       .onConflictDoUpdate({
         target: [invoiceNumbering.merchantId, invoiceNumbering.environment],
         set: { ...sent, updatedAt: now },

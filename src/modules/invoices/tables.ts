@@ -180,7 +180,11 @@ export const invoiceReminders = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (table) => [
-    uniqueIndex("invoice_reminders_invoice_kind_offset_idx").on(table.invoiceId, table.kind, table.offsetDays),
+    uniqueIndex("invoice_reminders_invoice_kind_offset_idx").on(
+      table.invoiceId,
+      table.kind,
+      table.offsetDays,
+    ),
     check("invoice_reminders_kind_check", sql`${table.kind} in ('before_due', 'after_due')`),
   ],
 );

@@ -6,6 +6,9 @@ import { listSandboxEmails } from "./service";
 
 export const listSandboxEmailsHandler: RouteHandler<typeof listSandboxEmailsRoute, AppEnv> = async (c) =>
   c.json(
-    listResponse(c.req.path, await listSandboxEmails({ ctx: serviceContext(c), query: c.req.valid("query") })),
+    listResponse(
+      c.req.path,
+      await listSandboxEmails({ ctx: serviceContext(c), query: c.req.valid("query") }),
+    ),
     200,
   );

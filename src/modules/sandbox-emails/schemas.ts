@@ -13,9 +13,13 @@ export const sandboxEmailSchema = z
     text: z.string(),
     html: z.string().nullable(),
     tags: z.record(z.string(), z.string()),
-    related_object: z.string().nullable().openapi({ description: "The object the email is about (an invoice)." }),
+    related_object: z
+      .string()
+      .nullable()
+      .openapi({ description: "The object the email is about (an invoice)." }),
     status: z.enum(["sandbox", "queued", "sent", "failed", "not_sent"]).openapi({
-      description: "Always sandbox here: a sandbox email never leaves MagnetPay, this outbox is where it is read.",
+      description:
+        "Always sandbox here: a sandbox email never leaves MagnetPay, this outbox is where it is read.",
     }),
     created_at: timestamp,
   })
