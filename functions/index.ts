@@ -9,6 +9,7 @@ import { functionRunsPrune } from "./function-runs-prune";
 import { fxRefresh } from "./fx-refresh";
 import { idempotencyPrune } from "./idempotency-prune";
 import { invoicePayments } from "./invoice-payments";
+import { invoiceReminders } from "./invoice-reminders";
 import { issuingAuthorizationSweep } from "./issuing-authorization-sweep";
 import { ledgerInvariants } from "./ledger-invariants";
 import { paymentReconcile } from "./payment-reconcile";
@@ -46,6 +47,8 @@ export const backgroundFunctions: readonly BackgroundFunction[] = [
   issuingAuthorizationSweep as BackgroundFunction,
   subscriptionCycle as BackgroundFunction,
   invoicePayments as BackgroundFunction,
+  // After subscription-cycle: a renewal's invoice may be due for a reminder in the same slot.
+  invoiceReminders as BackgroundFunction,
   testClocksPrune as BackgroundFunction,
 ];
 

@@ -1,10 +1,11 @@
+import { runInvoiceReminders } from "../src/modules/invoices/service";
 import { furthestClockAdvance, runSubscriptionCycle } from "../src/modules/subscriptions/service";
 import type { TestClockHook } from "../src/modules/test-clocks/service";
 
 /**
  * What runs, in this order, for the objects of a test clock as it advances: each hook does its
  * area's background work due at the given time and says when it next has some. Later areas
- * (reminders, settlement, webhook retries, payouts) add theirs here.
+ * (settlement, webhook retries, payouts) add theirs here.
  */
 export const testClockHooks: readonly TestClockHook[] = [
   {
@@ -12,5 +13,10 @@ export const testClockHooks: readonly TestClockHook[] = [
     run: async (services, clock, at) =>
       (await runSubscriptionCycle(services, { testClock: clock }, at)).nextDueAt,
     furthestAdvance: furthestClockAdvance,
+  },
+  {
+    name: "invoice-reminders",
+    run: async (services, clock, at) =>
+      (await runInvoiceReminders(services, { testClock: clock }, at)).nextDueAt,
   },
 ];

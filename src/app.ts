@@ -43,6 +43,7 @@ import { productsRouter } from "./modules/products";
 import { promotionCodesRouter } from "./modules/promotion-codes";
 import { providersRouter, providerWebhooksRouter } from "./modules/providers";
 import { refundsRouter } from "./modules/refunds";
+import { sandboxEmailsRouter } from "./modules/sandbox-emails";
 import { settlementsRouter } from "./modules/settlements";
 import { statusRouter } from "./modules/status";
 import { subscriptionsRouter } from "./modules/subscriptions";
@@ -190,6 +191,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1", invoicesRouter);
   app.route("/api/v1", creditNotesRouter);
   app.route("/api/v1", testClocksRouter);
+  app.route("/api/v1", sandboxEmailsRouter);
   app.route("/api/v1", subscriptionsRouter);
   app.route("/api/v1", bankAccountsRouter);
   app.route("/api/v1", globalAccountsRouter);

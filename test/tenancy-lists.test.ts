@@ -20,7 +20,7 @@ interface OpenApiDocument {
 }
 
 /** Sandbox-only objects: production answers 403 sandbox_only. */
-const SANDBOX_ONLY = new Set(["/api/v1/test-clocks"]);
+const SANDBOX_ONLY = new Set(["/api/v1/test-clocks", "/api/v1/sandbox/emails"]);
 
 /** Platform-wide catalogs: the same for everyone, no tenant data. */
 const CATALOGS = new Set([
@@ -139,7 +139,21 @@ async function seedSandbox(m: TestMerchant): Promise<void> {
     items: [{ price: monthly.body.id }],
     collection_method: "send_invoice",
   });
-  await api.request("POST", "/test-clocks", { frozen_time: "2027-01-01T00:00:00Z" });
+  // A reminder in the sandbox outbox: a send_invoice subscription on a clock moved past its due date.
+  const clock = await api.request<{ id: string }>("POST", "/test-clocks", {
+    frozen_time: "2027-01-01T00:00:00Z",
+  });
+  const clocked = await api.request<{ id: string }>("POST", "/customers", {
+    email: "reminded@example.com",
+    test_clock: clock.body.id,
+  });
+  await api.request("POST", "/subscriptions", {
+    customer: clocked.body.id,
+    items: [{ price: monthly.body.id }],
+    collection_method: "send_invoice",
+    days_until_due: 1,
+  });
+  await api.request("POST", `/test-clocks/${clock.body.id}/advance`, { frozen_time: "2027-01-03T00:00:00Z" });
   const coupon = await api.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
   await api.request("POST", "/promotion-codes", { coupon: coupon.body.id });
   await api.request("POST", "/meters", { display_name: "Tenancy", aggregation: { formula: "count" } });

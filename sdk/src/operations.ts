@@ -239,6 +239,9 @@ export const operationTable = {
     delete: { method: "delete", path: "/api/v1/test-clocks/{id}", input: null, list: false, parse: "json" },
     advance: { method: "post", path: "/api/v1/test-clocks/{id}/advance", input: "body", list: false, parse: "json" },
   },
+  sandboxEmails: {
+    list: { method: "get", path: "/api/v1/sandbox/emails", input: "query", list: true, parse: "json" },
+  },
   subscriptions: {
     create: { method: "post", path: "/api/v1/subscriptions", input: "body", list: false, parse: "json" },
     list: { method: "get", path: "/api/v1/subscriptions", input: "query", list: true, parse: "json" },

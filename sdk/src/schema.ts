@@ -1976,7 +1976,7 @@ export interface paths {
         head?: never;
         /**
          * Update the invoice settings
-         * @description The prefix of the numbers finalized from now on; the counter goes on.
+         * @description The prefix of the numbers finalized from now on (the counter goes on), and the reminders of open invoices with a due date.
          */
         patch: operations["invoiceSettings.update"];
         trace?: never;
@@ -2115,6 +2115,26 @@ export interface paths {
          * @description Moves the clock forward only, by at most two intervals of the shortest live subscription on it (400 test_clock_time_invalid otherwise). While `advancing`, the background work of its objects runs as if the time passed, in time order: subscription cycles (renewals, trials, dunning retries, cancellations) first. Answers when the clock is `ready` again; a second advance meanwhile is 409 test_clock_advancing.
          */
         post: operations["testClocks.advance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the sandbox outbox
+         * @description The emails MagnetPay would have sent to customers in sandbox (invoice reminders), newest first. Production answers 403 sandbox_only.
+         */
+        get: operations["sandboxEmails.list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5809,6 +5829,15 @@ export interface components {
             number_prefix: string;
             /** @description The number the next finalized invoice gets. */
             next_number: number;
+            reminders: components["schemas"]["InvoiceReminderSettings"];
+        };
+        /** @description Reminders of open send_invoice invoices with a due date; when several are past, only the latest is sent. */
+        InvoiceReminderSettings: {
+            enabled: boolean;
+            /** @description Days before the due date a reminder is sent (invoice.will_be_due and an email), ascending. */
+            before_due_days: number[];
+            /** @description Days after the due date a reminder is sent (invoice.overdue and an email), ascending. */
+            after_due_days: number[];
         };
         CreditNote: {
             /** @example cn_3kTq9yQy7yJ4pQz2Xb8w1LmN */
@@ -5927,6 +5956,42 @@ export interface components {
             object: "test_clock";
             /** @enum {boolean} */
             deleted: true;
+        };
+        SandboxEmailList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["SandboxEmail"][];
+            has_more: boolean;
+            url: string;
+        };
+        SandboxEmail: {
+            /** @example em_3kTq9yQy7yJ4pQz2Xb8w1LmN */
+            id: string;
+            /** @enum {string} */
+            object: "email";
+            /** @enum {string} */
+            environment: "sandbox" | "production";
+            to: string;
+            /** @description What the email is: invoice_reminder. */
+            template: string;
+            subject: string;
+            text: string;
+            html: string | null;
+            tags: {
+                [key: string]: string;
+            };
+            /** @description The object the email is about (an invoice). */
+            related_object: string | null;
+            /**
+             * @description Always sandbox here: a sandbox email never leaves MagnetPay, this outbox is where it is read.
+             * @enum {string}
+             */
+            status: "sandbox" | "queued" | "sent" | "failed" | "not_sent";
+            /**
+             * @description ISO 8601, UTC.
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            created_at: string;
         };
         Subscription: {
             /** @example sub_3kTq9yQy7yJ4pQz2Xb8w1LmN */
@@ -8547,7 +8612,15 @@ export interface components {
                      * @description 3 to 12 upper-case letters or digits; numbering continues.
                      * @example ACME
                      */
-                    number_prefix: string;
+                    number_prefix?: string;
+                    /** @description The fields given replace the current ones; the others stay. */
+                    reminders?: {
+                        enabled?: boolean;
+                        /** @description 1 to 90 days each, at most 5, no day twice. */
+                        before_due_days?: number[];
+                        /** @description 1 to 90 days each, at most 5, no day twice. */
+                        after_due_days?: number[];
+                    };
                 };
             };
         };
@@ -25876,6 +25949,121 @@ export interface operations {
             };
             /** @description Body is not JSON. */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; quote the request_id. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "sandboxEmails.list": {
+        parameters: {
+            query?: {
+                /** @description 1 to 100, default 20. */
+                limit?: number;
+                /** @description An object id: the page after it. */
+                starting_after?: string;
+                /** @description An object id: the page before it. */
+                ending_before?: string;
+                /** @description ISO 8601; created at or after. */
+                created_gte?: string;
+                /** @description ISO 8601; created at or before. */
+                created_lte?: string;
+                /** @description Only emails to this address. */
+                to?: string;
+                /** @description Only emails about this invoice. */
+                invoice?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxEmailList"];
+                };
+            };
+            /** @description Invalid request: the code names the problem and `param` the parameter. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sandbox_only: production credentials. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this merchant and environment. */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];

@@ -66,6 +66,8 @@ export const idPrefixes = {
   testClock: "clock",
   subscription: "sub",
   subscriptionItem: "si",
+  email: "em",
+  invoiceReminder: "irem",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

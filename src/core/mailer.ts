@@ -3,13 +3,18 @@ import type { Config } from "./config";
 import { log } from "./log";
 import { redisKey } from "./redis";
 
-/** One transactional email. `data` holds what a template needs (a verification token, a name). */
+/**
+ * One transactional email. `data` holds what a template needs (a verification token, a name);
+ * `tags` say what a merchant's email is about (its merchant, environment, invoice), for the provider's logs.
+ */
 export interface MailMessage {
   to: string;
-  template: "signup_verification" | "signup_existing_account";
+  template: "signup_verification" | "signup_existing_account" | "invoice_reminder";
   subject: string;
   text: string;
+  html?: string;
   data: Record<string, string>;
+  tags?: Record<string, string>;
 }
 
 /** How the API sends email. The domain only knows this interface (see README "Email"). */

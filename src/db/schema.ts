@@ -1,5 +1,6 @@
 /** Every table, for drizzle-kit: core's and each module's. */
 
+export * from "../core/email-outbox";
 export * from "../core/ledger/tables";
 export * from "../core/tables";
 export * from "../modules/bank-accounts/tables";

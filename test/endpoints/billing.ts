@@ -422,6 +422,7 @@ export const billingCollectionEndpoints: CollectionEndpoint[] = [
     path: "/invoice-settings",
     body: { number_prefix: "" },
   },
+  { name: "list sandbox emails", method: "GET", path: "/sandbox/emails" },
   { name: "retrieve subscription settings", method: "GET", path: "/subscription-settings" },
   {
     name: "update subscription settings",

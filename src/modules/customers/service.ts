@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
@@ -6,7 +7,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { exactlyOne, tenantScope } from "../../core/tenancy";
+import { exactlyOne, type TenantTable, tenantScope } from "../../core/tenancy";
 import { frozenTimeOf, readTestClock } from "../test-clocks/service";
 import type { CreateCustomerInput, Customer, UpdateCustomerInput } from "./schemas";
 import { type CustomerRow, customers } from "./tables";
@@ -291,4 +292,25 @@ export async function customersOnClock(ctx: ServiceContext, clockId: string): Pr
     .from(customers)
     .where(and(eq(customers.testClockId, clockId), ...scope(ctx)));
   return rows.map((row) => row.id);
+}
+
+/**
+ * Whether the customer a column names lives on `clockId`'s time (null: on real time, no clock), as
+ * a condition for another module's background scan: objects of clock customers are worked on only
+ * when their clock advances.
+ */
+export function customerOnClock(customerId: AnyPgColumn, clockId: string | null): SQL {
+  const clock =
+    clockId === null ? sql`${customers.testClockId} is null` : sql`${customers.testClockId} = ${clockId}`;
+  return sql`exists (select 1 from ${customers} where ${customers.id} = ${customerId} and ${clock})`;
+}
+
+/**
+ * Where the invoices of the customer a column names are emailed: its invoice_email, else its email
+ * (null when it has neither), as a scalar subquery scoped to the row's merchant and environment.
+ */
+export function invoiceRecipientOf(table: TenantTable & { customerId: AnyPgColumn }) {
+  return sql<string | null>`(select coalesce(${customers.invoiceEmail}, ${customers.email}) from ${customers}
+    where ${customers.id} = ${table.customerId} and ${customers.merchantId} = ${table.merchantId}
+      and ${customers.environment} = ${table.environment} and ${customers.deletedAt} is null)`;
 }

@@ -305,6 +305,18 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
   },
   { type: "credit_note.voided", objectType: "credit_note", description: "A credit note was voided." },
   {
+    type: "invoice.will_be_due",
+    objectType: "invoice",
+    description:
+      "A reminder before an open invoice's due date (the days before_due_days of /invoice-settings says); the customer is emailed.",
+  },
+  {
+    type: "invoice.overdue",
+    objectType: "invoice",
+    description:
+      "A reminder after an open invoice's due date passed (the days after_due_days of /invoice-settings says); the customer is emailed.",
+  },
+  {
     type: "invoice.marked_uncollectible",
     objectType: "invoice",
     description: "An open invoice was marked uncollectible.",

@@ -6,7 +6,14 @@ import { gatedChangeMembers } from "../../core/events";
 import { tenantRow, tenantScope } from "../../core/tenancy";
 import { billingRefusal, invoiceOf, invoiceQuery, requireRow, requireStatus, toInvoice } from "./rows";
 import type { Invoice, InvoiceSettings } from "./schemas";
-import { type InvoiceRow, invoiceNumbering, invoices } from "./tables";
+import {
+  DEFAULT_REMINDER_AFTER_DUE_DAYS,
+  DEFAULT_REMINDER_BEFORE_DUE_DAYS,
+  type InvoiceNumberingRow,
+  type InvoiceRow,
+  invoiceNumbering,
+  invoices,
+} from "./tables";
 
 export const DEFAULT_NUMBER_PREFIX = "INV";
 
@@ -30,13 +37,18 @@ export function formatNumber(prefix: string, number: number): string {
 
 export function toInvoiceSettings(
   ctx: ServiceContext,
-  numbering: { prefix: string; lastNumber: number } | undefined,
+  numbering: InvoiceNumberingRow | undefined,
 ): InvoiceSettings {
   return {
     object: "invoice_settings",
     environment: ctx.environment,
     number_prefix: numbering?.prefix ?? DEFAULT_NUMBER_PREFIX,
     next_number: (numbering?.lastNumber ?? 0) + 1,
+    reminders: {
+      enabled: numbering?.remindersEnabled ?? true,
+      before_due_days: numbering?.reminderBeforeDueDays ?? DEFAULT_REMINDER_BEFORE_DUE_DAYS,
+      after_due_days: numbering?.reminderAfterDueDays ?? DEFAULT_REMINDER_AFTER_DUE_DAYS,
+    },
   };
 }
 

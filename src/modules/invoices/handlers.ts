@@ -86,11 +86,7 @@ export const retrieveInvoiceSettingsHandler: RouteHandler<
 
 export const updateInvoiceSettingsHandler: RouteHandler<typeof updateInvoiceSettingsRoute, AppEnv> = async (
   c,
-) =>
-  c.json(
-    await updateInvoiceSettings({ ctx: serviceContext(c), numberPrefix: c.req.valid("json").number_prefix }),
-    200,
-  );
+) => c.json(await updateInvoiceSettings({ ctx: serviceContext(c), input: c.req.valid("json") }), 200);
 
 export const hostedInvoiceHandler: RouteHandler<typeof hostedInvoiceRoute, AppEnv> = async (c) =>
   c.json(

@@ -157,7 +157,8 @@ export const updateInvoiceSettingsRoute = createRoute({
   operationId: "invoiceSettings.update",
   tags,
   summary: "Update the invoice settings",
-  description: "The prefix of the numbers finalized from now on; the counter goes on.",
+  description:
+    "The prefix of the numbers finalized from now on (the counter goes on), and the reminders of open invoices with a due date.",
   security: authSecurity,
   request: { body: jsonBody(updateInvoiceSettingsBody) },
   responses: { 200: jsonContent(invoiceSettingsSchema, "The settings."), ...writeErrors },

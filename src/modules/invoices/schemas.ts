@@ -152,29 +152,64 @@ export const listInvoicesQuery = listQuerySchema.extend({
 
 export type ListInvoicesQuery = z.infer<typeof listInvoicesQuery>;
 
+const reminderSettingsSchema = z
+  .object({
+    enabled: z.boolean(),
+    before_due_days: z.array(z.number().int()).openapi({
+      description:
+        "Days before the due date a reminder is sent (invoice.will_be_due and an email), ascending.",
+    }),
+    after_due_days: z.array(z.number().int()).openapi({
+      description: "Days after the due date a reminder is sent (invoice.overdue and an email), ascending.",
+    }),
+  })
+  .openapi("InvoiceReminderSettings");
+
 export const invoiceSettingsSchema = z
   .object({
     object: z.literal("invoice_settings"),
     environment: environmentSchema,
     number_prefix: z.string(),
     next_number: z.number().int().openapi({ description: "The number the next finalized invoice gets." }),
+    reminders: reminderSettingsSchema.openapi({
+      description:
+        "Reminders of open send_invoice invoices with a due date; when several are past, only the latest is sent.",
+    }),
   })
   .openapi("InvoiceSettings");
 
 export type InvoiceSettings = z.infer<typeof invoiceSettingsSchema>;
+
+const reminderDays = z
+  .array(z.number().int().min(1).max(90))
+  .max(5)
+  .refine((days) => new Set(days).size === days.length, "Each day at most once.")
+  .openapi({ description: "1 to 90 days each, at most 5, no day twice." });
 
 export const updateInvoiceSettingsBody = z
   .object({
     number_prefix: z
       .string()
       .regex(/^[A-Z0-9]{3,12}$/, "3 to 12 upper-case letters or digits.")
+      .optional()
       .openapi({
         example: "ACME",
         description: "3 to 12 upper-case letters or digits; numbering continues.",
       }),
+    reminders: z
+      .object({
+        enabled: z.boolean().optional(),
+        before_due_days: reminderDays.optional(),
+        after_due_days: reminderDays.optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: "The fields given replace the current ones; the others stay." }),
   })
   .strict()
   .openapi("UpdateInvoiceSettings");
+
+export type UpdateInvoiceSettingsInput = z.infer<typeof updateInvoiceSettingsBody>;
 
 export const hostedInvoiceQuery = z.object({
   token: z.string().min(1).max(64).openapi({ description: "From the invoice's hosted_invoice_url." }),

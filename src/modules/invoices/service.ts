@@ -10,7 +10,8 @@ export { createInvoice } from "./create";
 /**
  * The invoices module's door: other modules and functions/ import invoices only from here. The
  * verbs live in files named by what happens: create.ts, finalize.ts (numbering), pay.ts,
- * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts; totals.ts is the arithmetic;
+ * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts, reminders.ts (the
+ * invoice-reminders run and its test-clock hook); totals.ts is the arithmetic;
  * credit.ts is what a credit note does to an invoice (the credit-notes module issues them).
  */
 export {
@@ -25,6 +26,7 @@ export { retrieveHostedInvoice } from "./hosted";
 export { payInvoice } from "./pay";
 export { invoicePdf } from "./pdf";
 export { type SettledInvoice, settlePendingInvoicePayments } from "./pending-payment";
+export { type ReminderScope, runInvoiceReminders } from "./reminders";
 export {
   amountDue,
   amountRemaining,

@@ -103,6 +103,10 @@ export const invoices = pgTable(
     index("invoices_pending_charge_idx")
       .on(table.id)
       .where(sql`${table.paymentAttempt} is not null and ${table.paymentId} is not null`),
+    // The reminders' scan: open invoices by due date.
+    index("invoices_open_due_idx")
+      .on(table.dueAt)
+      .where(sql`${table.status} = 'open' and ${table.dueAt} is not null`),
     // The arithmetic's invariants, held by the database whatever writes the row.
     check(
       "invoices_amounts_check",
@@ -125,9 +129,13 @@ export const invoices = pgTable(
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 
+export const DEFAULT_REMINDER_BEFORE_DUE_DAYS = [3];
+export const DEFAULT_REMINDER_AFTER_DUE_DAYS = [1, 7, 14];
+
 /**
- * The numbering of an account's invoices: the prefix and the last number given. Finalizing takes
- * the next number in the same statement that opens the invoice, so numbers have no gaps.
+ * The invoice settings of an account: the numbering (the prefix and the last number given;
+ * finalizing takes the next number in the same statement that opens the invoice, so numbers have
+ * no gaps) and the reminders of open invoices with a due date.
  */
 export const invoiceNumbering = pgTable(
   "invoice_numbering",
@@ -136,7 +144,51 @@ export const invoiceNumbering = pgTable(
     environment: text("environment").$type<Environment>().notNull(),
     prefix: text("prefix").notNull(),
     lastNumber: integer("last_number").notNull(),
+    /** Days before the due date a reminder goes out (`invoice.will_be_due`). */
+    reminderBeforeDueDays: integer("reminder_before_due_days")
+      .array()
+      .notNull()
+      .default(sql.raw(`'{${DEFAULT_REMINDER_BEFORE_DUE_DAYS.join(",")}}'::integer[]`)),
+    /** Days after the due date a reminder goes out (`invoice.overdue`). */
+    reminderAfterDueDays: integer("reminder_after_due_days")
+      .array()
+      .notNull()
+      .default(sql.raw(`'{${DEFAULT_REMINDER_AFTER_DUE_DAYS.join(",")}}'::integer[]`)),
+    remindersEnabled: boolean("reminders_enabled").notNull().default(true),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.merchantId, table.environment] })],
+);
+
+export type InvoiceNumberingRow = typeof invoiceNumbering.$inferSelect;
+
+export type ReminderKind = "before_due" | "after_due";
+
+/**
+ * Each reminder sent, once: the unique (invoice, kind, offset) is what makes two concurrent runs
+ * send it once, as its event and email are written by the same statement, gated on this insert.
+ */
+export const invoiceReminders = pgTable(
+  "invoice_reminders",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    environment: text("environment").$type<Environment>().notNull(),
+    invoiceId: text("invoice_id").notNull(),
+    kind: text("kind").$type<ReminderKind>().notNull(),
+    offsetDays: integer("offset_days").notNull(),
+    /** When it was due: the due date less or plus the offset. */
+    scheduledAt: timestamp("scheduled_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** The outbox email, or null when the customer has no email address. */
+    emailId: text("email_id"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    uniqueIndex("invoice_reminders_invoice_kind_offset_idx").on(
+      table.invoiceId,
+      table.kind,
+      table.offsetDays,
+    ),
+    check("invoice_reminders_kind_check", sql`${table.kind} in ('before_due', 'after_due')`),
+  ],
 );
