@@ -1,11 +1,12 @@
 import { runInvoiceReminders } from "../src/modules/invoices/service";
+import { runClockSettlements } from "../src/modules/settlements/service";
 import { furthestClockAdvance, runSubscriptionCycle } from "../src/modules/subscriptions/service";
 import type { TestClockHook } from "../src/modules/test-clocks/service";
 
 /**
  * What runs, in this order, for the objects of a test clock as it advances: each hook does its
  * area's background work due at the given time and says when it next has some. Later areas
- * (settlement, webhook retries, payouts) add theirs here.
+ * (webhook retries, payouts) add theirs here.
  */
 export const testClockHooks: readonly TestClockHook[] = [
   {
@@ -18,5 +19,9 @@ export const testClockHooks: readonly TestClockHook[] = [
     name: "invoice-reminders",
     run: async (services, clock, at) =>
       (await runInvoiceReminders(services, { testClock: clock }, at)).nextDueAt,
+  },
+  {
+    name: "settlement",
+    run: async (services, clock, at) => (await runClockSettlements(services, clock, at)).nextDueAt,
   },
 ];

@@ -6600,6 +6600,8 @@ export interface components {
             refund_count: number;
             /** @description The ledger transaction (ltx_…) that moved net; null when net is 0. */
             balance_transaction: string | null;
+            /** @description The test clock whose customers' payments this settles (made as the clock advanced); null on real time. */
+            test_clock: string | null;
             /**
              * @description ISO 8601, UTC.
              * @example 2026-11-25T12:00:00.000Z

@@ -299,10 +299,18 @@ export async function customersOnClock(ctx: ServiceContext, clockId: string): Pr
  * a condition for another module's background scan: objects of clock customers are worked on only
  * when their clock advances.
  */
-export function customerOnClock(customerId: AnyPgColumn, clockId: string | null): SQL {
+export function customerOnClock(customerId: AnyPgColumn | SQL, clockId: string | null): SQL {
   const clock =
     clockId === null ? sql`${customers.testClockId} is null` : sql`${customers.testClockId} = ${clockId}`;
   return sql`exists (select 1 from ${customers} where ${customers.id} = ${customerId} and ${clock})`;
+}
+
+/**
+ * Whether the object a column ties to a customer (null: none) lives on real time: no customer, or
+ * one without a test clock. For scans that must leave a clock's objects to their clock.
+ */
+export function notOnClock(customerId: AnyPgColumn | SQL): SQL {
+  return sql`not exists (select 1 from ${customers} where ${customers.id} = ${customerId} and ${customers.testClockId} is not null)`;
 }
 
 /**

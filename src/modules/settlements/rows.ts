@@ -17,6 +17,7 @@ export function toSettlement(row: SettlementRow): Settlement {
     charge_count: row.chargeCount,
     refund_count: row.refundCount,
     balance_transaction: row.ledgerTransactionId,
+    test_clock: row.testClockId,
     created_at: row.createdAt.toISOString(),
   };
 }

@@ -6,8 +6,9 @@ import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
 import { type AccountRef, lockAccounts, post } from "../../core/ledger";
 import type { Environment } from "../../core/tables";
+import { customerOnClock, notOnClock } from "../customers/service";
 import { retryWaitingRefunds } from "../refunds/service";
-import { DEFAULT_SETTLEMENT_CRON, periodAt, type SettlementPeriod } from "./periods";
+import { DEFAULT_SETTLEMENT_CRON, nextRunAt, periodAt, type SettlementPeriod } from "./periods";
 import { toSettlement } from "./rows";
 import { type SettlementRow, settlementSchedules, settlements } from "./tables";
 
@@ -19,6 +20,8 @@ interface DueGroup {
   environment: Environment;
   currency: string;
   period: SettlementPeriod;
+  /** The clock whose customers' payments this settles; null: the payments on real time. */
+  testClockId: string | null;
 }
 
 interface ItemTotals extends Record<string, unknown> {
@@ -65,10 +68,11 @@ async function findDue(services: Services, now: Date, merchantId: string | undef
          where p.settled_at is null and p.available_on is not null and p.available_on <= e.period_end
            and p.amount_received > 0
            ${merchantId === undefined ? sql`` : sql`and p.merchant_id = ${merchantId}`}
+           and ${notOnClock(sql.raw("p.customer_id"))}
            and not exists (
              select 1 from settlements b
               where b.merchant_id = p.merchant_id and b.environment = p.environment
-                and b.currency = p.currency and b.period_end = e.period_end)
+                and b.currency = p.currency and b.period_end = e.period_end and b.test_clock_id is null)
          group by p.merchant_id, p.environment, p.currency, e.cron
          limit ${RUN_LIMIT}`,
     services.db,
@@ -76,9 +80,23 @@ async function findDue(services: Services, now: Date, merchantId: string | undef
   return result.rows.flatMap((row) => {
     const period = periods.get(row.cron);
     return period
-      ? [{ merchantId: row.merchant_id, environment: row.environment, currency: row.currency, period }]
+      ? [
+          {
+            merchantId: row.merchant_id,
+            environment: row.environment,
+            currency: row.currency,
+            period,
+            testClockId: null,
+          },
+        ]
       : [];
   });
+}
+
+/** The payments a group may claim: its clock's customers', or those on real time. */
+function clockScope(testClockId: string | null) {
+  const customer = sql.raw("payments.customer_id");
+  return testClockId === null ? notOnClock(customer) : customerOnClock(customer, testClockId);
 }
 
 /**
@@ -100,6 +118,7 @@ async function claimItems(
            where merchant_id = ${merchantId} and environment = ${environment} and currency = ${currency}
              and settled_at is null and available_on is not null
              and available_on <= ${group.period.end.toISOString()}::timestamptz and amount_received > 0
+             and ${clockScope(group.testClockId)}
           returning id, amount_received, fee, available_on
         ), items as (
           insert into settlement_items (id, settlement_id, merchant_id, environment, currency,
@@ -153,6 +172,7 @@ async function settleGroup(services: Services, group: DueGroup, now: Date): Prom
         currency: group.currency,
         periodStart: group.period.start,
         periodEnd: group.period.end,
+        testClockId: group.testClockId,
         gross: 0,
         refunds: 0,
         fees: 0,
@@ -214,7 +234,7 @@ async function settleGroup(services: Services, group: DueGroup, now: Date): Prom
       .where(and(eq(settlements.id, id), eq(settlements.merchantId, group.merchantId)))
       .returning();
     if (!row) throw new Error(`settlement ${id} vanished`);
-    const ctx = systemContext(services, owner, "settlement-run");
+    const ctx = systemContext(services, owner, group.testClockId ? "test-clock" : "settlement-run");
     await recordChange(ctx, { type: "settlement.created", object: toSettlement(row) }, tx);
     return row;
   });
@@ -241,4 +261,58 @@ export async function runSettlements(
   // Refunds waiting for funds are retried as soon as settlements bring money in.
   const refunds = settled.length > 0 ? await retryWaitingRefunds(services, { merchants: settled }) : 0;
   return { settlements: settled.length, refunds_funded: refunds };
+}
+
+/** The merchant's settlement schedule (its cron), or the default. */
+async function scheduleCronOf(services: Services, owner: { merchantId: string; environment: Environment }) {
+  const [schedule] = await services.db
+    .select({ cron: settlementSchedules.cron })
+    .from(settlementSchedules)
+    .where(
+      and(
+        eq(settlementSchedules.merchantId, owner.merchantId),
+        eq(settlementSchedules.environment, owner.environment),
+      ),
+    );
+  return schedule?.cron ?? DEFAULT_SETTLEMENT_CRON;
+}
+
+/**
+ * Settlement as a test clock passes `at`: the payments of the clock's customers settle on the
+ * merchant's schedule in the clock's time, as settlement-run settles the others on real time
+ * (which leaves them alone): one settlement per currency and period, marked with the clock.
+ * Answers when the clock's next unsettled payment matures into a period, for the advance.
+ */
+export async function runClockSettlements(
+  services: Services,
+  clock: { id: string; merchantId: string; environment: Environment },
+  at: Date,
+): Promise<{ settlements: number; nextDueAt: Date | null }> {
+  const owner = { merchantId: clock.merchantId, environment: clock.environment };
+  const cron = await scheduleCronOf(services, owner);
+  const period = periodAt(cron, at);
+  const unsettled = sql`p.merchant_id = ${clock.merchantId} and p.environment = ${clock.environment}
+    and p.settled_at is null and p.available_on is not null and p.amount_received > 0
+    and ${customerOnClock(sql.raw("p.customer_id"), clock.id)}`;
+  const periodEnd = period.end.toISOString();
+  const due = await execute<{ currency: string }>(
+    sql`select distinct p.currency from payments p where ${unsettled} and p.available_on <= ${periodEnd}::timestamptz`,
+    services.db,
+  );
+  const settled: SettlementRow[] = [];
+  for (const { currency } of due.rows) {
+    const row = await settleGroup(services, { ...owner, currency, period, testClockId: clock.id }, at);
+    if (row) settled.push(row);
+  }
+  if (settled.length > 0) await retryWaitingRefunds(services, { merchants: settled });
+  const next = await execute<{ at: string | null }>(
+    sql`select min(p.available_on) as at from payments p where ${unsettled} and p.available_on > ${periodEnd}::timestamptz`,
+    services.db,
+  );
+  const matures = next.rows[0]?.at ? new Date(next.rows[0].at) : null;
+  // The schedule's first fire at or after the payment matures.
+  return {
+    settlements: settled.length,
+    nextDueAt: matures ? nextRunAt(cron, new Date(matures.getTime() - 1)) : null,
+  };
 }

@@ -77,6 +77,10 @@ export const settlementSchema = z
       .string()
       .nullable()
       .openapi({ description: "The ledger transaction (ltx_…) that moved net; null when net is 0." }),
+    test_clock: z.string().nullable().openapi({
+      description:
+        "The test clock whose customers' payments this settles (made as the clock advanced); null on real time.",
+    }),
     created_at: timestamp,
   })
   .openapi("Settlement");

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
   index,
@@ -53,14 +54,18 @@ export const settlements = pgTable(
     refundCount: integer("refund_count").notNull(),
     /** The pending → available posting; null when nothing moved (net 0). */
     ledgerTransactionId: text("ledger_transaction_id"),
+    /** Set when the settlement is of a test clock's payments (its customers'), made as that clock advanced. */
+    testClockId: text("test_clock_id"),
     createdAt: at("created_at").notNull(),
   },
   (table) => [
+    // A period settles once on real time, and once on each test clock.
     uniqueIndex("settlements_period_key").on(
       table.merchantId,
       table.environment,
       table.currency,
       table.periodEnd,
+      sql`coalesce(${table.testClockId}, '')`,
     ),
     index("settlements_merchant_created_idx").on(
       table.merchantId,
