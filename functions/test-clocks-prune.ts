@@ -3,6 +3,7 @@ import { systemContext } from "../src/core/http";
 import { errorText, log } from "../src/core/log";
 import { deleteClockObjects } from "../src/modules/subscriptions/service";
 import { deleteTestClock, expiredTestClocks } from "../src/modules/test-clocks/service";
+import { releaseClockWebhookRetries } from "../src/modules/webhooks/service";
 
 /** Clocks pruned per run: each takes its customers and subscriptions with it, one by one. */
 const CLOCKS_PER_RUN = 50;
@@ -25,6 +26,7 @@ export const testClocksPrune = defineFunction({
       try {
         customers += await deleteClockObjects(ctx, clock.id);
         await deleteTestClock({ ctx, id: clock.id });
+        await releaseClockWebhookRetries(services, clock.id);
         deleted += 1;
       } catch (error) {
         log("error", "test_clock_prune_failed", { test_clock: clock.id, error: errorText(error) });

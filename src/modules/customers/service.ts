@@ -306,6 +306,15 @@ export function customerOnClock(customerId: AnyPgColumn | SQL, clockId: string |
 }
 
 /**
+ * The test clock of the customer an expression names (null: none, or a customer on real time), as a
+ * scalar subquery scoped to `merchantId`: for another module to tell a clock's objects apart.
+ */
+export function clockOfCustomer(customerId: SQL, merchantId: AnyPgColumn | SQL): SQL<string | null> {
+  return sql<string | null>`(select ${customers.testClockId} from ${customers}
+    where ${customers.id} = ${customerId} and ${customers.merchantId} = ${merchantId})`;
+}
+
+/**
  * Whether the object a column ties to a customer (null: none) lives on real time: no customer, or
  * one without a test clock. For scans that must leave a clock's objects to their clock.
  */

@@ -24,6 +24,11 @@ export interface TestClockRef {
 export interface TestClockHook {
   name: string;
   run(services: Services, clock: TestClockRef, at: Date): Promise<Date | null>;
+  /**
+   * The hook's services keep the real clock (`at` is still the clock's time): for work that leaves
+   * MagnetPay, such as a signed webhook whose timestamp a receiver checks against its own clock.
+   */
+  realTime?: boolean;
   /** The furthest one advance may move the clock from `from` for this area's objects; null: no limit. */
   furthestAdvance?(services: Services, clock: TestClockRef, from: Date): Promise<Date | null>;
 }
@@ -123,7 +128,10 @@ export async function advanceTestClock({
       if (step >= MAX_STEPS) throw new Error(`test clock ${id}: more than ${MAX_STEPS} steps`);
       let next: Date | null = null;
       for (const hook of hooks) {
-        const due = await hook.run(clockServices(ctx.services, at), ref, at);
+        const services = hook.realTime
+          ? { ...ctx.services, idempotency: undefined }
+          : clockServices(ctx.services, at);
+        const due = await hook.run(services, ref, at);
         if (due !== null && (next === null || due < next)) next = due;
       }
       reached = at;

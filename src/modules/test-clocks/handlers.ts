@@ -3,6 +3,7 @@ import { testClockHooks } from "../../../functions/test-clock-hooks";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
 import { deleteClockObjects } from "../subscriptions/service";
+import { releaseClockWebhookRetries } from "../webhooks/service";
 import type * as routes from "./routes";
 import {
   advanceTestClock,
@@ -26,13 +27,18 @@ export const listTestClocksHandler: Handler<typeof routes.listTestClocksRoute> =
     200,
   );
 
-/** A clock is deleted with its objects: its customers, and their subscriptions (the subscriptions area's). */
+/**
+ * A clock is deleted with its objects: its customers, and their subscriptions (the subscriptions
+ * area's); its deliveries' scheduled retries go back to real time.
+ */
 export const deleteTestClockHandler: Handler<typeof routes.deleteTestClockRoute> = async (c) => {
   const ctx = serviceContext(c);
   const { id } = c.req.valid("param");
   await retrieveTestClock({ ctx, id });
   await deleteClockObjects(ctx, id);
-  return c.json(await deleteTestClock({ ctx, id }), 200);
+  const deleted = await deleteTestClock({ ctx, id });
+  await releaseClockWebhookRetries(ctx.services, id);
+  return c.json(deleted, 200);
 };
 
 /** The hooks (what each area runs as the clock passes) come from functions/, which owns the background work. */

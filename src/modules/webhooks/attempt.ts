@@ -1,9 +1,9 @@
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, lte, min, or, sql } from "drizzle-orm";
 import type { Services } from "../../core/context";
 import type { Executor, Transaction } from "../../core/db";
 import { recordChange } from "../../core/events";
 import { systemContext } from "../../core/http";
-import { events } from "../../core/tables";
+import { type Environment, events } from "../../core/tables";
 import {
   cancelScheduledAttempts,
   publishAttempts,
@@ -128,6 +128,7 @@ async function recordAttempt(
   attempt: WebhookAttemptRow,
   target: Target,
   result: SendResult,
+  clockAt: Date | null,
 ): Promise<string> {
   const now = services.clock.now();
   const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
@@ -201,18 +202,21 @@ async function recordAttempt(
     if (attempt.trigger === "automatic" && delivery.status === "pending") {
       const nextIndex = (attempt.scheduleIndex ?? 0) + 1;
       if (nextIndex < RETRY_SCHEDULE_SECONDS.length) {
-        queued.push(
-          await queueAttempt(
-            delivery,
-            {
-              trigger: "automatic",
-              scheduleIndex: nextIndex,
-              delaySeconds: retryDelaySeconds(nextIndex),
-              now,
-            },
-            tx,
-          ),
-        );
+        const options = {
+          trigger: "automatic" as const,
+          scheduleIndex: nextIndex,
+          delaySeconds: retryDelaySeconds(nextIndex),
+        };
+        if (delivery.testClockId === null) {
+          queued.push(await queueAttempt(delivery, { ...options, now }, tx));
+        } else {
+          // A test clock's delivery retries on the clock: counted from this attempt's time on the
+          // clock (the advance's, or the event's for the first attempt, made at once), and made
+          // by the clock's advance, not by a QStash message. The attempt itself is real: it is
+          // signed and recorded at the real time.
+          const from = clockAt ?? target.event.createdAt;
+          await queueAttempt(delivery, { ...options, now: from, testClockId: delivery.testClockId }, tx);
+        }
         await refreshNextAttempt(delivery.id, tx);
         return "failed; retry scheduled";
       }
@@ -238,11 +242,13 @@ async function recordAttempt(
 /**
  * Makes one attempt. The attempt row is claimed first, so a QStash redelivery of the same message
  * (or a sweep's republish) finds it taken or finished and does nothing; a claim older than a
- * minute belongs to a Worker that died, and may be taken over.
+ * minute belongs to a Worker that died, and may be taken over. `clockAt`: made by a test clock's
+ * advance at that time on the clock (the next retry counts from it).
  */
 export async function deliverAttempt(
   services: Services,
   attemptId: string,
+  { clockAt = null }: { clockAt?: Date | null } = {},
 ): Promise<Record<string, unknown>> {
   const now = services.clock.now();
   const [attempt] = await services.db
@@ -268,6 +274,54 @@ export async function deliverAttempt(
     return { attempt_id: attemptId, outcome: `canceled: ${target}` };
   }
   const result = await send(services, target);
-  const outcome = await recordAttempt(services, attempt, target, result);
+  const outcome = await recordAttempt(services, attempt, target, result, clockAt);
   return { attempt_id: attemptId, delivery_id: attempt.deliveryId, status: result.status, outcome };
+}
+
+/** Automatic attempts a clock's advance makes in one step; a full batch asks for the same time again. */
+const CLOCK_BATCH = 100;
+
+/**
+ * The webhook retries of a test clock's deliveries as the clock passes `at` (`services` on real
+ * time: the attempts are real HTTP calls, signed now): every retry scheduled on the clock by `at`
+ * is made, in time order, and its failure schedules the next on the clock, counted from `at`.
+ * Answers when the clock's next retry is due.
+ */
+export async function runClockWebhookRetries(
+  services: Services,
+  clock: { id: string; merchantId: string; environment: Environment },
+  at: Date,
+): Promise<{ attempted: number; nextDueAt: Date | null }> {
+  const onThisClock = and(
+    eq(webhookAttempts.testClockId, clock.id),
+    eq(webhookAttempts.merchantId, clock.merchantId),
+    eq(webhookAttempts.environment, clock.environment),
+    eq(webhookAttempts.status, "scheduled"),
+  );
+  const due = await services.db
+    .select({ id: webhookAttempts.id })
+    .from(webhookAttempts)
+    .where(and(onThisClock, lte(webhookAttempts.scheduledFor, at)))
+    .orderBy(asc(webhookAttempts.scheduledFor))
+    .limit(CLOCK_BATCH);
+  for (const { id } of due) await deliverAttempt(services, id, { clockAt: at });
+  if (due.length === CLOCK_BATCH) return { attempted: due.length, nextDueAt: at };
+  const [next] = await services.db
+    .select({ at: min(webhookAttempts.scheduledFor) })
+    .from(webhookAttempts)
+    .where(onThisClock);
+  return { attempted: due.length, nextDueAt: next?.at ? new Date(next.at) : null };
+}
+
+/**
+ * A deleted clock's scheduled retries go back to real time: the sweep publishes those already
+ * due, so no delivery stays pending for a clock that will never advance again.
+ */
+export async function releaseClockWebhookRetries(services: Services, clockId: string): Promise<number> {
+  const released = await services.db
+    .update(webhookAttempts)
+    .set({ testClockId: null })
+    .where(and(eq(webhookAttempts.testClockId, clockId), eq(webhookAttempts.status, "scheduled")))
+    .returning({ id: webhookAttempts.id });
+  return released.length;
 }

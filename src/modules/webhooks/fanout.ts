@@ -4,6 +4,7 @@ import type { Executor, Transaction } from "../../core/db";
 import { newId } from "../../core/ids";
 import { errorText, log } from "../../core/log";
 import { type Environment, events } from "../../core/tables";
+import { clockOfCustomer } from "../customers/service";
 import { eventTypeMatches } from "../events/service";
 import {
   type AttemptTrigger,
@@ -30,7 +31,14 @@ export interface QueuedAttempt {
 /** Schedules one attempt of a delivery; the caller holds the delivery's row lock (or just created it). */
 export async function queueAttempt(
   delivery: Pick<WebhookDeliveryRow, "id" | "merchantId" | "environment">,
-  options: { trigger: AttemptTrigger; scheduleIndex: number | null; delaySeconds: number; now: Date },
+  options: {
+    trigger: AttemptTrigger;
+    scheduleIndex: number | null;
+    delaySeconds: number;
+    now: Date;
+    /** An attempt on this clock's time, made by its advance. */
+    testClockId?: string | null;
+  },
   tx: Transaction,
 ): Promise<QueuedAttempt> {
   const [last] = await tx
@@ -48,6 +56,7 @@ export async function queueAttempt(
     scheduleIndex: options.scheduleIndex,
     status: "scheduled",
     scheduledFor: new Date(options.now.getTime() + options.delaySeconds * 1000),
+    testClockId: options.testClockId ?? null,
     createdAt: options.now,
   });
   return { id, merchantId: delivery.merchantId, delaySeconds: options.delaySeconds };
@@ -190,6 +199,11 @@ export async function dispatchEvents(services: Services, eventIds: string[]): Pr
         merchantId: events.merchantId,
         environment: events.environment,
         type: events.type,
+        // A customer's own events, and those of objects naming a customer (subscriptions, invoices, payments).
+        testClockId: clockOfCustomer(
+          sql`coalesce(case when ${events.objectType} = 'customer' then ${events.objectId} end, ${events.data}->>'customer')`,
+          events.merchantId,
+        ),
       })
       .from(events)
       .where(and(inArray(events.id, remaining), isNull(events.dispatchedAt)))
@@ -219,6 +233,7 @@ export async function dispatchEvents(services: Services, eventIds: string[]): Pr
           eventType: row.type,
           status: "pending",
           nextAttemptAt: now,
+          testClockId: row.testClockId,
           createdAt: now,
           updatedAt: now,
         });

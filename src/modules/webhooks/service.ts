@@ -6,7 +6,7 @@
  * it), send.ts (the signed POST), sweep.ts (the every-minute safety net, pruning), request.ts (a
  * synchronous signed request whose answer the caller waits for: the issuing authorization webhook).
  */
-export { deliverAttempt } from "./attempt";
+export { deliverAttempt, releaseClockWebhookRetries, runClockWebhookRetries } from "./attempt";
 export { DELIVER_FUNCTION, dispatchEvents } from "./fanout";
 export { answeringEndpointsQuery, type EndpointAnswer, requestEndpointAnswer } from "./request";
 export { pruneWebhookDeliveries, sweepWebhooks } from "./sweep";

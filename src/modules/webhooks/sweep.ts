@@ -36,6 +36,8 @@ export async function sweepWebhooks(services: Services): Promise<Record<string, 
       or(
         and(
           eq(webhookAttempts.status, "scheduled"),
+          // A test clock's retries wait for its advance, whatever real time says.
+          isNull(webhookAttempts.testClockId),
           lt(webhookAttempts.scheduledFor, new Date(now - SWEEP_ATTEMPT_OVERDUE_MS)),
         ),
         and(

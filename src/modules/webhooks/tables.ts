@@ -62,6 +62,8 @@ export const webhookDeliveries = pgTable(
     lastResponseStatus: integer("last_response_status"),
     lastError: text("last_error"),
     succeededAt: at("succeeded_at"),
+    /** The test clock of the event's object (a clock customer's, or one naming it): its retries follow that clock. */
+    testClockId: text("test_clock_id"),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
   },
@@ -106,11 +108,19 @@ export const webhookAttempts = pgTable(
     responseBody: text("response_body"),
     latencyMs: integer("latency_ms"),
     error: text("error"),
+    /**
+     * Set on an automatic retry of a test clock's delivery: `scheduled_for` is in the clock's time and
+     * the clock's advance makes the attempt (no QStash message); null: on real time.
+     */
+    testClockId: text("test_clock_id"),
     createdAt: at("created_at").notNull(),
   },
   (table) => [
     uniqueIndex("webhook_attempts_delivery_number_key").on(table.deliveryId, table.number),
     index("webhook_attempts_open_idx").on(table.scheduledFor).where(sql`status in ('scheduled', 'sending')`),
+    index("webhook_attempts_clock_idx")
+      .on(table.testClockId, table.scheduledFor)
+      .where(sql`status = 'scheduled' and test_clock_id is not null`),
   ],
 );
 
