@@ -1773,7 +1773,7 @@ export interface paths {
         put?: never;
         /**
          * Create an invoice item
-         * @description A one-off line (amount and currency, or a one-time price and quantity) with its tax rates, pending until the customer's next invoice pulls it in.
+         * @description A one-off line (amount and currency, or a one-time price and quantity) with its tax rates, pending until the customer's next invoice pulls it in; with `invoice`, put at once on that draft invoice of the customer (its totals computed anew).
          */
         post: operations["invoiceItems.create"];
         delete?: never;
@@ -5734,6 +5734,11 @@ export interface components {
             hosted_invoice_url: string | null;
             /** @description Where the PDF is (GET /invoices/{id}/pdf, with the API's credentials); null for a draft. */
             invoice_pdf: string | null;
+            /**
+             * @description When a subscription's renewal draft is finalized and charged by itself (an hour after it was created); null once finalized and for drafts that wait for POST …/finalize.
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            automatically_finalizes_at: string | null;
             status_transitions: {
                 /**
                  * @description ISO 8601, UTC.
@@ -8489,6 +8494,11 @@ export interface components {
                     tax_rates?: string[];
                     /** @description Whether an invoice coupon applies; default true. */
                     discountable?: boolean;
+                    /**
+                     * @description A draft invoice of the customer (a subscription renewal's, before it finalizes) that takes the item at once; without it the item waits for the next invoice.
+                     * @example in_3kTq9yQy7yJ4pQz2Xb8w1LmN
+                     */
+                    invoice?: string;
                     metadata?: components["schemas"]["Metadata"];
                 };
             };

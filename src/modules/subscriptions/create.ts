@@ -171,6 +171,8 @@ export async function createSubscription({
     canceledAt: null,
     endedAt: null,
     latestInvoiceId: null,
+    collectInvoiceId: null,
+    collectInvoiceAt: null,
     pauseBehavior: null,
     pauseResumesAt: null,
     failedAttempts: 0,

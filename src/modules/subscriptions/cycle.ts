@@ -21,7 +21,7 @@ import {
   writeSubscription,
 } from "./rows";
 import { dunningSchedule } from "./settings";
-import { afterCharge, settleInvoice } from "./settle";
+import { afterCharge, collectRenewal, settleInvoice } from "./settle";
 import { type SubscriptionRow, type SubscriptionStatus, subscriptions } from "./tables";
 import { billsUsage, endWithFinalUsage, meteredUsage, usageLines } from "./usage";
 
@@ -107,7 +107,7 @@ async function renew(ctx: ServiceContext, row: SubscriptionRow, index: number): 
     },
     lines.length > 0 ? [pendingLinesInsert(ctx, lines, now)] : [],
   );
-  return settleInvoice(ctx, written, lines.length > 0);
+  return settleInvoice(ctx, written, lines.length > 0, "draft");
 }
 
 /** Charges a past_due subscription's latest invoice (paid already counts as paid). */
@@ -147,6 +147,7 @@ async function retry(ctx: ServiceContext, row: SubscriptionRow): Promise<Subscri
 
 /** What is due for the subscription at `at`, done once; the caller repeats while more is due. */
 async function step(ctx: ServiceContext, row: SubscriptionRow, at: Date): Promise<SubscriptionRow> {
+  if (row.collectInvoiceAt !== null && row.collectInvoiceAt <= at) return collectRenewal(ctx, row);
   if (row.status === "incomplete") {
     const invoice = row.latestInvoiceId ? await retrieveInvoice({ ctx, id: row.latestInvoiceId }) : null;
     if (invoice?.status === "paid") {
@@ -200,7 +201,13 @@ async function step(ctx: ServiceContext, row: SubscriptionRow, at: Date): Promis
     if (row.cancelAtPeriodEnd) return scheduledEnd(ctx, row, row.currentPeriodEnd);
     return renew(ctx, row, row.periodIndex + 1);
   }
-  if (row.status === "past_due" && row.nextRetryAt !== null && row.nextRetryAt <= at) return retry(ctx, row);
+  if (
+    row.status === "past_due" &&
+    row.collectInvoiceId === null &&
+    row.nextRetryAt !== null &&
+    row.nextRetryAt <= at
+  )
+    return retry(ctx, row);
   return row;
 }
 
@@ -310,6 +317,8 @@ export async function retryPastDueSubscriptions({
         ...tenantScope(subscriptions, ctx),
         eq(subscriptions.customerId, customerId),
         eq(subscriptions.status, "past_due"),
+        // A renewal's draft waiting to be charged is charged at its time, with the new default.
+        isNull(subscriptions.collectInvoiceId),
       ),
     );
   for (const row of pastDue) {
