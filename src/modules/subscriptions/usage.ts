@@ -148,10 +148,17 @@ export async function retrieveSubscriptionUsage({
   };
 }
 
+/** The usage lines of the last period, [current_period_start, end): none unless active or past_due. */
+export async function finalUsageLines(ctx: ServiceContext, row: SubscriptionRow, end: Date) {
+  const billed = row.status === "active" || row.status === "past_due";
+  const usage = billed ? await meteredUsage(ctx, row, row.currentPeriodStart, end) : [];
+  return usageLines(row, usage, row.currentPeriodStart, end);
+}
+
 /**
  * Ends the subscription (`after`, written by compare-and-set with `change`) and bills the usage of
  * its last period, [current_period_start, end), on a final invoice, as Stripe does at a scheduled
- * end and at a cancel with invoice_now. The lines ride in the end's batch, so a racing end is
+ * end and at a cancel with invoice_now (with a prorated cancel's `credits` first). The lines ride in the end's batch, so a racing end is
  * refused whole and the usage is billed once; then they are invoiced and charged. A failed charge
  * leaves that invoice open: the subscription has ended, so there is no dunning. Only an active or
  * past_due subscription bills its usage (a trial's is free, an incomplete one never started).
@@ -162,10 +169,9 @@ export async function endWithFinalUsage(
   after: SubscriptionRow,
   change: ChangeRecord,
   end: Date,
+  credits: PendingLine[] = [],
 ): Promise<SubscriptionRow> {
-  const billed = row.status === "active" || row.status === "past_due";
-  const usage = billed ? await meteredUsage(ctx, row, row.currentPeriodStart, end) : [];
-  const lines = usageLines(row, usage, row.currentPeriodStart, end);
+  const lines = [...credits, ...(await finalUsageLines(ctx, row, end))];
   const now = ctx.services.clock.now();
   const extra = lines.length > 0 ? [pendingLinesInsert(ctx, lines, now)] : [];
   const ended = await writeSubscription(ctx, row, after, change, extra);
