@@ -171,6 +171,7 @@ export async function createSubscription({
     canceledAt: null,
     endedAt: null,
     latestInvoiceId: null,
+    usageMarks: {},
     collectInvoiceId: null,
     collectInvoiceAt: null,
     pauseBehavior: null,

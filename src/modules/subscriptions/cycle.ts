@@ -8,6 +8,7 @@ import { retrieveCustomer } from "../customers/service";
 import { pendingLinesInsert } from "../invoice-items/service";
 import { retrieveInvoice, voidInvoice } from "../invoices/service";
 import { type ChargeOutcome, chargeInvoice, periodLines } from "./invoicing";
+import { advancedMarks, lateUsageLines } from "./late-usage";
 import { resumedAt } from "./pause";
 import { periodBoundary } from "./periods";
 import {
@@ -23,7 +24,7 @@ import {
 import { dunningSchedule } from "./settings";
 import { afterCharge, collectRenewal, settleInvoice } from "./settle";
 import { type SubscriptionRow, type SubscriptionStatus, subscriptions } from "./tables";
-import { billsUsage, endWithFinalUsage, meteredUsage, usageLines } from "./usage";
+import { billsUsage, endWithFinalUsage, meteredUsage, readUsageMarks, usageLines } from "./usage";
 
 const DAY_MS = 86_400_000;
 /** One subscription's catch-up in one run is bounded: a year of daily periods. */
@@ -86,10 +87,15 @@ async function renew(ctx: ServiceContext, row: SubscriptionRow, index: number): 
     updatedAt: now,
   };
   const ended = { start: row.currentPeriodStart, end: row.currentPeriodEnd };
-  const usage = billsUsage(row) ? await meteredUsage(ctx, row, ended.start, ended.end) : [];
+  // Ingestion marks first: what they don't cover is late at the next renewal (late-usage.ts).
+  const marks = billsUsage(row) ? await readUsageMarks(ctx, row, ended.end) : new Map();
+  const usage = billsUsage(row) ? await meteredUsage(ctx, row, ended.start, ended.end, marks) : [];
+  const late = await lateUsageLines(ctx, row, usage, ended.start, marks);
+  renewed.usageMarks = advancedMarks(row, marks);
   const lines = [
     ...periodLines(renewed, renewed.items, index),
     ...usageLines(row, usage, ended.start, ended.end),
+    ...late,
   ];
   const written = await writeSubscription(
     ctx,

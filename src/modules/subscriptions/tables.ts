@@ -88,6 +88,12 @@ export const subscriptions = pgTable(
     endedAt: timestamp("ended_at", { withTimezone: true, mode: "date" }),
     latestInvoiceId: text("latest_invoice_id"),
     /**
+     * Per meter of a metered item, the ingestion high-water mark of the usage billed so far (the
+     * created_at of the last record counted, ISO): a record stored after it and dated in a period
+     * already billed is billed late, once, as an adjustment at the next renewal (late-usage.ts).
+     */
+    usageMarks: jsonb("usage_marks").$type<Record<string, string>>().notNull().default({}),
+    /**
      * A renewal's invoice waiting for its automatic finalization: at collect_invoice_at the cycle
      * finalizes it (while still a draft) and charges it. Null when nothing waits.
      */

@@ -4,7 +4,7 @@ import { MAX_AMOUNT } from "../../core/money";
 import { type PendingLine, pendingLinesInsert } from "../invoice-items/service";
 import { type MeterRow, metersQuery } from "../meters/service";
 import { type PriceRow, priceAmount, pricesQuery } from "../prices/service";
-import { normalizeDecimal, usageTotalQuery } from "../usage-records/service";
+import { normalizeDecimal, usageIngestedQuery, usageTotalQuery } from "../usage-records/service";
 import { day, issueInvoice } from "./invoicing";
 import { readSubscription, writeSubscription } from "./rows";
 import type { SubscriptionUsage } from "./schemas";
@@ -39,6 +39,38 @@ export function billsUsage(row: SubscriptionRow): boolean {
   return row.status !== "trialing";
 }
 
+/** Per meter, the ingestion high-water mark a billing counts up to (the epoch when no record was stored yet). */
+export type UsageMarks = Map<string, Date>;
+
+const NO_RECORD = new Date(0);
+
+/** The meters of the subscription's metered items. */
+export function meteredMeterIds(row: SubscriptionRow): string[] {
+  return [...new Set(row.items.flatMap((item) => (item.meter === undefined ? [] : [item.meter])))];
+}
+
+/**
+ * The ingestion marks of a renewal that bills up to `end`, read before its usage: the usage is
+ * then counted up to them, so a record stored meanwhile is late (billed at the next renewal), never
+ * lost or counted twice. One read batch; none without metered items.
+ */
+export async function readUsageMarks(
+  ctx: ServiceContext,
+  row: SubscriptionRow,
+  end: Date,
+): Promise<UsageMarks> {
+  const meterIds = meteredMeterIds(row);
+  const [first, ...rest] = meterIds.map((id) => usageIngestedQuery(ctx, id, row.customerId, end));
+  if (!first) return new Map();
+  const results = await ctx.services.db.batch([first, ...rest]);
+  return new Map(
+    meterIds.map((id, index) => {
+      const at = results[index]?.rows[0]?.at;
+      return [id, at ? new Date(at) : NO_RECORD];
+    }),
+  );
+}
+
 /**
  * The usage of each metered item of the subscription over [start, end): its meter's aggregate of
  * the customer's records (usage-records' one aggregation query), rounded (wholeQuantity) and
@@ -49,6 +81,7 @@ export async function meteredUsage(
   row: SubscriptionRow,
   start: Date,
   end: Date,
+  marks: UsageMarks | null = null,
 ): Promise<MeteredUsage[]> {
   const metered = row.items.flatMap((item) =>
     item.meter === undefined ? [] : [{ item, meterId: item.meter }],
@@ -71,7 +104,9 @@ export async function meteredUsage(
     if (!price || !meter) throw new Error(`subscription ${row.id}: item ${item.id} lost its price or meter`);
     return { item, price, meter };
   });
-  const [first, ...rest] = pairs.map(({ meter }) => usageTotalQuery(ctx, meter, row.customerId, start, end));
+  const [first, ...rest] = pairs.map(({ meter }) =>
+    usageTotalQuery(ctx, meter, row.customerId, start, end, marks?.get(meter.id) ?? null),
+  );
   if (!first) return [];
   const totals = await db.batch([first, ...rest]);
   return pairs.map((pair, index) => {

@@ -1,0 +1,1 @@
+ALTER TABLE "subscriptions" ADD COLUMN "usage_marks" jsonb DEFAULT '{}'::jsonb NOT NULL;
