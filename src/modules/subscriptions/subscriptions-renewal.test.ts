@@ -70,6 +70,14 @@ describe("subscription renewals: a draft for an hour, then finalized and charged
       409,
       "invoice_status_invalid",
     );
+    // Another merchant's request can't see the draft: 404, as for an unknown id.
+    const stranger = await createMerchant();
+    const theirs = await stranger.sandbox.request<{ id: string }>("POST", "/customers", { name: "Other" });
+    expectError(
+      await stranger.sandbox.request("POST", "/invoice-items", { ...item, customer: theirs.body.id }),
+      404,
+      "resource_missing",
+    );
     expect(await query("select 1 from invoice_items where customer_id = $1", [customer])).toHaveLength(2);
 
     const added = await m.sandbox.request<{ id: string; invoice: string }>("POST", "/invoice-items", item);
