@@ -379,6 +379,16 @@ describe("round trips of the billing catalog", () => {
     // the coupon's redemption, the invoice and its event in one batch. (An Idempotency-Key adds the
     // middleware's claim and stored response.)
     expect(await roundTripsOf(invoice)).toMatchObject({ db_http: 2, db_ws: 0 });
+    // An item onto the draft: the draft, its items and the customer's clock; the item's own reads; the tax
+    // rates and coupon; then the item, the draft's compare-and-set and both events in one batch.
+    const onDraft = await merchant.sandbox.request("POST", "/invoice-items", {
+      customer: customer.body.id,
+      amount: 500,
+      currency: "EUR",
+      invoice: invoice.body.id,
+    });
+    expect(onDraft.status, onDraft.text).toBe(200);
+    expect(await roundTripsOf(onDraft)).toMatchObject({ db_http: 4, db_ws: 0 });
     const finalized = await merchant.sandbox.request("POST", `/invoices/${invoice.body.id}/finalize`);
     expect(finalized.status).toBe(200);
     expect(await roundTripsOf(finalized)).toMatchObject({ db_http: 2, db_ws: 0 });

@@ -1773,7 +1773,7 @@ export interface paths {
         put?: never;
         /**
          * Create an invoice item
-         * @description A one-off line (amount and currency, or a one-time price and quantity) with its tax rates, pending until the customer's next invoice pulls it in.
+         * @description A one-off line (amount and currency, or a one-time price and quantity) with its tax rates, pending until the customer's next invoice pulls it in; with `invoice`, put at once on that draft invoice of the customer (its totals computed anew).
          */
         post: operations["invoiceItems.create"];
         delete?: never;
@@ -5754,6 +5754,11 @@ export interface components {
             hosted_invoice_url: string | null;
             /** @description Where the PDF is (GET /invoices/{id}/pdf, with the API's credentials); null for a draft. */
             invoice_pdf: string | null;
+            /**
+             * @description When a subscription's renewal draft is finalized and charged by itself (an hour after it was created); null once finalized and for drafts that wait for POST …/finalize.
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            automatically_finalizes_at: string | null;
             status_transitions: {
                 /**
                  * @description ISO 8601, UTC.
@@ -8556,6 +8561,11 @@ export interface components {
                     tax_rates?: string[];
                     /** @description Whether an invoice coupon applies; default true. */
                     discountable?: boolean;
+                    /**
+                     * @description A draft invoice of the customer (a subscription renewal's, before it finalizes) that takes the item at once; without it the item waits for the next invoice.
+                     * @example in_3kTq9yQy7yJ4pQz2Xb8w1LmN
+                     */
+                    invoice?: string;
                     metadata?: components["schemas"]["Metadata"];
                 };
             };
@@ -8770,6 +8780,8 @@ export interface components {
                     at_period_end?: boolean;
                     /** @description Cancel now only: true bills the current period's usage of metered items so far (with the customer's pending items) on a final invoice, charged at once. Default false, as Stripe's. A scheduled end always bills it. */
                     invoice_now?: boolean;
+                    /** @description Cancel now only: true credits the unused rest of the current period on the licensed items, to the second (a pending credit line; with invoice_now on the final invoice, or a credit note on the period's invoice when the final invoice would be negative). Default false. */
+                    prorate?: boolean;
                 };
             };
         };

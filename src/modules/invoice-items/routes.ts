@@ -17,7 +17,7 @@ export const createInvoiceItemRoute = createRoute({
   tags,
   summary: "Create an invoice item",
   description:
-    "A one-off line (amount and currency, or a one-time price and quantity) with its tax rates, pending until the customer's next invoice pulls it in.",
+    "A one-off line (amount and currency, or a one-time price and quantity) with its tax rates, pending until the customer's next invoice pulls it in; with `invoice`, put at once on that draft invoice of the customer (its totals computed anew).",
   security: authSecurity,
   request: { body: jsonBody(createInvoiceItemBody) },
   responses: { 200: jsonContent(invoiceItemSchema, "The new invoice item."), ...writeErrors },

@@ -30,6 +30,10 @@ export const createInvoiceItemBody = z
       .boolean()
       .optional()
       .openapi({ description: "Whether an invoice coupon applies; default true." }),
+    invoice: objectId("in_3kTq9yQy7yJ4pQz2Xb8w1LmN").optional().openapi({
+      description:
+        "A draft invoice of the customer (a subscription renewal's, before it finalizes) that takes the item at once; without it the item waits for the next invoice.",
+    }),
     metadata: metadataSchema.optional(),
   })
   .strict()

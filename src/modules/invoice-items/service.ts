@@ -121,14 +121,17 @@ export function pendingLinesInsert(ctx: ServiceContext, lines: PendingLine[], no
   return ctx.services.db.insert(invoiceItems).values(rows);
 }
 
-/** Creates a pending line for the customer's next invoice. */
-export async function createInvoiceItem({
+/**
+ * The item `input` describes, validated against its customer, price and tax rates (one read
+ * batch), not yet written: pending (no invoice) and dated now.
+ */
+export async function newInvoiceItemRow({
   ctx,
   input,
 }: {
   ctx: ServiceContext;
   input: CreateInvoiceItemInput;
-}): Promise<InvoiceItem> {
+}): Promise<InvoiceItemRow> {
   const { db } = ctx.services;
   const rateIds = input.tax_rates ?? [];
   if (new Set(rateIds).size !== rateIds.length) {
@@ -149,7 +152,7 @@ export async function createInvoiceItem({
     });
   }
   const now = ctx.services.clock.now();
-  const row: InvoiceItemRow = {
+  return {
     id: newId("invoiceItem"),
     merchantId: ctx.merchantId,
     environment: ctx.environment,
@@ -163,6 +166,18 @@ export async function createInvoiceItem({
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** Creates a pending line for the customer's next invoice. */
+export async function createInvoiceItem({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateInvoiceItemInput;
+}): Promise<InvoiceItem> {
+  const { db } = ctx.services;
+  const row = await newInvoiceItemRow({ ctx, input });
   const item = toInvoiceItem(row);
   await runBatch(
     ctx.services,
@@ -211,6 +226,20 @@ export async function listInvoiceItems({
     query,
   });
   return { data: page.data.map(toInvoiceItem), hasMore: page.hasMore };
+}
+
+/** The items on an invoice (in the order it lists them), as a query for a read batch. */
+export function invoiceItemsQuery(ctx: ServiceContext, invoiceId: string) {
+  return ctx.services.db
+    .select()
+    .from(invoiceItems)
+    .where(and(...tenantScope(invoiceItems, ctx), eq(invoiceItems.invoiceId, invoiceId)))
+    .orderBy(invoiceItems.createdAt, invoiceItems.id);
+}
+
+/** An item's insert, for the caller's batch. */
+export function invoiceItemInsert(ctx: ServiceContext, row: InvoiceItemRow) {
+  return ctx.services.db.insert(invoiceItems).values(row);
 }
 
 /** A customer's pending items (oldest first), as a query for the invoice's read batch. */

@@ -5,6 +5,7 @@ import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { couponClaimUpdate, couponQuery, couponValid, discountAmount } from "../coupons/service";
+import type { CouponRow } from "../coupons/tables";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import {
   attachItemsMember,
@@ -12,7 +13,7 @@ import {
   pendingItemsQuery,
   pendingTaxRateIds,
 } from "../invoice-items/service";
-import { taxRatesQuery } from "../tax-rates/service";
+import { type TaxRateRow, taxRatesQuery } from "../tax-rates/service";
 import { billingRefusal, requireRow, toInvoice } from "./rows";
 import type { CreateInvoiceInput, Invoice } from "./schemas";
 import { type InvoiceLineColumn, type InvoiceRow, invoices } from "./tables";
@@ -48,30 +49,15 @@ function collectionTerms(input: CreateInvoiceInput) {
 }
 
 /**
- * Creates a draft invoice for a customer from the pending invoice items of one currency, with
- * an optional coupon: one read batch, then one write batch that takes the items (only while
- * still pending), claims the coupon's redemption, inserts the invoice and records invoice.created.
+ * An invoice's lines and totals from its items (in the order it lists them), their tax rates and
+ * its coupon: invoiceTotals' arithmetic, so a draft that takes another item is computed as anew.
  */
-export async function createInvoice({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: CreateInvoiceInput;
-}): Promise<Invoice> {
-  const { db } = ctx.services;
-  const terms = collectionTerms(input);
-  const [customerRows, pending, rates, couponRows] = await db.batch([
-    customerAddressQuery({ ctx, id: input.customer }),
-    pendingItemsQuery(ctx, input.customer),
-    taxRatesQuery(ctx, pendingTaxRateIds(ctx, input.customer)),
-    couponQuery(ctx, input.coupon ?? ""),
-  ]);
-  countryOf(customerRows, input.customer, "customer");
-  const items = itemsToInvoice(pending, input.currency);
-  const currency = items[0]?.currency ?? "";
-
-  const now = ctx.services.clock.now();
+export function invoiceContent(
+  items: InvoiceItemRow[],
+  rates: TaxRateRow[],
+  coupon: CouponRow | undefined,
+  currency: string,
+): Pick<InvoiceRow, "lines" | "taxes" | "subtotal" | "discountAmount" | "total" | "totalExcludingTax"> {
   const lines = items.map((item) => ({
     amount: item.amount,
     discountable: item.discountable,
@@ -83,38 +69,9 @@ export async function createInvoice({
     }),
   }));
   const discountable = lines.reduce((sum, line) => sum + (line.discountable ? line.amount : 0), 0);
-  let discount = 0;
-  const [coupon] = couponRows;
-  if (input.coupon !== undefined) {
-    if (!coupon)
-      throw new ApiError("resource_missing", { param: "coupon", message: `No such coupon: ${input.coupon}` });
-    if (coupon.redeemBy !== null && coupon.redeemBy <= now)
-      throw new ApiError("coupon_expired", { param: "coupon" });
-    if (!couponValid(coupon, now)) throw new ApiError("coupon_max_redemptions_reached", { param: "coupon" });
-    const off = coupon.appliesToProducts ? null : discountAmount(coupon, discountable, currency);
-    if (off === null) {
-      throw new ApiError("coupon_not_applicable", {
-        param: "coupon",
-        message: coupon.appliesToProducts
-          ? "A coupon restricted to products can't discount an invoice."
-          : `The coupon has no amount_off in ${currency}.`,
-      });
-    }
-    discount = off;
-  }
+  const discount = coupon ? (discountAmount(coupon, discountable, currency) ?? 0) : 0;
   const totals = invoiceTotals(lines, discount);
-  const row: InvoiceRow = {
-    id: newId("invoice"),
-    merchantId: ctx.merchantId,
-    environment: ctx.environment,
-    customerId: input.customer,
-    status: "draft",
-    number: null,
-    currency,
-    ...terms,
-    dueAt: null,
-    description: input.description ?? null,
-    couponId: coupon?.id ?? null,
+  return {
     lines: items.map(
       (item, index): InvoiceLineColumn => ({
         invoiceItem: item.id,
@@ -136,6 +93,66 @@ export async function createInvoice({
     discountAmount: totals.discount,
     total: totals.total,
     totalExcludingTax: totals.totalExcludingTax,
+  };
+}
+
+/**
+ * Creates a draft invoice for a customer from the pending invoice items of one currency, with
+ * an optional coupon: one read batch, then one write batch that takes the items (only while
+ * still pending), claims the coupon's redemption, inserts the invoice and records invoice.created.
+ */
+export async function createInvoice({
+  ctx,
+  input,
+  autoFinalizeAt = null,
+}: {
+  ctx: ServiceContext;
+  input: CreateInvoiceInput;
+  /** A subscription renewal's draft: when the subscription-cycle finalizes it (not an API field on create). */
+  autoFinalizeAt?: Date | null;
+}): Promise<Invoice> {
+  const { db } = ctx.services;
+  const terms = collectionTerms(input);
+  const [customerRows, pending, rates, couponRows] = await db.batch([
+    customerAddressQuery({ ctx, id: input.customer }),
+    pendingItemsQuery(ctx, input.customer),
+    taxRatesQuery(ctx, pendingTaxRateIds(ctx, input.customer)),
+    couponQuery(ctx, input.coupon ?? ""),
+  ]);
+  countryOf(customerRows, input.customer, "customer");
+  const items = itemsToInvoice(pending, input.currency);
+  const currency = items[0]?.currency ?? "";
+
+  const now = ctx.services.clock.now();
+  const [coupon] = couponRows;
+  if (input.coupon !== undefined) {
+    if (!coupon)
+      throw new ApiError("resource_missing", { param: "coupon", message: `No such coupon: ${input.coupon}` });
+    if (coupon.redeemBy !== null && coupon.redeemBy <= now)
+      throw new ApiError("coupon_expired", { param: "coupon" });
+    if (!couponValid(coupon, now)) throw new ApiError("coupon_max_redemptions_reached", { param: "coupon" });
+    if (coupon.appliesToProducts || discountAmount(coupon, 0, currency) === null) {
+      throw new ApiError("coupon_not_applicable", {
+        param: "coupon",
+        message: coupon.appliesToProducts
+          ? "A coupon restricted to products can't discount an invoice."
+          : `The coupon has no amount_off in ${currency}.`,
+      });
+    }
+  }
+  const row: InvoiceRow = {
+    id: newId("invoice"),
+    merchantId: ctx.merchantId,
+    environment: ctx.environment,
+    customerId: input.customer,
+    status: "draft",
+    number: null,
+    currency,
+    ...terms,
+    dueAt: null,
+    description: input.description ?? null,
+    couponId: coupon?.id ?? null,
+    ...invoiceContent(items, rates, coupon, currency),
     amountPaid: 0,
     prePaymentCreditNotesAmount: 0,
     postPaymentCreditNotesAmount: 0,
@@ -146,6 +163,7 @@ export async function createInvoice({
     paymentAttempt: null,
     attemptCount: 0,
     hostedToken: randomBase62(32),
+    autoFinalizeAt,
     finalizedAt: null,
     paidAt: null,
     voidedAt: null,

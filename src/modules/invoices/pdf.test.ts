@@ -55,6 +55,7 @@ const invoice = (lines: number): Invoice => ({
   attempt_count: 0,
   hosted_invoice_url: null,
   invoice_pdf: null,
+  automatically_finalizes_at: null,
   status_transitions: {
     finalized_at: "2026-12-01T00:00:00.000Z",
     paid_at: null,

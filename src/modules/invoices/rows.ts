@@ -83,6 +83,7 @@ export function toInvoice(row: InvoiceRow, publicUrl: string): Invoice {
     hosted_invoice_url: row.status === "draft" ? null : hostedUrl(row, publicUrl),
     invoice_pdf:
       row.status === "draft" ? null : new URL(`/api/v1/invoices/${row.id}/pdf`, publicUrl).toString(),
+    automatically_finalizes_at: row.status === "draft" ? (row.autoFinalizeAt?.toISOString() ?? null) : null,
     status_transitions: {
       finalized_at: row.finalizedAt?.toISOString() ?? null,
       paid_at: row.paidAt?.toISOString() ?? null,

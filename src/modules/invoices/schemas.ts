@@ -129,6 +129,10 @@ export const invoiceSchema = z
     invoice_pdf: z.string().nullable().openapi({
       description: "Where the PDF is (GET /invoices/{id}/pdf, with the API's credentials); null for a draft.",
     }),
+    automatically_finalizes_at: timestamp.nullable().openapi({
+      description:
+        "When a subscription's renewal draft is finalized and charged by itself (an hour after it was created); null once finalized and for drafts that wait for POST …/finalize.",
+    }),
     status_transitions: z.object({
       finalized_at: timestamp.nullable(),
       paid_at: timestamp.nullable(),

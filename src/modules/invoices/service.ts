@@ -9,7 +9,8 @@ import { invoices } from "./tables";
 export { createInvoice } from "./create";
 /**
  * The invoices module's door: other modules and functions/ import invoices only from here. The
- * verbs live in files named by what happens: create.ts, finalize.ts (numbering), pay.ts,
+ * verbs live in files named by what happens: create.ts, draft-items.ts (an item added to a draft),
+ * finalize.ts (numbering), pay.ts, pending-payment.ts (a charge left pending, followed to its outcome),
  * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts, reminders.ts (the
  * invoice-reminders run and its test-clock hook); totals.ts is the arithmetic;
  * credit.ts is what a credit note does to an invoice (the credit-notes module issues them).
@@ -21,6 +22,7 @@ export {
   invoiceCreditChange,
   withdrawCreditUpdate,
 } from "./credit";
+export { addInvoiceItemToDraft } from "./draft-items";
 export { finalizeInvoice } from "./finalize";
 export { retrieveHostedInvoice } from "./hosted";
 export { payInvoice } from "./pay";

@@ -87,6 +87,8 @@ export const invoices = pgTable(
     attemptCount: integer("attempt_count").notNull(),
     /** The credential of the hosted view's URL (the customer has no API key). */
     hostedToken: text("hosted_token").notNull(),
+    /** A subscription renewal's draft: when the subscription-cycle finalizes and charges it (Stripe's automatic finalization). */
+    autoFinalizeAt: timestamp("auto_finalize_at", { withTimezone: true, mode: "date" }),
     finalizedAt: timestamp("finalized_at", { withTimezone: true, mode: "date" }),
     paidAt: timestamp("paid_at", { withTimezone: true, mode: "date" }),
     voidedAt: timestamp("voided_at", { withTimezone: true, mode: "date" }),

@@ -2,7 +2,9 @@ import type { TestMerchant } from "../../../test/harness";
 
 export interface InvoiceLine {
   invoice_item: string;
+  description: string | null;
   amount: number;
+  quantity: number;
   discount_amount_precise: string;
   tax_amounts: Array<{ tax_rate: string; amount_precise: string }>;
 }
@@ -34,7 +36,9 @@ export interface Invoice {
   attempt_count: number;
   invoice_pdf: string | null;
   hosted_invoice_url: string | null;
+  automatically_finalizes_at: string | null;
   status_transitions: Record<string, string | null>;
+  created_at: string;
 }
 
 export async function newCustomer(m: TestMerchant): Promise<string> {

@@ -8,6 +8,7 @@ import { pricesQuery } from "../prices/service";
 import { taxRatesQuery } from "../tax-rates/service";
 import { couponApplies, periodLines, prorationLines } from "./invoicing";
 import { itemOf, usablePrice } from "./items";
+import { lateUsageLines } from "./late-usage";
 import { readSubscription, requireLive, subscriptionContext } from "./rows";
 import type { InvoicePreview, UpdateSubscriptionInput } from "./schemas";
 import type { SubscriptionItemColumn, SubscriptionRow } from "./tables";
@@ -145,6 +146,7 @@ export async function previewChange(plan: PlannedChange): Promise<InvoicePreview
     : [
         ...periodLines(changed, plan.items, nextIndex),
         ...usageLines(changed, usage, period.start, period.end),
+        ...(await lateUsageLines(ctx, changed, usage, period.start, null)),
       ];
   const lines = [
     ...pending

@@ -9,6 +9,7 @@ import { retrieveCustomer } from "../customers/service";
 import { pendingLinesInsert } from "../invoice-items/service";
 import { retrieveInvoice, voidInvoice } from "../invoices/service";
 import { type ChargeOutcome, chargeInvoice, periodLines } from "./invoicing";
+import { advancedMarks, lateUsageLines } from "./late-usage";
 import { resumedAt } from "./pause";
 import { periodBoundary } from "./periods";
 import {
@@ -22,9 +23,9 @@ import {
   writeSubscription,
 } from "./rows";
 import { dunningSchedule } from "./settings";
-import { afterCharge, settleInvoice } from "./settle";
+import { afterCharge, collectRenewal, settleInvoice } from "./settle";
 import { type SubscriptionRow, type SubscriptionStatus, subscriptions } from "./tables";
-import { billsUsage, endWithFinalUsage, meteredUsage, usageLines } from "./usage";
+import { billsUsage, endWithFinalUsage, meteredUsage, readUsageMarks, usageLines } from "./usage";
 
 const DAY_MS = 86_400_000;
 /** One subscription's catch-up in one run is bounded: a year of daily periods. */
@@ -87,10 +88,15 @@ async function renew(ctx: ServiceContext, row: SubscriptionRow, index: number): 
     updatedAt: now,
   };
   const ended = { start: row.currentPeriodStart, end: row.currentPeriodEnd };
-  const usage = billsUsage(row) ? await meteredUsage(ctx, row, ended.start, ended.end) : [];
+  // Ingestion marks first: what they don't cover is late at the next renewal (late-usage.ts).
+  const marks = billsUsage(row) ? await readUsageMarks(ctx, row, ended.end) : new Map();
+  const usage = billsUsage(row) ? await meteredUsage(ctx, row, ended.start, ended.end, marks) : [];
+  const late = await lateUsageLines(ctx, row, usage, ended.start, marks);
+  renewed.usageMarks = advancedMarks(row, marks);
   const lines = [
     ...periodLines(renewed, renewed.items, index),
     ...usageLines(row, usage, ended.start, ended.end),
+    ...late,
   ];
   const written = await writeSubscription(
     ctx,
@@ -108,7 +114,7 @@ async function renew(ctx: ServiceContext, row: SubscriptionRow, index: number): 
     },
     lines.length > 0 ? [pendingLinesInsert(ctx, lines, now)] : [],
   );
-  return settleInvoice(ctx, written, lines.length > 0);
+  return settleInvoice(ctx, written, lines.length > 0, "draft");
 }
 
 /** Charges a past_due subscription's latest invoice (paid already counts as paid). */
@@ -148,6 +154,7 @@ async function retry(ctx: ServiceContext, row: SubscriptionRow): Promise<Subscri
 
 /** What is due for the subscription at `at`, done once; the caller repeats while more is due. */
 async function step(ctx: ServiceContext, row: SubscriptionRow, at: Date): Promise<SubscriptionRow> {
+  if (row.collectInvoiceAt !== null && row.collectInvoiceAt <= at) return collectRenewal(ctx, row);
   if (row.status === "incomplete") {
     const invoice = row.latestInvoiceId ? await retrieveInvoice({ ctx, id: row.latestInvoiceId }) : null;
     if (invoice?.status === "paid") {
@@ -201,7 +208,13 @@ async function step(ctx: ServiceContext, row: SubscriptionRow, at: Date): Promis
     if (row.cancelAtPeriodEnd) return scheduledEnd(ctx, row, row.currentPeriodEnd);
     return renew(ctx, row, row.periodIndex + 1);
   }
-  if (row.status === "past_due" && row.nextRetryAt !== null && row.nextRetryAt <= at) return retry(ctx, row);
+  if (
+    row.status === "past_due" &&
+    row.collectInvoiceId === null &&
+    row.nextRetryAt !== null &&
+    row.nextRetryAt <= at
+  )
+    return retry(ctx, row);
   return row;
 }
 
@@ -348,6 +361,8 @@ export async function retryPastDueSubscriptions({
         ...tenantScope(subscriptions, ctx),
         eq(subscriptions.customerId, customerId),
         eq(subscriptions.status, "past_due"),
+        // A renewal's draft waiting to be charged is charged at its time, with the new default.
+        isNull(subscriptions.collectInvoiceId),
       ),
     );
   for (const row of pastDue) {

@@ -2,9 +2,9 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { tenantScope } from "../../core/tenancy";
 import { customersOnClock, deleteCustomer } from "../customers/service";
+import { cancelSubscription } from "./cancel";
 import { liveStatuses } from "./rows";
 import { subscriptions } from "./tables";
-import { cancelSubscription } from "./update";
 
 /**
  * Stripe's rule: deleting a customer cancels its subscriptions at once, with no final invoice, so

@@ -9,6 +9,7 @@ import {
   finalizeInvoice,
   markInvoiceUncollectible,
   payInvoice,
+  retrieveInvoice,
   voidInvoice,
 } from "../invoices/service";
 import { periodBoundary, prorate, secondsBetween } from "./periods";
@@ -115,14 +116,19 @@ export function couponApplies(row: SubscriptionRow, coupon: CouponRow | undefine
 
 export type ChargeOutcome = "paid" | "failed" | "open";
 
+/** A renewal's draft is finalized and charged this long after its creation (Stripe's automatic finalization). */
+export const AUTO_FINALIZE_MS = 3_600_000;
+
 /** A draft of the customer's pending items (the subscription's lines and anything else waiting), with the coupon while it applies. */
 function draftInvoice(
   ctx: ServiceContext,
   row: SubscriptionRow,
   coupon: CouponRow | undefined,
+  autoFinalizeAt: Date | null = null,
 ): Promise<Invoice> {
   return createInvoice({
     ctx,
+    autoFinalizeAt,
     input: {
       customer: row.customerId,
       currency: row.currency,
@@ -152,6 +158,33 @@ export async function issueInvoice(
 }
 
 /**
+ * A renewal's draft of the customer's pending items: the merchant may add items to it or finalize
+ * it until `automatically_finalizes_at`, when the subscription-cycle finalizes and charges it.
+ */
+export async function draftRenewalInvoice(ctx: ServiceContext, row: SubscriptionRow): Promise<Invoice> {
+  const [coupon] = row.couponId ? await couponQuery(ctx, row.couponId) : [];
+  return draftInvoice(ctx, row, coupon, new Date(ctx.services.clock.now().getTime() + AUTO_FINALIZE_MS));
+}
+
+/**
+ * Collects a renewal's invoice at its automatic finalization: finalized while still a draft (the
+ * invoice's compare-and-set refuses a concurrent finalization with 409), then charged unless it
+ * was charged before (a declined attempt counts) or needs no charge. An invoice the merchant
+ * settled meanwhile (paid, void, uncollectible) is not charged: `paid` (nothing left to collect).
+ */
+export async function collectInvoice(
+  ctx: ServiceContext,
+  id: string,
+): Promise<{ invoice: Invoice; outcome: ChargeOutcome }> {
+  const current = await retrieveInvoice({ ctx, id });
+  const invoice = current.status === "draft" ? await finalizeInvoice({ ctx, id }) : current;
+  if (invoice.status !== "open") return { invoice, outcome: "paid" };
+  if (invoice.collection_method === "send_invoice") return { invoice, outcome: "open" };
+  if (invoice.attempt_count > 0) return { invoice, outcome: "failed" };
+  return chargeInvoice(ctx, id, invoice);
+}
+
+/**
  * A paused subscription's invoice, never charged: left a draft (keep_as_draft), or finalized and
  * then voided or marked uncollectible. An invoice that finalizing settled (a total of 0) stays as it is.
  */
@@ -161,7 +194,15 @@ export async function issuePausedInvoice(
   behavior: PauseBehavior,
 ): Promise<Invoice> {
   const [coupon] = row.couponId ? await couponQuery(ctx, row.couponId) : [];
-  const draft = await draftInvoice(ctx, row, coupon);
+  return applyPauseBehavior(ctx, await draftInvoice(ctx, row, coupon), behavior);
+}
+
+/** What a pause does to a draft: keeps it, or finalizes it and voids it or marks it uncollectible. */
+export async function applyPauseBehavior(
+  ctx: ServiceContext,
+  draft: Invoice,
+  behavior: PauseBehavior,
+): Promise<Invoice> {
   if (behavior === "keep_as_draft") return draft;
   const finalized = await finalizeInvoice({ ctx, id: draft.id });
   if (finalized.status !== "open") return finalized;

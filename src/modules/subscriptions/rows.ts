@@ -81,16 +81,19 @@ function earliest(times: Array<Date | null>): Date | null {
 
 /** The earliest time the subscription-cycle has work for this subscription, or null when it has ended. */
 export function nextActionAt(row: SubscriptionRow): Date | null {
-  if (endedStatuses.includes(row.status)) return null;
+  // A renewal's draft is finalized and charged even when the subscription ended meanwhile (as Stripe).
+  if (endedStatuses.includes(row.status)) return row.collectInvoiceAt;
   if (row.status === "incomplete") return new Date(row.createdAt.getTime() + INCOMPLETE_EXPIRY_MS);
   if (row.status === "trialing" && row.trialEnd !== null) {
     const warning = row.trialWillEndSent ? null : new Date(row.trialEnd.getTime() - TRIAL_WARNING_MS);
     return earliest([row.cancelAt, warning, row.trialEnd]);
   }
   return earliest([
+    row.collectInvoiceAt,
     row.cancelAt,
     row.currentPeriodEnd,
-    row.status === "past_due" ? row.nextRetryAt : null,
+    // A renewal's draft waiting to be charged replaces the dunning of the invoice before it.
+    row.status === "past_due" && row.collectInvoiceAt === null ? row.nextRetryAt : null,
     row.status === "paused" ? row.pauseResumesAt : null,
   ]);
 }

@@ -82,6 +82,10 @@ export const cancelSubscriptionBody = z
       description:
         "Cancel now only: true bills the current period's usage of metered items so far (with the customer's pending items) on a final invoice, charged at once. Default false, as Stripe's. A scheduled end always bills it.",
     }),
+    prorate: z.boolean().optional().openapi({
+      description:
+        "Cancel now only: true credits the unused rest of the current period on the licensed items, to the second (a pending credit line; with invoice_now on the final invoice, or a credit note on the period's invoice when the final invoice would be negative). Default false.",
+    }),
   })
   .strict()
   .openapi("CancelSubscription");

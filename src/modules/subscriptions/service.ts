@@ -7,9 +7,10 @@ import { readSubscription, toSubscription } from "./rows";
 import type { ListSubscriptionsQuery, Subscription } from "./schemas";
 import { subscriptions } from "./tables";
 
+export { cancelSubscription } from "./cancel";
 /**
  * The subscriptions module's door. Verbs live in files named by what happens: create.ts,
- * change.ts (plan and preview of an update), update.ts (update, cancel), pause.ts (pause, resume), settings.ts (the dunning schedule), cycle.ts (the
+ * change.ts (plan and preview of an update), update.ts (update), cancel.ts, pause.ts (pause, resume), settings.ts (the dunning schedule), cycle.ts (the
  * subscription-cycle: renewals, trials, dunning), usage.ts (metered items' usage); periods.ts and invoicing.ts are the arithmetic.
  */
 export { createSubscription } from "./create";
@@ -25,7 +26,7 @@ export { type ItemTerms, requireSameTerms, usablePrice } from "./items";
 export { pauseSubscription, resumeSubscription } from "./pause";
 export { periodBoundary, prorate, secondsBetween } from "./periods";
 export { retrieveSubscriptionSettings, updateSubscriptionSettings } from "./settings";
-export { cancelSubscription, previewSubscription, updateSubscription } from "./update";
+export { previewSubscription, updateSubscription } from "./update";
 export { retrieveSubscriptionUsage } from "./usage";
 
 export async function retrieveSubscription({

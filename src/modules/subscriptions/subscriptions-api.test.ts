@@ -99,15 +99,24 @@ describe("subscription-cycle on real time", () => {
     });
     expect(sub.test_clock).toBeNull();
     await recordOk(m, { meter: calls, customer, value: 11 });
-    const run = () =>
+    const run = (offsetSeconds: number) =>
       call("POST", "/internal/dev/functions/subscription-cycle", {
         body: { merchant: m.merchantId },
-        headers: { "x-test-clock-offset-seconds": String(32 * 86_400) },
+        headers: { "x-test-clock-offset-seconds": String(offsetSeconds) },
       });
-    // 32 days on (the dev clock offset), three cycles at once, then one more: one renewal, 11 × 3 of usage.
-    const runs = await Promise.all([run(), run(), run()]);
+    // 32 days on (the dev clock offset), three cycles at once, then one more: one renewal draft, 11 × 3 of usage.
+    const renewal = 32 * 86_400;
+    const runs = await Promise.all([run(renewal), run(renewal), run(renewal)]);
     expect(runs.map((response) => response.status)).toEqual([200, 200, 200]);
-    expect((await run()).status).toBe(200);
+    expect((await run(renewal)).status).toBe(200);
+    expect((await customerInvoices(m, customer)).map((invoice) => invoice.status)).toEqual(["paid", "draft"]);
+    // Two hours later the draft is past its automatic finalization: three runs at once charge it once.
+    const collection = renewal + 2 * 3_600;
+    const collections = await Promise.all([run(collection), run(collection), run(collection)]);
+    expect(collections.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect((await run(collection)).status).toBe(200);
+    const charges = await query("select 1 from payments where customer_id = $1", [customer]);
+    expect(charges.length).toBe(2);
     const invoices = await customerInvoices(m, customer);
     expect(invoices.map((invoice) => [invoice.status, invoice.total])).toEqual([
       ["paid", 800],

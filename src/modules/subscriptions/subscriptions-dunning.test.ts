@@ -76,17 +76,18 @@ describe("subscriptions: the merchant's dunning schedule", () => {
     const sub = await subscribe(m, { customer, items: [{ price }] });
     await setCard(m, customer, DECLINED_CARD);
 
+    // Drafted at 00:00, finalized and charged at 01:00: the retry days count from the charge.
     await advance(m, clock, "2027-07-01T01:00:00Z");
     expect(await getSubscription(m, sub.id)).toMatchObject({
       status: "past_due",
-      next_payment_attempt: "2027-07-03T00:00:00.000Z",
+      next_payment_attempt: "2027-07-03T01:00:00.000Z",
     });
     await advance(m, clock, "2027-07-04T00:00:00Z");
     const ended = await getSubscription(m, sub.id);
     expect(ended).toMatchObject({
       status: "unpaid",
       canceled_at: null,
-      ended_at: "2027-07-03T00:00:00.000Z",
+      ended_at: "2027-07-03T01:00:00.000Z",
       next_payment_attempt: null,
     });
     expect(await getInvoice(m, ended.latest_invoice)).toMatchObject({ status: "open", attempt_count: 2 });

@@ -13,14 +13,15 @@ import {
   type InvoicePreview,
   monthlyPrice,
   newClock,
+  paymentPostings,
   setCard,
   subscribe,
 } from "./testing";
 
-/** The ledger transactions of an invoice's payment: one per captured charge. */
-async function postings(paymentId: string | null): Promise<number> {
-  const rows = await query("select 1 from ledger_transactions where source like $1", [
-    `payment:${paymentId}:%`,
+/** Payments of the customer that captured money. */
+async function captures(customer: string): Promise<number> {
+  const rows = await query("select 1 from payments where customer_id = $1 and amount_received > 0", [
+    customer,
   ]);
   return rows.length;
 }
@@ -41,6 +42,10 @@ describe("subscription journeys on a test clock", () => {
     });
     await advance(m, clock, "2027-03-12T10:00:00Z");
     expect((await getSubscription(m, sub.id)).status).toBe("trialing");
+    const preview = await m.sandbox.request<InvoicePreview>("POST", `/subscriptions/${sub.id}/preview`, {});
+    expect(preview.body.lines.map((line) => [line.description, line.amount])).toEqual([
+      ["1 × Basic (2027-03-15 – 2027-04-15)", 1500],
+    ]);
     expect(await eventTypes(sub.id)).toEqual([
       "customer.subscription.created",
       "customer.subscription.trial_will_end",
@@ -53,15 +58,17 @@ describe("subscription journeys on a test clock", () => {
       current_period_end: "2027-04-15T09:00:00.000Z",
     });
     const invoice = await getInvoice(m, active.latest_invoice);
-    expect(invoice).toMatchObject({ status: "paid", total: 1500, amount_paid: 1500, customer });
-    expect(invoice.status_transitions.paid_at).toBe("2027-03-15T09:00:00.000Z");
-    expect(await postings(invoice.payment)).toBeGreaterThan(0);
-    // One frozen time dates all three: compared as a set.
-    expect((await eventTypes(invoice.id)).sort()).toEqual([
-      "invoice.created",
-      "invoice.finalized",
-      "invoice.paid",
-    ]);
+    expect(invoice).toMatchObject({ status: "paid", total: preview.body.total, amount_paid: 1500, customer });
+    expect(invoice.lines.map((line) => [line.description, line.amount])).toEqual(
+      preview.body.lines.map((line) => [line.description, line.amount]),
+    );
+    // Drafted at the trial's end, finalized and charged an hour later.
+    expect(invoice.created_at).toBe("2027-03-15T09:00:00.000Z");
+    expect(invoice.status_transitions.paid_at).toBe("2027-03-15T10:00:00.000Z");
+    expect(await paymentPostings(invoice.payment)).toEqual([{ amount: 1500, net: 0 }]);
+    expect((await eventTypes(invoice.id))[0]).toBe("invoice.created");
+    // One frozen time dates the last two: compared as a set.
+    expect((await eventTypes(invoice.id)).slice(1).sort()).toEqual(["invoice.finalized", "invoice.paid"]);
   }, 180_000);
 
   it("trial without a payment method → canceled at the trial's end, nothing invoiced", async () => {
@@ -121,6 +128,7 @@ describe("subscription journeys on a test clock", () => {
     const invoice = await getInvoice(m, renewed.latest_invoice);
     expect(invoice).toMatchObject({ status: "paid", total: preview.body.total });
     expect(invoice.lines.map((line) => line.amount)).toEqual([1000]);
+    expect(await paymentPostings(invoice.payment)).toEqual([{ amount: 1000, net: 0 }]);
     expect((await customerInvoices(m, customer)).map((each) => each.total)).toEqual([3000, 1000]);
   }, 240_000);
 
@@ -180,7 +188,7 @@ describe("subscription journeys on a test clock", () => {
     );
     expect(upcoming.body.billing_reason).toBe("subscription_cycle");
     expect((await m.sandbox.request("PATCH", `/subscriptions/${sub.id}`, more)).status).toBe(200);
-    await advance(m, clock, "2027-05-01T00:00:01Z");
+    await advance(m, clock, "2027-05-01T01:00:00Z");
     const renewed = await getSubscription(m, sub.id);
     expect(renewed).toMatchObject({ status: "active", current_period_end: "2027-06-01T00:00:00.000Z" });
     const renewal = await getInvoice(m, renewed.latest_invoice);
@@ -191,6 +199,8 @@ describe("subscription journeys on a test clock", () => {
     });
     expect(renewal.lines.map((line) => line.amount)).toEqual(upcoming.body.lines.map((line) => line.amount));
     expect(renewal.lines.at(-1)?.amount).toBe(6000);
+    expect(await paymentPostings(renewal.payment)).toEqual([{ amount: renewal.total, net: 0 }]);
+    expect((await eventTypes(renewal.id))[0]).toBe("invoice.created");
   }, 240_000);
 
   it("cancel at period end: active until the period ends, then canceled with no new invoice", async () => {
@@ -223,7 +233,15 @@ describe("subscription journeys on a test clock", () => {
     const customer = await clockCustomer(m, clock);
     const sub = await subscribe(m, { customer, items: [{ price: await monthlyPrice(m, 2000, "Basic") }] });
     expect(sub.current_period_end).toBe("2027-02-28T12:00:00.000Z");
+    const preview = await m.sandbox.request<InvoicePreview>("POST", `/subscriptions/${sub.id}/preview`, {});
+    expect(preview.body.lines.map((line) => line.description)).toEqual([
+      "1 × Basic (2027-02-28 – 2027-03-31)",
+    ]);
     await advance(m, clock, "2027-03-01T00:00:00Z");
+    const february = await getInvoice(m, (await getSubscription(m, sub.id)).latest_invoice);
+    expect(february).toMatchObject({ status: "paid", total: preview.body.total });
+    expect(february.lines.map((line) => line.description)).toEqual(["1 × Basic (2027-02-28 – 2027-03-31)"]);
+    expect(await paymentPostings(february.payment)).toEqual([{ amount: 2000, net: 0 }]);
     expect(await getSubscription(m, sub.id)).toMatchObject({
       current_period_start: "2027-02-28T12:00:00.000Z",
       current_period_end: "2027-03-31T12:00:00.000Z",
@@ -255,7 +273,8 @@ describe("subscription journeys on a test clock", () => {
 
     await advance(m, clock, "2027-07-01T01:00:00Z");
     const pastDue = await getSubscription(m, first.id);
-    expect(pastDue).toMatchObject({ status: "past_due", next_payment_attempt: "2027-07-02T00:00:00.000Z" });
+    // The renewal drafted at 00:00 is finalized and charged at 01:00: the dunning days count from then.
+    expect(pastDue).toMatchObject({ status: "past_due", next_payment_attempt: "2027-07-02T01:00:00.000Z" });
     const unpaid = await getInvoice(m, pastDue.latest_invoice);
     expect(unpaid).toMatchObject({ status: "open", attempt_count: 1 });
     expect(await eventTypes(unpaid.id)).toContain("invoice.payment_failed");
@@ -277,22 +296,94 @@ describe("subscription journeys on a test clock", () => {
     const stillPastDue = await getSubscription(m, second.id);
     expect(stillPastDue).toMatchObject({
       status: "past_due",
-      next_payment_attempt: "2027-07-02T00:00:00.000Z",
+      next_payment_attempt: "2027-07-02T01:00:00.000Z",
     });
     expect((await getInvoice(m, stillPastDue.latest_invoice)).attempt_count).toBe(2);
     await advance(m, clock, "2027-07-02T01:00:00Z");
 
     // Retries at 1, 3, 5 and 7 days all fail: canceled after the last.
-    expect((await getSubscription(m, second.id)).next_payment_attempt).toBe("2027-07-04T00:00:00.000Z");
+    expect((await getSubscription(m, second.id)).next_payment_attempt).toBe("2027-07-04T01:00:00.000Z");
     await advance(m, clock, "2027-07-07T00:00:00Z");
     expect(await getSubscription(m, second.id)).toMatchObject({
       status: "past_due",
-      next_payment_attempt: "2027-07-08T00:00:00.000Z",
+      next_payment_attempt: "2027-07-08T01:00:00.000Z",
     });
     await advance(m, clock, "2027-07-09T00:00:00Z");
     const ended = await getSubscription(m, second.id);
-    expect(ended).toMatchObject({ status: "canceled", ended_at: "2027-07-08T00:00:00.000Z" });
+    expect(ended).toMatchObject({ status: "canceled", ended_at: "2027-07-08T01:00:00.000Z" });
     expect((await getInvoice(m, ended.latest_invoice)).attempt_count).toBe(6);
     expect((await eventTypes(second.id)).at(-1)).toBe("customer.subscription.deleted");
+  }, 240_000);
+
+  it("failure → unpaid: the renewal draft declined at finalization, retried on the merchant's days, then unpaid; paid later by hand", async () => {
+    const m = await createMerchant();
+    const settings = { retry_days: [1, 3], after_final_failure: "unpaid" };
+    expect((await m.sandbox.request("PATCH", "/subscription-settings", settings)).status).toBe(200);
+    const clock = await newClock(m, "2027-08-01T00:00:00Z");
+    const customer = await clockCustomer(m, clock);
+    const sub = await subscribe(m, { customer, items: [{ price: await monthlyPrice(m, 1500, "Basic") }] });
+    const first = await getInvoice(m, sub.latest_invoice);
+    expect(first).toMatchObject({ status: "paid", total: 1500 });
+    expect(await paymentPostings(first.payment)).toEqual([{ amount: 1500, net: 0 }]);
+    const preview = await m.sandbox.request<InvoicePreview>("POST", `/subscriptions/${sub.id}/preview`, {});
+    await setCard(m, customer, DECLINED_CARD);
+
+    await advance(m, clock, "2027-09-01T00:30:00Z");
+    const draft = await getInvoice(m, (await getSubscription(m, sub.id)).latest_invoice);
+    expect(draft).toMatchObject({ status: "draft", total: preview.body.total, attempt_count: 0 });
+    expect(draft.lines.map((line) => [line.description, line.amount])).toEqual(
+      preview.body.lines.map((line) => [line.description, line.amount]),
+    );
+    expect(await eventTypes(draft.id)).toEqual(["invoice.created"]);
+
+    await advance(m, clock, "2027-09-01T01:00:00Z");
+    expect(await getSubscription(m, sub.id)).toMatchObject({
+      status: "past_due",
+      next_payment_attempt: "2027-09-02T01:00:00.000Z",
+    });
+    const declined = await getInvoice(m, draft.id);
+    expect(declined).toMatchObject({
+      status: "open",
+      attempt_count: 1,
+      amount_remaining: 1500,
+      payment: null,
+    });
+    expect((await eventTypes(draft.id)).slice(1).sort()).toEqual([
+      "invoice.finalized",
+      "invoice.payment_failed",
+    ]);
+    expect(await captures(customer)).toBe(1);
+
+    await advance(m, clock, "2027-09-02T02:00:00Z");
+    expect(await getSubscription(m, sub.id)).toMatchObject({
+      status: "past_due",
+      next_payment_attempt: "2027-09-04T01:00:00.000Z",
+    });
+    await advance(m, clock, "2027-09-05T00:00:00Z");
+    const unpaid = await getSubscription(m, sub.id);
+    expect(unpaid).toMatchObject({
+      status: "unpaid",
+      ended_at: "2027-09-04T01:00:00.000Z",
+      latest_invoice: draft.id,
+    });
+    expect(await getInvoice(m, draft.id)).toMatchObject({ status: "open", attempt_count: 3 });
+    expect((await eventTypes(draft.id)).filter((type) => type === "invoice.payment_failed")).toHaveLength(3);
+    expect((await eventTypes(sub.id)).at(-1)).toBe("customer.subscription.updated");
+    expect(await captures(customer)).toBe(1);
+
+    // Unpaid is final: no later invoice; the open one is still payable.
+    await advance(m, clock, "2027-10-02T00:00:00Z");
+    expect(await customerInvoices(m, customer)).toHaveLength(2);
+    await setCard(m, customer, GOOD_CARD);
+    const paid = await m.sandbox.request<{ status: string; payment: string }>(
+      "POST",
+      `/invoices/${draft.id}/pay`,
+      {},
+    );
+    expect(paid.body).toMatchObject({ status: "paid" });
+    expect(await paymentPostings(paid.body.payment)).toEqual([{ amount: 1500, net: 0 }]);
+    // The pay request runs on real time (invoice actions don't read the customer's clock): not last by date.
+    expect(await eventTypes(draft.id)).toContain("invoice.paid");
+    expect((await getSubscription(m, sub.id)).status).toBe("unpaid");
   }, 240_000);
 });

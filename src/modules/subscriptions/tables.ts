@@ -87,6 +87,18 @@ export const subscriptions = pgTable(
     canceledAt: timestamp("canceled_at", { withTimezone: true, mode: "date" }),
     endedAt: timestamp("ended_at", { withTimezone: true, mode: "date" }),
     latestInvoiceId: text("latest_invoice_id"),
+    /**
+     * Per meter of a metered item, the ingestion high-water mark of the usage billed so far (the
+     * created_at of the last record counted, ISO): a record stored after it and dated in a period
+     * already billed is billed late, once, as an adjustment at the next renewal (late-usage.ts).
+     */
+    usageMarks: jsonb("usage_marks").$type<Record<string, string>>().notNull().default({}),
+    /**
+     * A renewal's invoice waiting for its automatic finalization: at collect_invoice_at the cycle
+     * finalizes it (while still a draft) and charges it. Null when nothing waits.
+     */
+    collectInvoiceId: text("collect_invoice_id"),
+    collectInvoiceAt: timestamp("collect_invoice_at", { withTimezone: true, mode: "date" }),
     /** Set while paused: what happens to each renewal's invoice, and when collection resumes by itself. */
     pauseBehavior: text("pause_behavior").$type<PauseBehavior>(),
     pauseResumesAt: timestamp("pause_resumes_at", { withTimezone: true, mode: "date" }),

@@ -108,11 +108,29 @@ export async function eventTypes(id: string): Promise<string[]> {
   return rows.map((row) => row.type);
 }
 
-/** A meter of `formula` (no property, filter or group_by). */
-export async function meter(m: TestMerchant, displayName: string, formula: string): Promise<string> {
+/** The ledger transactions of a payment (one per captured charge): amount, and the sum of its entries (0 when balanced). */
+export async function paymentPostings(
+  paymentId: string | null,
+): Promise<Array<{ amount: number; net: number }>> {
+  const rows = await query<{ amount: string; net: string }>(
+    `select t.amount::text as amount,
+       (select coalesce(sum(e.amount), 0)::text from ledger_entries e where e.transaction_id = t.id) as net
+     from ledger_transactions t where t.source like $1 order by t.created_at`,
+    [`payment:${paymentId}:%`],
+  );
+  return rows.map((row) => ({ amount: Number(row.amount), net: Number(row.net) }));
+}
+
+/** A meter of `formula` (no filter or group_by; `property` for count_unique). */
+export async function meter(
+  m: TestMerchant,
+  displayName: string,
+  formula: string,
+  property?: string,
+): Promise<string> {
   const created = await m.sandbox.request<{ id: string }>("POST", "/meters", {
     display_name: displayName,
-    aggregation: { formula },
+    aggregation: property === undefined ? { formula } : { formula, property },
   });
   if (created.status !== 200) throw new Error(`meter: ${created.text}`);
   return created.body.id;

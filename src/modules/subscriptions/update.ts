@@ -3,22 +3,10 @@ import { ApiError } from "../../core/errors";
 import { previousAttributes } from "../../core/events";
 import { pendingLinesInsert } from "../invoice-items/service";
 import { planChange, previewChange } from "./change";
-import {
-  readSubscription,
-  requireLive,
-  subscriptionContext,
-  toSubscription,
-  writeSubscription,
-} from "./rows";
-import type {
-  CancelSubscriptionInput,
-  InvoicePreview,
-  Subscription,
-  UpdateSubscriptionInput,
-} from "./schemas";
+import { toSubscription, writeSubscription } from "./rows";
+import type { InvoicePreview, Subscription, UpdateSubscriptionInput } from "./schemas";
 import { settleInvoice } from "./settle";
 import type { SubscriptionRow } from "./tables";
-import { endWithFinalUsage } from "./usage";
 
 /** The invoice an update would produce (POST …/preview): the same body as the update, nothing written. */
 export async function previewSubscription({
@@ -88,41 +76,5 @@ export async function updateSubscription({
   if (plan.behavior === "always_invoice" && plan.prorations.length > 0 && net >= 0) {
     return toSubscription(await settleInvoice(plan.ctx, written, true));
   }
-  return toSubscription(written);
-}
-
-/** Cancels now (customer.subscription.deleted), or at the end of the current period. */
-export async function cancelSubscription({
-  ctx,
-  id,
-  input,
-}: {
-  ctx: ServiceContext;
-  id: string;
-  input: CancelSubscriptionInput;
-}): Promise<Subscription> {
-  const row = await readSubscription(ctx, id);
-  requireLive(row);
-  const own = await subscriptionContext(ctx, row.testClockId);
-  const at = own.services.clock.now();
-  if (input.at_period_end && input.invoice_now) {
-    throw new ApiError("parameter_invalid", {
-      param: "invoice_now",
-      message: "invoice_now bills a cancel now; a cancel at the period's end bills the last period itself.",
-    });
-  }
-  const after: SubscriptionRow = input.at_period_end
-    ? { ...row, cancelAtPeriodEnd: true, updatedAt: at }
-    : { ...row, status: "canceled", canceledAt: at, endedAt: at, nextRetryAt: null, updatedAt: at };
-  const change = {
-    type: input.at_period_end
-      ? ("customer.subscription.updated" as const)
-      : ("customer.subscription.deleted" as const),
-    object: toSubscription(after),
-    previousAttributes: previousAttributes(toSubscription(row), toSubscription(after)),
-  };
-  const written = input.invoice_now
-    ? await endWithFinalUsage(own, row, after, change, at)
-    : await writeSubscription(own, row, after, change);
   return toSubscription(written);
 }

@@ -4,7 +4,7 @@ import { MAX_AMOUNT } from "../../core/money";
 import { type PendingLine, pendingLinesInsert } from "../invoice-items/service";
 import { type MeterRow, metersQuery } from "../meters/service";
 import { type PriceRow, priceAmount, pricesQuery } from "../prices/service";
-import { normalizeDecimal, usageTotalQuery } from "../usage-records/service";
+import { normalizeDecimal, usageIngestedQuery, usageTotalQuery } from "../usage-records/service";
 import { day, issueInvoice } from "./invoicing";
 import { readSubscription, writeSubscription } from "./rows";
 import type { SubscriptionUsage } from "./schemas";
@@ -39,6 +39,38 @@ export function billsUsage(row: SubscriptionRow): boolean {
   return row.status !== "trialing";
 }
 
+/** Per meter, the ingestion high-water mark a billing counts up to (the epoch when no record was stored yet). */
+export type UsageMarks = Map<string, Date>;
+
+const NO_RECORD = new Date(0);
+
+/** The meters of the subscription's metered items. */
+export function meteredMeterIds(row: SubscriptionRow): string[] {
+  return [...new Set(row.items.flatMap((item) => (item.meter === undefined ? [] : [item.meter])))];
+}
+
+/**
+ * The ingestion marks of a renewal that bills up to `end`, read before its usage: the usage is
+ * then counted up to them, so a record stored meanwhile is late (billed at the next renewal), never
+ * lost or counted twice. One read batch; none without metered items.
+ */
+export async function readUsageMarks(
+  ctx: ServiceContext,
+  row: SubscriptionRow,
+  end: Date,
+): Promise<UsageMarks> {
+  const meterIds = meteredMeterIds(row);
+  const [first, ...rest] = meterIds.map((id) => usageIngestedQuery(ctx, id, row.customerId, end));
+  if (!first) return new Map();
+  const results = await ctx.services.db.batch([first, ...rest]);
+  return new Map(
+    meterIds.map((id, index) => {
+      const at = results[index]?.rows[0]?.at;
+      return [id, at ? new Date(at) : NO_RECORD];
+    }),
+  );
+}
+
 /**
  * The usage of each metered item of the subscription over [start, end): its meter's aggregate of
  * the customer's records (usage-records' one aggregation query), rounded (wholeQuantity) and
@@ -49,6 +81,7 @@ export async function meteredUsage(
   row: SubscriptionRow,
   start: Date,
   end: Date,
+  marks: UsageMarks | null = null,
 ): Promise<MeteredUsage[]> {
   const metered = row.items.flatMap((item) =>
     item.meter === undefined ? [] : [{ item, meterId: item.meter }],
@@ -71,7 +104,9 @@ export async function meteredUsage(
     if (!price || !meter) throw new Error(`subscription ${row.id}: item ${item.id} lost its price or meter`);
     return { item, price, meter };
   });
-  const [first, ...rest] = pairs.map(({ meter }) => usageTotalQuery(ctx, meter, row.customerId, start, end));
+  const [first, ...rest] = pairs.map(({ meter }) =>
+    usageTotalQuery(ctx, meter, row.customerId, start, end, marks?.get(meter.id) ?? null),
+  );
   if (!first) return [];
   const totals = await db.batch([first, ...rest]);
   return pairs.map((pair, index) => {
@@ -148,10 +183,17 @@ export async function retrieveSubscriptionUsage({
   };
 }
 
+/** The usage lines of the last period, [current_period_start, end): none unless active or past_due. */
+export async function finalUsageLines(ctx: ServiceContext, row: SubscriptionRow, end: Date) {
+  const billed = row.status === "active" || row.status === "past_due";
+  const usage = billed ? await meteredUsage(ctx, row, row.currentPeriodStart, end) : [];
+  return usageLines(row, usage, row.currentPeriodStart, end);
+}
+
 /**
  * Ends the subscription (`after`, written by compare-and-set with `change`) and bills the usage of
  * its last period, [current_period_start, end), on a final invoice, as Stripe does at a scheduled
- * end and at a cancel with invoice_now. The lines ride in the end's batch, so a racing end is
+ * end and at a cancel with invoice_now (with a prorated cancel's `credits` first). The lines ride in the end's batch, so a racing end is
  * refused whole and the usage is billed once; then they are invoiced and charged. A failed charge
  * leaves that invoice open: the subscription has ended, so there is no dunning. Only an active or
  * past_due subscription bills its usage (a trial's is free, an incomplete one never started).
@@ -162,10 +204,9 @@ export async function endWithFinalUsage(
   after: SubscriptionRow,
   change: ChangeRecord,
   end: Date,
+  credits: PendingLine[] = [],
 ): Promise<SubscriptionRow> {
-  const billed = row.status === "active" || row.status === "past_due";
-  const usage = billed ? await meteredUsage(ctx, row, row.currentPeriodStart, end) : [];
-  const lines = usageLines(row, usage, row.currentPeriodStart, end);
+  const lines = [...credits, ...(await finalUsageLines(ctx, row, end))];
   const now = ctx.services.clock.now();
   const extra = lines.length > 0 ? [pendingLinesInsert(ctx, lines, now)] : [];
   const ended = await writeSubscription(ctx, row, after, change, extra);

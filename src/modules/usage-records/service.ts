@@ -15,7 +15,7 @@ import {
 } from "./schemas";
 import { type UsageRecordRow, usageRecords } from "./tables";
 
-export { normalizeDecimal, summarizeUsage, usageTotalQuery } from "./summary";
+export { normalizeDecimal, summarizeUsage, usageIngestedQuery, usageTotalQuery } from "./summary";
 
 const DAY_MS = 86_400_000;
 /** How late a record may arrive, and so how long its identifier is remembered at least. */

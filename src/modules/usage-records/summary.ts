@@ -33,7 +33,14 @@ function aggregate(meter: MeterRow, start: Date, end: Date): SQL {
  * and `value` (numeric), the formula over the records its filter keeps. The one implementation of
  * the aggregation: the summary endpoint and subscription invoicing both read it.
  */
-function usageGroups(ctx: ServiceContext, meter: MeterRow, customerId: string, start: Date, end: Date): SQL {
+function usageGroups(
+  ctx: ServiceContext,
+  meter: MeterRow,
+  customerId: string,
+  start: Date,
+  end: Date,
+  ingestedBy: Date | null = null,
+): SQL {
   const group =
     meter.groupBy === null ? sql`null::text` : sql`${usageRecords.properties} ->> ${meter.groupBy}`;
   return sql`with r as (
@@ -47,6 +54,7 @@ function usageGroups(ctx: ServiceContext, meter: MeterRow, customerId: string, s
         and ${usageRecords.timestamp} >= ${start.toISOString()}::timestamptz
         and ${usageRecords.timestamp} < ${end.toISOString()}::timestamptz
         and ${usageRecords.properties} @> ${JSON.stringify(meter.filter)}::jsonb
+        ${ingestedBy === null ? sql`` : sql`and ${usageRecords.createdAt} <= ${ingestedBy.toISOString()}::timestamptz`}
     )
     select r.grp, (${aggregate(meter, start, end)}) as value from r group by r.grp`;
 }
@@ -54,6 +62,7 @@ function usageGroups(ctx: ServiceContext, meter: MeterRow, customerId: string, s
 /**
  * A customer's billable usage on a meter over [start, end), as a statement for a read batch: the
  * sum of the meter's groups (the whole aggregate without group_by), an exact decimal string in `value`.
+ * With `ingestedBy`, only the records stored by then (created_at): what a billing saw.
  */
 export function usageTotalQuery(
   ctx: ServiceContext,
@@ -61,9 +70,24 @@ export function usageTotalQuery(
   customerId: string,
   start: Date,
   end: Date,
+  ingestedBy: Date | null = null,
 ) {
   return ctx.services.db.execute<{ value: string }>(
-    sql`select coalesce(sum(g.value), 0)::text as value from (${usageGroups(ctx, meter, customerId, start, end)}) g`,
+    sql`select coalesce(sum(g.value), 0)::text as value
+      from (${usageGroups(ctx, meter, customerId, start, end, ingestedBy)}) g`,
+  );
+}
+
+/**
+ * When the last of a customer's records on a meter dated before `end` was stored (its created_at;
+ * null when there is none), as a statement for a read batch: a billing's ingestion high-water mark.
+ */
+export function usageIngestedQuery(ctx: ServiceContext, meterId: string, customerId: string, end: Date) {
+  return ctx.services.db.execute<{ at: string | null }>(
+    sql`select max(${usageRecords.createdAt}) as at from ${usageRecords}
+      where ${usageRecords.merchantId} = ${ctx.merchantId} and ${usageRecords.environment} = ${ctx.environment}
+        and ${usageRecords.meterId} = ${meterId} and ${usageRecords.customerId} = ${customerId}
+        and ${usageRecords.timestamp} < ${end.toISOString()}::timestamptz`,
   );
 }
 
