@@ -91,6 +91,42 @@ describe("test clocks", () => {
     expect(invoices.body.data.length).toBe(2);
   }, 120_000);
 
+  it("two clocks advancing at once each renew only their own subscription, once", async () => {
+    const m = await createMerchant();
+    const clocks = await Promise.all([
+      newClock(m, "2027-02-01T00:00:00Z"),
+      newClock(m, "2027-02-01T00:00:00Z"),
+    ]);
+    const customers = await Promise.all(clocks.map((clock) => clockCustomer(m, clock)));
+    const prices = [await monthlyPrice(m, 700, "Basic"), await monthlyPrice(m, 1100, "Plus")];
+    await Promise.all(
+      customers.map((customer, index) => subscribe(m, { customer, items: [{ price: prices[index] }] })),
+    );
+    // Past the renewal and its draft's hour, both at once.
+    const answers = await Promise.all(
+      clocks.map((clock) =>
+        m.sandbox.request<TestClock>("POST", `/test-clocks/${clock}/advance`, {
+          frozen_time: "2027-03-01T02:00:00Z",
+        }),
+      ),
+    );
+    expect(answers.map((answer) => [answer.status, answer.body.status])).toEqual([
+      [200, "ready"],
+      [200, "ready"],
+    ]);
+    for (const [index, customer] of customers.entries()) {
+      const invoices = await m.sandbox.request<{ data: Array<{ status: string; total: number }> }>(
+        "GET",
+        `/invoices?customer=${customer}`,
+      );
+      const total = index === 0 ? 700 : 1100;
+      expect(invoices.body.data.map((invoice) => [invoice.status, invoice.total])).toEqual([
+        ["paid", total],
+        ["paid", total],
+      ]);
+    }
+  }, 120_000);
+
   it("one advance goes at most two intervals of the shortest live subscription on the clock", async () => {
     const m = await createMerchant();
     const clock = await newClock(m, "2027-01-31T00:00:00Z");
