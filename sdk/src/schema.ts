@@ -6440,6 +6440,12 @@ export interface components {
             weekly_anchor: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | null;
             monthly_anchor: number | null;
             minimum_amount: number;
+            minimum_amounts: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            method: "standard" | "instant";
+            delay_days: number;
             /** @description Null: the most recently verified account per currency. */
             destination: string | null;
             /** @enum {string} */
@@ -8967,11 +8973,34 @@ export interface components {
                      */
                     monthly_anchor?: number;
                     /**
-                     * @description Minor units, for every currency: a currency whose available balance is below it is not paid out that period (0: any positive balance).
+                     * @description Minor units, for every currency without its own entry in minimum_amounts: a currency whose available balance is below it is not paid out that period (0: any positive balance).
                      * @default 0
                      * @example 5000
                      */
                     minimum_amount?: number;
+                    /**
+                     * @description Per-currency minimums in each currency's minor units; they win over minimum_amount. Only payout currencies (USD, EUR, GBP): another is 400 payout_rail_unavailable.
+                     * @default {}
+                     * @example {
+                     *       "USD": 500,
+                     *       "EUR": 1000
+                     *     }
+                     */
+                    minimum_amounts?: {
+                        [key: string]: number;
+                    };
+                    /**
+                     * @description standard: the batch rail, no fee. instant: ACH same-day, SEPA Instant or Faster Payments with the instant fee (1 %), taken from the balance paid out. A minimum above the instant rail's per-payment limit is 400 rail_limit_exceeded.
+                     * @default standard
+                     * @enum {string}
+                     */
+                    method?: "standard" | "instant";
+                    /**
+                     * @description Pays out only funds that reached the available balance at least this many days before the run (0: all of it). Funds that arrived later wait for a later period.
+                     * @default 0
+                     * @example 2
+                     */
+                    delay_days?: number;
                     /**
                      * @description A verified bank account of the merchant (ba_…), used for its currency. Omitted or null: in each currency, the merchant's most recently verified bank account.
                      * @example ba_3kTq9yQy7yJ4pQz2Xb8w1LmN

@@ -1,0 +1,3 @@
+ALTER TABLE "payout_schedules" ADD COLUMN "minimum_amounts" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "payout_schedules" ADD COLUMN "method" text DEFAULT 'standard' NOT NULL;--> statement-breakpoint
+ALTER TABLE "payout_schedules" ADD COLUMN "delay_days" integer DEFAULT 0 NOT NULL;
