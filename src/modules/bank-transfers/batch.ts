@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lte } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lte, sql } from "drizzle-orm";
 import { applyChanges } from "../../core/batch";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
@@ -10,6 +10,7 @@ import {
   RAIL_RUN_LIMIT,
   type RailRun,
   rails,
+  returningMagic,
   submissionIds,
   utcDayBound,
 } from "../../core/rails";
@@ -70,7 +71,7 @@ async function settleArrived(services: Services, { now, merchantId }: RailRun): 
     .limit(RAIL_RUN_LIMIT);
   const changes = arriving.flatMap((row) => {
     if (!hasArrived(rails[row.rail], row.arrivalDate, now)) return [];
-    const failure = arrivalFailure(row.rail, row.amount, row.arrivalDate);
+    const failure = arrivalFailure(row);
     const ctx = contextOf(services, row);
     if (failure) {
       return [
@@ -110,6 +111,12 @@ async function applyReturns(services: Services, { now, merchantId }: RailRun): P
         eq(bankTransfers.status, "settled"),
         eq(bankTransfers.environment, "sandbox"),
         gte(bankTransfers.returnDeadline, utcDayBound(now, -1)),
+        // Only amounts the simulator returns: ACH pulls stay returnable for 60 days, and the many
+        // that never come back must not fill the page ahead of those due.
+        sql`${bankTransfers.amount} % 10000 in (${sql.join(
+          returningMagic.map((digits) => sql`${digits}`),
+          sql`, `,
+        )})`,
       ),
     )
     .limit(RAIL_RUN_LIMIT);

@@ -10,6 +10,7 @@ import {
   railBusinessDaysAfter,
   railReaches,
   rails,
+  returnDeadlineOn,
   scheduleOnRail,
 } from "../../core/rails";
 import { loadBankAccount, loadMandate, mandateRails, mandateStatus } from "../bank-accounts/service";
@@ -165,7 +166,11 @@ export async function createBankTransfer({
     status: "pending",
     windowAt: schedule.windowAt,
     arrivalDate: schedule.arrivalDate,
-    returnDeadline: schedule.returnDeadline,
+    // A pull on ACH may come back unauthorized for 60 days: it stays returnable that long.
+    returnDeadline:
+      input.direction === "pull"
+        ? returnDeadlineOn(rail, { direction: "debit", arrivalDate: schedule.arrivalDate })
+        : schedule.returnDeadline,
     availableOn:
       input.direction === "pull"
         ? railBusinessDaysAfter(rail, schedule.arrivalDate, PULL_AVAILABILITY_DAYS)
