@@ -27,6 +27,7 @@ export {
   type ReturnCode,
   railBusinessDaysAfter,
   railIds,
+  railReturnCodes,
   rails,
   railToday,
   returnCodeDescriptions,

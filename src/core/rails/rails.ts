@@ -75,6 +75,13 @@ export const returnCodeDescriptions: Record<ReturnCode, string> = {
   MS03: "Not specified reason, agent generated",
 };
 
+/** The return codes a rail's family carries; the UK schemes and wires carry none here. */
+export function railReturnCodes(rail: Pick<Rail, "family">): readonly ReturnCode[] {
+  if (rail.family === "ach") return achReturnCodes;
+  if (rail.family === "sepa") return sepaReturnCodes;
+  return [];
+}
+
 export interface Rail {
   id: RailId;
   family: "ach" | "sepa" | "uk" | "wire";

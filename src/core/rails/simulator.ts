@@ -3,6 +3,7 @@ import {
   type Rail,
   type ReturnCode,
   railBusinessDaysAfter,
+  railReturnCodes,
   returnCodeDescriptions,
   returnDeadlineOn,
   sepaReturnCodes,
@@ -65,12 +66,6 @@ export interface SimulatedOutcome {
   returned: { code: ReturnCode; message: string; on: string } | null;
 }
 
-function familyCodes(rail: Rail): readonly string[] {
-  if (rail.family === "ach") return achReturnCodes;
-  if (rail.family === "sepa") return sepaReturnCodes;
-  return [];
-}
-
 /** The amounts' last four digits that make the simulated bank return a payment after it arrived. */
 export const returningMagic: readonly number[] = [...byMagic]
   .filter(([, magic]) => magic.when !== "fail")
@@ -82,7 +77,7 @@ export function simulateOutcome(
   payment: { amount: number; arrivalDate: string; direction: "credit" | "debit" },
 ): SimulatedOutcome {
   const magic = byMagic.get(payment.amount % 10_000);
-  if (!magic || !familyCodes(rail).includes(magic.code)) return { failure: null, returned: null };
+  if (!magic || !railReturnCodes(rail).includes(magic.code)) return { failure: null, returned: null };
   const reason = { code: magic.code, message: returnCodeDescriptions[magic.code] };
   if (magic.when === "fail") return { failure: reason, returned: null };
   // Rails without a return window (instant schemes, wires) are final once paid.

@@ -16,7 +16,7 @@ import {
 } from "../../core/rails";
 import { onlyMerchant } from "../../core/tenancy";
 import { type BankTransferRow, bankTransfers } from "./tables";
-import { bankTransferChangeStatement } from "./transitions";
+import { bankTransferChangeStatement, failedAtArrival, returnedAfterSettlement } from "./transitions";
 
 const contextOf = (services: Services, row: BankTransferRow) => systemContext(services, row, "payout-batch");
 
@@ -73,17 +73,7 @@ async function settleArrived(services: Services, { now, merchantId }: RailRun): 
     if (!hasArrived(rails[row.rail], row.arrivalDate, now)) return [];
     const failure = arrivalFailure(row);
     const ctx = contextOf(services, row);
-    if (failure) {
-      return [
-        bankTransferChangeStatement(ctx, row, {
-          to: "failed",
-          from: ["submitted"],
-          values: { failureCode: failure.code, failureMessage: failure.message, failedAt: now },
-          event: "bank_transfer.failed",
-          ledger: row.direction === "push" ? "released" : null,
-        }),
-      ];
-    }
+    if (failure) return [failedAtArrival(ctx, row, failure, now)];
     return [
       bankTransferChangeStatement(ctx, row, {
         to: "settled",
@@ -123,15 +113,7 @@ async function applyReturns(services: Services, { now, merchantId }: RailRun): P
   const changes = returnable.flatMap((row) => {
     const returned = dueReturn(row, now);
     if (!returned) return [];
-    return [
-      bankTransferChangeStatement(contextOf(services, row), row, {
-        to: "returned",
-        from: ["settled"],
-        values: { failureCode: returned.code, failureMessage: returned.message, returnedAt: now },
-        event: "bank_transfer.returned",
-        ledger: row.direction === "push" ? "released" : "returned",
-      }),
-    ];
+    return [returnedAfterSettlement(contextOf(services, row), row, returned, now)];
   });
   return applyChanges(services, changes);
 }

@@ -92,3 +92,16 @@ export const listBankTransfersQuery = listQuerySchema.extend({
 });
 
 export type ListBankTransfersQuery = z.infer<typeof listBankTransfersQuery>;
+
+export const returnBankTransferBody = z
+  .object({
+    code: z.string().min(1).max(16).openapi({
+      example: "R10",
+      description:
+        "A return code of the transfer's rail: ACH R01–R51 (Nacha), SEPA AC01, AC04, AC06, AG01, AM04, AM05, MD06, MD07, MS02, MS03.",
+    }),
+  })
+  .strict()
+  .openapi("ReturnBankTransfer");
+
+export type ReturnBankTransferInput = z.infer<typeof returnBankTransferBody>;
