@@ -6673,6 +6673,8 @@ export interface components {
             /** @enum {string} */
             direction: "push" | "pull";
             amount: number;
+            /** @description The rail's fee, minor units: a push's is debited from available with the amount, a pull's kept from what it collects; both come back if the transfer fails or is returned. */
+            fee: number;
             currency: string;
             /** @enum {string} */
             rail: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire";

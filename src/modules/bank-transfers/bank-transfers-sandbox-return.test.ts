@@ -78,7 +78,7 @@ describe("POST /sandbox/bank-transfers/{id}/return", () => {
     const m = await createMerchant();
     const pull = await availablePull(m, 40_000);
     expect(pull).toMatchObject({ status: "settled", funds_available_at: expect.any(String) });
-    expect(await balances(m, "USD")).toMatchObject({ merchant_available: 40_000 });
+    expect(await balances(m, "USD")).toMatchObject({ merchant_available: 39_975, fees: 25 });
 
     // Outside the code's window: nothing changes.
     expectError(
@@ -103,7 +103,8 @@ describe("POST /sandbox/bank-transfers/{id}/return", () => {
       failure_message: "Customer advises not authorized",
       returned_at: expect.any(String),
     });
-    expect(await balances(m, "USD")).toMatchObject({ merchant_available: 0, merchant_pending: 0 });
+    // The whole credit is reversed, the fee with it.
+    expect(await balances(m, "USD")).toMatchObject({ merchant_available: 0, merchant_pending: 0, fees: 0 });
     expect((await eventTypes(pull.id)).at(-1)).toBe("bank_transfer.returned");
     expect(await transferPostings(m)).toContain(`bank_transfer:${pull.id}:returned`);
     // A retry with its key is replayed; another return is refused; the batch returns nothing twice.
@@ -144,8 +145,9 @@ describe("POST /sandbox/bank-transfers/{id}/return", () => {
       failed_at: expect.any(String),
     });
     expect(await balances(m, "USD")).toMatchObject({
-      merchant_available: 15_000,
+      merchant_available: 15_000 - 25,
       bank_transfers_in_transit: 5_000,
+      fees: 25,
     });
 
     await runAt(m, railNoon(settled, settled.arrival_date));
@@ -155,6 +157,7 @@ describe("POST /sandbox/bank-transfers/{id}/return", () => {
     expect(await balances(m, "USD")).toMatchObject({
       merchant_available: 20_000,
       bank_transfers_in_transit: 0,
+      fees: 0,
     });
     expect(await eventTypes(settled.id)).toEqual([
       "bank_transfer.created",

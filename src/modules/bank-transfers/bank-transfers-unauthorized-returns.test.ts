@@ -17,6 +17,7 @@ import {
   transferPostings,
   verifiedAccount,
 } from "./bank-transfers-testing";
+import { bankTransferFees } from "./fees";
 import type { BankTransfer } from "./schemas";
 
 let services: Services;
@@ -55,7 +56,7 @@ describe("ACH unauthorized returns: 60 calendar days on debits", () => {
 
     await runAt(m, railNoon(r10, r10.arrival_date));
     await runAt(m, railNoon(r10, r10.available_on ?? ""));
-    const arrived = r10.amount + r29.amount + r01.amount;
+    const arrived = r10.amount + r29.amount + r01.amount - 3 * bankTransferFees.ach_standard;
     expect(await balances(m, "USD")).toMatchObject({ merchant_available: arrived, merchant_pending: 0 });
     // R01 keeps the rail's two business days.
     await runAt(m, railNoon(r01, railBusinessDaysAfter(rails.ach_standard, r01.arrival_date, 2)));
@@ -106,6 +107,6 @@ describe("ACH unauthorized returns: 60 calendar days on debits", () => {
     await runAt(m, railNoon(push, push.arrival_date));
     await runAt(m, railNoon(push, deadline));
     expect(await retrieveTransfer(m, push.id)).toMatchObject({ status: "returned", failure_code: "R10" });
-    expect((await balances(m, "USD")).merchant_available).toBe(50_000);
+    expect(await balances(m, "USD")).toMatchObject({ merchant_available: 50_000, fees: 0 });
   });
 });

@@ -44,6 +44,10 @@ export const bankTransferSchema = z
     environment: environmentSchema,
     direction: z.enum(bankTransferDirections),
     amount: z.number().int(),
+    fee: z.number().int().openapi({
+      description:
+        "The rail's fee, minor units: a push's is debited from available with the amount, a pull's kept from what it collects; both come back if the transfer fails or is returned.",
+    }),
     currency: z.string(),
     rail: z.enum(railIds),
     bank_account: z.string().openapi({ description: "The bank account (ba_…)." }),

@@ -1,0 +1,1 @@
+ALTER TABLE "bank_transfers" ADD COLUMN "fee" bigint DEFAULT 0 NOT NULL;
