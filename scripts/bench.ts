@@ -24,6 +24,7 @@ import {
   type ScenarioName,
   type ScenarioResult,
 } from "./bench/options";
+import { benchPayoutBody } from "./bench/payouts";
 import { renderReport } from "./bench/report";
 import { benchUsage, type UsageBench } from "./bench/usage";
 import { REPO_ROOT } from "./local-stack";
@@ -282,6 +283,18 @@ async function main(): Promise<void> {
         loopback,
         "POST /api/v1/issuing/authorizations (one card)",
         [post(lead, "/api/v1/issuing/authorizations", authorizationBody(card))],
+        async () => [],
+      );
+    }
+    if (selected("payouts")) {
+      // Every payout reserves from ONE merchant's available balance: they serialize on its account
+      // lock (ledger_post), so this is the per-merchant ceiling of payouts created per second.
+      const body = await benchPayoutBody(stack.baseUrl, lead);
+      await scenario(
+        ctx,
+        loopback,
+        "POST /api/v1/payouts (standard, ACH), 1 merchant",
+        [post(lead, "/api/v1/payouts", body)],
         async () => [],
       );
     }

@@ -353,7 +353,7 @@ describe("OpenAPI responses validate with Ajv", () => {
       problems.push(...check("GET", hostedPath, await call("GET", hostedPath)));
       await subscriptionFlows(run);
       await issuingFlows(run, { m, problems, check });
-      await bankingFlows(run);
+      await bankingFlows(run, m);
       // Crypto: a deposit address and the merchant's confirmation tiers.
       await run("sandbox", "POST", "/crypto/addresses", {
         customer: customer.id,

@@ -17,6 +17,7 @@ export const scenarioNames = [
   "balances",
   "payments",
   "payments-10",
+  "payouts",
   "issuing-authorizations",
   "ledger",
   "usage-records",

@@ -83,6 +83,7 @@ export const operationTable = {
     settlePayment: { method: "post", path: "/api/v1/sandbox/payments/{id}/settle", input: null, list: false, parse: "json" },
     receiveFundingDeposit: { method: "post", path: "/api/v1/sandbox/funding/deposits/{id}/receive", input: "body", list: false, parse: "json" },
     failFundingDeposit: { method: "post", path: "/api/v1/sandbox/funding/deposits/{id}/fail", input: "body", list: false, parse: "json" },
+    returnBankTransfer: { method: "post", path: "/api/v1/sandbox/bank-transfers/{id}/return", input: "body", list: false, parse: "json" },
     advanceIssuingCardShipping: { method: "post", path: "/api/v1/sandbox/issuing/cards/{id}/shipping", input: "body", list: false, parse: "json" },
     captureIssuingAuthorization: { method: "post", path: "/api/v1/sandbox/issuing/authorizations/{id}/capture", input: "body", list: false, parse: "json" },
     incrementIssuingAuthorization: { method: "post", path: "/api/v1/sandbox/issuing/authorizations/{id}/increment", input: "body", list: false, parse: "json" },

@@ -2801,6 +2801,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sandbox/bank-transfers/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate the receiving bank returning a bank transfer
+         * @description Sandbox only. A submitted transfer fails with the code, as if rejected at arrival; a settled one is returned while the code's return window is open (a push's funds come back, a pull's credit is reversed), as the rail simulator does. 400 return_code_invalid for a code the rail does not carry; 409 bank_transfer_not_returnable otherwise.
+         */
+        post: operations["sandbox.returnBankTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/issuing/cardholders": {
         parameters: {
             query?: never;
@@ -3915,7 +3935,7 @@ export interface components {
                  * @example parameter_invalid
                  * @enum {string}
                  */
-                code: "authentication_required" | "credentials_malformed" | "credentials_invalid" | "api_key_revoked" | "session_expired" | "login_failed" | "session_required" | "environment_invalid" | "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "parameter_characters_invalid" | "amount_invalid" | "currency_invalid" | "metadata_invalid" | "json_invalid" | "body_too_large" | "content_type_invalid" | "cursor_invalid" | "resource_missing" | "route_not_found" | "method_not_allowed" | "signup_token_invalid" | "email_taken" | "resource_conflict" | "insufficient_funds" | "currency_unsupported" | "funding_method_invalid" | "deposit_already_received" | "bank_account_country_unsupported" | "iban_invalid" | "bic_invalid" | "routing_number_invalid" | "bank_account_number_invalid" | "bank_account_exists" | "bank_account_unverified" | "verification_method_unavailable" | "verification_not_pending" | "verification_mismatch" | "verification_failed" | "mandate_not_active" | "mandate_required" | "mandate_mismatch" | "rail_unsupported" | "bank_transfer_not_cancelable" | "payout_destination_unsupported" | "payout_rail_unavailable" | "rail_limit_exceeded" | "payout_not_cancelable" | "global_account_closed" | "cardholder_inactive" | "issuing_unsupported" | "issuing_production_unavailable" | "issuing_card_status_invalid" | "issuing_shipping_status_invalid" | "spending_controls_invalid" | "reveal_token_invalid" | "issuing_authorization_status_invalid" | "issuing_dispute_not_allowed" | "issuing_dispute_status_invalid" | "issuing_dispute_evidence_missing" | "issuing_increment_declined" | "sandbox_only" | "card_declined" | "payment_declined" | "processing_error" | "payment_authentication_failed" | "card_number_invalid" | "card_expiry_invalid" | "card_cvc_invalid" | "vpa_invalid" | "payment_method_unsupported" | "payment_method_unusable" | "payment_state_invalid" | "capture_amount_invalid" | "refund_exceeds_captured" | "payment_not_refundable" | "provider_unavailable" | "provider_rejected" | "provider_unknown" | "provider_credentials_invalid" | "provider_already_connected" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_progress" | "webhook_url_invalid" | "webhook_url_insecure" | "webhook_url_forbidden" | "webhook_endpoint_disabled" | "resource_limit_exceeded" | "rate_limited" | "signature_invalid" | "function_unknown" | "fx_rates_stale" | "fx_pair_unsupported" | "fx_quote_expired" | "fx_quote_used" | "product_archived" | "price_lookup_key_taken" | "coupon_expired" | "coupon_max_redemptions_reached" | "coupon_not_applicable" | "promotion_code_inactive" | "promotion_code_expired" | "promotion_code_max_redemptions_reached" | "promotion_code_customer_limit_reached" | "promotion_code_restricted" | "promotion_code_taken" | "meter_inactive" | "price_inactive" | "tax_rate_inactive" | "invoice_nothing_to_invoice" | "invoice_items_changed" | "invoice_status_invalid" | "invoice_numbering_conflict" | "invoice_payment_method_missing" | "invoice_payment_in_progress" | "credit_note_amount_invalid" | "credit_note_invoice_status_invalid" | "credit_note_not_voidable" | "credit_note_conflict" | "test_clock_time_invalid" | "test_clock_advancing" | "subscription_status_invalid" | "subscription_update_conflict" | "subscription_price_invalid" | "usage_timestamp_out_of_range" | "checkout_line_items_invalid" | "checkout_session_state_invalid" | "verification_state_invalid" | "verification_attempts_exhausted" | "verification_incomplete" | "business_verification_exists" | "registration_number_invalid" | "document_type_invalid" | "document_too_large" | "document_hash_mismatch" | "download_url_expired" | "verification_provider_unavailable" | "account_verification_required" | "cardholder_verification_required" | "crypto_network_unsupported" | "crypto_asset_unsupported" | "crypto_not_configured" | "crypto_sends_not_configured" | "crypto_network_unavailable" | "crypto_price_unavailable" | "crypto_fee_cap_exceeded" | "wallet_not_configured" | "wallet_merchant_validation_failed" | "wallet_validation_url_invalid" | "wallet_token_invalid" | "wallet_token_expired" | "wallet_token_replayed" | "wallet_session_state_invalid" | "service_unavailable" | "configuration_invalid" | "internal_error";
+                code: "authentication_required" | "credentials_malformed" | "credentials_invalid" | "api_key_revoked" | "session_expired" | "login_failed" | "session_required" | "environment_invalid" | "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "parameter_characters_invalid" | "amount_invalid" | "currency_invalid" | "metadata_invalid" | "json_invalid" | "body_too_large" | "content_type_invalid" | "cursor_invalid" | "resource_missing" | "route_not_found" | "method_not_allowed" | "signup_token_invalid" | "email_taken" | "resource_conflict" | "insufficient_funds" | "currency_unsupported" | "funding_method_invalid" | "deposit_already_received" | "bank_account_country_unsupported" | "iban_invalid" | "bic_invalid" | "routing_number_invalid" | "bank_account_number_invalid" | "bank_account_exists" | "bank_account_unverified" | "verification_method_unavailable" | "verification_not_pending" | "verification_mismatch" | "verification_failed" | "mandate_not_active" | "mandate_required" | "mandate_mismatch" | "rail_unsupported" | "bank_transfer_not_cancelable" | "bank_transfer_not_returnable" | "return_code_invalid" | "payout_destination_unsupported" | "payout_rail_unavailable" | "rail_limit_exceeded" | "payout_not_cancelable" | "global_account_closed" | "cardholder_inactive" | "issuing_unsupported" | "issuing_production_unavailable" | "issuing_card_status_invalid" | "issuing_shipping_status_invalid" | "spending_controls_invalid" | "reveal_token_invalid" | "issuing_authorization_status_invalid" | "issuing_dispute_not_allowed" | "issuing_dispute_status_invalid" | "issuing_dispute_evidence_missing" | "issuing_increment_declined" | "sandbox_only" | "card_declined" | "payment_declined" | "processing_error" | "payment_authentication_failed" | "card_number_invalid" | "card_expiry_invalid" | "card_cvc_invalid" | "vpa_invalid" | "payment_method_unsupported" | "payment_method_unusable" | "payment_state_invalid" | "capture_amount_invalid" | "refund_exceeds_captured" | "payment_not_refundable" | "provider_unavailable" | "provider_rejected" | "provider_unknown" | "provider_credentials_invalid" | "provider_already_connected" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_progress" | "webhook_url_invalid" | "webhook_url_insecure" | "webhook_url_forbidden" | "webhook_endpoint_disabled" | "resource_limit_exceeded" | "rate_limited" | "signature_invalid" | "function_unknown" | "fx_rates_stale" | "fx_pair_unsupported" | "fx_quote_expired" | "fx_quote_used" | "product_archived" | "price_lookup_key_taken" | "coupon_expired" | "coupon_max_redemptions_reached" | "coupon_not_applicable" | "promotion_code_inactive" | "promotion_code_expired" | "promotion_code_max_redemptions_reached" | "promotion_code_customer_limit_reached" | "promotion_code_restricted" | "promotion_code_taken" | "meter_inactive" | "price_inactive" | "tax_rate_inactive" | "invoice_nothing_to_invoice" | "invoice_items_changed" | "invoice_status_invalid" | "invoice_numbering_conflict" | "invoice_payment_method_missing" | "invoice_payment_in_progress" | "credit_note_amount_invalid" | "credit_note_invoice_status_invalid" | "credit_note_not_voidable" | "credit_note_conflict" | "test_clock_time_invalid" | "test_clock_advancing" | "subscription_status_invalid" | "subscription_update_conflict" | "subscription_price_invalid" | "usage_timestamp_out_of_range" | "checkout_line_items_invalid" | "checkout_session_state_invalid" | "verification_state_invalid" | "verification_attempts_exhausted" | "verification_incomplete" | "business_verification_exists" | "registration_number_invalid" | "document_type_invalid" | "document_too_large" | "document_hash_mismatch" | "download_url_expired" | "verification_provider_unavailable" | "account_verification_required" | "cardholder_verification_required" | "crypto_network_unsupported" | "crypto_asset_unsupported" | "crypto_not_configured" | "crypto_sends_not_configured" | "crypto_network_unavailable" | "crypto_price_unavailable" | "crypto_fee_cap_exceeded" | "wallet_not_configured" | "wallet_merchant_validation_failed" | "wallet_validation_url_invalid" | "wallet_token_invalid" | "wallet_token_expired" | "wallet_token_replayed" | "wallet_session_state_invalid" | "service_unavailable" | "configuration_invalid" | "internal_error";
                 message: string;
                 param?: string;
                 /** @example req_3kTq9yQy7yJ4pQz2Xb8w1LmN */
@@ -6445,6 +6465,12 @@ export interface components {
             weekly_anchor: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | null;
             monthly_anchor: number | null;
             minimum_amount: number;
+            minimum_amounts: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            method: "standard" | "instant";
+            delay_days: number;
             /** @description Null: the most recently verified account per currency. */
             destination: string | null;
             /** @enum {string} */
@@ -6654,6 +6680,8 @@ export interface components {
             /** @enum {string} */
             direction: "push" | "pull";
             amount: number;
+            /** @description The rail's fee, minor units: a push's is debited from available with the amount, a pull's kept from what it collects; both come back if the transfer fails or is returned. */
+            fee: number;
             currency: string;
             /** @enum {string} */
             rail: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire";
@@ -8981,11 +9009,34 @@ export interface components {
                      */
                     monthly_anchor?: number;
                     /**
-                     * @description Minor units, for every currency: a currency whose available balance is below it is not paid out that period (0: any positive balance).
+                     * @description Minor units, for every currency without its own entry in minimum_amounts: a currency whose available balance is below it is not paid out that period (0: any positive balance).
                      * @default 0
                      * @example 5000
                      */
                     minimum_amount?: number;
+                    /**
+                     * @description Per-currency minimums in each currency's minor units; they win over minimum_amount. Only payout currencies (USD, EUR, GBP): another is 400 payout_rail_unavailable.
+                     * @default {}
+                     * @example {
+                     *       "USD": 500,
+                     *       "EUR": 1000
+                     *     }
+                     */
+                    minimum_amounts?: {
+                        [key: string]: number;
+                    };
+                    /**
+                     * @description standard: the batch rail, no fee. instant: ACH same-day, SEPA Instant or Faster Payments with the instant fee (1 %), taken from the balance paid out. A minimum above the instant rail's per-payment limit is 400 rail_limit_exceeded.
+                     * @default standard
+                     * @enum {string}
+                     */
+                    method?: "standard" | "instant";
+                    /**
+                     * @description Pays out only funds that reached the available balance at least this many days before the run (0: all of it). Funds that arrived later wait for a later period.
+                     * @default 0
+                     * @example 2
+                     */
+                    delay_days?: number;
                     /**
                      * @description A verified bank account of the merchant (ba_…), used for its currency. Omitted or null: in each currency, the merchant's most recently verified bank account.
                      * @example ba_3kTq9yQy7yJ4pQz2Xb8w1LmN
@@ -9083,6 +9134,17 @@ export interface components {
                     /** @description Shown on the bank statement; 22 characters at most (ACH's limit). */
                     statement_descriptor?: string;
                     metadata?: components["schemas"]["Metadata"];
+                };
+            };
+        };
+        ReturnBankTransfer: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A return code of the transfer's rail: ACH R01–R51 (Nacha), SEPA AC01, AC04, AC06, AG01, AM04, AM05, MD06, MD07, MS02, MS03.
+                     * @example R10
+                     */
+                    code: string;
                 };
             };
         };
@@ -31202,6 +31264,153 @@ export interface operations {
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object for this merchant and environment. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: idempotency key reuse or in progress, or an illegal state change. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; quote the request_id. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "sandbox.returnBankTransfer": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key (kept 24 h, per merchant and environment) with the same body returns the first answer with Idempotent-Replayed: true; with another body, 409 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ReturnBankTransfer"];
+        responses: {
+            /** @description The failed or returned bank transfer. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankTransfer"];
+                };
+            };
+            /** @description Invalid request: the code names the problem and `param` the parameter. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sandbox_only: production credentials. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {

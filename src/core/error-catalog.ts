@@ -309,6 +309,20 @@ export const errorCatalog = {
     message: "This bank transfer can no longer be canceled.",
     description: "Only pending transfers can be canceled: at its rail's cut-off a transfer is submitted.",
   },
+  bank_transfer_not_returnable: {
+    type: "invalid_request_error",
+    status: 409,
+    message: "This bank transfer cannot be returned now.",
+    description:
+      "A sandbox return needs a submitted transfer (it then fails with the code) or a settled one still inside the code's return window; instant schemes and wires are final once paid.",
+  },
+  return_code_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    message: "This return code is not one of the transfer's rail.",
+    description:
+      "ACH rails take Nacha R codes, SEPA rails ISO 20022 reason codes (AC01, AM04, MD06, …); the UK schemes and wires carry none in the sandbox.",
+  },
   payout_destination_unsupported: {
     type: "invalid_request_error",
     status: 400,

@@ -219,6 +219,14 @@ export const bankingObjectEndpoints: ObjectEndpoint[] = [
     create: createBankTransfer,
   },
   {
+    name: "simulate bank transfer return",
+    readBack: (id) => `/bank-transfers/${id}`,
+    method: "POST",
+    path: (id) => `/sandbox/bank-transfers/${id}/return`,
+    body: { code: "R10" },
+    create: createBankTransfer,
+  },
+  {
     name: "retrieve global account",
     method: "GET",
     path: (id) => `/global-accounts/${id}`,

@@ -1,8 +1,14 @@
 import { generateBankDetails } from "../../src/core/bank-details";
+import { rails, scheduleOnRail } from "../../src/core/rails";
+import type { TestMerchant } from "../harness";
+import { runFunctionFor } from "../verifications";
 import type { Run } from "./run";
 
-/** A bank account verified by micro-deposits, a mandate, a payout to it, and bank transfers both ways. */
-export async function bankingFlows(run: Run): Promise<void> {
+/**
+ * A bank account verified by micro-deposits, a mandate, a payout to it, bank transfers both ways, and
+ * the pull, submitted by payout-batch at its cut-off, returned on demand.
+ */
+export async function bankingFlows(run: Run, m: TestMerchant): Promise<void> {
   // A bank account verified by micro-deposits, then a mandate on it.
   const bankDetails = generateBankDetails("US");
   const bankAccount = await run<{ id: string }>("sandbox", "POST", "/bank-accounts", {
@@ -48,7 +54,7 @@ export async function bankingFlows(run: Run): Promise<void> {
     bank_account: bankAccount.id,
   });
   await run("sandbox", "POST", `/bank-transfers/${push.id}/cancel`);
-  const pull = await run<{ id: string }>("sandbox", "POST", "/bank-transfers", {
+  const pull = await run<{ id: string; created_at: string }>("sandbox", "POST", "/bank-transfers", {
     direction: "pull",
     amount: 700,
     currency: "USD",
@@ -58,4 +64,8 @@ export async function bankingFlows(run: Run): Promise<void> {
   await run("sandbox", "GET", `/bank-transfers/${pull.id}`);
   await run("sandbox", "GET", "/bank-transfers?direction=pull");
   await run("sandbox", "GET", `/status/bank-transfers/${pull.id}`);
+  const { windowAt } = scheduleOnRail(rails.ach_standard, new Date(pull.created_at));
+  const pastCutOff = Math.ceil((windowAt.getTime() - Date.now()) / 1000) + 60;
+  await runFunctionFor("payout-batch", { merchant: m.merchantId }, pastCutOff);
+  await run("sandbox", "POST", `/sandbox/bank-transfers/${pull.id}/return`, { code: "R01" });
 }

@@ -18,18 +18,28 @@ export {
   utcDayBound,
 } from "./progress";
 export {
+  ACH_UNAUTHORIZED_RETURN_DAYS,
   achReturnCodes,
+  achUnauthorizedReturnCodes,
   type Rail,
   type RailId,
   type RailSchedule,
   type ReturnCode,
   railBusinessDaysAfter,
   railIds,
+  railReturnCodes,
   rails,
   railToday,
   returnCodeDescriptions,
+  returnDeadlineOn,
   scheduleOnRail,
   sepaReturnCodes,
 } from "./rails";
 export { type RailAccount, railReaches } from "./reach";
-export { type MagicTiming, magicAmount, type SimulatedOutcome, simulateOutcome } from "./simulator";
+export {
+  type MagicTiming,
+  magicAmount,
+  returningMagic,
+  type SimulatedOutcome,
+  simulateOutcome,
+} from "./simulator";

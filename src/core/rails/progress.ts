@@ -51,25 +51,36 @@ export function hasArrived(rail: Rail, arrivalDate: string, now: Date): boolean 
   return arrivalDate <= railToday(rail, now);
 }
 
+/** A payment on a rail as the simulator sees it; payouts are credits, bank transfers say (push or pull). */
+interface RailPayment {
+  rail: RailId;
+  amount: number;
+  arrivalDate: string;
+  direction?: "push" | "pull";
+}
+
+function simulated(payment: RailPayment): SimulatedOutcome {
+  return simulateOutcome(rails[payment.rail], {
+    ...payment,
+    direction: payment.direction === "pull" ? "debit" : "credit",
+  });
+}
+
 /** The simulated bank's verdict at arrival: rejected with a return code, or arrived. */
-export function arrivalFailure(
-  railId: RailId,
-  amount: number,
-  arrivalDate: string,
-): SimulatedOutcome["failure"] {
-  return simulateOutcome(rails[railId], amount, arrivalDate).failure;
+export function arrivalFailure(payment: RailPayment): SimulatedOutcome["failure"] {
+  return simulated(payment).failure;
 }
 
 /**
  * The return the simulated bank makes of an arrived payment when it is due at `now` and falls
- * inside the rail's return window; null otherwise.
+ * inside its return window; null otherwise.
  */
 export function dueReturn(
-  payment: { rail: RailId; amount: number; arrivalDate: string; returnDeadline: string },
+  payment: RailPayment & { returnDeadline: string },
   now: Date,
 ): SimulatedOutcome["returned"] {
   const rail = rails[payment.rail];
-  const { returned } = simulateOutcome(rail, payment.amount, payment.arrivalDate);
+  const { returned } = simulated(payment);
   if (!returned || returned.on > railToday(rail, now) || returned.on > payment.returnDeadline) return null;
   return returned;
 }

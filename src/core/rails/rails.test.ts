@@ -8,7 +8,15 @@ import {
   isBusinessDay,
   isWeekend,
 } from "./holidays";
-import { railIds, rails, scheduleOnRail } from "./rails";
+import {
+  achReturnCodes,
+  achUnauthorizedReturnCodes,
+  railIds,
+  rails,
+  returnDeadlineOn,
+  scheduleOnRail,
+} from "./rails";
+import { magicAmount, simulateOutcome } from "./simulator";
 import { localDate } from "./zoned";
 
 describe("holiday calendars", () => {
@@ -111,6 +119,28 @@ describe("rail schedules", () => {
       arrivalDate: "2026-05-27",
       returnDeadline: "2026-05-29",
     });
+  });
+
+  it("ACH debits returned unauthorized (R05, R07, R10, R11, R51) have 60 calendar days; R29 (corporate), other codes and credits the rail's window", () => {
+    const arrivalDate = "2026-05-27";
+    const debit = { direction: "debit" as const, arrivalDate };
+    const credit = { direction: "credit" as const, arrivalDate };
+    expect(returnDeadlineOn(rails.ach_standard, debit)).toBe("2026-07-26");
+    for (const code of achReturnCodes) {
+      const unauthorized = achUnauthorizedReturnCodes.includes(code);
+      expect(returnDeadlineOn(rails.ach_standard, debit, code)).toBe(
+        unauthorized ? "2026-07-26" : "2026-05-29",
+      );
+      expect(returnDeadlineOn(rails.ach_same_day, credit, code)).toBe("2026-05-29");
+      // The simulator's late return of a debit comes on the code's last day.
+      const late = simulateOutcome(rails.ach_standard, {
+        ...debit,
+        amount: magicAmount(code, "late_return"),
+      });
+      expect(late.returned?.on).toBe(unauthorized ? "2026-07-26" : "2026-05-29");
+    }
+    expect(returnDeadlineOn(rails.ach_standard, credit)).toBe("2026-05-29");
+    expect(returnDeadlineOn(rails.sepa_debit, debit, "MD06")).toBe(returnDeadlineOn(rails.sepa_debit, debit));
   });
 
   it("SEPA Credit Transfer skips Easter on TARGET2; SCT Inst arrives at once, every day", () => {

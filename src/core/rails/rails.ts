@@ -14,7 +14,27 @@ export const railIds = [
 export type RailId = (typeof railIds)[number];
 
 /** The return reason codes the rail families carry (ACH: Nacha R codes; SEPA: ISO 20022 reason codes). */
-export const achReturnCodes = ["R01", "R02", "R03", "R04", "R08", "R10", "R16", "R20", "R29"] as const;
+export const achReturnCodes = [
+  "R01",
+  "R02",
+  "R03",
+  "R04",
+  "R05",
+  "R07",
+  "R08",
+  "R10",
+  "R11",
+  "R16",
+  "R20",
+  "R29",
+  "R51",
+] as const;
+/**
+ * The unauthorized-debit reasons that may return an ACH debit up to 60 calendar days after
+ * settlement (Nacha's extended return window); every other code keeps the rail's window.
+ */
+export const achUnauthorizedReturnCodes: readonly ReturnCode[] = ["R05", "R07", "R10", "R11", "R51"];
+export const ACH_UNAUTHORIZED_RETURN_DAYS = 60;
 export const sepaReturnCodes = [
   "AC01",
   "AC04",
@@ -34,11 +54,15 @@ export const returnCodeDescriptions: Record<ReturnCode, string> = {
   R02: "Account closed",
   R03: "No account / unable to locate account",
   R04: "Invalid account number",
+  R05: "Unauthorized debit to consumer account using corporate SEC code",
+  R07: "Authorization revoked by customer",
   R08: "Payment stopped",
   R10: "Customer advises not authorized",
+  R11: "Customer advises entry not in accordance with the terms of the authorization",
   R16: "Account frozen",
   R20: "Non-transaction account",
   R29: "Corporate customer advises not authorized",
+  R51: "Item related to RCK entry is ineligible or RCK entry is improper",
   AC01: "Incorrect account number",
   AC04: "Closed account number",
   AC06: "Blocked account",
@@ -50,6 +74,13 @@ export const returnCodeDescriptions: Record<ReturnCode, string> = {
   MS02: "Not specified reason, customer generated",
   MS03: "Not specified reason, agent generated",
 };
+
+/** The return codes a rail's family carries; the UK schemes and wires carry none here. */
+export function railReturnCodes(rail: Pick<Rail, "family">): readonly ReturnCode[] {
+  if (rail.family === "ach") return achReturnCodes;
+  if (rail.family === "sepa") return sepaReturnCodes;
+  return [];
+}
 
 export interface Rail {
   id: RailId;
@@ -232,4 +263,22 @@ export function railToday(rail: Rail, at: Date): string {
 export function railBusinessDaysAfter(rail: Rail, date: string, days: number): string {
   if (rail.calendar === "always_open") return addDays(date, days);
   return addBusinessDays(holidayCalendars[rail.calendar], date, days);
+}
+
+/**
+ * The last rail-local day the receiving bank may return a payment that arrived on `arrivalDate`:
+ * with `code`, for that reason; without, for any reason (what the payment stores). An ACH debit may
+ * come back unauthorized (R05, R07, R10, R11, R51) for 60 calendar days; everything else within
+ * the rail's return window in business days.
+ */
+export function returnDeadlineOn(
+  rail: Rail,
+  payment: { direction: "credit" | "debit"; arrivalDate: string },
+  code?: ReturnCode,
+): string {
+  const unauthorized = code === undefined || achUnauthorizedReturnCodes.includes(code);
+  if (rail.family === "ach" && payment.direction === "debit" && unauthorized) {
+    return addDays(payment.arrivalDate, ACH_UNAUTHORIZED_RETURN_DAYS);
+  }
+  return railBusinessDaysAfter(rail, payment.arrivalDate, rail.returnWindowDays);
 }

@@ -3,7 +3,9 @@ import {
   type Rail,
   type ReturnCode,
   railBusinessDaysAfter,
+  railReturnCodes,
   returnCodeDescriptions,
+  returnDeadlineOn,
   sepaReturnCodes,
 } from "./rails";
 
@@ -16,7 +18,10 @@ import {
  * | --- | --- |
  * | `90nn` (ACH `Rnn`), `8xyy` (SEPA, table below) | rejected at settlement: the payment fails with that code |
  * | `70nn` (ACH `Rnn`), `6xyy` (SEPA) | settles, then is returned one business day after arrival |
- * | `50nn` (ACH `Rnn`), `4xyy` (SEPA) | settles, then is returned on the last day of the rail's return window |
+ * | `50nn` (ACH `Rnn`), `4xyy` (SEPA) | settles, then is returned on the last day of the code's return window |
+ *
+ * The code's window is the rail's, except on ACH debits for the unauthorized reasons (R05, R07, R10,
+ * R11, R51): 60 calendar days after arrival.
  */
 const sepaMagic: Record<(typeof sepaReturnCodes)[number], number> = {
   AC01: 101,
@@ -61,20 +66,25 @@ export interface SimulatedOutcome {
   returned: { code: ReturnCode; message: string; on: string } | null;
 }
 
-function familyCodes(rail: Rail): readonly string[] {
-  if (rail.family === "ach") return achReturnCodes;
-  if (rail.family === "sepa") return sepaReturnCodes;
-  return [];
-}
+/** The amounts' last four digits that make the simulated bank return a payment after it arrived. */
+export const returningMagic: readonly number[] = [...byMagic]
+  .filter(([, magic]) => magic.when !== "fail")
+  .map(([digits]) => digits);
 
-/** What the simulated receiving bank does with `amount` on `rail`, arriving on `arrivalDate`. */
-export function simulateOutcome(rail: Rail, amount: number, arrivalDate: string): SimulatedOutcome {
-  const magic = byMagic.get(amount % 10_000);
-  if (!magic || !familyCodes(rail).includes(magic.code)) return { failure: null, returned: null };
+/** What the simulated receiving bank does with a payment of `amount` on `rail`, arriving on `arrivalDate`. */
+export function simulateOutcome(
+  rail: Rail,
+  payment: { amount: number; arrivalDate: string; direction: "credit" | "debit" },
+): SimulatedOutcome {
+  const magic = byMagic.get(payment.amount % 10_000);
+  if (!magic || !railReturnCodes(rail).includes(magic.code)) return { failure: null, returned: null };
   const reason = { code: magic.code, message: returnCodeDescriptions[magic.code] };
   if (magic.when === "fail") return { failure: reason, returned: null };
   // Rails without a return window (instant schemes, wires) are final once paid.
   if (rail.returnWindowDays === 0) return { failure: null, returned: null };
-  const after = magic.when === "return" ? 1 : rail.returnWindowDays;
-  return { failure: null, returned: { ...reason, on: railBusinessDaysAfter(rail, arrivalDate, after) } };
+  const on =
+    magic.when === "return"
+      ? railBusinessDaysAfter(rail, payment.arrivalDate, 1)
+      : returnDeadlineOn(rail, payment, magic.code);
+  return { failure: null, returned: { ...reason, on } };
 }

@@ -24,6 +24,7 @@ import {
   transferPostings,
   verifiedAccount,
 } from "./bank-transfers-testing";
+import { bankTransferFees } from "./fees";
 import type { BankTransfer } from "./schemas";
 
 let services: Services;
@@ -62,9 +63,12 @@ describe("bank transfers: push and pull end to end on the clock", () => {
     });
     const schedule = scheduleOnRail(rails.ach_standard, new Date(push.created_at));
     expect(push.arrival_date).toBe(schedule.arrivalDate);
+    // The ACH fee (25) is debited with the amount.
+    expect(push.fee).toBe(bankTransferFees.ach_standard);
     expect(await balances(m, "USD")).toMatchObject({
-      merchant_available: 7_500,
+      merchant_available: 7_475,
       bank_transfers_in_transit: 2_500,
+      fees: 25,
     });
 
     await runAt(m, new Date(schedule.windowAt.getTime() - 1_000));
@@ -81,7 +85,7 @@ describe("bank transfers: push and pull end to end on the clock", () => {
       "bank_transfer.submitted",
       "bank_transfer.settled",
     ]);
-    expect(await balances(m, "USD")).toMatchObject({ merchant_available: 7_500 });
+    expect(await balances(m, "USD")).toMatchObject({ merchant_available: 7_475 });
     expect(await transferPostings(m)).toEqual([`bank_transfer:${push.id}:reserved`]);
 
     const status = await m.sandbox.request<{ status: string; timeline: Array<{ status: string }> }>(
@@ -113,7 +117,8 @@ describe("bank transfers: push and pull end to end on the clock", () => {
     expect((await retrieveTransfer(m, pull.id)).status).toBe("submitted");
     await runAt(m, railNoon(pull, pull.arrival_date));
     expect(await retrieveTransfer(m, pull.id)).toMatchObject({ status: "settled", funds_available_at: null });
-    expect(await balances(m, "USD")).toMatchObject({ merchant_pending: 5_000 });
+    // The fee is kept from what the pull collects.
+    expect(await balances(m, "USD")).toMatchObject({ merchant_pending: 4_975, fees: 25 });
     expect((await balances(m, "USD")).merchant_available ?? 0).toBe(0);
 
     await runAt(m, railNoon(pull, pull.available_on ?? ""));
@@ -121,7 +126,7 @@ describe("bank transfers: push and pull end to end on the clock", () => {
       status: "settled",
       funds_available_at: expect.any(String),
     });
-    expect(await balances(m, "USD")).toMatchObject({ merchant_pending: 0, merchant_available: 5_000 });
+    expect(await balances(m, "USD")).toMatchObject({ merchant_pending: 0, merchant_available: 4_975 });
     expect(await eventTypes(pull.id)).toEqual([
       "bank_transfer.created",
       "bank_transfer.submitted",
@@ -281,14 +286,15 @@ describe("bank transfers: returns after settlement", () => {
     await runAt(m, railNoon(covered, covered.arrival_date));
     await runAt(m, railNoon(covered, covered.arrival_date));
     await runAt(m, railNoon(covered, covered.available_on ?? ""));
-    const arrived = covered.amount + spent.amount;
+    const collected = (pull: BankTransfer) => pull.amount - bankTransferFees.sepa_debit;
+    const arrived = collected(covered) + collected(spent);
     expect(await balances(m, "EUR")).toMatchObject({ merchant_available: arrived, merchant_pending: 0 });
 
-    // Spend all but the first debit's amount and one cent (a push of exactly spent.amount would be
-    // a magic amount itself), so the second's return finds too little available.
+    // Spend all but the first debit's credit and one cent, the push's fee included, so the second's
+    // return finds too little available.
     const push = await createTransfer(m, {
       direction: "push",
-      amount: spent.amount - 1,
+      amount: collected(spent) - 1 - bankTransferFees.sepa_credit,
       currency: "EUR",
       bank_account: payee,
     });
@@ -299,7 +305,7 @@ describe("bank transfers: returns after settlement", () => {
     expect(await retrieveTransfer(m, spent.id)).toMatchObject({ status: "returned", failure_code: "AM04" });
     const after = await balances(m, "EUR");
     expect(after.merchant_available).toBe(1);
-    expect(after.merchant_pending).toBe(-spent.amount);
+    expect(after.merchant_pending).toBe(-collected(spent));
     expect(await eventTypes(covered.id)).toEqual([
       "bank_transfer.created",
       "bank_transfer.submitted",
@@ -328,9 +334,11 @@ describe("bank transfers: returns after settlement", () => {
     await runAt(m, returnDay);
     await runAt(m, returnDay);
     expect(await retrieveTransfer(m, push.id)).toMatchObject({ status: "returned", failure_code: "R02" });
+    // The fee comes back with the amount.
     expect(await balances(m, "USD")).toMatchObject({
       merchant_available: 50_000,
       bank_transfers_in_transit: 0,
+      fees: 0,
     });
     expect(await transferPostings(m)).toEqual(
       [`bank_transfer:${push.id}:released`, `bank_transfer:${push.id}:reserved`].sort(),

@@ -83,9 +83,12 @@ describe("bank transfers: pushes on the other credit rails", () => {
     expect(bacs.body.rail).toBe("bacs");
     await runBatchAt(services, m, railNoon(bacs.body, bacs.body.arrival_date));
     expect((await retrieveTransfer(m, bacs.body.id)).status).toBe("settled");
+    // Each rail's fee: a wire's USD 15, Faster Payments' GBP 0.50, Bacs' GBP 0.20.
+    expect([wire.body.fee, fps.body.fee, bacs.body.fee]).toEqual([1_500, 50, 20]);
     expect(await balances(m, "GBP")).toMatchObject({
-      merchant_available: 4_000,
+      merchant_available: 4_000 - 50 - 20,
       bank_transfers_in_transit: 16_000,
+      fees: 70,
     });
   });
 });

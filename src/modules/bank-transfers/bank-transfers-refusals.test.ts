@@ -11,6 +11,7 @@ import {
   transferPostings,
   verifiedAccount,
 } from "./bank-transfers-testing";
+import { bankTransferFees } from "./fees";
 import type { BankTransfer } from "./schemas";
 
 async function expectNothingWritten(m: TestMerchant, available: number): Promise<void> {
@@ -102,6 +103,13 @@ describe("bank transfers: refusals write nothing", () => {
     );
     expectError(await createTransfer(m, { ...pull, mandate: other.mandate }), 400, "mandate_mismatch");
     expectError(await createTransfer(m, { ...pull, rail: "wire" }), 400, "rail_unsupported");
+    // A pull must collect more than its fee (ACH 25, same-day 100).
+    expectError(await createTransfer(m, { ...pull, amount: 25 }), 400, "amount_invalid");
+    expectError(
+      await createTransfer(m, { ...pull, amount: 100, rail: "ach_same_day" }),
+      400,
+      "amount_invalid",
+    );
     expectError(await createTransfer(m, { ...pull, rail: "sepa_debit" }), 400, "currency_unsupported");
     expectError(await createTransfer(m, { ...pull, currency: "EUR" }), 400, "currency_unsupported");
     expectError(
@@ -181,7 +189,8 @@ describe("bank transfers: concurrency and retries", () => {
   it("30 pushes racing on a balance that covers 12: exactly 12 reserve, the rest 402 with nothing reserved", async () => {
     const m = await createMerchant();
     const account = await verifiedAccount(m, usAccount());
-    await fund(m, "USD", 12 * 100);
+    // Each push costs its amount and the ACH fee.
+    await fund(m, "USD", 12 * (100 + bankTransferFees.ach_standard));
     const answers = await Promise.all(
       Array.from({ length: 30 }, () =>
         createTransfer(m, { direction: "push", amount: 100, currency: "USD", bank_account: account }),
@@ -194,6 +203,7 @@ describe("bank transfers: concurrency and retries", () => {
     expect(await balances(m, "USD")).toMatchObject({
       merchant_available: 0,
       bank_transfers_in_transit: 1_200,
+      fees: 12 * bankTransferFees.ach_standard,
     });
     expect(await countTransfers(m)).toBe(12);
     expect(await transferPostings(m)).toHaveLength(12);
@@ -210,6 +220,6 @@ describe("bank transfers: concurrency and retries", () => {
     expect(again.body.id).toBe(first.body.id);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(await transferPostings(m)).toEqual([`bank_transfer:${first.body.id}:reserved`]);
-    expect((await balances(m, "USD")).merchant_available).toBe(3_500);
+    expect((await balances(m, "USD")).merchant_available).toBe(3_500 - bankTransferFees.ach_standard);
   });
 });

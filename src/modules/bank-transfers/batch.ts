@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lte } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lte, sql } from "drizzle-orm";
 import { applyChanges } from "../../core/batch";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
@@ -10,12 +10,13 @@ import {
   RAIL_RUN_LIMIT,
   type RailRun,
   rails,
+  returningMagic,
   submissionIds,
   utcDayBound,
 } from "../../core/rails";
 import { onlyMerchant } from "../../core/tenancy";
 import { type BankTransferRow, bankTransfers } from "./tables";
-import { bankTransferChangeStatement } from "./transitions";
+import { bankTransferChangeStatement, failedAtArrival, returnedAfterSettlement } from "./transitions";
 
 const contextOf = (services: Services, row: BankTransferRow) => systemContext(services, row, "payout-batch");
 
@@ -70,19 +71,9 @@ async function settleArrived(services: Services, { now, merchantId }: RailRun): 
     .limit(RAIL_RUN_LIMIT);
   const changes = arriving.flatMap((row) => {
     if (!hasArrived(rails[row.rail], row.arrivalDate, now)) return [];
-    const failure = arrivalFailure(row.rail, row.amount, row.arrivalDate);
+    const failure = arrivalFailure(row);
     const ctx = contextOf(services, row);
-    if (failure) {
-      return [
-        bankTransferChangeStatement(ctx, row, {
-          to: "failed",
-          from: ["submitted"],
-          values: { failureCode: failure.code, failureMessage: failure.message, failedAt: now },
-          event: "bank_transfer.failed",
-          ledger: row.direction === "push" ? "released" : null,
-        }),
-      ];
-    }
+    if (failure) return [failedAtArrival(ctx, row, failure, now)];
     return [
       bankTransferChangeStatement(ctx, row, {
         to: "settled",
@@ -110,21 +101,19 @@ async function applyReturns(services: Services, { now, merchantId }: RailRun): P
         eq(bankTransfers.status, "settled"),
         eq(bankTransfers.environment, "sandbox"),
         gte(bankTransfers.returnDeadline, utcDayBound(now, -1)),
+        // Only amounts the simulator returns: ACH pulls stay returnable for 60 days, and the many
+        // that never come back must not fill the page ahead of those due.
+        sql`${bankTransfers.amount} % 10000 in (${sql.join(
+          returningMagic.map((digits) => sql`${digits}`),
+          sql`, `,
+        )})`,
       ),
     )
     .limit(RAIL_RUN_LIMIT);
   const changes = returnable.flatMap((row) => {
     const returned = dueReturn(row, now);
     if (!returned) return [];
-    return [
-      bankTransferChangeStatement(contextOf(services, row), row, {
-        to: "returned",
-        from: ["settled"],
-        values: { failureCode: returned.code, failureMessage: returned.message, returnedAt: now },
-        event: "bank_transfer.returned",
-        ledger: row.direction === "push" ? "released" : "returned",
-      }),
-    ];
+    return [returnedAfterSettlement(contextOf(services, row), row, returned, now)];
   });
   return applyChanges(services, changes);
 }

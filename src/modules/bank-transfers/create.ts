@@ -10,11 +10,13 @@ import {
   railBusinessDaysAfter,
   railReaches,
   rails,
+  returnDeadlineOn,
   scheduleOnRail,
 } from "../../core/rails";
 import { loadBankAccount, loadMandate, mandateRails, mandateStatus } from "../bank-accounts/service";
 import type { BankAccountRow, MandateRow } from "../bank-accounts/tables";
 import { assertCanPayOut } from "../verifications/service";
+import { bankTransferFees } from "./fees";
 import { bankTransferPosting, toBankTransfer } from "./rows";
 import type { BankTransfer, CreateBankTransferInput } from "./schemas";
 import { type BankTransferRow, bankTransfers } from "./tables";
@@ -101,6 +103,13 @@ function assertRailCarries(rail: Rail, input: CreateBankTransferInput, account: 
       message: `${rail.id} carries ${rail.minAmount} to ${rail.maxAmount} (minor units of ${input.currency}) per payment.`,
     });
   }
+  // A pull's fee comes out of what it collects, so it must collect more than the fee.
+  if (input.direction === "pull" && input.amount <= bankTransferFees[rail.id]) {
+    throw new ApiError("amount_invalid", {
+      param: "amount",
+      message: `A pull on ${rail.id} must be more than its fee (${bankTransferFees[rail.id]} minor units of ${input.currency}).`,
+    });
+  }
 }
 
 function checkInput(input: CreateBankTransferInput): void {
@@ -156,6 +165,7 @@ export async function createBankTransfer({
     environment: ctx.environment,
     direction: input.direction,
     amount: input.amount,
+    fee: bankTransferFees[rail.id],
     currency: input.currency,
     rail: rail.id,
     bankAccountId: account.id,
@@ -165,7 +175,11 @@ export async function createBankTransfer({
     status: "pending",
     windowAt: schedule.windowAt,
     arrivalDate: schedule.arrivalDate,
-    returnDeadline: schedule.returnDeadline,
+    // A pull on ACH may come back unauthorized for 60 days: it stays returnable that long.
+    returnDeadline:
+      input.direction === "pull"
+        ? returnDeadlineOn(rail, { direction: "debit", arrivalDate: schedule.arrivalDate })
+        : schedule.returnDeadline,
     availableOn:
       input.direction === "pull"
         ? railBusinessDaysAfter(rail, schedule.arrivalDate, PULL_AVAILABILITY_DAYS)

@@ -2,7 +2,13 @@ import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
 import type * as routes from "./routes";
-import { cancelBankTransfer, createBankTransfer, listBankTransfers, retrieveBankTransfer } from "./service";
+import {
+  cancelBankTransfer,
+  createBankTransfer,
+  listBankTransfers,
+  retrieveBankTransfer,
+  returnBankTransfer,
+} from "./service";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
@@ -23,3 +29,13 @@ export const listBankTransfersHandler: Handler<typeof routes.listBankTransfersRo
 
 export const cancelBankTransferHandler: Handler<typeof routes.cancelBankTransferRoute> = async (c) =>
   c.json(await cancelBankTransfer({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
+
+export const returnBankTransferHandler: Handler<typeof routes.returnBankTransferRoute> = async (c) =>
+  c.json(
+    await returnBankTransfer({
+      ctx: serviceContext(c),
+      id: c.req.valid("param").id,
+      input: c.req.valid("json"),
+    }),
+    200,
+  );

@@ -1,11 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { authSecurity, commonErrors, jsonBody, jsonContent, writeErrors } from "../../core/http";
+import { authSecurity, commonErrors, ErrorSchema, jsonBody, jsonContent, writeErrors } from "../../core/http";
 import { listSchema } from "../../core/pagination";
 import {
   bankTransferIdParams,
   bankTransferSchema,
   createBankTransferBody,
   listBankTransfersQuery,
+  returnBankTransferBody,
 } from "./schemas";
 
 const tags = ["Bank transfers"];
@@ -59,4 +60,21 @@ export const cancelBankTransferRoute = createRoute({
   security: authSecurity,
   request: { params: bankTransferIdParams },
   responses: { 200: jsonContent(bankTransferSchema, "The canceled bank transfer."), ...writeErrors },
+});
+
+export const returnBankTransferRoute = createRoute({
+  method: "post",
+  path: "/sandbox/bank-transfers/{id}/return",
+  operationId: "sandbox.returnBankTransfer",
+  tags: ["Sandbox"],
+  summary: "Simulate the receiving bank returning a bank transfer",
+  description:
+    "Sandbox only. A submitted transfer fails with the code, as if rejected at arrival; a settled one is returned while the code's return window is open (a push's funds come back, a pull's credit is reversed), as the rail simulator does. 400 return_code_invalid for a code the rail does not carry; 409 bank_transfer_not_returnable otherwise.",
+  security: authSecurity,
+  request: { params: bankTransferIdParams, body: jsonBody(returnBankTransferBody) },
+  responses: {
+    200: jsonContent(bankTransferSchema, "The failed or returned bank transfer."),
+    ...writeErrors,
+    403: jsonContent(ErrorSchema, "sandbox_only: production credentials."),
+  },
 });

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
-import { type AccountRef, type PostingInput, postingCall } from "../../core/ledger";
+import { type AccountRef, type EntryInput, type PostingInput, postingCall } from "../../core/ledger";
 import type { BankTransfer } from "./schemas";
 import type { BankTransferRow } from "./tables";
 
@@ -11,6 +11,7 @@ export function toBankTransfer(row: BankTransferRow): BankTransfer {
     environment: row.environment,
     direction: row.direction,
     amount: row.amount,
+    fee: row.fee,
     currency: row.currency,
     rail: row.rail,
     bank_account: row.bankAccountId,
@@ -37,22 +38,20 @@ export function toBankTransfer(row: BankTransferRow): BankTransfer {
 }
 
 /**
- * A transfer's moves in the ledger, each posted once (its source is `bank_transfer:<id>:<step>`):
+ * A transfer's moves in the ledger, each posted once (its source is `bank_transfer:<id>:<step>`);
+ * x is the amount, f the rail's fee (fees.ts), posted to the fees account:
  *
  * | step | direction | entries |
  * | --- | --- | --- |
- * | `reserved` (creation) | push | available −x, bank transfers in transit +x |
+ * | `reserved` (creation) | push | available −(x+f), bank transfers in transit +x, fees +f |
  * | `released` (cancel, failure, return) | push | the exact reverse of `reserved` |
- * | `settled` (arrival) | pull | bank transfers in transit −x, pending +x |
- * | `available` (`available_on`) | pull | pending −x, available +x |
- * | `returned` (a return after arrival) | pull | pending (or available) −x, bank transfers in transit +x |
+ * | `settled` (arrival) | pull | bank transfers in transit −x, pending +(x−f), fees +f |
+ * | `available` (`available_on`) | pull | pending −(x−f), available +(x−f) |
+ * | `returned` (a return after arrival) | pull | the reverse of `settled`, from pending (or available) |
  */
 export type LedgerStep = "reserved" | "released" | "settled" | "available" | "returned";
 
-const account = (kind: AccountRef["kind"], row: BankTransferRow): AccountRef => ({
-  kind,
-  currency: row.currency,
-});
+type Kind = AccountRef["kind"];
 
 const descriptions: Record<LedgerStep, (row: BankTransferRow) => string> = {
   reserved: (row) => `Bank transfer to ${row.bankAccountId}`,
@@ -62,11 +61,45 @@ const descriptions: Record<LedgerStep, (row: BankTransferRow) => string> = {
   returned: (row) => `Bank debit ${row.id} returned (${row.failureCode ?? "return"})`,
 };
 
+/** The entries of `step`; a debit's return takes the merchant's share from `returnedFrom`. */
+function stepEntries(row: BankTransferRow, step: LedgerStep, returnedFrom: Kind): EntryInput[] {
+  const entry = (kind: Kind, amount: number): EntryInput => ({
+    account: { kind, currency: row.currency },
+    amount,
+  });
+  const fee = (sign: 1 | -1) => (row.fee > 0 ? [entry("fees", sign * row.fee)] : []);
+  const collected = row.amount - row.fee;
+  switch (step) {
+    case "reserved":
+      return [
+        entry("merchant_available", -(row.amount + row.fee)),
+        entry("bank_transfers_in_transit", row.amount),
+        ...fee(1),
+      ];
+    case "released":
+      return [
+        entry("bank_transfers_in_transit", -row.amount),
+        entry("merchant_available", row.amount + row.fee),
+        ...fee(-1),
+      ];
+    case "settled":
+      return [
+        entry("bank_transfers_in_transit", -row.amount),
+        entry("merchant_pending", collected),
+        ...fee(1),
+      ];
+    case "available":
+      return [entry("merchant_pending", -collected), entry("merchant_available", collected)];
+    case "returned":
+      return [entry(returnedFrom, -collected), entry("bank_transfers_in_transit", row.amount), ...fee(-1)];
+  }
+}
+
 function posting(
   ctx: ServiceContext,
   row: BankTransferRow,
   step: LedgerStep,
-  [from, to]: [AccountRef["kind"], AccountRef["kind"]],
+  returnedFrom: Kind = "merchant_pending",
 ): PostingInput {
   return {
     merchantId: ctx.merchantId,
@@ -77,20 +110,10 @@ function posting(
     status: step === "reserved" || step === "settled" ? "pending" : "posted",
     sourceObjectId: row.id,
     description: descriptions[step](row),
-    entries: [
-      { account: account(from, row), amount: -row.amount },
-      { account: account(to, row), amount: row.amount },
-    ],
+    entries: stepEntries(row, step, returnedFrom),
     at: ctx.services.clock.now(),
   };
 }
-
-const moves: Record<Exclude<LedgerStep, "returned">, [AccountRef["kind"], AccountRef["kind"]]> = {
-  reserved: ["merchant_available", "bank_transfers_in_transit"],
-  released: ["bank_transfers_in_transit", "merchant_available"],
-  settled: ["bank_transfers_in_transit", "merchant_pending"],
-  available: ["merchant_pending", "merchant_available"],
-};
 
 /** The posting of a step that has one fixed movement (all but a debit's return). */
 export function bankTransferPosting(
@@ -98,7 +121,7 @@ export function bankTransferPosting(
   row: BankTransferRow,
   step: Exclude<LedgerStep, "returned">,
 ): PostingInput {
-  return posting(ctx, row, step, moves[step]);
+  return posting(ctx, row, step);
 }
 
 export interface LedgerMembers {
@@ -127,14 +150,14 @@ export function ledgerMembers(
       counted: sql`(select count(*) from posted)::int`,
     };
   }
-  const fromPending = posting(ctx, row, step, ["merchant_pending", "bank_transfers_in_transit"]);
+  const fromPending = posting(ctx, row, step, "merchant_pending");
   if (row.fundsAvailableAt === null) {
     return {
       members: [sql`posted as (select ${postingCall(fromPending)} from ${from})`],
       counted: sql`(select count(*) from posted)::int`,
     };
   }
-  const fromAvailable = posting(ctx, row, step, ["merchant_available", "bank_transfers_in_transit"]);
+  const fromAvailable = posting(ctx, row, step, "merchant_available");
   return {
     members: [
       sql`from_available as (select ${postingCall(fromAvailable, { raise: false })} as answer from ${from})`,

@@ -44,6 +44,10 @@ export const bankTransferSchema = z
     environment: environmentSchema,
     direction: z.enum(bankTransferDirections),
     amount: z.number().int(),
+    fee: z.number().int().openapi({
+      description:
+        "The rail's fee, minor units: a push's is debited from available with the amount, a pull's kept from what it collects; both come back if the transfer fails or is returned.",
+    }),
     currency: z.string(),
     rail: z.enum(railIds),
     bank_account: z.string().openapi({ description: "The bank account (ba_…)." }),
@@ -92,3 +96,16 @@ export const listBankTransfersQuery = listQuerySchema.extend({
 });
 
 export type ListBankTransfersQuery = z.infer<typeof listBankTransfersQuery>;
+
+export const returnBankTransferBody = z
+  .object({
+    code: z.string().min(1).max(16).openapi({
+      example: "R10",
+      description:
+        "A return code of the transfer's rail: ACH R01–R51 (Nacha), SEPA AC01, AC04, AC06, AG01, AM04, AM05, MD06, MD07, MS02, MS03.",
+    }),
+  })
+  .strict()
+  .openapi("ReturnBankTransfer");
+
+export type ReturnBankTransferInput = z.infer<typeof returnBankTransferBody>;

@@ -3,12 +3,27 @@ import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
 import { type ListPage, paginateTable } from "../../core/pagination";
+import {
+  type Rail,
+  type ReturnCode,
+  railReturnCodes,
+  rails,
+  railToday,
+  returnCodeDescriptions,
+  returnDeadlineOn,
+} from "../../core/rails";
 import type { StatusDocument } from "../../core/status";
 import { tenantRow, tenantScope } from "../../core/tenancy";
 import { toBankTransfer } from "./rows";
-import type { BankTransfer, ListBankTransfersQuery } from "./schemas";
+import type { BankTransfer, ListBankTransfersQuery, ReturnBankTransferInput } from "./schemas";
 import { type BankTransferRow, bankTransfers } from "./tables";
-import { bankTransferChangeStatement } from "./transitions";
+import {
+  type BankTransferChange,
+  bankTransferChangeStatement,
+  failedAtArrival,
+  type RailReason,
+  returnedAfterSettlement,
+} from "./transitions";
 
 export { runBankTransferBatch } from "./batch";
 export { createBankTransfer } from "./create";
@@ -92,6 +107,73 @@ export async function cancelBankTransfer({
   });
   if (changeApplied(result)) return transfer;
   throw notCancelable(await loadBankTransfer(ctx, id));
+}
+
+function notReturnable(message: string): ApiError {
+  return new ApiError("bank_transfer_not_returnable", { message });
+}
+
+/**
+ * What the receiving bank's return does to the transfer in its state: a submitted one fails with the
+ * code (as rejected at arrival), a settled one is returned while the code's window is open.
+ */
+function returnChange(
+  ctx: ServiceContext,
+  row: BankTransferRow,
+  rail: Rail,
+  reason: RailReason & { code: ReturnCode },
+): BankTransferChange {
+  const now = ctx.services.clock.now();
+  if (row.status === "submitted") return failedAtArrival(ctx, row, reason, now);
+  if (row.status !== "settled") {
+    throw notReturnable(
+      `This bank transfer is ${row.status}; only submitted or settled transfers can be returned.`,
+    );
+  }
+  if (rail.returnWindowDays === 0) throw notReturnable(`${rail.id} payments are final once paid.`);
+  const direction = row.direction === "pull" ? "debit" : "credit";
+  const deadline = returnDeadlineOn(rail, { direction, arrivalDate: row.arrivalDate }, reason.code);
+  if (railToday(rail, now) > deadline) {
+    throw notReturnable(`${reason.code} returns of this transfer had to come by ${deadline} (${rail.id}).`);
+  }
+  return returnedAfterSettlement(ctx, row, reason, now);
+}
+
+/**
+ * Sandbox: the receiving bank returns a transfer now, through the batch's own changes (transitions.ts),
+ * so the ledger and the events are the simulator's: one compare-and-set statement that races the
+ * batch whole. A code the rail does not carry is `return_code_invalid`; a state or window that allows
+ * no return, `bank_transfer_not_returnable`.
+ */
+export async function returnBankTransfer({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  input: ReturnBankTransferInput;
+}): Promise<BankTransfer> {
+  const before = await loadBankTransfer(ctx, id);
+  const rail = rails[before.rail];
+  const codes = railReturnCodes(rail);
+  const code = codes.find((known) => known === input.code);
+  if (!code) {
+    throw new ApiError("return_code_invalid", {
+      param: "code",
+      message: codes.length
+        ? `${rail.id} returns with ${codes.join(", ")}.`
+        : `${rail.id} carries no return codes in the sandbox.`,
+    });
+  }
+  const change = returnChange(ctx, before, rail, { code, message: returnCodeDescriptions[code] });
+  const transfer = toBankTransfer(change.row);
+  const [result] = await runBatch(ctx.services, [ctx.services.db.execute(change.statement)], {
+    response: transfer,
+  });
+  if (changeApplied(result)) return transfer;
+  const after = await loadBankTransfer(ctx, id);
+  throw notReturnable(`This bank transfer became ${after.status} meanwhile; retry to return it from there.`);
 }
 
 /** The polling document of /status/bank-transfers/{id} and /status/bt_…. */

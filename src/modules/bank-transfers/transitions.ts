@@ -77,4 +77,46 @@ export function bankTransferChangeStatement(
   return { statement, row };
 }
 
-/** Whether a change statement matched, from its batch result. */
+/** A rail's reason for failing or returning a transfer. */
+export interface RailReason {
+  code: string;
+  message: string;
+}
+
+/**
+ * A submitted transfer rejected at arrival with the rail's code: `failed`, a push's reservation
+ * released (a pull moved nothing). The batch (simulated bank) and the sandbox return both use it.
+ */
+export function failedAtArrival(
+  ctx: ServiceContext,
+  row: BankTransferRow,
+  reason: RailReason,
+  now: Date,
+): BankTransferChange {
+  return bankTransferChangeStatement(ctx, row, {
+    to: "failed",
+    from: ["submitted"],
+    values: { failureCode: reason.code, failureMessage: reason.message, failedAt: now },
+    event: "bank_transfer.failed",
+    ledger: row.direction === "push" ? "released" : null,
+  });
+}
+
+/**
+ * A settled transfer returned by the receiving bank: `returned`, a push's funds back to available, a
+ * pull's credit reversed (rows.ts, ledgerMembers). The batch and the sandbox return both use it.
+ */
+export function returnedAfterSettlement(
+  ctx: ServiceContext,
+  row: BankTransferRow,
+  reason: RailReason,
+  now: Date,
+): BankTransferChange {
+  return bankTransferChangeStatement(ctx, row, {
+    to: "returned",
+    from: ["settled"],
+    values: { failureCode: reason.code, failureMessage: reason.message, returnedAt: now },
+    event: "bank_transfer.returned",
+    ledger: row.direction === "push" ? "released" : "returned",
+  });
+}

@@ -5,8 +5,9 @@ import { ApiError } from "../../core/errors";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
 import { type Environment, weekdays } from "../../core/tables";
-import { createPayout, payoutCurrencies, payoutRail } from "./create";
+import { createPayout, payoutCurrencies, payoutFee, payoutRail } from "./create";
 import { latestFireAt, type PayoutCadence } from "./schedule-periods";
+import type { PayoutMethod } from "./tables";
 
 /** Merchant-currency groups per run; the next run (every five minutes) takes the rest. */
 const RUN_LIMIT = 100;
@@ -15,7 +16,9 @@ interface DueGroup extends Record<string, unknown> {
   merchant_id: string;
   environment: Environment;
   currency: string;
-  balance: string;
+  /** What the group may pay out: the available balance less what reached it within `delay_days`. */
+  payable: string;
+  method: PayoutMethod;
   period_end: string;
   destination: string | null;
 }
@@ -35,8 +38,9 @@ function cadences(): Array<PayoutCadence & { anchor: string }> {
 
 /**
  * Merchant, environment and currency groups whose schedule fired (its latest fire time at or
- * before now, and at or after the schedule was last set) with an available balance of at least the
- * schedule's minimum, and no automatic payout yet for that period. The destination is the named
+ * before now, and at or after the schedule was last set) with a payable balance (available, less what
+ * arrived within the schedule's delay) of at least the currency's minimum, and no automatic payout yet
+ * for that period. The destination is the named
  * account for its currency, else the merchant's most recently verified own account in the currency.
  * One statement; each cadence's period end is computed here, not in SQL.
  */
@@ -58,14 +62,21 @@ async function findDue(
   );
   const result = await execute<DueGroup>(
     sql`with periods (interval, anchor, period_end) as (values ${periods})
-        select s.merchant_id, s.environment, a.currency, a.balance::text as balance,
+        select s.merchant_id, s.environment, a.currency, f.payable::text as payable, s.method,
                e.period_end, d.id as destination
           from payout_schedules s
           join periods e on e.interval = s.interval
                         and e.anchor = coalesce(s.weekly_anchor, s.monthly_anchor::text, '')
           join ledger_accounts a on a.merchant_id = s.merchant_id and a.environment = s.environment
                                 and a.kind = 'merchant_available' and a.currency in (${currencies})
-                                and a.balance > 0 and a.balance >= s.minimum_amount
+                                and a.balance > 0
+          -- Debits spend the oldest funds first, so what reached available within the delay is
+          -- the newest part of the balance: the rest became available at least delay_days ago.
+          cross join lateral (
+            select greatest(a.balance - coalesce(sum(n.amount), 0), 0) as payable
+              from ledger_entries n
+             where s.delay_days > 0 and n.account_id = a.id and n.amount > 0
+               and n.created_at > ${now.toISOString()}::timestamptz - make_interval(days => s.delay_days)) f
           left join lateral (
             select b.id from bank_accounts b
              where b.merchant_id = s.merchant_id and b.environment = s.environment
@@ -74,6 +85,9 @@ async function findDue(
              order by (b.id = s.bank_account_id) desc, b.verified_at desc nulls last, b.id desc
              limit 1) d on true
          where s.interval <> 'manual' and e.period_end >= s.updated_at
+           -- An instant payout's fee comes out of the same balance: one minor unit pays nothing.
+           and f.payable > case s.method when 'instant' then 1 else 0 end
+           and f.payable >= coalesce((s.minimum_amounts ->> a.currency)::bigint, s.minimum_amount)
            ${merchantId === undefined ? sql`` : sql`and s.merchant_id = ${merchantId}`}
            and not exists (
              select 1 from payouts p
@@ -99,6 +113,17 @@ export interface AutomaticPayoutResult extends Record<string, unknown> {
   refused: number;
 }
 
+/**
+ * The largest payout `balance` covers with its fee (instant: 1 %, at least one minor unit), within the
+ * rail's per-payment maximum: one payout per period, the rest waits for the next.
+ */
+export function largestPayout(balance: number, method: PayoutMethod, maxAmount: number): number {
+  // amount + fee grows with the amount; from just above balance × 100/101 it takes at most two steps down.
+  let amount = Math.min(maxAmount, method === "instant" ? Math.floor((balance * 100) / 101) + 1 : balance);
+  while (amount > 0 && amount + payoutFee(method, amount) > balance) amount -= 1;
+  return amount;
+}
+
 type Outcome = "created" | "already" | "refused";
 
 /** One group's payout through the payouts module's own create verb, so funds are reserved as for any payout. */
@@ -108,12 +133,12 @@ async function payOut(services: Services, group: DueGroup & { destination: strin
     { merchantId: group.merchant_id, environment: group.environment },
     "payout-automatic",
   );
-  // One payout per period; above the standard rail's per-payment limit the rest waits for the next.
-  const amount = Math.min(Number(group.balance), payoutRail(group.currency, "standard").maxAmount);
+  const { method } = group;
+  const amount = largestPayout(Number(group.payable), method, payoutRail(group.currency, method).maxAmount);
   try {
     await createPayout({
       ctx,
-      input: { amount, currency: group.currency, destination: group.destination, method: "standard" },
+      input: { amount, currency: group.currency, destination: group.destination, method },
       schedulePeriodEnd: new Date(group.period_end),
     });
     return "created";
@@ -132,7 +157,8 @@ async function payOut(services: Services, group: DueGroup & { destination: strin
 
 /**
  * The payout-automatic function: for every merchant whose payout schedule fired, one payout per
- * currency of the whole available balance (when at least the minimum) to the schedule's destination.
+ * currency of the payable balance (when at least the currency's minimum), by the schedule's method, to
+ * the schedule's destination.
  * Exactly once per merchant, environment, currency and period, however often or concurrently it runs.
  */
 export async function runAutomaticPayouts(

@@ -71,7 +71,7 @@ async function settleArrived(
   const failed: PayoutChange[] = [];
   for (const row of arriving) {
     if (!hasArrived(rails[row.rail], row.arrivalDate, now)) continue;
-    const failure = arrivalFailure(row.rail, row.amount, row.arrivalDate);
+    const failure = arrivalFailure(row);
     const ctx = contextOf(services, row);
     if (failure) {
       failed.push(

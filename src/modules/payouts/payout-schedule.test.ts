@@ -35,6 +35,9 @@ describe("payout schedule", () => {
       interval: "weekly",
       weekly_anchor: "friday",
       minimum_amount: 5_000,
+      minimum_amounts: {},
+      method: "standard",
+      delay_days: 0,
       destination: account,
     });
     expect(weekly.id?.startsWith("posch_")).toBe(true);
@@ -56,7 +59,21 @@ describe("payout schedule", () => {
     const lastDay = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
     expect(next.getUTCDate()).toBe(Math.min(31, lastDay));
 
+    // Per-currency minimums, the instant method and a delay: kept, and left out they take their defaults.
+    const instant = await setSchedule(m, {
+      interval: "daily",
+      method: "instant",
+      minimum_amounts: { USD: 500, EUR: 10_000_000 },
+      delay_days: 2,
+    });
+    expect(instant).toMatchObject({
+      method: "instant",
+      minimum_amount: 0,
+      minimum_amounts: { USD: 500, EUR: 10_000_000 },
+      delay_days: 2,
+    });
     const daily = await setSchedule(m, { interval: "daily" });
+    expect(daily).toMatchObject({ method: "standard", minimum_amounts: {}, delay_days: 0 });
     expect(new Date(daily.next_run_at ?? "").getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
     expect((await m.sandbox.request<PayoutSchedule>("GET", "/payouts/schedule")).body).toMatchObject({
       id: weekly.id,
@@ -82,7 +99,7 @@ describe("payout schedule", () => {
       "select type, data from events where merchant_id = $1 and type = 'payout_schedule.updated' and environment = 'sandbox'",
       [m.merchantId],
     );
-    expect(events).toHaveLength(3);
+    expect(events).toHaveLength(4);
 
     // A retried POST with the same Idempotency-Key is replayed and records one change.
     const key = { "idempotency-key": `sched-${crypto.randomUUID()}` };
@@ -105,7 +122,7 @@ describe("payout schedule", () => {
       "select count(*)::int as n from events where merchant_id = $1 and type = 'payout_schedule.updated' and environment = 'sandbox'",
       [m.merchantId],
     );
-    expect(after[0]?.n).toBe(4);
+    expect(after[0]?.n).toBe(5);
   });
 
   it("refuses bad input and bad destinations with a catalog code, writing nothing", async () => {
@@ -129,6 +146,20 @@ describe("payout schedule", () => {
     expectError(await post({ interval: "daily", minimum_amount: -1 }), 400, "amount_invalid");
     expectError(await post({ interval: "daily", minimum_amount: 10.5 }), 400, "amount_invalid");
     expectError(await post({ interval: "daily", extra: 1 }), 400, "parameter_unknown");
+    // Per-currency minimums: payout currencies only, whole minor units, within the instant rail's limit.
+    const minimums = (minimum_amounts: unknown, method = "standard") =>
+      post({ interval: "daily", method, minimum_amounts });
+    expectError(await minimums({ USD: 500, JPY: 1_000 }), 400, "payout_rail_unavailable");
+    expectError(await minimums({ usd: 500 }), 400, "parameter_invalid");
+    expectError(await minimums({ USD: -1 }), 400, "parameter_invalid");
+    expectError(await minimums({ EUR: 10.5 }), 400, "parameter_invalid");
+    expectError(await minimums([500]), 400, "parameter_invalid");
+    expectError(await minimums({ EUR: 10_000_001 }, "instant"), 400, "rail_limit_exceeded");
+    expectError(await minimums({ GBP: 100_000_001 }, "instant"), 400, "rail_limit_exceeded");
+    expectError(await post({ interval: "daily", method: "express" }), 400, "parameter_invalid");
+    for (const delay of [-1, 32, 1.5, "2"]) {
+      expectError(await post({ interval: "daily", delay_days: delay }), 400, "parameter_invalid");
+    }
 
     // Destinations: missing, another merchant's, unverified, a customer's, a crypto wallet.
     expectError(await post({ interval: "daily", destination: "ba_missing" }), 404, "resource_missing");

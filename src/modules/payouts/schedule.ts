@@ -6,14 +6,21 @@ import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { tenantScope } from "../../core/tenancy";
 import { assertCanPayOut } from "../verifications/service";
-import { loadPayoutDestination } from "./create";
+import { loadPayoutDestination, payoutCurrencies, payoutRail } from "./create";
 import { nextFireAt } from "./schedule-periods";
 import type { PayoutSchedule, UpdatePayoutScheduleInput } from "./schemas";
 import { type PayoutScheduleRow, payoutSchedules } from "./tables";
 
 type ScheduleFields = Pick<
   PayoutScheduleRow,
-  "interval" | "weeklyAnchor" | "monthlyAnchor" | "minimumAmount" | "bankAccountId"
+  | "interval"
+  | "weeklyAnchor"
+  | "monthlyAnchor"
+  | "minimumAmount"
+  | "minimumAmounts"
+  | "method"
+  | "delayDays"
+  | "bankAccountId"
 >;
 
 const MANUAL: ScheduleFields = {
@@ -21,6 +28,9 @@ const MANUAL: ScheduleFields = {
   weeklyAnchor: null,
   monthlyAnchor: null,
   minimumAmount: 0,
+  minimumAmounts: {},
+  method: "standard",
+  delayDays: 0,
   bankAccountId: null,
 };
 
@@ -38,6 +48,9 @@ function toPayoutSchedule(
     weekly_anchor: fields.weeklyAnchor,
     monthly_anchor: fields.monthlyAnchor,
     minimum_amount: fields.minimumAmount,
+    minimum_amounts: fields.minimumAmounts,
+    method: fields.method,
+    delay_days: fields.delayDays,
     destination: fields.bankAccountId,
     timezone: "UTC",
     next_run_at:
@@ -80,6 +93,28 @@ function checkAnchors(input: UpdatePayoutScheduleInput): void {
   }
 }
 
+/**
+ * Each per-currency minimum names a payout currency, and an instant schedule's minimums fit its
+ * instant rails: a minimum above the rail's per-payment limit could never be paid out.
+ */
+function checkMinimums(input: UpdatePayoutScheduleInput): void {
+  for (const [currency, minimum] of Object.entries(input.minimum_amounts)) {
+    if (!payoutCurrencies.includes(currency)) {
+      throw new ApiError("payout_rail_unavailable", {
+        param: "minimum_amounts",
+        message: `Payouts go out in ${payoutCurrencies.join(", ")}; ${currency} has no payout rail.`,
+      });
+    }
+    const rail = payoutRail(currency, input.method);
+    if (minimum > rail.maxAmount) {
+      throw new ApiError("rail_limit_exceeded", {
+        param: "minimum_amounts",
+        message: `${rail.id} carries at most ${rail.maxAmount} (minor units of ${currency}) per payment; the ${currency} minimum is above it.`,
+      });
+    }
+  }
+}
+
 /** The named destination, checked as a payout's; the KYB gate alone when none is named. */
 async function scheduleDestination(
   ctx: ServiceContext,
@@ -105,6 +140,7 @@ export async function updatePayoutSchedule({
   input: UpdatePayoutScheduleInput;
 }): Promise<PayoutSchedule> {
   checkAnchors(input);
+  checkMinimums(input);
   const gated = input.interval !== "manual";
   const [before, account] = await Promise.all([
     findPayoutSchedule(ctx),
@@ -116,6 +152,9 @@ export async function updatePayoutSchedule({
     weeklyAnchor: input.weekly_anchor ?? null,
     monthlyAnchor: input.monthly_anchor ?? null,
     minimumAmount: input.minimum_amount,
+    minimumAmounts: input.minimum_amounts,
+    method: input.method,
+    delayDays: input.delay_days,
     bankAccountId: account?.id ?? null,
     updatedAt: now,
   };
@@ -143,6 +182,9 @@ export async function updatePayoutSchedule({
             weekly_anchor: previous.weeklyAnchor,
             monthly_anchor: previous.monthlyAnchor,
             minimum_amount: previous.minimumAmount,
+            minimum_amounts: previous.minimumAmounts,
+            method: previous.method,
+            delay_days: previous.delayDays,
             destination: previous.bankAccountId,
           },
         }),

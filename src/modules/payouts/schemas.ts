@@ -81,6 +81,11 @@ export const listPayoutsQuery = listQuerySchema.extend({
 
 export type ListPayoutsQuery = z.infer<typeof listPayoutsQuery>;
 
+const minimumAmount = z.number().int().min(0).max(99_999_999_999);
+
+/** A month at most: holding funds longer is a risk decision, not a schedule option. */
+export const MAX_DELAY_DAYS = 31;
+
 export const updatePayoutScheduleBody = z
   .object({
     interval: z.enum(payoutIntervals).openapi({
@@ -96,10 +101,27 @@ export const updatePayoutScheduleBody = z
       description:
         "Required with interval monthly, refused otherwise: the day of the month; in shorter months the last day.",
     }),
-    minimum_amount: z.number().int().min(0).max(99_999_999_999).default(0).openapi({
+    minimum_amount: minimumAmount.default(0).openapi({
       example: 5_000,
       description:
-        "Minor units, for every currency: a currency whose available balance is below it is not paid out that period (0: any positive balance).",
+        "Minor units, for every currency without its own entry in minimum_amounts: a currency whose available balance is below it is not paid out that period (0: any positive balance).",
+    }),
+    minimum_amounts: z
+      .record(currencyCode, minimumAmount)
+      .default({})
+      .openapi({
+        example: { USD: 500, EUR: 1_000 },
+        description:
+          "Per-currency minimums in each currency's minor units; they win over minimum_amount. Only payout currencies (USD, EUR, GBP): another is 400 payout_rail_unavailable.",
+      }),
+    method: z.enum(payoutMethods).default("standard").openapi({
+      description:
+        "standard: the batch rail, no fee. instant: ACH same-day, SEPA Instant or Faster Payments with the instant fee (1 %), taken from the balance paid out. A minimum above the instant rail's per-payment limit is 400 rail_limit_exceeded.",
+    }),
+    delay_days: z.number().int().min(0).max(MAX_DELAY_DAYS).default(0).openapi({
+      example: 2,
+      description:
+        "Pays out only funds that reached the available balance at least this many days before the run (0: all of it). Funds that arrived later wait for a later period.",
     }),
     destination: destinationId.nullable().optional().openapi({
       description:
@@ -123,6 +145,9 @@ export const payoutScheduleSchema = z
     weekly_anchor: z.enum(weekdays).nullable(),
     monthly_anchor: z.number().int().nullable(),
     minimum_amount: z.number().int(),
+    minimum_amounts: z.record(z.string(), z.number().int()),
+    method: z.enum(payoutMethods),
+    delay_days: z.number().int(),
     destination: z
       .string()
       .nullable()

@@ -84,8 +84,14 @@ export const payoutSchedules = pgTable(
     weeklyAnchor: text("weekly_anchor").$type<Weekday>(),
     /** 1–31; in a shorter month the schedule fires on its last day. */
     monthlyAnchor: integer("monthly_anchor"),
-    /** One minimum in minor units for every payout currency (USD, EUR and GBP all have two decimals). */
+    /** The minimum in minor units for a currency without its own entry in `minimumAmounts`. */
     minimumAmount: bigint("minimum_amount", { mode: "number" }).notNull(),
+    /** Per-currency minimums in the currency's minor units (`{"USD": 500}`); they win over `minimumAmount`. */
+    minimumAmounts: jsonb("minimum_amounts").$type<Record<string, number>>().notNull().default({}),
+    /** standard or instant (the instant rail and its fee), for every currency. */
+    method: text("method").$type<PayoutMethod>().notNull().default("standard"),
+    /** Pays out only funds that reached available at least this many days before the run. */
+    delayDays: integer("delay_days").notNull().default(0),
     /** A verified bank account of the merchant; null: the most recently verified one in each currency. */
     bankAccountId: text("bank_account_id"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
