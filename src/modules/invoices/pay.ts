@@ -5,7 +5,13 @@ import { randomBase62 } from "../../core/ids";
 import { retrieveCustomer } from "../customers/service";
 import type { Payment } from "../payments/schemas";
 import { createPayment } from "../payments/service";
-import { ATTEMPT_STALE_MS, adoptOrphanCharge, paidWith, resolvePendingCharge } from "./pending-payment";
+import {
+  ATTEMPT_STALE_MS,
+  adoptOrphanCharge,
+  hasPendingCharge,
+  paidWith,
+  resolvePendingCharge,
+} from "./pending-payment";
 import { amountDue, applyGated, readInvoice, requireStatus, toInvoice } from "./rows";
 import type { Invoice, PayInvoiceInput } from "./schemas";
 import { type InvoiceRow, invoices, type PaymentAttemptColumn } from "./tables";
@@ -33,9 +39,10 @@ export async function payInvoice({
 }): Promise<Invoice> {
   let before = await adoptOrphanCharge(ctx, await readInvoice(ctx, id));
   requireStatus(before, ["open", "uncollectible"], "paid");
-  if (before.paymentAttempt !== null && before.paymentId !== null) {
-    if ((await resolvePendingCharge(ctx, before)) === "paid")
-      return toInvoice(await readInvoice(ctx, id), ctx.services.config.PUBLIC_URL);
+  if (hasPendingCharge(before)) {
+    const resolved = await resolvePendingCharge(ctx, before);
+    if (resolved.outcome === "paid") return toInvoice(resolved.row, ctx.services.config.PUBLIC_URL);
+    // Failed: charged again below, from a fresh read (a credit note may have changed what is owed).
     before = await readInvoice(ctx, id);
     requireStatus(before, ["open", "uncollectible"], "paid");
   }

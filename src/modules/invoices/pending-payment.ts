@@ -7,7 +7,7 @@ import type { Environment } from "../../core/tables";
 import type { Payment } from "../payments/schemas";
 import { cancelPayment, livePaymentsTagged, retrievePayment } from "../payments/service";
 import { amountDue, applyGated, toInvoice } from "./rows";
-import { type InvoiceRow, invoices } from "./tables";
+import { type InvoiceRow, invoices, type PaymentAttemptColumn } from "./tables";
 
 /** After this long, a pay whose request died, or whose payment waits on the customer, no longer blocks the next one. */
 export const ATTEMPT_STALE_MS = 15 * 60 * 1000;
@@ -36,6 +36,11 @@ export function paidWith(row: InvoiceRow, payment: Payment | null, at: Date): In
     attemptCount: row.attemptCount + (payment ? 1 : 0),
     updatedAt: at,
   };
+}
+
+/** Whether the invoice's charge claim is older than ATTEMPT_STALE_MS (the request died, or the customer left). */
+function claimIsStale(ctx: ServiceContext, attempt: PaymentAttemptColumn): boolean {
+  return Date.parse(attempt.startedAt) < ctx.services.clock.now().getTime() - ATTEMPT_STALE_MS;
 }
 
 function ownAttempt(row: InvoiceRow) {
@@ -98,18 +103,25 @@ export async function applyPendingOutcome(
   return { outcome: "pending", row };
 }
 
+type PendingChargeRow = InvoiceRow & { paymentAttempt: PaymentAttemptColumn; paymentId: string };
+
+/** Whether the invoice's last charge reached a payment whose outcome it is still waiting for. */
+export function hasPendingCharge(row: InvoiceRow): row is PendingChargeRow {
+  return row.paymentAttempt !== null && row.paymentId !== null;
+}
+
 /**
  * Before a new charge of an invoice whose last charge is pending: its outcome if it has one; a
  * payment still waiting on the customer's authentication after the claim went stale is canceled
  * first (it charged nothing, and a new charge beside it could charge twice). A charge still
  * processing, or within its claim, is in progress: 409.
  */
-export async function resolvePendingCharge(ctx: ServiceContext, row: InvoiceRow): Promise<PendingOutcome> {
-  if (row.paymentAttempt === null || row.paymentId === null) return "failed";
+export async function resolvePendingCharge(
+  ctx: ServiceContext,
+  row: PendingChargeRow,
+): Promise<{ outcome: "paid" | "failed"; row: InvoiceRow }> {
   let payment = await retrievePayment({ ctx, id: row.paymentId });
-  const stale =
-    Date.parse(row.paymentAttempt.startedAt) < ctx.services.clock.now().getTime() - ATTEMPT_STALE_MS;
-  if (payment.status === "requires_action" && stale) {
+  if (payment.status === "requires_action" && claimIsStale(ctx, row.paymentAttempt)) {
     try {
       payment = await cancelPayment({ ctx, id: payment.id, reason: "abandoned" });
     } catch (error) {
@@ -118,9 +130,9 @@ export async function resolvePendingCharge(ctx: ServiceContext, row: InvoiceRow)
       payment = await retrievePayment({ ctx, id: payment.id });
     }
   }
-  const { outcome } = await applyPendingOutcome(ctx, row, payment);
-  if (outcome === "pending") throw new ApiError("invoice_payment_in_progress");
-  return outcome;
+  const applied = await applyPendingOutcome(ctx, row, payment);
+  if (applied.outcome === "pending") throw new ApiError("invoice_payment_in_progress");
+  return { outcome: applied.outcome, row: applied.row };
 }
 
 /**
@@ -130,8 +142,7 @@ export async function resolvePendingCharge(ctx: ServiceContext, row: InvoiceRow)
  * pending charge. Answers the invoice as it now is (unchanged when there is none).
  */
 export async function adoptOrphanCharge(ctx: ServiceContext, row: InvoiceRow): Promise<InvoiceRow> {
-  if (row.paymentAttempt === null || row.paymentId !== null) return row;
-  if (Date.parse(row.paymentAttempt.startedAt) >= ctx.services.clock.now().getTime() - ATTEMPT_STALE_MS)
+  if (row.paymentAttempt === null || row.paymentId !== null || !claimIsStale(ctx, row.paymentAttempt))
     return row;
   const [orphan] = await livePaymentsTagged({
     ctx,
