@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Services } from "../../core/context";
 import { type Executor, execute } from "../../core/db";
 import { recordChange } from "../../core/events";
@@ -10,6 +10,7 @@ import { customerOnClock, notOnClock } from "../customers/service";
 import { retryWaitingRefunds } from "../refunds/service";
 import { DEFAULT_SETTLEMENT_CRON, nextRunAt, periodAt, type SettlementPeriod } from "./periods";
 import { toSettlement } from "./rows";
+import { retrieveSettlementSchedule } from "./schedule";
 import { type SettlementRow, settlementSchedules, settlements } from "./tables";
 
 /** Merchant-currency groups per run; the next run (every five minutes) takes the rest. */
@@ -32,6 +33,12 @@ interface ItemTotals extends Record<string, unknown> {
   refunds: number;
   fees: number;
   due: number;
+}
+
+/** Captured payments (of the table or alias `payments`) whose funds have a maturity and are not settled yet. */
+function unsettled(payments: "p" | "payments"): SQL {
+  const p = sql.raw(payments);
+  return sql`${p}.settled_at is null and ${p}.available_on is not null and ${p}.amount_received > 0`;
 }
 
 /**
@@ -65,8 +72,7 @@ async function findDue(services: Services, now: Date, merchantId: string | undef
           from payments p
           left join settlement_schedules s on s.merchant_id = p.merchant_id and s.environment = p.environment
           join periods e on e.cron = coalesce(s.cron, ${DEFAULT_SETTLEMENT_CRON})
-         where p.settled_at is null and p.available_on is not null and p.available_on <= e.period_end
-           and p.amount_received > 0
+         where ${unsettled("p")} and p.available_on <= e.period_end
            ${merchantId === undefined ? sql`` : sql`and p.merchant_id = ${merchantId}`}
            and ${notOnClock(sql.raw("p.customer_id"))}
            and not exists (
@@ -116,8 +122,7 @@ async function claimItems(
     sql`with claimed as (
           update payments set settled_at = ${at}::timestamptz, updated_at = ${at}::timestamptz
            where merchant_id = ${merchantId} and environment = ${environment} and currency = ${currency}
-             and settled_at is null and available_on is not null
-             and available_on <= ${group.period.end.toISOString()}::timestamptz and amount_received > 0
+             and ${unsettled("payments")} and available_on <= ${group.period.end.toISOString()}::timestamptz
              and ${clockScope(group.testClockId)}
           returning id, amount_received, fee, available_on
         ), items as (
@@ -263,20 +268,6 @@ export async function runSettlements(
   return { settlements: settled.length, refunds_funded: refunds };
 }
 
-/** The merchant's settlement schedule (its cron), or the default. */
-async function scheduleCronOf(services: Services, owner: { merchantId: string; environment: Environment }) {
-  const [schedule] = await services.db
-    .select({ cron: settlementSchedules.cron })
-    .from(settlementSchedules)
-    .where(
-      and(
-        eq(settlementSchedules.merchantId, owner.merchantId),
-        eq(settlementSchedules.environment, owner.environment),
-      ),
-    );
-  return schedule?.cron ?? DEFAULT_SETTLEMENT_CRON;
-}
-
 /**
  * Settlement as a test clock passes `at`: the payments of the clock's customers settle on the
  * merchant's schedule in the clock's time, as settlement-run settles the others on real time
@@ -289,14 +280,13 @@ export async function runClockSettlements(
   at: Date,
 ): Promise<{ settlements: number; nextDueAt: Date | null }> {
   const owner = { merchantId: clock.merchantId, environment: clock.environment };
-  const cron = await scheduleCronOf(services, owner);
+  const { cron } = await retrieveSettlementSchedule({ ctx: systemContext(services, owner, "test-clock") });
   const period = periodAt(cron, at);
-  const unsettled = sql`p.merchant_id = ${clock.merchantId} and p.environment = ${clock.environment}
-    and p.settled_at is null and p.available_on is not null and p.amount_received > 0
-    and ${customerOnClock(sql.raw("p.customer_id"), clock.id)}`;
+  const clockPayments = sql`p.merchant_id = ${clock.merchantId} and p.environment = ${clock.environment}
+    and ${unsettled("p")} and ${customerOnClock(sql.raw("p.customer_id"), clock.id)}`;
   const periodEnd = period.end.toISOString();
   const due = await execute<{ currency: string }>(
-    sql`select distinct p.currency from payments p where ${unsettled} and p.available_on <= ${periodEnd}::timestamptz`,
+    sql`select distinct p.currency from payments p where ${clockPayments} and p.available_on <= ${periodEnd}::timestamptz`,
     services.db,
   );
   const settled: SettlementRow[] = [];
@@ -306,7 +296,7 @@ export async function runClockSettlements(
   }
   if (settled.length > 0) await retryWaitingRefunds(services, { merchants: settled });
   const next = await execute<{ at: string | null }>(
-    sql`select min(p.available_on) as at from payments p where ${unsettled} and p.available_on > ${periodEnd}::timestamptz`,
+    sql`select min(p.available_on) as at from payments p where ${clockPayments} and p.available_on > ${periodEnd}::timestamptz`,
     services.db,
   );
   const matures = next.rows[0]?.at ? new Date(next.rows[0].at) : null;
