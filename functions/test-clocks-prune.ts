@@ -1,9 +1,8 @@
 import { defineFunction, oneMerchantPayload } from "../src/core/background-functions";
 import { systemContext } from "../src/core/http";
 import { errorText, log } from "../src/core/log";
-import { deleteClockObjects } from "../src/modules/subscriptions/service";
-import { deleteTestClock, expiredTestClocks } from "../src/modules/test-clocks/service";
-import { releaseClockWebhookRetries } from "../src/modules/webhooks/service";
+import { expiredTestClocks } from "../src/modules/test-clocks/service";
+import { deleteClockWithObjects } from "./test-clock-hooks";
 
 /** Clocks pruned per run: each takes its customers and subscriptions with it, one by one. */
 const CLOCKS_PER_RUN = 50;
@@ -24,9 +23,7 @@ export const testClocksPrune = defineFunction({
     })) {
       const ctx = systemContext(services, clock, "test-clocks-prune");
       try {
-        customers += await deleteClockObjects(ctx, clock.id);
-        await deleteTestClock({ ctx, id: clock.id });
-        await releaseClockWebhookRetries(services, clock.id);
+        customers += (await deleteClockWithObjects(ctx, clock.id)).customers;
         deleted += 1;
       } catch (error) {
         log("error", "test_clock_prune_failed", { test_clock: clock.id, error: errorText(error) });

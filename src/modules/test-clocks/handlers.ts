@@ -1,17 +1,9 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import { testClockHooks } from "../../../functions/test-clock-hooks";
+import { deleteClockWithObjects, testClockHooks } from "../../../functions/test-clock-hooks";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
-import { deleteClockObjects } from "../subscriptions/service";
-import { releaseClockWebhookRetries } from "../webhooks/service";
 import type * as routes from "./routes";
-import {
-  advanceTestClock,
-  createTestClock,
-  deleteTestClock,
-  listTestClocks,
-  retrieveTestClock,
-} from "./service";
+import { advanceTestClock, createTestClock, listTestClocks, retrieveTestClock } from "./service";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
@@ -27,18 +19,12 @@ export const listTestClocksHandler: Handler<typeof routes.listTestClocksRoute> =
     200,
   );
 
-/**
- * A clock is deleted with its objects: its customers, and their subscriptions (the subscriptions
- * area's); its deliveries' scheduled retries go back to real time.
- */
+/** A clock is deleted with its objects (functions/test-clock-hooks.ts); another merchant's is a 404 first. */
 export const deleteTestClockHandler: Handler<typeof routes.deleteTestClockRoute> = async (c) => {
   const ctx = serviceContext(c);
   const { id } = c.req.valid("param");
   await retrieveTestClock({ ctx, id });
-  await deleteClockObjects(ctx, id);
-  const deleted = await deleteTestClock({ ctx, id });
-  await releaseClockWebhookRetries(ctx.services, id);
-  return c.json(deleted, 200);
+  return c.json((await deleteClockWithObjects(ctx, id)).deleted, 200);
 };
 
 /** The hooks (what each area runs as the clock passes) come from functions/, which owns the background work. */

@@ -1,9 +1,10 @@
 import { and, asc, eq, isNull, lt, lte, min, or, sql } from "drizzle-orm";
-import type { Services } from "../../core/context";
+import type { ServiceContext, Services } from "../../core/context";
 import type { Executor, Transaction } from "../../core/db";
 import { recordChange } from "../../core/events";
 import { systemContext } from "../../core/http";
 import { type Environment, events } from "../../core/tables";
+import { tenantScope } from "../../core/tenancy";
 import {
   cancelScheduledAttempts,
   publishAttempts,
@@ -317,11 +318,17 @@ export async function runClockWebhookRetries(
  * A deleted clock's scheduled retries go back to real time: the sweep publishes those already
  * due, so no delivery stays pending for a clock that will never advance again.
  */
-export async function releaseClockWebhookRetries(services: Services, clockId: string): Promise<number> {
-  const released = await services.db
+export async function releaseClockWebhookRetries(ctx: ServiceContext, clockId: string): Promise<number> {
+  const released = await ctx.services.db
     .update(webhookAttempts)
     .set({ testClockId: null })
-    .where(and(eq(webhookAttempts.testClockId, clockId), eq(webhookAttempts.status, "scheduled")))
+    .where(
+      and(
+        ...tenantScope(webhookAttempts, ctx),
+        eq(webhookAttempts.testClockId, clockId),
+        eq(webhookAttempts.status, "scheduled"),
+      ),
+    )
     .returning({ id: webhookAttempts.id });
   return released.length;
 }
