@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { baseUrl, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { decideSandboxAction } from "../../../test/sandbox-actions";
 
 interface Session {
   id: string;
@@ -316,11 +317,7 @@ describe("checkout sessions: the hosted page pays exactly once", { timeout: 90_0
     expect(challenge.status).toBe(303);
     const action = new URL(challenge.location ?? "", baseUrl());
     expect(action.pathname).toMatch(/^\/sandbox\/actions\/pay_/);
-    const approved = await fetch(`${baseUrl()}${action.pathname}`, {
-      method: "POST",
-      body: new URLSearchParams({ token: action.searchParams.get("token") ?? "", decision: "approve" }),
-      redirect: "manual",
-    });
+    const approved = await decideSandboxAction(`${baseUrl()}${action.pathname}${action.search}`, "approve");
     expect(approved.status).toBe(303);
     const back = new URL(approved.headers.get("location") ?? "");
     expect(back.pathname).toBe(`/checkout/${created.id}/return`);

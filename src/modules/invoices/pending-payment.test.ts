@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { call, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { decideSandboxAction } from "../../../test/sandbox-actions";
 import { getSubscription, monthlyPrice, setCard, subscribe } from "../subscriptions/testing";
 import { type Invoice, newCustomer, newItem } from "./testing";
 
@@ -38,13 +39,7 @@ async function approve(m: TestMerchant, paymentId: string): Promise<void> {
     "GET",
     `/payments/${paymentId}`,
   );
-  const url = payment.body.next_action?.url ?? "";
-  const token = new URL(url).searchParams.get("token") ?? "";
-  const approved = await fetch(url, {
-    method: "POST",
-    body: new URLSearchParams({ token, decision: "approve" }),
-    redirect: "manual",
-  });
+  const approved = await decideSandboxAction(payment.body.next_action?.url ?? "", "approve");
   expect(approved.status).toBe(200);
 }
 

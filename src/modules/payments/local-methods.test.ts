@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { createMerchant, expectError } from "../../../test/harness";
+import { decideSandboxAction } from "../../../test/sandbox-actions";
 
 type Payment = {
   id: string;
@@ -10,11 +11,6 @@ type Payment = {
   decline_code: string | null;
   routing: { attempts: Array<{ provider: string; outcome: string }> } | null;
 };
-
-async function submit(url: string, decision: "approve" | "decline"): Promise<Response> {
-  const token = new URL(url).searchParams.get("token") ?? "";
-  return fetch(url, { method: "POST", body: new URLSearchParams({ token, decision }), redirect: "manual" });
-}
 
 describe("local methods end to end", () => {
   it("iDEAL: redirect page, approve, redirected back to return_url, succeeded", async () => {
@@ -31,7 +27,7 @@ describe("local methods end to end", () => {
     const url = res.body.next_action?.url ?? "";
     const page = await fetch(url);
     expect(await page.text()).toContain("iDEAL");
-    const back = await submit(url, "approve");
+    const back = await decideSandboxAction(url, "approve");
     expect(back.status).toBe(303);
     expect(back.headers.get("location")).toBe(
       `https://shop.example/done?payment=${res.body.id}&status=succeeded`,
@@ -64,7 +60,7 @@ describe("local methods end to end", () => {
     expectError(declined, 402, "payment_declined");
     const pending = await upi("ravi@okbank");
     expect(pending.body.next_action?.type).toBe("await_customer_approval");
-    await submit(pending.body.next_action?.url ?? "", "approve");
+    await decideSandboxAction(pending.body.next_action?.url ?? "", "approve");
     expect((await m.sandbox.request<Payment>("GET", `/payments/${pending.body.id}`)).body.status).toBe(
       "succeeded",
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Client, createMerchant, expectError } from "../../../test/harness";
+import { decideSandboxAction } from "../../../test/sandbox-actions";
 import type { StatusDocument } from "../../core/status";
 
 const card = (number: string) => ({
@@ -103,13 +104,7 @@ describe("payment and refund status documents", () => {
       },
     );
     expect((await poll(m.sandbox, `/status/payments/${secure.body.id}`)).body.status).toBe("requires_action");
-    const url = secure.body.next_action.url;
-    const token = new URL(url).searchParams.get("token") ?? "";
-    await fetch(url, {
-      method: "POST",
-      body: new URLSearchParams({ token, decision: "approve" }),
-      redirect: "manual",
-    });
+    await decideSandboxAction(secure.body.next_action.url, "approve");
     const approved = await poll(m.sandbox, `/status/payments/${secure.body.id}`);
     expect(approved).toMatchObject({ cache: "MISS", body: { status: "succeeded" } });
     expect(approved.body.timeline.map((step) => step.status)).toEqual([

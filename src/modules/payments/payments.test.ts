@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { type Client, createMerchant, expectError } from "../../../test/harness";
+import { decideSandboxAction } from "../../../test/sandbox-actions";
 
 type Payment = {
   id: string;
@@ -143,13 +144,9 @@ describe("payments: cards", () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("3-D Secure");
-    const token = new URL(url).searchParams.get("token") ?? "";
-    const approved = await fetch(url, {
-      method: "POST",
-      body: new URLSearchParams({ token, decision: "approve" }),
-      redirect: "manual",
-    });
+    const approved = await decideSandboxAction(url, "approve");
     expect(approved.status).toBe(200);
+    const token = new URL(url).searchParams.get("token") ?? "";
     const after = await m.sandbox.request<Payment>("GET", `/payments/${res.body.id}`);
     expect(after.body.status).toBe("succeeded");
     const bad = await fetch(url.replace(token, "wrong"));
@@ -159,13 +156,7 @@ describe("payments: cards", () => {
   it("3-D Secure declined on the page fails the payment", async () => {
     const m = await createMerchant();
     const res = await pay(m.sandbox, "4000000000003220", { return_url: "https://shop.example/return" });
-    const url = res.body.next_action?.url ?? "";
-    const token = new URL(url).searchParams.get("token") ?? "";
-    const declined = await fetch(url, {
-      method: "POST",
-      body: new URLSearchParams({ token, decision: "decline" }),
-      redirect: "manual",
-    });
+    const declined = await decideSandboxAction(res.body.next_action?.url ?? "", "decline");
     expect(declined.status).toBe(303);
     expect(declined.headers.get("location")).toContain("status=failed");
     const after = await m.sandbox.request<Payment>("GET", `/payments/${res.body.id}`);
