@@ -90,7 +90,10 @@ const notObjectEndpoints: Record<string, string> = {
     "{network} names a chain, not an object: the tiers set are the caller's own",
 };
 /** Authenticated operations without a path parameter that collectionEndpoints leaves out, with why. */
-const notCollectionEndpoints: Record<string, string> = {};
+const notCollectionEndpoints: Record<string, string> = {
+  "GET /api/v1/operator/review_queue":
+    "the platform operators' route: merchant credentials never reach it (src/modules/verifications/review.test.ts)",
+};
 
 describe("security: every operation of the document refuses bad credentials without leaking", () => {
   let merchant: TestMerchant;

@@ -48,6 +48,9 @@ export const operationTable = {
   operatorBusinessVerifications: {
     review: { method: "post", path: "/api/v1/operator/business_verifications/{id}/review", input: "body", list: false, parse: "json" },
   },
+  operatorReviewQueue: {
+    list: { method: "get", path: "/api/v1/operator/review_queue", input: "query", list: false, parse: "json" },
+  },
   apiKeys: {
     create: { method: "post", path: "/api/v1/api-keys", input: "body", list: false, parse: "json" },
     list: { method: "get", path: "/api/v1/api-keys", input: "query", list: false, parse: "json" },
@@ -343,6 +346,7 @@ export const operationTable = {
   businessVerifications: {
     retrieve: { method: "get", path: "/api/v1/business_verifications/{id}", input: null, list: false, parse: "json" },
     addPerson: { method: "post", path: "/api/v1/business_verifications/{id}/persons", input: "body", list: false, parse: "json" },
+    removePerson: { method: "delete", path: "/api/v1/business_verifications/{id}/persons/{person}", input: null, list: false, parse: "json" },
     submit: { method: "post", path: "/api/v1/business_verifications/{id}/submit", input: null, list: false, parse: "json" },
     resubmit: { method: "post", path: "/api/v1/business_verifications/{id}/resubmit", input: "body", list: false, parse: "json" },
   },

@@ -39,6 +39,20 @@ const createVerificationDocument = async (merchant: TestMerchant): Promise<strin
   return created.body.id;
 };
 
+/** The business of each person created below: the removal path names both. */
+const businessOfPerson = new Map<string, string>();
+
+const createBusinessPerson = async (merchant: TestMerchant): Promise<string> => {
+  const business = await createBusinessVerification(merchant);
+  const created = await merchant.sandbox.request<{ id: string }>(
+    "POST",
+    `/business_verifications/${business}/persons`,
+    { first_name: "A", last_name: "B", date_of_birth: "1990-01-01", relationship: { ownership_percent: 1 } },
+  );
+  businessOfPerson.set(created.body.id, business);
+  return created.body.id;
+};
+
 export const accountObjectEndpoints: ObjectEndpoint[] = [
   {
     name: "retrieve individual verification",
@@ -66,6 +80,13 @@ export const accountObjectEndpoints: ObjectEndpoint[] = [
     path: (id) => `/business_verifications/${id}/persons`,
     body: { first_name: "A", last_name: "B", date_of_birth: "1990-01-01", relationship: { director: true } },
     create: createBusinessVerification,
+  },
+  {
+    name: "remove business person",
+    readBack: (id) => `/individual_verifications/${id}`,
+    method: "DELETE",
+    path: (id) => `/business_verifications/${businessOfPerson.get(id) ?? "kyb_x"}/persons/${id}`,
+    create: createBusinessPerson,
   },
   {
     name: "submit business verification",

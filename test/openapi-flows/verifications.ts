@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createMerchant } from "../harness";
-import { addPerson, createBusiness, review, settled, upload } from "../verifications";
+import { call, createMerchant } from "../harness";
+import { addPerson, createBusiness, operatorHeaders, review, settled, upload } from "../verifications";
 import type { FlowContext, Run } from "./run";
 
 /** Verification documents, the merchant business verification, resubmissions and operator reviews. */
@@ -42,6 +42,19 @@ export async function verificationFlows(run: Run, { m, problems, check }: FlowCo
     sha256: createHash("sha256").update(certificate).digest("hex"),
     content: certificate.toString("base64"),
   });
+  // An owner added by mistake, removed before the submission.
+  const mistaken = await run<{ id: string }>(
+    "sandbox",
+    "POST",
+    `/business_verifications/${business.id}/persons`,
+    {
+      first_name: "Undecided",
+      last_name: "Owner",
+      date_of_birth: "1980-01-01",
+      relationship: { ownership_percent: 30 },
+    },
+  );
+  await run("sandbox", "DELETE", `/business_verifications/${business.id}/persons/${mistaken.id}`);
   await run("sandbox", "POST", `/business_verifications/${business.id}/submit`);
   // A person's resubmission after Veriff asked for it, and an operator's review of a person.
   for (const name of ["Resubmit", "Review"]) {
@@ -73,6 +86,9 @@ export async function verificationFlows(run: Run, { m, problems, check }: FlowCo
   await addPerson(k, "sandbox", inReview.id, "Undecided", { officer: true });
   await upload(k.sandbox, inReview.id, "register_extract");
   await k.sandbox.request("POST", `/business_verifications/${inReview.id}/submit`);
+  const queue = await call("GET", "/api/v1/operator/review_queue?limit=5", { headers: operatorHeaders() });
+  problems.push(...check("GET", "/api/v1/operator/review_queue?limit=5", queue));
+  if (queue.status !== 200) problems.push(`review queue: ${queue.text.slice(0, 200)}`);
   const declined = await review("business_verifications", inReview.id, {
     decision: "decline",
     reviewer: "ajv@ops",

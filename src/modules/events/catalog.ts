@@ -590,6 +590,12 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     description: "A verification needs a manual review (Veriff 9121, or a registry partial match).",
   },
   {
+    type: "verification.removed",
+    objectType: "individual_verification",
+    description:
+      "The merchant removed a person from its business verification (removed_at); they no longer count for it.",
+  },
+  {
     type: "verification.document_added",
     objectType: "verification_document",
     description: "A document was uploaded to a verification.",

@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { changeStatement } from "../../core/events";
@@ -30,6 +30,7 @@ function stateQueries(ctx: ServiceContext, db: Executor) {
         and(
           ...tenantScope(individualVerifications, ctx),
           inArray(individualVerifications.businessVerificationId, ownBusiness),
+          isNull(individualVerifications.removedAt),
         ),
       ),
     db

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
@@ -185,6 +185,69 @@ export async function addBusinessPerson({
     const requirements = requirementsChange(ctx, before, { ...before, people: [...before.people, row] });
     if (requirements) await tx.execute(requirements);
     return person;
+  });
+}
+
+/** People can be removed while the business is not under review: before its submission, or once declined. */
+const REMOVABLE: ReadonlySet<BusinessStatus> = new Set(["pending", "declined"]);
+
+/**
+ * Removes a person from the business (an owner who sold their share, a director who left, or a
+ * person whose check was declined and who is replaced): the row stays for the record with
+ * removed_at, and no longer counts for the business's ownership, requirements or outcome. A
+ * business declined for that person can then be resubmitted. Under the business row's lock, as
+ * every change of its people; removing a removed person again answers it unchanged.
+ */
+export async function removeBusinessPerson({
+  ctx,
+  id,
+  personId,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  personId: string;
+}): Promise<IndividualVerification> {
+  return ctx.services.transaction(async (tx) => {
+    const before = await lockAccountState(ctx, tx);
+    const business = ownBusiness(before, id);
+    const person = before.people.find((candidate) => candidate.id === personId);
+    if (!person) {
+      const [removed] = await tx
+        .select()
+        .from(individualVerifications)
+        .where(
+          and(
+            tenantRow(individualVerifications, ctx, personId),
+            eq(individualVerifications.businessVerificationId, business.id),
+            isNotNull(individualVerifications.removedAt),
+          ),
+        )
+        .limit(1);
+      if (removed) return toIndividual(removed);
+      throw verificationMissing(personId, "person");
+    }
+    if (!REMOVABLE.has(business.status)) {
+      throw new ApiError("verification_state_invalid", {
+        message: `People cannot be removed from a business verification that is ${business.status}; only while it is pending or declined.`,
+      });
+    }
+    const now = ctx.services.clock.now();
+    const [row] = await tx
+      .update(individualVerifications)
+      .set({ removedAt: now, updatedAt: now })
+      .where(eq(individualVerifications.id, person.id))
+      .returning();
+    if (!row) throw new Error("verification vanished under its lock");
+    const removed = toIndividual(row);
+    await recordChange(
+      ctx,
+      { type: "verification.removed", object: removed, previousAttributes: { removed_at: null } },
+      tx,
+    );
+    const people = before.people.filter((candidate) => candidate.id !== person.id);
+    const requirements = requirementsChange(ctx, before, { ...before, people });
+    if (requirements) await tx.execute(requirements);
+    return removed;
   });
 }
 

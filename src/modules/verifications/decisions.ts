@@ -138,7 +138,9 @@ export async function rollUpBusiness(
   const people = before.people.map((candidate) => (candidate.id === person.id ? person : candidate));
   let after: AccountState = { ...before, people };
   const business = before.business;
-  if (business && business.id === person.businessVerificationId && business.status !== "pending") {
+  // A person the merchant removed is decided for the record only: the business no longer counts them.
+  const counted = before.people.some((candidate) => candidate.id === person.id);
+  if (business && counted && business.status !== "pending") {
     const outcome = businessOutcome(after);
     if (outcome.status !== business.status) {
       const row = await updateBusiness({ ctx, before: business, values: outcome }, tx);

@@ -6,6 +6,7 @@ import { accountRequirements, readAccountState } from "./account";
 import {
   addBusinessPerson,
   createBusinessVerification,
+  removeBusinessPerson,
   retrieveAccountBusiness,
   retrieveBusinessVerification,
   submitBusinessVerification,
@@ -19,7 +20,7 @@ import {
   submitIndividualVerification,
 } from "./individual";
 import { resubmitBusinessVerification } from "./resubmit";
-import { reviewBusinessVerification, reviewIndividualVerification } from "./review";
+import { listReviewQueue, reviewBusinessVerification, reviewIndividualVerification } from "./review";
 import type * as routes from "./routes";
 
 export const createIndividualHandler: RouteHandler<typeof routes.createIndividualRoute, AppEnv> = async (c) =>
@@ -70,6 +71,11 @@ export const addPersonHandler: RouteHandler<typeof routes.addPersonRoute, AppEnv
     }),
     200,
   );
+
+export const removePersonHandler: RouteHandler<typeof routes.removePersonRoute, AppEnv> = async (c) => {
+  const { id, person } = c.req.valid("param");
+  return c.json(await removeBusinessPerson({ ctx: serviceContext(c), id, personId: person }), 200);
+};
 
 export const submitBusinessHandler: RouteHandler<typeof routes.submitBusinessRoute, AppEnv> = async (c) =>
   c.json(await submitBusinessVerification({ ctx: serviceContext(c), id: c.req.valid("param").id }), 200);
@@ -133,3 +139,8 @@ export const reviewBusinessHandler: RouteHandler<typeof routes.reviewBusinessRou
     }),
     200,
   );
+
+export const reviewQueueHandler: RouteHandler<typeof routes.reviewQueueRoute, AppEnv> = async (c) => {
+  const queue = await listReviewQueue({ services: c.get("services"), limit: c.req.valid("query").limit });
+  return c.json({ object: "list" as const, data: queue.data, has_more: queue.hasMore }, 200);
+};

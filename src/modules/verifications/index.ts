@@ -15,6 +15,7 @@ export const verificationsRouter = createRouter()
   .openapi(routes.requirementsRoute, handlers.requirementsHandler)
   .openapi(routes.retrieveBusinessRoute, handlers.retrieveBusinessHandler)
   .openapi(routes.addPersonRoute, handlers.addPersonHandler)
+  .openapi(routes.removePersonRoute, handlers.removePersonHandler)
   .openapi(routes.submitBusinessRoute, handlers.submitBusinessHandler)
   .openapi(routes.createDocumentRoute, handlers.createDocumentHandler)
   .openapi(routes.retrieveDocumentRoute, handlers.retrieveDocumentHandler)
@@ -25,7 +26,8 @@ export const verificationsRouter = createRouter()
 /** The platform operators' routes (mounted under /api/v1/operator behind the operator token, in src/app.ts). */
 export const verificationOperatorRouter = createRouter()
   .openapi(routes.reviewIndividualRoute, handlers.reviewIndividualHandler)
-  .openapi(routes.reviewBusinessRoute, handlers.reviewBusinessHandler);
+  .openapi(routes.reviewBusinessRoute, handlers.reviewBusinessHandler)
+  .openapi(routes.reviewQueueRoute, handlers.reviewQueueHandler);
 
 // These verbs claim the Idempotency-Key in their own write batch. The others (a Veriff call, or an
 // interactive transaction under the business row's lock) leave the claim to the middleware.

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
@@ -76,6 +76,7 @@ export function individualRow(
     review: null,
     submittedAt: null,
     decidedAt: null,
+    removedAt: null,
     metadata: input.metadata ?? {},
     createdAt: now,
     updatedAt: now,
@@ -146,7 +147,10 @@ export async function listIndividualVerifications({
   if (query.status) filters.push(eq(individualVerifications.status, query.status));
   if (query.customer) filters.push(eq(individualVerifications.customerId, query.customer));
   if (query.business_verification) {
-    filters.push(eq(individualVerifications.businessVerificationId, query.business_verification));
+    filters.push(
+      eq(individualVerifications.businessVerificationId, query.business_verification),
+      isNull(individualVerifications.removedAt),
+    );
   }
   const page = await paginateTable({
     db: ctx.services.db,
@@ -223,6 +227,11 @@ async function openVeriffSession(
   { from, corrections }: { from: ReadonlySet<IndividualStatus>; corrections: ResubmitIndividualInput },
 ): Promise<IndividualVerification> {
   const before = await findIndividual(ctx, id);
+  if (before.removedAt) {
+    throw new ApiError("verification_state_invalid", {
+      message: "This person was removed from the business verification; their identity is no longer checked.",
+    });
+  }
   if (!from.has(before.status)) {
     const verb = from === SUBMITTABLE ? "submitted" : "resubmitted";
     const hint = RESUBMITTABLE.has(before.status) ? " Resubmit it." : "";

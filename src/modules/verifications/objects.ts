@@ -49,6 +49,7 @@ export function toIndividual(row: IndividualVerificationRow): IndividualVerifica
     review: reviewOf(row.review),
     submitted_at: iso(row.submittedAt),
     decided_at: iso(row.decidedAt),
+    removed_at: iso(row.removedAt),
     metadata: row.metadata,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

@@ -8,9 +8,11 @@ import {
   createBusiness,
   createPerson,
   runFunctionFor,
+  runPoll,
   settled,
   submit,
   upload,
+  type Verification,
 } from "../../../test/verifications";
 
 let merchant: TestMerchant;
@@ -218,6 +220,102 @@ describe("a declined business's resubmission", () => {
       (event) => event.type === "verification.resubmitted",
     );
     expect(resubmissions).toHaveLength(1);
+  });
+});
+
+function removePerson(owner: TestMerchant, business: string, person: string) {
+  return owner.sandbox.request("DELETE", `/business_verifications/${business}/persons/${person}`);
+}
+
+describe("removing a person from the business", () => {
+  it("a director declined by Veriff is removed and replaced; the resubmitted business is approved with the new one", async () => {
+    const owner = await createMerchant();
+    const business = await createBusiness(owner, "sandbox");
+    const declined = await addPerson(owner, "sandbox", business.id, "Decline", { director: true });
+    const late = await addPerson(owner, "sandbox", business.id, "Nowebhook", { director: true });
+    const unsubmitted = await addPerson(owner, "sandbox", business.id, "Ada", { ownership_percent: 10 });
+    await upload(owner.sandbox, business.id, "register_extract");
+    await owner.sandbox.request("POST", `/business_verifications/${business.id}/submit`);
+    await submit(owner.sandbox, declined.id);
+    await settled(owner.sandbox, declined.id);
+    await submit(owner.sandbox, late.id);
+    const blocked = await owner.sandbox.request<Business>("GET", `/business_verifications/${business.id}`);
+    expect(blocked.body.status).toBe("declined");
+
+    for (const person of [declined, late, unsubmitted]) {
+      const removed = await removePerson(owner, business.id, person.id);
+      expect(removed.status, removed.text).toBe(200);
+      expect(removed.body).toMatchObject({ id: person.id, business_verification: business.id });
+      expect(removed.body.removed_at).not.toBeNull();
+    }
+    expect((await eventsOf(declined.id)).map((event) => event.type)).toContain("verification.removed");
+    expectError(
+      await owner.sandbox.request("POST", `/individual_verifications/${unsubmitted.id}/submit`),
+      409,
+      "verification_state_invalid",
+    );
+    const listed = await owner.sandbox.request<{ data: Verification[] }>(
+      "GET",
+      `/individual_verifications?business_verification=${business.id}`,
+    );
+    expect(listed.body.data).toEqual([]);
+
+    // The removed director's decision arrives (by the poller) after the removal: it is recorded on
+    // the person, and the business, which no longer counts them, stays declined.
+    await runPoll();
+    expect((await settled(owner.sandbox, late.id)).status).toBe("approved");
+    const still = await owner.sandbox.request<Business & { attempts: number }>(
+      "GET",
+      `/business_verifications/${business.id}`,
+    );
+    expect(still.body).toMatchObject({ status: "declined", attempts: 1 });
+
+    expectError(await resubmitBusiness(owner, business.id), 400, "verification_incomplete");
+    const replacement = await addPerson(owner, "sandbox", business.id, "Ada", { director: true });
+    const resubmitted = await resubmitBusiness(owner, business.id);
+    expect(resubmitted.body).toMatchObject({ status: "submitted", attempts: 2 });
+    await submit(owner.sandbox, replacement.id);
+    await settled(owner.sandbox, replacement.id);
+    const approved = await owner.sandbox.request<Business>("GET", `/business_verifications/${business.id}`);
+    expect(approved.body.status).toBe("approved");
+  });
+
+  it("only while pending or declined; a removed owner's share is freed; again answers it unchanged; others' ids are 404", async () => {
+    const owner = await createMerchant();
+    const business = await createBusiness(owner, "sandbox");
+    const seller = await addPerson(owner, "sandbox", business.id, "Ada", { ownership_percent: 60 });
+    const director = await addPerson(owner, "sandbox", business.id, "Ada", { director: true });
+    const removed = await removePerson(owner, business.id, seller.id);
+    expect(removed.status, removed.text).toBe(200);
+    await addPerson(owner, "sandbox", business.id, "Ada", { ownership_percent: 60 });
+    const again = await removePerson(owner, business.id, seller.id);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(removed.body);
+    expect((await eventsOf(seller.id)).filter((event) => event.type === "verification.removed")).toHaveLength(
+      1,
+    );
+
+    expectError(await removePerson(other, business.id, director.id), 404, "resource_missing");
+    expectError(
+      await owner.production.request(
+        "DELETE",
+        `/business_verifications/${business.id}/persons/${director.id}`,
+      ),
+      404,
+      "resource_missing",
+    );
+    const stranger = await createPerson(owner.sandbox, "Ada");
+    expectError(await removePerson(owner, business.id, stranger.id), 404, "resource_missing");
+    expectError(await removePerson(owner, business.id, "idv_\u0000"), 404, "resource_missing");
+
+    await upload(owner.sandbox, business.id, "register_extract");
+    await owner.sandbox.request("POST", `/business_verifications/${business.id}/submit`);
+    expectError(await removePerson(owner, business.id, director.id), 409, "verification_state_invalid");
+    const kept = await owner.sandbox.request<Verification & { removed_at: string | null }>(
+      "GET",
+      `/individual_verifications/${director.id}`,
+    );
+    expect(kept.body.removed_at).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
-import { client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
+import { call, client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import {
   addPerson,
   type Business,
@@ -247,5 +247,65 @@ describe("operator review of a business in needs_review", () => {
       409,
       "verification_state_invalid",
     );
+  });
+});
+
+describe("the operators' review queue", () => {
+  interface QueueItem {
+    id: string;
+    verification_type: string;
+    merchant: string;
+    environment: string;
+    business_verification: string | null;
+    waiting_since: string;
+  }
+  const queue = (query = "?limit=100", headers: Record<string, string> = operatorHeaders()) =>
+    call<{ object: string; data: QueueItem[]; has_more: boolean }>(
+      "GET",
+      `/api/v1/operator/review_queue${query}`,
+      { headers },
+    );
+
+  it("lists people and businesses in needs_review, oldest first, until they are reviewed", async () => {
+    const owner = await createMerchant();
+    const person = await personInReview(owner);
+    const { business } = await businessInReview(owner);
+    const listed = await queue();
+    expect(listed.status, listed.text).toBe(200);
+    const ours = listed.body.data.filter((item) => item.merchant === owner.merchantId);
+    expect(ours.map((item) => [item.verification_type, item.id])).toEqual([
+      ["individual_verification", person.id],
+      ["business_verification", business.id],
+    ]);
+    expect(ours[0]).toMatchObject({ environment: "sandbox", business_verification: null });
+    const waiting = listed.body.data.map((item) => item.waiting_since);
+    expect(waiting).toEqual([...waiting].sort());
+    const head = await queue("?limit=1");
+    expect(head.body).toMatchObject({ object: "list", has_more: true });
+    expect(head.body.data).toHaveLength(1);
+
+    await review("individual_verifications", person.id, approve);
+    const after = await queue();
+    expect(after.body.data.map((item) => item.id)).not.toContain(person.id);
+    expect(after.body.data.map((item) => item.id)).toContain(business.id);
+  });
+
+  it("leaves out a person the merchant removed from its business; refuses merchants and bad limits", async () => {
+    const owner = await createMerchant();
+    const business = await createBusiness(owner, "sandbox");
+    const director = await addPerson(owner, "sandbox", business.id, "Review", { director: true });
+    await submit(owner.sandbox, director.id);
+    expect((await settled(owner.sandbox, director.id)).status).toBe("needs_review");
+    expect((await queue()).body.data.map((item) => item.id)).toContain(director.id);
+    const removed = await owner.sandbox.request(
+      "DELETE",
+      `/business_verifications/${business.id}/persons/${director.id}`,
+    );
+    expect(removed.status, removed.text).toBe(200);
+    expect((await queue()).body.data.map((item) => item.id)).not.toContain(director.id);
+
+    expectError(await queue("?limit=100", owner.sandbox.headers), 401, "authentication_required");
+    for (const limit of ["0", "101", "x"])
+      expectError(await queue(`?limit=${limit}`), 400, "parameter_invalid");
   });
 });

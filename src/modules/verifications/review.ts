@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
-import type { ServiceContext } from "../../core/context";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import type { Environment } from "../../core/tables";
@@ -10,7 +10,7 @@ import { rollUpBusiness } from "./decisions";
 import { verificationMissing } from "./individual";
 import { toBusiness, toIndividual } from "./objects";
 import { businessOutcome } from "./rules";
-import type { BusinessVerification, IndividualVerification, ReviewInput } from "./schemas";
+import type { BusinessVerification, IndividualVerification, ReviewInput, ReviewQueueItem } from "./schemas";
 import { businessVerifications, individualVerifications, type ReviewColumn } from "./tables";
 
 /** A platform operator's request: no merchant of its own; it acts on the merchant that owns the object. */
@@ -144,4 +144,59 @@ export async function reviewBusinessVerification({
     if (requirements) await tx.execute(requirements);
     return toBusiness(row);
   });
+}
+
+/**
+ * The operators' queue: people and businesses in needs_review across every merchant, the longest
+ * waiting first (a person the merchant removed from its business no longer waits) (updated_at is when the status last changed). One round trip: both reads in a batch.
+ */
+export async function listReviewQueue({
+  services,
+  limit,
+}: {
+  services: Services;
+  limit: number;
+}): Promise<{ data: ReviewQueueItem[]; hasMore: boolean }> {
+  const { db } = services;
+  const [people, businesses] = await db.batch([
+    db
+      .select()
+      .from(individualVerifications)
+      .where(
+        and(eq(individualVerifications.status, "needs_review"), isNull(individualVerifications.removedAt)),
+      )
+      .orderBy(asc(individualVerifications.updatedAt), asc(individualVerifications.id))
+      .limit(limit + 1),
+    db
+      .select()
+      .from(businessVerifications)
+      .where(eq(businessVerifications.status, "needs_review"))
+      .orderBy(asc(businessVerifications.updatedAt), asc(businessVerifications.id))
+      .limit(limit + 1),
+  ]);
+  const items: ReviewQueueItem[] = [
+    ...people.map((row) => ({
+      object: "review_queue_item" as const,
+      verification_type: "individual_verification" as const,
+      id: row.id,
+      merchant: row.merchantId,
+      environment: row.environment,
+      business_verification: row.businessVerificationId,
+      customer: row.customerId,
+      reasons: row.reasons,
+      waiting_since: row.updatedAt.toISOString(),
+    })),
+    ...businesses.map((row) => ({
+      object: "review_queue_item" as const,
+      verification_type: "business_verification" as const,
+      id: row.id,
+      merchant: row.merchantId,
+      environment: row.environment,
+      business_verification: null,
+      customer: null,
+      reasons: row.reasons,
+      waiting_since: row.updatedAt.toISOString(),
+    })),
+  ].sort((a, b) => a.waiting_since.localeCompare(b.waiting_since) || a.id.localeCompare(b.id));
+  return { data: items.slice(0, limit), hasMore: items.length > limit };
 }

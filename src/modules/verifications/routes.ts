@@ -10,6 +10,7 @@ import {
 import { listSchema } from "../../core/pagination";
 import {
   businessIdParams,
+  businessPersonParams,
   businessSchema,
   createBusinessBody,
   createDocumentBody,
@@ -25,6 +26,8 @@ import {
   resubmitBusinessBody,
   resubmitIndividualBody,
   reviewBody,
+  reviewQueueQuery,
+  reviewQueueSchema,
 } from "./schemas";
 
 const tags = ["KYC & KYB"];
@@ -143,6 +146,19 @@ export const addPersonRoute = createRoute({
   responses: { 200: jsonContent(individualSchema, "The person's verification, pending."), ...writeErrors },
 });
 
+export const removePersonRoute = createRoute({
+  method: "delete",
+  path: "/business_verifications/{id}/persons/{person}",
+  operationId: "businessVerifications.removePerson",
+  tags,
+  summary: "Remove a person from the business verification",
+  description:
+    "While the business is pending or declined (409 verification_state_invalid otherwise). The person's verification is kept with removed_at and no longer counts for the business: replace a declined director or owner this way, then resubmit. Removing a removed person again answers it unchanged.",
+  security: authSecurity,
+  request: { params: businessPersonParams },
+  responses: { 200: jsonContent(individualSchema, "The person's verification, removed."), ...writeErrors },
+});
+
 export const submitBusinessRoute = createRoute({
   method: "post",
   path: "/business_verifications/{id}/submit",
@@ -245,4 +261,17 @@ export const reviewBusinessRoute = createRoute({
   security: operatorSecurity,
   request: { params: businessIdParams, body: jsonBody(reviewBody) },
   responses: { 200: jsonContent(businessSchema, "The business verification."), ...writeErrors },
+});
+
+export const reviewQueueRoute = createRoute({
+  method: "get",
+  path: "/operator/review_queue",
+  operationId: "operatorReviewQueue.list",
+  tags: operatorTags,
+  summary: "What waits for an operator's review, oldest first (platform operators)",
+  description:
+    "People and businesses in needs_review across every merchant and environment, the longest waiting first. Reviewing an item takes it off the queue, so the next call shows what is next; has_more says more wait beyond limit.",
+  security: operatorSecurity,
+  request: { query: reviewQueueQuery },
+  responses: { 200: jsonContent(reviewQueueSchema, "The queue's head."), ...commonErrors },
 });

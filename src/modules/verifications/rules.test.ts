@@ -53,6 +53,7 @@ function person(
     review: null,
     submittedAt: null,
     decidedAt: null,
+    removedAt: null,
     metadata: {},
     createdAt: at,
     updatedAt: at,

@@ -233,6 +233,10 @@ export const individualSchema = z
     review: reviewSchema,
     submitted_at: timestamp.nullable(),
     decided_at: timestamp.nullable(),
+    removed_at: timestamp.nullable().openapi({
+      description:
+        "When the merchant removed this person from its business verification; the person no longer counts for it.",
+    }),
     metadata: z.record(z.string(), z.string()),
     created_at: timestamp,
     updated_at: timestamp,
@@ -316,6 +320,13 @@ export const requirementsSchema = z
 export const individualIdParams = idParams("idv_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 export const businessIdParams = idParams("kyb_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 export const documentIdParams = idParams("vdoc_3kTq9yQy7yJ4pQz2Xb8w1LmN");
+export const businessPersonParams = businessIdParams.extend({
+  person: z
+    .string()
+    .min(1)
+    .max(255)
+    .openapi({ param: { name: "person", in: "path" }, example: "idv_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),
+});
 
 export const listIndividualsQuery = listQuerySchema.extend({
   status: z.enum(individualStatuses).optional(),
@@ -323,3 +334,39 @@ export const listIndividualsQuery = listQuerySchema.extend({
   business_verification: z.string().max(100).optional(),
 });
 export type ListIndividualsQuery = z.infer<typeof listIndividualsQuery>;
+
+export const reviewQueueQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ description: "1 to 100, default 20." }),
+});
+
+export const reviewQueueItemSchema = z
+  .object({
+    object: z.literal("review_queue_item"),
+    verification_type: z.enum(["individual_verification", "business_verification"]),
+    id: z.string().openapi({ description: "The verification to review." }),
+    merchant: z.string(),
+    environment: environmentSchema,
+    business_verification: z
+      .string()
+      .nullable()
+      .openapi({ description: "For a person of a merchant's business: that business." }),
+    customer: z.string().nullable(),
+    reasons: z.array(reasonSchema),
+    waiting_since: timestamp.openapi({ description: "When it went to needs_review." }),
+  })
+  .openapi("ReviewQueueItem");
+export type ReviewQueueItem = z.infer<typeof reviewQueueItemSchema>;
+
+export const reviewQueueSchema = z
+  .object({
+    object: z.literal("list"),
+    data: z.array(reviewQueueItemSchema),
+    has_more: z.boolean(),
+  })
+  .openapi("ReviewQueue");

@@ -98,7 +98,11 @@ export const businessVerifications = pgTable(
     ...timestamps,
   },
   // The merchant's own business: one per merchant and environment.
-  (table) => [uniqueIndex("business_verifications_merchant_idx").on(table.merchantId, table.environment)],
+  (table) => [
+    uniqueIndex("business_verifications_merchant_idx").on(table.merchantId, table.environment),
+    // The operators' review queue: what waits for a review, oldest first.
+    index("business_verifications_review_idx").on(table.updatedAt).where(sql`status = 'needs_review'`),
+  ],
 );
 
 export type BusinessVerificationRow = typeof businessVerifications.$inferSelect;
@@ -128,6 +132,8 @@ export const individualVerifications = pgTable(
     review: jsonb("review").$type<ReviewColumn>(),
     submittedAt: timestamp("submitted_at", { withTimezone: true, mode: "date" }),
     decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
+    /** When the merchant took the person off its business: kept for the record, no longer one of its people. */
+    removedAt: timestamp("removed_at", { withTimezone: true, mode: "date" }),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     ...timestamps,
   },
@@ -142,6 +148,7 @@ export const individualVerifications = pgTable(
     uniqueIndex("individual_verifications_session_idx").on(table.providerSessionId),
     // The poller's scan: submitted checks without a decision, oldest first.
     index("individual_verifications_undecided_idx").on(table.submittedAt).where(sql`status = 'submitted'`),
+    index("individual_verifications_review_idx").on(table.updatedAt).where(sql`status = 'needs_review'`),
   ],
 );
 

@@ -1,0 +1,3 @@
+ALTER TABLE "individual_verifications" ADD COLUMN "removed_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "business_verifications_review_idx" ON "business_verifications" USING btree ("updated_at") WHERE status = 'needs_review';--> statement-breakpoint
+CREATE INDEX "individual_verifications_review_idx" ON "individual_verifications" USING btree ("updated_at") WHERE status = 'needs_review';
