@@ -221,6 +221,39 @@ describe("issuing authorizations: the merchant's real-time webhook", () => {
     expect(() => new Webhook(secret).verify(tampered, request.headers)).toThrow();
   });
 
+  it("checks an approval again against the controls and status as they are when the merchant answers", async () => {
+    // The merchant's endpoint changes the card (a tighter limit, then a freeze) before it answers
+    // approved: the decision applies the card as it is then, declines, and releases the hold.
+    let change: () => Promise<unknown> = async () => undefined;
+    const { m } = await merchantAnswering(() => ({ ...json({ approved: true }), after: change() }));
+    const card = await activeLoadedCard(m, 1_000);
+    const patchCard = (body: unknown) => async () => {
+      const patched = await m.sandbox.request("PATCH", `/issuing/cards/${card.id}`, body);
+      expect(patched.status, patched.text).toBe(200);
+    };
+    change = patchCard({
+      spending_controls: { spending_limits: [{ amount: 100, interval: "per_authorization" }] },
+    });
+    const limited = await decide(m, card.id, 300);
+    expect(limited).toMatchObject({
+      approved: false,
+      status: "closed",
+      decided_by: "controls",
+      decline_reason: "per_authorization_limit_exceeded",
+      pending_amount: 0,
+    });
+    expect(limited.reason_codes[0]).toBe("webhook_approved");
+    expect(await cardBalance(m, card.id)).toBe(1_000);
+
+    change = patchCard({ status: "frozen", frozen_by: "merchant" });
+    const frozen = await decide(m, card.id, 50);
+    expect(frozen).toMatchObject({ approved: false, decided_by: "controls", decline_reason: "card_frozen" });
+    expect(await cardBalance(m, card.id)).toBe(1_000);
+    expect(await recordedEvents(m, frozen.id)).toEqual([
+      { type: "issuing_authorization.created", approved: false, decided_by: "controls" },
+    ]);
+  });
+
   it("decides a control's refusal itself, without asking the merchant", async () => {
     const { m, path } = await merchantAnswering(() => json({ approved: true }));
     const card = await activeLoadedCard(m, 1_000);
