@@ -1,0 +1,200 @@
+import { fillIn, type PageLocale } from "./messages";
+
+/**
+ * The hosted invoice page's own words, per language; what it shares with checkout (the card
+ * fields, the Pay button, declines, "processing", the test-mode notice) comes from messages.ts.
+ */
+const en = {
+  invoice: "Invoice",
+  invoiceNumber: "Invoice {number}",
+  billedTo: "Billed to {name}",
+  dueDate: "Due {date}",
+  items: "Items",
+  subtotal: "Subtotal",
+  discount: "Discount",
+  tax: "Tax ({percentage}%)",
+  taxIncluded: "Tax included ({percentage}%)",
+  amountPaid: "Amount paid",
+  amountRemaining: "Amount due",
+  status: "Status: {status}",
+  status_draft: "Draft",
+  status_open: "Open",
+  status_uncollectible: "Past due",
+  status_paid: "Paid",
+  status_void: "Void",
+  receipt: "Receipt",
+  paidOn: "Paid on {date}",
+  paidWith: "Paid with {brand} ending in {last4}",
+  voided: "This invoice was cancelled. Nothing is owed.",
+  downloadPdf: "Download the invoice (PDF)",
+  notFound: "This invoice does not exist.",
+};
+export type InvoiceMessageKey = keyof typeof en;
+type InvoiceMessages = Record<InvoiceMessageKey, string>;
+
+const fr: InvoiceMessages = {
+  invoice: "Facture",
+  invoiceNumber: "Facture {number}",
+  billedTo: "Facturé à {name}",
+  dueDate: "Échéance le {date}",
+  items: "Articles",
+  subtotal: "Sous-total",
+  discount: "Remise",
+  tax: "Taxe ({percentage} %)",
+  taxIncluded: "Taxe incluse ({percentage} %)",
+  amountPaid: "Montant payé",
+  amountRemaining: "Montant dû",
+  status: "Statut : {status}",
+  status_draft: "Brouillon",
+  status_open: "Ouverte",
+  status_uncollectible: "En retard",
+  status_paid: "Payée",
+  status_void: "Annulée",
+  receipt: "Reçu",
+  paidOn: "Payée le {date}",
+  paidWith: "Payée avec {brand} se terminant par {last4}",
+  voided: "Cette facture a été annulée. Rien n'est dû.",
+  downloadPdf: "Télécharger la facture (PDF)",
+  notFound: "Cette facture n'existe pas.",
+};
+
+const de: InvoiceMessages = {
+  invoice: "Rechnung",
+  invoiceNumber: "Rechnung {number}",
+  billedTo: "Rechnung an {name}",
+  dueDate: "Fällig am {date}",
+  items: "Positionen",
+  subtotal: "Zwischensumme",
+  discount: "Rabatt",
+  tax: "Steuer ({percentage} %)",
+  taxIncluded: "Enthaltene Steuer ({percentage} %)",
+  amountPaid: "Bezahlt",
+  amountRemaining: "Offener Betrag",
+  status: "Status: {status}",
+  status_draft: "Entwurf",
+  status_open: "Offen",
+  status_uncollectible: "Überfällig",
+  status_paid: "Bezahlt",
+  status_void: "Storniert",
+  receipt: "Beleg",
+  paidOn: "Bezahlt am {date}",
+  paidWith: "Bezahlt mit {brand} mit Endziffern {last4}",
+  voided: "Diese Rechnung wurde storniert. Es ist nichts zu zahlen.",
+  downloadPdf: "Rechnung herunterladen (PDF)",
+  notFound: "Diese Rechnung gibt es nicht.",
+};
+
+const es: InvoiceMessages = {
+  invoice: "Factura",
+  invoiceNumber: "Factura {number}",
+  billedTo: "Facturada a {name}",
+  dueDate: "Vence el {date}",
+  items: "Artículos",
+  subtotal: "Subtotal",
+  discount: "Descuento",
+  tax: "Impuesto ({percentage} %)",
+  taxIncluded: "Impuesto incluido ({percentage} %)",
+  amountPaid: "Importe pagado",
+  amountRemaining: "Importe pendiente",
+  status: "Estado: {status}",
+  status_draft: "Borrador",
+  status_open: "Abierta",
+  status_uncollectible: "Vencida",
+  status_paid: "Pagada",
+  status_void: "Anulada",
+  receipt: "Recibo",
+  paidOn: "Pagada el {date}",
+  paidWith: "Pagada con {brand} terminada en {last4}",
+  voided: "Esta factura se anuló. No se debe nada.",
+  downloadPdf: "Descargar la factura (PDF)",
+  notFound: "Esta factura no existe.",
+};
+
+const pt: InvoiceMessages = {
+  invoice: "Fatura",
+  invoiceNumber: "Fatura {number}",
+  billedTo: "Faturada para {name}",
+  dueDate: "Vence em {date}",
+  items: "Itens",
+  subtotal: "Subtotal",
+  discount: "Desconto",
+  tax: "Imposto ({percentage}%)",
+  taxIncluded: "Imposto incluído ({percentage}%)",
+  amountPaid: "Valor pago",
+  amountRemaining: "Valor devido",
+  status: "Situação: {status}",
+  status_draft: "Rascunho",
+  status_open: "Em aberto",
+  status_uncollectible: "Em atraso",
+  status_paid: "Paga",
+  status_void: "Cancelada",
+  receipt: "Recibo",
+  paidOn: "Paga em {date}",
+  paidWith: "Paga com {brand} final {last4}",
+  voided: "Esta fatura foi cancelada. Nada é devido.",
+  downloadPdf: "Baixar a fatura (PDF)",
+  notFound: "Esta fatura não existe.",
+};
+
+const hi: InvoiceMessages = {
+  invoice: "इनवॉइस",
+  invoiceNumber: "इनवॉइस {number}",
+  billedTo: "{name} के नाम",
+  dueDate: "देय तिथि {date}",
+  items: "आइटम",
+  subtotal: "उप-योग",
+  discount: "छूट",
+  tax: "कर ({percentage}%)",
+  taxIncluded: "शामिल कर ({percentage}%)",
+  amountPaid: "भुगतान की गई राशि",
+  amountRemaining: "देय राशि",
+  status: "स्थिति: {status}",
+  status_draft: "ड्राफ़्ट",
+  status_open: "खुला",
+  status_uncollectible: "बकाया",
+  status_paid: "भुगतान हो गया",
+  status_void: "रद्द",
+  receipt: "रसीद",
+  paidOn: "{date} को भुगतान किया गया",
+  paidWith: "{brand} से भुगतान किया गया, अंतिम अंक {last4}",
+  voided: "यह इनवॉइस रद्द कर दिया गया है। कुछ भी देय नहीं है।",
+  downloadPdf: "इनवॉइस डाउनलोड करें (PDF)",
+  notFound: "यह इनवॉइस मौजूद नहीं है।",
+};
+
+const ja: InvoiceMessages = {
+  invoice: "請求書",
+  invoiceNumber: "請求書 {number}",
+  billedTo: "請求先: {name}",
+  dueDate: "支払期日: {date}",
+  items: "明細",
+  subtotal: "小計",
+  discount: "割引",
+  tax: "税 ({percentage}%)",
+  taxIncluded: "内税 ({percentage}%)",
+  amountPaid: "支払済み金額",
+  amountRemaining: "請求金額",
+  status: "ステータス: {status}",
+  status_draft: "下書き",
+  status_open: "未払い",
+  status_uncollectible: "期限超過",
+  status_paid: "支払済み",
+  status_void: "無効",
+  receipt: "領収書",
+  paidOn: "{date} に支払い済み",
+  paidWith: "{brand} (末尾 {last4}) で支払い済み",
+  voided: "この請求書は取り消されました。お支払いは不要です。",
+  downloadPdf: "請求書をダウンロード (PDF)",
+  notFound: "この請求書は存在しません。",
+};
+
+const catalogs: Record<PageLocale, InvoiceMessages> = { en, fr, de, es, pt, hi, ja };
+
+/** A translator of the invoice page's own words for one locale. */
+export function invoiceTranslator(locale: PageLocale) {
+  const messages = catalogs[locale];
+  return (key: InvoiceMessageKey, values: Record<string, string> = {}): string =>
+    fillIn(messages[key], values);
+}
+
+export type InvoiceTranslate = ReturnType<typeof invoiceTranslator>;
