@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { baseUrl, createMerchant, type TestMerchant } from "../../../test/harness";
+import { failPaymentUpdates } from "../../../test/payment-faults";
 import { decideSandboxAction } from "../../../test/sandbox-actions";
+import { runFunctionFor } from "../../../test/verifications";
 import { type Invoice, newDetailedInvoice, newDraft, newOpenInvoice } from "../invoices/testing";
 
 const GOOD_CARD = "4242424242424242";
@@ -238,6 +240,37 @@ describe("hosted invoice page", { timeout: 90_000 }, () => {
     expect((await submit(second, GOOD_CARD)).status).toBe(303);
     expect(await invoiceOf(m, second.id)).toMatchObject({ status: "paid" });
     expect((await paymentsOf(second.id)).map((payment) => payment.status)).toEqual(["failed", "succeeded"]);
+  });
+
+  it("a payment left processing: the page says so and takes no second card, then shows the receipt once it succeeds", async () => {
+    const m = await createMerchant();
+    const invoice = await newOpenInvoice(m);
+    // A crash between the processor's answer and our commit leaves the payment processing (outcome unknown).
+    const restore = await failPaymentUpdates({ merchantId: m.merchantId, status: "succeeded" });
+    try {
+      expect((await submit(invoice, GOOD_CARD)).status).toBe(303);
+    } finally {
+      await restore();
+    }
+    expect(await paymentsOf(invoice.id)).toEqual([{ status: "processing", amount: "1000" }]);
+    const waiting = await get(pageOf(invoice));
+    expect(waiting.text).toContain("Your payment is being processed.");
+    expect(waiting.text).toContain("Check again");
+    expect(waiting.text).not.toContain('name="card_number"');
+    expect((await submit(invoice, GOOD_CARD)).status).toBe(303);
+    expect(await paymentsOf(invoice.id)).toHaveLength(1);
+
+    await query(
+      `update payments set provider_attempt = jsonb_set(provider_attempt, '{started_at}', to_jsonb((now() - interval '10 minutes')::text))
+       where merchant_id = $1 and provider_attempt is not null`,
+      [m.merchantId],
+    );
+    expect((await runFunctionFor("payment-reconcile", { merchant: m.merchantId }, 0)).status).toBe(
+      "succeeded",
+    );
+    expect((await get(pageOf(invoice))).text).toContain("Payment received. Thank you!");
+    expect(await invoiceOf(m, invoice.id)).toMatchObject({ status: "paid", amount_paid: 1000 });
+    expect(await paymentsOf(invoice.id)).toEqual([{ status: "succeeded", amount: "1000" }]);
   });
 
   it("void shows a message and charges nothing; uncollectible is payable", async () => {

@@ -53,7 +53,7 @@ function Summary({ view }: { view: InvoicePageView }) {
         {invoice.lines.map((line) => (
           <li>
             <span>
-              {line.description ?? ""} × {line.quantity}
+              {line.description ?? ti("line")} × {line.quantity}
             </span>
             <span>{amount(line.amount)}</span>
           </li>
@@ -91,9 +91,10 @@ function Receipt({ view, invoice }: { view: InvoicePageView; invoice: HostedInvo
     <section aria-labelledby="receipt-title" class="receipt">
       <h2 id="receipt-title">{ti("receipt")}</h2>
       <p role="status">{view.t("complete")}</p>
-      <ul class="totals">
-        <Row label={ti("amountPaid")} amount={money(invoice.amount_paid, invoice.currency, locale)} strong />
-      </ul>
+      <p class="total">
+        <span>{ti("amountPaid")}</span>{" "}
+        <strong>{money(invoice.amount_paid, invoice.currency, locale)}</strong>
+      </p>
       {invoice.paid_at ? <p>{ti("paidOn", { date: day(invoice.paid_at, locale) })}</p> : null}
       {method?.last4 ? (
         <p>{ti("paidWith", { brand: brandName(method.brand ?? method.type), last4: method.last4 })}</p>
