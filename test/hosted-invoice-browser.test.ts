@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Invoice, newDetailedInvoice, newOpenInvoice } from "../src/modules/invoices/testing";
@@ -59,6 +59,10 @@ describe.skipIf(!chromiumAvailable && !process.env.CI)("hosted invoice page in C
     );
     const weight = [...bytes.values()].reduce((sum, size) => sum + size, 0);
     expect(weight).toBeLessThanOrEqual(100 * 1024);
+    writeFileSync(
+      `${ARTIFACTS}/weight.json`,
+      JSON.stringify({ ...Object.fromEntries(bytes), total: weight }),
+    );
 
     await fillCard(page, "4242424242424242");
     await pay(page);
