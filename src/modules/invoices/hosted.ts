@@ -52,7 +52,7 @@ async function upToDate(
   row: InvoiceRow,
   payment: Payment | null,
 ): Promise<{ row: InvoiceRow; payment: Payment | null }> {
-  if (!payment || !hasPendingCharge(row) || payment.id !== row.paymentId) return { row, payment };
+  if (!payment || !hasPendingCharge(row)) return { row, payment };
   try {
     return { row: (await applyPendingOutcome(ctx, row, payment)).row, payment };
   } catch (error) {
