@@ -21,7 +21,7 @@ export function amountRemaining(row: InvoiceRow): number {
   return row.status === "paid" || row.status === "void" ? 0 : amountDue(row) - row.amountPaid;
 }
 
-/** The hosted invoice page (HTML); the same path under /api/v1/hosted/invoices answers its JSON view. */
+/** The hosted invoice page (HTML); /api/v1/hosted/invoices/{id} with the same token answers its JSON view. */
 function hostedUrl(row: InvoiceRow, publicUrl: string): string {
   const url = new URL(`/invoice/${row.id}`, publicUrl);
   url.searchParams.set("token", row.hostedToken);
