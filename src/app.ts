@@ -16,7 +16,7 @@ import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
 import { bankAccountsRouter } from "./modules/bank-accounts";
 import { bankTransfersRouter } from "./modules/bank-transfers";
-import { checkoutPagesRouter, checkoutRouter } from "./modules/checkout";
+import { checkoutPagesRouter, checkoutRouter, invoicePagesRouter } from "./modules/checkout";
 import { couponsRouter } from "./modules/coupons";
 import { creditNotesRouter } from "./modules/credit-notes";
 import { cryptoRouter } from "./modules/crypto";
@@ -105,6 +105,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/sandbox/*", requestServices);
   app.use("/checkout/*", requestServices);
   app.use("/pay/*", requestServices);
+  app.use("/invoice/*", requestServices);
   app.use("/webhooks/providers/*", requestServices);
   app.use("/webhooks/veriff", requestServices);
   app.use("/files/*", requestServices);
@@ -119,6 +120,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", devMailboxRouter);
   app.route("/", sandboxPagesRouter);
   app.route("/", checkoutPagesRouter);
+  app.route("/", invoicePagesRouter);
   app.route("/", providerWebhooksRouter);
   app.route("/", verificationWebhooksRouter);
   app.route("/", walletDomainRouter);

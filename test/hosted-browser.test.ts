@@ -1,59 +1,35 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
-import { gzipSync } from "node:zlib";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "./db";
 import { baseUrl, createMerchant, type TestMerchant } from "./harness";
+import {
+  checkAccessible as checkPage,
+  chromiumAvailable,
+  fillCard,
+  launchChromium,
+  openPage as openBrowserPage,
+  startShop,
+} from "./hosted-browser";
 
 /**
  * The hosted checkout page in a real browser (Debian's Chromium, never a downloaded build): every
  * flow a customer takes, with axe-core on each page, a screenshot of each (test-artifacts/hosted/),
  * and the page's weight. One browser for the file; only the Worker's origin is reachable, and the
- * merchant's shop is a server the test runs on loopback: with no network, Chromium fails a
- * navigation to any other host (ERR_INTERNET_DISCONNECTED) before page.route sees it.
+ * merchant's shop is a server the test runs on loopback (test/hosted-browser.ts).
  */
-const executablePath = "/usr/bin/chromium";
-const available = existsSync(executablePath);
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const ARTIFACTS = "test-artifacts/hosted";
 let SHOP: string;
-let shop: Server;
+let shop: { url: string; close: () => void };
 
 let browser: Browser;
 let merchant: TestMerchant;
 
-async function openPage(): Promise<{ page: Page; bytes: Map<string, number> }> {
-  const origin = new URL(baseUrl()).origin;
-  const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
-  const bytes = new Map<string, number>();
-  await page.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (![origin, SHOP].includes(new URL(url).origin)) return route.abort("blockedbyclient");
-    return route.continue();
-  });
-  page.on("response", async (response) => {
-    if (!response.url().startsWith(origin) || response.status() >= 300) return;
-    const body = await response.body().catch(() => null);
-    if (body) bytes.set(new URL(response.url()).pathname, gzipSync(body).length);
-  });
-  return { page, bytes };
+function openPage(): Promise<{ page: Page; bytes: Map<string, number> }> {
+  return openBrowserPage(browser, [SHOP]);
 }
 
-/** axe-core on the page as it is: no violations. Evaluated over DevTools, so the page's CSP stays on. */
-async function checkAccessible(page: Page, name: string) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }
-    ).axe.run();
-    return result.violations;
-  });
-  expect(violations, name).toEqual([]);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+function checkAccessible(page: Page, name: string) {
+  return checkPage(page, ARTIFACTS, name);
 }
 
 async function createSession(body: Record<string, unknown> = {}): Promise<{ id: string; url: string }> {
@@ -69,13 +45,6 @@ async function createSession(body: Record<string, unknown> = {}): Promise<{ id: 
   return created.body;
 }
 
-async function fillCard(page: Page, number: string) {
-  await page.getByLabel("Card number").fill(number);
-  await page.getByLabel("Expiry (MM/YY)").fill("12/40");
-  await page.getByLabel("Security code (CVC)").fill("123");
-  await page.getByLabel("Name on card").fill("Ada Lovelace");
-}
-
 async function sessionStatus(id: string) {
   return (
     await merchant.sandbox.request<{ status: string; payment_status: string }>(
@@ -89,18 +58,12 @@ async function paymentCount(id: string): Promise<number> {
   return (await query("select id from payments where metadata->>'checkout_session' = $1", [id])).length;
 }
 
-describe.skipIf(!available && !process.env.CI)("hosted checkout page in Chromium", () => {
+describe.skipIf(!chromiumAvailable && !process.env.CI)("hosted checkout page in Chromium", () => {
   beforeAll(async () => {
     merchant = await createMerchant();
-    shop = createServer((_request, response) => {
-      response.writeHead(200, { "content-type": "text/html" }).end("<title>Shop</title><p>Thanks</p>");
-    });
-    await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
-    SHOP = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    shop = await startShop();
+    SHOP = shop.url;
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -348,8 +348,9 @@ describe("OpenAPI responses validate with Ajv", () => {
         "GET",
         `/invoices/${openInvoices[0]}`,
       );
+      // hosted_invoice_url is the HTML page; its JSON view takes the same id and token under /api/v1/hosted.
       const hosted = new URL(shown.hosted_invoice_url);
-      const hostedPath = `${hosted.pathname}${hosted.search}`;
+      const hostedPath = `/api/v1/hosted/invoices/${openInvoices[0]}${hosted.search}`;
       problems.push(...check("GET", hostedPath, await call("GET", hostedPath)));
       await subscriptionFlows(run);
       await issuingFlows(run, { m, problems, check });

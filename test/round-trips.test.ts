@@ -1,8 +1,9 @@
 import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { generateBankDetails } from "../src/core/bank-details";
 import { usAccount } from "../src/modules/bank-accounts/test-accounts";
+import { newOpenInvoice } from "../src/modules/invoices/testing";
 import { createMerchant, type TestMerchant } from "./harness";
-import { cardPayment, roundTripsOf } from "./round-trips-testing";
+import { type Counted, cardPayment, roundTripsOf } from "./round-trips-testing";
 import { approvedCustomer } from "./verifications";
 
 let merchant: TestMerchant;
@@ -334,6 +335,26 @@ describe("round trips of the billing catalog", () => {
     // transaction: the WebSocket round trips), and the completion's compare-and-set; the first charge
     // adds the invoice's create, finalize and pay.
     expect(counts).toMatchObject({ trial: { db_http: 8, db_ws: 8 }, charged: { db_http: 20, db_ws: 8 } });
+  });
+
+  it("POST /invoice/{id}: the hosted invoice page's card payment, after a warm-up", async () => {
+    const counts: Counted[] = [];
+    for (let run = 0; run < 2; run++) {
+      const invoice = await newOpenInvoice(merchant);
+      const url = new URL(invoice.hosted_invoice_url ?? "");
+      const response = await fetch(`${inject("baseUrl")}${url.pathname}${url.search}`, {
+        method: "POST",
+        body: new URLSearchParams({ card_number: "4242424242424242", card_expiry: "12/40", card_cvc: "123" }),
+        redirect: "manual",
+      });
+      expect(response.status).toBe(303);
+      counts.push(
+        await roundTripsOf({ status: response.status, headers: response.headers, body: {}, text: "" }),
+      );
+    }
+    // The invoice by id and token; payInvoice's read, claim, the payment's 3 and the outcome; then the
+    // page's view: the invoice again, its customer and its payment. 1 + 6 + 3.
+    expect(counts[1]).toMatchObject({ db_http: 10, db_ws: 0 });
   });
 
   it("POST /coupons/{id}/redeem: one read batch, then one write batch with the counters, the discount and the response", async () => {

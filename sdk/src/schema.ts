@@ -153,7 +153,7 @@ export interface paths {
         };
         /**
          * The customer's view of an invoice
-         * @description No API key: the token of the invoice's hosted_invoice_url is the credential. A JSON view of a finalized invoice (the page comes with hosted pages); a draft, an unknown id or a wrong token are 404.
+         * @description No API key: the token of the invoice's hosted_invoice_url is the credential. The JSON view of the page at hosted_invoice_url (`/invoice/{id}?token=`, HTML): the same id and token under this path. A finalized invoice only; a draft, an unknown id or a wrong token are 404.
          */
         get: operations["invoices.hosted"];
         put?: never;
@@ -4109,6 +4109,17 @@ export interface components {
             total: number;
             amount_paid: number;
             amount_remaining: number;
+            /**
+             * @description ISO 8601, UTC.
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            paid_at: string | null;
+            /** @description The method of the payment that paid the invoice (null when paid out of band). */
+            paid_with: {
+                type: string;
+                brand: string | null;
+                last4: string | null;
+            } | null;
         };
         IndividualVerification: {
             /** @example idv_3kTq9yQy7yJ4pQz2Xb8w1LmN */

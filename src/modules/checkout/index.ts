@@ -3,6 +3,7 @@ import { claimsIdempotencyInline } from "../../core/idempotency";
 import * as handlers from "./handlers";
 import * as routes from "./routes";
 
+export { invoicePagesRouter } from "./invoice-pages";
 export { checkoutPagesRouter } from "./pages";
 
 export const checkoutRouter = createRouter()

@@ -344,11 +344,15 @@ export function pickLocale(sessionLocale: string, acceptLanguage: string | undef
   return (found?.language as PageLocale | undefined) ?? "en";
 }
 
+/** A message with its `{x}` filled in. */
+export function fillIn(message: string, values: Record<string, string>): string {
+  return message.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
 /** A translator for one locale: the message, with its `{x}` filled in. */
 export function translator(locale: PageLocale) {
   const messages = catalogs[locale];
-  return (key: MessageKey, values: Record<string, string> = {}): string =>
-    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  return (key: MessageKey, values: Record<string, string> = {}): string => fillIn(messages[key], values);
 }
 
 export type Translate = ReturnType<typeof translator>;

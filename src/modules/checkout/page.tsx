@@ -49,25 +49,46 @@ function priced(view: PageView, amount: number | bigint, recurring: LineItemColu
   });
 }
 
-function Layout({ view, children }: { view: PageView; children: Child }) {
-  const { row, t, locale } = view;
+/** The document every hosted page shares (checkout, invoice): its stylesheet, script and test-mode notice. */
+export function HostedDocument({
+  locale,
+  t,
+  title,
+  sandbox,
+  children,
+}: {
+  locale: PageLocale;
+  t: Translate;
+  title: string;
+  sandbox: boolean;
+  children: Child;
+}) {
   return (
     <html lang={locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t("title")}</title>
+        <title>{title}</title>
         <link rel="stylesheet" href="/hosted/checkout.css" />
         <script src="/hosted/checkout.js" defer />
       </head>
       <body>
         <main>
-          <h1>{t("title")}</h1>
-          {row.environment === "sandbox" ? <p class="test-mode">{t("testMode")}</p> : null}
+          <h1>{title}</h1>
+          {sandbox ? <p class="test-mode">{t("testMode")}</p> : null}
           {children}
         </main>
       </body>
     </html>
+  );
+}
+
+function Layout({ view, children }: { view: PageView; children: Child }) {
+  const { row, t, locale } = view;
+  return (
+    <HostedDocument locale={locale} t={t} title={t("title")} sandbox={row.environment === "sandbox"}>
+      {children}
+    </HostedDocument>
   );
 }
 
@@ -101,11 +122,11 @@ function Summary({ view }: { view: PageView }) {
   );
 }
 
-function ErrorMessage({ view }: { view: PageView }) {
+export function ErrorMessage({ error, t }: { error: string | null; t: Translate }) {
   // role="alert" is announced by screen readers when the page loads with it.
-  return view.error ? (
+  return error ? (
     <p id="checkout-error" role="alert" class="error">
-      {view.t(errorMessageKey(view.error))}
+      {t(errorMessageKey(error))}
     </p>
   ) : null;
 }
@@ -156,34 +177,37 @@ function AmountField({ line, view }: { line: LineItemColumn; view: PageView }) {
   );
 }
 
+/** The card's fields, as every hosted page that takes a card shows them. */
+export function CardFields({ t, legend }: { t: Translate; legend: string }) {
+  return (
+    <fieldset data-method="card" class="method-fields">
+      <legend>{legend}</legend>
+      <p class="field">
+        <label for="card-number">{t("cardNumber")}</label>
+        <input id="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number" />
+      </p>
+      <div class="row">
+        <p class="field">
+          <label for="card-expiry">{t("expiry")}</label>
+          <input id="card-expiry" name="card_expiry" autocomplete="cc-exp" placeholder="MM/YY" />
+        </p>
+        <p class="field">
+          <label for="card-cvc">{t("cvc")}</label>
+          <input id="card-cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" />
+        </p>
+      </div>
+      <p class="field">
+        <label for="card-name">{t("cardholder")}</label>
+        <input id="card-name" name="card_name" autocomplete="cc-name" />
+      </p>
+    </fieldset>
+  );
+}
+
 function MethodFields({ method, view }: { method: string; view: PageView }) {
   const { t } = view;
   const type = findMethodType(method);
-  if (method === "card") {
-    return (
-      <fieldset data-method="card" class="method-fields">
-        <legend>{type?.name ?? "Card"}</legend>
-        <p class="field">
-          <label for="card-number">{t("cardNumber")}</label>
-          <input id="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number" />
-        </p>
-        <div class="row">
-          <p class="field">
-            <label for="card-expiry">{t("expiry")}</label>
-            <input id="card-expiry" name="card_expiry" autocomplete="cc-exp" placeholder="MM/YY" />
-          </p>
-          <p class="field">
-            <label for="card-cvc">{t("cvc")}</label>
-            <input id="card-cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" />
-          </p>
-        </div>
-        <p class="field">
-          <label for="card-name">{t("cardholder")}</label>
-          <input id="card-name" name="card_name" autocomplete="cc-name" />
-        </p>
-      </fieldset>
-    );
-  }
+  if (method === "card") return <CardFields t={t} legend={type?.name ?? "Card"} />;
   if (method === "upi") {
     return (
       <fieldset data-method="upi" class="method-fields">
@@ -317,7 +341,7 @@ export function CheckoutPage({ view }: { view: PageView }) {
   return (
     <Layout view={view}>
       <Summary view={view} />
-      <ErrorMessage view={view} />
+      <ErrorMessage error={view.error} t={view.t} />
       {view.methods.length > 0 ? <PaymentForm view={view} /> : null}
       <CancelLink view={view} />
     </Layout>

@@ -29,7 +29,7 @@ function contentSecurityPolicy(successUrl: string | null): string {
   ].join("; ");
 }
 
-function secureHeaders(c: Context<AppEnv>, successUrl: string | null) {
+export function secureHeaders(c: Context<AppEnv>, successUrl: string | null) {
   c.header("Content-Security-Policy", contentSecurityPolicy(successUrl));
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Referrer-Policy", "no-referrer");
@@ -37,7 +37,7 @@ function secureHeaders(c: Context<AppEnv>, successUrl: string | null) {
 }
 
 /** A rendered page with its doctype (hono/jsx renders elements only); the components are synchronous. */
-function documentOf(element: unknown): string {
+export function documentOf(element: unknown): string {
   return `<!doctype html>${String(element)}`;
 }
 
@@ -72,7 +72,7 @@ function render(c: Context<AppEnv>, state: CheckoutPageState | null, selected: s
   return c.html(documentOf(<CheckoutPage view={view} />), state.error ? 422 : 200);
 }
 
-function field(form: Record<string, unknown>, name: string): string {
+export function field(form: Record<string, unknown>, name: string): string {
   const value = form[name];
   return typeof value === "string" ? value.trim() : "";
 }
@@ -85,6 +85,19 @@ function expiryOf(text: string): { month: number; year: number } {
   return { month: Number(match[1]), year: year < 100 ? 2000 + year : year };
 }
 
+/** The card fields of a hosted page's form, as a payment method's `card` (checked by the caller's schema). */
+export function cardOf(form: Record<string, unknown>) {
+  const expiry = expiryOf(field(form, "card_expiry"));
+  const name = field(form, "card_name");
+  return {
+    number: field(form, "card_number"),
+    exp_month: expiry.month,
+    exp_year: expiry.year,
+    cvc: field(form, "card_cvc") || undefined,
+    holder_name: name || undefined,
+  };
+}
+
 /** The form as the payment verb takes it; null when the method data is unreadable. */
 function payRequestOf(form: Record<string, unknown>, state: CheckoutPageState): PayRequest | null {
   const method = field(form, "method");
@@ -93,19 +106,7 @@ function payRequestOf(form: Record<string, unknown>, state: CheckoutPageState): 
   const billing = email ? { billing_details: { email } } : {};
   let data: unknown = { type: method, ...billing };
   if (method === "card") {
-    const expiry = expiryOf(field(form, "card_expiry"));
-    const name = field(form, "card_name");
-    data = {
-      type: "card",
-      card: {
-        number: field(form, "card_number"),
-        exp_month: expiry.month,
-        exp_year: expiry.year,
-        cvc: field(form, "card_cvc") || undefined,
-        holder_name: name || undefined,
-      },
-      ...billing,
-    };
+    data = { type: "card", card: cardOf(form), ...billing };
   } else if (method === "upi") {
     data = { type: "upi", upi: { vpa: field(form, "upi_vpa") }, ...billing };
   }

@@ -1,20 +1,71 @@
 import { eq } from "drizzle-orm";
 import { constantTimeEqual } from "../../core/auth/crypto";
-import type { Services } from "../../core/context";
-import { notFound } from "../../core/errors";
+import type { ServiceContext, Services } from "../../core/context";
+import { ApiError, notFound } from "../../core/errors";
 import { systemContext } from "../../core/http";
+import type { Environment } from "../../core/tables";
 import { retrieveCustomer } from "../customers/service";
-import { toInvoice } from "./rows";
+import type { Payment } from "../payments/schemas";
+import { retrievePayment } from "../payments/service";
+import { applyPendingOutcome, hasPendingCharge } from "./pending-payment";
+import { readInvoice, toInvoice } from "./rows";
 import type { HostedInvoice } from "./schemas";
-import { invoices } from "./tables";
+import { type InvoiceRow, invoices } from "./tables";
+
+/** What the hosted invoice page is rendered from. */
+export interface HostedInvoicePage {
+  invoice: HostedInvoice;
+  environment: Environment;
+  /** A charge under way: the 3-D Secure page it waits on, or null while its payment processes. */
+  pending: { actionUrl: string | null } | null;
+  /** Why the invoice's last charge failed (a catalog code), while the invoice is still owed. */
+  lastDecline: string | null;
+}
 
 /**
- * The customer's view of a finalized invoice, for whoever holds its hosted URL: found by id and
- * checked against the URL's token (constant time), as the sandbox payment pages are, since the
- * customer has no API key and so no tenant to scope by. A wrong token, a draft or an unknown id
- * are all the same 404.
+ * The invoice of a hosted URL, found by id and checked against the URL's token (constant time):
+ * the customer has no API key and so no tenant to scope by; the row then gives the merchant and
+ * environment every further query is scoped to. A wrong token, a draft or an unknown id are all
+ * the same 404.
  */
-export async function retrieveHostedInvoice({
+export async function findHostedInvoice(services: Services, id: string, token: string): Promise<InvoiceRow> {
+  const [row] = await services.db.select().from(invoices).where(eq(invoices.id, id)).limit(1);
+  if (!row || row.status === "draft" || !constantTimeEqual(row.hostedToken, token))
+    throw notFound("invoice", id);
+  return row;
+}
+
+export function hostedContext(services: Services, row: InvoiceRow): ServiceContext {
+  return systemContext(services, row, "hosted_invoice");
+}
+
+function declineOf(payment: Payment): string {
+  return payment.decline_code ? "card_declined" : (payment.failure_code ?? "payment_declined");
+}
+
+/**
+ * A charge left pending (3-D Secure, processing) is brought up to date from its payment first, by
+ * the same compare-and-set as the invoice-payments function (so whichever applies it first wins).
+ */
+async function upToDate(
+  ctx: ServiceContext,
+  row: InvoiceRow,
+  payment: Payment | null,
+): Promise<{ row: InvoiceRow; payment: Payment | null }> {
+  if (!payment || !hasPendingCharge(row)) return { row, payment };
+  try {
+    return { row: (await applyPendingOutcome(ctx, row, payment)).row, payment };
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "invoice_payment_in_progress") throw error;
+    // Applied meanwhile by another request or the invoice-payments function.
+    const fresh = await readInvoice(ctx, row.id);
+    const latest = fresh.paymentId ? await retrievePayment({ ctx, id: fresh.paymentId }) : null;
+    return { row: fresh, payment: latest };
+  }
+}
+
+/** The customer's view of the invoice, as the page and the JSON view show it. */
+export async function loadHostedInvoice({
   services,
   id,
   token,
@@ -22,38 +73,62 @@ export async function retrieveHostedInvoice({
   services: Services;
   id: string;
   token: string;
-}): Promise<HostedInvoice> {
-  const [row] = await services.db.select().from(invoices).where(eq(invoices.id, id)).limit(1);
-  if (!row || row.status === "draft" || !constantTimeEqual(row.hostedToken, token))
-    throw notFound("invoice", id);
-  const customer = await retrieveCustomer({
-    ctx: systemContext(services, row, "hosted_invoice"),
-    id: row.customerId,
-  });
+}): Promise<HostedInvoicePage> {
+  const found = await findHostedInvoice(services, id, token);
+  const ctx = hostedContext(services, found);
+  const [customer, charged] = await Promise.all([
+    retrieveCustomer({ ctx, id: found.customerId }),
+    found.paymentId ? retrievePayment({ ctx, id: found.paymentId }) : Promise.resolve(null),
+  ]);
+  const { row, payment } = await upToDate(ctx, found, charged);
   const invoice = toInvoice(row, services.config.PUBLIC_URL);
+  const owed = row.status === "open" || row.status === "uncollectible";
+  const pending = hasPendingCharge(row)
+    ? { actionUrl: payment?.status === "requires_action" ? (payment.next_action?.url ?? null) : null }
+    : null;
+  const failed = payment?.status === "failed" || payment?.status === "canceled";
+  const method = row.status === "paid" ? payment?.payment_method_details : null;
   return {
-    id: invoice.id,
-    object: "hosted_invoice",
-    number: invoice.number,
-    status: invoice.status,
-    currency: invoice.currency,
-    customer_name: customer.name,
-    description: invoice.description,
-    due_date: invoice.due_date,
-    lines: invoice.lines.map((line) => ({
-      description: line.description,
-      quantity: line.quantity,
-      amount: line.amount,
-    })),
-    subtotal: invoice.subtotal,
-    discount_amount: invoice.discount_amount,
-    taxes: invoice.taxes.map((tax) => ({
-      percentage: tax.percentage,
-      inclusive: tax.inclusive,
-      amount: tax.amount,
-    })),
-    total: invoice.total,
-    amount_paid: invoice.amount_paid,
-    amount_remaining: invoice.amount_remaining,
+    environment: row.environment,
+    pending,
+    lastDecline: owed && !pending && payment && failed ? declineOf(payment) : null,
+    invoice: {
+      id: invoice.id,
+      object: "hosted_invoice",
+      number: invoice.number,
+      status: invoice.status,
+      currency: invoice.currency,
+      customer_name: customer.name,
+      description: invoice.description,
+      due_date: invoice.due_date,
+      lines: invoice.lines.map((line) => ({
+        description: line.description,
+        quantity: line.quantity,
+        amount: line.amount,
+      })),
+      subtotal: invoice.subtotal,
+      discount_amount: invoice.discount_amount,
+      taxes: invoice.taxes.map((tax) => ({
+        percentage: tax.percentage,
+        inclusive: tax.inclusive,
+        amount: tax.amount,
+      })),
+      total: invoice.total,
+      amount_paid: invoice.amount_paid,
+      amount_remaining: invoice.amount_remaining,
+      paid_at: invoice.status_transitions.paid_at,
+      paid_with: method
+        ? { type: method.type, brand: method.card?.brand ?? null, last4: method.card?.last4 ?? null }
+        : null,
+    },
   };
+}
+
+/** The JSON view of the hosted URL, for API users (the page at hosted_invoice_url shows the same). */
+export async function retrieveHostedInvoice(input: {
+  services: Services;
+  id: string;
+  token: string;
+}): Promise<HostedInvoice> {
+  return (await loadHostedInvoice(input)).invoice;
 }

@@ -265,7 +265,9 @@ describe("invoices: hosted view", () => {
     expect(draft.hosted_invoice_url).toBeNull();
     const open = await m.sandbox.request<Invoice>("POST", `/invoices/${draft.id}/finalize`);
     const url = new URL(open.body.hosted_invoice_url ?? "");
-    const view = await call<Record<string, unknown>>("GET", `${url.pathname}${url.search}`);
+    expect(url.pathname).toBe(`/invoice/${draft.id}`);
+    const jsonPath = `/api/v1/hosted/invoices/${draft.id}`;
+    const view = await call<Record<string, unknown>>("GET", `${jsonPath}${url.search}`);
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({
       id: draft.id,
@@ -275,9 +277,11 @@ describe("invoices: hosted view", () => {
       total: 1000,
       amount_remaining: 1000,
       customer_name: "Payer",
+      paid_at: null,
+      paid_with: null,
     });
     expect(view.body).not.toHaveProperty("customer");
-    expectError(await call("GET", `${url.pathname}?token=wrong`), 404, "resource_missing");
-    expectError(await call("GET", url.pathname), 400, "parameter_missing");
+    expectError(await call("GET", `${jsonPath}?token=wrong`), 404, "resource_missing");
+    expectError(await call("GET", jsonPath), 400, "parameter_missing");
   });
 });

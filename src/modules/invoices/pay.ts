@@ -3,6 +3,7 @@ import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { randomBase62 } from "../../core/ids";
 import { retrieveCustomer } from "../customers/service";
+import type { PaymentMethodData } from "../payment-methods/schemas";
 import type { Payment } from "../payments/schemas";
 import { createPayment } from "../payments/service";
 import {
@@ -15,6 +16,15 @@ import {
 import { amountDue, applyGated, readInvoice, requireStatus, toInvoice } from "./rows";
 import type { Invoice, PayInvoiceInput } from "./schemas";
 import { type InvoiceRow, invoices, type PaymentAttemptColumn } from "./tables";
+
+/**
+ * What a pay charges: the API's body (a saved method, else the customer's default), or, from the
+ * hosted invoice page, a card typed there (used for this charge only) and where 3-D Secure returns.
+ */
+export type InvoiceChargeInput = PayInvoiceInput & {
+  payment_method_data?: PaymentMethodData;
+  return_url?: string;
+};
 
 /**
  * Charges what the invoice still owes to the customer's default payment method (or the one sent)
@@ -35,7 +45,7 @@ export async function payInvoice({
 }: {
   ctx: ServiceContext;
   id: string;
-  input: PayInvoiceInput;
+  input: InvoiceChargeInput;
 }): Promise<Invoice> {
   let before = await adoptOrphanCharge(ctx, await readInvoice(ctx, id));
   requireStatus(before, ["open", "uncollectible"], "paid");
@@ -46,10 +56,12 @@ export async function payInvoice({
     before = await readInvoice(ctx, id);
     requireStatus(before, ["open", "uncollectible"], "paid");
   }
-  const customer = await retrieveCustomer({ ctx, id: before.customerId });
-  const paymentMethod = input.payment_method ?? customer.default_payment_method;
+  const inline = input.payment_method_data;
+  // A card typed on the hosted page is charged as it is; otherwise the saved or default method.
+  const customer = inline ? null : await retrieveCustomer({ ctx, id: before.customerId });
+  const paymentMethod = input.payment_method ?? customer?.default_payment_method ?? null;
   const amount = amountDue(before) - before.amountPaid;
-  if (amount > 0 && !paymentMethod) {
+  if (amount > 0 && !paymentMethod && !inline) {
     throw new ApiError("invoice_payment_method_missing", { param: "payment_method" });
   }
   const now = ctx.services.clock.now();
@@ -105,6 +117,8 @@ export async function payInvoice({
         currency: before.currency,
         customer: before.customerId,
         payment_method: paymentMethod ?? undefined,
+        payment_method_data: inline,
+        return_url: input.return_url,
         capture_method: "automatic",
         confirm: true,
         description: `Invoice ${before.number ?? before.id}`,

@@ -73,7 +73,7 @@ describe("invoice reminders on a test clock", () => {
     });
     expect(first?.subject).toMatch(/^Invoice INV-\d{4} is due on 2027-01-11$/);
     expect(first?.text).toContain("25.00 USD");
-    expect(first?.text).toContain(`/api/v1/hosted/invoices/${invoice}?token=`);
+    expect(first?.text).toContain(`/invoice/${invoice}?token=`);
 
     // Moving again inside the same reminder's window sends nothing more.
     await advance(m, clock, "2027-01-09T00:00:00Z");

@@ -171,7 +171,7 @@ export const hostedInvoiceRoute = createRoute({
   tags,
   summary: "The customer's view of an invoice",
   description:
-    "No API key: the token of the invoice's hosted_invoice_url is the credential. A JSON view of a finalized invoice (the page comes with hosted pages); a draft, an unknown id or a wrong token are 404.",
+    "No API key: the token of the invoice's hosted_invoice_url is the credential. The JSON view of the page at hosted_invoice_url (`/invoice/{id}?token=`, HTML): the same id and token under this path. A finalized invoice only; a draft, an unknown id or a wrong token are 404.",
   security: publicRoute,
   request: { params: invoiceIdParams, query: hostedInvoiceQuery },
   responses: {

@@ -21,8 +21,9 @@ export function amountRemaining(row: InvoiceRow): number {
   return row.status === "paid" || row.status === "void" ? 0 : amountDue(row) - row.amountPaid;
 }
 
+/** The hosted invoice page (HTML); /api/v1/hosted/invoices/{id} with the same token answers its JSON view. */
 function hostedUrl(row: InvoiceRow, publicUrl: string): string {
-  const url = new URL(`/api/v1/hosted/invoices/${row.id}`, publicUrl);
+  const url = new URL(`/invoice/${row.id}`, publicUrl);
   url.searchParams.set("token", row.hostedToken);
   return url.toString();
 }

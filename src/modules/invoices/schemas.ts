@@ -238,6 +238,13 @@ export const hostedInvoiceSchema = z
     total: z.number().int(),
     amount_paid: z.number().int(),
     amount_remaining: z.number().int(),
+    paid_at: timestamp.nullable(),
+    paid_with: z
+      .object({ type: z.string(), brand: z.string().nullable(), last4: z.string().nullable() })
+      .nullable()
+      .openapi({
+        description: "The method of the payment that paid the invoice (null when paid out of band).",
+      }),
   })
   .openapi("HostedInvoice");
 

@@ -12,7 +12,8 @@ export { createInvoice } from "./create";
  * verbs live in files named by what happens: create.ts, draft-items.ts (an item added to a draft),
  * finalize.ts (numbering), pay.ts, pending-payment.ts (a charge left pending, followed to its outcome),
  * transitions.ts (void, mark_uncollectible, mark_paid), settings.ts, pdf.ts, reminders.ts (the
- * invoice-reminders run and its test-clock hook); totals.ts is the arithmetic;
+ * invoice-reminders run and its test-clock hook), hosted.ts and hosted-pay.ts (what the hosted invoice
+ * page shows and pays); totals.ts is the arithmetic;
  * credit.ts is what a credit note does to an invoice (the credit-notes module issues them).
  */
 export {
@@ -24,7 +25,8 @@ export {
 } from "./credit";
 export { addInvoiceItemToDraft } from "./draft-items";
 export { finalizeInvoice } from "./finalize";
-export { retrieveHostedInvoice } from "./hosted";
+export { type HostedInvoicePage, loadHostedInvoice, retrieveHostedInvoice } from "./hosted";
+export { hostedInvoicePdf, payHostedInvoice } from "./hosted-pay";
 export { payInvoice } from "./pay";
 export { invoicePdf } from "./pdf";
 export { type SettledInvoice, settlePendingInvoicePayments } from "./pending-payment";

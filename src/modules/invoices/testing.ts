@@ -76,3 +76,30 @@ export async function newOpenInvoice(m: TestMerchant, extra: Record<string, unkn
   if (open.status !== 200) throw new Error(`finalize: ${open.text}`);
   return open.body;
 }
+
+/**
+ * An open send_invoice invoice due in 30 days, as a customer would get it: "Consulting" 1,000 USD
+ * taxed at 8.25 %, "Hosting" 500 USD, 10 % off. Discount 150, tax (900 × 8.25 %) 74, total 1,424.
+ */
+export async function newDetailedInvoice(m: TestMerchant): Promise<Invoice> {
+  const customer = (
+    await m.sandbox.request<{ id: string }>("POST", "/customers", {
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+    })
+  ).body.id;
+  const tax = await newTaxRate(m, 8.25);
+  const coupon = await m.sandbox.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
+  await newItem(m, { customer, amount: 1000, currency: "USD", description: "Consulting", tax_rates: [tax] });
+  await newItem(m, { customer, amount: 500, currency: "USD", description: "Hosting" });
+  const draft = await m.sandbox.request<Invoice>("POST", "/invoices", {
+    customer,
+    coupon: coupon.body.id,
+    collection_method: "send_invoice",
+    days_until_due: 30,
+  });
+  if (draft.status !== 200) throw new Error(`invoice: ${draft.text}`);
+  const open = await m.sandbox.request<Invoice>("POST", `/invoices/${draft.body.id}/finalize`);
+  if (open.status !== 200) throw new Error(`finalize: ${open.text}`);
+  return open.body;
+}
