@@ -234,6 +234,7 @@ export async function openCheckoutSession({
     paymentId: null,
     subscriptionData,
     subscriptionId: null,
+    subscriptionAttempt: null,
     failedAttempts: 0,
     lastError: null,
     metadata: spec.metadata,

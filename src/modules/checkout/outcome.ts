@@ -75,6 +75,7 @@ export async function complete(
   const values = {
     status: "complete" as const,
     ...completion,
+    subscriptionAttempt: null,
     lastError: null,
     completedAt: now,
     updatedAt: now,
@@ -123,6 +124,7 @@ export async function release(
   const values = {
     paymentClaim: null,
     paymentId: null,
+    subscriptionAttempt: null,
     lastError: code,
     customerId: row.customerId,
     updatedAt: now,

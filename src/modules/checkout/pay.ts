@@ -9,7 +9,7 @@ import { createPayment, retrievePayment } from "../payments/service";
 import { sessionTotal } from "./create";
 import { appliedCount, expireStatement } from "./expire";
 import { type CheckoutPageState, complete, contextOf, findSessionById, release, state } from "./outcome";
-import { subscribeSession } from "./subscribe";
+import { resumeSubscription, subscribeSession } from "./subscribe";
 import { type CheckoutSessionRow, checkoutSessions, type LineItemColumn } from "./tables";
 
 export type { CheckoutPageState } from "./outcome";
@@ -46,7 +46,10 @@ export async function loadCheckoutPage(services: Services, id: string): Promise<
 async function resumeFrom(ctx: ServiceContext, row: CheckoutSessionRow): Promise<CheckoutPageState> {
   const paymentId = row.paymentId ?? "";
   const payment = await retrievePayment({ ctx, id: paymentId });
-  return applyPayment(ctx, row, payment, eq(checkoutSessions.paymentId, paymentId));
+  const guard = eq(checkoutSessions.paymentId, paymentId);
+  const { subscriptionAttempt } = row;
+  if (subscriptionAttempt) return resumeSubscription(ctx, { ...row, subscriptionAttempt }, payment, guard);
+  return applyPayment(ctx, row, payment, guard);
 }
 
 type Refusal = "amount_out_of_range" | "quantity_out_of_range" | "nothing_to_pay";

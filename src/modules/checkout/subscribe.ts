@@ -1,9 +1,9 @@
-import type { SQL } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { createCustomer, retrieveCustomer } from "../customers/service";
-import { voidInvoice } from "../invoices/service";
+import { refreshInvoiceCharge, retrieveInvoice, voidInvoice } from "../invoices/service";
 import type { PaymentMethodData } from "../payment-methods/schemas";
 import {
   detachPaymentMethod,
@@ -11,10 +11,17 @@ import {
   preparePaymentMethod,
   updateCustomerWithDefault,
 } from "../payment-methods/service";
+import type { Payment } from "../payments/schemas";
+import { retrievePayment } from "../payments/service";
 import type { Subscription } from "../subscriptions/schemas";
-import { cancelSubscription, createSubscription } from "../subscriptions/service";
-import { type CheckoutPageState, complete, release } from "./outcome";
-import type { CheckoutSessionRow } from "./tables";
+import {
+  activateOnPaidInvoices,
+  cancelSubscription,
+  createSubscription,
+  retrieveSubscription,
+} from "../subscriptions/service";
+import { type CheckoutPageState, complete, release, state } from "./outcome";
+import { type CheckoutSessionRow, checkoutSessions, type SubscriptionAttemptColumn } from "./tables";
 
 /** The card saved for the subscription, and the default it replaced (given back if the checkout fails). */
 interface SavedCard {
@@ -31,6 +38,8 @@ interface SavedCard {
  * A first charge that fails leaves no live subscription: the incomplete subscription is canceled
  * (its open invoice voided first), the card detached and the customer's previous default given
  * back; the claim is released with the customer kept on the session, so another card reuses it.
+ * A first charge that asks for 3-D Secure keeps the claim: the session records the payment and the
+ * attempt, and the customer goes to the challenge, which returns to the page (resumeSubscription).
  */
 export async function subscribeSession(
   ctx: ServiceContext,
@@ -63,6 +72,7 @@ export async function subscribeSession(
         trial_end: data?.trialEnd ?? undefined,
         metadata: data?.metadata ?? {},
       },
+      firstCharge: { returnUrl: returnUrlOf(ctx, row) },
     });
     if (subscription.status === "trialing" || subscription.status === "active") {
       const trialing = subscription.status === "trialing";
@@ -77,6 +87,11 @@ export async function subscribeSession(
         },
         guard,
       );
+    }
+    const challenge = await firstChargeChallenge(ctx, subscription);
+    if (challenge) {
+      const attempt = { subscription: subscription.id, card: card.id, previousDefault: card.previousDefault };
+      return awaitChallenge(ctx, { ...row, customerId }, guard, challenge, attempt);
     }
   } catch (error) {
     // A refusal (an unreadable card, a price archived since): nothing is charged, the customer may retry.
@@ -134,4 +149,83 @@ async function forgetCard(ctx: ServiceContext, card: SavedCard): Promise<void> {
       input: { default_payment_method: card.previousDefault },
     });
   }
+}
+
+function returnUrlOf(ctx: ServiceContext, row: CheckoutSessionRow): string {
+  return new URL(`/checkout/${row.id}/return`, ctx.services.config.PUBLIC_URL).toString();
+}
+
+/** The first invoice's payment when it waits on the customer's 3-D Secure challenge, else null. */
+async function firstChargeChallenge(
+  ctx: ServiceContext,
+  subscription: Subscription,
+): Promise<Payment | null> {
+  if (subscription.status !== "incomplete" || !subscription.latest_invoice) return null;
+  const invoice = await retrieveInvoice({ ctx, id: subscription.latest_invoice });
+  if (!invoice.payment) return null;
+  const payment = await retrievePayment({ ctx, id: invoice.payment });
+  return payment.status === "requires_action" ? payment : null;
+}
+
+/** Records the challenge on the claimed session (its payment and what to finish or undo), then sends the customer to it. */
+async function awaitChallenge(
+  ctx: ServiceContext,
+  row: CheckoutSessionRow,
+  guard: SQL,
+  payment: Payment,
+  attempt: SubscriptionAttemptColumn,
+): Promise<CheckoutPageState> {
+  const values = {
+    paymentId: payment.id,
+    subscriptionAttempt: attempt,
+    customerId: row.customerId,
+    updatedAt: ctx.services.clock.now(),
+  };
+  await runBatch(ctx.services, [
+    ctx.services.db
+      .update(checkoutSessions)
+      .set(values)
+      .where(and(eq(checkoutSessions.id, row.id), guard)),
+  ]);
+  return state({ ...row, ...values }, { redirect: payment.next_action?.url ?? null });
+}
+
+/**
+ * Back from the first charge's 3-D Secure challenge (or the page opened again meanwhile): the
+ * invoice is brought up to date from its payment (the invoice-payments function's compare-and-set,
+ * so either applies it once). Paid: the subscription is active (as the function would make it)
+ * and the session completes. Failed: undone as a declined first charge is. Still waiting: the
+ * challenge again.
+ */
+export async function resumeSubscription(
+  ctx: ServiceContext,
+  row: CheckoutSessionRow & { subscriptionAttempt: SubscriptionAttemptColumn },
+  payment: Payment,
+  guard: SQL,
+): Promise<CheckoutPageState> {
+  const attempt = row.subscriptionAttempt;
+  if (payment.status === "requires_action") return state(row, { redirect: payment.next_action?.url ?? null });
+  const subscription = await retrieveSubscription({ ctx, id: attempt.subscription });
+  const invoice = await refreshInvoiceCharge({ ctx, id: subscription.latest_invoice ?? "" });
+  const customerId = row.customerId ?? subscription.customer;
+  if (invoice.status === "paid") {
+    await activateOnPaidInvoices(ctx.services, [
+      { id: invoice.id, merchantId: ctx.merchantId, environment: ctx.environment },
+    ]);
+    return complete(
+      ctx,
+      row,
+      { paymentStatus: "paid", paymentId: null, subscriptionId: subscription.id, customerId },
+      guard,
+    );
+  }
+  if (payment.status !== "failed" && payment.status !== "canceled") return state(row);
+  await endIncomplete(ctx, subscription);
+  await forgetCard(ctx, { id: attempt.card, customerId, previousDefault: attempt.previousDefault });
+  return release(
+    ctx,
+    row,
+    guard,
+    payment.decline_code ? "card_declined" : (payment.failure_code ?? "payment_declined"),
+  );
 }

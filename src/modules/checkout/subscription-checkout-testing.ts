@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { query } from "../../../test/db";
 import { baseUrl, type TestMerchant } from "../../../test/harness";
+import { decideSandboxAction } from "../../../test/sandbox-actions";
 
 /** Shared by the subscription checkout test files: the objects, a recurring price, the hosted page's form. */
 export interface Session {
@@ -91,4 +92,13 @@ export async function customerOf(m: TestMerchant, id: string) {
       `/customers/${id}`,
     )
   ).body;
+}
+
+/** Decides the sandbox 3-D Secure challenge the page sent the customer to, then opens the page it returns to. */
+export async function followChallenge(location: string | null, decision: "approve" | "decline") {
+  const action = new URL(location ?? "", baseUrl());
+  const decided = await decideSandboxAction(`${baseUrl()}${action.pathname}${action.search}`, decision);
+  expect(decided.status).toBe(303);
+  const back = new URL(decided.headers.get("location") ?? "");
+  return fetch(`${baseUrl()}${back.pathname}${back.search}`, { redirect: "manual" });
 }

@@ -4,6 +4,7 @@ import { baseUrl, createMerchant, expectError } from "../../../test/harness";
 import {
   card,
   customerOf,
+  followChallenge,
   recurringPrice,
   type Session,
   type Subscription,
@@ -188,11 +189,16 @@ describe("subscription checkout: completing on the hosted page", { timeout: 90_0
       ],
       customer: customer.body.id,
     });
-    for (const number of ["4000000000003220", "4000000000000002"]) {
-      const refused = await submit(created.id, { ...card(number), quantity_0: "2" });
-      expect(refused.status, number).toBe(422);
-      expect((await customerOf(m, customer.body.id)).default_payment_method).toBe(saved.body.id);
-    }
+    // A 3-D Secure card whose challenge fails, then a declined card: each leaves the old default.
+    const challenged = await submit(created.id, { ...card("4000000000003220"), quantity_0: "2" });
+    expect(challenged.status, challenged.text).toBe(303);
+    const failed = await followChallenge(challenged.location, "decline");
+    expect(failed.status).toBe(422);
+    expect(await failed.text()).toContain('role="alert"');
+    expect((await customerOf(m, customer.body.id)).default_payment_method).toBe(saved.body.id);
+    const refused = await submit(created.id, { ...card("4000000000000002"), quantity_0: "2" });
+    expect(refused.status).toBe(422);
+    expect((await customerOf(m, customer.body.id)).default_payment_method).toBe(saved.body.id);
     expect((await subscriptionsOf(m)).map((row) => row.status)).toEqual(["canceled", "canceled"]);
     const paid = await submit(created.id, { ...card("4242424242424242"), quantity_0: "2" });
     expect(paid.status, paid.text).toBe(303);
@@ -204,6 +210,43 @@ describe("subscription checkout: completing on the hosted page", { timeout: 90_0
     const after = await customerOf(m, customer.body.id);
     expect(after.default_payment_method).not.toBe(saved.body.id);
     expect(after.default_payment_method).toMatch(/^pm_/);
+  });
+
+  it("3-D Secure on the first charge: the challenge, then the return completes the session with the subscription active", async () => {
+    const m = await createMerchant();
+    const monthly = await recurringPrice(m);
+    const created = await subscriptionSession(m, { line_items: [{ price: monthly, quantity: 1 }] });
+    const challenged = await submit(created.id, card("4000000000003220", "sec@example.com"));
+    expect(challenged.status, challenged.text).toBe(303);
+    expect(new URL(challenged.location ?? "", baseUrl()).pathname).toMatch(/^\/sandbox\/actions\/pay_/);
+    // Waiting on the challenge: a second submit (another tab) starts nothing and goes to the same challenge.
+    const again = await submit(created.id, card("4242424242424242", "sec@example.com"));
+    expect(again.location).toBe(challenged.location);
+    expect((await subscriptionsOf(m)).map((row) => row.status)).toEqual(["incomplete"]);
+
+    const done = await followChallenge(challenged.location, "approve");
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe(`https://shop.example/welcome?session=${created.id}`);
+    const session = (await m.sandbox.request<Session>("GET", `/checkout/sessions/${created.id}`)).body;
+    expect(session).toMatchObject({ status: "complete", payment_status: "paid" });
+    const subscription = (
+      await m.sandbox.request<Subscription>("GET", `/subscriptions/${session.subscription}`)
+    ).body;
+    expect(subscription.status).toBe("active");
+    const invoice = await m.sandbox.request<{ status: string; amount_paid: number }>(
+      "GET",
+      `/invoices/${subscription.latest_invoice}`,
+    );
+    expect(invoice.body).toMatchObject({ status: "paid", amount_paid: 1000 });
+    expect((await subscriptionsOf(m)).map((row) => row.status)).toEqual(["active"]);
+    // The return opened again shows the completed page and changes nothing.
+    const back = await fetch(`${baseUrl()}/checkout/${created.id}/return`, { redirect: "manual" });
+    expect(back.status).toBe(200);
+    const completed = await query("select id from events where object_id = $1 and type = $2", [
+      created.id,
+      "checkout.session.completed",
+    ]);
+    expect(completed).toHaveLength(1);
   });
 
   it("a price archived after the session was created: refused on the page, the card detached, nothing subscribed", async () => {

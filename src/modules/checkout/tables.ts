@@ -33,6 +33,12 @@ export interface LineItemColumn {
 }
 
 /** Subscription mode: what the subscription is created with on completion. */
+export interface SubscriptionAttemptColumn {
+  subscription: string;
+  card: string;
+  previousDefault: string | null;
+}
+
 export interface SubscriptionDataColumn {
   trialPeriodDays: number | null;
   trialEnd: string | null;
@@ -72,6 +78,11 @@ export const checkoutSessions = pgTable(
     /** Subscription mode: the trial and metadata asked for, and the subscription made on completion. */
     subscriptionData: jsonb("subscription_data").$type<SubscriptionDataColumn>(),
     subscriptionId: text("subscription_id"),
+    /**
+     * Subscription mode, while the first charge waits on 3-D Secure: the incomplete subscription and
+     * the card this checkout saved (with the default it replaced), to finish or undo on the return.
+     */
+    subscriptionAttempt: jsonb("subscription_attempt").$type<SubscriptionAttemptColumn>(),
     /** Failed attempts so far (declines the customer retried after). */
     failedAttempts: integer("failed_attempts").notNull().default(0),
     lastError: text("last_error"),

@@ -7,7 +7,7 @@ import type { Environment } from "../../core/tables";
 import { retrieveCustomer } from "../customers/service";
 import type { Payment } from "../payments/schemas";
 import { retrievePayment } from "../payments/service";
-import { applyPendingOutcome, hasPendingCharge } from "./pending-payment";
+import { hasPendingCharge, refreshPendingCharge } from "./pending-payment";
 import { readInvoice, toInvoice } from "./rows";
 import type { HostedInvoice } from "./schemas";
 import { type InvoiceRow, invoices } from "./tables";
@@ -43,27 +43,6 @@ function declineOf(payment: Payment): string {
   return payment.decline_code ? "card_declined" : (payment.failure_code ?? "payment_declined");
 }
 
-/**
- * A charge left pending (3-D Secure, processing) is brought up to date from its payment first, by
- * the same compare-and-set as the invoice-payments function (so whichever applies it first wins).
- */
-async function upToDate(
-  ctx: ServiceContext,
-  row: InvoiceRow,
-  payment: Payment | null,
-): Promise<{ row: InvoiceRow; payment: Payment | null }> {
-  if (!payment || !hasPendingCharge(row)) return { row, payment };
-  try {
-    return { row: (await applyPendingOutcome(ctx, row, payment)).row, payment };
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.code !== "invoice_payment_in_progress") throw error;
-    // Applied meanwhile by another request or the invoice-payments function.
-    const fresh = await readInvoice(ctx, row.id);
-    const latest = fresh.paymentId ? await retrievePayment({ ctx, id: fresh.paymentId }) : null;
-    return { row: fresh, payment: latest };
-  }
-}
-
 /** The customer's view of the invoice, as the page and the JSON view show it. */
 export async function loadHostedInvoice({
   services,
@@ -80,7 +59,7 @@ export async function loadHostedInvoice({
     retrieveCustomer({ ctx, id: found.customerId }),
     found.paymentId ? retrievePayment({ ctx, id: found.paymentId }) : Promise.resolve(null),
   ]);
-  const { row, payment } = await upToDate(ctx, found, charged);
+  const { row, payment } = await refreshPendingCharge(ctx, found, charged);
   const invoice = toInvoice(row, services.config.PUBLIC_URL);
   const owed = row.status === "open" || row.status === "uncollectible";
   const pending = hasPendingCharge(row)

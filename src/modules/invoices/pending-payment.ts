@@ -6,7 +6,7 @@ import { errorText, log } from "../../core/log";
 import type { Environment } from "../../core/tables";
 import type { Payment } from "../payments/schemas";
 import { cancelPayment, livePaymentsTagged, retrievePayment } from "../payments/service";
-import { amountDue, applyGated, toInvoice } from "./rows";
+import { amountDue, applyGated, readInvoice, toInvoice } from "./rows";
 import { type InvoiceRow, invoices, type PaymentAttemptColumn } from "./tables";
 
 /** After this long, a pay whose request died, or whose payment waits on the customer, no longer blocks the next one. */
@@ -101,6 +101,34 @@ export async function applyPendingOutcome(
     return { outcome: "failed", row: after };
   }
   return { outcome: "pending", row };
+}
+
+/**
+ * An invoice whose charge is pending (3-D Secure, processing), brought up to date from its payment
+ * by the same compare-and-set as the invoice-payments function, so whichever applies it first wins;
+ * when another got there first, the invoice and its payment as they now are.
+ */
+export async function refreshPendingCharge(
+  ctx: ServiceContext,
+  row: InvoiceRow,
+  payment: Payment | null,
+): Promise<{ row: InvoiceRow; payment: Payment | null }> {
+  if (!payment || !hasPendingCharge(row)) return { row, payment };
+  try {
+    return { row: (await applyPendingOutcome(ctx, row, payment)).row, payment };
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "invoice_payment_in_progress") throw error;
+    const fresh = await readInvoice(ctx, row.id);
+    const latest = fresh.paymentId ? await retrievePayment({ ctx, id: fresh.paymentId }) : null;
+    return { row: fresh, payment: latest };
+  }
+}
+
+/** The invoice after its pending charge's outcome, if it has one yet (a 3-D Secure return). */
+export async function refreshInvoiceCharge({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  const row = await readInvoice(ctx, id);
+  const payment = row.paymentId ? await retrievePayment({ ctx, id: row.paymentId }) : null;
+  return toInvoice((await refreshPendingCharge(ctx, row, payment)).row, ctx.services.config.PUBLIC_URL);
 }
 
 type PendingChargeRow = InvoiceRow & { paymentAttempt: PaymentAttemptColumn; paymentId: string };

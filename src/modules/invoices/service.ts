@@ -29,7 +29,7 @@ export { type HostedInvoicePage, loadHostedInvoice, retrieveHostedInvoice } from
 export { hostedInvoicePdf, payHostedInvoice } from "./hosted-pay";
 export { payInvoice } from "./pay";
 export { invoicePdf } from "./pdf";
-export { type SettledInvoice, settlePendingInvoicePayments } from "./pending-payment";
+export { refreshInvoiceCharge, type SettledInvoice, settlePendingInvoicePayments } from "./pending-payment";
 export { type ReminderScope, runInvoiceReminders } from "./reminders";
 export {
   amountDue,

@@ -9,7 +9,7 @@ import type { Customer } from "../customers/schemas";
 import { retrieveCustomer } from "../customers/service";
 import { pendingLinesInsert } from "../invoice-items/service";
 import { pricesQuery } from "../prices/service";
-import { periodLines } from "./invoicing";
+import { type ChargeOptions, periodLines } from "./invoicing";
 import { type ItemTerms, itemOf, usablePrice } from "./items";
 import { periodBoundary } from "./periods";
 import { atTime, nextActionAt, subscriptionContext, toSubscription } from "./rows";
@@ -106,9 +106,12 @@ function anchorOf(input: CreateSubscriptionInput, terms: ItemTerms, trial: Date 
 export async function createSubscription({
   ctx,
   input,
+  firstCharge = {},
 }: {
   ctx: ServiceContext;
   input: CreateSubscriptionInput;
+  /** How the first invoice's charge is taken (hosted checkout passes where 3-D Secure returns). */
+  firstCharge?: ChargeOptions;
 }): Promise<Subscription> {
   const customer = await customerOf(ctx, input.customer);
   const own = await subscriptionContext(ctx, customer.test_clock);
@@ -193,5 +196,5 @@ export async function createSubscription({
     ...(lines.length > 0 ? [pendingLinesInsert(own, lines, now)] : []),
   ]);
   if (trial) return toSubscription(row);
-  return toSubscription(await settleInvoice(atTime(own, now), row, lines.length > 0));
+  return toSubscription(await settleInvoice(atTime(own, now), row, lines.length > 0, "now", firstCharge));
 }

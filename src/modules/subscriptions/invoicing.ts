@@ -116,6 +116,11 @@ export function couponApplies(row: SubscriptionRow, coupon: CouponRow | undefine
 
 export type ChargeOutcome = "paid" | "failed" | "open";
 
+/** How a charge made now is taken: where 3-D Secure sends the customer back (hosted checkout's first charge). */
+export interface ChargeOptions {
+  returnUrl?: string;
+}
+
 /** A renewal's draft is finalized and charged this long after its creation (Stripe's automatic finalization). */
 export const AUTO_FINALIZE_MS = 3_600_000;
 
@@ -149,12 +154,13 @@ function draftInvoice(
 export async function issueInvoice(
   ctx: ServiceContext,
   row: SubscriptionRow,
+  charge: ChargeOptions = {},
 ): Promise<{ invoice: Invoice; outcome: ChargeOutcome }> {
   const [coupon] = row.couponId ? await couponQuery(ctx, row.couponId) : [];
   const draft = await draftInvoice(ctx, row, coupon);
   const open = await finalizeInvoice({ ctx, id: draft.id });
   if (row.collectionMethod === "send_invoice") return { invoice: open, outcome: "open" };
-  return chargeInvoice(ctx, open.id, open);
+  return chargeInvoice(ctx, open.id, open, charge);
 }
 
 /**
@@ -219,9 +225,11 @@ export async function chargeInvoice(
   ctx: ServiceContext,
   invoiceId: string,
   open: Invoice,
+  charge: ChargeOptions = {},
 ): Promise<{ invoice: Invoice; outcome: ChargeOutcome }> {
   try {
-    const paid = await payInvoice({ ctx, id: invoiceId, input: {} });
+    const input = charge.returnUrl ? { return_url: charge.returnUrl } : {};
+    const paid = await payInvoice({ ctx, id: invoiceId, input });
     return { invoice: paid, outcome: paid.status === "paid" ? "paid" : "open" };
   } catch (error) {
     if (

@@ -3,6 +3,7 @@ import type { Invoice } from "../invoices/schemas";
 import { retrieveInvoice } from "../invoices/service";
 import {
   applyPauseBehavior,
+  type ChargeOptions,
   type ChargeOutcome,
   collectInvoice,
   draftRenewalInvoice,
@@ -59,6 +60,7 @@ export async function settleInvoice(
   row: SubscriptionRow,
   hasLines: boolean,
   timing: "now" | "draft" = "now",
+  charge: ChargeOptions = {},
 ): Promise<SubscriptionRow> {
   const now = ctx.services.clock.now();
   if (row.status === "paused" && row.pauseBehavior !== null) {
@@ -92,7 +94,7 @@ export async function settleInvoice(
     });
   }
   const { invoice, outcome } = hasLines
-    ? await issueInvoice(ctx, row)
+    ? await issueInvoice(ctx, row, charge)
     : { invoice: null, outcome: "paid" as const };
   const failed = outcome === "failed" && row.status !== "incomplete";
   const firstRetryDay = failed ? ((await dunningSchedule(ctx)).retryDays[0] ?? null) : null;
