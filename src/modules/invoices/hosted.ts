@@ -1,14 +1,14 @@
 import { eq } from "drizzle-orm";
 import { constantTimeEqual } from "../../core/auth/crypto";
 import type { ServiceContext, Services } from "../../core/context";
-import { ApiError, notFound } from "../../core/errors";
+import { notFound } from "../../core/errors";
 import { systemContext } from "../../core/http";
 import type { Environment } from "../../core/tables";
 import { retrieveCustomer } from "../customers/service";
 import type { Payment } from "../payments/schemas";
 import { retrievePayment } from "../payments/service";
 import { hasPendingCharge, refreshPendingCharge } from "./pending-payment";
-import { readInvoice, toInvoice } from "./rows";
+import { toInvoice } from "./rows";
 import type { HostedInvoice } from "./schemas";
 import { type InvoiceRow, invoices } from "./tables";
 
