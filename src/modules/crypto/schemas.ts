@@ -140,6 +140,7 @@ const tierSchema = z
 
 export const cryptoNetworkSchema = z
   .object({
+    id: z.string().openapi({ description: "The network's name, as `network`: what its events point at." }),
     object: z.literal("crypto_network"),
     network,
     chain: chainSchema,
