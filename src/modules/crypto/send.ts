@@ -55,7 +55,7 @@ function checkTransfer(ctx: ServiceContext, input: CreateCryptoTransferInput) {
       message: "The amount is beyond what a balance holds.",
     });
   }
-  const wallet = hotWallet(config);
+  const wallet = hotWallet(config, chain);
   return { chain, asset, units, price, fiatAmount: Number(fiatAmount), from: wallet.address };
 }
 
