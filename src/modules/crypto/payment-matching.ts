@@ -40,12 +40,14 @@ export function nextPayment(
     (sum, deposit) => sum + BigInt(deposit.amount),
     BigInt(payment.amountReceived),
   );
+  const fiatAmount = counted.reduce((sum, deposit) => sum + (deposit.fiatAmount ?? 0), payment.fiatAmount);
   const due = BigInt(payment.amountDue);
   const expired = now >= payment.expiresAt;
   if (counted.length === 0 && !expired) return undefined;
   const base = {
     ...payment,
     amountReceived: received.toString(),
+    fiatAmount,
     depositIds: [...payment.depositIds, ...counted.map((deposit) => deposit.id)],
     updatedAt: now,
   };
@@ -62,6 +64,67 @@ export function nextPayment(
   return { row: { ...base, status: "partially_paid" }, type: "crypto.payment.partially_paid" };
 }
 
+/**
+ * A payment after a deposit it counted left the chain (the deposit was reversed, and its credit with
+ * it): the deposit's amount and fiat value come off, and the status follows what is left. Still at
+ * or above the amount due: completed (less overpaid). Below it: expired once `expires_at` has
+ * passed (or when `reopenable` is false: the merchant opened another payment on the address and
+ * asset since, which takes the deposits from now on); else `partially_paid`, or `open` with
+ * nothing left. A re-mined transaction is a new deposit and is counted again by the matching.
+ */
+export function afterReversal(
+  payment: CryptoPaymentRow,
+  deposit: CryptoDepositRow,
+  now: Date,
+  reopenable: boolean,
+): CryptoPaymentRow {
+  const received = BigInt(payment.amountReceived) - BigInt(deposit.amount);
+  const due = BigInt(payment.amountDue);
+  const base: CryptoPaymentRow = {
+    ...payment,
+    amountReceived: received.toString(),
+    fiatAmount: payment.fiatAmount - (deposit.fiatAmount ?? 0),
+    depositIds: payment.depositIds.filter((id) => id !== deposit.id),
+    updatedAt: now,
+  };
+  if (received >= due) return { ...base, overpaidAmount: (received - due).toString() };
+  const open = { ...base, overpaidAmount: null, completedAt: null };
+  if (now >= payment.expiresAt || !reopenable) {
+    return { ...open, status: "expired", expiredAt: payment.expiredAt ?? now };
+  }
+  return { ...open, status: received > 0n ? "partially_paid" : "open", expiredAt: null };
+}
+
+/** The payment's fields a change writes, compare-and-set on the status and amount it was read with. */
+export function paymentUpdate(
+  services: Services,
+  before: CryptoPaymentRow,
+  next: CryptoPaymentRow,
+  condition: SQL | undefined,
+) {
+  return services.db
+    .update(cryptoPayments)
+    .set({
+      status: next.status,
+      amountReceived: next.amountReceived,
+      fiatAmount: next.fiatAmount,
+      overpaidAmount: next.overpaidAmount,
+      depositIds: next.depositIds,
+      completedAt: next.completedAt,
+      expiredAt: next.expiredAt,
+      updatedAt: next.updatedAt,
+    })
+    .where(
+      and(
+        eq(cryptoPayments.id, before.id),
+        eq(cryptoPayments.status, before.status),
+        eq(cryptoPayments.amountReceived, before.amountReceived),
+        condition,
+      ),
+    )
+    .returning({ id: cryptoPayments.id });
+}
+
 function changedStatement(
   services: Services,
   before: CryptoPaymentRow,
@@ -69,26 +132,14 @@ function changedStatement(
   type: string,
 ): SQL {
   const ctx = systemContext(services, before, "deposit-poll");
-  const update = services.db
-    .update(cryptoPayments)
-    .set({
-      status: next.status,
-      amountReceived: next.amountReceived,
-      overpaidAmount: next.overpaidAmount,
-      depositIds: next.depositIds,
-      completedAt: next.completedAt,
-      expiredAt: next.expiredAt,
-      updatedAt: next.updatedAt,
-    })
-    // Compare-and-set on what was read: a deposit is counted once, whatever runs at the same time.
-    .where(
-      and(
-        eq(cryptoPayments.id, before.id),
-        eq(cryptoPayments.status, before.status),
-        eq(cryptoPayments.amountReceived, before.amountReceived),
-      ),
-    )
-    .returning({ id: cryptoPayments.id });
+  const added = next.depositIds.filter((id) => !before.depositIds.includes(id));
+  // Compare-and-set on what was read: a deposit is counted once, whatever runs at the same time,
+  // and only while it is still credited (a reorg may have reversed it since it was read).
+  const stillCredited =
+    added.length === 0
+      ? undefined
+      : sql`not exists (select 1 from ${cryptoDeposits} where ${inArray(cryptoDeposits.id, added)} and ${cryptoDeposits.status} <> 'credited')`;
+  const update = paymentUpdate(services, before, next, stillCredited);
   const event = gatedChangeMembers(ctx, { type, object: toCryptoPayment(next) }, "updated", "payment");
   return sql`with updated as ${update}, ${event} select count(*)::int as applied from updated`;
 }

@@ -326,6 +326,11 @@ export const cryptoPaymentSchema = z
     amount_received: z.string().openapi({ description: "Base units of credited deposits counted so far." }),
     amount_remaining: z.string().openapi({ description: "Base units still due (0 once completed)." }),
     overpaid_amount: z.string().nullable().openapi({ description: "Base units beyond the amount due." }),
+    fiat_amount: z.number().int().openapi({
+      description:
+        "The fiat value received: the sum of the counted deposits' fiat_amount, each fixed at its confirmation (minor units of fiat_currency).",
+    }),
+    fiat_currency: z.literal("USD"),
     deposits: z.array(z.string()).openapi({ description: "The credited deposits (cdep_) counted." }),
     payment_uri: z.string().openapi({ description: "EIP-681 request for the amount remaining." }),
     qr_data: z.string(),

@@ -281,6 +281,8 @@ export const cryptoPayments = pgTable(
     amountReceived: numeric("amount_received", { precision: 78, scale: 0 }).notNull(),
     /** What was received beyond the amount due, once completed. */
     overpaidAmount: numeric("overpaid_amount", { precision: 78, scale: 0 }),
+    /** The counted deposits' fiat values (USD cents, each fixed at its confirmation), summed. */
+    fiatAmount: bigint("fiat_amount", { mode: "number" }).notNull().default(0),
     /** The credited deposits counted towards it. */
     depositIds: jsonb("deposit_ids").$type<string[]>().notNull().default([]),
     status: text("status").$type<CryptoPaymentStatus>().notNull(),

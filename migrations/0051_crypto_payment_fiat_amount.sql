@@ -1,0 +1,1 @@
+ALTER TABLE "crypto_payments" ADD COLUMN "fiat_amount" bigint DEFAULT 0 NOT NULL;
