@@ -3,15 +3,9 @@ import type { ServiceContext } from "../../core/context";
 import { gatedChangeMembers } from "../../core/events";
 import { type PostingInput, postingCall } from "../../core/ledger";
 import { toCryptoDeposit } from "./deposits";
-import { paymentUpdate } from "./payment-matching";
+import { type PaymentReversal, paymentUpdate } from "./payment-matching";
 import { toCryptoPayment } from "./payments";
-import {
-  type CryptoDepositRow,
-  type CryptoDepositStatus,
-  type CryptoPaymentRow,
-  cryptoDeposits,
-  cryptoPayments,
-} from "./tables";
+import { type CryptoDepositRow, type CryptoDepositStatus, cryptoDeposits, cryptoPayments } from "./tables";
 
 const FIAT = "USD";
 
@@ -140,12 +134,6 @@ export function confirmedStatement(
     statement: sql`with ${sql.join(members, sql`, `)} select count(*)::int as applied${posted} from updated`,
     row: next,
   };
-}
-
-/** A crypto payment that counted a deposit being reversed, before and after (see afterReversal). */
-export interface PaymentReversal {
-  before: CryptoPaymentRow;
-  next: CryptoPaymentRow;
 }
 
 /**

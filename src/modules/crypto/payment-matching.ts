@@ -95,6 +95,37 @@ export function afterReversal(
   return { ...open, status: received > 0n ? "partially_paid" : "open", expiredAt: null };
 }
 
+/** A crypto payment that counted a deposit being reversed, before and after (see afterReversal). */
+export interface PaymentReversal {
+  before: CryptoPaymentRow;
+  next: CryptoPaymentRow;
+}
+
+/**
+ * For each credited deposit a reorg removes, the reversal of the payment that counted it, if any.
+ * Each starts from the state the previous one left that payment in: the statements run in order
+ * in one batch, and each compare-and-sets on the state before it. `payments` holds the chain's
+ * open ones too, so a payment is not reopened next to another open one.
+ */
+export function paymentReversals(payments: CryptoPaymentRow[], now: Date) {
+  const current = new Map(payments.map((payment) => [payment.id, payment]));
+  return (deposit: CryptoDepositRow): PaymentReversal | undefined => {
+    if (deposit.status !== "credited") return undefined;
+    const before = [...current.values()].find((payment) => payment.depositIds.includes(deposit.id));
+    if (!before) return undefined;
+    const reopenable = ![...current.values()].some(
+      (other) =>
+        other.id !== before.id &&
+        other.addressId === before.addressId &&
+        other.asset === before.asset &&
+        OPEN.includes(other.status),
+    );
+    const next = afterReversal(before, deposit, now, reopenable);
+    current.set(before.id, next);
+    return { before, next };
+  };
+}
+
 /** The payment's fields a change writes, compare-and-set on the status and amount it was read with. */
 export function paymentUpdate(
   services: Services,

@@ -5,15 +5,9 @@ import { systemContext } from "../../core/http";
 import { newId, randomBase62 } from "../../core/ids";
 import { redisKey } from "../../core/redis";
 import { assetsOf, rpcUrls, tokensOf, usdPrice } from "./catalog";
-import {
-  confirmedStatement,
-  confirmingStatement,
-  detectedStatement,
-  orphanedStatement,
-  type PaymentReversal,
-} from "./changes";
+import { confirmedStatement, confirmingStatement, detectedStatement, orphanedStatement } from "./changes";
 import type { ChainInfo } from "./networks";
-import { afterReversal, type PaymentReport, settleCryptoPayments } from "./payment-matching";
+import { type PaymentReport, paymentReversals, settleCryptoPayments } from "./payment-matching";
 import { chainClient } from "./rpc";
 import {
   blockAt,
@@ -308,23 +302,7 @@ function decide(
   };
   const statements: SQL[] = [];
   const contextOf = (row: CryptoDepositRow) => systemContext(services, row, "deposit-poll");
-  // Each reversal starts from the state the previous one in this batch left the payment in.
-  const payments = new Map(state.payments.map((payment) => [payment.id, payment]));
-  const reversal = (row: CryptoDepositRow): PaymentReversal | undefined => {
-    if (row.status !== "credited") return undefined;
-    const before = [...payments.values()].find((payment) => payment.depositIds.includes(row.id));
-    if (!before) return undefined;
-    const reopenable = ![...payments.values()].some(
-      (other) =>
-        other.id !== before.id &&
-        other.addressId === before.addressId &&
-        other.asset === before.asset &&
-        (other.status === "open" || other.status === "partially_paid"),
-    );
-    const next = afterReversal(before, row, services.clock.now(), reopenable);
-    payments.set(before.id, next);
-    return { before, next };
-  };
+  const reversal = paymentReversals(state.payments, services.clock.now());
   for (const row of state.deposits) {
     if (seen.orphanedHashes.has(row.blockHash)) {
       statements.push(orphanedStatement(contextOf(row), row, reversal(row)));
