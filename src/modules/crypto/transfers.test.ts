@@ -264,6 +264,75 @@ describe("crypto transfers from the hot wallet", () => {
     ]);
   });
 
+  it("a reorg's take-back of the released fee comes from pending when available can't cover it", async () => {
+    const m = await createMerchant();
+    await fundUsd(m, 1_000);
+    const snapshot = await chain.snapshot();
+    const created = await m.sandbox.request<CryptoTransfer>("POST", "/crypto/transfers", {
+      network: "local",
+      asset: "USDC",
+      to: recipient(),
+      amount: "3",
+    });
+    const reservedFee = created.body.network_fee_reserved;
+    await chain.mine({ blocks: 5 });
+    await trackLocalTransfers();
+    const confirmed = await transfer(m, created.body.id);
+    expect(confirmed.status).toBe("confirmed");
+    const charged = confirmed.network_fee_charged ?? 0;
+    const released = reservedFee - charged;
+    expect(released).toBeGreaterThan(0);
+
+    // A second send, kept in the mempool, reserves all that is left (same gas limit and cap: same fee reserve).
+    const spend = 700 - charged - reservedFee;
+    await chain.setAutomine(false);
+    try {
+      const drain = await m.sandbox.request<CryptoTransfer>("POST", "/crypto/transfers", {
+        network: "local",
+        asset: "USDC",
+        to: recipient(),
+        amount: (spend / 100).toFixed(2),
+        max_fee_per_gas: confirmed.fee_cap_per_gas,
+      });
+      expect(drain.body).toMatchObject({ status: "broadcast", network_fee_reserved: reservedFee });
+      expect(await usd(m)).toEqual({ available: 0, reserved: spend + reservedFee });
+      await chain.revert({ id: snapshot });
+    } finally {
+      await chain.setAutomine(true);
+    }
+    const latest = await chain.getBlock();
+    await chain.setNextBlockTimestamp({ timestamp: latest.timestamp + 1_000n });
+    await chain.mine({ blocks: 2 });
+    await trackLocalTransfers();
+    expect((await transfer(m, created.body.id)).status).toBe("broadcast");
+    const balance = await m.sandbox.request<{ available: number; pending: number; reserved: number }>(
+      "GET",
+      "/balances/USD",
+    );
+    expect(balance.body).toMatchObject({
+      available: 0,
+      pending: -released,
+      reserved: 300 + reservedFee + spend + reservedFee,
+    });
+
+    // Both settle (the dropped second one replaced once stuck); what the merchant paid is exact.
+    await chain.mine({ blocks: 5 });
+    await trackLocalTransfers();
+    await trackLocalTransfers(3_600);
+    await chain.mine({ blocks: 6 });
+    await trackLocalTransfers();
+    const rows = (await m.sandbox.request<{ data: CryptoTransfer[] }>("GET", "/crypto/transfers")).body.data;
+    expect(rows.map((row) => row.status)).toEqual(["confirmed", "confirmed"]);
+    const fees = rows.reduce((sum, row) => sum + (row.network_fee_charged ?? 0), 0);
+    const after = await m.sandbox.request<{ available: number; pending: number; reserved: number }>(
+      "GET",
+      "/balances/USD",
+    );
+    expect(after.body.reserved).toBe(0);
+    expect(after.body.available + after.body.pending).toBe(1_000 - 300 - spend - fees);
+    expect(await postings(created.body.id)).toEqual(["reserved", "sent", "reorged", "sent"]);
+  });
+
   it("10 concurrent sends take 10 consecutive nonces and reserve exactly their sum", async () => {
     const m = await createMerchant();
     await fundUsd(m, 5_000);
