@@ -68,6 +68,10 @@ export async function startLocalChain(): Promise<{ node: HardhatNode; client: Ch
     // one (else the poll takes the new blocks for a reorg below what it read), and start the hot wallet at the
     // nonce the Worker will hand out.
     await query("delete from crypto_blocks where chain = 'local'");
+    // Transfers confirmed on the last node are final there: the new node's blocks are no reorg of them.
+    await query(
+      "update crypto_transfers set finalized_at = now() where chain = 'local' and status = 'confirmed' and finalized_at is null",
+    );
     const [wallet] = await query<{ next_nonce: string }>(
       "select next_nonce from crypto_hot_wallets where chain = 'local' and address = $1",
       [LOCAL_HOT_WALLET],
@@ -145,6 +149,8 @@ export interface LocalTrackReport {
   replaced: number;
   confirmed: number;
   failed: number;
+  finalized: number;
+  reorged: number;
   waiting: number;
   capped: number;
 }
@@ -175,7 +181,16 @@ export async function trackLocalTransfers(clockOffsetSeconds = 0): Promise<Local
     if (report && !report.skipped) return report;
     // The run happened and found no open transfer on the local chain.
     if (transfers && !report)
-      return { broadcast: 0, replaced: 0, confirmed: 0, failed: 0, waiting: 0, capped: 0 };
+      return {
+        broadcast: 0,
+        replaced: 0,
+        confirmed: 0,
+        failed: 0,
+        finalized: 0,
+        reorged: 0,
+        waiting: 0,
+        capped: 0,
+      };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error("crypto-transfer-track never ran on the local chain");

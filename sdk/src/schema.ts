@@ -7402,6 +7402,8 @@ export interface components {
             url: string;
         };
         CryptoNetwork: {
+            /** @description The network's name, as `network`: what its events point at. */
+            id: string;
             /** @enum {string} */
             object: "crypto_network";
             /**
@@ -7464,7 +7466,7 @@ export interface components {
             /** @description The platform's hot wallet. */
             from: string;
             to: string;
-            /** @description Reserved value in minor units, rounded up. */
+            /** @description The amount's value in minor units, rounded up (the network fee apart). */
             fiat_amount: number;
             fiat_currency: string;
             /** @description Fiat per whole unit at creation. */
@@ -7481,8 +7483,16 @@ export interface components {
             transaction_hash: string | null;
             attempts: components["schemas"]["CryptoTransferAttempt"][];
             block_number: number | null;
+            /** @description The confirmed receipt's block; a reorg that removes it before it is final undoes the confirmation. */
+            block_hash: string | null;
             /** @description gas used × effective gas price (wei), once mined. */
             network_fee: string | null;
+            /** @description Fiat per whole unit of the network's native asset at creation: the fee's rate (null on transfers from before fees were charged). */
+            network_fee_rate: string | null;
+            /** @description Reserved at creation for the network fee: gas_limit × fee_cap_per_gas at network_fee_rate, minor units of fiat_currency, rounded up. */
+            network_fee_reserved: number;
+            /** @description Charged to the balance at confirmation: network_fee at network_fee_rate, rounded up; the rest of the reservation is released. Null until confirmed, and for a failed transfer (nothing charged). */
+            network_fee_charged: number | null;
             failure_reason: string | null;
             source: {
                 type: string;
@@ -7502,6 +7512,11 @@ export interface components {
              * @example 2026-11-25T12:00:00.000Z
              */
             confirmed_at: string | null;
+            /**
+             * @description When the confirmed block became final by the chain's finality rule.
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            finalized_at: string | null;
             /**
              * @description ISO 8601, UTC.
              * @example 2026-11-25T12:00:00.000Z
@@ -7571,6 +7586,10 @@ export interface components {
             amount_remaining: string;
             /** @description Base units beyond the amount due. */
             overpaid_amount: string | null;
+            /** @description The fiat value received: the sum of the counted deposits' fiat_amount, each fixed at its confirmation (minor units of fiat_currency). */
+            fiat_amount: number;
+            /** @enum {string} */
+            fiat_currency: "USD";
             /** @description The credited deposits (cdep_) counted. */
             deposits: string[];
             /** @description EIP-681 request for the amount remaining. */

@@ -178,6 +178,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "a private key (0x + 64 hex)")
     .optional(),
+  /**
+   * A Worker secret, JSON: a hot wallet key per chain key, {"base": "0x…"}. A chain without an entry
+   * uses CRYPTO_HOT_WALLET_KEY. Read only on the send path, as that one.
+   */
+  CRYPTO_HOT_WALLET_KEYS: jsonVariable(
+    z.record(z.string(), z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a private key (0x + 64 hex)")),
+    "{}",
+  ),
   /** USD prices of native assets for production credits, {"ETH": "3150.25"}; sandbox uses fixed reference prices. */
   /** Apple Pay (docs/wallet-pay.md): the merchant identifier registered with Apple (platform integrator). */
   APPLE_PAY_MERCHANT_IDENTIFIER: z.string().min(1).default("merchant.com.magnetpay"),

@@ -979,7 +979,8 @@ export const errorCatalog = {
     type: "provider_error",
     status: 503,
     message: "Crypto transfers are not configured.",
-    description: "The operator has not set CRYPTO_HOT_WALLET_KEY, the hot wallet transfers are signed with.",
+    description:
+      "The operator has set neither CRYPTO_HOT_WALLET_KEY nor the network's entry in CRYPTO_HOT_WALLET_KEYS: the hot wallet key transfers are signed with.",
   },
   crypto_network_unavailable: {
     type: "provider_error",

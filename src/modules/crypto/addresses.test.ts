@@ -302,6 +302,27 @@ describe("crypto addresses: API", () => {
       { min_amount: 0, confirmations: 2 },
       { min_amount: 100_000, confirmations: 12 },
     ]);
+    // The change writes its event (with the new tiers) and its audit row, once per change.
+    const changes = await query<{ type: string; tiers: unknown; environment: string }>(
+      `select type, environment, data->'confirmation_tiers' as tiers from events
+        where merchant_id = $1 and object_id = 'local' order by created_at`,
+      [m.merchantId],
+    );
+    expect(changes).toEqual([
+      {
+        type: "crypto_network.updated",
+        environment: "sandbox",
+        tiers: [
+          { min_amount: 0, confirmations: 2 },
+          { min_amount: 100_000, confirmations: 12 },
+        ],
+      },
+    ]);
+    const audits = await query<{ action: string }>(
+      "select action from audit_logs where merchant_id = $1 and object_id = 'local'",
+      [m.merchantId],
+    );
+    expect(audits).toEqual([{ action: "crypto_network.updated" }]);
     expectError(
       await m.sandbox.request("POST", "/crypto/networks/local/confirmation_tiers", {
         tiers: [

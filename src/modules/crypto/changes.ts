@@ -3,7 +3,9 @@ import type { ServiceContext } from "../../core/context";
 import { gatedChangeMembers } from "../../core/events";
 import { type PostingInput, postingCall } from "../../core/ledger";
 import { toCryptoDeposit } from "./deposits";
-import { type CryptoDepositRow, type CryptoDepositStatus, cryptoDeposits } from "./tables";
+import { type PaymentReversal, paymentUpdate } from "./payment-matching";
+import { toCryptoPayment } from "./payments";
+import { type CryptoDepositRow, type CryptoDepositStatus, cryptoDeposits, cryptoPayments } from "./tables";
 
 const FIAT = "USD";
 
@@ -138,8 +140,14 @@ export function confirmedStatement(
  * A deposit whose block left the chain. Not yet credited: `dropped`. Credited: `reversed`, and the
  * credit undone once (source `…:reversed`): from available when it covers the amount, else from
  * pending, which may go below zero (the merchant then owes it, as with a refund beyond the balance).
+ * A crypto payment that counted it is taken back in the same statement, gated on the deposit's
+ * compare-and-set and on the payment still counting it, with `crypto.payment.reversed`.
  */
-export function orphanedStatement(ctx: ServiceContext, row: CryptoDepositRow): SQL {
+export function orphanedStatement(
+  ctx: ServiceContext,
+  row: CryptoDepositRow,
+  payment?: PaymentReversal,
+): SQL {
   const now = ctx.services.clock.now();
   const reversing = row.status === "credited";
   const next: CryptoDepositRow = {
@@ -177,6 +185,27 @@ export function orphanedStatement(ctx: ServiceContext, row: CryptoDepositRow): S
   }
   const type = reversing ? "crypto.deposit.reversed" : "crypto.deposit.dropped";
   members.push(gatedChangeMembers(ctx, { type, object: toCryptoDeposit(next) }, "updated", "orphaned"));
+  if (reversing && payment) {
+    const counting = sql`${cryptoPayments.depositIds} @> ${JSON.stringify([row.id])}::jsonb and exists (select 1 from updated)`;
+    const update = paymentUpdate(ctx.services, payment.before, payment.next, counting);
+    members.push(
+      sql`payment_updated as ${update}`,
+      gatedChangeMembers(
+        ctx,
+        {
+          type: "crypto.payment.reversed",
+          object: toCryptoPayment(payment.next),
+          previousAttributes: {
+            status: payment.before.status,
+            amount_received: payment.before.amountReceived,
+            fiat_amount: payment.before.fiatAmount,
+          },
+        },
+        "payment_updated",
+        "payment",
+      ),
+    );
+  }
   const counted =
     reversing && amount > 0 ? sql`, (select count(*) from from_pending)::int as from_pending` : sql``;
   return sql`with ${sql.join(members, sql`, `)} select count(*)::int as applied${counted} from updated`;

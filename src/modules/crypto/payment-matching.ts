@@ -40,12 +40,14 @@ export function nextPayment(
     (sum, deposit) => sum + BigInt(deposit.amount),
     BigInt(payment.amountReceived),
   );
+  const fiatAmount = counted.reduce((sum, deposit) => sum + (deposit.fiatAmount ?? 0), payment.fiatAmount);
   const due = BigInt(payment.amountDue);
   const expired = now >= payment.expiresAt;
   if (counted.length === 0 && !expired) return undefined;
   const base = {
     ...payment,
     amountReceived: received.toString(),
+    fiatAmount,
     depositIds: [...payment.depositIds, ...counted.map((deposit) => deposit.id)],
     updatedAt: now,
   };
@@ -62,6 +64,98 @@ export function nextPayment(
   return { row: { ...base, status: "partially_paid" }, type: "crypto.payment.partially_paid" };
 }
 
+/**
+ * A payment after a deposit it counted left the chain (the deposit was reversed, and its credit with
+ * it): the deposit's amount and fiat value come off, and the status follows what is left. Still at
+ * or above the amount due: completed (less overpaid). Below it: expired once `expires_at` has
+ * passed (or when `reopenable` is false: the merchant opened another payment on the address and
+ * asset since, which takes the deposits from now on); else `partially_paid`, or `open` with
+ * nothing left. A re-mined transaction is a new deposit and is counted again by the matching.
+ */
+export function afterReversal(
+  payment: CryptoPaymentRow,
+  deposit: CryptoDepositRow,
+  now: Date,
+  reopenable: boolean,
+): CryptoPaymentRow {
+  const received = BigInt(payment.amountReceived) - BigInt(deposit.amount);
+  const due = BigInt(payment.amountDue);
+  const base: CryptoPaymentRow = {
+    ...payment,
+    amountReceived: received.toString(),
+    fiatAmount: payment.fiatAmount - (deposit.fiatAmount ?? 0),
+    depositIds: payment.depositIds.filter((id) => id !== deposit.id),
+    updatedAt: now,
+  };
+  if (received >= due) return { ...base, overpaidAmount: (received - due).toString() };
+  const open = { ...base, overpaidAmount: null, completedAt: null };
+  if (now >= payment.expiresAt || !reopenable) {
+    return { ...open, status: "expired", expiredAt: payment.expiredAt ?? now };
+  }
+  return { ...open, status: received > 0n ? "partially_paid" : "open", expiredAt: null };
+}
+
+/** A crypto payment that counted a deposit being reversed, before and after (see afterReversal). */
+export interface PaymentReversal {
+  before: CryptoPaymentRow;
+  next: CryptoPaymentRow;
+}
+
+/**
+ * For each credited deposit a reorg removes, the reversal of the payment that counted it, if any.
+ * Each starts from the state the previous one left that payment in: the statements run in order
+ * in one batch, and each compare-and-sets on the state before it. `payments` holds the chain's
+ * open ones too, so a payment is not reopened next to another open one.
+ */
+export function paymentReversals(payments: CryptoPaymentRow[], now: Date) {
+  const current = new Map(payments.map((payment) => [payment.id, payment]));
+  return (deposit: CryptoDepositRow): PaymentReversal | undefined => {
+    if (deposit.status !== "credited") return undefined;
+    const before = [...current.values()].find((payment) => payment.depositIds.includes(deposit.id));
+    if (!before) return undefined;
+    const reopenable = ![...current.values()].some(
+      (other) =>
+        other.id !== before.id &&
+        other.addressId === before.addressId &&
+        other.asset === before.asset &&
+        OPEN.includes(other.status),
+    );
+    const next = afterReversal(before, deposit, now, reopenable);
+    current.set(before.id, next);
+    return { before, next };
+  };
+}
+
+/** The payment's fields a change writes, compare-and-set on the status and amount it was read with. */
+export function paymentUpdate(
+  services: Services,
+  before: CryptoPaymentRow,
+  next: CryptoPaymentRow,
+  condition: SQL | undefined,
+) {
+  return services.db
+    .update(cryptoPayments)
+    .set({
+      status: next.status,
+      amountReceived: next.amountReceived,
+      fiatAmount: next.fiatAmount,
+      overpaidAmount: next.overpaidAmount,
+      depositIds: next.depositIds,
+      completedAt: next.completedAt,
+      expiredAt: next.expiredAt,
+      updatedAt: next.updatedAt,
+    })
+    .where(
+      and(
+        eq(cryptoPayments.id, before.id),
+        eq(cryptoPayments.status, before.status),
+        eq(cryptoPayments.amountReceived, before.amountReceived),
+        condition,
+      ),
+    )
+    .returning({ id: cryptoPayments.id });
+}
+
 function changedStatement(
   services: Services,
   before: CryptoPaymentRow,
@@ -69,26 +163,14 @@ function changedStatement(
   type: string,
 ): SQL {
   const ctx = systemContext(services, before, "deposit-poll");
-  const update = services.db
-    .update(cryptoPayments)
-    .set({
-      status: next.status,
-      amountReceived: next.amountReceived,
-      overpaidAmount: next.overpaidAmount,
-      depositIds: next.depositIds,
-      completedAt: next.completedAt,
-      expiredAt: next.expiredAt,
-      updatedAt: next.updatedAt,
-    })
-    // Compare-and-set on what was read: a deposit is counted once, whatever runs at the same time.
-    .where(
-      and(
-        eq(cryptoPayments.id, before.id),
-        eq(cryptoPayments.status, before.status),
-        eq(cryptoPayments.amountReceived, before.amountReceived),
-      ),
-    )
-    .returning({ id: cryptoPayments.id });
+  const added = next.depositIds.filter((id) => !before.depositIds.includes(id));
+  // Compare-and-set on what was read: a deposit is counted once, whatever runs at the same time,
+  // and only while it is still credited (a reorg may have reversed it since it was read).
+  const stillCredited =
+    added.length === 0
+      ? undefined
+      : sql`not exists (select 1 from ${cryptoDeposits} where ${inArray(cryptoDeposits.id, added)} and ${cryptoDeposits.status} <> 'credited')`;
+  const update = paymentUpdate(services, before, next, stillCredited);
   const event = gatedChangeMembers(ctx, { type, object: toCryptoPayment(next) }, "updated", "payment");
   return sql`with updated as ${update}, ${event} select count(*)::int as applied from updated`;
 }

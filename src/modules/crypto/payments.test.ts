@@ -10,7 +10,7 @@ import {
 } from "../../../test/crypto-chain";
 import { query } from "../../../test/db";
 import { createMerchant, expectError, type TestMerchant } from "../../../test/harness";
-import { nextPayment } from "./payment-matching";
+import { afterReversal, nextPayment } from "./payment-matching";
 import type { CryptoPayment } from "./schemas";
 import type { CryptoDepositRow, CryptoPaymentRow } from "./tables";
 
@@ -125,6 +125,9 @@ describe("crypto payments on the local chain", () => {
       amount_received: "11000000",
       amount_remaining: "0",
       overpaid_amount: "1000000",
+      // Its deposits' values at their confirmations: 4 + 7 USDC at par.
+      fiat_amount: 1_100,
+      fiat_currency: "USD",
     });
     expect(completed.deposits).toHaveLength(2);
     // Every deposit is credited on its own: 11 USDC at par.
@@ -164,6 +167,77 @@ describe("crypto payments on the local chain", () => {
       "crypto.payment.created",
       "crypto.payment.partially_paid",
       "crypto.payment.expired",
+    ]);
+  });
+
+  it("a reorg that reverses a counted deposit takes it back from the payment once; the re-mined one completes it again", async () => {
+    const m = await createMerchant();
+    // Credited after 2 blocks, well before the local chain's finality (6): a reorg can still reach it.
+    await m.sandbox.request("POST", "/crypto/networks/local/confirmation_tiers", {
+      tiers: [{ min_amount: 0, confirmations: 2 }],
+    });
+    const cus = await customer(m);
+    const created = await m.sandbox.request<CryptoPayment>("POST", "/crypto/payments", {
+      customer: cus,
+      network: "local",
+      asset: "USDC",
+      amount: "5",
+      expires_in: 3_600,
+    });
+    await pollLocalChain();
+    const snapshot = await chain.snapshot();
+    await sendToken(chain, created.body.address as Hex, USDC(5));
+    await chain.mine({ blocks: 1 });
+    for (let poll = 0; poll < 10; poll += 1) {
+      await pollLocalChain();
+      if ((await payment(m, created.body.id)).status === "completed") break;
+    }
+    const completed = await payment(m, created.body.id);
+    expect(completed).toMatchObject({ status: "completed", amount_received: "5000000", fiat_amount: 500 });
+    const [counted] = completed.deposits;
+    expect(await availableUsd(m)).toBe(500);
+
+    // The chain forgets the transfer and grows longer on another branch.
+    await chain.revert({ id: snapshot });
+    const latest = await chain.getBlock();
+    await chain.setNextBlockTimestamp({ timestamp: latest.timestamp + 1_000n });
+    await chain.mine({ blocks: 4 });
+    await pollLocalChain();
+    await pollLocalChain();
+    const reversed = await payment(m, created.body.id);
+    expect(reversed).toMatchObject({
+      status: "open",
+      amount_received: "0",
+      amount_remaining: "5000000",
+      fiat_amount: 0,
+      deposits: [],
+      completed_at: null,
+    });
+    const [deposit] = await query<{ status: string }>("select status from crypto_deposits where id = $1", [
+      counted,
+    ]);
+    expect(deposit?.status).toBe("reversed");
+    // The payment posted nothing itself: the deposit's reversal took its credit back, once.
+    expect(await availableUsd(m)).toBe(0);
+    const reversal = await query<{ previous: Record<string, unknown> }>(
+      "select previous_attributes as previous from events where object_id = $1 and type = 'crypto.payment.reversed'",
+      [created.body.id],
+    );
+    expect(reversal).toEqual([
+      { previous: { status: "completed", amount_received: "5000000", fiat_amount: 500 } },
+    ]);
+
+    // Paid again on the new branch: a new deposit, counted again.
+    await pay(created.body.address, USDC(5));
+    const again = await payment(m, created.body.id);
+    expect(again).toMatchObject({ status: "completed", amount_received: "5000000", fiat_amount: 500 });
+    expect(again.deposits).not.toContain(counted);
+    expect(await availableUsd(m)).toBe(500);
+    expect(await eventTypes(created.body.id)).toEqual([
+      "crypto.payment.created",
+      "crypto.payment.completed",
+      "crypto.payment.reversed",
+      "crypto.payment.completed",
     ]);
   });
 
@@ -227,11 +301,19 @@ describe("crypto payments on the local chain", () => {
       depositIds: [],
       status: "open",
       overpaidAmount: null,
+      fiatAmount: 0,
       createdAt: at(10),
       expiresAt: at(50),
     } as unknown as CryptoPaymentRow;
     const deposit = (id: string, amount: string, seconds: number, addressId = "caddr_x") =>
-      ({ id, addressId, asset: "USDC", amount, createdAt: at(seconds) }) as unknown as CryptoDepositRow;
+      ({
+        id,
+        addressId,
+        asset: "USDC",
+        amount,
+        fiatAmount: Number(amount) * 100,
+        createdAt: at(seconds),
+      }) as unknown as CryptoDepositRow;
     const before = deposit("cdep_before", "5", 5);
     const other = deposit("cdep_other", "5", 20, "caddr_y");
     const first = deposit("cdep_1", "4", 20);
@@ -246,10 +328,50 @@ describe("crypto payments on the local chain", () => {
     if (!partial) throw new Error("no change");
     expect(nextPayment(partial.row, [first], at(40))).toBeUndefined();
     const done = nextPayment(partial.row, [first, deposit("cdep_2", "9", 30)], at(40));
-    expect(done?.row).toMatchObject({ status: "completed", amountReceived: "13", overpaidAmount: "3" });
+    expect(done?.row).toMatchObject({
+      status: "completed",
+      amountReceived: "13",
+      overpaidAmount: "3",
+      fiatAmount: 1_300,
+    });
     expect(nextPayment(partial.row, [first], at(50))?.row).toMatchObject({
       status: "expired",
       amountReceived: "4",
     });
+
+    // A counted deposit reversed by a reorg comes off; the status follows what is left.
+    const completed = done?.row;
+    if (!completed) throw new Error("no completion");
+    const second = deposit("cdep_2", "9", 30);
+    const third = deposit("cdep_3", "2", 35);
+    const withThird = nextPayment(partial.row, [first, second, third], at(40))?.row;
+    if (!withThird) throw new Error("no completion");
+    expect(afterReversal(withThird, third, at(45), true)).toMatchObject({
+      status: "completed",
+      amountReceived: "13",
+      overpaidAmount: "3",
+      fiatAmount: 1_300,
+      depositIds: ["cdep_1", "cdep_2"],
+    });
+    expect(afterReversal(completed, second, at(45), true)).toMatchObject({
+      status: "partially_paid",
+      amountReceived: "4",
+      overpaidAmount: null,
+      completedAt: null,
+      fiatAmount: 400,
+      depositIds: ["cdep_1"],
+    });
+    expect(afterReversal(partial.row, first, at(45), true)).toMatchObject({
+      status: "open",
+      amountReceived: "0",
+      fiatAmount: 0,
+      depositIds: [],
+    });
+    // Past its expiry, or with another payment open on the address since: expired.
+    expect(afterReversal(completed, second, at(50), true)).toMatchObject({
+      status: "expired",
+      expiredAt: at(50),
+    });
+    expect(afterReversal(completed, second, at(45), false)).toMatchObject({ status: "expired" });
   });
 });

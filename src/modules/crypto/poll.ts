@@ -7,7 +7,7 @@ import { redisKey } from "../../core/redis";
 import { assetsOf, rpcUrls, tokensOf, usdPrice } from "./catalog";
 import { confirmedStatement, confirmingStatement, detectedStatement, orphanedStatement } from "./changes";
 import type { ChainInfo } from "./networks";
-import { type PaymentReport, settleCryptoPayments } from "./payment-matching";
+import { type PaymentReport, paymentReversals, settleCryptoPayments } from "./payment-matching";
 import { chainClient } from "./rpc";
 import {
   blockAt,
@@ -28,6 +28,7 @@ import {
   cryptoBlocks,
   cryptoConfirmationTiers,
   cryptoDeposits,
+  cryptoPayments,
 } from "./tables";
 import { toMinorUnits } from "./value";
 
@@ -55,7 +56,17 @@ async function readState(services: Services, chain: ChainInfo) {
   const { db } = services;
   // Credited deposits matter while their block is still among the stored (unfinalized) ones.
   const lowestStored = sql`coalesce((select min(${cryptoBlocks.number}) from ${cryptoBlocks} where ${cryptoBlocks.chain} = ${chain.key}), 0)`;
-  const [stored, addresses, tiers, deposits] = await db.batch([
+  const trackedCredited = db
+    .select({ id: cryptoDeposits.id })
+    .from(cryptoDeposits)
+    .where(
+      and(
+        eq(cryptoDeposits.chain, chain.key),
+        eq(cryptoDeposits.status, "credited"),
+        gte(cryptoDeposits.blockNumber, lowestStored),
+      ),
+    );
+  const [stored, addresses, tiers, deposits, payments] = await db.batch([
     db
       .select()
       .from(cryptoBlocks)
@@ -84,8 +95,22 @@ async function readState(services: Services, chain: ChainInfo) {
           ),
         ),
       ),
+    // The payments a reorg could take a deposit back from, and the open ones (a reopened payment
+    // must not collide with another open one on its address and asset).
+    db
+      .select()
+      .from(cryptoPayments)
+      .where(
+        and(
+          eq(cryptoPayments.chain, chain.key),
+          or(
+            inArray(cryptoPayments.status, ["open", "partially_paid"]),
+            sql`jsonb_exists_any(${cryptoPayments.depositIds}, array(${trackedCredited}))`,
+          ),
+        ),
+      ),
   ]);
-  return { stored, addresses, tiers, deposits };
+  return { stored, addresses, tiers, deposits, payments };
 }
 
 /**
@@ -277,9 +302,10 @@ function decide(
   };
   const statements: SQL[] = [];
   const contextOf = (row: CryptoDepositRow) => systemContext(services, row, "deposit-poll");
+  const reversal = paymentReversals(state.payments, services.clock.now());
   for (const row of state.deposits) {
     if (seen.orphanedHashes.has(row.blockHash)) {
-      statements.push(orphanedStatement(contextOf(row), row));
+      statements.push(orphanedStatement(contextOf(row), row, reversal(row)));
       if (row.status === "credited") report.reversed += 1;
       else report.dropped += 1;
       continue;

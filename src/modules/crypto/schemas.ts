@@ -140,6 +140,7 @@ const tierSchema = z
 
 export const cryptoNetworkSchema = z
   .object({
+    id: z.string().openapi({ description: "The network's name, as `network`: what its events point at." }),
     object: z.literal("crypto_network"),
     network,
     chain: chainSchema,
@@ -243,7 +244,10 @@ export const cryptoTransferSchema = z
     decimals: z.number().int(),
     from: z.string().openapi({ description: "The platform's hot wallet." }),
     to: z.string(),
-    fiat_amount: z.number().int().openapi({ description: "Reserved value in minor units, rounded up." }),
+    fiat_amount: z
+      .number()
+      .int()
+      .openapi({ description: "The amount's value in minor units, rounded up (the network fee apart)." }),
     fiat_currency: z.string(),
     rate: z.string().openapi({ description: "Fiat per whole unit at creation." }),
     nonce: z.number().int().nullable().openapi({
@@ -262,16 +266,35 @@ export const cryptoTransferSchema = z
       .openapi({ description: "The current attempt; null until broadcast." }),
     attempts: z.array(transferAttemptSchema),
     block_number: z.number().int().nullable(),
+    block_hash: z.string().nullable().openapi({
+      description:
+        "The confirmed receipt's block; a reorg that removes it before it is final undoes the confirmation.",
+    }),
     network_fee: z
       .string()
       .nullable()
       .openapi({ description: "gas used × effective gas price (wei), once mined." }),
+    network_fee_rate: z.string().nullable().openapi({
+      description:
+        "Fiat per whole unit of the network's native asset at creation: the fee's rate (null on transfers from before fees were charged).",
+    }),
+    network_fee_reserved: z.number().int().openapi({
+      description:
+        "Reserved at creation for the network fee: gas_limit × fee_cap_per_gas at network_fee_rate, minor units of fiat_currency, rounded up.",
+    }),
+    network_fee_charged: z.number().int().nullable().openapi({
+      description:
+        "Charged to the balance at confirmation: network_fee at network_fee_rate, rounded up; the rest of the reservation is released. Null until confirmed, and for a failed transfer (nothing charged).",
+    }),
     failure_reason: z.string().nullable(),
     source: z.object({ type: z.string(), id: z.string().nullable() }),
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
     broadcast_at: timestamp.nullable(),
     confirmed_at: timestamp.nullable(),
+    finalized_at: timestamp
+      .nullable()
+      .openapi({ description: "When the confirmed block became final by the chain's finality rule." }),
     failed_at: timestamp.nullable(),
     created_at: timestamp,
     updated_at: timestamp,
@@ -325,6 +348,11 @@ export const cryptoPaymentSchema = z
     amount_received: z.string().openapi({ description: "Base units of credited deposits counted so far." }),
     amount_remaining: z.string().openapi({ description: "Base units still due (0 once completed)." }),
     overpaid_amount: z.string().nullable().openapi({ description: "Base units beyond the amount due." }),
+    fiat_amount: z.number().int().openapi({
+      description:
+        "The fiat value received: the sum of the counted deposits' fiat_amount, each fixed at its confirmation (minor units of fiat_currency).",
+    }),
+    fiat_currency: z.literal("USD"),
     deposits: z.array(z.string()).openapi({ description: "The credited deposits (cdep_) counted." }),
     payment_uri: z.string().openapi({ description: "EIP-681 request for the amount remaining." }),
     qr_data: z.string(),

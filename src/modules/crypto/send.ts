@@ -7,7 +7,7 @@ import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingStatement } from "../../core/ledger";
 import { log } from "../../core/log";
-import { requireChainAsset, rpcUrls, usdPrice } from "./catalog";
+import { assetOn, requireChainAsset, rpcUrls, usdPrice } from "./catalog";
 import type { ChainInfo } from "./networks";
 import { chainClient } from "./rpc";
 import type { CreateCryptoTransferInput, CryptoTransfer } from "./schemas";
@@ -55,8 +55,39 @@ function checkTransfer(ctx: ServiceContext, input: CreateCryptoTransferInput) {
       message: "The amount is beyond what a balance holds.",
     });
   }
-  const wallet = hotWallet(config);
-  return { chain, asset, units, price, fiatAmount: Number(fiatAmount), from: wallet.address };
+  // The network fee is paid in the native asset and charged at its price, whatever is sent.
+  const native = assetOn(config, chain, "native");
+  const feeRate = native && usdPrice(config, ctx.environment, native);
+  if (!native || feeRate === undefined) {
+    throw new ApiError("crypto_price_unavailable", {
+      message: `No USD price is configured for ${chain.nativeSymbol}, the asset the network fee is paid in.`,
+    });
+  }
+  const wallet = hotWallet(config, chain);
+  return {
+    chain,
+    asset,
+    units,
+    price,
+    fiatAmount: Number(fiatAmount),
+    fee: { rate: feeRate, decimals: native.decimals },
+    from: wallet.address,
+  };
+}
+
+/**
+ * What the network fee reserves: the most any attempt can cost (gas limit × the fee cap) at the
+ * native asset's price, rounded up, so the reservation covers every replacement too.
+ */
+function feeReservation(gasLimit: number, feeCap: bigint, fee: { rate: string; decimals: number }): number {
+  const reserved = toMinorUnitsRoundedUp(BigInt(gasLimit) * feeCap, fee.decimals, fee.rate, 2);
+  if (reserved > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ApiError("parameter_invalid", {
+      param: "max_fee_per_gas",
+      message: "The fee cap is beyond what a balance holds.",
+    });
+  }
+  return Number(reserved);
 }
 
 /** The network's fee estimate and the hot wallet's pending nonce; no transaction is open. */
@@ -90,7 +121,7 @@ export async function createCryptoTransfer({
   input: CreateCryptoTransferInput;
   source?: TransferSource;
 }): Promise<CryptoTransfer> {
-  const { chain, asset, units, price, fiatAmount, from } = checkTransfer(ctx, input);
+  const { chain, asset, units, price, fiatAmount, fee, from } = checkTransfer(ctx, input);
   const { db, config } = ctx.services;
   const client = chainClient(rpcUrls(config, chain), chain, config.OUTBOUND_TIMEOUT_MS);
   const { fees, chainNonce } = await readNetwork(client, from);
@@ -101,6 +132,8 @@ export async function createCryptoTransfer({
       message: `The network's max fee per gas is ${fees.maxFeePerGas} wei, above the cap of ${feeCap}.`,
     });
   }
+  const gasLimit = asset.contract === null ? NATIVE_GAS_LIMIT : TOKEN_GAS_LIMIT;
+  const networkFeeReserved = feeReservation(gasLimit, feeCap, fee);
   const now = ctx.services.clock.now();
   const row: CryptoTransferRow = {
     id: newId("cryptoTransfer"),
@@ -118,7 +151,7 @@ export async function createCryptoTransfer({
     fiatCurrency: FIAT,
     rate: price,
     nonce: null,
-    gasLimit: asset.contract === null ? NATIVE_GAS_LIMIT : TOKEN_GAS_LIMIT,
+    gasLimit,
     maxFeePerGas: fees.maxFeePerGas.toString(),
     maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
     feeCapPerGas: feeCap.toString(),
@@ -126,8 +159,12 @@ export async function createCryptoTransfer({
     attempts: [],
     status: "pending",
     blockNumber: null,
+    blockHash: null,
     gasUsed: null,
     effectiveGasPrice: null,
+    networkFeeRate: fee.rate,
+    networkFeeReserved,
+    networkFeeCharged: null,
     failureReason: null,
     sourceType: source.type,
     sourceId: source.id,
@@ -135,6 +172,7 @@ export async function createCryptoTransfer({
     metadata: input.metadata ?? {},
     broadcastAt: null,
     confirmedAt: null,
+    finalizedAt: null,
     failedAt: null,
     createdAt: now,
     updatedAt: now,

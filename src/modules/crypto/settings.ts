@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
+import { changeStatement } from "../../core/events";
 import { tenantScope } from "../../core/tenancy";
 import { assetsOf, availableChain, availableChains } from "./catalog";
 import type { ChainInfo, NetworkName } from "./networks";
@@ -15,6 +16,7 @@ interface Tier {
 
 function toCryptoNetwork(ctx: ServiceContext, chain: ChainInfo, tiers: Tier[]): CryptoNetwork {
   return {
+    id: chain.network,
     object: "crypto_network",
     network: chain.network,
     chain: { key: chain.key, id: chain.chain.id, name: chain.chain.name },
@@ -47,7 +49,10 @@ export async function listCryptoNetworks({ ctx }: { ctx: ServiceContext }): Prom
   );
 }
 
-/** Replaces the merchant's confirmation tiers on one network; deposits detected later use them. */
+/**
+ * Replaces the merchant's confirmation tiers on one network; deposits detected later use them. The
+ * change writes `crypto_network.updated` and its audit row in the same batch.
+ */
 export async function setConfirmationTiers({
   ctx,
   network,
@@ -86,6 +91,7 @@ export async function setConfirmationTiers({
     [
       db.delete(cryptoConfirmationTiers).where(scope),
       ...rows.map((row) => db.insert(cryptoConfirmationTiers).values(row)),
+      db.execute(changeStatement(ctx, { type: "crypto_network.updated", object: result })),
     ],
     { response: result },
   );

@@ -21,12 +21,14 @@ export interface UnsignedTransfer {
 }
 
 /**
- * The hot wallet, from the Worker secret CRYPTO_HOT_WALLET_KEY. Only the send path (creating,
- * broadcasting and replacing transfers) calls this; the key never leaves the function's scope.
+ * The chain's hot wallet: its entry in the Worker secret CRYPTO_HOT_WALLET_KEYS, else the single
+ * CRYPTO_HOT_WALLET_KEY. Only the send path (creating, broadcasting and replacing transfers) calls
+ * this; the key never leaves the function's scope.
  */
-export function hotWallet(config: Config) {
-  if (!config.CRYPTO_HOT_WALLET_KEY) throw new ApiError("crypto_sends_not_configured");
-  return privateKeyToAccount(config.CRYPTO_HOT_WALLET_KEY as Hex);
+export function hotWallet(config: Config, chain: ChainInfo) {
+  const key = config.CRYPTO_HOT_WALLET_KEYS[chain.key] ?? config.CRYPTO_HOT_WALLET_KEY;
+  if (!key) throw new ApiError("crypto_sends_not_configured");
+  return privateKeyToAccount(key as Hex);
 }
 
 /**
@@ -37,7 +39,7 @@ export async function signTransfer(
   config: Config,
   transfer: UnsignedTransfer,
 ): Promise<{ serialized: Hex; hash: Hex }> {
-  const account = hotWallet(config);
+  const account = hotWallet(config, transfer.chain);
   const call =
     transfer.tokenContract === null
       ? { to: transfer.to, value: transfer.amount }

@@ -226,8 +226,19 @@ export const cryptoTransfers = pgTable(
     attempts: jsonb("attempts").$type<TransferAttempt[]>().notNull().default([]),
     status: text("status").$type<CryptoTransferStatus>().notNull(),
     blockNumber: bigint("block_number", { mode: "number" }),
+    /** The block of the receipt it was confirmed on: watched until final, a reorg undoes the confirmation. */
+    blockHash: text("block_hash"),
     gasUsed: numeric("gas_used", { precision: 78, scale: 0 }),
     effectiveGasPrice: numeric("effective_gas_price", { precision: 78, scale: 0 }),
+    /**
+     * The native asset's fiat price at creation: the network fee's conversion rate. Null on transfers
+     * made before fees were charged to the merchant (they reserved none and are charged none).
+     */
+    networkFeeRate: text("network_fee_rate"),
+    /** Reserved at creation for the network fee: gas limit × fee cap at networkFeeRate, minor units, rounded up. */
+    networkFeeReserved: bigint("network_fee_reserved", { mode: "number" }).notNull().default(0),
+    /** Charged at confirmation: gas used × effective gas price at networkFeeRate, rounded up. */
+    networkFeeCharged: bigint("network_fee_charged", { mode: "number" }),
     failureReason: text("failure_reason"),
     /** Who asked: `api` (a merchant withdrawal) or another module's object, e.g. a payout. */
     sourceType: text("source_type").notNull(),
@@ -236,6 +247,8 @@ export const cryptoTransfers = pgTable(
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     broadcastAt: at("broadcast_at"),
     confirmedAt: at("confirmed_at"),
+    /** When its confirmed block became final (the chain's finality rule); null while a reorg can still undo it. */
+    finalizedAt: at("finalized_at"),
     failedAt: at("failed_at"),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
@@ -281,6 +294,8 @@ export const cryptoPayments = pgTable(
     amountReceived: numeric("amount_received", { precision: 78, scale: 0 }).notNull(),
     /** What was received beyond the amount due, once completed. */
     overpaidAmount: numeric("overpaid_amount", { precision: 78, scale: 0 }),
+    /** The counted deposits' fiat values (USD cents, each fixed at its confirmation), summed. */
+    fiatAmount: bigint("fiat_amount", { mode: "number" }).notNull().default(0),
     /** The credited deposits counted towards it. */
     depositIds: jsonb("deposit_ids").$type<string[]>().notNull().default([]),
     status: text("status").$type<CryptoPaymentStatus>().notNull(),

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Hex, PublicClient } from "viem";
 import { runBatch } from "../../core/batch";
 import type { Services } from "../../core/context";
@@ -10,17 +10,26 @@ import { redisKey } from "../../core/redis";
 import { rpcUrls } from "./catalog";
 import { type ChainInfo, chainByKey } from "./networks";
 import { chainClient } from "./rpc";
+import { blockAt, type ChainHead, readHead } from "./scan";
 import { sendTransfer } from "./send";
 import { signTransfer } from "./signer";
 import { type CryptoTransferRow, cryptoTransfers, type TransferAttempt } from "./tables";
 import {
   assignNonceStatement,
+  finalizedStatement,
   type MinedAttempt,
+  reorgedStatement,
   replacedStatement,
   settledStatement,
 } from "./transfer-changes";
 
 const LOCK_MS = 55_000;
+
+/** What the tracker follows: open transfers, and confirmed ones until their block is final. */
+const followed = or(
+  inArray(cryptoTransfers.status, ["pending", "broadcast"]),
+  and(eq(cryptoTransfers.status, "confirmed"), isNull(cryptoTransfers.finalizedAt)),
+);
 const OPEN_PER_RUN = 100;
 
 export interface TrackReport {
@@ -28,6 +37,10 @@ export interface TrackReport {
   replaced: number;
   confirmed: number;
   failed: number;
+  /** Confirmed, and its block is now final: no longer watched. */
+  finalized: number;
+  /** Confirmed, but its block left the chain: back to broadcast and sent again. */
+  reorged: number;
   waiting: number;
   /** Stuck, but a replacement would pass the merchant's fee cap: left as it is. */
   capped: number;
@@ -74,6 +87,7 @@ async function findMined(client: PublicClient, hashes: string[]): Promise<MinedA
       return {
         hash,
         blockNumber: Number(receipt.blockNumber),
+        blockHash: receipt.blockHash,
         gasUsed: receipt.gasUsed,
         effectiveGasPrice: receipt.effectiveGasPrice,
         succeeded: receipt.status === "success",
@@ -123,14 +137,55 @@ async function replace(
 
 type Step = keyof TrackReport;
 
+/**
+ * A confirmed transfer is watched until its block is final (the chain's finality rule, as for
+ * deposits). Its block still there and final: finalized. Gone (another hash at its height, or the
+ * chain shorter): the confirmation is undone (reorgedStatement) and the attempt that was mined is
+ * broadcast again, the same signed bytes with the same nonce; from there it is tracked as any
+ * broadcast transfer (confirmed again, replaced when stuck, failed if another transaction takes
+ * its nonce).
+ */
+async function watchConfirmed(
+  services: Services,
+  chain: ChainInfo,
+  client: PublicClient,
+  head: ChainHead,
+  row: CryptoTransferRow,
+): Promise<Step> {
+  if (row.blockNumber === null || row.nonce === null) return "waiting";
+  const ctx = systemContext(services, row, "crypto-transfer-track");
+  const block = await blockAt(client, row.blockNumber);
+  if (block?.hash === row.blockHash) {
+    if (row.blockNumber > head.finalized) return "waiting";
+    await execute(finalizedStatement(ctx, row), services.db);
+    return "finalized";
+  }
+  const undone = await execute<{ applied: number }>(reorgedStatement(ctx, row).statement, services.db);
+  if (undone.rows[0]?.applied !== 1) return "waiting";
+  const mined = row.attempts.find((attempt) => attempt.hash === row.txHash);
+  const fees = mined
+    ? { max: BigInt(mined.maxFeePerGas), priority: BigInt(mined.maxPriorityFeePerGas) }
+    : { max: BigInt(row.maxFeePerGas), priority: BigInt(row.maxPriorityFeePerGas) };
+  const signed = await signTransfer(services.config, unsigned(chain, row, row.nonce, fees));
+  await client.sendRawTransaction({ serializedTransaction: signed.serialized }).catch((error: unknown) => {
+    // Already back in a block or in the pool, or refused: the next runs track it as broadcast.
+    log("warn", "crypto_transfer_rebroadcast_refused", {
+      transfer: row.id,
+      error: error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : String(error),
+    });
+  });
+  return "reorged";
+}
+
 async function trackOne(
   services: Services,
   chain: ChainInfo,
   client: PublicClient,
-  head: number,
+  head: ChainHead,
   walletNonce: number,
   row: CryptoTransferRow,
 ): Promise<Step> {
+  if (row.status === "confirmed") return watchConfirmed(services, chain, client, head, row);
   const ctx = systemContext(services, row, "crypto-transfer-track");
   let nonce = row.nonce;
   if (nonce === null) {
@@ -149,8 +204,11 @@ async function trackOne(
   }
   const mined = await findMined(client, hashes);
   if (mined) {
-    if (head - mined.blockNumber + 1 < chain.finality.confirmations) return "waiting";
-    await runBatch(services, [services.db.execute(settledStatement(ctx, current, { mined }).statement)]);
+    if (head.head - mined.blockNumber + 1 < chain.finality.confirmations) return "waiting";
+    const final = mined.blockNumber <= head.finalized;
+    await runBatch(services, [
+      services.db.execute(settledStatement(ctx, current, { mined, final }).statement),
+    ]);
     return mined.succeeded ? "confirmed" : "failed";
   }
   if (walletNonce > nonce) {
@@ -179,14 +237,21 @@ async function trackChain(services: Services, chain: ChainInfo): Promise<TrackRe
   const rows = await services.db
     .select()
     .from(cryptoTransfers)
-    .where(
-      and(eq(cryptoTransfers.chain, chain.key), inArray(cryptoTransfers.status, ["pending", "broadcast"])),
-    )
+    .where(and(eq(cryptoTransfers.chain, chain.key), followed))
     .orderBy(sql`${cryptoTransfers.nonce} asc nulls last`, asc(cryptoTransfers.createdAt))
     .limit(OPEN_PER_RUN);
-  const report: TrackReport = { broadcast: 0, replaced: 0, confirmed: 0, failed: 0, waiting: 0, capped: 0 };
+  const report: TrackReport = {
+    broadcast: 0,
+    replaced: 0,
+    confirmed: 0,
+    failed: 0,
+    finalized: 0,
+    reorged: 0,
+    waiting: 0,
+    capped: 0,
+  };
   const client = chainClient(rpcUrls(services.config, chain), chain, services.config.OUTBOUND_TIMEOUT_MS);
-  const head = Number(await client.getBlockNumber());
+  const head = await readHead(client, chain);
   const nonces = new Map<string, number>();
   for (const address of new Set(rows.map((row) => row.fromAddress))) {
     nonces.set(address, await client.getTransactionCount({ address: address as Hex, blockTag: "latest" }));
@@ -198,7 +263,7 @@ async function trackChain(services: Services, chain: ChainInfo): Promise<TrackRe
 }
 
 /**
- * Every chain with open transfers (or only `only`): receipts, confirmations, broadcasts of pending
+ * Every chain with open or unfinalized transfers (or only `only`): receipts, confirmations, reorgs of confirmed ones, broadcasts of pending
  * transfers and replacements of stuck ones. A Redis lock per chain keeps two runs from racing;
  * every write is a compare-and-set besides.
  */
@@ -209,7 +274,7 @@ export async function trackCryptoTransfers(
   const open = await services.db
     .selectDistinct({ chain: cryptoTransfers.chain })
     .from(cryptoTransfers)
-    .where(inArray(cryptoTransfers.status, ["pending", "broadcast"]));
+    .where(followed);
   const tracked = open
     .map((row) => chainByKey(row.chain))
     .filter((chain): chain is ChainInfo => chain !== undefined && (!only || chain.key === only))

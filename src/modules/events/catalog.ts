@@ -607,6 +607,11 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
       "What the account still has to provide for KYB changed (currently_due, past_due, disabled_reason).",
   },
   {
+    type: "crypto_network.updated",
+    objectType: "crypto_network",
+    description: "The merchant's confirmation tiers on a network changed.",
+  },
+  {
     type: "crypto_address.created",
     objectType: "crypto_address",
     description: "A customer's deposit address on a network was derived.",
@@ -662,6 +667,12 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     description: "A crypto payment expired unpaid or partially paid; what was received stays credited.",
   },
   {
+    type: "crypto.payment.reversed",
+    objectType: "crypto_payment",
+    description:
+      "A deposit the payment counted left the chain: amount_received and fiat_amount went down and the status moved back.",
+  },
+  {
     type: "crypto.transfer.created",
     objectType: "crypto_transfer",
     description: "A transfer was created: its value reserved, its nonce assigned.",
@@ -686,6 +697,12 @@ export const eventTypeCatalog: readonly EventTypeInfo[] = [
     objectType: "crypto_transfer",
     description:
       "The transfer reverted or its nonce went to another transaction; the reservation was released.",
+  },
+  {
+    type: "crypto.transfer.reorged",
+    objectType: "crypto_transfer",
+    description:
+      "A confirmed transfer's block left the chain before it was final: back to broadcast (same nonce), its settlement undone.",
   },
   {
     type: "wallet_session.created",
