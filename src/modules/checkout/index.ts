@@ -4,6 +4,7 @@ import * as handlers from "./handlers";
 import * as routes from "./routes";
 
 export { checkoutPagesRouter } from "./pages";
+export { checkoutWalletRouter } from "./wallet-pages";
 
 export const checkoutRouter = createRouter()
   .openapi(routes.createCheckoutSessionRoute, handlers.createCheckoutSessionHandler)

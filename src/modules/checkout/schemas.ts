@@ -153,7 +153,12 @@ export const checkoutSessionSchema = z
     payment_status: z.enum(checkoutPaymentStatuses),
     url: z.string().nullable().openapi({ description: "The hosted page; null once complete or expired." }),
     currency: z.string(),
-    amount_total: z.number().int(),
+    amount_subtotal: z.number().int().openapi({ description: "The lines' total, before discounts." }),
+    amount_total: z.number().int().openapi({ description: "What is charged: the subtotal less discounts." }),
+    total_details: z.object({ amount_discount: z.number().int() }),
+    discounts: z
+      .array(z.object({ coupon: z.string(), promotion_code: z.string() }))
+      .openapi({ description: "The promotion code the customer applied on the page, and its coupon." }),
     customer: z.string().nullable(),
     customer_email: z.string().nullable(),
     success_url: z.string().nullable(),

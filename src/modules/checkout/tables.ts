@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { Environment } from "../../core/tables";
+import type { DiscountTerms } from "../coupons/service";
 import type { PriceTerms } from "../prices/service";
 
 export const checkoutStatuses = ["open", "complete", "expired"] as const;
@@ -32,6 +33,19 @@ export interface LineItemColumn {
   recurring?: { interval: string; intervalCount: number } | null;
 }
 
+/**
+ * A promotion code the customer applied on the page: what it takes off, kept so the page and the
+ * payment compute the same discount for any quantity. Applying redeems nothing.
+ */
+export interface AppliedPromotionCodeColumn {
+  id: string;
+  code: string;
+  coupon: string;
+  terms: DiscountTerms;
+  /** The coupon's products: only their lines are discounted; null for the whole order. */
+  products: string[] | null;
+}
+
 /** Subscription mode: what the subscription is created with on completion. */
 export interface SubscriptionDataColumn {
   trialPeriodDays: number | null;
@@ -60,6 +74,11 @@ export const checkoutSessions = pgTable(
     paymentMethodTypes: jsonb("payment_method_types").$type<string[]>().notNull(),
     locale: text("locale").$type<CheckoutLocale>().notNull(),
     allowPromotionCodes: boolean("allow_promotion_codes").notNull(),
+    promotionCode: jsonb("promotion_code").$type<AppliedPromotionCodeColumn>(),
+    /** What the applied code took off the total charged (0 without one). */
+    amountDiscount: bigint("amount_discount", { mode: "number" }).notNull().default(0),
+    /** The redemption of the applied code, made once for this session's payment. */
+    discountId: text("discount_id"),
     paymentLinkId: text("payment_link_id"),
     /** After completion: the message a payment link shows instead of redirecting. */
     completionMessage: text("completion_message"),
