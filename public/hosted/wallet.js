@@ -9,6 +9,8 @@
   const endpoint = box.dataset.endpoint;
   const errorBox = document.getElementById("wallet-error");
   const GOOGLE_PAY = "https://google.com/pay";
+  // The device checks; once all have answered, data-ready says so (the buttons' state is final).
+  const probes = [];
 
   // What the customer chose on the form (quantities, amount, email), never card fields.
   const choices = () => {
@@ -51,10 +53,12 @@
       allowedPaymentMethods: [{ type: "CARD", parameters: { allowedAuthMethods: ["CRYPTOGRAM_3DS"] } }],
     };
     try {
-      new PaymentRequest(methodsFor(probe), totalOf(box.dataset.currency, "0.00"))
-        .canMakePayment()
-        .then((can) => can && reveal(google))
-        .catch(() => {});
+      probes.push(
+        new PaymentRequest(methodsFor(probe), totalOf(box.dataset.currency, "0.00"))
+          .canMakePayment()
+          .then((can) => can && reveal(google))
+          .catch(() => {}),
+      );
     } catch {
       // This browser has no Google Pay payment method.
     }
@@ -110,4 +114,7 @@
       session.begin();
     });
   }
+  Promise.all(probes).then(() => {
+    box.dataset.ready = "true";
+  });
 })();

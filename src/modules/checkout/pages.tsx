@@ -24,23 +24,28 @@ import { checkoutWallets } from "./wallet";
  * static assets (public/hosted/), so the policy allows scripts from this origin only. Forms post
  * only here, and to the merchant's success URL origin (where a completed payment redirects).
  */
-function contentSecurityPolicy(successUrl: string | null): string {
+function contentSecurityPolicy(successUrl: string | null, wallets: readonly string[]): string {
   const formTargets = ["'self'"];
   if (successUrl) formTargets.push(new URL(successUrl).origin);
+  // Chromium fetches Google Pay's payment method manifest under the page's connect-src; no script
+  // of Google's runs here (the Payment Request API is the browser's).
+  const connect = wallets.includes("google_pay")
+    ? "connect-src 'self' https://google.com/pay https://pay.google.com"
+    : "connect-src 'self'";
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    connect,
     `form-action ${formTargets.join(" ")}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join("; ");
 }
 
-function secureHeaders(c: Context<AppEnv>, successUrl: string | null) {
-  c.header("Content-Security-Policy", contentSecurityPolicy(successUrl));
+function secureHeaders(c: Context<AppEnv>, successUrl: string | null, wallets: readonly string[] = []) {
+  c.header("Content-Security-Policy", contentSecurityPolicy(successUrl, wallets));
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Referrer-Policy", "no-referrer");
   c.header("Cache-Control", "no-store");
@@ -66,9 +71,10 @@ async function render(c: Context<AppEnv>, state: CheckoutPageState | null, selec
   if (!state) return notFoundPage(c);
   if (state.redirect) return c.redirect(state.redirect, 303);
   const locale = localeOf(c, state.row.locale);
-  secureHeaders(c, state.row.successUrl);
+  const wallets = await checkoutWallets(c.get("services"), state);
+  secureHeaders(c, state.row.successUrl, wallets);
   const view = {
-    wallets: await checkoutWallets(c.get("services"), state),
+    wallets,
     row: state.row,
     methods: state.methods,
     error: state.error,
