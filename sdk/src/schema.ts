@@ -7647,7 +7647,18 @@ export interface components {
             /** @description The hosted page; null once complete or expired. */
             url: string | null;
             currency: string;
+            /** @description The lines' total, before discounts. */
+            amount_subtotal: number;
+            /** @description What is charged: the subtotal less discounts. */
             amount_total: number;
+            total_details: {
+                amount_discount: number;
+            };
+            /** @description The promotion code the customer applied on the page, and its coupon. */
+            discounts: {
+                coupon: string;
+                promotion_code: string;
+            }[];
             customer: string | null;
             customer_email: string | null;
             success_url: string | null;
