@@ -170,6 +170,33 @@ describe("Checkout page: Apple Pay and Google Pay through the page's endpoints",
   });
 });
 
+describe("Checkout page wallet endpoints: bad input", () => {
+  it("malformed bodies, unknown wallets, sessions and tokens are 4xx answers, never 500s", async () => {
+    const m = await createMerchant();
+    const id = await checkoutSession(m);
+    const raw = await fetch(`${baseUrl()}/checkout/${id}/wallet`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(raw.status).toBe(422);
+    expectRefused(await page(`/checkout/${id}/wallet`, { wallet: "paypal" }), "invalid");
+    expectRefused(
+      await page(`/checkout/${id}/wallet`, { wallet: "google_pay", quantity_0: "99" }),
+      "quantity_out_of_range",
+    );
+    expect((await page("/checkout/cs_nope/wallet", { wallet: "google_pay" })).status).toBe(404);
+    const opened = await page(`/checkout/${id}/wallet`, { wallet: "google_pay" });
+    expectRefused(await page(`/checkout/${id}/wallet/${opened.body.id}/complete`, {}), "invalid");
+    expectRefused(
+      await page(`/checkout/${id}/wallet/${opened.body.id}/complete`, { token: "{}" }),
+      "wallet_token_invalid",
+    );
+    expect((await page(`/checkout/${id}/wallet/wses_nope/complete`, { token: "{}" })).status).toBe(404);
+    expect(await checkoutRow(id)).toMatchObject({ status: "open", payment_claim: null });
+  });
+});
+
 function expectRefused(answer: { status: number; body: WalletAnswer }, code: string) {
   expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(400);
   expect(answer.body.error?.code).toBe(code);
