@@ -7654,10 +7654,10 @@ export interface components {
             total_details: {
                 amount_discount: number;
             };
-            /** @description The promotion code the customer applied on the page, and its coupon. */
+            /** @description The discount: the promotion code the customer applied on the page, or the coupon or code set at creation. */
             discounts: {
                 coupon: string;
-                promotion_code: string;
+                promotion_code: string | null;
             }[];
             customer: string | null;
             customer_email: string | null;
@@ -9682,6 +9682,11 @@ export interface components {
                     locale?: "auto" | "en" | "fr" | "de" | "es" | "pt" | "hi" | "ja";
                     /** @default false */
                     allow_promotion_codes?: boolean;
+                    /** @description Payment mode: one coupon or promotion code applied to the session (not with allow_promotion_codes). */
+                    discounts?: {
+                        coupon?: string;
+                        promotion_code?: string;
+                    }[];
                     /**
                      * Format: date-time
                      * @description 30 minutes to 24 hours from now; default 24 hours.

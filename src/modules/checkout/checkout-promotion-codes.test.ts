@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
-import { baseUrl, createMerchant, type TestMerchant } from "../../../test/harness";
+import { baseUrl, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 
 const SUCCESS = "https://shop.example/thanks?session={CHECKOUT_SESSION_ID}";
 const card = (number: string) => ({
@@ -172,5 +172,71 @@ describe("Checkout page: promotion codes", () => {
     expect((await m.sandbox.request<Session>("GET", `/checkout/sessions/${closed}`)).body.discounts).toEqual(
       [],
     );
+  });
+
+  it("discounts at creation: a coupon or a promotion code the merchant sets, charged and redeemed when paying", async () => {
+    const m = await createMerchant();
+    const coupon = await m.sandbox.request<{ id: string }>("POST", "/coupons", {
+      amount_off: 500,
+      currency: "USD",
+      name: "Launch",
+    });
+    const id = await checkoutSession(m, {
+      allow_promotion_codes: false,
+      customer_email: "ada@example.com",
+      discounts: [{ coupon: coupon.body.id }],
+    });
+    const created = await m.sandbox.request<Session>("GET", `/checkout/sessions/${id}`);
+    expect(created.body).toMatchObject({
+      amount_subtotal: 1999,
+      amount_total: 1499,
+      discounts: [{ coupon: coupon.body.id, promotion_code: null }],
+    });
+    const html = await (await fetch(`${baseUrl()}/checkout/${id}`)).text();
+    expect(html).toContain("Discount (Launch)");
+    expect(html).not.toContain("promotion_code");
+    const paid = await post(`/checkout/${id}`, { ...card("4242424242424242"), quantity_0: "1" });
+    expect(paid.status, paid.text).toBe(303);
+    const [payment] = await query<{ amount: string }>(
+      "select amount from payments where metadata->>'checkout_session' = $1",
+      [id],
+    );
+    expect(payment?.amount).toBe("1499");
+    const [redeemed] = await query<{ times_redeemed: number }>(
+      "select times_redeemed from coupons where id = $1",
+      [coupon.body.id],
+    );
+    expect(Number(redeemed?.times_redeemed)).toBe(1);
+
+    const code = await promotionCode(m, "MERCHANT25");
+    const withCode = await m.sandbox.request<Session>("POST", "/checkout/sessions", {
+      line_items: [
+        { price_data: { currency: "USD", unit_amount: 2000, product_data: { name: "Lamp" } }, quantity: 1 },
+      ],
+      success_url: SUCCESS,
+      discounts: [{ promotion_code: code.id }],
+    });
+    expect(withCode.body).toMatchObject({
+      amount_total: 1500,
+      discounts: [{ coupon: code.coupon, promotion_code: code.id }],
+    });
+
+    const both = await m.sandbox.request("POST", "/checkout/sessions", {
+      line_items: [
+        { price_data: { currency: "USD", unit_amount: 2000, product_data: { name: "Lamp" } }, quantity: 1 },
+      ],
+      success_url: SUCCESS,
+      allow_promotion_codes: true,
+      discounts: [{ coupon: coupon.body.id }],
+    });
+    expectError(both, 400, "parameter_invalid");
+    const missing = await m.sandbox.request("POST", "/checkout/sessions", {
+      line_items: [
+        { price_data: { currency: "USD", unit_amount: 2000, product_data: { name: "Lamp" } }, quantity: 1 },
+      ],
+      success_url: SUCCESS,
+      discounts: [{ coupon: "coupon_nope" }],
+    });
+    expectError(missing, 404, "resource_missing");
   });
 });

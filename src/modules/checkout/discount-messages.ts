@@ -2,6 +2,7 @@ import type { PageLocale } from "./messages";
 
 /** The page's words for promotion codes and wallets, per language (merged into messages.ts's catalogs). */
 const en = {
+  discountPlain: "Discount",
   subtotal: "Subtotal",
   discount: "Discount ({code})",
   promotionCode: "Promotion code",
@@ -26,6 +27,7 @@ export type DiscountMessageKey = keyof typeof en;
 type DiscountMessages = Record<DiscountMessageKey, string>;
 
 const fr: DiscountMessages = {
+  discountPlain: "Remise",
   subtotal: "Sous-total",
   discount: "Remise ({code})",
   promotionCode: "Code promo",
@@ -48,6 +50,7 @@ const fr: DiscountMessages = {
 };
 
 const de: DiscountMessages = {
+  discountPlain: "Rabatt",
   subtotal: "Zwischensumme",
   discount: "Rabatt ({code})",
   promotionCode: "Aktionscode",
@@ -70,6 +73,7 @@ const de: DiscountMessages = {
 };
 
 const es: DiscountMessages = {
+  discountPlain: "Descuento",
   subtotal: "Subtotal",
   discount: "Descuento ({code})",
   promotionCode: "Código promocional",
@@ -92,6 +96,7 @@ const es: DiscountMessages = {
 };
 
 const pt: DiscountMessages = {
+  discountPlain: "Desconto",
   subtotal: "Subtotal",
   discount: "Desconto ({code})",
   promotionCode: "Código promocional",
@@ -114,6 +119,7 @@ const pt: DiscountMessages = {
 };
 
 const hi: DiscountMessages = {
+  discountPlain: "छूट",
   subtotal: "उप-योग",
   discount: "छूट ({code})",
   promotionCode: "प्रोमो कोड",
@@ -136,6 +142,7 @@ const hi: DiscountMessages = {
 };
 
 const ja: DiscountMessages = {
+  discountPlain: "割引",
   subtotal: "小計",
   discount: "割引（{code}）",
   promotionCode: "プロモーションコード",

@@ -2,7 +2,13 @@ import { and, eq, isNull, type SQL } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { discountAmount } from "../coupons/service";
+import {
+  checkCouponTerms,
+  couponMissing,
+  couponQuery,
+  discountAmount,
+  redeemCoupon,
+} from "../coupons/service";
 import { createCustomer } from "../customers/service";
 import {
   eligibleLines,
@@ -61,7 +67,7 @@ export async function applyPromotionCode(
     try {
       const quote = await quotePromotionCode({
         ctx,
-        code,
+        code: { text: code },
         input: { customer: row.customerId, currency: row.currency, lines: quoteLines(lines) },
       });
       applied = {
@@ -120,17 +126,16 @@ export async function redeemForPayment(
     row.customerId ?? (await createCustomer({ ctx, input: { email: row.customerEmail ?? undefined } })).id;
   const eligible = eligibleLines(quoteLines(row.lineItems), applied.products);
   let discountId: string;
+  const purchase = {
+    customer: customerId,
+    amount: eligible.amount,
+    currency: row.currency,
+    product: eligible.product,
+  };
   try {
-    const discount = await redeemPromotionCode({
-      ctx,
-      id: applied.id,
-      input: {
-        customer: customerId,
-        amount: eligible.amount,
-        currency: row.currency,
-        product: eligible.product,
-      },
-    });
+    const discount = applied.id
+      ? await redeemPromotionCode({ ctx, id: applied.id, input: purchase })
+      : await redeemCoupon({ ctx, input: { ...purchase, coupon: applied.coupon } });
     discountId = discount.id;
   } catch (error) {
     // The customer made here stays with the session (release keeps it), so a retry reuses it.
@@ -145,4 +150,51 @@ export async function redeemForPayment(
       .where(and(eq(checkoutSessions.id, row.id), guard)),
   ]);
   return { row: { ...row, ...values }, refusal: null };
+}
+
+/**
+ * The discount a merchant sets when creating a session (`discounts: [{coupon} | {promotion_code}]`),
+ * checked against its lines as the page's Apply checks a code; nothing is redeemed until paying.
+ */
+export async function discountAtCreate(
+  ctx: ServiceContext,
+  wanted: { coupon?: string | undefined; promotion_code?: string | undefined },
+  session: { lines: readonly LineItemColumn[]; currency: string; customerId: string | null },
+): Promise<{ applied: AppliedPromotionCodeColumn; discount: number }> {
+  const lines = quoteLines(session.lines);
+  if (wanted.promotion_code) {
+    const quote = await quotePromotionCode({
+      ctx,
+      code: { id: wanted.promotion_code },
+      input: { customer: session.customerId, currency: session.currency, lines },
+    });
+    const { id, code, coupon, terms, products } = quote;
+    return { applied: { id, code, coupon, terms, products }, discount: quote.discountAmount };
+  }
+  const couponId = wanted.coupon ?? "";
+  const [coupon] = await couponQuery(ctx, couponId);
+  if (!coupon) throw couponMissing(couponId, "discounts[0].coupon");
+  const eligible = eligibleLines(lines, coupon.appliesToProducts);
+  const discount = checkCouponTerms(
+    coupon,
+    { amount: eligible.amount, currency: session.currency, product: eligible.product },
+    ctx.services.clock.now(),
+  );
+  const terms = {
+    percentOffBasisPoints: coupon.percentOffBasisPoints,
+    amountOff: coupon.amountOff,
+    currency: coupon.currency,
+    currencyOptions: coupon.currencyOptions,
+  };
+  return {
+    applied: {
+      id: null,
+      code: null,
+      coupon: coupon.id,
+      name: coupon.name,
+      terms,
+      products: coupon.appliesToProducts,
+    },
+    discount,
+  };
 }

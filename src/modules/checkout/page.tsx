@@ -5,7 +5,7 @@ import { findMethodType } from "../payment-methods/service";
 import type { Wallet } from "../wallet-pay/service";
 import { errorMessageKey, type MessageKey, type PageLocale, type Translate } from "./messages";
 import { lineAmount } from "./rows";
-import type { CheckoutSessionRow, LineItemColumn } from "./tables";
+import type { AppliedPromotionCodeColumn, CheckoutSessionRow, LineItemColumn } from "./tables";
 
 /** What the page is rendered from: the session, the methods it offers, the last refusal. */
 export interface PageView {
@@ -75,6 +75,12 @@ function Layout({ view, children }: { view: PageView; children: Child }) {
   );
 }
 
+/** "Discount (SAVE25)", the coupon's name for a merchant's discount, or just "Discount". */
+function discountLabel(view: PageView, applied: AppliedPromotionCodeColumn): string {
+  const label = applied.code ?? applied.name;
+  return label ? view.t("discount", { code: label }) : view.t("discountPlain");
+}
+
 function Summary({ view }: { view: PageView }) {
   const { row, t, locale } = view;
   const recurring = row.lineItems[0]?.recurring ?? null;
@@ -100,7 +106,7 @@ function Summary({ view }: { view: PageView }) {
             <span>{money(row.amountTotal + row.amountDiscount, row.currency, locale)}</span>
           </p>
           <p class="discount">
-            <span>{t("discount", { code: row.promotionCode.code })}</span>{" "}
+            <span>{discountLabel(view, row.promotionCode)}</span>{" "}
             <span>−{money(row.amountDiscount, row.currency, locale)}</span>
           </p>
         </>
@@ -235,7 +241,7 @@ function PromotionCodeField({ view }: { view: PageView }) {
   const { row, t } = view;
   if (!row.allowPromotionCodes || row.mode !== "payment") return null;
   const action = `/checkout/${row.id}/promotion-code`;
-  if (row.promotionCode) {
+  if (row.promotionCode?.code) {
     return (
       <p class="field promotion-code">
         <span role="status">{t("codeApplied", { code: row.promotionCode.code })}</span>{" "}

@@ -34,13 +34,17 @@ export interface LineItemColumn {
 }
 
 /**
- * A promotion code the customer applied on the page: what it takes off, kept so the page and the
- * payment compute the same discount for any quantity. Applying redeems nothing.
+ * A promotion code the customer applied on the page (or a discount the merchant set at creation):
+ * what it takes off, kept so the page and the payment compute the same discount for any quantity.
+ * Applying redeems nothing.
  */
 export interface AppliedPromotionCodeColumn {
-  id: string;
-  code: string;
+  /** The promotion code; null for a coupon the merchant set at creation (`discounts`). */
+  id: string | null;
+  code: string | null;
   coupon: string;
+  /** The coupon's name, the page's label when there is no code. */
+  name?: string | null;
   terms: DiscountTerms;
   /** The coupon's products: only their lines are discounted; null for the whole order. */
   products: string[] | null;

@@ -152,19 +152,16 @@ export async function quotePromotionCode({
   input,
 }: {
   ctx: ServiceContext;
-  code: string;
+  /** What the customer typed, or the code's id (a merchant's choice). */
+  code: { text: string } | { id: string };
   input: { customer: string | null; currency: string; lines: readonly QuoteLine[] };
 }): Promise<PromotionCodeQuote> {
+  const match =
+    "id" in code ? eq(promotionCodes.id, code.id) : sql`lower(${promotionCodes.code}) = lower(${code.text})`;
   const [row] = await ctx.services.db
     .select()
     .from(promotionCodes)
-    .where(
-      and(
-        ...tenantScope(promotionCodes, ctx),
-        sql`lower(${promotionCodes.code}) = lower(${code})`,
-        eq(promotionCodes.active, true),
-      ),
-    )
+    .where(and(...tenantScope(promotionCodes, ctx), match, eq(promotionCodes.active, true)))
     .limit(1);
   if (!row) throw new ApiError("promotion_code_inactive", { param: "code", message: "No such active code." });
   const [coupon] = await couponQuery(ctx, row.couponId);
