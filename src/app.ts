@@ -16,7 +16,12 @@ import { devMailboxRouter } from "./modules/auth/dev-mailbox";
 import { balancesRouter } from "./modules/balances";
 import { bankAccountsRouter } from "./modules/bank-accounts";
 import { bankTransfersRouter } from "./modules/bank-transfers";
-import { checkoutPagesRouter, checkoutRouter, invoicePagesRouter } from "./modules/checkout";
+import {
+  checkoutPagesRouter,
+  checkoutRouter,
+  checkoutWalletRouter,
+  invoicePagesRouter,
+} from "./modules/checkout";
 import { couponsRouter } from "./modules/coupons";
 import { creditNotesRouter } from "./modules/credit-notes";
 import { cryptoRouter } from "./modules/crypto";
@@ -121,6 +126,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", sandboxPagesRouter);
   app.route("/", checkoutPagesRouter);
   app.route("/", invoicePagesRouter);
+  app.route("/", checkoutWalletRouter);
   app.route("/", providerWebhooksRouter);
   app.route("/", verificationWebhooksRouter);
   app.route("/", walletDomainRouter);

@@ -10,6 +10,7 @@ import {
   openPage as openBrowserPage,
   startShop,
 } from "./hosted-browser";
+import { googlePayToken } from "./wallet-tokens";
 
 /**
  * The hosted checkout page in a real browser (Debian's Chromium, never a downloaded build): every
@@ -82,7 +83,7 @@ describe.skipIf(!chromiumAvailable && !process.env.CI)("hosted checkout page in 
     await checkAccessible(page, "checkout-card");
     const weight = [...bytes.values()].reduce((sum, size) => sum + size, 0);
     expect([...bytes.keys()].sort()).toEqual(
-      [`/checkout/${session.id}`, "/hosted/checkout.css", "/hosted/checkout.js"].sort(),
+      [`/checkout/${session.id}`, "/hosted/checkout.css", "/hosted/checkout.js", "/hosted/wallet.js"].sort(),
     );
     expect(weight).toBeLessThanOrEqual(100 * 1024);
     await fillCard(page, "4242424242424242");
@@ -281,6 +282,74 @@ describe.skipIf(!chromiumAvailable && !process.env.CI)("hosted checkout page in 
     expect(method.body).toMatchObject({ customer: done.customer, card: { last4: "4242" } });
     await page.close();
   }, 90_000);
+
+  it("wallet buttons stay hidden on a device that can't pay with them (headless Chromium: no ApplePaySession, no Google Pay)", async () => {
+    const session = await createSession({ customer_email: "ada@example.com" });
+    const { page } = await openPage();
+    await page.goto(session.url);
+    await page.locator("#wallet-buttons[data-ready]").waitFor({ state: "attached" });
+    expect(await page.locator("#wallet-buttons").isHidden()).toBe(true);
+    expect(await page.getByRole("button", { name: "Google Pay" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Apple Pay" }).count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
+  it("Google Pay through a stubbed Payment Request API: the button shows, the token pays the session", async () => {
+    const session = await createSession({ customer_email: "ada@example.com" });
+    const token = googlePayToken({ merchantId: merchant.merchantId });
+    const { page } = await openPage();
+    // The browser's Payment Request API as a device with Google Pay answers it: the sheet returns
+    // Google's PaymentData, whose token the test built for this merchant.
+    await page.addInitScript((built) => {
+      class StubPaymentRequest {
+        async canMakePayment() {
+          return true;
+        }
+        async show() {
+          return {
+            details: {
+              paymentMethodData: {
+                type: "CARD",
+                tokenizationData: { type: "PAYMENT_GATEWAY", token: built },
+              },
+            },
+            complete: async () => undefined,
+          };
+        }
+      }
+      Object.defineProperty(globalThis, "PaymentRequest", { value: StubPaymentRequest });
+    }, token);
+    await page.goto(session.url);
+    const button = page.getByRole("button", { name: "Google Pay" });
+    await button.waitFor();
+    await checkAccessible(page, "checkout-wallets");
+    await button.click();
+    await page.waitForURL(`${SHOP}/thanks?session=${session.id}`);
+    expect(await sessionStatus(session.id)).toMatchObject({ status: "complete", payment_status: "paid" });
+    expect(await paymentCount(session.id)).toBe(1);
+    await page.close();
+  }, 60_000);
+
+  it("a promotion code: Apply shows the discounted total, and the payment charges it", async () => {
+    const coupon = await merchant.sandbox.request<{ id: string }>("POST", "/coupons", { percent_off: 10 });
+    await merchant.sandbox.request("POST", "/promotion-codes", { coupon: coupon.body.id, code: "BROWSER10" });
+    const session = await createSession({ customer_email: "ada@example.com", allow_promotion_codes: true });
+    const { page } = await openPage();
+    await page.goto(session.url);
+    await page.getByLabel("Promotion code").fill("browser10");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByText("Code BROWSER10 applied.").waitFor();
+    await checkAccessible(page, "checkout-promotion-code");
+    await fillCard(page, "4242424242424242");
+    await page.getByRole("button", { name: "Pay $17.99" }).click();
+    await page.waitForURL(`${SHOP}/thanks?session=${session.id}`);
+    const [payment] = await query<{ amount: string }>(
+      "select amount from payments where metadata->>'checkout_session' = $1",
+      [session.id],
+    );
+    expect(payment?.amount).toBe("1799");
+    await page.close();
+  }, 60_000);
 
   it("a double-click on Pay charges once", async () => {
     const session = await createSession({ customer_email: "ada@example.com" });

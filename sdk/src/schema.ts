@@ -7748,7 +7748,18 @@ export interface components {
             /** @description The hosted page; null once complete or expired. */
             url: string | null;
             currency: string;
+            /** @description The lines' total, before discounts. */
+            amount_subtotal: number;
+            /** @description What is charged: the subtotal less discounts. */
             amount_total: number;
+            total_details: {
+                amount_discount: number;
+            };
+            /** @description The discount: the promotion code the customer applied on the page, or the coupon or code set at creation. */
+            discounts: {
+                coupon: string;
+                promotion_code: string | null;
+            }[];
             customer: string | null;
             customer_email: string | null;
             success_url: string | null;
@@ -9772,6 +9783,11 @@ export interface components {
                     locale?: "auto" | "en" | "fr" | "de" | "es" | "pt" | "hi" | "ja";
                     /** @default false */
                     allow_promotion_codes?: boolean;
+                    /** @description Payment mode: one coupon or promotion code applied to the session (not with allow_promotion_codes). */
+                    discounts?: {
+                        coupon?: string;
+                        promotion_code?: string;
+                    }[];
                     /**
                      * Format: date-time
                      * @description 30 minutes to 24 hours from now; default 24 hours.

@@ -6,6 +6,7 @@ import { countryOf, customerAddressQuery } from "../customers/service";
 import { pricesQuery } from "../prices/service";
 import { productsQuery } from "../products/service";
 import { type ItemTerms, requireSameTerms, usablePrice } from "../subscriptions/service";
+import { discountAtCreate } from "./discounts";
 import { lineAmount, toCheckoutSession } from "./rows";
 import {
   type CheckoutSession,
@@ -54,6 +55,8 @@ export interface SessionSpec {
   paymentMethodTypes: string[];
   locale: CheckoutSessionRow["locale"];
   allowPromotionCodes: boolean;
+  /** Payment mode: a coupon or promotion code the merchant applies (API `discounts`). */
+  discount?: { coupon?: string | undefined; promotion_code?: string | undefined } | null;
   paymentLinkId: string | null;
   expiresAt: Date | null;
   metadata: Record<string, string>;
@@ -204,7 +207,15 @@ export async function openCheckoutSession({
   if (mixed >= 0) {
     throw lineItemsInvalid(`line_items[${mixed}]`, "Every line item must be in the same currency.");
   }
-  const amountTotal = sessionTotal(lines);
+  const subtotal = sessionTotal(lines);
+  const preset = spec.discount
+    ? await discountAtCreate(ctx, spec.discount, {
+        lines,
+        currency: first.currency,
+        customerId: spec.customerId,
+      })
+    : null;
+  const amountTotal = subtotal - (preset?.discount ?? 0);
 
   const now = ctx.services.clock.now();
   const expiresAt = expiryOf(now, spec.expiresAt);
@@ -228,6 +239,9 @@ export async function openCheckoutSession({
     paymentMethodTypes: spec.paymentMethodTypes,
     locale: spec.locale,
     allowPromotionCodes: spec.allowPromotionCodes,
+    promotionCode: preset?.applied ?? null,
+    amountDiscount: preset?.discount ?? 0,
+    discountId: null,
     paymentLinkId: spec.paymentLinkId,
     completionMessage: spec.completionMessage,
     paymentClaim: null,
@@ -290,6 +304,14 @@ export async function createCheckoutSession({
       message: "Subscription mode takes card only.",
     });
   }
+  if (input.discounts?.length && (subscription || input.allow_promotion_codes)) {
+    throw new ApiError("parameter_invalid", {
+      param: "discounts",
+      message: subscription
+        ? "discounts go with mode: payment."
+        : "Send discounts or allow_promotion_codes, not both.",
+    });
+  }
   const data = input.subscription_data;
   return openCheckoutSession({
     ctx,
@@ -329,6 +351,7 @@ export async function createCheckoutSession({
       paymentMethodTypes: input.payment_method_types ?? ["card"],
       locale: input.locale,
       allowPromotionCodes: input.allow_promotion_codes,
+      discount: input.discounts?.[0] ?? null,
       paymentLinkId: null,
       expiresAt: input.expires_at ? new Date(input.expires_at) : null,
       metadata: input.metadata ?? {},

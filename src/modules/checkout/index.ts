@@ -5,6 +5,7 @@ import * as routes from "./routes";
 
 export { invoicePagesRouter } from "./invoice-pages";
 export { checkoutPagesRouter } from "./pages";
+export { checkoutWalletRouter } from "./wallet-pages";
 
 export const checkoutRouter = createRouter()
   .openapi(routes.createCheckoutSessionRoute, handlers.createCheckoutSessionHandler)

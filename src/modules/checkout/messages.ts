@@ -1,3 +1,5 @@
+import { type DiscountMessageKey, discountMessages, discountRefusals } from "./discount-messages";
+
 /** The hosted page's words, per language. `{x}` marks a value filled in. */
 export const pageLocales = ["en", "fr", "de", "es", "pt", "hi", "ja"] as const;
 export type PageLocale = (typeof pageLocales)[number];
@@ -47,8 +49,9 @@ const en = {
   startTrial: "Start trial",
   subscribed: "Your subscription has started. Thank you!",
 };
-export type MessageKey = keyof typeof en;
-type Messages = Record<MessageKey, string>;
+type BaseKey = keyof typeof en;
+export type MessageKey = BaseKey | DiscountMessageKey;
+type Messages = Record<BaseKey, string>;
 
 const fr: Messages = {
   title: "Paiement",
@@ -326,7 +329,10 @@ const ja: Messages = {
   subscribed: "ご契約が開始されました。ありがとうございます。",
 };
 
-const catalogs: Record<PageLocale, Messages> = { en, fr, de, es, pt, hi, ja };
+const base: Record<PageLocale, Messages> = { en, fr, de, es, pt, hi, ja };
+const catalogs = Object.fromEntries(
+  pageLocales.map((locale) => [locale, { ...base[locale], ...discountMessages[locale] }]),
+) as Record<PageLocale, Record<MessageKey, string>>;
 
 /** The session's locale, else the first of the browser's languages we have, else English. */
 export function pickLocale(sessionLocale: string, acceptLanguage: string | undefined): PageLocale {
@@ -367,6 +373,7 @@ export function errorMessageKey(code: string): MessageKey {
     "quantity_out_of_range",
     "nothing_to_pay",
     "sold_out",
+    ...discountRefusals,
   ];
   return (known.includes(code) ? code : "invalid") as MessageKey;
 }

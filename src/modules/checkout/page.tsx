@@ -1,9 +1,11 @@
 import type { Child } from "hono/jsx";
 import { currencyExponent, formatAmount } from "../../core/money";
+import { discountAmount } from "../coupons/service";
 import { findMethodType } from "../payment-methods/service";
+import type { Wallet } from "../wallet-pay/service";
 import { errorMessageKey, type MessageKey, type PageLocale, type Translate } from "./messages";
 import { lineAmount } from "./rows";
-import type { CheckoutSessionRow, LineItemColumn } from "./tables";
+import type { AppliedPromotionCodeColumn, CheckoutSessionRow, LineItemColumn } from "./tables";
 
 /** What the page is rendered from: the session, the methods it offers, the last refusal. */
 export interface PageView {
@@ -16,6 +18,8 @@ export interface PageView {
   selected: string | null;
   /** Subscription mode: the days of trial before the first charge, or null. */
   trialDays: number | null;
+  /** The wallets routing and configuration allow; the script shows those the device supports. */
+  wallets: Wallet[];
 }
 
 /** An amount for people: the currency's own digits (exact, from a decimal string), localized. */
@@ -92,6 +96,12 @@ function Layout({ view, children }: { view: PageView; children: Child }) {
   );
 }
 
+/** "Discount (SAVE25)", the coupon's name for a merchant's discount, or just "Discount". */
+function discountLabel(view: PageView, applied: AppliedPromotionCodeColumn): string {
+  const label = applied.code ?? applied.name;
+  return label ? view.t("discount", { code: label }) : view.t("discountPlain");
+}
+
 function Summary({ view }: { view: PageView }) {
   const { row, t, locale } = view;
   const recurring = row.lineItems[0]?.recurring ?? null;
@@ -110,6 +120,18 @@ function Summary({ view }: { view: PageView }) {
           </li>
         ))}
       </ul>
+      {row.promotionCode ? (
+        <>
+          <p class="subtotal">
+            <span>{t("subtotal")}</span>{" "}
+            <span>{money(row.amountTotal + row.amountDiscount, row.currency, locale)}</span>
+          </p>
+          <p class="discount">
+            <span>{discountLabel(view, row.promotionCode)}</span>{" "}
+            <span>−{money(row.amountDiscount, row.currency, locale)}</span>
+          </p>
+        </>
+      ) : null}
       <p class="total">
         <span>{t("total")}</span> <strong>{total}</strong>
       </p>
@@ -131,6 +153,12 @@ export function ErrorMessage({ error, t }: { error: string | null; t: Translate 
   ) : null;
 }
 
+/** Whether the applied code discounts this line (a coupon restricted to products discounts only theirs). */
+function discounted(view: PageView, line: LineItemColumn): boolean {
+  const products = view.row.promotionCode?.products;
+  return !products || (line.product !== null && products.includes(line.product));
+}
+
 function QuantityField({ line, index, view }: { line: LineItemColumn; index: number; view: PageView }) {
   const bounds = line.adjustable ?? { minimum: line.quantity, maximum: line.quantity };
   const id = `quantity-${index}`;
@@ -146,6 +174,7 @@ function QuantityField({ line, index, view }: { line: LineItemColumn; index: num
         max={String(bounds.maximum)}
         value={String(line.quantity)}
         data-unit-amount={String(line.terms.unitAmount ?? 0)}
+        data-discounted={String(discounted(view, line))}
       />
     </p>
   );
@@ -166,6 +195,7 @@ function AmountField({ line, view }: { line: LineItemColumn; view: PageView }) {
         value={formatAmount(preset, row.currency)}
         aria-describedby="custom-amount-hint"
         data-custom-amount="true"
+        data-discounted={String(discounted(view, line))}
       />
       <small id="custom-amount-hint">
         {t("amountHint", {
@@ -227,12 +257,72 @@ function MethodFields({ method, view }: { method: string; view: PageView }) {
   );
 }
 
+/**
+ * The code field (payment mode, when the session allows codes). Apply posts the form to the code's
+ * own endpoint, which checks the code and shows the new total; nothing is redeemed before paying.
+ */
+function PromotionCodeField({ view }: { view: PageView }) {
+  const { row, t } = view;
+  if (!row.allowPromotionCodes || row.mode !== "payment") return null;
+  const action = `/checkout/${row.id}/promotion-code`;
+  if (row.promotionCode?.code) {
+    return (
+      <p class="field promotion-code">
+        <span role="status">{t("codeApplied", { code: row.promotionCode.code })}</span>{" "}
+        <button type="submit" formaction={action} formnovalidate name="remove_promotion_code" value="1">
+          {t("removeCode")}
+        </button>
+      </p>
+    );
+  }
+  return (
+    <p class="field promotion-code">
+      <label for="promotion-code">{t("promotionCode")}</label>
+      <input id="promotion-code" name="promotion_code" autocomplete="off" maxlength={100} />
+      <button type="submit" formaction={action} formnovalidate data-apply-code="true">
+        {t("applyCode")}
+      </button>
+    </p>
+  );
+}
+
+/**
+ * Apple Pay / Google Pay: rendered hidden when routing and configuration allow them; the wallet
+ * script shows each one the device supports (ApplePaySession, the Payment Request API).
+ */
+function WalletButtons({ view }: { view: PageView }) {
+  const { row, t, wallets } = view;
+  if (wallets.length === 0) return null;
+  return (
+    <section
+      id="wallet-buttons"
+      class="wallets"
+      aria-label={t("expressCheckout")}
+      hidden
+      data-endpoint={`/checkout/${row.id}/wallet`}
+      data-currency={row.currency}
+    >
+      {wallets.map((wallet) => (
+        <button type="button" class={`wallet ${wallet}`} data-wallet={wallet} hidden>
+          {wallet === "apple_pay" ? "Apple Pay" : "Google Pay"}
+        </button>
+      ))}
+      <p id="wallet-error" class="error" role="alert" hidden />
+      <p class="wallet-or">{t("walletOr")}</p>
+      <script src="/hosted/wallet.js" defer />
+    </section>
+  );
+}
+
 function PaymentForm({ view }: { view: PageView }) {
   const { row, t, locale, methods } = view;
   const selected = view.selected && methods.includes(view.selected) ? view.selected : methods[0];
-  const fixed = row.lineItems
-    .filter((line) => !line.adjustable && !line.customAmount)
+  const fixedLines = row.lineItems.filter((line) => !line.adjustable && !line.customAmount);
+  const fixed = fixedLines.reduce((sum, line) => sum + lineAmount(line, line.quantity), 0n);
+  const fixedDiscounted = fixedLines
+    .filter((line) => discounted(view, line))
     .reduce((sum, line) => sum + lineAmount(line, line.quantity), 0n);
+  const terms = row.promotionCode?.terms;
   return (
     <form
       method="post"
@@ -242,6 +332,13 @@ function PaymentForm({ view }: { view: PageView }) {
       data-exponent={String(currencyExponent(row.currency))}
       data-locale={locale}
       data-fixed-amount={fixed.toString()}
+      data-fixed-discounted={fixedDiscounted.toString()}
+      data-percent-off-bp={terms?.percentOffBasisPoints?.toString()}
+      data-amount-off={
+        terms && terms.percentOffBasisPoints === null
+          ? String(discountAmount(terms, Number.MAX_SAFE_INTEGER, row.currency) ?? 0)
+          : undefined
+      }
     >
       {row.lineItems.map((line, index) =>
         line.customAmount ? (
@@ -287,6 +384,7 @@ function PaymentForm({ view }: { view: PageView }) {
           {t("pay", { amount: money(row.amountTotal, row.currency, locale) })}
         </button>
       )}
+      <PromotionCodeField view={view} />
     </form>
   );
 }
@@ -342,6 +440,7 @@ export function CheckoutPage({ view }: { view: PageView }) {
     <Layout view={view}>
       <Summary view={view} />
       <ErrorMessage error={view.error} t={view.t} />
+      <WalletButtons view={view} />
       {view.methods.length > 0 ? <PaymentForm view={view} /> : null}
       <CancelLink view={view} />
     </Layout>

@@ -3,10 +3,20 @@ import type { AppEnv } from "../../core/context";
 import { parseAmount } from "../../core/money";
 import { visitPaymentLink } from "../payment-links/service";
 import { paymentMethodDataSchema } from "../payment-methods/schemas";
+import { applyPromotionCode } from "./discounts";
 import { type PageLocale, pickLocale, translator } from "./messages";
 import { CheckoutPage, MessagePage } from "./page";
-import { type CheckoutPageState, loadCheckoutPage, type PayRequest, paySession } from "./service";
+import {
+  type CheckoutPageState,
+  loadCheckoutPage,
+  type PayChoices,
+  type PayRequest,
+  paySession,
+  priceChoices,
+} from "./service";
 import { trialDaysOf } from "./subscription-mode";
+import type { CheckoutSessionRow } from "./tables";
+import { checkoutWallets } from "./wallet";
 
 /**
  * The hosted checkout page (no API key: the session id in the URL is the credential, as the
@@ -14,23 +24,32 @@ import { trialDaysOf } from "./subscription-mode";
  * static assets (public/hosted/), so the policy allows scripts from this origin only. Forms post
  * only here, and to the merchant's success URL origin (where a completed payment redirects).
  */
-function contentSecurityPolicy(successUrl: string | null): string {
+function contentSecurityPolicy(successUrl: string | null, wallets: readonly string[]): string {
   const formTargets = ["'self'"];
   if (successUrl) formTargets.push(new URL(successUrl).origin);
+  // Chromium fetches Google Pay's payment method manifest under the page's connect-src; no script
+  // of Google's runs here (the Payment Request API is the browser's).
+  const connect = wallets.includes("google_pay")
+    ? "connect-src 'self' https://google.com/pay https://pay.google.com"
+    : "connect-src 'self'";
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    connect,
     `form-action ${formTargets.join(" ")}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join("; ");
 }
 
-export function secureHeaders(c: Context<AppEnv>, successUrl: string | null) {
-  c.header("Content-Security-Policy", contentSecurityPolicy(successUrl));
+export function secureHeaders(
+  c: Context<AppEnv>,
+  successUrl: string | null,
+  wallets: readonly string[] = [],
+) {
+  c.header("Content-Security-Policy", contentSecurityPolicy(successUrl, wallets));
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Referrer-Policy", "no-referrer");
   c.header("Cache-Control", "no-store");
@@ -41,7 +60,7 @@ export function documentOf(element: unknown): string {
   return `<!doctype html>${String(element)}`;
 }
 
-function localeOf(c: Context<AppEnv>, sessionLocale: string): PageLocale {
+export function localeOf(c: Context<AppEnv>, sessionLocale: string): PageLocale {
   return pickLocale(c.req.query("locale") ?? sessionLocale, c.req.header("accept-language"));
 }
 
@@ -52,12 +71,14 @@ function notFoundPage(c: Context<AppEnv>) {
   return c.html(documentOf(<MessagePage locale={locale} t={t} message={t("notFound")} />), 404);
 }
 
-function render(c: Context<AppEnv>, state: CheckoutPageState | null, selected: string | null = null) {
+async function render(c: Context<AppEnv>, state: CheckoutPageState | null, selected: string | null = null) {
   if (!state) return notFoundPage(c);
   if (state.redirect) return c.redirect(state.redirect, 303);
   const locale = localeOf(c, state.row.locale);
-  secureHeaders(c, state.row.successUrl);
+  const wallets = await checkoutWallets(c.get("services"), state);
+  secureHeaders(c, state.row.successUrl, wallets);
   const view = {
+    wallets,
     row: state.row,
     methods: state.methods,
     error: state.error,
@@ -98,6 +119,25 @@ export function cardOf(form: Record<string, unknown>) {
   };
 }
 
+/** The quantities, donation amount and email of the page's form (or of the wallet script's copy of it). */
+export function choicesOf(form: Record<string, unknown>, row: CheckoutSessionRow): PayChoices {
+  const quantities: Record<number, number> = {};
+  for (const [index, line] of row.lineItems.entries()) {
+    const text = field(form, `quantity_${index}`);
+    if (line.adjustable && text) quantities[index] = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
+  }
+  let customAmount: number | null = null;
+  const amountText = field(form, "amount");
+  if (amountText) {
+    try {
+      customAmount = Number(parseAmount(amountText, row.currency));
+    } catch {
+      customAmount = Number.NaN;
+    }
+  }
+  return { email: field(form, "email") || null, quantities, customAmount };
+}
+
 /** The form as the payment verb takes it; null when the method data is unreadable. */
 function payRequestOf(form: Record<string, unknown>, state: CheckoutPageState): PayRequest | null {
   const method = field(form, "method");
@@ -112,21 +152,7 @@ function payRequestOf(form: Record<string, unknown>, state: CheckoutPageState): 
   }
   const parsed = paymentMethodDataSchema.safeParse(data);
   if (!parsed.success) return null;
-  const quantities: Record<number, number> = {};
-  for (const [index, line] of state.row.lineItems.entries()) {
-    const text = field(form, `quantity_${index}`);
-    if (line.adjustable && text) quantities[index] = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
-  }
-  let customAmount: number | null = null;
-  const amountText = field(form, "amount");
-  if (amountText) {
-    try {
-      customAmount = Number(parseAmount(amountText, state.row.currency));
-    } catch {
-      customAmount = Number.NaN;
-    }
-  }
-  return { method: parsed.data, email, quantities, customAmount };
+  return { ...choicesOf(form, state.row), method: parsed.data };
 }
 
 export const checkoutPagesRouter = new Hono<AppEnv>()
@@ -156,4 +182,22 @@ export const checkoutPagesRouter = new Hono<AppEnv>()
     const request = payRequestOf(form, current);
     if (!request) return render(c, { ...current, error: "invalid" }, selected);
     return render(c, await paySession(services, current.row, request), selected);
+  })
+  // The code field's Apply (or Remove): the form's choices with the code, checked, nothing redeemed.
+  .post("/checkout/:id/promotion-code", async (c) => {
+    const services = c.get("services");
+    const current = await loadCheckoutPage(services, c.req.param("id"));
+    if (!current || current.redirect || current.row.status !== "open" || current.row.paymentClaim) {
+      return render(c, current);
+    }
+    const form = await c.req.parseBody();
+    const selected = field(form, "method") || null;
+    const { row } = current;
+    if (!row.allowPromotionCodes || row.mode !== "payment")
+      return render(c, { ...current, error: "invalid" });
+    const code = field(form, "remove_promotion_code") ? null : field(form, "promotion_code").slice(0, 100);
+    if (code === "") return render(c, { ...current, error: "promotion_code_inactive" }, selected);
+    const priced = priceChoices({ ...row, promotionCode: null }, choicesOf(form, row));
+    if (typeof priced === "string") return render(c, { ...current, error: priced }, selected);
+    return render(c, await applyPromotionCode(services, row, code, priced.lines, priced.subtotal), selected);
   });

@@ -7,6 +7,7 @@ import type { PaymentMethodData } from "../payment-methods/schemas";
 import type { Payment } from "../payments/schemas";
 import { createPayment, retrievePayment } from "../payments/service";
 import { sessionTotal } from "./create";
+import { discountOf, redeemForPayment } from "./discounts";
 import { appliedCount, expireStatement } from "./expire";
 import { type CheckoutPageState, complete, contextOf, findSessionById, release, state } from "./outcome";
 import { resumeSubscription, subscribeSession } from "./subscribe";
@@ -14,14 +15,18 @@ import { type CheckoutSessionRow, checkoutSessions, type LineItemColumn } from "
 
 export type { CheckoutPageState } from "./outcome";
 
-/** What the customer submitted on the hosted page. Card data lives only in this request's memory. */
-export interface PayRequest {
-  method: PaymentMethodData;
+/** What the customer chose on the hosted page, whatever they pay with. */
+export interface PayChoices {
   email: string | null;
   /** Line position → the quantity the customer chose (adjustable lines only). */
   quantities: Record<number, number>;
   /** The amount a donation line was given, in minor units. */
   customAmount: number | null;
+}
+
+/** What the customer submitted with the page's form. Card data lives only in this request's memory. */
+export interface PayRequest extends PayChoices {
+  method: PaymentMethodData;
 }
 
 /**
@@ -52,19 +57,19 @@ async function resumeFrom(ctx: ServiceContext, row: CheckoutSessionRow): Promise
   return applyPayment(ctx, row, payment, guard);
 }
 
-type Refusal = "amount_out_of_range" | "quantity_out_of_range" | "nothing_to_pay";
+type Refusal = "amount_out_of_range" | "quantity_out_of_range" | "nothing_to_pay" | "coupon_not_applicable";
 
 /** The lines with what the customer chose, within the merchant's bounds, or why not. */
-function chosenLines(row: CheckoutSessionRow, request: PayRequest): LineItemColumn[] | Refusal {
+function chosenLines(row: CheckoutSessionRow, choices: PayChoices): LineItemColumn[] | Refusal {
   const lines: LineItemColumn[] = [];
   for (const [index, line] of row.lineItems.entries()) {
     if (line.customAmount) {
-      const amount = request.customAmount ?? Number.NaN;
+      const amount = choices.customAmount ?? Number.NaN;
       const { minimum, maximum } = line.customAmount;
       if (!Number.isSafeInteger(amount) || amount < minimum || amount > maximum) return "amount_out_of_range";
       lines.push({ ...line, terms: { ...line.terms, unitAmount: amount } });
     } else if (line.adjustable) {
-      const quantity = request.quantities[index] ?? line.quantity;
+      const quantity = choices.quantities[index] ?? line.quantity;
       const { minimum, maximum } = line.adjustable;
       if (!Number.isSafeInteger(quantity) || quantity < minimum || quantity > maximum)
         return "quantity_out_of_range";
@@ -86,86 +91,139 @@ function totalOrNull(lines: readonly LineItemColumn[]): number | null {
   }
 }
 
+/** What the customer's choices cost: the lines, their subtotal and the applied code's discount. */
+export interface Priced {
+  lines: LineItemColumn[];
+  subtotal: number;
+  discount: number;
+}
+
+export function priceChoices(row: CheckoutSessionRow, choices: PayChoices): Priced | Refusal {
+  const lines = chosenLines(row, choices);
+  if (typeof lines === "string") return lines;
+  const subtotal = totalOrNull(lines);
+  if (subtotal === null) return "quantity_out_of_range";
+  // A subscription may cost nothing today (a trial); it needs an item, and a customer to bill.
+  if (row.mode === "subscription" ? lines.every((line) => line.quantity < 1) : subtotal < 1) {
+    return "nothing_to_pay";
+  }
+  const discount = discountOf(row.promotionCode, lines, row.currency);
+  if (discount === null) return "coupon_not_applicable";
+  return { lines, subtotal, discount };
+}
+
+/** A session claimed for one payment, and the compare-and-set condition that holds the claim. */
+export interface ClaimedSession {
+  claimed: CheckoutSessionRow;
+  guard: SQL;
+}
+
 /**
- * The customer pays. Exactly one payment per session: the submit claims the session by
- * compare-and-set (checkout_claim, in SQL) before any payment exists, so a double click or a second
- * tab finds it claimed and only shows the outcome; a payment link's completed-sessions limit is
- * reserved in the same function. The payment is created with no transaction open; its outcome
- * completes the session (with checkout.session.completed), sends the customer to 3-D Secure or the
- * bank, or releases the claim so the customer can try another card.
+ * Claims the session for one payment of what the customer chose: checkout_claim (in SQL) by
+ * compare-and-set, so a double click or a second tab finds it claimed and only shows the outcome;
+ * a payment link's completed-sessions limit is reserved in the same function. Answers the page
+ * instead when the choices are refused or the session is not the customer's to pay.
  */
+export async function claimSession(
+  services: Services,
+  row: CheckoutSessionRow,
+  choices: PayChoices,
+): Promise<ClaimedSession | CheckoutPageState | null> {
+  if (row.status !== "open" || row.paymentClaim) return loadCheckoutPage(services, row.id);
+  const priced = priceChoices(row, choices);
+  if (typeof priced === "string") return state(row, { error: priced });
+  const { lines, subtotal, discount } = priced;
+  const email = row.customerEmail ?? choices.email;
+  // A subscription bills a customer; a promotion code is redeemed by one: both need an email.
+  if ((row.mode === "subscription" || row.promotionCode) && !row.customerId && !email) {
+    return state(row, { error: row.promotionCode ? "email_required" : "invalid" });
+  }
+  const token = randomBase62(24);
+  const now = services.clock.now();
+  const { db } = services;
+  const values = {
+    lineItems: lines,
+    amountTotal: subtotal - discount,
+    amountDiscount: discount,
+    customerEmail: email,
+  };
+  const [claim] = await runBatch(services, [
+    db.execute(sql`select checkout_claim(${row.id}, ${token}, ${now.toISOString()}::timestamptz) as outcome`),
+    db
+      .update(checkoutSessions)
+      .set({ ...values, updatedAt: now })
+      .where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.paymentClaim, token))),
+  ]);
+  const outcome = (claim as { rows?: Array<{ outcome?: string }> }).rows?.[0]?.outcome;
+  if (outcome === "sold_out") return state(row, { error: "sold_out" });
+  if (outcome !== "claimed") return loadCheckoutPage(services, row.id);
+  return {
+    claimed: { ...row, ...values, paymentClaim: token },
+    guard: eq(checkoutSessions.paymentClaim, token),
+  };
+}
+
+export function isClaimed(result: ClaimedSession | CheckoutPageState | null): result is ClaimedSession {
+  return result !== null && "claimed" in result;
+}
+
+/**
+ * The claimed session's charge: the code's one redemption first (refused: the claim is released
+ * with the reason), then `charge` with no transaction open; its outcome completes the session
+ * (with checkout.session.completed), sends the customer to 3-D Secure or the bank, or releases the
+ * claim so the customer can try another card. A code that takes everything off needs no payment.
+ */
+export async function chargeClaimed(
+  ctx: ServiceContext,
+  { claimed, guard }: ClaimedSession,
+  charge: (row: CheckoutSessionRow) => Promise<Payment>,
+): Promise<CheckoutPageState> {
+  const redeemed = await redeemForPayment(ctx, claimed, guard);
+  if (redeemed.refusal) return release(ctx, redeemed.row, guard, redeemed.refusal);
+  const row = redeemed.row;
+  if (row.amountTotal === 0) {
+    return complete(ctx, row, { paymentId: null, paymentStatus: "no_payment_required" }, guard);
+  }
+  let payment: Payment;
+  try {
+    payment = await charge(row);
+  } catch (error) {
+    // A refusal decided before or by the provider: nothing was charged, the customer may retry.
+    if (error instanceof ApiError) return release(ctx, row, guard, error.code);
+    throw error;
+  }
+  return applyPayment(ctx, row, payment, guard);
+}
+
+/** The hosted page's form: exactly one payment per session (claimSession, chargeClaimed). */
 export async function paySession(
   services: Services,
   row: CheckoutSessionRow,
   request: PayRequest,
 ): Promise<CheckoutPageState | null> {
+  const claim = await claimSession(services, row, request);
+  if (!isClaimed(claim)) return claim;
   const ctx = contextOf(services, row);
-  const id = row.id;
-  if (row.status !== "open" || row.paymentClaim) return loadCheckoutPage(services, id);
-  const lines = chosenLines(row, request);
-  if (typeof lines === "string") return state(row, { error: lines });
-  const amount = totalOrNull(lines);
-  if (amount === null) return state(row, { error: "quantity_out_of_range" });
-  const subscription = row.mode === "subscription";
-  // A subscription may cost nothing today (a trial); it needs an item, and a customer to bill.
-  if (subscription ? lines.every((line) => line.quantity < 1) : amount < 1) {
-    return state(row, { error: "nothing_to_pay" });
-  }
-  if (subscription && !row.customerId && !row.customerEmail && !request.email) {
-    return state(row, { error: "invalid" });
-  }
-  const token = randomBase62(24);
-  const now = services.clock.now();
-  const { db } = services;
-  const [claim] = await runBatch(services, [
-    db.execute(sql`select checkout_claim(${row.id}, ${token}, ${now.toISOString()}::timestamptz) as outcome`),
-    db
-      .update(checkoutSessions)
-      .set({
-        lineItems: lines,
-        amountTotal: amount,
-        customerEmail: row.customerEmail ?? request.email,
-        updatedAt: now,
-      })
-      .where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.paymentClaim, token))),
-  ]);
-  const outcome = (claim as { rows?: Array<{ outcome?: string }> }).rows?.[0]?.outcome;
-  if (outcome === "sold_out") return state(row, { error: "sold_out" });
-  if (outcome !== "claimed") return loadCheckoutPage(services, id);
-  const claimed: CheckoutSessionRow = {
-    ...row,
-    lineItems: lines,
-    amountTotal: amount,
-    customerEmail: row.customerEmail ?? request.email,
-    paymentClaim: token,
-  };
-  const guard = eq(checkoutSessions.paymentClaim, token);
-  if (subscription) return subscribeSession(ctx, claimed, request.method, guard);
-  let payment: Payment;
-  try {
-    payment = await createPayment({
+  if (row.mode === "subscription") return subscribeSession(ctx, claim.claimed, request.method, claim.guard);
+  return chargeClaimed(ctx, claim, (claimed) =>
+    createPayment({
       ctx,
       input: {
-        amount,
-        currency: row.currency,
-        customer: row.customerId ?? undefined,
+        amount: claimed.amountTotal,
+        currency: claimed.currency,
+        customer: claimed.customerId ?? undefined,
         payment_method_data: request.method,
         capture_method: "automatic",
         confirm: true,
-        description: lines
+        description: claimed.lineItems
           .map((line) => line.description)
           .join(", ")
           .slice(0, 1000),
-        metadata: { checkout_session: row.id },
-        return_url: new URL(`/checkout/${row.id}/return`, services.config.PUBLIC_URL).toString(),
+        metadata: { checkout_session: claimed.id },
+        return_url: new URL(`/checkout/${claimed.id}/return`, services.config.PUBLIC_URL).toString(),
       },
-    });
-  } catch (error) {
-    // A refusal decided before or by the provider: nothing was charged, the customer may retry.
-    if (error instanceof ApiError) return release(ctx, claimed, guard, error.code);
-    throw error;
-  }
-  return applyPayment(ctx, claimed, payment, guard);
+    }),
+  );
 }
 
 /** The session after its payment's latest status; `guard` is the compare-and-set's condition. */

@@ -41,7 +41,12 @@ export function toCheckoutSession(publicUrl: string, row: CheckoutSessionRow): C
     payment_status: row.paymentStatus,
     url: row.status === "open" ? sessionUrl(publicUrl, row.id) : null,
     currency: row.currency,
+    amount_subtotal: row.amountTotal + row.amountDiscount,
     amount_total: row.amountTotal,
+    total_details: { amount_discount: row.amountDiscount },
+    discounts: row.promotionCode
+      ? [{ coupon: row.promotionCode.coupon, promotion_code: row.promotionCode.id }]
+      : [],
     customer: row.customerId,
     customer_email: row.customerEmail,
     success_url: row.successUrl,

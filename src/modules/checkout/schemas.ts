@@ -106,6 +106,25 @@ export const createCheckoutSessionBody = z
       .openapi({ description: "Default card. The page shows those the currency and country allow." }),
     locale: z.enum(checkoutLocales).default("auto"),
     allow_promotion_codes: z.boolean().default(false),
+    discounts: z
+      .array(
+        z
+          .object({
+            coupon: z.string().min(1).max(255).optional(),
+            promotion_code: z.string().min(1).max(255).optional(),
+          })
+          .strict()
+          .refine((item) => (item.coupon === undefined) !== (item.promotion_code === undefined), {
+            message: "Send coupon or promotion_code, exactly one.",
+            path: ["coupon"],
+          }),
+      )
+      .max(1)
+      .optional()
+      .openapi({
+        description:
+          "Payment mode: one coupon or promotion code applied to the session (not with allow_promotion_codes).",
+      }),
     expires_at: z.iso
       .datetime({ offset: true })
       .optional()
@@ -153,7 +172,13 @@ export const checkoutSessionSchema = z
     payment_status: z.enum(checkoutPaymentStatuses),
     url: z.string().nullable().openapi({ description: "The hosted page; null once complete or expired." }),
     currency: z.string(),
-    amount_total: z.number().int(),
+    amount_subtotal: z.number().int().openapi({ description: "The lines' total, before discounts." }),
+    amount_total: z.number().int().openapi({ description: "What is charged: the subtotal less discounts." }),
+    total_details: z.object({ amount_discount: z.number().int() }),
+    discounts: z.array(z.object({ coupon: z.string(), promotion_code: z.string().nullable() })).openapi({
+      description:
+        "The discount: the promotion code the customer applied on the page, or the coupon or code set at creation.",
+    }),
     customer: z.string().nullable(),
     customer_email: z.string().nullable(),
     success_url: z.string().nullable(),

@@ -17,8 +17,10 @@ export { expireCheckoutSession, expireDueSessions } from "./expire";
 export {
   type CheckoutPageState,
   loadCheckoutPage,
+  type PayChoices,
   type PayRequest,
   paySession,
+  priceChoices,
 } from "./pay";
 
 async function findSession(ctx: ServiceContext, id: string): Promise<CheckoutSessionRow> {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { Environment } from "../../core/tables";
+import type { DiscountTerms } from "../coupons/service";
 import type { PriceTerms } from "../prices/service";
 
 export const checkoutStatuses = ["open", "complete", "expired"] as const;
@@ -30,6 +31,23 @@ export interface LineItemColumn {
   customAmount: { minimum: number; maximum: number; preset: number | null } | null;
   /** Subscription mode: the price's period (absent on sessions written before subscriptions). */
   recurring?: { interval: string; intervalCount: number } | null;
+}
+
+/**
+ * A promotion code the customer applied on the page (or a discount the merchant set at creation):
+ * what it takes off, kept so the page and the payment compute the same discount for any quantity.
+ * Applying redeems nothing.
+ */
+export interface AppliedPromotionCodeColumn {
+  /** The promotion code; null for a coupon the merchant set at creation (`discounts`). */
+  id: string | null;
+  code: string | null;
+  coupon: string;
+  /** The coupon's name, the page's label when there is no code. */
+  name?: string | null;
+  terms: DiscountTerms;
+  /** The coupon's products: only their lines are discounted; null for the whole order. */
+  products: string[] | null;
 }
 
 /** Subscription mode: what the subscription is created with on completion. */
@@ -66,6 +84,11 @@ export const checkoutSessions = pgTable(
     paymentMethodTypes: jsonb("payment_method_types").$type<string[]>().notNull(),
     locale: text("locale").$type<CheckoutLocale>().notNull(),
     allowPromotionCodes: boolean("allow_promotion_codes").notNull(),
+    promotionCode: jsonb("promotion_code").$type<AppliedPromotionCodeColumn>(),
+    /** What the applied code took off the total charged (0 without one). */
+    amountDiscount: bigint("amount_discount", { mode: "number" }).notNull().default(0),
+    /** The redemption of the applied code, made once for this session's payment. */
+    discountId: text("discount_id"),
     paymentLinkId: text("payment_link_id"),
     /** After completion: the message a payment link shows instead of redirecting. */
     completionMessage: text("completion_message"),

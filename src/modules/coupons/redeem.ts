@@ -52,8 +52,15 @@ function toDiscount(row: DiscountRow, coupon: CouponRow): Discount {
   };
 }
 
-/** The coupon's terms against this purchase, with no I/O: the discount, or the refusal. */
-function decide(coupon: CouponRow, input: RedeemCouponInput, now: Date): number {
+/**
+ * The coupon's terms against this purchase, with no I/O: the discount, or the refusal. Exported
+ * so a page can check a code before anything is redeemed (promotion codes' quote).
+ */
+export function checkCouponTerms(
+  coupon: CouponRow,
+  input: Pick<RedeemCouponInput, "amount" | "currency" | "product">,
+  now: Date,
+): number {
   if (coupon.redeemBy !== null && coupon.redeemBy <= now)
     throw new ApiError("coupon_expired", { param: "coupon" });
   if (coupon.maxRedemptions !== null && coupon.timesRedeemed >= coupon.maxRedemptions) {
@@ -193,7 +200,7 @@ export async function redeemCoupon({
   countryOf(customerRows, input.customer, "customer");
   if (input.product !== undefined) productOf(productRows, input.product, "product");
   const now = ctx.services.clock.now();
-  const off = decide(coupon, input, now);
+  const off = checkCouponTerms(coupon, input, now);
   const row: DiscountRow = {
     id: newId("discount"),
     merchantId: ctx.merchantId,

@@ -10,8 +10,8 @@ import { productIdsQuery } from "../products/service";
 import type { Coupon, CreateCouponInput, UpdateCouponInput } from "./schemas";
 import { type CouponRow, coupons } from "./tables";
 
-export { discountAmount } from "./discount";
-export { couponClaimUpdate, type RedemptionClaim, redeemCoupon } from "./redeem";
+export { type DiscountTerms, discountAmount } from "./discount";
+export { checkCouponTerms, couponClaimUpdate, type RedemptionClaim, redeemCoupon } from "./redeem";
 
 /** Whether the coupon can be redeemed at `now`: not deleted, not past redeem_by, not used up. */
 export function couponValid(row: CouponRow, now: Date): boolean {

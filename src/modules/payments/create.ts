@@ -8,6 +8,7 @@ import { countryOf, customerAddressQuery } from "../customers/service";
 import { paymentMethodInsert, paymentMethodQuery, usableFrom } from "../payment-methods/service";
 import type { PaymentMethodRow } from "../payment-methods/tables";
 import { routingReads, routingSetupFrom } from "../providers/service";
+import type { CardSource, NetworkToken } from "../providers/types";
 import { decidePolicy, type PolicyCheck, policyFacts, policyQuery } from "../verifications/service";
 import { type Plan, paymentOrDecline, plan, runAuthorization } from "./authorize";
 import {
@@ -34,13 +35,17 @@ import { type PaymentRow, payments } from "./tables";
  *  3. after the provider call, one write batch: the outcome by compare-and-set, the ledger posting,
  *     the events and the stored idempotency response (outcome.ts, apply.ts).
  * Everything is decided between 1 and 2 from what 1 read; nothing holds a lock across the call.
+ * `networkToken` (wallet completion only, never an API field) makes the inline card a DPAN with
+ * its cryptogram and ECI: they travel in memory to the provider call and are never written.
  */
 export async function createPayment({
   ctx,
   input,
+  networkToken,
 }: {
   ctx: ServiceContext;
   input: CreatePaymentInput;
+  networkToken?: NetworkToken;
 }): Promise<Payment> {
   if (input.confirm && !input.payment_method && !input.payment_method_data) {
     throw new ApiError("parameter_missing", {
@@ -80,7 +85,7 @@ export async function createPayment({
   } else if (prepared) {
     const inline = paymentMethodInsert(ctx, prepared, { customerId: null, metadata: {} });
     writes.push(...inline.statements);
-    method = { row: inline.row, card: prepared.card };
+    method = { row: inline.row, card: withNetworkToken(prepared.card, networkToken) };
   }
   const country = method ? routingCountryOf(method.row, customerCountry) : null;
   if (method)
@@ -115,6 +120,12 @@ export async function createPayment({
   // The provider call with nothing open, then 3. the outcome in one batch (with the response).
   const before: PaymentRow = { ...row, provider: null };
   return paymentOrDecline(await runAuthorization(ctx, before, method, setup, route, { respond: true }));
+}
+
+function withNetworkToken(card: CardSource | null, token: NetworkToken | undefined): CardSource | null {
+  if (!token) return card;
+  if (!card) throw new Error("a network token needs the inline card it authenticates");
+  return { ...card, network_token: token };
 }
 
 /** The payer country routing uses: the card's issuing country, the billing country, the customer's. */

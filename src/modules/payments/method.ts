@@ -13,16 +13,16 @@ import {
   methodSupports,
   type PreparedPaymentMethod,
   preparePaymentMethod,
-  type TransientCard,
   usablePaymentMethod,
 } from "../payment-methods/service";
 import type { PaymentMethodRow } from "../payment-methods/tables";
+import type { CardSource } from "../providers/types";
 import type { PaymentRow } from "./tables";
 
 /** The method a payment will use: a saved one, or inline data saved now (without the card). */
 export interface ResolvedMethod {
   row: PaymentMethodRow;
-  card: TransientCard | null;
+  card: CardSource | null;
 }
 
 export async function resolveMethod(

@@ -18,7 +18,13 @@ import type {
 } from "./schemas";
 import { type PromotionCodeRow, promotionCodes } from "./tables";
 
-export { redeemPromotionCode } from "./redeem";
+export {
+  eligibleLines,
+  type PromotionCodeQuote,
+  type QuoteLine,
+  quotePromotionCode,
+  redeemPromotionCode,
+} from "./redeem";
 
 export function toPromotionCode(row: PromotionCodeRow): PromotionCode {
   return {

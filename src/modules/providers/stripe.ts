@@ -203,6 +203,24 @@ export function createStripeProvider(options: {
   }
 
   function paymentMethodParams(input: AuthorizeInput): Record<string, string | number | undefined> | null {
+    const token = input.card?.network_token;
+    if (input.card && token) {
+      // Stripe's network token fields: the DPAN and its expiry on the card, the cryptogram and ECI
+      // as options of this one confirmation.
+      return {
+        "payment_method_data[type]": "card",
+        "payment_method_data[card][exp_month]": input.card.exp_month,
+        "payment_method_data[card][exp_year]": input.card.exp_year,
+        "payment_method_data[card][last4]": input.card.number.slice(-4),
+        "payment_method_data[card][network_token][number]": input.card.number,
+        "payment_method_data[card][network_token][exp_month]": input.card.exp_month,
+        "payment_method_data[card][network_token][exp_year]": input.card.exp_year,
+        "payment_method_data[card][network_token][tokenization_method]":
+          token.wallet === "apple_pay" ? "apple_pay" : "google_pay_dpan",
+        "payment_method_options[card][network_token][cryptogram]": token.cryptogram,
+        "payment_method_options[card][network_token][electronic_commerce_indicator]": token.eci ?? undefined,
+      };
+    }
     if (input.card) {
       return {
         "payment_method_data[type]": "card",

@@ -64,6 +64,26 @@ export type ProviderOutcome =
   | { status: "failed"; reference: string | null; failure: ProviderFailure }
   | UnknownOutcome;
 
+/**
+ * A wallet's network token (Apple Pay, Google Pay CRYPTOGRAM_3DS): the card's number is the
+ * device PAN (DPAN), authenticated by a one-time cryptogram and its ECI. In memory only.
+ */
+export interface NetworkToken {
+  cryptogram: string;
+  eci: string | null;
+  /** Which wallet tokenized the card (Stripe's tokenization_method). */
+  wallet: "apple_pay" | "google_pay";
+}
+
+/** The card of one call: as typed (with its CVC), or a wallet's DPAN with its network token. */
+export interface CardSource {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+  cvc: string | null;
+  network_token?: NetworkToken | undefined;
+}
+
 export interface AuthorizeInput {
   idempotencyKey: string;
   paymentId: string;
@@ -77,7 +97,7 @@ export interface AuthorizeInput {
    * The card as the customer typed it, only while the request that carried it runs (inline
    * payment_method_data); providers that tokenize themselves need it. Never stored or logged.
    */
-  card: { number: string; exp_month: number; exp_year: number; cvc: string | null } | null;
+  card: CardSource | null;
   /** Sandbox only: the behaviour picked by the test card, amount or VPA. */
   sandboxBehavior: string | null;
   returnUrl: string | null;

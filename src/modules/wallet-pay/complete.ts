@@ -118,7 +118,11 @@ async function reopen(ctx: ServiceContext, row: WalletSessionRow) {
     );
 }
 
-/** The payment, as a card payment with the device's card, which never leaves memory. */
+/**
+ * The payment, as a card payment with the device's card, which never leaves memory: a DPAN with
+ * its cryptogram goes to the provider as a network token; Google's PAN_ONLY card is a plain card.
+ * The session's metadata (a checkout session's id, for one) goes on the payment too.
+ */
 function payWithCard(ctx: ServiceContext, row: WalletSessionRow, card: WalletCard) {
   return createPayment({
     ctx,
@@ -132,8 +136,11 @@ function payWithCard(ctx: ServiceContext, row: WalletSessionRow, card: WalletCar
         card: { number: card.number, exp_month: card.expMonth, exp_year: card.expYear },
       },
       description: `${row.wallet === "apple_pay" ? "Apple Pay" : "Google Pay"}: ${row.displayName}`,
-      metadata: { wallet_session: row.id, wallet: row.wallet },
+      metadata: { ...row.metadata, wallet_session: row.id, wallet: row.wallet },
     },
+    ...(card.cryptogram
+      ? { networkToken: { cryptogram: card.cryptogram, eci: card.eci, wallet: row.wallet } }
+      : {}),
   });
 }
 

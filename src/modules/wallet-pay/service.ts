@@ -1,13 +1,16 @@
+import { eq } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { Config } from "../../core/config";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
+import { merchants } from "../../core/tables";
+import { loadRoutingSetup, routePayment } from "../providers/service";
 import { appleValidationUrl, requestMerchantSession } from "./merchant-validation";
 import { findWalletSession, toWalletSession, WALLET_SESSION_TTL_SECONDS } from "./rows";
 import type { CreateWalletSessionInput, WalletSession } from "./schemas";
-import { type WalletSessionRow, walletSessions } from "./tables";
+import { type Wallet, type WalletSessionRow, walletSessions, wallets } from "./tables";
 
 /**
  * The wallet-pay module's door: wallet sessions (what the device payment sheet needs), Apple Pay
@@ -101,3 +104,55 @@ export async function validateApplePayMerchant({
 export function applePayDomainAssociation(config: Config): string | undefined {
   return config.APPLE_PAY_DOMAIN_ASSOCIATION;
 }
+
+/** Whether this deployment holds the keys to open the wallet's tokens in this environment. */
+function walletConfigured(wallet: Wallet, ctx: ServiceContext): boolean {
+  const { config } = ctx.services;
+  if (wallet === "apple_pay")
+    return Boolean(config.APPLE_PAY_PAYMENT_PROCESSING_KEY && config.APPLE_PAY_ROOT_CA);
+  const rootKeys =
+    ctx.environment === "production" ? config.GOOGLE_PAY_ROOT_KEYS : config.GOOGLE_PAY_TEST_ROOT_KEYS;
+  return Boolean(config.GOOGLE_PAY_PRIVATE_KEY) && rootKeys.length > 0;
+}
+
+/**
+ * The wallets a page may offer for a card payment of this amount: configured on this deployment,
+ * and routing has a provider that takes a card in this currency (and payer country, when known).
+ * Whether the device can pay with them is the page script's question.
+ */
+export async function availableWallets({
+  ctx,
+  currency,
+  country,
+  amount,
+}: {
+  ctx: ServiceContext;
+  currency: string;
+  country: string | null;
+  amount: number;
+}): Promise<Wallet[]> {
+  const configured = wallets.filter((wallet) => walletConfigured(wallet, ctx));
+  if (configured.length === 0) return [];
+  const setup = await loadRoutingSetup(ctx);
+  const decision = routePayment(setup.candidates, {
+    method: "card",
+    currency,
+    country,
+    amount,
+    rules: setup.rules,
+    splitBucket: 0,
+  });
+  return decision.order.length > 0 ? configured : [];
+}
+
+/** The name a payment sheet shows: the merchant's business name. */
+export async function merchantDisplayName(ctx: ServiceContext): Promise<string> {
+  const [row] = await ctx.services.db
+    .select({ name: merchants.businessName })
+    .from(merchants)
+    .where(eq(merchants.id, ctx.merchantId))
+    .limit(1);
+  return (row?.name ?? "").slice(0, 64) || ctx.merchantId;
+}
+
+export type { Wallet } from "./tables";
