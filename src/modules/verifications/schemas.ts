@@ -335,15 +335,8 @@ export const listIndividualsQuery = listQuerySchema.extend({
 });
 export type ListIndividualsQuery = z.infer<typeof listIndividualsQuery>;
 
-export const reviewQueueQuery = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ description: "1 to 100, default 20." }),
-});
+/** The queue's head only: reviewing takes an item off it, so there is no cursor. */
+export const reviewQueueQuery = listQuerySchema.pick({ limit: true });
 
 export const reviewQueueItemSchema = z
   .object({
