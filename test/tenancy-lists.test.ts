@@ -12,6 +12,7 @@ import { approvedCustomer } from "./verifications";
 
 interface OpenApiOperation {
   parameters?: Array<{ name: string; in: string }>;
+  security?: Array<Record<string, string[]>>;
   responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
 interface OpenApiDocument {
@@ -30,6 +31,16 @@ const CATALOGS = new Set([
   "/api/v1/fx/currencies",
 ]);
 
+/**
+ * Platform objects with the caller's own settings on them (a network with the merchant's confirmation
+ * tiers): every tenant lists the same ids, each with its own settings.
+ */
+const PLATFORM_OBJECTS = new Set(["/api/v1/crypto/networks"]);
+
+/** The platform operators' lists span every merchant by design (merchant credentials never reach them). */
+const forOperators = (operation: OpenApiOperation) =>
+  operation.security?.some((scheme) => "OperatorToken" in scheme) ?? false;
+
 async function listOperations(): Promise<Array<{ path: string; params: string[]; query: string[] }>> {
   const doc = (await call<OpenApiDocument>("GET", "/api/v1/openapi.json")).body;
   const out: Array<{ path: string; params: string[]; query: string[] }> = [];
@@ -38,7 +49,7 @@ async function listOperations(): Promise<Array<{ path: string; params: string[];
     const ref = get?.responses?.["200"]?.content?.["application/json"]?.schema?.$ref;
     const schema = ref ? doc.components.schemas[ref.split("/").pop() ?? ""] : undefined;
     const object = schema?.properties?.object;
-    if (!get || (object?.const ?? object?.enum?.[0]) !== "list") continue;
+    if (!get || (object?.const ?? object?.enum?.[0]) !== "list" || forOperators(get)) continue;
     out.push({
       path,
       params: (get.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name),
@@ -419,7 +430,7 @@ describe("tenancy: every list operation shows only the caller's own objects", ()
           if (item.environment !== undefined && item.environment !== principal.environment) {
             failures.push(`${label}: ${item.id ?? "item"} of ${item.environment}`);
           }
-          if (item.id === undefined) continue;
+          if (item.id === undefined || PLATFORM_OBJECTS.has(operation.path)) continue;
           const owner = seen.get(item.id);
           if (owner && owner !== principal.name)
             failures.push(`${label}: ${item.id} also listed for ${owner}`);
