@@ -220,8 +220,13 @@ export async function resumeSubscription(
     );
   }
   if (payment.status !== "failed" && payment.status !== "canceled") return state(row);
-  await endIncomplete(ctx, subscription);
-  await forgetCard(ctx, { id: attempt.card, customerId, previousDefault: attempt.previousDefault });
+  try {
+    await endIncomplete(ctx, subscription);
+    await forgetCard(ctx, { id: attempt.card, customerId, previousDefault: attempt.previousDefault });
+  } catch (error) {
+    // A concurrent return (a reload) undid it first; the release below is then a no-op.
+    if (!(error instanceof ApiError)) throw error;
+  }
   return release(
     ctx,
     row,

@@ -94,11 +94,24 @@ export async function customerOf(m: TestMerchant, id: string) {
   ).body;
 }
 
-/** Decides the sandbox 3-D Secure challenge the page sent the customer to, then opens the page it returns to. */
-export async function followChallenge(location: string | null, decision: "approve" | "decline") {
+/**
+ * Decides the sandbox 3-D Secure challenge the page sent the customer to, then opens the page it
+ * returns to, `opens` times at once (a customer reloading it): each answers, none fails.
+ */
+export async function followChallenge(
+  location: string | null,
+  decision: "approve" | "decline",
+  opens = 1,
+): Promise<Response> {
   const action = new URL(location ?? "", baseUrl());
   const decided = await decideSandboxAction(`${baseUrl()}${action.pathname}${action.search}`, decision);
   expect(decided.status).toBe(303);
   const back = new URL(decided.headers.get("location") ?? "");
-  return fetch(`${baseUrl()}${back.pathname}${back.search}`, { redirect: "manual" });
+  const answers = await Promise.all(
+    Array.from({ length: opens }, () =>
+      fetch(`${baseUrl()}${back.pathname}${back.search}`, { redirect: "manual" }),
+    ),
+  );
+  for (const answer of answers) expect(answer.status).toBeLessThan(500);
+  return answers[0] as Response;
 }

