@@ -2,9 +2,9 @@ import { currencyExponent } from "../../core/money";
 import type { HostedInvoice } from "../invoices/schemas";
 import type { HostedInvoicePage } from "../invoices/service";
 import { findMethodType } from "../payment-methods/service";
+import { CardFields, ErrorMessage, HostedDocument, money } from "./hosted-document";
 import type { InvoiceTranslate } from "./invoice-messages";
 import type { PageLocale, Translate } from "./messages";
-import { CardFields, ErrorMessage, HostedDocument, money } from "./page";
 
 /** What the hosted invoice page is rendered from. */
 export interface InvoicePageView {

@@ -8,10 +8,10 @@ import {
   payHostedInvoice,
 } from "../invoices/service";
 import { paymentMethodDataSchema } from "../payment-methods/schemas";
+import { HostedDocument } from "./hosted-document";
 import { invoiceTranslator } from "./invoice-messages";
 import { InvoicePage, invoicePath } from "./invoice-page";
 import { pickLocale, translator } from "./messages";
-import { HostedDocument } from "./page";
 import { cardOf, documentOf, secureHeaders } from "./pages";
 
 /**

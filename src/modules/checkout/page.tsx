@@ -2,8 +2,10 @@ import type { Child } from "hono/jsx";
 import { currencyExponent, formatAmount } from "../../core/money";
 import { discountAmount } from "../coupons/service";
 import { findMethodType } from "../payment-methods/service";
+import { discountsProduct } from "../promotion-codes/service";
 import type { Wallet } from "../wallet-pay/service";
-import { errorMessageKey, type MessageKey, type PageLocale, type Translate } from "./messages";
+import { CardFields, ErrorMessage, HostedDocument, money } from "./hosted-document";
+import type { MessageKey, PageLocale, Translate } from "./messages";
 import { lineAmount } from "./rows";
 import type { AppliedPromotionCodeColumn, CheckoutSessionRow, LineItemColumn } from "./tables";
 
@@ -20,12 +22,6 @@ export interface PageView {
   trialDays: number | null;
   /** The wallets routing and configuration allow; the script shows those the device supports. */
   wallets: Wallet[];
-}
-
-/** An amount for people: the currency's own digits (exact, from a decimal string), localized. */
-export function money(amount: number | bigint, currency: string, locale: PageLocale): string {
-  const decimal = formatAmount(amount, currency) as `${number}`;
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(decimal);
 }
 
 /** A count of days, weeks, months or years in the page's language ("3 months", "3 mois", "3 か月"). */
@@ -51,40 +47,6 @@ function priced(view: PageView, amount: number | bigint, recurring: LineItemColu
     amount: price,
     period: unitCount(recurring.intervalCount, recurring.interval, locale),
   });
-}
-
-/** The document every hosted page shares (checkout, invoice): its stylesheet, script and test-mode notice. */
-export function HostedDocument({
-  locale,
-  t,
-  title,
-  sandbox,
-  children,
-}: {
-  locale: PageLocale;
-  t: Translate;
-  title: string;
-  sandbox: boolean;
-  children: Child;
-}) {
-  return (
-    <html lang={locale}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title}</title>
-        <link rel="stylesheet" href="/hosted/checkout.css" />
-        <script src="/hosted/checkout.js" defer />
-      </head>
-      <body>
-        <main>
-          <h1>{title}</h1>
-          {sandbox ? <p class="test-mode">{t("testMode")}</p> : null}
-          {children}
-        </main>
-      </body>
-    </html>
-  );
 }
 
 function Layout({ view, children }: { view: PageView; children: Child }) {
@@ -144,19 +106,9 @@ function Summary({ view }: { view: PageView }) {
   );
 }
 
-export function ErrorMessage({ error, t }: { error: string | null; t: Translate }) {
-  // role="alert" is announced by screen readers when the page loads with it.
-  return error ? (
-    <p id="checkout-error" role="alert" class="error">
-      {t(errorMessageKey(error))}
-    </p>
-  ) : null;
-}
-
 /** Whether the applied code discounts this line (a coupon restricted to products discounts only theirs). */
 function discounted(view: PageView, line: LineItemColumn): boolean {
-  const products = view.row.promotionCode?.products;
-  return !products || (line.product !== null && products.includes(line.product));
+  return discountsProduct(view.row.promotionCode?.products ?? null, line.product);
 }
 
 function QuantityField({ line, index, view }: { line: LineItemColumn; index: number; view: PageView }) {
@@ -204,33 +156,6 @@ function AmountField({ line, view }: { line: LineItemColumn; view: PageView }) {
         })}
       </small>
     </p>
-  );
-}
-
-/** The card's fields, as every hosted page that takes a card shows them. */
-export function CardFields({ t, legend }: { t: Translate; legend: string }) {
-  return (
-    <fieldset data-method="card" class="method-fields">
-      <legend>{legend}</legend>
-      <p class="field">
-        <label for="card-number">{t("cardNumber")}</label>
-        <input id="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number" />
-      </p>
-      <div class="row">
-        <p class="field">
-          <label for="card-expiry">{t("expiry")}</label>
-          <input id="card-expiry" name="card_expiry" autocomplete="cc-exp" placeholder="MM/YY" />
-        </p>
-        <p class="field">
-          <label for="card-cvc">{t("cvc")}</label>
-          <input id="card-cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" />
-        </p>
-      </div>
-      <p class="field">
-        <label for="card-name">{t("cardholder")}</label>
-        <input id="card-name" name="card_name" autocomplete="cc-name" />
-      </p>
-    </fieldset>
   );
 }
 

@@ -129,11 +129,14 @@ export interface QuoteLine {
   amount: number;
 }
 
+/** Whether a coupon restricted to `products` (null: no restriction) discounts a line of `product`. */
+export function discountsProduct(products: readonly string[] | null, product: string | null): boolean {
+  return !products || (product !== null && products.includes(product));
+}
+
 /** The lines a coupon restricted to `products` discounts (all without a restriction): their sum and first product. */
 export function eligibleLines(lines: readonly QuoteLine[], products: readonly string[] | null) {
-  const eligible = lines.filter(
-    (line) => !products || (line.product !== null && products.includes(line.product)),
-  );
+  const eligible = lines.filter((line) => discountsProduct(products, line.product));
   return {
     amount: eligible.reduce((sum, line) => sum + line.amount, 0),
     product: eligible.find((line) => line.product !== null)?.product ?? undefined,

@@ -19,6 +19,7 @@ import type {
 import { type PromotionCodeRow, promotionCodes } from "./tables";
 
 export {
+  discountsProduct,
   eligibleLines,
   type PromotionCodeQuote,
   type QuoteLine,
