@@ -206,7 +206,7 @@ export async function resumeSubscription(
   const attempt = row.subscriptionAttempt;
   if (payment.status === "requires_action") return state(row, { redirect: payment.next_action?.url ?? null });
   const subscription = await retrieveSubscription({ ctx, id: attempt.subscription });
-  const invoice = await refreshInvoiceCharge({ ctx, id: subscription.latest_invoice ?? "" });
+  const invoice = await refreshInvoiceCharge({ ctx, id: subscription.latest_invoice ?? "", payment });
   const customerId = row.customerId ?? subscription.customer;
   if (invoice.status === "paid") {
     await activateOnPaidInvoices(ctx.services, [

@@ -124,11 +124,25 @@ export async function refreshPendingCharge(
   }
 }
 
-/** The invoice after its pending charge's outcome, if it has one yet (a 3-D Secure return). */
-export async function refreshInvoiceCharge({ ctx, id }: { ctx: ServiceContext; id: string }) {
+/**
+ * The invoice after its pending charge's outcome, if it has one yet (a 3-D Secure return). `payment`
+ * is the caller's copy of that charge's payment when it has just read it: not read again.
+ */
+export async function refreshInvoiceCharge({
+  ctx,
+  id,
+  payment,
+}: {
+  ctx: ServiceContext;
+  id: string;
+  payment?: Payment;
+}) {
   const row = await readInvoice(ctx, id);
-  const payment = row.paymentId ? await retrievePayment({ ctx, id: row.paymentId }) : null;
-  return toInvoice((await refreshPendingCharge(ctx, row, payment)).row, ctx.services.config.PUBLIC_URL);
+  let charged: Payment | null = null;
+  if (row.paymentId !== null) {
+    charged = payment?.id === row.paymentId ? payment : await retrievePayment({ ctx, id: row.paymentId });
+  }
+  return toInvoice((await refreshPendingCharge(ctx, row, charged)).row, ctx.services.config.PUBLIC_URL);
 }
 
 type PendingChargeRow = InvoiceRow & { paymentAttempt: PaymentAttemptColumn; paymentId: string };
