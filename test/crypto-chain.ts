@@ -12,6 +12,7 @@ import {
   startHardhatNode,
   testTokenAbi,
 } from "../scripts/hardhat-node";
+import { emptyTrackReport, type TrackReport } from "../src/modules/crypto/service";
 import { query } from "./db";
 import { baseUrl } from "./harness";
 
@@ -144,23 +145,12 @@ export async function pollLocalChain(clockOffsetSeconds = 0): Promise<LocalPollR
   throw new Error("deposit-poll never ran on the local chain");
 }
 
-export interface LocalTrackReport {
-  broadcast: number;
-  replaced: number;
-  confirmed: number;
-  failed: number;
-  finalized: number;
-  reorged: number;
-  waiting: number;
-  capped: number;
-}
-
 /**
  * Runs crypto-transfer-track alone (the development function route) in a window of its own, with the Worker's clock
  * `clockOffsetSeconds` ahead (a stuck transfer is one whose last attempt is old enough). Asks again
  * while another run holds the chain's lock.
  */
-export async function trackLocalTransfers(clockOffsetSeconds = 0): Promise<LocalTrackReport> {
+export async function trackLocalTransfers(clockOffsetSeconds = 0): Promise<TrackReport> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const slot = Date.UTC(2005, 0, 1) + Math.floor(Math.random() * 1_000_000) * 60_000;
     const response = await fetch(`${baseUrl()}/internal/dev/functions/crypto-transfer-track?time=${slot}`, {
@@ -176,21 +166,11 @@ export async function trackLocalTransfers(clockOffsetSeconds = 0): Promise<Local
       result?: { transfers?: Record<string, unknown> };
     };
     const transfers = outcome?.result?.transfers;
-    const report = transfers?.local as (LocalTrackReport & { skipped?: string; error?: string }) | undefined;
+    const report = transfers?.local as (TrackReport & { skipped?: string; error?: string }) | undefined;
     if (report?.error) throw new Error(`crypto-transfer-track failed on the local chain: ${report.error}`);
     if (report && !report.skipped) return report;
     // The run happened and found no open transfer on the local chain.
-    if (transfers && !report)
-      return {
-        broadcast: 0,
-        replaced: 0,
-        confirmed: 0,
-        failed: 0,
-        finalized: 0,
-        reorged: 0,
-        waiting: 0,
-        capped: 0,
-      };
+    if (transfers && !report) return emptyTrackReport();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error("crypto-transfer-track never ran on the local chain");

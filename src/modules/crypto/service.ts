@@ -6,7 +6,7 @@ export { createCryptoAddress, listCryptoAddresses, retrieveCryptoAddress } from 
 export { listCryptoDeposits, retrieveCryptoDeposit } from "./deposits";
 export { createCryptoPayment, listCryptoPayments, retrieveCryptoPayment } from "./payments";
 export { createCryptoTransfer, type TransferSource } from "./send";
-export { trackCryptoTransfers } from "./track";
+export { emptyTrackReport, type TrackReport, trackCryptoTransfers } from "./track";
 export { listCryptoTransfers, retrieveCryptoTransfer } from "./transfers";
 
 /** The chains deposit-poll has a schedule for, one each (the local development chain has none). */

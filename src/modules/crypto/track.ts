@@ -46,6 +46,20 @@ export interface TrackReport {
   capped: number;
 }
 
+/** A run's report before it has done anything (also a run that found no open transfer). */
+export function emptyTrackReport(): TrackReport {
+  return {
+    broadcast: 0,
+    replaced: 0,
+    confirmed: 0,
+    failed: 0,
+    finalized: 0,
+    reorged: 0,
+    waiting: 0,
+    capped: 0,
+  };
+}
+
 /** A transfer not mined this long after its last attempt is replaced: ten blocks, at least a minute. */
 export function stuckAfterMs(chain: ChainInfo): number {
   return Math.max(60_000, chain.blockTimeMs * 10);
@@ -240,16 +254,7 @@ async function trackChain(services: Services, chain: ChainInfo): Promise<TrackRe
     .where(and(eq(cryptoTransfers.chain, chain.key), followed))
     .orderBy(sql`${cryptoTransfers.nonce} asc nulls last`, asc(cryptoTransfers.createdAt))
     .limit(OPEN_PER_RUN);
-  const report: TrackReport = {
-    broadcast: 0,
-    replaced: 0,
-    confirmed: 0,
-    failed: 0,
-    finalized: 0,
-    reorged: 0,
-    waiting: 0,
-    capped: 0,
-  };
+  const report = emptyTrackReport();
   const client = chainClient(rpcUrls(services.config, chain), chain, services.config.OUTBOUND_TIMEOUT_MS);
   const head = await readHead(client, chain);
   const nonces = new Map<string, number>();
