@@ -26,6 +26,7 @@ import {
 } from "./bench/options";
 import { benchPayoutBody } from "./bench/payouts";
 import { renderReport } from "./bench/report";
+import { benchSettlement, type SettlementBench } from "./bench/settlement";
 import { benchUsage, type UsageBench } from "./bench/usage";
 import { REPO_ROOT } from "./local-stack";
 import { freePort, startWorkerStack, type WorkerStack } from "./worker-stack";
@@ -238,6 +239,7 @@ async function main(): Promise<void> {
   stack.local.roundTrips.setLatency({ dbRttMs: 0, redisRttMs: 0 });
   let ledger: LedgerBench | undefined;
   let usage: UsageBench | undefined;
+  let settlement: SettlementBench | undefined;
   let chain = "";
   const ctx: Context = { stack, options, merchants: [], customerId: "", scenarios: [], floors: [] };
   try {
@@ -320,6 +322,16 @@ async function main(): Promise<void> {
       log("usage records in batches of 1,000");
       usage = await benchUsage(stack.baseUrl, lead, { seconds: options.seconds, inFlight: 4 });
     }
+    if (selected("settlement")) {
+      log(`a settlement run over ${options.settlementEntries} matured pending entries`);
+      const settlementMerchant = await signUpMerchant(stack.baseUrl, 98);
+      settlement = await benchSettlement(
+        stack.baseUrl,
+        stack.workerEnv,
+        settlementMerchant,
+        options.settlementEntries,
+      );
+    }
     if (selected("chain")) {
       log("deposit scanning against hardhat's node");
       chain = await benchChain();
@@ -339,6 +351,7 @@ async function main(): Promise<void> {
     floors: ctx.floors,
     ...(ledger ? { ledger } : {}),
     ...(usage ? { usage } : {}),
+    ...(settlement ? { settlement } : {}),
     notes: [
       `Round trips per request are read from the local adapters' counters by X-Request-Id over ${options.samples} sequential requests after a warm-up (exact, deterministic, not timed). "after response" is the work traced as \`<request id>.after\` (event dispatch in waitUntil).`,
       "vs floor: the scenario's req/s as a share of the floor's req/s; for health, the p50 difference to the bare Worker.",

@@ -21,6 +21,7 @@ export const scenarioNames = [
   "issuing-authorizations",
   "ledger",
   "usage-records",
+  "settlement",
   "chain",
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
@@ -35,6 +36,8 @@ export interface BenchOptions {
   ledgerInFlight: number;
   /** Sequential requests whose round trips are read from the adapters' counters. */
   samples: number;
+  /** Matured pending entries the settlement scenario settles in one run. */
+  settlementEntries: number;
 }
 
 export function readOptions(): BenchOptions {
@@ -54,6 +57,7 @@ export function readOptions(): BenchOptions {
     rtt: { dbRttMs: readNumber("BENCH_DB_RTT_MS", 10), redisRttMs: readNumber("BENCH_REDIS_RTT_MS", 5) },
     ledgerInFlight: Math.max(1, Math.round(readNumber("BENCH_LEDGER_IN_FLIGHT", 16))),
     samples: Math.max(1, Math.round(readNumber("BENCH_SAMPLES", 20))),
+    settlementEntries: Math.max(1, Math.round(readNumber("BENCH_SETTLEMENT_ENTRIES", 100_000))),
   };
 }
 

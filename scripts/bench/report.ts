@@ -2,6 +2,7 @@
 // hot-balance ledger run. Dev tooling only.
 import type { LedgerBench } from "./ledger";
 import type { FloorResult, ScenarioResult } from "./options";
+import type { SettlementBench } from "./settlement";
 import type { UsageBench } from "./usage";
 
 const fmt = (value: number, digits = 1): string =>
@@ -27,6 +28,7 @@ export interface ReportInput {
   floors: FloorResult[];
   ledger?: LedgerBench;
   usage?: UsageBench;
+  settlement?: SettlementBench;
   notes: string[];
 }
 
@@ -159,6 +161,38 @@ export function renderReport(input: ReportInput): string {
         String(usage.errors),
         String(usage.rejected),
       ]),
+      "",
+    );
+  }
+  if (input.settlement) {
+    const { settlement: run } = input;
+    const netMatches = run.settlement.net === run.settlement.expectedNet;
+    lines.push(
+      `### A settlement run over ${run.entries} matured pending entries (runSettlements in Node, then the CSV export through the Worker)`,
+      "",
+      row([
+        "entries",
+        "seed s",
+        "run s",
+        "peak RSS MB (growth)",
+        "PostgreSQL temp MB",
+        "CSV export s",
+        "CSV MB",
+        "CSV lines",
+      ]),
+      row(["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+      row([
+        String(run.entries),
+        fmt(run.seedSeconds, 2),
+        fmt(run.runSeconds, 2),
+        `${fmt(run.peakRssMb)} (${fmt(run.rssGrowthMb)})`,
+        fmt(run.postgresTempMb),
+        run.csv.status === 200 ? fmt(run.csv.seconds, 2) : `HTTP ${run.csv.status}`,
+        fmt(run.csv.megabytes),
+        String(run.csv.lines),
+      ]),
+      "",
+      `Settlement ${run.settlement.id}: ${run.settlement.charges} charges, net ${run.settlement.net} = the matured entries' net ${run.settlement.expectedNet}: ${netMatches ? "yes" : "NO"}; reconciles with the ledger: ${run.reconciled ? "yes" : "NO"}; ledger invariants after the run: ${run.invariantsOk ? "hold" : "VIOLATED"}.`,
       "",
     );
   }

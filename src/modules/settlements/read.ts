@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { notFound } from "../../core/errors";
 import { type ListPage, paginateTable } from "../../core/pagination";
@@ -81,20 +81,13 @@ export const settlementCsvColumns = [
   "created",
 ];
 
-/**
- * The settlement's items as CSV, oldest first, for reconciliation tools: RFC 4180 quoting and
- * formula-injection guard from the transactions export. One read: a settlement holds the items of
- * one period of one merchant and currency.
- */
-export async function exportSettlementCsv({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<string> {
-  await loadSettlement(ctx, id);
-  const rows = await ctx.services.db
-    .select()
-    .from(settlementItems)
-    .where(and(...tenantScope(settlementItems, ctx), eq(settlementItems.settlementId, id)))
-    .orderBy(asc(settlementItems.createdAt), asc(settlementItems.id));
-  const lines = rows.map((row) =>
-    [
+/** Items per database round trip while exporting: memory stays at one page whatever the file's size. */
+const EXPORT_PAGE = 2_000;
+
+function csvLines(rows: (typeof settlementItems.$inferSelect)[]): string {
+  let out = "";
+  for (const row of rows) {
+    out += `${[
       csvField(row.id),
       csvField(row.gross),
       csvField(row.fee),
@@ -104,7 +97,54 @@ export async function exportSettlementCsv({ ctx, id }: { ctx: ServiceContext; id
       csvField(row.availableOn.toISOString()),
       csvField(row.currency),
       csvField(row.createdAt.toISOString()),
-    ].join(","),
-  );
-  return `${[settlementCsvColumns.join(","), ...lines].join("\r\n")}\r\n`;
+    ].join(",")}\r\n`;
+  }
+  return out;
+}
+
+/**
+ * The settlement's items as CSV, oldest first, for reconciliation tools: RFC 4180 quoting and
+ * formula-injection guard from the transactions export. Streamed in keyset pages, each read only
+ * when the client has taken the previous one: a large merchant's settlement (100,000 items, 14 MB)
+ * never sits whole in the Worker's memory. No snapshot transaction is needed, unlike the
+ * transactions export: a settlement's items are written once, with the settlement, and never change.
+ */
+export async function exportSettlementCsv({
+  ctx,
+  id,
+}: {
+  ctx: ServiceContext;
+  id: string;
+}): Promise<ReadableStream<Uint8Array>> {
+  await loadSettlement(ctx, id);
+  const { db } = ctx.services;
+  const scope = [...tenantScope(settlementItems, ctx), eq(settlementItems.settlementId, id)];
+  const encoder = new TextEncoder();
+  let cursor: string | undefined;
+  let begun = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!begun) {
+        begun = true;
+        controller.enqueue(encoder.encode(`${settlementCsvColumns.join(",")}\r\n`));
+        return;
+      }
+      // Compared with the stored row, not a JS Date: timestamps may carry microseconds.
+      const after = cursor
+        ? sql`(${settlementItems.createdAt}, ${settlementItems.id}) > (select i.created_at, i.id from ${settlementItems} i where i.id = ${cursor})`
+        : undefined;
+      const rows = await db
+        .select()
+        .from(settlementItems)
+        .where(and(...scope, after))
+        .orderBy(asc(settlementItems.createdAt), asc(settlementItems.id))
+        .limit(EXPORT_PAGE);
+      const last = rows.at(-1);
+      if (last) {
+        cursor = last.id;
+        controller.enqueue(encoder.encode(csvLines(rows)));
+      }
+      if (rows.length < EXPORT_PAGE) controller.close();
+    },
+  });
 }

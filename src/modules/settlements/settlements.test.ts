@@ -308,6 +308,36 @@ describe("settlement-run", () => {
     expect(Number.isNaN(Date.parse(availableOn ?? ""))).toBe(false);
   });
 
+  it("streams a settlement larger than one export page, every item once, oldest first", async () => {
+    const m = await createMerchant();
+    await pay(m.sandbox, 1_000, "USD");
+    await runSettlement(m.merchantId, 4 * DAY_S);
+    const [settlement] = await settlementsOf(m);
+    if (!settlement) throw new Error("not settled");
+    // 4,500 more items in one statement, two per instant (ties the keyset must order by id):
+    // more than two export pages of 2,000.
+    await query(
+      `insert into settlement_items (id, settlement_id, merchant_id, environment, currency, reporting_category,
+                                     source_id, gross, fee, net, available_on, created_at)
+       select 'ltx_bulk_' || lpad(k::text, 5, '0'), $1, $2, 'sandbox', 'USD', 'charge', 'pay_bulk_' || k,
+              100, 3, 97, now(), now() + interval '1 microsecond' * (k / 2)
+         from generate_series(1, 4500) k`,
+      [settlement.id, m.merchantId],
+    );
+    const csv = await fetch(`${baseUrl()}/api/v1/settlements/${settlement.id}/export.csv`, {
+      headers: m.sandbox.headers,
+    });
+    expect(csv.status).toBe(200);
+    const ids = (await csv.text())
+      .split("\r\n")
+      .slice(1, -1)
+      .map((line) => line.split(",")[0]);
+    expect(ids).toHaveLength(4_501);
+    expect(new Set(ids).size).toBe(4_501);
+    const bulk = ids.filter((id) => id?.startsWith("ltx_bulk_"));
+    expect(bulk).toEqual([...bulk].sort());
+  });
+
   it("answers another merchant's or environment's settlement with 404", async () => {
     const owner = await createMerchant();
     await pay(owner.sandbox, 1_500, "USD");
