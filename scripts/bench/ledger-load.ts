@@ -1,0 +1,77 @@
+// The hot-balance postings of the ledger scenario, run in a worker thread (scripts/bench/ledger.ts
+// starts it): the posting client gets its own event loop, as autocannon does, instead of sharing the
+// bench process's with the local SQL-over-HTTP endpoint and WebSocket proxy it calls. In production
+// the client (a Worker) and the database endpoint are different machines. Dev tooling only.
+import { randomUUID } from "node:crypto";
+import { parentPort, workerData } from "node:worker_threads";
+import { neonConfig } from "@neondatabase/serverless";
+import ws from "ws";
+import type { Executor } from "../../src/core/db";
+import { post } from "../../src/core/ledger";
+import { createServices } from "../../src/core/services";
+import { loop, summarize } from "./floors";
+import type { Measurement } from "./options";
+
+export interface LedgerLoadInput {
+  workerEnv: Record<string, string>;
+  merchantId: string;
+  seconds: number;
+  inFlight: number;
+}
+
+export interface LedgerResult extends Measurement {
+  via: string;
+  inFlight: number;
+}
+
+export interface LedgerLoadOutput {
+  results: LedgerResult[];
+  /** The sum of every amount posted, warm-up included. */
+  posted: number;
+}
+
+async function run({ workerEnv, merchantId, seconds, inFlight }: LedgerLoadInput): Promise<LedgerLoadOutput> {
+  neonConfig.webSocketConstructor = ws;
+  // No TRACE_ROUND_TRIPS request id: these calls count under the adapters' "none" bucket.
+  const services = createServices(workerEnv, { poolMax: inFlight });
+  let posted = 0;
+  const postOne = async (executor: Executor) => {
+    const amount = 1 + Math.floor(Math.random() * 1_000);
+    await post(
+      {
+        merchantId,
+        environment: "sandbox",
+        source: `bench_funding:${randomUUID()}:credited`,
+        type: "funding",
+        status: "posted",
+        description: "bench funding",
+        entries: [
+          { account: { kind: "merchant_available", currency: "USD" }, amount },
+          { account: { kind: "funding_in_transit", currency: "USD" }, amount: -amount },
+        ],
+        at: services.clock.now(),
+      },
+      executor,
+    );
+    posted += amount;
+  };
+  const measure = async (via: string, operation: () => Promise<void>): Promise<LedgerResult> => {
+    const result = await loop(seconds, inFlight, operation);
+    return { ...summarize(`ledger postings, one hot balance (${via})`, result), via, inFlight };
+  };
+  try {
+    // Warm-up: creates the two accounts and the endpoint's connections.
+    for (let i = 0; i < 5; i++) await postOne(services.db);
+    const results = [
+      await measure("HTTP executor, one round trip each", () => postOne(services.db)),
+      await measure("interactive transaction on the Pool", () =>
+        services.transaction(async (tx) => postOne(tx)),
+      ),
+    ];
+    return { results, posted };
+  } finally {
+    await services.close();
+  }
+}
+
+parentPort?.postMessage(await run(workerData as LedgerLoadInput));
