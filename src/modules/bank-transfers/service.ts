@@ -25,7 +25,7 @@ import {
   returnedAfterSettlement,
 } from "./transitions";
 
-export { runBankTransferBatch } from "./batch";
+export { releaseClockBankTransfers, runBankTransferBatch, runClockBankTransfers } from "./batch";
 export { createBankTransfer } from "./create";
 
 async function findBankTransfer(ctx: ServiceContext, id: string): Promise<BankTransferRow | undefined> {
