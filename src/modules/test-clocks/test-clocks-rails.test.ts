@@ -118,6 +118,28 @@ describe("payouts and bank transfers on a test clock", () => {
     expect(returned).toMatchObject({ status: "returned", failure_code: "R01", returned_at: THURSDAY_START });
   }, 120_000);
 
+  it("the sandbox return of a clock customer's settled pull is dated at the clock's time", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, FRIDAY_AFTER_CUTOFF);
+    const { bankAccount, mandate } = await clockPayer(m, clock);
+    const pull = await createTransfer(m, {
+      direction: "pull",
+      amount: 5_000,
+      currency: "USD",
+      bank_account: bankAccount,
+      mandate,
+    });
+    expect(pull.status, pull.text).toBe(200);
+    await advance(m, clock, "2027-01-20T12:00:00Z");
+    const returned = await m.sandbox.request<BankTransfer>(
+      "POST",
+      `/sandbox/bank-transfers/${pull.body.id}/return`,
+      { code: "R10" },
+    );
+    expect(returned.status, returned.text).toBe(200);
+    expect(returned.body).toMatchObject({ status: "returned", returned_at: "2027-01-20T12:00:00.000Z" });
+  }, 120_000);
+
   it("payout-batch on real time leaves a clock's payouts and transfers alone, even far in the future", async () => {
     const m = await createMerchant();
     const clock = await newClock(m, FRIDAY_AFTER_CUTOFF);
