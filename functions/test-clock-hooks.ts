@@ -1,5 +1,7 @@
 import type { ServiceContext } from "../src/core/context";
+import { releaseClockBankTransfers, runClockBankTransfers } from "../src/modules/bank-transfers/service";
 import { runInvoiceReminders } from "../src/modules/invoices/service";
+import { releaseClockPayouts, runClockPayouts } from "../src/modules/payouts/service";
 import { runClockSettlements } from "../src/modules/settlements/service";
 import {
   deleteClockObjects,
@@ -11,8 +13,9 @@ import { releaseClockWebhookRetries, runClockWebhookRetries } from "../src/modul
 
 /**
  * What runs, in this order, for the objects of a test clock as it advances: each hook does its
- * area's background work due at the given time and says when it next has some. Later areas
- * (payouts and rails) add theirs here.
+ * area's background work due at the given time and says when it next has some. The rails come
+ * after settlement, as payout-batch runs after settlement-run: funds a settlement makes available
+ * at an instant are there before a payout or a push of the same instant leaves.
  */
 export const testClockHooks: readonly TestClockHook[] = [
   {
@@ -31,6 +34,14 @@ export const testClockHooks: readonly TestClockHook[] = [
     run: async (services, clock, at) => (await runClockSettlements(services, clock, at)).nextDueAt,
   },
   {
+    name: "payouts",
+    run: async (services, clock, at) => (await runClockPayouts(services, clock, at)).nextDueAt,
+  },
+  {
+    name: "bank-transfers",
+    run: async (services, clock, at) => (await runClockBankTransfers(services, clock, at)).nextDueAt,
+  },
+  {
     name: "webhook-retries",
     realTime: true,
     run: async (services, clock, at) => (await runClockWebhookRetries(services, clock, at)).nextDueAt,
@@ -39,12 +50,15 @@ export const testClockHooks: readonly TestClockHook[] = [
 
 /**
  * A clock's deletion (DELETE /test-clocks/{id} and the 7-day prune): its customers deleted after
- * their subscriptions are canceled, while those can still read the clock's time; then the clock;
- * then its deliveries' scheduled retries go back to real time. Answers the clock's deletion and
- * how many customers went with it.
+ * their subscriptions are canceled, while those can still read the clock's time; its payouts and
+ * bank transfers still on their way go back to real time (payout-batch finishes them on their
+ * dates); then the clock; then its deliveries' scheduled retries go back to real time. Answers the
+ * clock's deletion and how many customers went with it.
  */
 export async function deleteClockWithObjects(ctx: ServiceContext, id: string) {
   const customers = await deleteClockObjects(ctx, id);
+  await releaseClockPayouts(ctx, id);
+  await releaseClockBankTransfers(ctx, id);
   const deleted = await deleteTestClock({ ctx, id });
   await releaseClockWebhookRetries(ctx, id);
   return { deleted, customers };

@@ -6625,6 +6625,8 @@ export interface components {
             canceled_at: string | null;
             /** @description Created by the payout schedule (payout-automatic), not by a request. */
             automatic: boolean;
+            /** @description Sandbox: the test clock it moves on; null on real time. */
+            test_clock: string | null;
             metadata: {
                 [key: string]: string;
             };
@@ -6820,6 +6822,8 @@ export interface components {
              * @example 2026-11-25T12:00:00.000Z
              */
             canceled_at: string | null;
+            /** @description Sandbox: the test clock it moves on (its customer's, or the one given); null on real time. */
+            test_clock: string | null;
             metadata: {
                 [key: string]: string;
             };
@@ -9184,6 +9188,11 @@ export interface components {
                     method?: "standard" | "instant";
                     /** @description Shown on the bank statement; 22 characters at most (ACH's limit). */
                     statement_descriptor?: string;
+                    /**
+                     * @description Sandbox only: one of your test clocks. The payout is scheduled at the clock's time and moves only as the clock advances.
+                     * @example clock_3kTq9yQy7yJ4pQz2Xb8w1LmN
+                     */
+                    test_clock?: string;
                     metadata?: components["schemas"]["Metadata"];
                 };
             };
@@ -9245,6 +9254,11 @@ export interface components {
                     mandate?: string;
                     /** @description Shown on the bank statement; 22 characters at most (ACH's limit). */
                     statement_descriptor?: string;
+                    /**
+                     * @description Sandbox only, for the merchant's own bank accounts: one of your test clocks, whose time schedules the transfer and moves it. A customer's account follows its customer's clock.
+                     * @example clock_3kTq9yQy7yJ4pQz2Xb8w1LmN
+                     */
+                    test_clock?: string;
                     metadata?: components["schemas"]["Metadata"];
                 };
             };

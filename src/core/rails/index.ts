@@ -12,8 +12,13 @@ export {
   arrivalFailure,
   dueReturn,
   hasArrived,
+  nextAfter,
   RAIL_RUN_LIMIT,
   type RailRun,
+  type RailTable,
+  railDayStart,
+  railRunScope,
+  simulatedReturn,
   submissionIds,
   utcDayBound,
 } from "./progress";

@@ -15,6 +15,8 @@ import {
 } from "../../core/rails";
 import { loadBankAccount, loadMandate, mandateRails, mandateStatus } from "../bank-accounts/service";
 import type { BankAccountRow, MandateRow } from "../bank-accounts/tables";
+import { customerIdsQuery } from "../customers/service";
+import { readTestClock } from "../test-clocks/service";
 import { assertCanPayOut } from "../verifications/service";
 import { bankTransferFees } from "./fees";
 import { bankTransferPosting, toBankTransfer } from "./rows";
@@ -27,21 +29,55 @@ const pushRails: Record<string, RailId> = { USD: "ach_standard", EUR: "sepa_cred
 /** Rail business days from a debit's arrival until its funds move from pending to available. */
 const PULL_AVAILABILITY_DAYS = 1;
 
-/** Reads before the batch, side by side: the KYB gate (pushes), the account and the mandate (pulls). */
+/** The test clock a transfer moves on: its id and frozen time. */
+interface TransferClock {
+  id: string;
+  frozenTime: Date;
+}
+
+/**
+ * Reads before the batch, side by side: the KYB gate (pushes), the account, the mandate (pulls) and
+ * the test clock asked for (another merchant's or a production id is a 404).
+ */
 async function readInputs(
   ctx: ServiceContext,
   input: CreateBankTransferInput,
-): Promise<{ account: BankAccountRow; mandate: MandateRow | null }> {
-  const [policy, account, mandate] = await Promise.allSettled([
+): Promise<{ account: BankAccountRow; mandate: MandateRow | null; clock: TransferClock | null }> {
+  const [policy, account, mandate, clock] = await Promise.allSettled([
     input.direction === "push" ? assertCanPayOut(ctx) : Promise.resolve(),
     loadBankAccount(ctx, input.bank_account, "bank_account"),
     input.mandate ? loadMandate(ctx, input.mandate, "mandate") : Promise.resolve(null),
+    input.test_clock ? readTestClock(ctx, input.test_clock, "test_clock") : Promise.resolve(null),
   ]);
   // In this order whatever answers first, so a refusal never depends on timing.
   if (policy.status === "rejected") throw policy.reason;
   if (account.status === "rejected") throw account.reason;
   if (mandate.status === "rejected") throw mandate.reason;
-  return { account: account.value, mandate: mandate.value };
+  if (clock.status === "rejected") throw clock.reason;
+  return { account: account.value, mandate: mandate.value, clock: clock.value };
+}
+
+/**
+ * The clock a transfer moves on: a customer's account follows its customer's clock (one more read,
+ * only for customers' accounts), the merchant's own the one asked for; null: real time.
+ */
+async function transferClock(
+  ctx: ServiceContext,
+  account: BankAccountRow,
+  asked: TransferClock | null,
+): Promise<TransferClock | null> {
+  if (account.customerId === null) return asked;
+  if (asked !== null) {
+    throw new ApiError("parameter_invalid", {
+      param: "test_clock",
+      message:
+        "A customer's bank transfers follow the customer's test clock; test_clock is for your own accounts.",
+    });
+  }
+  const [customer] = await customerIdsQuery(ctx, [account.customerId]);
+  return customer?.clockId && customer.clockTime
+    ? { id: customer.clockId, frozenTime: customer.clockTime }
+    : null;
 }
 
 function assertMandateAuthorizes(ctx: ServiceContext, mandate: MandateRow, account: BankAccountRow): void {
@@ -131,7 +167,8 @@ function checkInput(input: CreateBankTransferInput): void {
  * Creates a bank transfer in ONE batch: the row, for a push the reservation (available → bank
  * transfers in transit, refused by the balance's CHECK when available does not cover it, which rolls
  * the row back too), `bank_transfer.created` and the stored idempotency response. A pull moves no
- * money until it arrives. Reads before it, side by side: the KYB gate, the account, the mandate.
+ * money until it arrives. Reads before it, side by side: the KYB gate, the account, the mandate,
+ * the clock. A transfer on a test clock is scheduled on the rail at the clock's frozen time.
  */
 export async function createBankTransfer({
   ctx,
@@ -141,7 +178,7 @@ export async function createBankTransfer({
   input: CreateBankTransferInput;
 }): Promise<BankTransfer> {
   checkInput(input);
-  const { account, mandate } = await readInputs(ctx, input);
+  const { account, mandate, clock: asked } = await readInputs(ctx, input);
   if (account.status !== "verified") {
     throw new ApiError("bank_account_unverified", {
       param: "bank_account",
@@ -157,8 +194,9 @@ export async function createBankTransfer({
   }
   const rail = chooseRail(input, mandate);
   assertRailCarries(rail, input, account);
+  const clock = await transferClock(ctx, account, asked);
   const now = ctx.services.clock.now();
-  const schedule = scheduleOnRail(rail, now);
+  const schedule = scheduleOnRail(rail, clock?.frozenTime ?? now);
   const row: BankTransferRow = {
     id: newId("bankTransfer"),
     merchantId: ctx.merchantId,
@@ -193,6 +231,7 @@ export async function createBankTransfer({
     failedAt: null,
     returnedAt: null,
     canceledAt: null,
+    testClockId: clock?.id ?? null,
     metadata: input.metadata ?? {},
     createdAt: now,
     updatedAt: now,

@@ -31,6 +31,7 @@ export function toBankTransfer(row: BankTransferRow): BankTransfer {
     failed_at: row.failedAt?.toISOString() ?? null,
     returned_at: row.returnedAt?.toISOString() ?? null,
     canceled_at: row.canceledAt?.toISOString() ?? null,
+    test_clock: row.testClockId,
     metadata: row.metadata,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

@@ -30,6 +30,11 @@ export const createBankTransferBody = z
       .regex(/^[A-Za-z0-9 .,\-/]{1,22}$/, "1 to 22 letters, digits, spaces and . , - /")
       .optional()
       .openapi({ description: "Shown on the bank statement; 22 characters at most (ACH's limit)." }),
+    test_clock: z.string().min(1).max(255).optional().openapi({
+      example: "clock_3kTq9yQy7yJ4pQz2Xb8w1LmN",
+      description:
+        "Sandbox only, for the merchant's own bank accounts: one of your test clocks, whose time schedules the transfer and moves it. A customer's account follows its customer's clock.",
+    }),
     metadata: metadataSchema.optional(),
   })
   .strict()
@@ -79,6 +84,10 @@ export const bankTransferSchema = z
     failed_at: timestamp.nullable(),
     returned_at: timestamp.nullable(),
     canceled_at: timestamp.nullable(),
+    test_clock: z.string().nullable().openapi({
+      description:
+        "Sandbox: the test clock it moves on (its customer's, or the one given); null on real time.",
+    }),
     metadata: z.record(z.string(), z.string()),
     created_at: timestamp,
     updated_at: timestamp,

@@ -14,6 +14,7 @@ import {
 } from "../../core/rails";
 import type { StatusDocument } from "../../core/status";
 import { tenantRow, tenantScope } from "../../core/tenancy";
+import { testClockTime } from "../test-clocks/service";
 import { toBankTransfer } from "./rows";
 import type { BankTransfer, ListBankTransfersQuery, ReturnBankTransferInput } from "./schemas";
 import { type BankTransferRow, bankTransfers } from "./tables";
@@ -25,7 +26,7 @@ import {
   returnedAfterSettlement,
 } from "./transitions";
 
-export { runBankTransferBatch } from "./batch";
+export { releaseClockBankTransfers, runBankTransferBatch, runClockBankTransfers } from "./batch";
 export { createBankTransfer } from "./create";
 
 async function findBankTransfer(ctx: ServiceContext, id: string): Promise<BankTransferRow | undefined> {
@@ -140,7 +141,18 @@ function returnChange(
 }
 
 /**
- * Sandbox: the receiving bank returns a transfer now, through the batch's own changes (transitions.ts),
+ * The context a return is dated in: a transfer still on a test clock (submitted or settled) is
+ * returned at its clock's time, one more read; any other at the services clock's.
+ */
+async function returnContext(ctx: ServiceContext, row: BankTransferRow): Promise<ServiceContext> {
+  const open = row.status === "submitted" || row.status === "settled";
+  if (!open || row.testClockId === null) return ctx;
+  const at = await testClockTime(ctx, row.testClockId);
+  return { ...ctx, services: { ...ctx.services, clock: { now: () => at } } };
+}
+
+/**
+ * Sandbox: the receiving bank returns a transfer now (a clock's transfer at its clock's time), through the batch's own changes (transitions.ts),
  * so the ledger and the events are the simulator's: one compare-and-set statement that races the
  * batch whole. A code the rail does not carry is `return_code_invalid`; a state or window that allows
  * no return, `bank_transfer_not_returnable`.
@@ -166,7 +178,10 @@ export async function returnBankTransfer({
         : `${rail.id} carries no return codes in the sandbox.`,
     });
   }
-  const change = returnChange(ctx, before, rail, { code, message: returnCodeDescriptions[code] });
+  const change = returnChange(await returnContext(ctx, before), before, rail, {
+    code,
+    message: returnCodeDescriptions[code],
+  });
   const transfer = toBankTransfer(change.row);
   const [result] = await runBatch(ctx.services, [ctx.services.db.execute(change.statement)], {
     response: transfer,

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { RailId } from "../../core/rails";
 import type { Environment } from "../../core/tables";
@@ -50,6 +51,11 @@ export const bankTransfers = pgTable(
     failedAt: timestamp("failed_at", { withTimezone: true, mode: "date" }),
     returnedAt: timestamp("returned_at", { withTimezone: true, mode: "date" }),
     canceledAt: timestamp("canceled_at", { withTimezone: true, mode: "date" }),
+    /**
+     * Sandbox: the test clock it moves on (its hook, as the clock advances); null: real time. A
+     * customer's account takes its customer's clock, the merchant's own the one asked for.
+     */
+    testClockId: text("test_clock_id"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
@@ -64,6 +70,7 @@ export const bankTransfers = pgTable(
     // The batch's scans: due windows, due arrivals, returns still possible, funds to release.
     index("bank_transfers_status_window_idx").on(table.status, table.windowAt),
     index("bank_transfers_status_arrival_idx").on(table.status, table.arrivalDate),
+    index("bank_transfers_test_clock_idx").on(table.testClockId).where(sql`${table.testClockId} is not null`),
   ],
 );
 

@@ -275,12 +275,16 @@ export function clearDefaultPaymentMethod(
 }
 
 /**
- * Which of `ids` name customers of this merchant and environment, with their test clock's frozen
- * time (null on real time), as a query for a read batch.
+ * Which of `ids` name customers of this merchant and environment, with their test clock and its
+ * frozen time (null on real time), as a query for a read batch.
  */
 export function customerIdsQuery(ctx: ServiceContext, ids: string[]) {
   return ctx.services.db
-    .select({ id: customers.id, clockTime: frozenTimeOf(customers.testClockId) })
+    .select({
+      id: customers.id,
+      clockId: customers.testClockId,
+      clockTime: frozenTimeOf(customers.testClockId),
+    })
     .from(customers)
     .where(and(inArray(customers.id, ids), ...scope(ctx)));
 }

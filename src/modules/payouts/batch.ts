@@ -1,36 +1,43 @@
-import { and, asc, eq, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
 import { applyChanges } from "../../core/batch";
-import type { Services } from "../../core/context";
+import type { ServiceContext, Services } from "../../core/context";
 import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
 import {
   arrivalFailure,
   dueReturn,
   hasArrived,
+  nextAfter,
   RAIL_RUN_LIMIT,
   type RailRun,
+  railDayStart,
+  railRunScope,
   rails,
+  simulatedReturn,
   submissionIds,
   utcDayBound,
 } from "../../core/rails";
-import { onlyMerchant } from "../../core/tenancy";
+import type { Environment } from "../../core/tables";
+import { tenantScope } from "../../core/tenancy";
 import { type PayoutRow, payouts } from "./tables";
 import { type PayoutChange, payoutChangeStatement } from "./transitions";
 
-const contextOf = (services: Services, row: PayoutRow) => systemContext(services, row, "payout-batch");
+const contextOf = (services: Services, row: PayoutRow) =>
+  systemContext(services, row, row.testClockId ? "test-clock" : "payout-batch");
 
 /**
  * Pending payouts whose cut-off has come, grouped per environment, rail and cut-off: each group is
  * one submission to the rail (`batch`), and its payouts go `in_transit`. Only the sandbox rail
  * simulator is connected: production payouts wait here until a rail adapter is.
  */
-async function submitDue(services: Services, { now, merchantId }: RailRun): Promise<number> {
+async function submitDue(services: Services, run: RailRun): Promise<number> {
+  const { now } = run;
   const due = await services.db
     .select()
     .from(payouts)
     .where(
       and(
-        onlyMerchant(payouts, merchantId),
+        railRunScope(payouts, run),
         eq(payouts.status, "pending"),
         eq(payouts.environment, "sandbox"),
         lte(payouts.windowAt, now),
@@ -52,16 +59,14 @@ async function submitDue(services: Services, { now, merchantId }: RailRun): Prom
 }
 
 /** In-transit payouts whose arrival day has come on their rail: paid, or failed by the receiving bank. */
-async function settleArrived(
-  services: Services,
-  { now, merchantId }: RailRun,
-): Promise<{ paid: number; failed: number }> {
+async function settleArrived(services: Services, run: RailRun): Promise<{ paid: number; failed: number }> {
+  const { now } = run;
   const arriving = await services.db
     .select()
     .from(payouts)
     .where(
       and(
-        onlyMerchant(payouts, merchantId),
+        railRunScope(payouts, run),
         eq(payouts.status, "in_transit"),
         lte(payouts.arrivalDate, utcDayBound(now, 1)),
       ),
@@ -99,13 +104,14 @@ async function settleArrived(
 }
 
 /** Paid sandbox payouts the simulated bank returns within the rail's window: failed, funds back. */
-async function applyReturns(services: Services, { now, merchantId }: RailRun): Promise<number> {
+async function applyReturns(services: Services, run: RailRun): Promise<number> {
+  const { now } = run;
   const returnable = await services.db
     .select()
     .from(payouts)
     .where(
       and(
-        onlyMerchant(payouts, merchantId),
+        railRunScope(payouts, run),
         eq(payouts.status, "paid"),
         eq(payouts.environment, "sandbox"),
         gte(payouts.returnDeadline, utcDayBound(now, -1)),
@@ -134,14 +140,74 @@ async function applyReturns(services: Services, { now, merchantId }: RailRun): P
 }
 
 /**
- * The payout-batch background function's work, on the services clock: submit the due windows,
- * settle what arrived, apply returns. Each step is one read and one write batch of compare-and-set
- * statements, so concurrent runs and a merchant's cancel apply each change once.
+ * Submit the due windows, settle what arrived, apply returns. Each step is one read and one write
+ * batch of compare-and-set statements, so concurrent runs and a merchant's cancel apply each change once.
  */
-export async function runPayoutBatch(services: Services, merchantId?: string) {
-  const run: RailRun = { now: services.clock.now(), merchantId };
+async function moveOnRails(services: Services, run: RailRun) {
   const submitted = await submitDue(services, run);
   const { paid, failed } = await settleArrived(services, run);
   const returned = await applyReturns(services, run);
   return { submitted, paid, failed, returned };
+}
+
+/** The payout-batch background function's work, on the services clock, for the payouts on no test clock. */
+export async function runPayoutBatch(services: Services, merchantId?: string) {
+  return moveOnRails(services, { now: services.clock.now(), merchantId });
+}
+
+/** When the run's payouts next move: a pending one's cut-off, an arrival day, a simulated return's day. */
+async function nextMove(services: Services, run: RailRun): Promise<Date | null> {
+  const open = await services.db
+    .select()
+    .from(payouts)
+    .where(
+      and(
+        railRunScope(payouts, run),
+        inArray(payouts.status, ["pending", "in_transit", "paid"]),
+        gte(payouts.returnDeadline, utcDayBound(run.now, -1)),
+      ),
+    );
+  return nextAfter(
+    run.now,
+    open.map((row) => {
+      const rail = rails[row.rail];
+      if (row.status === "pending") return row.windowAt;
+      if (row.status === "in_transit") return railDayStart(rail, row.arrivalDate);
+      const returned = simulatedReturn(row);
+      return returned ? railDayStart(rail, returned.on) : null;
+    }),
+  );
+}
+
+/**
+ * The payouts of a test clock as it passes `at` (its hook): the same steps as payout-batch, on the
+ * clock's payouts only (payout-batch leaves them alone). Answers when they next move, for the advance.
+ */
+export async function runClockPayouts(
+  services: Services,
+  testClock: { id: string; merchantId: string; environment: Environment },
+  at: Date,
+) {
+  const run: RailRun = { now: at, testClock };
+  const moved = await moveOnRails(services, run);
+  return { ...moved, nextDueAt: await nextMove(services, run) };
+}
+
+/**
+ * A deleted clock's payouts still on their way (pending, in transit, paid but returnable) go back
+ * to real time: payout-batch moves them from then on, on the dates the clock gave them.
+ */
+export async function releaseClockPayouts(ctx: ServiceContext, clockId: string): Promise<number> {
+  const released = await ctx.services.db
+    .update(payouts)
+    .set({ testClockId: null })
+    .where(
+      and(
+        ...tenantScope(payouts, ctx),
+        eq(payouts.testClockId, clockId),
+        inArray(payouts.status, ["pending", "in_transit", "paid"]),
+      ),
+    )
+    .returning({ id: payouts.id });
+  return released.length;
 }

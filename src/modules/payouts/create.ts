@@ -6,6 +6,7 @@ import { newId } from "../../core/ids";
 import { postingStatement } from "../../core/ledger";
 import { type Rail, type RailId, rails, scheduleOnRail } from "../../core/rails";
 import { loadBankAccount } from "../bank-accounts/service";
+import { readTestClock } from "../test-clocks/service";
 import { assertCanPayOut } from "../verifications/service";
 import { payoutPosting, toPayout } from "./rows";
 import type { CreatePayoutInput, Payout } from "./schemas";
@@ -78,12 +79,29 @@ export async function loadPayoutDestination(
 }
 
 /**
+ * The destination and, for a payout on a test clock, the clock (another merchant's or a production
+ * id is a 404), read side by side; refused in that order whatever answers first.
+ */
+async function readDestinationAndClock(ctx: ServiceContext, input: CreatePayoutInput) {
+  const [destination, clock] = await Promise.allSettled([
+    loadPayoutDestination(ctx, { destination: input.destination, gated: true }),
+    input.test_clock === undefined
+      ? Promise.resolve(null)
+      : readTestClock(ctx, input.test_clock, "test_clock"),
+  ]);
+  if (destination.status === "rejected") throw destination.reason;
+  if (clock.status === "rejected") throw clock.reason;
+  return { account: destination.value, clock: clock.value };
+}
+
+/**
  * Creates a payout and reserves its funds in ONE batch: the row, the ledger posting (available →
  * payouts in transit, refused by the balance's CHECK when available does not cover it, which rolls
  * the row back too), `payout.created` and the stored idempotency response. Reads before it: the
  * KYB policy and the destination, concurrently. `schedulePeriodEnd` marks an automatic payout
  * (payout-automatic): the payouts' unique key on it refuses a second one for the same merchant,
- * currency and period with a unique violation that rolls the whole batch back.
+ * currency and period with a unique violation that rolls the whole batch back. A payout on a test
+ * clock is scheduled on the rail at the clock's frozen time.
  */
 export async function createPayout({
   ctx,
@@ -94,7 +112,7 @@ export async function createPayout({
   input: CreatePayoutInput;
   schedulePeriodEnd?: Date | null;
 }): Promise<Payout> {
-  const account = await loadPayoutDestination(ctx, { destination: input.destination, gated: true });
+  const { account, clock } = await readDestinationAndClock(ctx, input);
   if (input.currency !== account.currency) {
     throw new ApiError("currency_unsupported", {
       param: "currency",
@@ -109,7 +127,7 @@ export async function createPayout({
     });
   }
   const now = ctx.services.clock.now();
-  const schedule = scheduleOnRail(rail, now);
+  const schedule = scheduleOnRail(rail, clock?.frozenTime ?? now);
   const row: PayoutRow = {
     id: newId("payout"),
     merchantId: ctx.merchantId,
@@ -134,6 +152,7 @@ export async function createPayout({
     returnedAt: null,
     canceledAt: null,
     schedulePeriodEnd,
+    testClockId: clock?.id ?? null,
     metadata: input.metadata ?? {},
     createdAt: now,
     updatedAt: now,

@@ -26,6 +26,7 @@ export function toPayout(row: PayoutRow): Payout {
     returned_at: row.returnedAt?.toISOString() ?? null,
     canceled_at: row.canceledAt?.toISOString() ?? null,
     automatic: row.schedulePeriodEnd !== null,
+    test_clock: row.testClockId,
     metadata: row.metadata,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

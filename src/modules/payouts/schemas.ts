@@ -25,6 +25,11 @@ export const createPayoutBody = z
       .regex(/^[A-Za-z0-9 .,\-/]{1,22}$/, "1 to 22 letters, digits, spaces and . , - /")
       .optional()
       .openapi({ description: "Shown on the bank statement; 22 characters at most (ACH's limit)." }),
+    test_clock: z.string().min(1).max(255).optional().openapi({
+      example: "clock_3kTq9yQy7yJ4pQz2Xb8w1LmN",
+      description:
+        "Sandbox only: one of your test clocks. The payout is scheduled at the clock's time and moves only as the clock advances.",
+    }),
     metadata: metadataSchema.optional(),
   })
   .strict()
@@ -64,6 +69,10 @@ export const payoutSchema = z
     automatic: z
       .boolean()
       .openapi({ description: "Created by the payout schedule (payout-automatic), not by a request." }),
+    test_clock: z
+      .string()
+      .nullable()
+      .openapi({ description: "Sandbox: the test clock it moves on; null on real time." }),
     metadata: z.record(z.string(), z.string()),
     created_at: timestamp,
     updated_at: timestamp,

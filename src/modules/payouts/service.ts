@@ -12,7 +12,7 @@ import { type PayoutRow, payouts } from "./tables";
 import { payoutChangeStatement } from "./transitions";
 
 export { type AutomaticPayoutResult, runAutomaticPayouts } from "./automatic";
-export { runPayoutBatch } from "./batch";
+export { releaseClockPayouts, runClockPayouts, runPayoutBatch } from "./batch";
 export { createPayout, payoutFee } from "./create";
 export { toPayout } from "./rows";
 export { retrievePayoutSchedule, updatePayoutSchedule } from "./schedule";

@@ -53,6 +53,8 @@ export const payouts = pgTable(
      * create a second payout for the period (null for manual payouts: nulls never collide).
      */
     schedulePeriodEnd: timestamp("schedule_period_end", { withTimezone: true, mode: "date" }),
+    /** Sandbox: the merchant's test clock it moves on (its hook, as the clock advances); null: real time. */
+    testClockId: text("test_clock_id"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
@@ -62,6 +64,7 @@ export const payouts = pgTable(
     // payout-batch's three scans: due windows, due arrivals, returns still possible.
     index("payouts_status_window_idx").on(table.status, table.windowAt),
     index("payouts_status_arrival_idx").on(table.status, table.arrivalDate),
+    index("payouts_test_clock_idx").on(table.testClockId).where(sql`${table.testClockId} is not null`),
     uniqueIndex("payouts_schedule_period_key")
       .on(table.merchantId, table.environment, table.currency, table.schedulePeriodEnd)
       .where(sql`${table.schedulePeriodEnd} is not null`),
