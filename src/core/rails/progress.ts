@@ -1,5 +1,5 @@
 import type { Environment } from "../tables";
-import { type Rail, type RailId, rails, railToday } from "./rails";
+import { type Rail, type RailId, railOf, railToday } from "./rails";
 import { type SimulatedOutcome, simulateOutcome } from "./simulator";
 
 /**
@@ -54,13 +54,14 @@ export function hasArrived(rail: Rail, arrivalDate: string, now: Date): boolean 
 /** A payment on a rail as the simulator sees it; payouts are credits, bank transfers say (push or pull). */
 interface RailPayment {
   rail: RailId;
+  currency: string;
   amount: number;
   arrivalDate: string;
   direction?: "push" | "pull";
 }
 
 function simulated(payment: RailPayment): SimulatedOutcome {
-  return simulateOutcome(rails[payment.rail], {
+  return simulateOutcome(railOf(payment), {
     ...payment,
     direction: payment.direction === "pull" ? "debit" : "credit",
   });
@@ -79,7 +80,7 @@ export function dueReturn(
   payment: RailPayment & { returnDeadline: string },
   now: Date,
 ): SimulatedOutcome["returned"] {
-  const rail = rails[payment.rail];
+  const rail = railOf(payment);
   const { returned } = simulated(payment);
   if (!returned || returned.on > railToday(rail, now) || returned.on > payment.returnDeadline) return null;
   return returned;

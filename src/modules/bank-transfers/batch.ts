@@ -9,7 +9,7 @@ import {
   hasArrived,
   RAIL_RUN_LIMIT,
   type RailRun,
-  rails,
+  railOf,
   returningMagic,
   submissionIds,
   utcDayBound,
@@ -70,7 +70,7 @@ async function settleArrived(services: Services, { now, merchantId }: RailRun): 
     )
     .limit(RAIL_RUN_LIMIT);
   const changes = arriving.flatMap((row) => {
-    if (!hasArrived(rails[row.rail], row.arrivalDate, now)) return [];
+    if (!hasArrived(railOf(row), row.arrivalDate, now)) return [];
     const failure = arrivalFailure(row);
     const ctx = contextOf(services, row);
     if (failure) return [failedAtArrival(ctx, row, failure, now)];
@@ -134,7 +134,7 @@ async function releaseAvailable(services: Services, { now, merchantId }: RailRun
     )
     .limit(RAIL_RUN_LIMIT);
   const changes = maturing.flatMap((row) => {
-    if (row.availableOn === null || !hasArrived(rails[row.rail], row.availableOn, now)) return [];
+    if (row.availableOn === null || !hasArrived(railOf(row), row.availableOn, now)) return [];
     return [
       bankTransferChangeStatement(contextOf(services, row), row, {
         to: "settled",

@@ -14,6 +14,11 @@ export function toBankTransfer(row: BankTransferRow): BankTransfer {
     fee: row.fee,
     currency: row.currency,
     rail: row.rail,
+    charge_bearer: row.chargeBearer,
+    correspondent_fee:
+      row.chargeBearer === null ? null : row.chargeBearer === "our" ? row.correspondentFee : 0,
+    estimated_correspondent_fee:
+      row.chargeBearer === null ? null : row.chargeBearer === "sha" ? row.correspondentFee : 0,
     bank_account: row.bankAccountId,
     customer: row.customerId,
     mandate: row.mandateId,
