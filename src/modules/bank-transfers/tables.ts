@@ -23,7 +23,10 @@ export const bankTransfers = pgTable(
     environment: text("environment").$type<Environment>().notNull(),
     direction: text("direction").$type<BankTransferDirection>().notNull(),
     amount: bigint("amount", { mode: "number" }).notNull(),
-    /** The rail's fee (fees.ts): a push's is debited with the amount, a pull's kept from what it collects. */
+    /**
+     * The rail's fee (fees.ts), with a SWIFT wire's correspondent fee on charge bearer `our`: a push's
+     * is debited with the amount, a pull's kept from what it collects.
+     */
     fee: bigint("fee", { mode: "number" }).notNull().default(0),
     currency: text("currency").notNull(),
     rail: text("rail").$type<RailId>().notNull(),
