@@ -6768,7 +6768,16 @@ export interface components {
             fee: number;
             currency: string;
             /** @enum {string} */
-            rail: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire";
+            rail: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire" | "swift";
+            /**
+             * @description SWIFT wires: our or sha (field 71A); null on the other rails.
+             * @enum {string|null}
+             */
+            charge_bearer: "our" | "sha" | null;
+            /** @description SWIFT wires: the correspondent fee charged to you with charge bearer our (included in fee), 0 with sha; null on the other rails. */
+            correspondent_fee: number | null;
+            /** @description SWIFT wires with charge bearer sha: what the correspondent banks are expected to deduct from the amount before it reaches the beneficiary (not charged by us), 0 with our; null on the other rails. */
+            estimated_correspondent_fee: number | null;
             /** @description The bank account (ba_…). */
             bank_account: string;
             /** @description The bank account's customer, if any. */
@@ -9243,10 +9252,15 @@ export interface components {
                      */
                     bank_account: string;
                     /**
-                     * @description Defaults: push USD ach_standard, EUR sepa_credit, GBP bacs; pull by the mandate (ach_debit: ach_standard, sepa_debit: sepa_debit).
+                     * @description Defaults: push USD ach_standard, EUR sepa_credit, GBP bacs, CHF, CAD, AUD, JPY, SGD and HKD swift; pull by the mandate (ach_debit: ach_standard, sepa_debit: sepa_debit). wire is the domestic US wire (USD); swift carries EUR, GBP, CHF, CAD, AUD, JPY, SGD and HKD.
                      * @enum {string}
                      */
-                    rail?: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire";
+                    rail?: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire" | "swift";
+                    /**
+                     * @description SWIFT wires only (field 71A), default sha. our: you pay the correspondent banks too (correspondent_fee, added to fee) and the beneficiary gets the whole amount; sha: the intermediaries deduct their fees from the amount on the way (estimated_correspondent_fee).
+                     * @enum {string}
+                     */
+                    charge_bearer?: "our" | "sha";
                     /**
                      * @description Pulls only, and required for them: an active mandate on the same bank account.
                      * @example mdt_3kTq9yQy7yJ4pQz2Xb8w1LmN
@@ -9267,7 +9281,7 @@ export interface components {
             content: {
                 "application/json": {
                     /**
-                     * @description A return code of the transfer's rail: ACH R01–R51 (Nacha), SEPA AC01, AC04, AC06, AG01, AM04, AM05, MD06, MD07, MS02, MS03.
+                     * @description A return code of the transfer's rail: ACH R01–R51 (Nacha), SEPA AC01, AC04, AC06, AG01, AM04, AM05, MD06, MD07, MS02, MS03, Bacs (ARUCS) 0, 2, 3, 5, B, C.
                      * @example R10
                      */
                     code: string;

@@ -321,7 +321,7 @@ export const errorCatalog = {
     status: 400,
     message: "This return code is not one of the transfer's rail.",
     description:
-      "ACH rails take Nacha R codes, SEPA rails ISO 20022 reason codes (AC01, AM04, MD06, …); the UK schemes and wires carry none in the sandbox.",
+      "ACH rails take Nacha R codes, SEPA rails ISO 20022 reason codes (AC01, AM04, MD06, …), Bacs its ARUCS codes (0, 2, 3, 5, B, C); Faster Payments and wires carry none in the sandbox.",
   },
   payout_destination_unsupported: {
     type: "invalid_request_error",

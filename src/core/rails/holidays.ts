@@ -4,24 +4,36 @@
  * single year. Dates are ISO `YYYY-MM-DD` strings: a bank holiday is a local calendar day.
  */
 
-export const calendarIds = ["us", "target2", "uk"] as const;
+export const calendarIds = ["us", "target2", "uk", "ch", "ca", "au", "jp", "sg", "hk"] as const;
 export type CalendarId = (typeof calendarIds)[number];
 
 /** 0 Sunday … 6 Saturday, as Date.getUTCDay. */
-type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /**
- * What happens to a fixed-date holiday on a weekend:
- * - `none`: nothing (TARGET2 closes on the date itself, weekend or not);
+ * What happens to a date-bound holiday (fixed, lunar, solar) on a weekend:
+ * - `none`: nothing (TARGET2 and Swiss banks close on the date itself, weekend or not);
  * - `fed`: Sunday moves to Monday, Saturday is not observed (the Federal Reserve's rule);
- * - `substitute`: the next weekday that is not already a holiday (UK substitute days).
+ * - `substitute`: the next weekday that is not already a holiday (UK, Canadian, Australian substitute days);
+ * - `sunday`: Sunday moves to the next weekday that is not already a holiday, Saturday is not observed
+ *   (Japan's furikae kyūjitsu, Singapore, Hong Kong).
  */
-type WeekendRule = "none" | "fed" | "substitute";
+type WeekendRule = "none" | "fed" | "substitute" | "sunday";
 
+/**
+ * One holiday, computed for any year. `keepsDate`: a weekend date is not moved (Japan's bank
+ * closures of 2–3 Jan and 31 Dec, Anzac Day). `weekday_before`: the last `weekday` on or before
+ * the date (Victoria Day: the Monday on or before 24 May). `lunar`: a day of the Chinese calendar
+ * (months 1–9, which fall inside their Gregorian year). `equinox`, `qingming`: solar days.
+ */
 export type HolidayRule =
-  | { name: string; kind: "fixed"; month: number; day: number; from?: number }
+  | { name: string; kind: "fixed"; month: number; day: number; from?: number; keepsDate?: true }
   | { name: string; kind: "nth_weekday"; month: number; weekday: Weekday; nth: 1 | 2 | 3 | 4 | -1 }
-  | { name: string; kind: "easter"; offset: number };
+  | { name: string; kind: "weekday_before"; month: number; day: number; weekday: Weekday }
+  | { name: string; kind: "easter"; offset: number }
+  | { name: string; kind: "lunar"; month: number; day: number }
+  | { name: string; kind: "equinox"; season: "vernal" | "autumnal" }
+  | { name: string; kind: "qingming" };
 
 export interface HolidayCalendar {
   id: CalendarId;
@@ -32,64 +44,9 @@ export interface HolidayCalendar {
   oneOff: readonly string[];
   /** Days a rule gives that were moved away by proclamation that year. */
   moved: readonly string[];
+  /** A weekday between two holidays is one too (Japan's kokumin no kyūjitsu). */
+  bridgeDays?: true;
 }
-
-export const holidayCalendars: Record<CalendarId, HolidayCalendar> = {
-  us: {
-    id: "us",
-    name: "Federal Reserve (US)",
-    weekendRule: "fed",
-    rules: [
-      { name: "New Year's Day", kind: "fixed", month: 1, day: 1 },
-      { name: "Martin Luther King Jr. Day", kind: "nth_weekday", month: 1, weekday: 1, nth: 3 },
-      { name: "Washington's Birthday", kind: "nth_weekday", month: 2, weekday: 1, nth: 3 },
-      { name: "Memorial Day", kind: "nth_weekday", month: 5, weekday: 1, nth: -1 },
-      { name: "Juneteenth", kind: "fixed", month: 6, day: 19, from: 2022 },
-      { name: "Independence Day", kind: "fixed", month: 7, day: 4 },
-      { name: "Labor Day", kind: "nth_weekday", month: 9, weekday: 1, nth: 1 },
-      { name: "Columbus Day", kind: "nth_weekday", month: 10, weekday: 1, nth: 2 },
-      { name: "Veterans Day", kind: "fixed", month: 11, day: 11 },
-      { name: "Thanksgiving Day", kind: "nth_weekday", month: 11, weekday: 4, nth: 4 },
-      { name: "Christmas Day", kind: "fixed", month: 12, day: 25 },
-    ],
-    oneOff: [],
-    moved: [],
-  },
-  target2: {
-    id: "target2",
-    name: "TARGET2 (EUR)",
-    weekendRule: "none",
-    rules: [
-      { name: "New Year's Day", kind: "fixed", month: 1, day: 1 },
-      { name: "Good Friday", kind: "easter", offset: -2 },
-      { name: "Easter Monday", kind: "easter", offset: 1 },
-      { name: "Labour Day", kind: "fixed", month: 5, day: 1 },
-      { name: "Christmas Day", kind: "fixed", month: 12, day: 25 },
-      { name: "Boxing Day", kind: "fixed", month: 12, day: 26 },
-    ],
-    oneOff: [],
-    moved: [],
-  },
-  uk: {
-    id: "uk",
-    name: "UK bank holidays (England and Wales)",
-    weekendRule: "substitute",
-    rules: [
-      { name: "New Year's Day", kind: "fixed", month: 1, day: 1 },
-      { name: "Good Friday", kind: "easter", offset: -2 },
-      { name: "Easter Monday", kind: "easter", offset: 1 },
-      { name: "Early May bank holiday", kind: "nth_weekday", month: 5, weekday: 1, nth: 1 },
-      { name: "Spring bank holiday", kind: "nth_weekday", month: 5, weekday: 1, nth: -1 },
-      { name: "Summer bank holiday", kind: "nth_weekday", month: 8, weekday: 1, nth: -1 },
-      { name: "Christmas Day", kind: "fixed", month: 12, day: 25 },
-      { name: "Boxing Day", kind: "fixed", month: 12, day: 26 },
-    ],
-    // VE Day 75 (the early May holiday moved to 8 May 2020), the Platinum Jubilee (the spring
-    // holiday moved to 2 June 2022, plus 3 June), the State Funeral, the Coronation.
-    oneOff: ["2020-05-08", "2022-06-02", "2022-06-03", "2022-09-19", "2023-05-08"],
-    moved: ["2020-05-04", "2022-05-30"],
-  },
-};
 
 const DAY_MS = 86_400_000;
 
@@ -143,6 +100,60 @@ function nthWeekday(year: number, month: number, weekday: Weekday, nth: number):
   return isoDate(new Date(lastDay.getTime() - back * DAY_MS));
 }
 
+/** The last `weekday` on or before `month`/`day` of `year`. */
+function weekdayOnOrBefore(year: number, month: number, day: number, weekday: Weekday): string {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const back = (date.getUTCDay() - weekday + 7) % 7;
+  return isoDate(new Date(date.getTime() - back * DAY_MS));
+}
+
+/**
+ * The equinox day in Japan (JST), by the National Astronomical Observatory's approximation, exact for
+ * 1980–2099 (the Cabinet proclaims the day a year ahead from the same ephemeris).
+ */
+function equinoxDay(year: number, season: "vernal" | "autumnal"): string {
+  const base = season === "vernal" ? 20.8431 : 23.2488;
+  const day = Math.floor(base + 0.242194 * (year - 1980) - Math.floor((year - 1980) / 4));
+  return isoDate(new Date(Date.UTC(year, season === "vernal" ? 2 : 8, day)));
+}
+
+/** Qingming (the sun at 15° longitude, 4 or 5 April), by the standard solar-term approximation for 1901–2100. */
+function qingmingDay(year: number): string {
+  const y = year % 100;
+  const base = year < 2001 ? 5.59 : 4.81;
+  const day = Math.floor(y * 0.2422 + base) - Math.floor((year < 2001 ? y - 1 : y) / 4);
+  return isoDate(new Date(Date.UTC(year, 3, day)));
+}
+
+const chineseCalendar = new Map<number, ReadonlyMap<string, string>>();
+
+/**
+ * The Gregorian days of `year` by their Chinese-calendar month and day (`"4-8"`), leap months left
+ * out, from Intl's Chinese calendar (ICU, in the Workers runtime too). Months 1–9 of a lunar year all
+ * fall inside the Gregorian year its New Year is in, so each key there is unique.
+ */
+function chineseDays(year: number): ReadonlyMap<string, string> {
+  let days = chineseCalendar.get(year);
+  if (days) return days;
+  const format = new Intl.DateTimeFormat("en-u-ca-chinese", {
+    timeZone: "UTC",
+    month: "numeric",
+    day: "numeric",
+  });
+  const found = new Map<string, string>();
+  for (let at = Date.UTC(year, 0, 1); at < Date.UTC(year + 1, 0, 1); at += DAY_MS) {
+    const parts = Object.fromEntries(
+      format.formatToParts(new Date(at)).map((part) => [part.type, part.value]),
+    );
+    // A leap month prints as "4bis" (ICU); its days are not the festival's.
+    if (/^\d+$/.test(parts.month ?? ""))
+      found.set(`${Number(parts.month)}-${Number(parts.day)}`, isoDate(new Date(at)));
+  }
+  days = found;
+  chineseCalendar.set(year, days);
+  return days;
+}
+
 /** The rule's date in `year` before any weekend rule, or undefined when it does not apply that year. */
 function ruleDate(rule: HolidayRule, year: number): string | undefined {
   switch (rule.kind) {
@@ -151,32 +162,50 @@ function ruleDate(rule: HolidayRule, year: number): string | undefined {
       return isoDate(new Date(Date.UTC(year, rule.month - 1, rule.day)));
     case "nth_weekday":
       return nthWeekday(year, rule.month, rule.weekday, rule.nth);
+    case "weekday_before":
+      return weekdayOnOrBefore(year, rule.month, rule.day, rule.weekday);
     case "easter":
       return addDays(easterSunday(year), rule.offset);
+    case "lunar":
+      return chineseDays(year).get(`${rule.month}-${rule.day}`);
+    case "equinox":
+      return equinoxDay(year, rule.season);
+    case "qingming":
+      return qingmingDay(year);
   }
+}
+
+/** Where a holiday that falls on `date`, a weekend day, is observed under `rule` (undefined: not at all). */
+function observedFor(rule: WeekendRule, date: string, closed: ReadonlySet<string>): string | undefined {
+  if (rule === "none") return date;
+  if (rule === "fed") return weekdayOf(date) === 0 ? addDays(date, 1) : undefined;
+  if (rule === "sunday" && weekdayOf(date) === 6) return undefined;
+  let substitute = addDays(date, 1);
+  while (isWeekend(substitute) || closed.has(substitute)) substitute = addDays(substitute, 1);
+  return substitute;
 }
 
 /** The days the calendar's banks are closed in `year`, weekends aside, sorted. */
 export function holidaysIn(calendar: HolidayCalendar, year: number): string[] {
   const actual = calendar.rules.flatMap((rule) => {
     const date = ruleDate(rule, year);
-    return date === undefined ? [] : [{ date, fixed: rule.kind === "fixed" }];
+    return date === undefined ? [] : [{ date, moves: !(rule.kind === "fixed" && rule.keepsDate) }];
   });
   const closed = new Set(actual.filter((holiday) => !isWeekend(holiday.date)).map((holiday) => holiday.date));
   for (const day of calendar.moved) closed.delete(day);
   for (const day of calendar.oneOff) if (day.startsWith(`${year}-`)) closed.add(day);
   const onWeekends = actual
-    .filter((holiday) => holiday.fixed && isWeekend(holiday.date))
+    .filter((holiday) => holiday.moves && isWeekend(holiday.date))
     .map((holiday) => holiday.date)
     .sort();
   for (const date of onWeekends) {
-    if (calendar.weekendRule === "none") closed.add(date);
-    else if (calendar.weekendRule === "fed") {
-      if (weekdayOf(date) === 0) closed.add(addDays(date, 1));
-    } else {
-      let substitute = addDays(date, 1);
-      while (isWeekend(substitute) || closed.has(substitute)) substitute = addDays(substitute, 1);
-      closed.add(substitute);
+    const observed = observedFor(calendar.weekendRule, date, closed);
+    if (observed !== undefined) closed.add(observed);
+  }
+  if (calendar.bridgeDays) {
+    for (const date of [...closed]) {
+      const between = addDays(date, 1);
+      if (closed.has(addDays(date, 2)) && !isWeekend(between)) closed.add(between);
     }
   }
   return [...closed].sort();

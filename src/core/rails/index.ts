@@ -1,10 +1,10 @@
+export { holidayCalendars } from "./holiday-calendars";
 export {
   addBusinessDays,
   type CalendarId,
   calendarIds,
   easterSunday,
   type HolidayCalendar,
-  holidayCalendars,
   holidaysIn,
   isBusinessDay,
 } from "./holidays";
@@ -23,27 +23,42 @@ export {
   utcDayBound,
 } from "./progress";
 export {
-  ACH_UNAUTHORIZED_RETURN_DAYS,
-  achReturnCodes,
-  achUnauthorizedReturnCodes,
+  allRails,
+  isSwiftCurrency,
   type Rail,
   type RailId,
   type RailSchedule,
-  type ReturnCode,
   railBusinessDaysAfter,
+  railFor,
   railIds,
-  railReturnCodes,
+  railOf,
   rails,
   railToday,
-  returnCodeDescriptions,
   returnDeadlineOn,
+  type SingleCentreRail,
+  type SingleCentreRailId,
+  type SwiftCurrency,
   scheduleOnRail,
-  sepaReturnCodes,
+  singleCentreRailIds,
+  swiftCurrencies,
+  swiftRails,
 } from "./rails";
 export { type RailAccount, railReaches } from "./reach";
 export {
+  ACH_UNAUTHORIZED_RETURN_DAYS,
+  achReturnCodes,
+  achUnauthorizedReturnCodes,
+  bacsReturnCodes,
+  type ReturnCode,
+  railReturnCodes,
+  returnCodeDescriptions,
+  sepaReturnCodes,
+} from "./return-codes";
+export {
+  type MagicFamily,
   type MagicTiming,
   magicAmount,
+  magicEntries,
   returningMagic,
   type SimulatedOutcome,
   simulateOutcome,

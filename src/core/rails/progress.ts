@@ -2,7 +2,7 @@ import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Environment } from "../tables";
 import { onlyMerchant } from "../tenancy";
-import { type Rail, type RailId, rails, railToday } from "./rails";
+import { type Rail, type RailId, railOf, railToday } from "./rails";
 import { type SimulatedOutcome, simulateOutcome } from "./simulator";
 import { zonedInstant } from "./zoned";
 
@@ -96,13 +96,14 @@ export function hasArrived(rail: Rail, arrivalDate: string, now: Date): boolean 
 /** A payment on a rail as the simulator sees it; payouts are credits, bank transfers say (push or pull). */
 interface RailPayment {
   rail: RailId;
+  currency: string;
   amount: number;
   arrivalDate: string;
   direction?: "push" | "pull";
 }
 
 function simulated(payment: RailPayment): SimulatedOutcome {
-  return simulateOutcome(rails[payment.rail], {
+  return simulateOutcome(railOf(payment), {
     ...payment,
     direction: payment.direction === "pull" ? "debit" : "credit",
   });
@@ -122,7 +123,7 @@ export function dueReturn(
   now: Date,
 ): SimulatedOutcome["returned"] {
   const returned = simulatedReturn(payment);
-  if (!returned || returned.on > railToday(rails[payment.rail], now)) return null;
+  if (!returned || returned.on > railToday(railOf(payment), now)) return null;
   return returned;
 }
 

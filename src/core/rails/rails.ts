@@ -1,7 +1,10 @@
-import { addBusinessDays, addDays, type CalendarId, holidayCalendars, isBusinessDay } from "./holidays";
+import { holidayCalendars } from "./holiday-calendars";
+import { addBusinessDays, addDays, type CalendarId, isBusinessDay } from "./holidays";
+import { ACH_UNAUTHORIZED_RETURN_DAYS, achUnauthorizedReturnCodes, type ReturnCode } from "./return-codes";
 import { localDate, zonedInstant } from "./zoned";
 
-export const railIds = [
+/** The rails with one settlement centre; `swift` settles each currency in its own (swiftRails). */
+export const singleCentreRailIds = [
   "ach_standard",
   "ach_same_day",
   "sepa_credit",
@@ -11,76 +14,9 @@ export const railIds = [
   "faster_payments",
   "wire",
 ] as const;
+export type SingleCentreRailId = (typeof singleCentreRailIds)[number];
+export const railIds = [...singleCentreRailIds, "swift"] as const;
 export type RailId = (typeof railIds)[number];
-
-/** The return reason codes the rail families carry (ACH: Nacha R codes; SEPA: ISO 20022 reason codes). */
-export const achReturnCodes = [
-  "R01",
-  "R02",
-  "R03",
-  "R04",
-  "R05",
-  "R07",
-  "R08",
-  "R10",
-  "R11",
-  "R16",
-  "R20",
-  "R29",
-  "R51",
-] as const;
-/**
- * The unauthorized-debit reasons that may return an ACH debit up to 60 calendar days after
- * settlement (Nacha's extended return window); every other code keeps the rail's window.
- */
-export const achUnauthorizedReturnCodes: readonly ReturnCode[] = ["R05", "R07", "R10", "R11", "R51"];
-export const ACH_UNAUTHORIZED_RETURN_DAYS = 60;
-export const sepaReturnCodes = [
-  "AC01",
-  "AC04",
-  "AC06",
-  "AG01",
-  "AM04",
-  "AM05",
-  "MD06",
-  "MD07",
-  "MS02",
-  "MS03",
-] as const;
-export type ReturnCode = (typeof achReturnCodes)[number] | (typeof sepaReturnCodes)[number];
-
-export const returnCodeDescriptions: Record<ReturnCode, string> = {
-  R01: "Insufficient funds",
-  R02: "Account closed",
-  R03: "No account / unable to locate account",
-  R04: "Invalid account number",
-  R05: "Unauthorized debit to consumer account using corporate SEC code",
-  R07: "Authorization revoked by customer",
-  R08: "Payment stopped",
-  R10: "Customer advises not authorized",
-  R11: "Customer advises entry not in accordance with the terms of the authorization",
-  R16: "Account frozen",
-  R20: "Non-transaction account",
-  R29: "Corporate customer advises not authorized",
-  R51: "Item related to RCK entry is ineligible or RCK entry is improper",
-  AC01: "Incorrect account number",
-  AC04: "Closed account number",
-  AC06: "Blocked account",
-  AG01: "Transaction forbidden on this account",
-  AM04: "Insufficient funds",
-  AM05: "Duplicate payment",
-  MD06: "Refund request by end customer",
-  MD07: "End customer deceased",
-  MS02: "Not specified reason, customer generated",
-  MS03: "Not specified reason, agent generated",
-};
-
-/** The return codes a rail's family carries; the UK schemes and wires carry none here. */
-export function railReturnCodes(rail: Pick<Rail, "family">): readonly ReturnCode[] {
-  if (rail.family === "ach") return achReturnCodes;
-  if (rail.family === "sepa") return sepaReturnCodes;
-  return [];
-}
 
 export interface Rail {
   id: RailId;
@@ -104,10 +40,12 @@ export interface Rail {
   returnWindowDays: number;
 }
 
+export type SingleCentreRail = Rail & { id: SingleCentreRailId };
+
 const MAX_BIGINT_AMOUNT = 99_999_999_999;
 
-/** The rails as data (docs/money-out.md prints this table). */
-export const rails: Record<RailId, Rail> = {
+/** The single-centre rails as data (docs/money-out.md prints this table). */
+export const rails: { [Id in SingleCentreRailId]: SingleCentreRail & { id: Id } } = {
   ach_standard: {
     id: "ach_standard",
     family: "ach",
@@ -185,7 +123,8 @@ export const rails: Record<RailId, Rail> = {
     timeZone: "Europe/London",
     cutoffs: ["22:30"],
     settlementDays: 2,
-    returnWindowDays: 3,
+    // ARUCS returns come by day 5 of the Bacs cycle: two business days after arrival (day 3).
+    returnWindowDays: 2,
   },
   faster_payments: {
     id: "faster_payments",
@@ -214,6 +153,120 @@ export const rails: Record<RailId, Rail> = {
     returnWindowDays: 0,
   },
 };
+
+/** The currencies SWIFT wires carry, USD aside (the domestic `wire`, Fedwire, carries it). */
+export const swiftCurrencies = ["EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SGD", "HKD"] as const;
+export type SwiftCurrency = (typeof swiftCurrencies)[number];
+
+/**
+ * A SWIFT wire in one currency settles in that currency's centre: its calendar, a cut-off in its
+ * zone, the same business day (Europe, Canada) or the next (Asia-Pacific, where our correspondent's
+ * day ends before the centre's cut-off is reached from Europe), final once paid.
+ */
+function swiftCentre(
+  currency: SwiftCurrency,
+  centre: {
+    calendar: CalendarId;
+    timeZone: string;
+    cutoff: string;
+    settlementDays: number;
+    maxAmount: number;
+  },
+): Rail {
+  return {
+    id: "swift",
+    family: "wire",
+    direction: "credit",
+    currencies: [currency],
+    minAmount: 1,
+    maxAmount: centre.maxAmount,
+    calendar: centre.calendar,
+    timeZone: centre.timeZone,
+    cutoffs: [centre.cutoff],
+    settlementDays: centre.settlementDays,
+    returnWindowDays: 0,
+  };
+}
+
+/** The SWIFT rail per currency (docs/money-out.md prints this table); limits in minor units (JPY has none). */
+export const swiftRails: Record<SwiftCurrency, Rail> = {
+  EUR: swiftCentre("EUR", {
+    calendar: "target2",
+    timeZone: "Europe/Berlin",
+    cutoff: "16:00",
+    settlementDays: 0,
+    maxAmount: 1_000_000_000,
+  }),
+  GBP: swiftCentre("GBP", {
+    calendar: "uk",
+    timeZone: "Europe/London",
+    cutoff: "15:30",
+    settlementDays: 0,
+    maxAmount: 1_000_000_000,
+  }),
+  CHF: swiftCentre("CHF", {
+    calendar: "ch",
+    timeZone: "Europe/Zurich",
+    cutoff: "14:00",
+    settlementDays: 0,
+    maxAmount: 1_000_000_000,
+  }),
+  CAD: swiftCentre("CAD", {
+    calendar: "ca",
+    timeZone: "America/Toronto",
+    cutoff: "15:00",
+    settlementDays: 0,
+    maxAmount: 1_500_000_000,
+  }),
+  AUD: swiftCentre("AUD", {
+    calendar: "au",
+    timeZone: "Australia/Sydney",
+    cutoff: "15:00",
+    settlementDays: 1,
+    maxAmount: 1_500_000_000,
+  }),
+  JPY: swiftCentre("JPY", {
+    calendar: "jp",
+    timeZone: "Asia/Tokyo",
+    cutoff: "14:00",
+    settlementDays: 1,
+    maxAmount: 1_500_000_000,
+  }),
+  SGD: swiftCentre("SGD", {
+    calendar: "sg",
+    timeZone: "Asia/Singapore",
+    cutoff: "15:00",
+    settlementDays: 1,
+    maxAmount: 1_500_000_000,
+  }),
+  HKD: swiftCentre("HKD", {
+    calendar: "hk",
+    timeZone: "Asia/Hong_Kong",
+    cutoff: "15:00",
+    settlementDays: 1,
+    maxAmount: 8_000_000_000,
+  }),
+};
+
+export function isSwiftCurrency(currency: string): currency is SwiftCurrency {
+  return (swiftCurrencies as readonly string[]).includes(currency);
+}
+
+/** Rail `id` for a payment in `currency`: SWIFT's centre for it, undefined when SWIFT does not carry it. */
+export function railFor(id: RailId, currency: string): Rail | undefined {
+  if (id !== "swift") return rails[id];
+  return isSwiftCurrency(currency) ? swiftRails[currency] : undefined;
+}
+
+/** The rail a stored payment travels on (its currency was checked against it at creation). */
+export function railOf(payment: { rail: RailId; currency: string }): Rail {
+  const rail = railFor(payment.rail, payment.currency);
+  if (!rail) throw new Error(`${payment.rail} carries no ${payment.currency}`);
+  return rail;
+}
+
+/** Every rail with its own calendar: the single-centre rails and each SWIFT centre. */
+export const allRails: readonly Rail[] = [...Object.values(rails), ...Object.values(swiftRails)];
 
 export interface RailSchedule {
   /** The cut-off whose window carries the payment: the first one at or after submission. */

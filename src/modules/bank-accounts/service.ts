@@ -7,7 +7,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import type { RailId } from "../../core/rails";
+import type { SingleCentreRailId } from "../../core/rails";
 import { seal, unseal } from "../../core/sealed";
 import { tenantRow, tenantScope } from "../../core/tenancy";
 import { countryOf, customerAddressQuery } from "../customers/service";
@@ -77,7 +77,7 @@ export async function loadBankAccount(
 }
 
 /** The debit rails a mandate authorizes: ACH debits standard or same-day, SEPA Direct Debit. */
-export const mandateRails: Record<MandateType, readonly RailId[]> = {
+export const mandateRails: Record<MandateType, readonly SingleCentreRailId[]> = {
   ach_debit: ["ach_standard", "ach_same_day"],
   sepa_debit: ["sepa_debit"],
 };

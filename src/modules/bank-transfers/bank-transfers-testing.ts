@@ -4,7 +4,7 @@ import { query } from "../../../test/db";
 import type { TestMerchant } from "../../../test/harness";
 import { runFunction } from "../../core/background-functions";
 import type { Services } from "../../core/context";
-import { rails } from "../../core/rails";
+import { railOf } from "../../core/rails";
 import { zonedInstant } from "../../core/rails/zoned";
 import type { BankTransfer } from "./schemas";
 
@@ -33,7 +33,7 @@ export async function runBatchAt(
 
 /** Noon of a rail-local day in the transfer's rail zone. */
 export const railNoon = (transfer: BankTransfer, day: string) =>
-  zonedInstant(day, "12:00", rails[transfer.rail].timeZone);
+  zonedInstant(day, "12:00", railOf(transfer).timeZone);
 
 export async function verifiedAccount(m: TestMerchant, body: Record<string, unknown>): Promise<string> {
   const saved = await m.sandbox.request<{ id: string }>("POST", "/bank-accounts", body);

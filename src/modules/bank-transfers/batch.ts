@@ -11,8 +11,8 @@ import {
   RAIL_RUN_LIMIT,
   type RailRun,
   railDayStart,
+  railOf,
   railRunScope,
-  rails,
   returningMagic,
   simulatedReturn,
   submissionIds,
@@ -78,7 +78,7 @@ async function settleArrived(services: Services, run: RailRun): Promise<number> 
     )
     .limit(RAIL_RUN_LIMIT);
   const changes = arriving.flatMap((row) => {
-    if (!hasArrived(rails[row.rail], row.arrivalDate, now)) return [];
+    if (!hasArrived(railOf(row), row.arrivalDate, now)) return [];
     const failure = arrivalFailure(row);
     const ctx = contextOf(services, row);
     if (failure) return [failedAtArrival(ctx, row, failure, now)];
@@ -144,7 +144,7 @@ async function releaseAvailable(services: Services, run: RailRun): Promise<numbe
     )
     .limit(RAIL_RUN_LIMIT);
   const changes = maturing.flatMap((row) => {
-    if (row.availableOn === null || !hasArrived(rails[row.rail], row.availableOn, now)) return [];
+    if (row.availableOn === null || !hasArrived(railOf(row), row.availableOn, now)) return [];
     return [
       bankTransferChangeStatement(contextOf(services, row), row, {
         to: "settled",
@@ -198,7 +198,7 @@ async function nextMove(services: Services, run: RailRun): Promise<Date | null> 
   return nextAfter(
     run.now,
     open.flatMap((row) => {
-      const rail = rails[row.rail];
+      const rail = railOf(row);
       if (row.status === "pending") return [row.windowAt];
       if (row.status === "submitted") return [railDayStart(rail, row.arrivalDate)];
       return settledDays(row).map((day) => railDayStart(rail, day));

@@ -8,23 +8,34 @@ import {
   type Rail,
   type RailId,
   railBusinessDaysAfter,
+  railFor,
   railReaches,
-  rails,
   returnDeadlineOn,
   scheduleOnRail,
+  swiftCurrencies,
 } from "../../core/rails";
 import { loadBankAccount, loadMandate, mandateRails, mandateStatus } from "../bank-accounts/service";
 import type { BankAccountRow, MandateRow } from "../bank-accounts/tables";
 import { customerIdsQuery } from "../customers/service";
 import { readTestClock } from "../test-clocks/service";
 import { assertCanPayOut } from "../verifications/service";
-import { bankTransferFees } from "./fees";
+import { type ChargeBearer, railFee, transferCharges } from "./fees";
 import { bankTransferPosting, toBankTransfer } from "./rows";
 import type { BankTransfer, CreateBankTransferInput } from "./schemas";
 import { type BankTransferRow, bankTransfers } from "./tables";
 
-/** The rail a push takes when none is given: the currency's batch credit rail. */
-const pushRails: Record<string, RailId> = { USD: "ach_standard", EUR: "sepa_credit", GBP: "bacs" };
+/** The rail a push takes when none is given: the currency's batch credit rail, else a SWIFT wire. */
+const pushRails: Record<string, RailId> = {
+  USD: "ach_standard",
+  EUR: "sepa_credit",
+  GBP: "bacs",
+  CHF: "swift",
+  CAD: "swift",
+  AUD: "swift",
+  JPY: "swift",
+  SGD: "swift",
+  HKD: "swift",
+};
 
 /** Rail business days from a debit's arrival until its funds move from pending to available. */
 const PULL_AVAILABILITY_DAYS = 1;
@@ -97,15 +108,33 @@ function assertMandateAuthorizes(ctx: ServiceContext, mandate: MandateRow, accou
 }
 
 function chooseRail(input: CreateBankTransferInput, mandate: MandateRow | null): Rail {
-  if (input.rail) return rails[input.rail];
-  const id = mandate ? mandateRails[mandate.type][0] : pushRails[input.currency];
+  const id = input.rail ?? (mandate ? mandateRails[mandate.type][0] : pushRails[input.currency]);
   if (!id) {
     throw new ApiError("currency_unsupported", {
       param: "currency",
       message: `Pushes go out in ${Object.keys(pushRails).join(", ")}; ${input.currency} has no credit rail.`,
     });
   }
-  return rails[id];
+  const rail = railFor(id, input.currency);
+  if (!rail) {
+    throw new ApiError("currency_unsupported", {
+      param: "currency",
+      message: `SWIFT wires carry ${swiftCurrencies.join(", ")}; USD goes by wire (Fedwire).`,
+    });
+  }
+  return rail;
+}
+
+/** A SWIFT wire's charge bearer (default `sha`); the other rails have none and refuse one. */
+function chargeBearerOn(rail: Rail, input: CreateBankTransferInput): ChargeBearer | null {
+  if (rail.id === "swift") return input.charge_bearer ?? "sha";
+  if (input.charge_bearer) {
+    throw new ApiError("parameter_invalid", {
+      param: "charge_bearer",
+      message: `charge_bearer applies to SWIFT wires (rail swift) only, not to ${rail.id}.`,
+    });
+  }
+  return null;
 }
 
 /**
@@ -140,10 +169,11 @@ function assertRailCarries(rail: Rail, input: CreateBankTransferInput, account: 
     });
   }
   // A pull's fee comes out of what it collects, so it must collect more than the fee.
-  if (input.direction === "pull" && input.amount <= bankTransferFees[rail.id]) {
+  const fee = railFee(rail.id, input.currency);
+  if (input.direction === "pull" && input.amount <= fee) {
     throw new ApiError("amount_invalid", {
       param: "amount",
-      message: `A pull on ${rail.id} must be more than its fee (${bankTransferFees[rail.id]} minor units of ${input.currency}).`,
+      message: `A pull on ${rail.id} must be more than its fee (${fee} minor units of ${input.currency}).`,
     });
   }
 }
@@ -194,6 +224,8 @@ export async function createBankTransfer({
   }
   const rail = chooseRail(input, mandate);
   assertRailCarries(rail, input, account);
+  const chargeBearer = chargeBearerOn(rail, input);
+  const { fee, correspondentFee } = transferCharges(rail.id, input.currency, chargeBearer);
   const clock = await transferClock(ctx, account, asked);
   const now = ctx.services.clock.now();
   const schedule = scheduleOnRail(rail, clock?.frozenTime ?? now);
@@ -203,9 +235,11 @@ export async function createBankTransfer({
     environment: ctx.environment,
     direction: input.direction,
     amount: input.amount,
-    fee: bankTransferFees[rail.id],
+    fee,
     currency: input.currency,
     rail: rail.id,
+    chargeBearer,
+    correspondentFee,
     bankAccountId: account.id,
     customerId: account.customerId,
     mandateId: mandate?.id ?? null,

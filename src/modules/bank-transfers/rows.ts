@@ -4,6 +4,17 @@ import { type AccountRef, type EntryInput, type PostingInput, postingCall } from
 import type { BankTransfer } from "./schemas";
 import type { BankTransferRow } from "./tables";
 
+/** A SWIFT wire's correspondent fee: charged to the merchant (`our`) or the intermediaries' expected deduction (`sha`). */
+function correspondentFees(
+  row: BankTransferRow,
+): Pick<BankTransfer, "correspondent_fee" | "estimated_correspondent_fee"> {
+  if (row.chargeBearer === null) return { correspondent_fee: null, estimated_correspondent_fee: null };
+  const amount = row.correspondentFee ?? 0;
+  return row.chargeBearer === "our"
+    ? { correspondent_fee: amount, estimated_correspondent_fee: 0 }
+    : { correspondent_fee: 0, estimated_correspondent_fee: amount };
+}
+
 export function toBankTransfer(row: BankTransferRow): BankTransfer {
   return {
     id: row.id,
@@ -14,6 +25,8 @@ export function toBankTransfer(row: BankTransferRow): BankTransfer {
     fee: row.fee,
     currency: row.currency,
     rail: row.rail,
+    charge_bearer: row.chargeBearer,
+    ...correspondentFees(row),
     bank_account: row.bankAccountId,
     customer: row.customerId,
     mandate: row.mandateId,

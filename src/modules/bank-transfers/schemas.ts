@@ -3,6 +3,7 @@ import { metadataSchema } from "../../core/metadata";
 import { listQuerySchema } from "../../core/pagination";
 import { railIds } from "../../core/rails";
 import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
+import { chargeBearers } from "./fees";
 import { bankTransferDirections, bankTransferStatuses } from "./tables";
 
 export const createBankTransferBody = z
@@ -19,7 +20,11 @@ export const createBankTransferBody = z
     }),
     rail: z.enum(railIds).optional().openapi({
       description:
-        "Defaults: push USD ach_standard, EUR sepa_credit, GBP bacs; pull by the mandate (ach_debit: ach_standard, sepa_debit: sepa_debit).",
+        "Defaults: push USD ach_standard, EUR sepa_credit, GBP bacs, CHF, CAD, AUD, JPY, SGD and HKD swift; pull by the mandate (ach_debit: ach_standard, sepa_debit: sepa_debit). wire is the domestic US wire (USD); swift carries EUR, GBP, CHF, CAD, AUD, JPY, SGD and HKD.",
+    }),
+    charge_bearer: z.enum(chargeBearers).optional().openapi({
+      description:
+        "SWIFT wires only (field 71A), default sha. our: you pay the correspondent banks too (correspondent_fee, added to fee) and the beneficiary gets the whole amount; sha: the intermediaries deduct their fees from the amount on the way (estimated_correspondent_fee).",
     }),
     mandate: z.string().min(1).max(255).optional().openapi({
       example: "mdt_3kTq9yQy7yJ4pQz2Xb8w1LmN",
@@ -55,6 +60,18 @@ export const bankTransferSchema = z
     }),
     currency: z.string(),
     rail: z.enum(railIds),
+    charge_bearer: z
+      .enum(chargeBearers)
+      .nullable()
+      .openapi({ description: "SWIFT wires: our or sha (field 71A); null on the other rails." }),
+    correspondent_fee: z.number().int().nullable().openapi({
+      description:
+        "SWIFT wires: the correspondent fee charged to you with charge bearer our (included in fee), 0 with sha; null on the other rails.",
+    }),
+    estimated_correspondent_fee: z.number().int().nullable().openapi({
+      description:
+        "SWIFT wires with charge bearer sha: what the correspondent banks are expected to deduct from the amount before it reaches the beneficiary (not charged by us), 0 with our; null on the other rails.",
+    }),
     bank_account: z.string().openapi({ description: "The bank account (ba_…)." }),
     customer: z.string().nullable().openapi({ description: "The bank account's customer, if any." }),
     mandate: z.string().nullable().openapi({ description: "Pulls: the mandate (mdt_…)." }),
@@ -111,7 +128,7 @@ export const returnBankTransferBody = z
     code: z.string().min(1).max(16).openapi({
       example: "R10",
       description:
-        "A return code of the transfer's rail: ACH R01–R51 (Nacha), SEPA AC01, AC04, AC06, AG01, AM04, AM05, MD06, MD07, MS02, MS03.",
+        "A return code of the transfer's rail: ACH R01–R51 (Nacha), SEPA AC01, AC04, AC06, AG01, AM04, AM05, MD06, MD07, MS02, MS03, Bacs (ARUCS) 0, 2, 3, 5, B, C.",
     }),
   })
   .strict()

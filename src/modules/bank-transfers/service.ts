@@ -6,8 +6,8 @@ import { type ListPage, paginateTable } from "../../core/pagination";
 import {
   type Rail,
   type ReturnCode,
+  railOf,
   railReturnCodes,
-  rails,
   railToday,
   returnCodeDescriptions,
   returnDeadlineOn,
@@ -167,7 +167,7 @@ export async function returnBankTransfer({
   input: ReturnBankTransferInput;
 }): Promise<BankTransfer> {
   const before = await loadBankTransfer(ctx, id);
-  const rail = rails[before.rail];
+  const rail = railOf(before);
   const codes = railReturnCodes(rail);
   const code = codes.find((known) => known === input.code);
   if (!code) {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { RailId } from "../../core/rails";
 import type { Environment } from "../../core/tables";
+import type { ChargeBearer } from "./fees";
 
 export const bankTransferDirections = ["push", "pull"] as const;
 export type BankTransferDirection = (typeof bankTransferDirections)[number];
@@ -23,10 +24,20 @@ export const bankTransfers = pgTable(
     environment: text("environment").$type<Environment>().notNull(),
     direction: text("direction").$type<BankTransferDirection>().notNull(),
     amount: bigint("amount", { mode: "number" }).notNull(),
-    /** The rail's fee (fees.ts): a push's is debited with the amount, a pull's kept from what it collects. */
+    /**
+     * The rail's fee (fees.ts), with a SWIFT wire's correspondent fee on charge bearer `our`: a push's
+     * is debited with the amount, a pull's kept from what it collects.
+     */
     fee: bigint("fee", { mode: "number" }).notNull().default(0),
     currency: text("currency").notNull(),
     rail: text("rail").$type<RailId>().notNull(),
+    /** SWIFT wires only (field 71A): who pays the correspondent banks. */
+    chargeBearer: text("charge_bearer").$type<ChargeBearer>(),
+    /**
+     * SWIFT wires only: the correspondent fee of the currency (fees.ts), charged within `fee` on
+     * `our`, the intermediaries' expected deduction from the amount on `sha`.
+     */
+    correspondentFee: bigint("correspondent_fee", { mode: "number" }),
     bankAccountId: text("bank_account_id").notNull(),
     /** The account's customer; null for the merchant's own accounts. */
     customerId: text("customer_id"),

@@ -4,7 +4,7 @@ import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingStatement } from "../../core/ledger";
-import { type Rail, type RailId, rails, scheduleOnRail } from "../../core/rails";
+import { rails, type SingleCentreRail, type SingleCentreRailId, scheduleOnRail } from "../../core/rails";
 import { loadBankAccount } from "../bank-accounts/service";
 import { readTestClock } from "../test-clocks/service";
 import { assertCanPayOut } from "../verifications/service";
@@ -13,7 +13,7 @@ import type { CreatePayoutInput, Payout } from "./schemas";
 import { type PayoutMethod, type PayoutRow, payouts } from "./tables";
 
 /** Which rail reaches an account in a currency, per speed; its keys are the currencies payouts go out in. */
-const payoutRails: Record<string, Record<PayoutMethod, RailId>> = {
+const payoutRails: Record<string, Record<PayoutMethod, SingleCentreRailId>> = {
   USD: { standard: "ach_standard", instant: "ach_same_day" },
   EUR: { standard: "sepa_credit", instant: "sepa_instant" },
   GBP: { standard: "bacs", instant: "faster_payments" },
@@ -28,7 +28,7 @@ export function payoutFee(method: PayoutMethod, amount: number): number {
 
 const CRYPTO_DESTINATION = /^(0x[0-9a-fA-F]{40}|caddr_.+)$/;
 
-export function payoutRail(currency: string, method: PayoutMethod): Rail {
+export function payoutRail(currency: string, method: PayoutMethod): SingleCentreRail {
   const id = payoutRails[currency]?.[method];
   if (!id) {
     throw new ApiError("payout_rail_unavailable", {

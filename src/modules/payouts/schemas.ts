@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { metadataSchema } from "../../core/metadata";
 import { listQuerySchema } from "../../core/pagination";
-import { railIds } from "../../core/rails";
+import { singleCentreRailIds } from "../../core/rails";
 import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
 import { weekdays } from "../../core/tables";
 import { payoutIntervals, payoutMethods, payoutStatuses } from "./tables";
@@ -46,7 +46,7 @@ export const payoutSchema = z
     currency: z.string(),
     fee: z.number().int().openapi({ description: "Instant payouts' fee, debited with the amount." }),
     method: z.enum(payoutMethods),
-    rail: z.enum(railIds),
+    rail: z.enum(singleCentreRailIds),
     destination: z.string().openapi({ description: "The bank account (ba_…)." }),
     statement_descriptor: z.string().nullable(),
     status: z.enum(payoutStatuses),

@@ -10,7 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { RailId } from "../../core/rails";
+import type { SingleCentreRailId } from "../../core/rails";
 import type { Environment, Weekday } from "../../core/tables";
 
 export const payoutStatuses = ["pending", "in_transit", "paid", "failed", "canceled"] as const;
@@ -29,7 +29,7 @@ export const payouts = pgTable(
     /** Instant payouts only; debited from available with the amount, returned with it on failure. */
     fee: bigint("fee", { mode: "number" }).notNull(),
     method: text("method").$type<PayoutMethod>().notNull(),
-    rail: text("rail").$type<RailId>().notNull(),
+    rail: text("rail").$type<SingleCentreRailId>().notNull(),
     bankAccountId: text("bank_account_id").notNull(),
     statementDescriptor: text("statement_descriptor"),
     status: text("status").$type<PayoutStatus>().notNull(),
