@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, lte } from "drizzle-orm";
 import { applyChanges } from "../../core/batch";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
@@ -8,16 +8,24 @@ import {
   dueReturn,
   hasArrived,
   RAIL_RUN_LIMIT,
+  type RailId,
   type RailRun,
   rails,
   submissionIds,
   utcDayBound,
 } from "../../core/rails";
 import { onlyMerchant } from "../../core/tenancy";
+import { followCryptoPayouts } from "./crypto-progress";
 import { type PayoutRow, payouts } from "./tables";
 import { type PayoutChange, payoutChangeStatement } from "./transitions";
 
 const contextOf = (services: Services, row: PayoutRow) => systemContext(services, row, "payout-batch");
+
+type RailPayout = PayoutRow & { rail: RailId };
+
+/** The payouts that travel on a bank rail (the queries below also select only those): wallets' have none. */
+const onRails = (rows: PayoutRow[]): RailPayout[] =>
+  rows.filter((row): row is RailPayout => row.rail !== null);
 
 /**
  * Pending payouts whose cut-off has come, grouped per environment, rail and cut-off: each group is
@@ -32,12 +40,14 @@ async function submitDue(services: Services, { now, merchantId }: RailRun): Prom
       and(
         onlyMerchant(payouts, merchantId),
         eq(payouts.status, "pending"),
+        isNotNull(payouts.rail),
         eq(payouts.environment, "sandbox"),
         lte(payouts.windowAt, now),
       ),
     )
     .orderBy(asc(payouts.windowAt))
-    .limit(RAIL_RUN_LIMIT);
+    .limit(RAIL_RUN_LIMIT)
+    .then(onRails);
   const batchIds = submissionIds(due, () => newId("payoutBatch"));
   const changes = due.map((row, index) =>
     payoutChangeStatement(contextOf(services, row), row, {
@@ -63,10 +73,12 @@ async function settleArrived(
       and(
         onlyMerchant(payouts, merchantId),
         eq(payouts.status, "in_transit"),
+        isNotNull(payouts.rail),
         lte(payouts.arrivalDate, utcDayBound(now, 1)),
       ),
     )
-    .limit(RAIL_RUN_LIMIT);
+    .limit(RAIL_RUN_LIMIT)
+    .then(onRails);
   const paid: PayoutChange[] = [];
   const failed: PayoutChange[] = [];
   for (const row of arriving) {
@@ -108,10 +120,12 @@ async function applyReturns(services: Services, { now, merchantId }: RailRun): P
         onlyMerchant(payouts, merchantId),
         eq(payouts.status, "paid"),
         eq(payouts.environment, "sandbox"),
+        isNotNull(payouts.rail),
         gte(payouts.returnDeadline, utcDayBound(now, -1)),
       ),
     )
-    .limit(RAIL_RUN_LIMIT);
+    .limit(RAIL_RUN_LIMIT)
+    .then(onRails);
   const changes = returnable.flatMap((row) => {
     const returned = dueReturn(row, now);
     if (!returned) return [];
@@ -135,7 +149,7 @@ async function applyReturns(services: Services, { now, merchantId }: RailRun): P
 
 /**
  * The payout-batch background function's work, on the services clock: submit the due windows,
- * settle what arrived, apply returns. Each step is one read and one write batch of compare-and-set
+ * settle what arrived, apply returns; then move payouts to crypto wallets after their transfers. Each step is one read and one write batch of compare-and-set
  * statements, so concurrent runs and a merchant's cancel apply each change once.
  */
 export async function runPayoutBatch(services: Services, merchantId?: string) {
@@ -143,5 +157,6 @@ export async function runPayoutBatch(services: Services, merchantId?: string) {
   const submitted = await submitDue(services, run);
   const { paid, failed } = await settleArrived(services, run);
   const returned = await applyReturns(services, run);
-  return { submitted, paid, failed, returned };
+  const crypto = await followCryptoPayouts(services, run);
+  return { submitted, paid, failed, returned, crypto };
 }
