@@ -162,6 +162,8 @@ describe("payouts to a crypto wallet", () => {
     expect((await transfer(m, sent.id)).finalized_at).not.toBeNull();
     await runBatch(m);
     const paid = await payout(m, po.id);
+    const listed = await m.sandbox.request<{ data: Payout[] }>("GET", `/payouts?destination=${to}`);
+    expect(listed.body.data.map((row) => row.id)).toEqual([po.id]);
     expect(paid).toMatchObject({ status: "paid", failed_at: null });
     expect(paid.paid_at).not.toBeNull();
     await runBatch(m);

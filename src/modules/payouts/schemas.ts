@@ -112,7 +112,12 @@ export const payoutIdParams = idParams("po_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 
 export const listPayoutsQuery = listQuerySchema.extend({
   status: z.enum(payoutStatuses).optional(),
-  destination: z.string().min(1).max(255).optional(),
+  destination: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({ description: "A bank account (ba_…) or a wallet address (0x…, as created)." }),
 });
 
 export type ListPayoutsQuery = z.infer<typeof listPayoutsQuery>;

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, or } from "drizzle-orm";
 import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
@@ -46,7 +46,13 @@ export async function listPayouts({
 }): Promise<ListPage<Payout>> {
   const filters = tenantScope(payouts, ctx);
   if (query.status) filters.push(eq(payouts.status, query.status));
-  if (query.destination) filters.push(eq(payouts.bankAccountId, query.destination));
+  if (query.destination) {
+    const destination = or(
+      eq(payouts.bankAccountId, query.destination),
+      eq(payouts.cryptoAddress, query.destination),
+    );
+    if (destination) filters.push(destination);
+  }
   const page = await paginateTable({
     db: ctx.services.db,
     table: payouts,
