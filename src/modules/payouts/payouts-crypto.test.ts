@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { erc20Abi, type Hex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +17,10 @@ import { nodeServices } from "../../../test/node-services";
 import { addPerson, createBusiness, settled, submit, upload } from "../../../test/verifications";
 import { runFunction } from "../../core/background-functions";
 import type { Services } from "../../core/context";
+import { execute } from "../../core/db";
 import type { CryptoTransfer } from "../crypto/schemas";
+import { cryptoTransfers } from "../crypto/tables";
+import { assignNonceStatement } from "../crypto/transfer-changes";
 import { eventTypes } from "./payouts-testing";
 import type { Payout } from "./schemas";
 
@@ -245,6 +249,14 @@ describe("payouts to a crypto wallet", () => {
       409,
       "payout_not_cancelable",
     );
+    // A tracker run that read the transfer as pending just before the cancel takes no nonce for it.
+    const [row] = await services.db.select().from(cryptoTransfers).where(eq(cryptoTransfers.id, stopped.id));
+    if (!row) throw new Error("the canceled transfer is gone");
+    const taken = await execute(
+      assignNonceStatement(services, { ...row, status: "pending" }, 0),
+      services.db,
+    );
+    expect(taken.rows).toEqual([]);
 
     // Once the tracker took a nonce and broadcast, it is too late.
     const sent = await m.sandbox.request<Payout>("POST", "/payouts", walletPayout(to, "1"));
