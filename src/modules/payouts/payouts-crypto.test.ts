@@ -222,6 +222,44 @@ describe("payouts to a crypto wallet", () => {
     ]);
   }, 120_000);
 
+  it("a reorg of the confirmed send before it is final keeps the payout in transit; it is paid once, after the send again", async () => {
+    const m = await createMerchant();
+    await fundUsd(m, 1_000);
+    const to = recipient();
+    const snapshot = await chain.snapshot();
+    const created = await m.sandbox.request<Payout>("POST", "/payouts", walletPayout(to, "2"));
+    expect(created.status, created.text).toBe(200);
+    const transferId = created.body.crypto?.transfer ?? "";
+    await trackLocalTransfers();
+    await chain.mine({ blocks: 5 });
+    await trackLocalTransfers();
+    expect(await transfer(m, transferId)).toMatchObject({ status: "confirmed", finalized_at: null });
+    await runBatch(m);
+    expect((await payout(m, created.body.id)).status).toBe("in_transit");
+
+    // The chain forgets the send's block before it is final and grows on another branch.
+    await chain.revert({ id: snapshot });
+    const latest = await chain.getBlock();
+    await chain.setNextBlockTimestamp({ timestamp: latest.timestamp + 1_000n });
+    await chain.mine({ blocks: 2 });
+    await trackLocalTransfers();
+    expect((await transfer(m, transferId)).status).toBe("broadcast");
+    await runBatch(m);
+    expect((await payout(m, created.body.id)).status).toBe("in_transit");
+
+    // Sent again, mined on the new branch, final: paid once, the coins arrived once.
+    await chain.mine({ blocks: 5 });
+    await trackLocalTransfers();
+    await chain.mine({ blocks: 1 });
+    await trackLocalTransfers();
+    expect((await transfer(m, transferId)).finalized_at).not.toBeNull();
+    await runBatch(m);
+    await runBatch(m);
+    expect((await payout(m, created.body.id)).status).toBe("paid");
+    expect(await tokenBalance(to)).toBe(2_000_000n);
+    expect(await eventTypes(created.body.id)).toEqual(["payout.created", "payout.in_transit", "payout.paid"]);
+  }, 120_000);
+
   it("cancels while nothing was sent (the transfer never broadcast), not after", async () => {
     const m = await createMerchant();
     await fundUsd(m, 10_000);
