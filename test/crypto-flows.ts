@@ -11,8 +11,8 @@ type Run = <T = Record<string, unknown>>(
 
 /**
  * The crypto operations that need a chain, on the local one: a payment request and a real deposit
- * to its address (detected, listed and retrieved) and a transfer out of the hot wallet (created, listed, retrieved, then settled so no
- * open transfer outlives this node).
+ * to its address (detected, listed and retrieved) and a transfer out of the hot wallet and a payout to a
+ * wallet (created, listed, retrieved, then settled so no open transfer outlives this node).
  */
 export async function cryptoChainFlows(run: Run, customer: string): Promise<void> {
   const { node, client } = await startLocalChain();
@@ -48,6 +48,15 @@ export async function cryptoChainFlows(run: Run, customer: string): Promise<void
     });
     await run("sandbox", "GET", "/crypto/transfers");
     await run("sandbox", "GET", `/crypto/transfers/${transfer.id}`);
+    // A payout to a wallet (EIP-55's own example address), sent by a transfer the tracker broadcasts.
+    const payout = await run<{ id: string }>("sandbox", "POST", "/payouts", {
+      destination: "0x52908400098527886E0F7030069857D2E4169EE7",
+      network: "local",
+      asset: "USDC",
+      asset_amount: "0.5",
+    });
+    await run("sandbox", "GET", `/payouts/${payout.id}`);
+    await trackLocalTransfers();
     await client.mine({ blocks: 6 });
     await trackLocalTransfers();
   } finally {

@@ -2618,8 +2618,8 @@ export interface paths {
         get: operations["payouts.list"];
         put?: never;
         /**
-         * Pay out to a bank account
-         * @description Reserves amount + fee from the available balance at once (402 insufficient_funds otherwise, nothing reserved), picks the rail from the account's currency and the method, and dates the arrival from the rail's business-day calendar. Production payouts need approved KYB.
+         * Pay out to a bank account or a crypto wallet
+         * @description Reserves amount + fee from the available balance at once (402 insufficient_funds otherwise, nothing reserved). To a bank account: picks the rail from the account's currency and the method, and dates the arrival from the rail's business-day calendar. To a crypto wallet (a checksummed 0x address with network, asset and asset_amount): creates the crypto transfer that sends it, valued in USD as crypto transfers are, with its network fee reserved. Production payouts need approved KYB.
          */
         post: operations["payouts.create"];
         delete?: never;
@@ -2656,7 +2656,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a pending payout
-         * @description Only before its rail's cut-off (status pending); the reserved funds return to available.
+         * @description Only before its rail's cut-off, or for a crypto wallet before its transfer is signed for the network (status pending); the reserved funds return to available.
          */
         post: operations["payouts.cancel"];
         delete?: never;
@@ -6577,19 +6577,45 @@ export interface components {
             environment: "sandbox" | "production";
             amount: number;
             currency: string;
-            /** @description Instant payouts' fee, debited with the amount. */
+            /** @description Debited with the amount: instant payouts' fee; for a crypto wallet the network fee reserved (the most it can cost; the transfer's network_fee_charged is what was paid, the rest returns to available). */
             fee: number;
             /** @enum {string} */
             method: "standard" | "instant";
-            /** @enum {string} */
-            rail: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire";
-            /** @description The bank account (ba_…). */
+            /**
+             * @description The bank rail; null for a crypto wallet.
+             * @enum {string|null}
+             */
+            rail: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire" | null;
+            /** @description The bank account (ba_…) or the crypto wallet's address (0x…). */
             destination: string;
+            /** @description Payouts to a crypto wallet; null for a bank account. */
+            crypto: {
+                /**
+                 * @description The network; sandbox uses its testnet.
+                 * @enum {string}
+                 */
+                network: "ethereum" | "polygon" | "bsc" | "arbitrum" | "optimism" | "base" | "avalanche" | "linea" | "local";
+                /**
+                 * @description `native` (ETH, POL, BNB, AVAX) or a stablecoin.
+                 * @enum {string}
+                 */
+                asset: "native" | "USDC" | "USDT";
+                /**
+                 * @description Whole units of the asset sent.
+                 * @example 25.50
+                 */
+                amount: string;
+                /**
+                 * @description The crypto transfer that sends it: its on-chain state, network fee and reservation.
+                 * @example ctr_3kTq9yQy7yJ4pQz2Xb8w1LmN
+                 */
+                transfer: string;
+            } | null;
             statement_descriptor: string | null;
             /** @enum {string} */
             status: "pending" | "in_transit" | "paid" | "failed" | "canceled";
             /**
-             * @description Rail-local day the funds arrive.
+             * @description Rail-local day the funds arrive; for a crypto wallet the UTC day the payout was created.
              * @example 2026-12-02
              */
             arrival_date: string;
@@ -9174,21 +9200,36 @@ export interface components {
             content: {
                 "application/json": {
                     /**
-                     * @description Integer in the currency's minor unit.
+                     * @description Bank payouts, required: minor units of currency. Not sent for a crypto wallet (asset_amount).
                      * @example 1999
                      */
-                    amount: number;
+                    amount?: number;
                     /**
-                     * @description Upper-case ISO 4217 code.
+                     * @description Bank payouts, required: the account's currency. Not sent for a crypto wallet.
                      * @example USD
                      * @enum {string}
                      */
-                    currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    currency?: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
                     /**
-                     * @description A verified bank account of the merchant (ba_…). Crypto wallet addresses are refused with payout_destination_unsupported until crypto sends land.
+                     * @description A verified bank account of the merchant (ba_…), or a crypto wallet: an EVM address in its EIP-55 checksummed form (0x…), with network, asset and asset_amount.
                      * @example ba_3kTq9yQy7yJ4pQz2Xb8w1LmN
                      */
                     destination: string;
+                    /**
+                     * @description Crypto wallets, required: the network the address is on (sandbox uses its testnet).
+                     * @enum {string}
+                     */
+                    network?: "ethereum" | "polygon" | "bsc" | "arbitrum" | "optimism" | "base" | "avalanche" | "linea" | "local";
+                    /**
+                     * @description Crypto wallets, required: what to send (native or a stablecoin), as crypto transfers name it.
+                     * @enum {string}
+                     */
+                    asset?: "native" | "USDC" | "USDT";
+                    /**
+                     * @description Crypto wallets, required: whole units of the asset, at most its decimals, as a crypto transfer's amount. The payout's amount is its USD value at the transfer's price, rounded up.
+                     * @example 25.50
+                     */
+                    asset_amount?: string;
                     /**
                      * @description standard: the account's batch rail (ACH next day, SEPA Credit Transfer, Bacs). instant: ACH same-day, SEPA Instant or Faster Payments, for a 1 % fee.
                      * @default standard
@@ -30079,6 +30120,7 @@ export interface operations {
                 /** @description ISO 8601; created at or before. */
                 created_lte?: string;
                 status?: "pending" | "in_transit" | "paid" | "failed" | "canceled";
+                /** @description A bank account (ba_…) or a wallet address (0x…, as created). */
                 destination?: string;
             };
             header?: never;

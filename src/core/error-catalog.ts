@@ -328,7 +328,7 @@ export const errorCatalog = {
     status: 400,
     message: "Payouts cannot go to this destination.",
     description:
-      "Payouts go to the merchant's own verified bank accounts (ba_…). Crypto wallet destinations are refused until crypto sends land; a customer's bank account is not a payout destination.",
+      "Payouts go to the merchant's own verified bank accounts (ba_…) or, for manual payouts, to a crypto wallet address (0x…). Not to a customer's bank account, a deposit address (caddr_…), the zero address or one of the platform's own wallets; automatic payouts go to bank accounts only.",
   },
   payout_rail_unavailable: {
     type: "invalid_request_error",

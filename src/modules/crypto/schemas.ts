@@ -9,6 +9,9 @@ import { cryptoDepositStatuses, cryptoPaymentStatuses, cryptoTransferStatuses } 
 const network = z.enum(networkNames).openapi({ description: "The network; sandbox uses its testnet." });
 const asset = z.enum(assetCodes).openapi({ description: "`native` (ETH, POL, BNB, AVAX) or a stablecoin." });
 
+/** The network and asset as every crypto request names them (payouts to a wallet too). */
+export { asset as cryptoAsset, network as cryptoNetwork };
+
 export const createCryptoAddressBody = z
   .object({
     customer: z.string().min(1).max(255).openapi({ example: "cus_3kTq9yQy7yJ4pQz2Xb8w1LmN" }),

@@ -1,3 +1,4 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Hex, PublicClient } from "viem";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
@@ -105,14 +106,20 @@ async function readNetwork(client: PublicClient, from: Hex) {
   }
 }
 
+/** A transfer decided and ready to be written: its row and the statements of its creation batch. */
+export interface PreparedTransfer {
+  row: CryptoTransferRow;
+  /** The row, its reservation (available → reserved, refused as 402 insufficient_funds) and `crypto.transfer.created`. */
+  statements: BatchItem<"pg">[];
+  transfer: CryptoTransfer;
+}
+
 /**
- * Creates a transfer out of the hot wallet and sends it. One batch records it with its reservation
- * (available → reserved, refused as 402 insufficient_funds when available can't cover it) and
- * `crypto.transfer.created`; one statement takes its nonce; then, with nothing open, it is signed
- * and broadcast, and a last batch marks it broadcast. A broadcast that fails leaves it pending:
- * `crypto-transfer-track` sends it again. Other modules (payouts) call this with their `source`.
+ * Decides a transfer without writing anything: checks the request against the catalog, reads the
+ * network's fee estimate (to reserve the fee cap) and builds its row and creation statements. The
+ * caller runs them in its own batch: createCryptoTransfer alone, a payout with its own row and event.
  */
-export async function createCryptoTransfer({
+export async function prepareCryptoTransfer({
   ctx,
   input,
   source = { type: "api", id: null },
@@ -120,7 +127,7 @@ export async function createCryptoTransfer({
   ctx: ServiceContext;
   input: CreateCryptoTransferInput;
   source?: TransferSource;
-}): Promise<CryptoTransfer> {
+}): Promise<PreparedTransfer & { chainNonce: number; client: PublicClient; chain: ChainInfo }> {
   const { chain, asset, units, price, fiatAmount, fee, from } = checkTransfer(ctx, input);
   const { db, config } = ctx.services;
   const client = chainClient(rpcUrls(config, chain), chain, config.OUTBOUND_TIMEOUT_MS);
@@ -177,11 +184,32 @@ export async function createCryptoTransfer({
     createdAt: now,
     updatedAt: now,
   };
-  await runBatch(ctx.services, [
+  const transfer = toCryptoTransfer(row);
+  const statements: BatchItem<"pg">[] = [
     db.insert(cryptoTransfers).values(row),
     db.execute(postingStatement(transferPosting(ctx, row, "reserved"))),
-    db.execute(changeStatement(ctx, { type: "crypto.transfer.created", object: toCryptoTransfer(row) })),
-  ]);
+    db.execute(changeStatement(ctx, { type: "crypto.transfer.created", object: transfer })),
+  ];
+  return { row, statements, transfer, chainNonce, client, chain };
+}
+
+/**
+ * Creates a transfer out of the hot wallet and sends it. One batch records it with its reservation
+ * (available → reserved, refused as 402 insufficient_funds when available can't cover it) and
+ * `crypto.transfer.created`; one statement takes its nonce; then, with nothing open, it is signed
+ * and broadcast, and a last batch marks it broadcast. A broadcast that fails leaves it pending:
+ * `crypto-transfer-track` sends it again.
+ */
+export async function createCryptoTransfer({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CreateCryptoTransferInput;
+}): Promise<CryptoTransfer> {
+  const { row, statements, chainNonce, client, chain } = await prepareCryptoTransfer({ ctx, input });
+  const { db } = ctx.services;
+  await runBatch(ctx.services, statements);
   const assigned = await execute<{ nonce: number }>(assignNonceStatement(ctx.services, row, chainNonce), db);
   const nonce = assigned.rows[0]?.nonce;
   if (nonce === undefined) throw new Error(`crypto transfer ${row.id} got no nonce`);

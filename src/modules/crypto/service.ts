@@ -5,8 +5,19 @@ import { chainsToPoll, type PollReport, pollChain } from "./poll";
 export { createCryptoAddress, listCryptoAddresses, retrieveCryptoAddress } from "./addresses";
 export { listCryptoDeposits, retrieveCryptoDeposit } from "./deposits";
 export { createCryptoPayment, listCryptoPayments, retrieveCryptoPayment } from "./payments";
-export { createCryptoTransfer, type TransferSource } from "./send";
+export {
+  createCryptoTransfer,
+  type PreparedTransfer,
+  prepareCryptoTransfer,
+  type TransferSource,
+} from "./send";
 export { emptyTrackReport, type TrackReport, trackCryptoTransfers } from "./track";
+export {
+  isPlatformAddress,
+  type TransferProgress,
+  transferProgress,
+  unsentTransferCancel,
+} from "./transfer-sources";
 export { listCryptoTransfers, retrieveCryptoTransfer } from "./transfers";
 
 /** The chains deposit-poll has a schedule for, one each (the local development chain has none). */

@@ -85,14 +85,16 @@ export function networkFeeCharged(row: CryptoTransferRow, mined: MinedAttempt): 
  * Takes the hot wallet's next nonce for a transfer that has none, in one statement: the transfer row
  * is locked first (a second caller for it then finds a nonce and takes none), then the wallet row
  * is upserted, which serializes every sender of the chain. The nonce is the larger of the row's
- * and the chain's pending count, so a wallet also used elsewhere never reuses one.
+ * and the chain's pending count, so a wallet also used elsewhere never reuses one. Only a pending
+ * transfer takes one: a transfer canceled before it was sent (canceledStatement) never does.
  */
 export function assignNonceStatement(services: Services, row: CryptoTransferRow, chainNonce: number): SQL {
   const now = services.clock.now();
   return sql`
     with transfer as (
       select ${cryptoTransfers.id} from ${cryptoTransfers}
-       where ${cryptoTransfers.id} = ${row.id} and ${cryptoTransfers.nonce} is null for update
+       where ${cryptoTransfers.id} = ${row.id} and ${cryptoTransfers.nonce} is null
+         and ${cryptoTransfers.status} = 'pending' for update
     ), wallet as (
       insert into ${cryptoHotWallets} (chain, address, next_nonce, created_at, updated_at)
       select ${row.chain}, ${row.fromAddress}, ${chainNonce + 1}, ${now}, ${now} from transfer
@@ -241,6 +243,29 @@ export function settledStatement(
   const posting = succeeded ? transferPosting(ctx, next, "sent") : transferPosting(ctx, row, "released");
   const type = succeeded ? "crypto.transfer.confirmed" : "crypto.transfer.failed";
   return { statement: gatedStatement(ctx, next, update, type, posting), row: next };
+}
+
+/**
+ * A transfer nothing was sent for (pending, no nonce taken) is canceled with the object that asked
+ * for it (a payout): failed, its whole reservation back to available, `crypto.transfer.failed`.
+ * The compare-and-set on "pending without a nonce" and the nonce's own (assignNonceStatement takes
+ * one only for a pending transfer) lock the same row, so either the cancel or the send wins.
+ */
+export function canceledStatement(
+  ctx: ServiceContext,
+  row: CryptoTransferRow,
+  failureReason: string,
+): { statement: SQL; row: CryptoTransferRow } {
+  const now = ctx.services.clock.now();
+  const next: CryptoTransferRow = { ...row, status: "failed", failureReason, failedAt: now, updatedAt: now };
+  const update = casUpdate(
+    ctx,
+    row,
+    next,
+    and(eq(cryptoTransfers.status, "pending"), isNull(cryptoTransfers.nonce)),
+  );
+  const posting = transferPosting(ctx, row, "released");
+  return { statement: gatedStatement(ctx, next, update, "crypto.transfer.failed", posting), row: next };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, lte } from "drizzle-orm";
 import { applyChanges } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { systemContext } from "../../core/http";
@@ -9,6 +9,7 @@ import {
   hasArrived,
   nextAfter,
   RAIL_RUN_LIMIT,
+  type RailId,
   type RailRun,
   railDayStart,
   railRunScope,
@@ -19,11 +20,18 @@ import {
 } from "../../core/rails";
 import type { Environment } from "../../core/tables";
 import { tenantScope } from "../../core/tenancy";
+import { followCryptoPayouts } from "./crypto-progress";
 import { type PayoutRow, payouts } from "./tables";
 import { type PayoutChange, payoutChangeStatement } from "./transitions";
 
 const contextOf = (services: Services, row: PayoutRow) =>
   systemContext(services, row, row.testClockId ? "test-clock" : "payout-batch");
+
+type RailPayout = PayoutRow & { rail: RailId };
+
+/** The payouts that travel on a bank rail (the queries below also select only those): wallets' have none. */
+const onRails = (rows: PayoutRow[]): RailPayout[] =>
+  rows.filter((row): row is RailPayout => row.rail !== null);
 
 /**
  * Pending payouts whose cut-off has come, grouped per environment, rail and cut-off: each group is
@@ -39,12 +47,14 @@ async function submitDue(services: Services, run: RailRun): Promise<number> {
       and(
         railRunScope(payouts, run),
         eq(payouts.status, "pending"),
+        isNotNull(payouts.rail),
         eq(payouts.environment, "sandbox"),
         lte(payouts.windowAt, now),
       ),
     )
     .orderBy(asc(payouts.windowAt))
-    .limit(RAIL_RUN_LIMIT);
+    .limit(RAIL_RUN_LIMIT)
+    .then(onRails);
   const batchIds = submissionIds(due, () => newId("payoutBatch"));
   const changes = due.map((row, index) =>
     payoutChangeStatement(contextOf(services, row), row, {
@@ -68,10 +78,12 @@ async function settleArrived(services: Services, run: RailRun): Promise<{ paid: 
       and(
         railRunScope(payouts, run),
         eq(payouts.status, "in_transit"),
+        isNotNull(payouts.rail),
         lte(payouts.arrivalDate, utcDayBound(now, 1)),
       ),
     )
-    .limit(RAIL_RUN_LIMIT);
+    .limit(RAIL_RUN_LIMIT)
+    .then(onRails);
   const paid: PayoutChange[] = [];
   const failed: PayoutChange[] = [];
   for (const row of arriving) {
@@ -114,10 +126,12 @@ async function applyReturns(services: Services, run: RailRun): Promise<number> {
         railRunScope(payouts, run),
         eq(payouts.status, "paid"),
         eq(payouts.environment, "sandbox"),
+        isNotNull(payouts.rail),
         gte(payouts.returnDeadline, utcDayBound(now, -1)),
       ),
     )
-    .limit(RAIL_RUN_LIMIT);
+    .limit(RAIL_RUN_LIMIT)
+    .then(onRails);
   const changes = returnable.flatMap((row) => {
     const returned = dueReturn(row, now);
     if (!returned) return [];
@@ -140,14 +154,16 @@ async function applyReturns(services: Services, run: RailRun): Promise<number> {
 }
 
 /**
- * Submit the due windows, settle what arrived, apply returns. Each step is one read and one write
- * batch of compare-and-set statements, so concurrent runs and a merchant's cancel apply each change once.
+ * Submit the due windows, settle what arrived, apply returns; then move payouts to crypto wallets
+ * after their transfers. Each step is one read and one write batch of compare-and-set statements,
+ * so concurrent runs and a merchant's cancel apply each change once.
  */
 async function moveOnRails(services: Services, run: RailRun) {
   const submitted = await submitDue(services, run);
   const { paid, failed } = await settleArrived(services, run);
   const returned = await applyReturns(services, run);
-  return { submitted, paid, failed, returned };
+  const crypto = await followCryptoPayouts(services, run);
+  return { submitted, paid, failed, returned, crypto };
 }
 
 /** The payout-batch background function's work, on the services clock, for the payouts on no test clock. */
@@ -164,12 +180,13 @@ async function nextMove(services: Services, run: RailRun): Promise<Date | null> 
       and(
         railRunScope(payouts, run),
         inArray(payouts.status, ["pending", "in_transit", "paid"]),
+        isNotNull(payouts.rail),
         gte(payouts.returnDeadline, utcDayBound(run.now, -1)),
       ),
     );
   return nextAfter(
     run.now,
-    open.map((row) => {
+    onRails(open).map((row) => {
       const rail = rails[row.rail];
       if (row.status === "pending") return row.windowAt;
       if (row.status === "in_transit") return railDayStart(rail, row.arrivalDate);

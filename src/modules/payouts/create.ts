@@ -8,6 +8,7 @@ import { rails, type SingleCentreRail, type SingleCentreRailId, scheduleOnRail }
 import { loadBankAccount } from "../bank-accounts/service";
 import { readTestClock } from "../test-clocks/service";
 import { assertCanPayOut } from "../verifications/service";
+import { createCryptoPayout, isWalletDestination } from "./create-crypto";
 import { payoutPosting, toPayout } from "./rows";
 import type { CreatePayoutInput, Payout } from "./schemas";
 import { type PayoutMethod, type PayoutRow, payouts } from "./tables";
@@ -26,7 +27,7 @@ export function payoutFee(method: PayoutMethod, amount: number): number {
   return method === "instant" ? Math.max(1, Math.ceil(amount / 100)) : 0;
 }
 
-const CRYPTO_DESTINATION = /^(0x[0-9a-fA-F]{40}|caddr_.+)$/;
+const CRYPTO_DESTINATION = /^(0x|caddr_)/i;
 
 export function payoutRail(currency: string, method: PayoutMethod): SingleCentreRail {
   const id = payoutRails[currency]?.[method];
@@ -53,7 +54,8 @@ export async function loadPayoutDestination(
   if (CRYPTO_DESTINATION.test(input.destination)) {
     throw new ApiError("payout_destination_unsupported", {
       param: "destination",
-      message: "Payouts to crypto wallets are not available yet; pay out to a verified bank account (ba_…).",
+      message:
+        "This takes a verified bank account (ba_…); a wallet address (0x…) takes only manual payouts, never a deposit address (caddr_…).",
     });
   }
   const [policy, destination] = await Promise.allSettled([
@@ -76,6 +78,28 @@ export async function loadPayoutDestination(
     });
   }
   return account;
+}
+
+/** A bank payout's amount and currency (required), and none of a wallet payout's fields. */
+function bankRequest(input: CreatePayoutInput): { amount: number; currency: string } {
+  for (const param of ["network", "asset", "asset_amount"] as const) {
+    if (input[param] !== undefined) {
+      throw new ApiError("parameter_invalid", {
+        param,
+        message: `${param} is for payouts to a crypto wallet (a 0x… destination).`,
+      });
+    }
+  }
+  if (input.amount === undefined) {
+    throw new ApiError("parameter_missing", { param: "amount", message: "A bank payout needs its amount." });
+  }
+  if (input.currency === undefined) {
+    throw new ApiError("parameter_missing", {
+      param: "currency",
+      message: "A bank payout needs its currency.",
+    });
+  }
+  return { amount: input.amount, currency: input.currency };
 }
 
 /**
@@ -101,7 +125,8 @@ async function readDestinationAndClock(ctx: ServiceContext, input: CreatePayoutI
  * KYB policy and the destination, concurrently. `schedulePeriodEnd` marks an automatic payout
  * (payout-automatic): the payouts' unique key on it refuses a second one for the same merchant,
  * currency and period with a unique violation that rolls the whole batch back. A payout on a test
- * clock is scheduled on the rail at the clock's frozen time.
+ * clock is scheduled on the rail at the clock's frozen time. A wallet address (0x…) as destination is
+ * a crypto payout (create-crypto.ts); automatic payouts take bank accounts only.
  */
 export async function createPayout({
   ctx,
@@ -112,18 +137,22 @@ export async function createPayout({
   input: CreatePayoutInput;
   schedulePeriodEnd?: Date | null;
 }): Promise<Payout> {
+  if (schedulePeriodEnd === null && isWalletDestination(input.destination)) {
+    return createCryptoPayout({ ctx, input });
+  }
+  const { amount, currency } = bankRequest(input);
   const { account, clock } = await readDestinationAndClock(ctx, input);
-  if (input.currency !== account.currency) {
+  if (currency !== account.currency) {
     throw new ApiError("currency_unsupported", {
       param: "currency",
       message: `This bank account receives ${account.currency}.`,
     });
   }
-  const rail = payoutRail(input.currency, input.method);
-  if (input.amount < rail.minAmount || input.amount > rail.maxAmount) {
+  const rail = payoutRail(currency, input.method);
+  if (amount < rail.minAmount || amount > rail.maxAmount) {
     throw new ApiError("rail_limit_exceeded", {
       param: "amount",
-      message: `${rail.id} carries ${rail.minAmount} to ${rail.maxAmount} (minor units of ${input.currency}) per payment.`,
+      message: `${rail.id} carries ${rail.minAmount} to ${rail.maxAmount} (minor units of ${currency}) per payment.`,
     });
   }
   const now = ctx.services.clock.now();
@@ -132,12 +161,17 @@ export async function createPayout({
     id: newId("payout"),
     merchantId: ctx.merchantId,
     environment: ctx.environment,
-    amount: input.amount,
-    currency: input.currency,
-    fee: payoutFee(input.method, input.amount),
+    amount,
+    currency,
+    fee: payoutFee(input.method, amount),
     method: input.method,
     rail: rail.id,
     bankAccountId: account.id,
+    cryptoTransferId: null,
+    cryptoNetwork: null,
+    cryptoAsset: null,
+    cryptoAmount: null,
+    cryptoAddress: null,
     statementDescriptor: input.statement_descriptor ?? null,
     status: "pending",
     windowAt: schedule.windowAt,

@@ -46,6 +46,12 @@ async function runBatchAt(m: TestMerchant, at: Date): Promise<Record<string, unk
   return outcome.result;
 }
 
+/** A bank payout's rail (these tests pay out to bank accounts only). */
+function railOf(payout: Payout) {
+  if (payout.rail === null) throw new Error(`payout ${payout.id} has no rail`);
+  return rails[payout.rail];
+}
+
 /**
  * Submits the payouts at their rails' cut-offs, earliest first, so that each `payout.in_transit`
  * is recorded at an instant before the run that settles it: events of one run share created_at,
@@ -54,17 +60,14 @@ async function runBatchAt(m: TestMerchant, at: Date): Promise<Record<string, unk
 async function submitAtCutOffs(m: TestMerchant, payouts: Payout[]): Promise<void> {
   const windows = [
     ...new Set(
-      payouts.map((payout) =>
-        scheduleOnRail(rails[payout.rail], new Date(payout.created_at)).windowAt.getTime(),
-      ),
+      payouts.map((payout) => scheduleOnRail(railOf(payout), new Date(payout.created_at)).windowAt.getTime()),
     ),
   ].sort((a, b) => a - b);
   for (const windowAt of windows) await runBatchAt(m, new Date(windowAt + 1_000));
 }
 
 /** Noon of the payout's arrival day in its rail's zone: the same calendar day in New York, London and Berlin. */
-const arrivalNoon = (payout: Payout) =>
-  zonedInstant(payout.arrival_date, "12:00", rails[payout.rail].timeZone);
+const arrivalNoon = (payout: Payout) => zonedInstant(payout.arrival_date, "12:00", railOf(payout).timeZone);
 
 async function verifiedAccount(m: TestMerchant, body: Record<string, unknown>): Promise<string> {
   const saved = await m.sandbox.request<{ id: string }>("POST", "/bank-accounts", body);
@@ -221,7 +224,7 @@ describe("payouts: create, batch, arrival", () => {
       await runBatchAt(m, arrivalNoon(payout));
       expect(await retrieve(m, payout.id)).toMatchObject({ status: "paid" });
       expect((await balances(m, currency)).merchant_available).toBe(50_000 - payout.amount);
-      const rail = rails[payout.rail];
+      const rail = railOf(payout);
       const returnDay = zonedInstant(
         railBusinessDaysAfter(rail, payout.arrival_date, 1),
         "12:00",
@@ -342,11 +345,16 @@ describe("payouts: refusals write nothing", () => {
       400,
       "rail_limit_exceeded",
     );
+    // A wallet payout names asset_amount, not a bank payout's amount (payouts-crypto.test.ts for the rest).
     expectError(
       await create(m, { ...base, destination: "0x52908400098527886E0F7030069857D2E4169EE7" }),
       400,
-      "payout_destination_unsupported",
+      "parameter_invalid",
     );
+    expectError(await create(m, { ...base, destination: "caddr_x" }), 400, "payout_destination_unsupported");
+    expectError(await create(m, { ...base, network: "local" }), 400, "parameter_invalid");
+    expectError(await create(m, { currency: "USD", destination: verified }), 400, "parameter_missing");
+    expectError(await create(m, { amount: 1_000, destination: verified }), 400, "parameter_missing");
     expectError(
       await create(m, { ...base, destination: customerAccount }),
       400,

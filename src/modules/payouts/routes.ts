@@ -17,9 +17,9 @@ export const createPayoutRoute = createRoute({
   path: "/payouts",
   operationId: "payouts.create",
   tags,
-  summary: "Pay out to a bank account",
+  summary: "Pay out to a bank account or a crypto wallet",
   description:
-    "Reserves amount + fee from the available balance at once (402 insufficient_funds otherwise, nothing reserved), picks the rail from the account's currency and the method, and dates the arrival from the rail's business-day calendar. Production payouts need approved KYB.",
+    "Reserves amount + fee from the available balance at once (402 insufficient_funds otherwise, nothing reserved). To a bank account: picks the rail from the account's currency and the method, and dates the arrival from the rail's business-day calendar. To a crypto wallet (a checksummed 0x address with network, asset and asset_amount): creates the crypto transfer that sends it, valued in USD as crypto transfers are, with its network fee reserved. Production payouts need approved KYB.",
   security: authSecurity,
   request: { body: jsonBody(createPayoutBody) },
   responses: { 200: jsonContent(payoutSchema, "The pending payout."), ...writeErrors },
@@ -56,7 +56,8 @@ export const cancelPayoutRoute = createRoute({
   operationId: "payouts.cancel",
   tags,
   summary: "Cancel a pending payout",
-  description: "Only before its rail's cut-off (status pending); the reserved funds return to available.",
+  description:
+    "Only before its rail's cut-off, or for a crypto wallet before its transfer is signed for the network (status pending); the reserved funds return to available.",
   security: authSecurity,
   request: { params: payoutIdParams },
   responses: { 200: jsonContent(payoutSchema, "The canceled payout."), ...writeErrors },

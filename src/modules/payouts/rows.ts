@@ -1,7 +1,18 @@
 import type { ServiceContext } from "../../core/context";
 import type { EntryInput, PostingInput } from "../../core/ledger";
+import type { AssetCode, NetworkName } from "../crypto/networks";
 import type { Payout } from "./schemas";
 import type { PayoutRow } from "./tables";
+
+function cryptoOf(row: PayoutRow): Payout["crypto"] {
+  if (row.cryptoTransferId === null) return null;
+  return {
+    network: row.cryptoNetwork as NetworkName,
+    asset: row.cryptoAsset as AssetCode,
+    amount: row.cryptoAmount ?? "",
+    transfer: row.cryptoTransferId,
+  };
+}
 
 export function toPayout(row: PayoutRow): Payout {
   return {
@@ -13,7 +24,8 @@ export function toPayout(row: PayoutRow): Payout {
     fee: row.fee,
     method: row.method,
     rail: row.rail,
-    destination: row.bankAccountId,
+    destination: row.bankAccountId ?? row.cryptoAddress ?? "",
+    crypto: cryptoOf(row),
     statement_descriptor: row.statementDescriptor,
     status: row.status,
     arrival_date: row.arrivalDate,

@@ -4,17 +4,35 @@ import { listQuerySchema } from "../../core/pagination";
 import { singleCentreRailIds } from "../../core/rails";
 import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
 import { weekdays } from "../../core/tables";
+import { cryptoAsset, cryptoNetwork } from "../crypto/schemas";
 import { payoutIntervals, payoutMethods, payoutStatuses } from "./tables";
 
 const destinationId = z.string().min(1).max(255).openapi({ example: "ba_3kTq9yQy7yJ4pQz2Xb8w1LmN" });
 
 export const createPayoutBody = z
   .object({
-    amount: positiveAmount,
-    currency: currencyCode,
+    amount: positiveAmount.optional().openapi({
+      description:
+        "Bank payouts, required: minor units of currency. Not sent for a crypto wallet (asset_amount).",
+    }),
+    currency: currencyCode.optional().openapi({
+      description: "Bank payouts, required: the account's currency. Not sent for a crypto wallet.",
+    }),
     destination: destinationId.openapi({
       description:
-        "A verified bank account of the merchant (ba_…). Crypto wallet addresses are refused with payout_destination_unsupported until crypto sends land.",
+        "A verified bank account of the merchant (ba_…), or a crypto wallet: an EVM address in its EIP-55 checksummed form (0x…), with network, asset and asset_amount.",
+    }),
+    network: cryptoNetwork.optional().openapi({
+      description: "Crypto wallets, required: the network the address is on (sandbox uses its testnet).",
+    }),
+    asset: cryptoAsset.optional().openapi({
+      description:
+        "Crypto wallets, required: what to send (native or a stablecoin), as crypto transfers name it.",
+    }),
+    asset_amount: z.string().max(80).optional().openapi({
+      example: "25.50",
+      description:
+        "Crypto wallets, required: whole units of the asset, at most its decimals, as a crypto transfer's amount. The payout's amount is its USD value at the transfer's price, rounded up.",
     }),
     method: z.enum(payoutMethods).default("standard").openapi({
       description:
@@ -44,15 +62,36 @@ export const payoutSchema = z
     environment: environmentSchema,
     amount: z.number().int(),
     currency: z.string(),
-    fee: z.number().int().openapi({ description: "Instant payouts' fee, debited with the amount." }),
+    fee: z.number().int().openapi({
+      description:
+        "Debited with the amount: instant payouts' fee; for a crypto wallet the network fee reserved (the most it can cost; the transfer's network_fee_charged is what was paid, the rest returns to available).",
+    }),
     method: z.enum(payoutMethods),
-    rail: z.enum(singleCentreRailIds),
-    destination: z.string().openapi({ description: "The bank account (ba_…)." }),
+    rail: z
+      .enum(singleCentreRailIds)
+      .nullable()
+      .openapi({ description: "The bank rail; null for a crypto wallet." }),
+    destination: z
+      .string()
+      .openapi({ description: "The bank account (ba_…) or the crypto wallet's address (0x…)." }),
+    crypto: z
+      .object({
+        network: cryptoNetwork,
+        asset: cryptoAsset,
+        amount: z.string().openapi({ example: "25.50", description: "Whole units of the asset sent." }),
+        transfer: z.string().openapi({
+          example: "ctr_3kTq9yQy7yJ4pQz2Xb8w1LmN",
+          description: "The crypto transfer that sends it: its on-chain state, network fee and reservation.",
+        }),
+      })
+      .nullable()
+      .openapi({ description: "Payouts to a crypto wallet; null for a bank account." }),
     statement_descriptor: z.string().nullable(),
     status: z.enum(payoutStatuses),
-    arrival_date: z
-      .string()
-      .openapi({ example: "2026-12-02", description: "Rail-local day the funds arrive." }),
+    arrival_date: z.string().openapi({
+      example: "2026-12-02",
+      description: "Rail-local day the funds arrive; for a crypto wallet the UTC day the payout was created.",
+    }),
     batch: z
       .string()
       .nullable()
@@ -85,7 +124,12 @@ export const payoutIdParams = idParams("po_3kTq9yQy7yJ4pQz2Xb8w1LmN");
 
 export const listPayoutsQuery = listQuerySchema.extend({
   status: z.enum(payoutStatuses).optional(),
-  destination: z.string().min(1).max(255).optional(),
+  destination: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({ description: "A bank account (ba_…) or a wallet address (0x…, as created)." }),
 });
 
 export type ListPayoutsQuery = z.infer<typeof listPayoutsQuery>;

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, or } from "drizzle-orm";
 import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
@@ -6,6 +6,7 @@ import type { ListPage } from "../../core/pagination";
 import { paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
 import { tenantRow, tenantScope } from "../../core/tenancy";
+import { unsentTransferCancel } from "../crypto/service";
 import { toPayout } from "./rows";
 import type { ListPayoutsQuery, Payout } from "./schemas";
 import { type PayoutRow, payouts } from "./tables";
@@ -45,7 +46,13 @@ export async function listPayouts({
 }): Promise<ListPage<Payout>> {
   const filters = tenantScope(payouts, ctx);
   if (query.status) filters.push(eq(payouts.status, query.status));
-  if (query.destination) filters.push(eq(payouts.bankAccountId, query.destination));
+  if (query.destination) {
+    const destination = or(
+      eq(payouts.bankAccountId, query.destination),
+      eq(payouts.cryptoAddress, query.destination),
+    );
+    if (destination) filters.push(destination);
+  }
   const page = await paginateTable({
     db: ctx.services.db,
     table: payouts,
@@ -69,6 +76,7 @@ function notCancelable(row: PayoutRow): ApiError {
 export async function cancelPayout({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Payout> {
   const before = await loadPayout(ctx, id);
   if (before.status !== "pending") throw notCancelable(before);
+  if (before.cryptoTransferId !== null) return cancelCryptoPayout(ctx, before, before.cryptoTransferId);
   const change = payoutChangeStatement(ctx, before, {
     to: "canceled",
     from: ["pending"],
@@ -82,6 +90,46 @@ export async function cancelPayout({ ctx, id }: { ctx: ServiceContext; id: strin
   });
   if (changeApplied(result)) return payout;
   throw notCancelable(await loadPayout(ctx, id));
+}
+
+/**
+ * A wallet payout is canceled only while its transfer sent nothing (pending, no nonce taken): one
+ * batch cancels the transfer (its reservation released, the only one) and then the payout, gated on
+ * the transfer's cancel having applied, so a cancel racing crypto-transfer-track's nonce either stops
+ * the send whole or refuses.
+ */
+async function cancelCryptoPayout(
+  ctx: ServiceContext,
+  before: PayoutRow,
+  transferId: string,
+): Promise<Payout> {
+  const transfer = await unsentTransferCancel(ctx, transferId, `Canceled with payout ${before.id}.`);
+  if (!transfer) throw notCanceledAfterSend(before);
+  const change = payoutChangeStatement(ctx, before, {
+    to: "canceled",
+    from: ["pending"],
+    values: { canceledAt: ctx.services.clock.now() },
+    event: "payout.canceled",
+    release: false,
+    guard: transfer.canceled,
+  });
+  const payout = toPayout(change.row);
+  const { db } = ctx.services;
+  const [, result] = await runBatch(
+    ctx.services,
+    [db.execute(transfer.statement), db.execute(change.statement)],
+    {
+      response: payout,
+    },
+  );
+  if (changeApplied(result)) return payout;
+  throw notCanceledAfterSend(await loadPayout(ctx, before.id));
+}
+
+function notCanceledAfterSend(row: PayoutRow): ApiError {
+  return new ApiError("payout_not_cancelable", {
+    message: `This payout is ${row.status} and its crypto transfer has been handed to the network; only a payout whose transfer nothing was sent for can be canceled.`,
+  });
 }
 
 /** The polling document of /status/payouts/{id} and /status/po_…. */

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  check,
   index,
   integer,
   jsonb,
@@ -29,8 +30,20 @@ export const payouts = pgTable(
     /** Instant payouts only; debited from available with the amount, returned with it on failure. */
     fee: bigint("fee", { mode: "number" }).notNull(),
     method: text("method").$type<PayoutMethod>().notNull(),
-    rail: text("rail").$type<SingleCentreRailId>().notNull(),
-    bankAccountId: text("bank_account_id").notNull(),
+    /** The bank rail; null for a payout to a crypto wallet. */
+    rail: text("rail").$type<SingleCentreRailId>(),
+    /** The bank account paid; null for a payout to a crypto wallet. */
+    bankAccountId: text("bank_account_id"),
+    /**
+     * A payout to a crypto wallet: the crypto transfer that sends it (the one source of its on-chain
+     * state and of its reservation), and what it was asked to send, for the payout object.
+     */
+    cryptoTransferId: text("crypto_transfer_id"),
+    cryptoNetwork: text("crypto_network"),
+    cryptoAsset: text("crypto_asset"),
+    /** Whole units of the asset, as the transfer's amount_decimal. */
+    cryptoAmount: text("crypto_amount"),
+    cryptoAddress: text("crypto_address"),
     statementDescriptor: text("statement_descriptor"),
     status: text("status").$type<PayoutStatus>().notNull(),
     /** The rail's cut-off whose window carries the payout: payout-batch submits it from then on. */
@@ -65,6 +78,11 @@ export const payouts = pgTable(
     index("payouts_status_window_idx").on(table.status, table.windowAt),
     index("payouts_status_arrival_idx").on(table.status, table.arrivalDate),
     index("payouts_test_clock_idx").on(table.testClockId).where(sql`${table.testClockId} is not null`),
+    // A payout goes to a bank account or to a wallet through its crypto transfer, never both or neither.
+    check(
+      "payouts_one_destination",
+      sql`(${table.bankAccountId} is null) <> (${table.cryptoTransferId} is null) and (${table.bankAccountId} is null) = (${table.rail} is null)`,
+    ),
     uniqueIndex("payouts_schedule_period_key")
       .on(table.merchantId, table.environment, table.currency, table.schedulePeriodEnd)
       .where(sql`${table.schedulePeriodEnd} is not null`),

@@ -29,7 +29,15 @@ export interface PayoutChange {
 export function payoutChangeStatement(
   ctx: ServiceContext,
   before: PayoutRow,
-  change: { to: PayoutStatus; from: PayoutStatus[]; values: PayoutValues; event: string; release: boolean },
+  change: {
+    to: PayoutStatus;
+    from: PayoutStatus[];
+    values: PayoutValues;
+    event: string;
+    release: boolean;
+    /** A further condition of the compare-and-set (a wallet payout's cancel: its transfer's was applied). */
+    guard?: SQL;
+  },
 ): PayoutChange {
   const now = ctx.services.clock.now();
   const set: PayoutValues = { ...change.values, status: change.to, updatedAt: now };
@@ -37,7 +45,7 @@ export function payoutChangeStatement(
   const update = ctx.services.db
     .update(payouts)
     .set(set)
-    .where(and(tenantRow(payouts, ctx, before.id), inArray(payouts.status, change.from)))
+    .where(and(tenantRow(payouts, ctx, before.id), inArray(payouts.status, change.from), change.guard))
     .returning({ id: payouts.id });
   const members: SQL[] = [sql`updated as ${update}`];
   if (change.release) {
