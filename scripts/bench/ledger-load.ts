@@ -5,6 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { neonConfig } from "@neondatabase/serverless";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
 import ws from "ws";
 import type { Executor } from "../../src/core/db";
 import { post } from "../../src/core/ledger";
@@ -34,6 +36,7 @@ async function run({ workerEnv, merchantId, seconds, inFlight }: LedgerLoadInput
   neonConfig.webSocketConstructor = ws;
   // No TRACE_ROUND_TRIPS request id: these calls count under the adapters' "none" bucket.
   const services = createServices(workerEnv, { poolMax: inFlight });
+  const floorPool = new pg.Pool({ connectionString: workerEnv.DATABASE_URL, max: inFlight });
   let posted = 0;
   const postOne = async (executor: Executor) => {
     const amount = 1 + Math.floor(Math.random() * 1_000);
@@ -62,15 +65,18 @@ async function run({ workerEnv, merchantId, seconds, inFlight }: LedgerLoadInput
   try {
     // Warm-up: creates the two accounts and the endpoint's connections.
     for (let i = 0; i < 5; i++) await postOne(services.db);
+    // The floor: the same ledger_post statement from a bare pg pool over TCP, no HTTP endpoint.
+    const direct = drizzle({ client: floorPool }) as unknown as Executor;
     const results = [
       await measure("HTTP executor, one round trip each", () => postOne(services.db)),
       await measure("interactive transaction on the Pool", () =>
         services.transaction(async (tx) => postOne(tx)),
       ),
+      await measure("floor: the same statement from a bare pg pool over TCP", () => postOne(direct)),
     ];
     return { results, posted };
   } finally {
-    await services.close();
+    await Promise.all([services.close(), floorPool.end()]);
   }
 }
 
