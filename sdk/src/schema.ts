@@ -6577,7 +6577,7 @@ export interface components {
             environment: "sandbox" | "production";
             amount: number;
             currency: string;
-            /** @description Debited with the amount: instant payouts' fee; for a crypto wallet the network fee reserved (the most it can cost; the transfer's network_fee_charged is what was paid, the rest returns to available). */
+            /** @description Debited with the amount: instant payouts' fee, a SWIFT payout's wire and correspondent fees; for a crypto wallet the network fee reserved (the most it can cost; the transfer's network_fee_charged is what was paid, the rest returns to available). */
             fee: number;
             /** @enum {string} */
             method: "standard" | "instant";
@@ -6585,7 +6585,7 @@ export interface components {
              * @description The bank rail; null for a crypto wallet.
              * @enum {string|null}
              */
-            rail: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire" | null;
+            rail: "ach_standard" | "ach_same_day" | "sepa_credit" | "sepa_instant" | "sepa_debit" | "bacs" | "faster_payments" | "wire" | "swift" | null;
             /** @description The bank account (ba_…) or the crypto wallet's address (0x…). */
             destination: string;
             /** @description Payouts to a crypto wallet; null for a bank account. */
@@ -9166,7 +9166,7 @@ export interface components {
                      */
                     minimum_amount?: number;
                     /**
-                     * @description Per-currency minimums in each currency's minor units; they win over minimum_amount. Only payout currencies (USD, EUR, GBP): another is 400 payout_rail_unavailable.
+                     * @description Per-currency minimums in each currency's minor units; they win over minimum_amount. Only payout currencies (USD, EUR, GBP, CHF, CAD, AUD, JPY, SGD, HKD): another is 400 payout_rail_unavailable.
                      * @default {}
                      * @example {
                      *       "USD": 500,
@@ -9177,7 +9177,7 @@ export interface components {
                         [key: string]: number;
                     };
                     /**
-                     * @description standard: the batch rail, no fee. instant: ACH same-day, SEPA Instant or Faster Payments with the instant fee (1 %), taken from the balance paid out. A minimum above the instant rail's per-payment limit is 400 rail_limit_exceeded.
+                     * @description standard: the batch rail, no fee. instant: ACH same-day, SEPA Instant or Faster Payments with the instant fee (1 %), taken from the balance paid out; SWIFT currencies, which have no instant rail, go standard. A minimum above the rail's per-payment limit is 400 rail_limit_exceeded.
                      * @default standard
                      * @enum {string}
                      */
@@ -9231,7 +9231,7 @@ export interface components {
                      */
                     asset_amount?: string;
                     /**
-                     * @description standard: the account's batch rail (ACH next day, SEPA Credit Transfer, Bacs). instant: ACH same-day, SEPA Instant or Faster Payments, for a 1 % fee.
+                     * @description standard: the account's batch rail (ACH next day, SEPA Credit Transfer, Bacs), or a SWIFT wire for CHF, CAD, AUD, JPY, SGD and HKD (our wire fee and the correspondent fee, so the account receives the whole amount). instant: ACH same-day, SEPA Instant or Faster Payments, for a 1 % fee; SWIFT currencies have none (400 payout_rail_unavailable).
                      * @default standard
                      * @enum {string}
                      */

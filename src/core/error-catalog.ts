@@ -333,9 +333,9 @@ export const errorCatalog = {
   payout_rail_unavailable: {
     type: "invalid_request_error",
     status: 400,
-    message: "No payout rail carries this currency.",
+    message: "No payout rail carries this currency at this speed.",
     description:
-      "Payouts go out in USD (ACH), EUR (SEPA) and GBP (Bacs, Faster Payments); docs/money-out.md.",
+      "Payouts go out in USD (ACH), EUR (SEPA) and GBP (Bacs, Faster Payments), and by SWIFT in CHF, CAD, AUD, JPY, SGD and HKD, standard only (an instant payout in those is refused); docs/money-out.md.",
   },
   rail_limit_exceeded: {
     type: "invalid_request_error",

@@ -6,7 +6,7 @@ import { generateBankDetails } from "../../core/bank-details";
 import type { Services } from "../../core/context";
 import { railOf, scheduleOnRail } from "../../core/rails";
 import { ibanAccount } from "../bank-accounts/test-accounts";
-import { refreshNow } from "../fx/fx-testing";
+import { buy } from "../fx/fx-testing";
 import {
   balances,
   countTransfers,
@@ -54,27 +54,6 @@ async function settle(m: TestMerchant, transfer: BankTransfer): Promise<BankTran
   await runBatchAt(services, m, new Date(schedule.windowAt.getTime() + 1_000));
   await runBatchAt(services, m, railNoon(transfer, transfer.arrival_date));
   return retrieveTransfer(m, transfer.id);
-}
-
-/** Buys `currency` with USD at the sandbox rate: what the merchant then holds of it. */
-async function buy(m: TestMerchant, currency: string, usd: number): Promise<number> {
-  await refreshNow();
-  const deposit = await m.sandbox.request<{ id: string }>("POST", "/funding/deposits", {
-    amount: usd,
-    currency: "USD",
-    method: "wire",
-  });
-  expect(deposit.status, deposit.text).toBe(200);
-  await m.sandbox.request("POST", `/sandbox/funding/deposits/${deposit.body.id}/receive`);
-  const quote = await m.sandbox.request<{ id: string; buy_amount: number }>("POST", "/fx/quotes", {
-    sell_currency: "USD",
-    buy_currency: currency,
-    sell_amount: usd,
-  });
-  expect(quote.status, quote.text).toBe(200);
-  const conversion = await m.sandbox.request("POST", "/fx/conversions", { quote: quote.body.id });
-  expect(conversion.status, conversion.text).toBe(200);
-  return quote.body.buy_amount;
 }
 
 describe("bank transfers: SWIFT wires", () => {

@@ -28,6 +28,7 @@ import {
 
 export { releaseClockBankTransfers, runBankTransferBatch, runClockBankTransfers } from "./batch";
 export { createBankTransfer } from "./create";
+export { transferCharges } from "./fees";
 
 async function findBankTransfer(ctx: ServiceContext, id: string): Promise<BankTransferRow | undefined> {
   const [row] = await ctx.services.db

@@ -36,3 +36,24 @@ export async function balance(m: TestMerchant, currency: string): Promise<number
   const response = await m.sandbox.request<{ available: number }>("GET", `/balances/${currency}`);
   return response.body.available;
 }
+
+/** Buys `currency` with USD at the sandbox rate: what the merchant then holds of it. */
+export async function buy(m: TestMerchant, currency: string, usd: number): Promise<number> {
+  await refreshNow();
+  const deposit = await m.sandbox.request<{ id: string }>("POST", "/funding/deposits", {
+    amount: usd,
+    currency: "USD",
+    method: "wire",
+  });
+  expect(deposit.status, deposit.text).toBe(200);
+  await m.sandbox.request("POST", `/sandbox/funding/deposits/${deposit.body.id}/receive`);
+  const quote = await m.sandbox.request<{ id: string; buy_amount: number }>("POST", "/fx/quotes", {
+    sell_currency: "USD",
+    buy_currency: currency,
+    sell_amount: usd,
+  });
+  expect(quote.status, quote.text).toBe(200);
+  const conversion = await m.sandbox.request("POST", "/fx/conversions", { quote: quote.body.id });
+  expect(conversion.status, conversion.text).toBe(200);
+  return quote.body.buy_amount;
+}

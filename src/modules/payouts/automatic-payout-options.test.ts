@@ -6,7 +6,7 @@ import { rails } from "../../core/rails";
 import { ibanAccount, usAccount } from "../bank-accounts/test-accounts";
 import { balances, fund, verifiedAccount } from "../bank-transfers/bank-transfers-testing";
 import { largestPayout } from "./automatic";
-import { payoutFee } from "./create";
+import { payoutFee, payoutRail } from "./create";
 import { setSchedule } from "./payouts-testing";
 import type { Payout } from "./schemas";
 
@@ -34,14 +34,22 @@ describe("largestPayout", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 99_999_999_999 }),
-        fc.constantFrom("standard" as const, "instant" as const),
-        fc.integer({ min: 1, max: 99_999_999_999 }),
-        (balance, method, maxAmount) => {
-          const amount = largestPayout(balance, method, maxAmount);
+        fc.constantFrom(
+          ["USD", "standard"] as const,
+          ["USD", "instant"] as const,
+          ["GBP", "instant"] as const,
+          ["CHF", "standard"] as const,
+          ["JPY", "standard"] as const,
+          ["HKD", "standard"] as const,
+        ),
+        (balance, [currency, method]) => {
+          const { maxAmount } = payoutRail(currency, method);
+          const fee = (amount: number) => payoutFee(currency, method, amount);
+          const amount = largestPayout(balance, currency, method);
           expect(amount).toBeGreaterThanOrEqual(0);
           expect(amount).toBeLessThanOrEqual(maxAmount);
-          if (amount > 0) expect(amount + payoutFee(method, amount)).toBeLessThanOrEqual(balance);
-          if (amount < maxAmount) expect(amount + 1 + payoutFee(method, amount + 1)).toBeGreaterThan(balance);
+          if (amount > 0) expect(amount + fee(amount)).toBeLessThanOrEqual(balance);
+          if (amount < maxAmount) expect(amount + 1 + fee(amount + 1)).toBeGreaterThan(balance);
         },
       ),
       { numRuns: 1000 },

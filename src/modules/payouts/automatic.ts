@@ -5,7 +5,7 @@ import { ApiError } from "../../core/errors";
 import { systemContext } from "../../core/http";
 import { errorText, log } from "../../core/log";
 import { type Environment, weekdays } from "../../core/tables";
-import { createPayout, payoutCurrencies, payoutFee, payoutRail } from "./create";
+import { createPayout, payoutCurrencies, payoutFee, payoutRail, scheduledPayoutMethod } from "./create";
 import { latestFireAt, type PayoutCadence } from "./schedule-periods";
 import type { PayoutMethod } from "./tables";
 
@@ -56,20 +56,25 @@ async function findDue(
     ),
     sql`, `,
   );
-  const currencies = sql.join(
-    payoutCurrencies.map((currency) => sql`${currency}`),
+  // What each currency's balance must exceed for each method: the fee of a one-minor-unit payout.
+  const floors = sql.join(
+    payoutCurrencies.map(
+      (currency) =>
+        sql`(${currency}, ${payoutFee(currency, "standard", 1)}::bigint, ${payoutFee(currency, scheduledPayoutMethod(currency, "instant"), 1)}::bigint)`,
+    ),
     sql`, `,
   );
   const result = await execute<DueGroup>(
-    sql`with periods (interval, anchor, period_end) as (values ${periods})
+    sql`with periods (interval, anchor, period_end) as (values ${periods}),
+               floors (currency, standard_floor, instant_floor) as (values ${floors})
         select s.merchant_id, s.environment, a.currency, f.payable::text as payable, s.method,
                e.period_end, d.id as destination
           from payout_schedules s
           join periods e on e.interval = s.interval
                         and e.anchor = coalesce(s.weekly_anchor, s.monthly_anchor::text, '')
           join ledger_accounts a on a.merchant_id = s.merchant_id and a.environment = s.environment
-                                and a.kind = 'merchant_available' and a.currency in (${currencies})
-                                and a.balance > 0
+                                and a.kind = 'merchant_available' and a.balance > 0
+          join floors x on x.currency = a.currency
           -- Debits spend the oldest funds first, so what reached available within the delay is
           -- the newest part of the balance: the rest became available at least delay_days ago.
           cross join lateral (
@@ -85,8 +90,8 @@ async function findDue(
              order by (b.id = s.bank_account_id) desc, b.verified_at desc nulls last, b.id desc
              limit 1) d on true
          where s.interval <> 'manual' and e.period_end >= s.updated_at
-           -- An instant payout's fee comes out of the same balance: one minor unit pays nothing.
-           and f.payable > case s.method when 'instant' then 1 else 0 end
+           -- The fee comes out of the same balance: a balance it eats whole pays nothing.
+           and f.payable > case s.method when 'instant' then x.instant_floor else x.standard_floor end
            and f.payable >= coalesce((s.minimum_amounts ->> a.currency)::bigint, s.minimum_amount)
            ${merchantId === undefined ? sql`` : sql`and s.merchant_id = ${merchantId}`}
            and not exists (
@@ -114,13 +119,17 @@ export interface AutomaticPayoutResult extends Record<string, unknown> {
 }
 
 /**
- * The largest payout `balance` covers with its fee (instant: 1 %, at least one minor unit), within the
- * rail's per-payment maximum: one payout per period, the rest waits for the next.
+ * The largest payout in `currency` by `method` that `balance` covers with its fee (instant: 1 %, at
+ * least one minor unit; SWIFT: flat), within the rail's per-payment maximum: one payout per period,
+ * the rest waits for the next.
  */
-export function largestPayout(balance: number, method: PayoutMethod, maxAmount: number): number {
-  // amount + fee grows with the amount; from just above balance × 100/101 it takes at most two steps down.
-  let amount = Math.min(maxAmount, method === "instant" ? Math.floor((balance * 100) / 101) + 1 : balance);
-  while (amount > 0 && amount + payoutFee(method, amount) > balance) amount -= 1;
+export function largestPayout(balance: number, currency: string, method: PayoutMethod): number {
+  const { maxAmount } = payoutRail(currency, method);
+  const fee = (amount: number) => payoutFee(currency, method, amount);
+  // A flat fee comes straight off; a 1 % fee from just above balance × 100/101 takes at most two steps down.
+  const start = method === "instant" ? Math.floor((balance * 100) / 101) + 1 : balance - fee(0);
+  let amount = Math.max(0, Math.min(maxAmount, start));
+  while (amount > 0 && amount + fee(amount) > balance) amount -= 1;
   return amount;
 }
 
@@ -133,8 +142,8 @@ async function payOut(services: Services, group: DueGroup & { destination: strin
     { merchantId: group.merchant_id, environment: group.environment },
     "payout-automatic",
   );
-  const { method } = group;
-  const amount = largestPayout(Number(group.payable), method, payoutRail(group.currency, method).maxAmount);
+  const method = scheduledPayoutMethod(group.currency, group.method);
+  const amount = largestPayout(Number(group.payable), group.currency, method);
   try {
     await createPayout({
       ctx,

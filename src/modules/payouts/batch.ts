@@ -12,8 +12,8 @@ import {
   type RailId,
   type RailRun,
   railDayStart,
+  railOf,
   railRunScope,
-  rails,
   simulatedReturn,
   submissionIds,
   utcDayBound,
@@ -87,7 +87,7 @@ async function settleArrived(services: Services, run: RailRun): Promise<{ paid: 
   const paid: PayoutChange[] = [];
   const failed: PayoutChange[] = [];
   for (const row of arriving) {
-    if (!hasArrived(rails[row.rail], row.arrivalDate, now)) continue;
+    if (!hasArrived(railOf(row), row.arrivalDate, now)) continue;
     const failure = arrivalFailure(row);
     const ctx = contextOf(services, row);
     if (failure) {
@@ -187,7 +187,7 @@ async function nextMove(services: Services, run: RailRun): Promise<Date | null> 
   return nextAfter(
     run.now,
     onRails(open).map((row) => {
-      const rail = rails[row.rail];
+      const rail = railOf(row);
       if (row.status === "pending") return row.windowAt;
       if (row.status === "in_transit") return railDayStart(rail, row.arrivalDate);
       const returned = simulatedReturn(row);

@@ -4,8 +4,9 @@ import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingStatement } from "../../core/ledger";
-import { rails, type SingleCentreRail, type SingleCentreRailId, scheduleOnRail } from "../../core/rails";
+import { type Rail, type RailId, railFor, scheduleOnRail } from "../../core/rails";
 import { loadBankAccount } from "../bank-accounts/service";
+import { transferCharges } from "../bank-transfers/service";
 import { readTestClock } from "../test-clocks/service";
 import { assertCanPayOut } from "../verifications/service";
 import { createCryptoPayout, isWalletDestination } from "./create-crypto";
@@ -13,31 +14,53 @@ import { payoutPosting, toPayout } from "./rows";
 import type { CreatePayoutInput, Payout } from "./schemas";
 import { type PayoutMethod, type PayoutRow, payouts } from "./tables";
 
+/** The currencies merchants hold that no domestic payout rail carries: they go by SWIFT, standard only. */
+const swiftPayoutCurrencies = ["CHF", "CAD", "AUD", "JPY", "SGD", "HKD"] as const;
+
 /** Which rail reaches an account in a currency, per speed; its keys are the currencies payouts go out in. */
-const payoutRails: Record<string, Record<PayoutMethod, SingleCentreRailId>> = {
+const payoutRails: Record<string, { standard: RailId; instant?: RailId }> = {
   USD: { standard: "ach_standard", instant: "ach_same_day" },
   EUR: { standard: "sepa_credit", instant: "sepa_instant" },
   GBP: { standard: "bacs", instant: "faster_payments" },
+  ...Object.fromEntries(swiftPayoutCurrencies.map((currency) => [currency, { standard: "swift" as const }])),
 };
 
 export const payoutCurrencies: readonly string[] = Object.keys(payoutRails);
 
-/** Instant payouts cost 1 % of the amount (at least one minor unit), standard ones nothing. */
-export function payoutFee(method: PayoutMethod, amount: number): number {
+/**
+ * What a payout costs, debited with its amount. A SWIFT payout: our wire fee and the correspondent
+ * fee (charge bearer `our`, so the merchant's own account receives the whole amount). Otherwise
+ * instant costs 1 % of the amount (at least one minor unit), standard nothing.
+ */
+export function payoutFee(currency: string, method: PayoutMethod, amount: number): number {
+  if (payoutRails[currency]?.standard === "swift") return transferCharges("swift", currency, "our").fee;
   return method === "instant" ? Math.max(1, Math.ceil(amount / 100)) : 0;
+}
+
+/** The method a schedule pays a currency out by: its own, but standard where the currency has no instant rail. */
+export function scheduledPayoutMethod(currency: string, method: PayoutMethod): PayoutMethod {
+  return payoutRails[currency]?.instant === undefined ? "standard" : method;
 }
 
 const CRYPTO_DESTINATION = /^(0x|caddr_)/i;
 
-export function payoutRail(currency: string, method: PayoutMethod): SingleCentreRail {
-  const id = payoutRails[currency]?.[method];
-  if (!id) {
+export function payoutRail(currency: string, method: PayoutMethod): Rail {
+  const rails = payoutRails[currency];
+  if (!rails) {
     throw new ApiError("payout_rail_unavailable", {
       param: "currency",
-      message: `Payouts go out in ${Object.keys(payoutRails).join(", ")}; ${currency} has no payout rail.`,
+      message: `Payouts go out in ${payoutCurrencies.join(", ")}; ${currency} has no payout rail.`,
     });
   }
-  return rails[id];
+  const id = rails[method];
+  const rail = id === undefined ? undefined : railFor(id, currency);
+  if (!rail) {
+    throw new ApiError("payout_rail_unavailable", {
+      param: "method",
+      message: `${currency} payouts go by SWIFT, standard only: no instant rail carries ${currency}.`,
+    });
+  }
+  return rail;
 }
 
 type BankAccount = Awaited<ReturnType<typeof loadBankAccount>>;
@@ -163,7 +186,7 @@ export async function createPayout({
     environment: ctx.environment,
     amount,
     currency,
-    fee: payoutFee(input.method, amount),
+    fee: payoutFee(currency, input.method, amount),
     method: input.method,
     rail: rail.id,
     bankAccountId: account.id,

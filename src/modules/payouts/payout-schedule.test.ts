@@ -149,7 +149,7 @@ describe("payout schedule", () => {
     // Per-currency minimums: payout currencies only, whole minor units, within the instant rail's limit.
     const minimums = (minimum_amounts: unknown, method = "standard") =>
       post({ interval: "daily", method, minimum_amounts });
-    expectError(await minimums({ USD: 500, JPY: 1_000 }), 400, "payout_rail_unavailable");
+    expectError(await minimums({ USD: 500, SEK: 1_000 }), 400, "payout_rail_unavailable");
     expectError(await minimums({ usd: 500 }), 400, "parameter_invalid");
     expectError(await minimums({ USD: -1 }), 400, "parameter_invalid");
     expectError(await minimums({ EUR: 10.5 }), 400, "parameter_invalid");

@@ -10,6 +10,7 @@ import {
   magicAmount,
   type ReturnCode,
   railBusinessDaysAfter,
+  railOf as railOfPayment,
   rails,
   scheduleOnRail,
   sepaReturnCodes,
@@ -49,7 +50,7 @@ async function runBatchAt(m: TestMerchant, at: Date): Promise<Record<string, unk
 /** A bank payout's rail (these tests pay out to bank accounts only). */
 function railOf(payout: Payout) {
   if (payout.rail === null) throw new Error(`payout ${payout.id} has no rail`);
-  return rails[payout.rail];
+  return railOfPayment({ rail: payout.rail, currency: payout.currency });
 }
 
 /**

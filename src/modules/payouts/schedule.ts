@@ -6,7 +6,7 @@ import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { tenantScope } from "../../core/tenancy";
 import { assertCanPayOut } from "../verifications/service";
-import { loadPayoutDestination, payoutCurrencies, payoutRail } from "./create";
+import { loadPayoutDestination, payoutCurrencies, payoutRail, scheduledPayoutMethod } from "./create";
 import { nextFireAt } from "./schedule-periods";
 import type { PayoutSchedule, UpdatePayoutScheduleInput } from "./schemas";
 import { type PayoutScheduleRow, payoutSchedules } from "./tables";
@@ -94,8 +94,8 @@ function checkAnchors(input: UpdatePayoutScheduleInput): void {
 }
 
 /**
- * Each per-currency minimum names a payout currency, and an instant schedule's minimums fit its
- * instant rails: a minimum above the rail's per-payment limit could never be paid out.
+ * Each per-currency minimum names a payout currency and fits the rail the schedule pays it by (instant,
+ * or standard for a SWIFT currency): a minimum above the rail's per-payment limit could never be paid out.
  */
 function checkMinimums(input: UpdatePayoutScheduleInput): void {
   for (const [currency, minimum] of Object.entries(input.minimum_amounts)) {
@@ -105,7 +105,7 @@ function checkMinimums(input: UpdatePayoutScheduleInput): void {
         message: `Payouts go out in ${payoutCurrencies.join(", ")}; ${currency} has no payout rail.`,
       });
     }
-    const rail = payoutRail(currency, input.method);
+    const rail = payoutRail(currency, scheduledPayoutMethod(currency, input.method));
     if (minimum > rail.maxAmount) {
       throw new ApiError("rail_limit_exceeded", {
         param: "minimum_amounts",

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { metadataSchema } from "../../core/metadata";
 import { listQuerySchema } from "../../core/pagination";
-import { singleCentreRailIds } from "../../core/rails";
+import { railIds } from "../../core/rails";
 import { currencyCode, environmentSchema, idParams, positiveAmount, timestamp } from "../../core/schemas";
 import { weekdays } from "../../core/tables";
 import { cryptoAsset, cryptoNetwork } from "../crypto/schemas";
@@ -36,7 +36,7 @@ export const createPayoutBody = z
     }),
     method: z.enum(payoutMethods).default("standard").openapi({
       description:
-        "standard: the account's batch rail (ACH next day, SEPA Credit Transfer, Bacs). instant: ACH same-day, SEPA Instant or Faster Payments, for a 1 % fee.",
+        "standard: the account's batch rail (ACH next day, SEPA Credit Transfer, Bacs), or a SWIFT wire for CHF, CAD, AUD, JPY, SGD and HKD (our wire fee and the correspondent fee, so the account receives the whole amount). instant: ACH same-day, SEPA Instant or Faster Payments, for a 1 % fee; SWIFT currencies have none (400 payout_rail_unavailable).",
     }),
     statement_descriptor: z
       .string()
@@ -64,13 +64,10 @@ export const payoutSchema = z
     currency: z.string(),
     fee: z.number().int().openapi({
       description:
-        "Debited with the amount: instant payouts' fee; for a crypto wallet the network fee reserved (the most it can cost; the transfer's network_fee_charged is what was paid, the rest returns to available).",
+        "Debited with the amount: instant payouts' fee, a SWIFT payout's wire and correspondent fees; for a crypto wallet the network fee reserved (the most it can cost; the transfer's network_fee_charged is what was paid, the rest returns to available).",
     }),
     method: z.enum(payoutMethods),
-    rail: z
-      .enum(singleCentreRailIds)
-      .nullable()
-      .openapi({ description: "The bank rail; null for a crypto wallet." }),
+    rail: z.enum(railIds).nullable().openapi({ description: "The bank rail; null for a crypto wallet." }),
     destination: z
       .string()
       .openapi({ description: "The bank account (ba_…) or the crypto wallet's address (0x…)." }),
@@ -165,11 +162,11 @@ export const updatePayoutScheduleBody = z
       .openapi({
         example: { USD: 500, EUR: 1_000 },
         description:
-          "Per-currency minimums in each currency's minor units; they win over minimum_amount. Only payout currencies (USD, EUR, GBP): another is 400 payout_rail_unavailable.",
+          "Per-currency minimums in each currency's minor units; they win over minimum_amount. Only payout currencies (USD, EUR, GBP, CHF, CAD, AUD, JPY, SGD, HKD): another is 400 payout_rail_unavailable.",
       }),
     method: z.enum(payoutMethods).default("standard").openapi({
       description:
-        "standard: the batch rail, no fee. instant: ACH same-day, SEPA Instant or Faster Payments with the instant fee (1 %), taken from the balance paid out. A minimum above the instant rail's per-payment limit is 400 rail_limit_exceeded.",
+        "standard: the batch rail, no fee. instant: ACH same-day, SEPA Instant or Faster Payments with the instant fee (1 %), taken from the balance paid out; SWIFT currencies, which have no instant rail, go standard. A minimum above the rail's per-payment limit is 400 rail_limit_exceeded.",
     }),
     delay_days: z.number().int().min(0).max(MAX_DELAY_DAYS).default(0).openapi({
       example: 2,

@@ -11,7 +11,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { SingleCentreRailId } from "../../core/rails";
+import type { RailId } from "../../core/rails";
 import type { Environment, Weekday } from "../../core/tables";
 
 export const payoutStatuses = ["pending", "in_transit", "paid", "failed", "canceled"] as const;
@@ -27,11 +27,11 @@ export const payouts = pgTable(
     environment: text("environment").$type<Environment>().notNull(),
     amount: bigint("amount", { mode: "number" }).notNull(),
     currency: text("currency").notNull(),
-    /** Instant payouts only; debited from available with the amount, returned with it on failure. */
+    /** Instant and SWIFT payouts (payoutFee); debited from available with the amount, returned with it on failure. */
     fee: bigint("fee", { mode: "number" }).notNull(),
     method: text("method").$type<PayoutMethod>().notNull(),
     /** The bank rail; null for a payout to a crypto wallet. */
-    rail: text("rail").$type<SingleCentreRailId>(),
+    rail: text("rail").$type<RailId>(),
     /** The bank account paid; null for a payout to a crypto wallet. */
     bankAccountId: text("bank_account_id"),
     /**
@@ -109,7 +109,7 @@ export const payoutSchedules = pgTable(
     minimumAmount: bigint("minimum_amount", { mode: "number" }).notNull(),
     /** Per-currency minimums in the currency's minor units (`{"USD": 500}`); they win over `minimumAmount`. */
     minimumAmounts: jsonb("minimum_amounts").$type<Record<string, number>>().notNull().default({}),
-    /** standard or instant (the instant rail and its fee), for every currency. */
+    /** standard or instant (the instant rail and its fee); SWIFT currencies, which have none, go standard. */
     method: text("method").$type<PayoutMethod>().notNull().default("standard"),
     /** Pays out only funds that reached available at least this many days before the run. */
     delayDays: integer("delay_days").notNull().default(0),
