@@ -16,7 +16,7 @@ export interface IncreaseOptions {
 }
 
 /** The fields of an ACH Transfer object this adapter reads. */
-interface AchTransfer {
+export interface AchTransfer {
   id: string;
   status: string;
   settlement: { settled_at: string } | null;
