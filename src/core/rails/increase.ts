@@ -91,8 +91,8 @@ function achTransferBody(accountId: string, credit: RailCredit) {
     amount: credit.amount,
     account_number: credit.account.accountNumber,
     routing_number: credit.account.routingNumber,
-    // Increase caps the descriptor at 10 characters for the entry description; the full text goes to the receiver's statement.
     statement_descriptor: credit.statementDescriptor ?? "PAYOUT",
+    // Nacha's receiver name field holds 22 characters.
     individual_name: credit.account.holderName.slice(0, 22),
     destination_account_holder: credit.account.holderType === "company" ? "business" : "individual",
     standard_entry_class_code:
