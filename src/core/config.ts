@@ -107,6 +107,16 @@ export const configSchema = z.object({
    * the payment's pending funds nor available cover them; merchants.negative_balance_limit overrides it.
    */
   NEGATIVE_BALANCE_LIMIT: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  /**
+   * The bank partner that sends production payouts (docs/money-out.md "Production rail adapter"):
+   * "none" keeps them pending. "increase" needs INCREASE_API_KEY and INCREASE_ACCOUNT_ID.
+   */
+  RAIL_PROVIDER: z.enum(["none", "increase"]).default("none"),
+  INCREASE_BASE_URL: z.string().url().default("https://api.increase.com"),
+  /** A Worker secret: Increase's bearer API key. */
+  INCREASE_API_KEY: z.string().min(1).optional(),
+  /** The Increase account payouts are sent from (account_…). */
+  INCREASE_ACCOUNT_ID: z.string().min(1).optional(),
   /** Veriff for production merchants (README "KYC & KYB"); without a key, production identity checks answer 503. */
   VERIFF_BASE_URL: z.string().url().default("https://stationapi.veriff.com/v1"),
   VERIFF_API_KEY: z.string().min(1).optional(),
@@ -236,6 +246,12 @@ export function loadConfig(env: Record<string, unknown>): Config {
   }
   if (parsed.data.APP_ENV === "production" && parsed.data.RATE_LIMIT_WINDOW_SCALE !== 1) {
     throw new ConfigError(["RATE_LIMIT_WINDOW_SCALE"]);
+  }
+  if (
+    parsed.data.RAIL_PROVIDER === "increase" &&
+    (!parsed.data.INCREASE_API_KEY || !parsed.data.INCREASE_ACCOUNT_ID)
+  ) {
+    throw new ConfigError(["INCREASE_API_KEY", "INCREASE_ACCOUNT_ID"]);
   }
   cached = { source: env, config: parsed.data };
   return parsed.data;

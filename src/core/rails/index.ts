@@ -1,3 +1,4 @@
+export { type RailAdapter, type RailCredit, RailProviderError, type RailStatus } from "./adapter";
 export { holidayCalendars } from "./holiday-calendars";
 export {
   addBusinessDays,
@@ -22,6 +23,7 @@ export {
   submissionIds,
   utcDayBound,
 } from "./progress";
+export { railAdapterFor } from "./providers";
 export {
   allRails,
   isSwiftCurrency,

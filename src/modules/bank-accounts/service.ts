@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, isNull, or, type SQL } from "drizzle-orm";
 import { bankAccountFingerprint, countryCurrencies, parseBankDetails } from "../../core/bank-details";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
@@ -9,6 +9,7 @@ import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import type { SingleCentreRailId } from "../../core/rails";
 import { seal, unseal } from "../../core/sealed";
+import type { Environment } from "../../core/tables";
 import { tenantRow, tenantScope } from "../../core/tenancy";
 import { countryOf, customerAddressQuery } from "../customers/service";
 import type { BankAccount, CreateBankAccountInput } from "./schemas";
@@ -74,6 +75,36 @@ export async function loadBankAccount(
     .limit(1);
   if (!row) throw missing(id, param);
   return row;
+}
+
+/**
+ * The accounts payouts are sent to, with their numbers opened, for a rail provider: each looked up
+ * under its own merchant and environment (payout-batch runs for many), deleted ones included, since
+ * a payout already reserved still goes where it was created for.
+ */
+export async function payoutDestinations(
+  services: Services,
+  refs: ReadonlyArray<{ merchantId: string; environment: Environment; id: string }>,
+): Promise<Map<string, BankAccountRow & { accountNumber: string }>> {
+  if (refs.length === 0) return new Map();
+  const rows = await services.db
+    .select()
+    .from(bankAccounts)
+    .where(
+      or(
+        ...refs.map((ref) =>
+          and(
+            eq(bankAccounts.id, ref.id),
+            eq(bankAccounts.merchantId, ref.merchantId),
+            eq(bankAccounts.environment, ref.environment),
+          ),
+        ),
+      ),
+    );
+  const opened = await Promise.all(
+    rows.map(async (row) => ({ ...row, accountNumber: await openAccountNumber(services, row) })),
+  );
+  return new Map(opened.map((row) => [row.id, row]));
 }
 
 /** The debit rails a mandate authorizes: ACH debits standard or same-day, SEPA Direct Debit. */

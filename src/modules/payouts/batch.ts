@@ -21,6 +21,7 @@ import {
 import type { Environment } from "../../core/tables";
 import { tenantScope } from "../../core/tenancy";
 import { followCryptoPayouts } from "./crypto-progress";
+import { moveOnProvider } from "./provider-rails";
 import { type PayoutRow, payouts } from "./tables";
 import { type PayoutChange, payoutChangeStatement } from "./transitions";
 
@@ -34,9 +35,9 @@ const onRails = (rows: PayoutRow[]): RailPayout[] =>
   rows.filter((row): row is RailPayout => row.rail !== null);
 
 /**
- * Pending payouts whose cut-off has come, grouped per environment, rail and cut-off: each group is
- * one submission to the rail (`batch`), and its payouts go `in_transit`. Only the sandbox rail
- * simulator is connected: production payouts wait here until a rail adapter is.
+ * Pending sandbox payouts whose cut-off has come, grouped per environment, rail and cut-off: each
+ * group is one submission to the simulated rail (`batch`), and its payouts go `in_transit`.
+ * Production payouts go through the rail adapter (provider-rails.ts).
  */
 async function submitDue(services: Services, run: RailRun): Promise<number> {
   const { now } = run;
@@ -68,7 +69,7 @@ async function submitDue(services: Services, run: RailRun): Promise<number> {
   return applyChanges(services, changes);
 }
 
-/** In-transit payouts whose arrival day has come on their rail: paid, or failed by the receiving bank. */
+/** In-transit sandbox payouts whose arrival day has come on their rail: paid, or failed by the simulated bank. */
 async function settleArrived(services: Services, run: RailRun): Promise<{ paid: number; failed: number }> {
   const { now } = run;
   const arriving = await services.db
@@ -78,6 +79,7 @@ async function settleArrived(services: Services, run: RailRun): Promise<{ paid: 
       and(
         railRunScope(payouts, run),
         eq(payouts.status, "in_transit"),
+        eq(payouts.environment, "sandbox"),
         isNotNull(payouts.rail),
         lte(payouts.arrivalDate, utcDayBound(now, 1)),
       ),
@@ -154,16 +156,18 @@ async function applyReturns(services: Services, run: RailRun): Promise<number> {
 }
 
 /**
- * Submit the due windows, settle what arrived, apply returns; then move payouts to crypto wallets
- * after their transfers. Each step is one read and one write batch of compare-and-set statements,
- * so concurrent runs and a merchant's cancel apply each change once.
+ * Submit the due windows, settle what arrived, apply returns (sandbox: the simulator; production:
+ * the rail adapter, when one is configured); then move payouts to crypto wallets after their
+ * transfers. Each step's writes are one batch of compare-and-set statements, so concurrent runs and
+ * a merchant's cancel apply each change once.
  */
 async function moveOnRails(services: Services, run: RailRun) {
   const submitted = await submitDue(services, run);
   const { paid, failed } = await settleArrived(services, run);
   const returned = await applyReturns(services, run);
+  const provider = await moveOnProvider(services, run);
   const crypto = await followCryptoPayouts(services, run);
-  return { submitted, paid, failed, returned, crypto };
+  return { submitted, paid, failed, returned, provider, crypto };
 }
 
 /** The payout-batch background function's work, on the services clock, for the payouts on no test clock. */

@@ -1,4 +1,4 @@
-import { eq, or } from "drizzle-orm";
+import { eq, isNull, or } from "drizzle-orm";
 import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
@@ -64,8 +64,9 @@ export async function listPayouts({
 }
 
 function notCancelable(row: PayoutRow): ApiError {
+  const state = row.status === "pending" && row.railClaimedAt ? "being submitted to the bank" : row.status;
   return new ApiError("payout_not_cancelable", {
-    message: `This payout is ${row.status}; only pending payouts (not yet submitted to the rail) can be canceled.`,
+    message: `This payout is ${state}; only pending payouts (not yet submitted to the rail) can be canceled.`,
   });
 }
 
@@ -75,7 +76,7 @@ function notCancelable(row: PayoutRow): ApiError {
  */
 export async function cancelPayout({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Payout> {
   const before = await loadPayout(ctx, id);
-  if (before.status !== "pending") throw notCancelable(before);
+  if (before.status !== "pending" || before.railClaimedAt) throw notCancelable(before);
   if (before.cryptoTransferId !== null) return cancelCryptoPayout(ctx, before, before.cryptoTransferId);
   const change = payoutChangeStatement(ctx, before, {
     to: "canceled",
@@ -83,6 +84,8 @@ export async function cancelPayout({ ctx, id }: { ctx: ServiceContext; id: strin
     values: { canceledAt: ctx.services.clock.now() },
     event: "payout.canceled",
     release: true,
+    // Production: once payout-batch took it for the provider, the provider may already have it.
+    guard: isNull(payouts.railClaimedAt),
   });
   const payout = toPayout(change.row);
   const [result] = await runBatch(ctx.services, [ctx.services.db.execute(change.statement)], {

@@ -53,6 +53,14 @@ export const payouts = pgTable(
     returnDeadline: text("return_deadline").notNull(),
     /** The submission group (rail and cut-off) it left in. */
     batchId: text("batch_id"),
+    /**
+     * Production: the rail provider's transfer id (stored by the compare-and-set that moves the payout
+     * in transit) and when payout-batch took the payout to submit it (a cancel is refused from then:
+     * the provider may have it) and last asked the provider about it (the poll takes the oldest first).
+     */
+    railTransferId: text("rail_transfer_id"),
+    railClaimedAt: timestamp("rail_claimed_at", { withTimezone: true, mode: "date" }),
+    railCheckedAt: timestamp("rail_checked_at", { withTimezone: true, mode: "date" }),
     failureCode: text("failure_code"),
     failureMessage: text("failure_message"),
     submittedAt: timestamp("submitted_at", { withTimezone: true, mode: "date" }),
@@ -89,7 +97,10 @@ export const payouts = pgTable(
   ],
 );
 
-export type PayoutRow = typeof payouts.$inferSelect;
+/** Columns only the production rail adapter writes: a row built at creation may leave them out (null). */
+type ProviderColumns = "railTransferId" | "railClaimedAt" | "railCheckedAt";
+type PayoutSelect = typeof payouts.$inferSelect;
+export type PayoutRow = Omit<PayoutSelect, ProviderColumns> & Partial<Pick<PayoutSelect, ProviderColumns>>;
 
 export const payoutIntervals = ["manual", "daily", "weekly", "monthly"] as const;
 export type PayoutInterval = (typeof payoutIntervals)[number];
