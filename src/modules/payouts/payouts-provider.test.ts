@@ -254,6 +254,19 @@ describe("payouts in production through the Increase rail adapter", () => {
     expect(fake.creations(payout.id)).toBe(1);
   });
 
+  it("a credit Increase refuses as invalid (400) fails the payout at once and releases its funds; nothing is sent again", async () => {
+    const before = await available();
+    const payout = await createPayout(6_600);
+    fake.failNextCreate({ error: 400 });
+    await runBatch();
+    expect(await retrieve(payout.id)).toMatchObject({ status: "failed", failure_code: "rail_rejected" });
+    expect(await releasedPostings(payout.id)).toBe(1);
+    expect(await available()).toBe(before);
+    await runBatch();
+    expect(fake.creations(payout.id)).toBe(0);
+    expect((await retrieve(payout.id)).status).toBe("failed");
+  });
+
   it("EUR payouts stay pending in production (Increase has no SEPA); sandbox payouts still go to the simulator", async () => {
     const eur = await productionAccount(m, ibanAccount("DE"));
     await fundProduction(m, "EUR", 10_000);

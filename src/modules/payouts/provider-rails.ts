@@ -6,6 +6,7 @@ import { newId } from "../../core/ids";
 import { errorText, log } from "../../core/log";
 import {
   type RailAdapter,
+  RailProviderError,
   type RailRun,
   type RailStatus,
   railAdapterFor,
@@ -27,9 +28,11 @@ export interface ProviderMoves {
   paid: number;
   failed: number;
   returned: number;
+  /** Refused by the provider as invalid at submission: failed, funds released. */
+  rejected: number;
 }
 
-const none: ProviderMoves = { submitted: 0, paid: 0, failed: 0, returned: 0 };
+const none: ProviderMoves = { submitted: 0, paid: 0, failed: 0, returned: 0, rejected: 0 };
 
 /**
  * Production payouts through the configured rail adapter (core/rails/providers.ts): submit the due
@@ -39,8 +42,8 @@ const none: ProviderMoves = { submitted: 0, paid: 0, failed: 0, returned: 0 };
 export async function moveOnProvider(services: Services, run: RailRun): Promise<ProviderMoves> {
   const adapter = railAdapterFor(services.config);
   if (!adapter || run.testClock) return none;
-  const submitted = await submitToProvider(services, run, adapter);
-  return { submitted, ...(await pollProvider(services, run, adapter)) };
+  const { submitted, rejected } = await submitToProvider(services, run, adapter);
+  return { submitted, rejected, ...(await pollProvider(services, run, adapter)) };
 }
 
 const dueScope = (run: RailRun) =>
@@ -75,7 +78,11 @@ async function logUnsupported(services: Services, run: RailRun, adapter: RailAda
  * sent ones in transit with the provider's id. A crash after the call resends with the same key and
  * the provider answers the transfer it already made; a failed call leaves the payout pending.
  */
-async function submitToProvider(services: Services, run: RailRun, adapter: RailAdapter): Promise<number> {
+async function submitToProvider(
+  services: Services,
+  run: RailRun,
+  adapter: RailAdapter,
+): Promise<{ submitted: number; rejected: number }> {
   const [due] = await Promise.all([
     services.db
       .select()
@@ -85,7 +92,7 @@ async function submitToProvider(services: Services, run: RailRun, adapter: RailA
       .limit(PROVIDER_RUN_LIMIT),
     logUnsupported(services, run, adapter),
   ]);
-  if (due.length === 0) return 0;
+  if (due.length === 0) return { submitted: 0, rejected: 0 };
   const claimed = await services.db
     .update(payouts)
     .set({ railClaimedAt: sql`coalesce(${payouts.railClaimedAt}, ${run.now.toISOString()}::timestamptz)` })
@@ -129,6 +136,8 @@ async function submitToProvider(services: Services, run: RailRun, adapter: RailA
         });
         return { row, providerId };
       } catch (error) {
+        if (error instanceof RailProviderError && error.rejectsCredit)
+          return { row, rejection: error.message };
         log("warn", "payout_rail_submit_failed", {
           merchant: row.merchantId,
           payout: row.id,
@@ -139,7 +148,8 @@ async function submitToProvider(services: Services, run: RailRun, adapter: RailA
       }
     }),
   );
-  const done = sent.filter((item) => item !== null);
+  const rejected = sent.flatMap((item) => (item && "rejection" in item ? [item] : []));
+  const done = sent.flatMap((item) => (item && "providerId" in item ? [item] : []));
   const batchIds = submissionIds(
     done.map(({ row }) => ({ ...row, rail: row.rail ?? "ach_standard" })),
     () => newId("payoutBatch"),
@@ -153,16 +163,35 @@ async function submitToProvider(services: Services, run: RailRun, adapter: RailA
       release: false,
     }),
   );
-  return countApplied(services, changes);
+  // A credit the provider refuses as invalid fails now, its funds released, rather than staying
+  // claimed (and so not cancelable) while every run sends it again.
+  const failures = rejected.map(({ row, rejection }) =>
+    payoutChangeStatement(contextOf(services, row), row, {
+      to: "failed",
+      from: ["pending"],
+      values: { failureCode: "rail_rejected", failureMessage: rejection, failedAt: run.now },
+      event: "payout.failed",
+      release: true,
+    }),
+  );
+  for (const { row, rejection } of rejected) {
+    log("warn", "payout_rail_rejected", { merchant: row.merchantId, payout: row.id, error: rejection });
+  }
+  const applied = await applyEach(services, [...changes, ...failures]);
+  return {
+    submitted: applied.slice(0, changes.length).filter(Boolean).length,
+    rejected: applied.slice(changes.length).filter(Boolean).length,
+  };
 }
 
-async function countApplied(services: Services, changes: PayoutChange[]): Promise<number> {
-  if (changes.length === 0) return 0;
+/** Applies the changes in ONE batch; answers, per change, whether its compare-and-set matched. */
+async function applyEach(services: Services, changes: PayoutChange[]): Promise<boolean[]> {
+  if (changes.length === 0) return [];
   const results = await runBatch(
     services,
     changes.map((change) => services.db.execute(change.statement)),
   );
-  return results.filter(changeApplied).length;
+  return results.map(changeApplied);
 }
 
 /** What the provider's answer does to a payout: the same transition statements as the simulator's. */
