@@ -58,15 +58,23 @@ export function changeApplied(result: unknown): boolean {
   return Number(rows?.[0]?.applied ?? 0) === 1;
 }
 
+/** Runs guarded change statements in one batch: for each, whether its compare-and-set matched. */
+export async function applyEachChange(
+  services: Services,
+  changes: ReadonlyArray<{ statement: SQL }>,
+): Promise<boolean[]> {
+  if (changes.length === 0) return [];
+  const results = await runBatch(
+    services,
+    changes.map((change) => services.db.execute(change.statement)),
+  );
+  return results.map(changeApplied);
+}
+
 /** Runs guarded change statements in one batch: how many of them applied. */
 export async function applyChanges(
   services: Services,
   changes: ReadonlyArray<{ statement: SQL }>,
 ): Promise<number> {
-  if (changes.length === 0) return 0;
-  const results = await runBatch(
-    services,
-    changes.map((change) => services.db.execute(change.statement)),
-  );
-  return results.filter(changeApplied).length;
+  return (await applyEachChange(services, changes)).filter(Boolean).length;
 }

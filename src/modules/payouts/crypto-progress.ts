@@ -1,5 +1,5 @@
 import { and, asc, inArray, isNotNull } from "drizzle-orm";
-import { changeApplied, runBatch } from "../../core/batch";
+import { applyEachChange } from "../../core/batch";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
 import { RAIL_RUN_LIMIT, type RailRun, railRunScope } from "../../core/rails";
@@ -97,13 +97,9 @@ export async function followCryptoPayouts(services: Services, run: RailRun): Pro
     return transfer ? changesFor(services, row, transfer, now) : [];
   });
   const report: CryptoPayoutReport = { in_transit: 0, paid: 0, failed: 0 };
-  if (changes.length === 0) return report;
-  const results = await runBatch(
-    services,
-    changes.map((change) => services.db.execute(change.statement)),
-  );
+  const applied = await applyEachChange(services, changes);
   changes.forEach((change, index) => {
-    if (!changeApplied(results[index])) return;
+    if (!applied[index]) return;
     const status = change.row.status as keyof CryptoPayoutReport;
     report[status] += 1;
   });

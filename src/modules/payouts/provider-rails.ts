@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, isNotNull, lte, notInArray, or, sql } from "drizzle-orm";
-import { changeApplied, runBatch } from "../../core/batch";
+import { applyEachChange, changeApplied, runBatch } from "../../core/batch";
 import type { Services } from "../../core/context";
 import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
@@ -16,7 +16,7 @@ import {
 } from "../../core/rails";
 import { payoutDestinations } from "../bank-accounts/service";
 import { type PayoutRow, payouts } from "./tables";
-import { type PayoutChange, payoutChangeStatement } from "./transitions";
+import { payoutChangeStatement } from "./transitions";
 
 /** Provider calls per step and run: each is an HTTP request, so fewer than the simulator's 200 rows. */
 export const PROVIDER_RUN_LIMIT = 50;
@@ -177,21 +177,11 @@ async function submitToProvider(
   for (const { row, rejection } of rejected) {
     log("warn", "payout_rail_rejected", { merchant: row.merchantId, payout: row.id, error: rejection });
   }
-  const applied = await applyEach(services, [...changes, ...failures]);
+  const applied = await applyEachChange(services, [...changes, ...failures]);
   return {
     submitted: applied.slice(0, changes.length).filter(Boolean).length,
     rejected: applied.slice(changes.length).filter(Boolean).length,
   };
-}
-
-/** Applies the changes in ONE batch; answers, per change, whether its compare-and-set matched. */
-async function applyEach(services: Services, changes: PayoutChange[]): Promise<boolean[]> {
-  if (changes.length === 0) return [];
-  const results = await runBatch(
-    services,
-    changes.map((change) => services.db.execute(change.statement)),
-  );
-  return results.map(changeApplied);
 }
 
 /** What the provider's answer does to a payout: the same transition statements as the simulator's. */
