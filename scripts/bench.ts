@@ -15,7 +15,14 @@ import { benchChain } from "./bench/chain";
 import { customerWrites, neonBatchFloor, paymentWrites, pgFloor, startHelloWorker } from "./bench/floors";
 import { authorizationBody, benchCard } from "./bench/issuing";
 import { benchLedger, type LedgerBench } from "./bench/ledger";
-import { type BenchMerchant, cannon, type HttpCall, sampleRoundTrips, signUpMerchant } from "./bench/load";
+import {
+  BENCH_PAYMENT,
+  type BenchMerchant,
+  cannon,
+  type HttpCall,
+  sampleRoundTrips,
+  signUpMerchant,
+} from "./bench/load";
 import {
   type BenchOptions,
   type FloorResult,
@@ -31,16 +38,7 @@ import { benchUsage, type UsageBench } from "./bench/usage";
 import { REPO_ROOT } from "./local-stack";
 import { freePort, startWorkerStack, type WorkerStack } from "./worker-stack";
 
-const PAYMENT_BODY = JSON.stringify({
-  amount: 10_000,
-  currency: "USD",
-  confirm: true,
-  capture_method: "automatic",
-  payment_method_data: {
-    type: "card",
-    card: { number: "4242424242424242", exp_month: 12, exp_year: 2030, cvc: "123" },
-  },
-});
+const PAYMENT_BODY = JSON.stringify(BENCH_PAYMENT);
 const CUSTOMER_BODY = JSON.stringify({ email: "bench@example.com", metadata: { source: "bench" } });
 
 interface Context {

@@ -5,6 +5,18 @@ import autocannon from "autocannon";
 import { fetchRoundTrips } from "../local-stack";
 import type { Measurement, RoundTripSample } from "./options";
 
+/** The bench's payment: card 4242…, confirmed, captured automatically (the payment scenarios, the settlement's template). */
+export const BENCH_PAYMENT = {
+  amount: 10_000,
+  currency: "USD",
+  confirm: true,
+  capture_method: "automatic",
+  payment_method_data: {
+    type: "card",
+    card: { number: "4242424242424242", exp_month: 12, exp_year: 2030, cvc: "123" },
+  },
+};
+
 export interface BenchMerchant {
   merchantId: string;
   /** X-Api-Key / X-Api-Secret of a sandbox key pair. */

@@ -10,7 +10,7 @@ import { type Executor, execute } from "../../src/core/db";
 import { checkLedgerInvariants } from "../../src/core/ledger";
 import { createServices } from "../../src/core/services";
 import { reconcileSettlements, runSettlements } from "../../src/modules/settlements/service";
-import type { BenchMerchant } from "./load";
+import { BENCH_PAYMENT, type BenchMerchant } from "./load";
 
 export interface SettlementBench {
   entries: number;
@@ -26,17 +26,6 @@ export interface SettlementBench {
   invariantsOk: boolean;
   csv: { seconds: number; megabytes: number; lines: number; status: number };
 }
-
-const PAYMENT_BODY = {
-  amount: 10_000,
-  currency: "USD",
-  confirm: true,
-  capture_method: "automatic",
-  payment_method_data: {
-    type: "card",
-    card: { number: "4242424242424242", exp_month: 12, exp_year: 2030, cvc: "123" },
-  },
-};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -135,7 +124,7 @@ export async function benchSettlement(
   const created = await fetch(`${baseUrl}/api/v1/payments`, {
     method: "POST",
     headers,
-    body: JSON.stringify(PAYMENT_BODY),
+    body: JSON.stringify(BENCH_PAYMENT),
   });
   const payment = (await created.json()) as { id?: string; status?: string };
   if (created.status !== 200 || payment.status !== "succeeded" || !payment.id) {
