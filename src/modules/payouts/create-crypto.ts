@@ -6,7 +6,7 @@ import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { isPlatformAddress, prepareCryptoTransfer } from "../crypto/service";
 import { assertCanPayOut } from "../verifications/service";
-import { toPayout } from "./rows";
+import { NOT_YET_SENT, toPayout } from "./rows";
 import type { CreatePayoutInput, Payout } from "./schemas";
 import { type PayoutRow, payouts } from "./tables";
 
@@ -122,14 +122,7 @@ export async function createCryptoPayout({
     windowAt: now,
     arrivalDate: createdDay,
     returnDeadline: createdDay,
-    batchId: null,
-    failureCode: null,
-    failureMessage: null,
-    submittedAt: null,
-    paidAt: null,
-    failedAt: null,
-    returnedAt: null,
-    canceledAt: null,
+    ...NOT_YET_SENT,
     schedulePeriodEnd: null,
     testClockId: null,
     metadata: input.metadata ?? {},

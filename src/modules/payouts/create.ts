@@ -10,7 +10,7 @@ import { transferCharges } from "../bank-transfers/service";
 import { readTestClock } from "../test-clocks/service";
 import { assertCanPayOut } from "../verifications/service";
 import { createCryptoPayout, isWalletDestination } from "./create-crypto";
-import { payoutPosting, toPayout } from "./rows";
+import { NOT_YET_SENT, payoutPosting, toPayout } from "./rows";
 import type { CreatePayoutInput, Payout } from "./schemas";
 import { type PayoutMethod, type PayoutRow, payouts } from "./tables";
 
@@ -200,14 +200,7 @@ export async function createPayout({
     windowAt: schedule.windowAt,
     arrivalDate: schedule.arrivalDate,
     returnDeadline: schedule.returnDeadline,
-    batchId: null,
-    failureCode: null,
-    failureMessage: null,
-    submittedAt: null,
-    paidAt: null,
-    failedAt: null,
-    returnedAt: null,
-    canceledAt: null,
+    ...NOT_YET_SENT,
     schedulePeriodEnd,
     testClockId: clock?.id ?? null,
     metadata: input.metadata ?? {},

@@ -4,6 +4,18 @@ import type { AssetCode, NetworkName } from "../crypto/networks";
 import type { Payout } from "./schemas";
 import type { PayoutRow } from "./tables";
 
+/** A new payout's lifecycle fields: nothing submitted, paid, failed, returned or canceled yet. */
+export const NOT_YET_SENT = {
+  batchId: null,
+  failureCode: null,
+  failureMessage: null,
+  submittedAt: null,
+  paidAt: null,
+  failedAt: null,
+  returnedAt: null,
+  canceledAt: null,
+} satisfies Partial<PayoutRow>;
+
 function cryptoOf(row: PayoutRow): Payout["crypto"] {
   if (row.cryptoTransferId === null) return null;
   return {
