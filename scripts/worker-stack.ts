@@ -35,6 +35,8 @@ export interface WorkerStackOptions {
   /** Tests: run against a new database on the same server, dropped on close, so every run starts clean. */
   freshDatabase?: boolean;
   logLevel?: "none" | "error" | "warn" | "info" | "log" | "debug";
+  /** The DevTools inspector on this port (scripts/profile-worker.ts); off when absent. */
+  inspectorPort?: number;
 }
 
 async function adminQuery(databaseUrl: string, text: string): Promise<void> {
@@ -124,7 +126,7 @@ export async function startWorkerStack(options: WorkerStackOptions = {}): Promis
     ),
     dev: {
       server: { hostname: "127.0.0.1", port },
-      inspector: false,
+      inspector: options.inspectorPort === undefined ? false : { port: options.inspectorPort },
       persist: false,
       watch: false,
       liveReload: false,

@@ -10,6 +10,7 @@ import { neon, neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import { unstable_startWorker } from "wrangler";
 import { newId } from "../../src/core/ids";
+import { type CpuTicks, cpuMsPerRequest, cpuTicks } from "./cpu";
 import type { Measurement } from "./options";
 
 export interface Statement {
@@ -105,6 +106,8 @@ export interface LoopResult {
   latencies: number[];
   errors: number;
   elapsedMs: number;
+  cpuBefore: CpuTicks | undefined;
+  cpuAfter: CpuTicks | undefined;
 }
 
 /** `workers` loops of `operation` until the deadline; latencies of the successful ones. */
@@ -115,6 +118,7 @@ export async function loop(
 ): Promise<LoopResult> {
   const latencies: number[] = [];
   let errors = 0;
+  const cpuBefore = cpuTicks();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const worker = async () => {
@@ -129,12 +133,14 @@ export async function loop(
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
-  return { latencies, errors, elapsedMs: performance.now() - started };
+  const elapsedMs = performance.now() - started;
+  return { latencies, errors, elapsedMs, cpuBefore, cpuAfter: cpuTicks() };
 }
 
 export function summarize(name: string, result: LoopResult): Measurement {
   const sorted = [...result.latencies].sort((a, b) => a - b);
   const pick = (q: number) => Math.round((sorted[Math.floor(q * (sorted.length - 1))] ?? 0) * 10) / 10;
+  const cpu = cpuMsPerRequest(result.cpuBefore, result.cpuAfter, sorted.length);
   return {
     name,
     requestsPerSecond: Math.round(sorted.length / (result.elapsedMs / 1000)),
@@ -142,6 +148,7 @@ export function summarize(name: string, result: LoopResult): Measurement {
     p99: pick(0.99),
     requests: sorted.length,
     errors: result.errors,
+    ...(cpu ? { cpu } : {}),
   };
 }
 

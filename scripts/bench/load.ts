@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { fetchRoundTrips } from "../local-stack";
+import { cpuMsPerRequest, cpuTicks } from "./cpu";
 import type { Measurement, RoundTripSample } from "./options";
 
 /** The bench's payment: card 4242…, confirmed, captured automatically (the payment scenarios, the settlement's template). */
@@ -144,6 +145,7 @@ export async function cannon(
 ): Promise<Measurement> {
   const first = calls[0];
   if (!first) throw new Error(`${name}: no request`);
+  const cpuBefore = cpuTicks();
   const result = await autocannon({
     url,
     connections: options.connections,
@@ -163,6 +165,7 @@ export async function cannon(
         }
       : {}),
   });
+  const cpu = cpuMsPerRequest(cpuBefore, cpuTicks(), result.requests.total);
   return {
     name,
     requestsPerSecond: Math.round(result.requests.average),
@@ -170,5 +173,6 @@ export async function cannon(
     p99: result.latency.p99,
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
+    ...(cpu ? { cpu } : {}),
   };
 }

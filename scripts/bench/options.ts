@@ -1,4 +1,5 @@
 // Knobs and shared shapes of `npm run bench` (scripts/bench.ts). Dev tooling only.
+import type { CpuTicks } from "./cpu";
 
 function readNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -82,6 +83,8 @@ export interface Measurement {
   requests: number;
   /** Transport errors, timeouts and non-2xx answers. */
   errors: number;
+  /** CPU milliseconds per request by process family during the load (Linux /proc). */
+  cpu?: CpuTicks;
 }
 
 export interface ScenarioResult extends Measurement {

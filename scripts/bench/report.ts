@@ -1,5 +1,6 @@
 // The bench's markdown report: API scenarios next to their floors, the floors themselves, and the
 // hot-balance ledger run. Dev tooling only.
+import { cpuParts } from "./cpu";
 import type { LedgerBench } from "./ledger";
 import type { FloorResult, ScenarioResult } from "./options";
 import type { SettlementBench } from "./settlement";
@@ -114,6 +115,30 @@ export function renderReport(input: ReportInput): string {
           fmt(floor.p99),
           floor.p50 > 0 ? fmt(floor.p99 / floor.p50) : "–",
           String(floor.errors),
+        ]),
+      );
+    }
+    lines.push("");
+  }
+  const withCpu = [...input.scenarios, ...input.floors].filter((measured) => measured.cpu);
+  if (withCpu.length > 0) {
+    lines.push(
+      "### CPU per request, by process (ms; /proc utime + stime over the load)",
+      "",
+      row(["pass", "scenario or floor", ...cpuParts, "total", "cores busy (total × req/s)"]),
+      row(["---", "---", ...cpuParts.map(() => "---:"), "---:", "---:"]),
+    );
+    for (const measured of withCpu) {
+      const cpu = measured.cpu;
+      if (!cpu) continue;
+      const total = cpuParts.reduce((sum, part) => sum + cpu[part], 0);
+      lines.push(
+        row([
+          measured.pass,
+          measured.name,
+          ...cpuParts.map((part) => fmt(cpu[part], 2)),
+          fmt(total, 2),
+          fmt((total * measured.requestsPerSecond) / 1000, 2),
         ]),
       );
     }
