@@ -55,16 +55,14 @@ export function cpuTicks(): CpuTicks | undefined {
   if (pids.length === 0) return undefined;
   const ticks: CpuTicks = { workerd: 0, adapters: 0, autocannon: 0, postgres: 0, redis: 0 };
   for (const pid of pids) {
-    if (Number(pid) === process.pid) {
-      for (const tid of numericEntries(`/proc/${pid}/task`)) {
-        const thread = readStat(`/proc/${pid}/task/${tid}/stat`);
-        if (thread) ticks[tid === pid ? "adapters" : "autocannon"] += thread.own;
-      }
-      continue;
-    }
     const stat = readStat(`/proc/${pid}/stat`);
     if (!stat) continue;
-    if (stat.comm === "workerd") ticks.workerd += stat.own;
+    if (Number(pid) === process.pid) {
+      // The process's own total keeps the time of threads that have ended (an autocannon run's).
+      const main = readStat(`/proc/${pid}/task/${pid}/stat`)?.own ?? 0;
+      ticks.adapters += main;
+      ticks.autocannon += stat.own - main;
+    } else if (stat.comm === "workerd") ticks.workerd += stat.own;
     else if (stat.comm === "redis-server") ticks.redis += stat.own;
     else if (stat.comm === "postgres") ticks.postgres += stat.own + stat.children;
   }
