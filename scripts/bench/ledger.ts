@@ -37,9 +37,16 @@ function runLoad(input: LedgerLoadInput): Promise<LedgerLoadOutput> {
 export async function benchLedger(
   workerEnv: Record<string, string>,
   merchantId: string,
-  options: { seconds: number; inFlight: number },
+  options: { seconds: number; inFlight: number[] },
 ): Promise<LedgerBench> {
-  const { results, posted } = await runLoad({ workerEnv, merchantId, ...options });
+  const results: LedgerResult[] = [];
+  let posted = 0;
+  // One worker thread per level, one after the other, on the same two accounts.
+  for (const inFlight of options.inFlight) {
+    const run = await runLoad({ workerEnv, merchantId, seconds: options.seconds, inFlight });
+    results.push(...run.results);
+    posted += run.posted;
+  }
   const services = createServices(workerEnv);
   const invariants = await checkLedgerInvariants({ merchantId, environment: "sandbox" }, services.db);
   const rows = await execute<{ balance: string }>(

@@ -10,6 +10,18 @@ function readNumber(name: string, fallback: number): number {
   return value;
 }
 
+/** A comma-separated list of positive integers, e.g. "4,16". */
+function readLevels(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  return raw.split(",").map((part) => {
+    const value = Number(part.trim());
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${name} must be a comma-separated list of positive integers, got ${raw}`);
+    return value;
+  });
+}
+
 /** Every scenario name BENCH_ONLY accepts. A floor runs with the scenario it is the floor of. */
 export const scenarioNames = [
   "health",
@@ -33,8 +45,8 @@ export interface BenchOptions {
   only: ReadonlySet<ScenarioName>;
   /** The injected latency of the second pass; both 0 skips that pass. */
   rtt: { dbRttMs: number; redisRttMs: number };
-  /** Postings in flight in the hot-balance ledger scenario. */
-  ledgerInFlight: number;
+  /** Postings in flight in the hot-balance ledger scenario: one run per level. */
+  ledgerInFlight: number[];
   /** Sequential requests whose round trips are read from the adapters' counters. */
   samples: number;
   /** Matured pending entries the settlement scenario settles in one run. */
@@ -56,7 +68,7 @@ export function readOptions(): BenchOptions {
     connections: Math.max(1, Math.round(readNumber("BENCH_CONNECTIONS", 10))),
     only: new Set((only.length > 0 ? only : scenarioNames) as ScenarioName[]),
     rtt: { dbRttMs: readNumber("BENCH_DB_RTT_MS", 10), redisRttMs: readNumber("BENCH_REDIS_RTT_MS", 5) },
-    ledgerInFlight: Math.max(1, Math.round(readNumber("BENCH_LEDGER_IN_FLIGHT", 16))),
+    ledgerInFlight: readLevels("BENCH_LEDGER_IN_FLIGHT", [4, 16]),
     samples: Math.max(1, Math.round(readNumber("BENCH_SAMPLES", 20))),
     settlementEntries: Math.max(1, Math.round(readNumber("BENCH_SETTLEMENT_ENTRIES", 100_000))),
   };

@@ -120,7 +120,9 @@ export function renderReport(input: ReportInput): string {
     }
     lines.push("");
   }
-  const withCpu = [...input.scenarios, ...input.floors].filter((measured) => measured.cpu);
+  // In the ledger rows, "autocannon" is the posting client's worker thread and a request is a posting.
+  const ledgerRuns = (input.ledger?.results ?? []).map((result) => ({ ...result, pass: "ledger" }));
+  const withCpu = [...input.scenarios, ...input.floors, ...ledgerRuns].filter((measured) => measured.cpu);
   if (withCpu.length > 0) {
     lines.push(
       "### CPU per request, by process (ms; /proc utime + stime over the load)",
