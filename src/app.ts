@@ -63,7 +63,7 @@ import {
 } from "./modules/verifications";
 import { walletDomainRouter, walletPayRouter } from "./modules/wallet-pay";
 import { webhooksRouter } from "./modules/webhooks";
-import { dispatchEvents } from "./modules/webhooks/service";
+import { dispatchRecorded } from "./modules/webhooks/service";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -104,7 +104,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Before authentication, so public routes (sign-up, login) are covered too.
   app.use("/api/v1/*", rejectUnsafeInput);
   // After a request's transactions commit, its events fan out to webhook endpoints.
-  const requestServices = services(dispatchEvents);
+  const requestServices = services(dispatchRecorded);
   app.use("/api/v1/*", requestServices);
   app.use("/internal/*", requestServices);
   app.use("/sandbox/*", requestServices);

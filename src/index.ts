@@ -2,7 +2,7 @@ import { runScheduledFunctions } from "../functions";
 import { createApp } from "./app";
 import { dispatchRecordedEvents } from "./core/events";
 import { createServices } from "./core/services";
-import { dispatchEvents } from "./modules/webhooks/service";
+import { dispatchRecorded } from "./modules/webhooks/service";
 
 const app = createApp();
 
@@ -14,7 +14,7 @@ export default {
     env: Record<string, unknown>,
     ctx: ExecutionContext,
   ): Promise<void> {
-    const services = createServices(env, { dispatchEvents });
+    const services = createServices(env, { dispatchEvents: dispatchRecorded });
     try {
       await runScheduledFunctions(services, controller.cron, new Date(controller.scheduledTime));
     } finally {

@@ -29,8 +29,8 @@ export interface Services {
   clock: Clock;
   /** The request's Idempotency-Key claim, when its route batches the claim itself (core/batch.ts). */
   idempotency?: IdempotencyClaim;
-  /** Ids of the events recorded so far; fanned out to webhooks once the request's transactions committed. */
-  recordedEventIds: string[];
+  /** The events recorded so far; fanned out to webhooks once the request's transactions committed. */
+  recordedEvents: RecordedEvent[];
   /** Money objects whose status document changed; their cached documents are dropped once the work is done. */
   changedStatuses: StatusChange[];
   /** Fans recorded events out (dispatchRecordedEvents); absent where nothing should be sent (scripts, some tests). */
@@ -46,7 +46,14 @@ export interface Services {
  * Fans recorded events out (to webhook endpoints). The app hands it to the services it builds, so
  * core imports no module.
  */
-export type EventDispatcher = (services: Services, eventIds: string[]) => Promise<unknown>;
+export type EventDispatcher = (services: Services, recorded: RecordedEvent[]) => Promise<unknown>;
+
+/** An event written by the request (or function), with the merchant and environment it belongs to. */
+export interface RecordedEvent {
+  id: string;
+  merchantId: string;
+  environment: Environment;
+}
 
 /** An object whose polling document (core/status.ts) is out of date. */
 export interface StatusChange {

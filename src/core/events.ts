@@ -31,9 +31,14 @@ export function changeStatement(ctx: ServiceContext, change: ChangeRecord): SQL 
   return recordedChange(ctx, change).statement;
 }
 
-/** The event's id goes out after the response; its object's status document (and its payment's) is dropped. */
+/** An event the caller's statement writes, for dispatch once that statement committed. */
+export function recordForDispatch(ctx: ServiceContext, eventId: string): void {
+  ctx.services.recordedEvents.push({ id: eventId, merchantId: ctx.merchantId, environment: ctx.environment });
+}
+
+/** The event goes out after the response; its object's status document (and its payment's) is dropped. */
 function noteRecorded(ctx: ServiceContext, change: ChangeRecord, eventId: string): void {
-  ctx.services.recordedEventIds.push(eventId);
+  recordForDispatch(ctx, eventId);
   const owner = { merchantId: ctx.merchantId, environment: ctx.environment };
   markStatusChanged(ctx.services, {
     ...owner,
@@ -134,12 +139,12 @@ export async function recordAudit(entry: AuditEntry, tx: Executor): Promise<void
  * to the webhook sweep, which picks up every event not dispatched within a minute.
  */
 export async function dispatchRecordedEvents(services: Services): Promise<void> {
-  const eventIds = services.recordedEventIds.splice(0);
-  if (!services.dispatchEvents || eventIds.length === 0) return;
+  const recorded = services.recordedEvents.splice(0);
+  if (!services.dispatchEvents || recorded.length === 0) return;
   try {
-    await services.dispatchEvents(services, eventIds);
+    await services.dispatchEvents(services, recorded);
   } catch (error) {
-    log("error", "event_dispatch_failed", { events: eventIds.length, error: errorText(error) });
+    log("error", "event_dispatch_failed", { events: recorded.length, error: errorText(error) });
   }
 }
 

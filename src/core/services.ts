@@ -37,7 +37,7 @@ export function createServices(env: Record<string, unknown>, options: ServicesOp
     objects: objectStoreFrom(env.DOCUMENTS),
     applePayMerchantIdentity: env.APPLE_PAY_MERCHANT_IDENTITY as Fetcher | undefined,
     clock: systemClock,
-    recordedEventIds: [],
+    recordedEvents: [],
     changedStatuses: [],
     dispatchEvents: options.dispatchEvents,
   };
@@ -94,13 +94,13 @@ export const services =
       await next();
       await invalidateChangedStatuses(built);
     } finally {
-      const eventIds = built.recordedEventIds.splice(0);
+      const recorded = built.recordedEvents.splice(0);
       const later = deferred.splice(0);
       const after =
-        eventIds.length > 0 || later.length > 0
+        recorded.length > 0 || later.length > 0
           ? createServices(c.env, { requestId: `${id}.after`, dispatchEvents })
           : undefined;
-      after?.recordedEventIds.push(...eventIds);
+      after?.recordedEvents.push(...recorded);
       c.executionCtx.waitUntil(
         Promise.all([
           built.close().catch(() => undefined),

@@ -2,7 +2,7 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { execute } from "../../core/db";
 import { ApiError, notFound } from "../../core/errors";
-import { API_VERSION } from "../../core/events";
+import { API_VERSION, recordForDispatch } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingArgument } from "../../core/ledger";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
@@ -161,7 +161,7 @@ export async function createAuthorization({
     });
     return decided ?? retrieveAuthorization({ ctx, id });
   }
-  ctx.services.recordedEventIds.push(eventId);
+  recordForDispatch(ctx, eventId);
   if (decision.approved) return object;
   return {
     ...object,

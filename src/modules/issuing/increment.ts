@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { execute } from "../../core/db";
 import { ApiError, notFound } from "../../core/errors";
-import { API_VERSION } from "../../core/events";
+import { API_VERSION, recordForDispatch } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingArgument } from "../../core/ledger";
 import type { Authorization } from "./authorization-schemas";
@@ -86,6 +86,6 @@ export async function incrementAuthorization({
       extra: { decline_code: answer.decline_reason },
     });
   }
-  ctx.services.recordedEventIds.push(eventId);
+  recordForDispatch(ctx, eventId);
   return answer.object;
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import { execute } from "../../core/db";
-import { API_VERSION } from "../../core/events";
+import { API_VERSION, recordForDispatch } from "../../core/events";
 import { newId } from "../../core/ids";
 import { postingArgument } from "../../core/ledger";
 import { log } from "../../core/log";
@@ -130,6 +130,6 @@ export async function applyDecision({
   );
   const decided = result.rows[0]?.decided;
   if (decided?.outcome !== "decided" || !decided.object) return undefined;
-  ctx.services.recordedEventIds.push(eventId);
+  recordForDispatch(ctx, eventId);
   return decided.object;
 }

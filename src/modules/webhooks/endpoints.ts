@@ -9,6 +9,7 @@ import { exactlyOne, tenantScope } from "../../core/tenancy";
 import { checkWebhookDestination } from "./destination";
 import { stopEndpointDeliveries } from "./fanout";
 import { toWebhookEndpoint } from "./objects";
+import { forgetScope } from "./quiet-scopes";
 import type {
   CreateWebhookEndpointInput,
   UpdateWebhookEndpointInput,
@@ -67,7 +68,7 @@ export async function createWebhookEndpoint({
 }): Promise<WebhookEndpointWithSecret> {
   await assertDeliverableUrl(ctx, input.url);
   const now = ctx.services.clock.now();
-  return ctx.services.transaction(async (tx) => {
+  const created = await ctx.services.transaction(async (tx) => {
     const [existing] = await tx
       .select({ total: count() })
       .from(webhookEndpoints)
@@ -100,6 +101,9 @@ export async function createWebhookEndpoint({
     await recordChange(ctx, { type: "webhook_endpoint.created", object: endpoint }, tx);
     return { ...endpoint, secret };
   });
+  // The environment's next events are no longer marked dispatched as they are written.
+  forgetScope(ctx);
+  return created;
 }
 
 export async function retrieveWebhookEndpoint({
@@ -147,7 +151,7 @@ export async function updateWebhookEndpoint({
 }): Promise<WebhookEndpoint> {
   if (input.url !== undefined) await assertDeliverableUrl(ctx, input.url);
   const now = ctx.services.clock.now();
-  return ctx.services.transaction(async (tx) => {
+  const updated = await ctx.services.transaction(async (tx) => {
     const before = await lockEndpoint(ctx, id, tx);
     const enabling = input.enabled === true && !before.enabled;
     const disabling = input.enabled === false && before.enabled;
@@ -180,6 +184,8 @@ export async function updateWebhookEndpoint({
     );
     return endpoint;
   });
+  if (updated.enabled) forgetScope(ctx);
+  return updated;
 }
 
 export async function deleteWebhookEndpoint({ ctx, id }: { ctx: ServiceContext; id: string }) {

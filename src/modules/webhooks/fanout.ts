@@ -1,11 +1,12 @@
-import { and, eq, inArray, isNull, max, notExists, type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import type { Services } from "../../core/context";
-import type { Executor, Transaction } from "../../core/db";
+import { and, eq, inArray, isNull, max, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import type { RecordedEvent, Services } from "../../core/context";
+import { type Executor, execute, type Transaction } from "../../core/db";
 import { newId } from "../../core/ids";
 import { errorText, log } from "../../core/log";
 import { type Environment, events } from "../../core/tables";
 import { clockOfCustomer } from "../customers/service";
 import { eventTypeMatches } from "../events/service";
+import { isQuiet, noteScope } from "./quiet-scopes";
 import {
   type AttemptTrigger,
   type WebhookDeliveryRow,
@@ -164,6 +165,30 @@ export function receivingEndpoints(
 }
 
 /**
+ * The dispatcher requests and functions hand their recorded events to (core/events.ts): events of a
+ * merchant environment this isolate last saw without endpoints were marked dispatched as they were
+ * written, so they cost no round trip; the rest go to dispatchEvents.
+ */
+export function dispatchRecorded(services: Services, recorded: RecordedEvent[]): Promise<number> {
+  const now = Date.now();
+  return dispatchEvents(
+    services,
+    recorded.filter((event) => !isQuiet(event, now)).map((event) => event.id),
+  );
+}
+
+/** What the first statement of a dispatch learns of each event. */
+type DispatchRead = {
+  id: string;
+  merchant_id: string;
+  environment: Environment;
+  /** Not dispatched yet, and not settled by this statement either: it needs its deliveries. */
+  pending: boolean;
+  /** Whether its merchant environment has an enabled endpoint. */
+  receiving: boolean;
+};
+
+/**
  * Creates one delivery per subscribed, enabled endpoint of each event not yet dispatched, and marks
  * the events dispatched, in one transaction; then publishes the first attempts. Safe to run twice
  * for the same event (the request's after-commit hook and the sweep): rows are locked with SKIP
@@ -172,25 +197,26 @@ export function receivingEndpoints(
 export async function dispatchEvents(services: Services, eventIds: string[]): Promise<number> {
   if (eventIds.length === 0) return 0;
   const now = services.clock.now();
-  // The common case, a merchant and environment without endpoints, costs one statement.
-  const settled = await services.db
-    .update(events)
-    .set({ dispatchedAt: now })
-    .where(
-      and(
-        inArray(events.id, eventIds),
-        isNull(events.dispatchedAt),
-        notExists(
-          services.db
-            .select({ id: webhookEndpoints.id })
-            .from(webhookEndpoints)
-            .where(receivingEndpoints(events.merchantId, events.environment)),
-        ),
-      ),
-    )
-    .returning({ id: events.id });
-  const settledIds = new Set(settled.map((row) => row.id));
-  const remaining = eventIds.filter((id) => !settledIds.has(id));
+  const receiving = sql`exists (select 1 from ${webhookEndpoints}
+    where ${receivingEndpoints(events.merchantId, events.environment)})`;
+  // The common case costs this one statement: events of a merchant environment without endpoints
+  // (marked as they were written, or settled here when their endpoints went away since), and events
+  // another dispatch took. The select sees the rows as they were before the update, hence the
+  // exclusion of what it settled.
+  const { rows } = await execute<DispatchRead>(
+    sql`with settled as (
+        update ${events} set dispatched_at = ${now.toISOString()}::timestamptz
+        where ${inArray(events.id, eventIds)} and ${events.dispatchedAt} is null and not ${receiving}
+        returning ${events.id})
+      select ${events.id} as id, ${events.merchantId} as merchant_id, ${events.environment} as environment,
+        (${events.dispatchedAt} is null and ${events.id} not in (select id from settled)) as pending,
+        ${receiving} as receiving
+      from ${events} where ${inArray(events.id, eventIds)}`,
+    services.db,
+  );
+  for (const row of rows)
+    noteScope({ merchantId: row.merchant_id, environment: row.environment }, row.receiving);
+  const remaining = rows.filter((row) => row.pending).map((row) => row.id);
   if (remaining.length === 0) return 0;
   const queued = await services.transaction(async (tx) => {
     const rows = await tx
