@@ -11,6 +11,11 @@ export interface Counted {
 export async function roundTripsOf(response: ApiResponse): Promise<Counted> {
   const trace = response.headers.get("x-request-id");
   if (!trace) throw new Error(`no X-Request-Id: ${response.text}`);
+  return roundTripsUnder(trace);
+}
+
+/** Round trips the local adapters counted under `trace` (a request id, or services' own requestId). */
+export async function roundTripsUnder(trace: string): Promise<Counted> {
   const stats = await fetch(`${inject("workerEnv").LOCAL_STACK_STATS_URL}/roundtrips?trace=${trace}`);
   const counted = (await stats.json()) as Counted;
   return { db_http: counted.db_http, db_ws: counted.db_ws, redis: counted.redis };

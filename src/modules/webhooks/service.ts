@@ -7,6 +7,6 @@
  * synchronous signed request whose answer the caller waits for: the issuing authorization webhook).
  */
 export { deliverAttempt, releaseClockWebhookRetries, runClockWebhookRetries } from "./attempt";
-export { DELIVER_FUNCTION, dispatchEvents, dispatchRecorded } from "./fanout";
+export { DELIVER_FUNCTION, dispatchRecorded } from "./fanout";
 export { answeringEndpointsQuery, type EndpointAnswer, requestEndpointAnswer } from "./request";
 export { pruneWebhookDeliveries, sweepWebhooks } from "./sweep";

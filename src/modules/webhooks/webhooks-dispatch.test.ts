@@ -1,12 +1,11 @@
-import { neonConfig } from "@neondatabase/serverless";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import ws from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { createMerchant, type TestMerchant } from "../../../test/harness";
+import { nodeServices } from "../../../test/node-services";
+import { roundTripsUnder } from "../../../test/round-trips-testing";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/webhook-receiver";
 import type { Services } from "../../core/context";
 import { newId } from "../../core/ids";
-import { createServices } from "../../core/services";
 import { dispatchEvents, dispatchRecorded } from "./fanout";
 import { forgetScope, isQuiet } from "./quiet-scopes";
 import { createCustomer, createEndpoint, newPath } from "./webhooks-testing";
@@ -21,28 +20,17 @@ afterAll(async () => {
   await receiver.close();
 });
 
-/** Services whose database calls the local adapters count under `trace`, as a request's are. */
-function tracedServices(trace: string): Services {
-  neonConfig.webSocketConstructor = ws;
-  return createServices(inject("workerEnv"), { requestId: trace });
-}
-
-async function databaseRoundTrips(trace: string): Promise<number> {
-  const stats = await fetch(`${inject("workerEnv").LOCAL_STACK_STATS_URL}/roundtrips?trace=${trace}`);
-  const counted = (await stats.json()) as { db_http: number; db_ws: number };
-  return counted.db_http + counted.db_ws;
-}
-
 /** An event written straight into the table, as any statement of the API writes one. */
 async function writeEvent(
   m: TestMerchant,
+  environment: "sandbox" | "production" = "sandbox",
 ): Promise<{ id: string; createdAt: Date; dispatchedAt: Date | null }> {
   const id = newId("event");
   const [row] = await query<{ created_at: Date; dispatched_at: Date | null }>(
     `insert into events (id, merchant_id, environment, type, object_id, object_type, data, api_version, created_at)
-     values ($1, $2, 'sandbox', 'customer.updated', 'cus_dispatch', 'customer', '{}', '2026-11-01', now())
+     values ($1, $2, $3, 'customer.updated', 'cus_dispatch', 'customer', '{}', '2026-11-01', now())
      returning created_at, dispatched_at`,
-    [id, m.merchantId],
+    [id, m.merchantId, environment],
   );
   if (!row) throw new Error("no event row");
   return { id, createdAt: row.created_at, dispatchedAt: row.dispatched_at };
@@ -51,7 +39,7 @@ async function writeEvent(
 /** Runs `work` with services of its own, traced under a new id; answers the work's result and the id. */
 async function traced<T>(work: (services: Services) => Promise<T>): Promise<{ result: T; trace: string }> {
   const trace = `test-dispatch-${newId("request")}`;
-  const services = tracedServices(trace);
+  const services = nodeServices({}, { requestId: trace });
   try {
     return { result: await work(services), trace };
   } finally {
@@ -64,7 +52,8 @@ async function dispatchOne(m: TestMerchant, eventId: string): Promise<number> {
   const { trace } = await traced((services) =>
     dispatchRecorded(services, [{ id: eventId, merchantId: m.merchantId, environment: "sandbox" }]),
   );
-  return databaseRoundTrips(trace);
+  const counted = await roundTripsUnder(trace);
+  return counted.db_http + counted.db_ws;
 }
 
 /** What the webhook sweep does with an undispatched event: the number of deliveries created. */
@@ -82,13 +71,7 @@ describe("event dispatch without endpoints", () => {
     const received = await writeEvent(m);
     expect(received.dispatchedAt).toBeNull();
     // The production environment of the same merchant still has none.
-    const [production] = await query<{ dispatched_at: Date | null }>(
-      `insert into events (id, merchant_id, environment, type, object_id, object_type, data, api_version, created_at)
-       values ($1, $2, 'production', 'customer.updated', 'cus_dispatch', 'customer', '{}', '2026-11-01', now())
-       returning dispatched_at`,
-      [newId("event"), m.merchantId],
-    );
-    expect(production?.dispatched_at).not.toBeNull();
+    expect((await writeEvent(m, "production")).dispatchedAt).not.toBeNull();
     // Its dispatch creates the endpoint's delivery and marks it dispatched.
     expect(await sweepOne(received.id)).toBe(1);
     const [after] = await query<{ dispatched_at: Date | null }>(
