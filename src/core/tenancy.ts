@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { ServiceContext } from "./context";
 
@@ -15,9 +15,19 @@ export function tenantScope(table: TenantTable, tenant: Tenant): SQL[] {
   return [eq(table.merchantId, tenant.merchantId), eq(table.environment, tenant.environment)];
 }
 
-/** One object by id, within the tenant's scope. */
-export function tenantRow(table: TenantTable & { id: PgColumn }, tenant: Tenant, id: string): SQL {
-  return and(eq(table.id, id), ...tenantScope(table, tenant)) as SQL;
+/** One object by id (none for null: idIs), within the tenant's scope. */
+export function tenantRow(table: TenantTable & { id: PgColumn }, tenant: Tenant, id: string | null): SQL {
+  return and(idIs(table.id, id), ...tenantScope(table, tenant)) as SQL;
+}
+
+/**
+ * `column = id`, or, for an optional reference the request left out (null), a condition PostgreSQL folds
+ * to false when planning, so a read batch keeps its shape and that lookup reads nothing. An id no row has
+ * (such as "") would still be looked up, and while a table's statistics lag its growth the planner may
+ * walk the tenant's whole index for it.
+ */
+export function idIs(column: PgColumn, id: string | null): SQL {
+  return id === null ? sql`false` : eq(column, id);
 }
 
 /**

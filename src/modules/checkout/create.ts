@@ -94,7 +94,7 @@ export async function openCheckoutSession({
   const { db } = ctx.services;
   const [priceRows, customerRows] = await db.batch([
     pricesQuery(ctx, priceIds.length > 0 ? priceIds : [""]),
-    customerAddressQuery({ ctx, id: spec.customerId ?? "" }),
+    customerAddressQuery({ ctx, id: spec.customerId ?? null }),
   ]);
   if (spec.customerId) countryOf(customerRows, spec.customerId, "customer");
   const productIds = priceRows.map((row) => row.productId);

@@ -5,7 +5,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, gatedChangeMembers, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { idIs, tenantScope } from "../../core/tenancy";
 import { productIdsQuery } from "../products/service";
 import type { Coupon, CreateCouponInput, UpdateCouponInput } from "./schemas";
 import { type CouponRow, coupons } from "./tables";
@@ -60,11 +60,11 @@ export function couponMissing(id: string, param = "id"): ApiError {
 }
 
 /** The coupon, as a query for a caller's read batch. */
-export function couponQuery(ctx: ServiceContext, id: string) {
+export function couponQuery(ctx: ServiceContext, id: string | null) {
   return ctx.services.db
     .select()
     .from(coupons)
-    .where(and(eq(coupons.id, id), ...couponScope(ctx)))
+    .where(and(idIs(coupons.id, id), ...couponScope(ctx)))
     .limit(1);
 }
 

@@ -7,7 +7,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, previousAttributes, recordChange } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
-import { exactlyOne, type TenantTable, tenantScope } from "../../core/tenancy";
+import { exactlyOne, idIs, type TenantTable, tenantScope } from "../../core/tenancy";
 import { frozenTimeOf, readTestClock } from "../test-clocks/service";
 import type { CreateCustomerInput, Customer, UpdateCustomerInput } from "./schemas";
 import { type CustomerRow, customers } from "./tables";
@@ -202,13 +202,13 @@ export async function requireCustomer(
 
 /** A customer's address, as a query for the caller's read batch; countryOf() reads the answer. */
 export function customerAddressQuery(
-  { ctx, id }: { ctx: ServiceContext; id: string },
+  { ctx, id }: { ctx: ServiceContext; id: string | null },
   db: Executor = ctx.services.db,
 ) {
   return db
     .select({ address: customers.address })
     .from(customers)
-    .where(and(eq(customers.id, id), ...scope(ctx)))
+    .where(and(idIs(customers.id, id), ...scope(ctx)))
     .limit(1);
 }
 

@@ -139,7 +139,7 @@ export async function newInvoiceItemRow({
   }
   const [customerRows, priceRows, rateRows] = await db.batch([
     customerAddressQuery({ ctx, id: input.customer }),
-    priceQuery(ctx, input.price ?? ""),
+    priceQuery(ctx, input.price ?? null),
     taxRatesQuery(ctx, rateIds),
   ]);
   countryOf(customerRows, input.customer, "customer");

@@ -117,7 +117,7 @@ export async function createInvoice({
     customerAddressQuery({ ctx, id: input.customer }),
     pendingItemsQuery(ctx, input.customer),
     taxRatesQuery(ctx, pendingTaxRateIds(ctx, input.customer)),
-    couponQuery(ctx, input.coupon ?? ""),
+    couponQuery(ctx, input.coupon ?? null),
   ]);
   countryOf(customerRows, input.customer, "customer");
   const items = itemsToInvoice(pending, input.currency);

@@ -64,10 +64,7 @@ export async function addInvoiceItemToDraft({
   const row = { ...pending, invoiceId };
   const items = [...onInvoice, row];
   const rateIds = [...new Set(items.flatMap((item) => item.taxRateIds))];
-  const [rates, coupons] = await db.batch([
-    taxRatesQuery(ctx, rateIds),
-    couponQuery(ctx, before.couponId ?? ""),
-  ]);
+  const [rates, coupons] = await db.batch([taxRatesQuery(ctx, rateIds), couponQuery(ctx, before.couponId)]);
   const now = own.services.clock.now();
   const after: InvoiceRow = {
     ...before,

@@ -227,7 +227,7 @@ export async function usablePaymentMethod(
 
 /** A payment method by id, as a query for the caller's read batch; usableFrom() checks the answer. */
 export function paymentMethodQuery(
-  { ctx, id }: { ctx: ServiceContext; id: string },
+  { ctx, id }: { ctx: ServiceContext; id: string | null },
   db: Executor = ctx.services.db,
 ) {
   return db

@@ -63,13 +63,13 @@ export async function createPayment({
   const customerId = input.customer ?? null;
   const { db } = ctx.services;
 
-  // 1. Reads. An absent saved method or customer is looked up by an id no row has ("").
+  // 1. Reads. An absent saved method or customer reads nothing (idIs).
   const gate: PolicyCheck = { name: "payment", amount: input.amount, currency: input.currency };
   const [connections, rules, balances, saved, customer, policy] = await db.batch([
     ...routingReads(ctx),
     postableQuery(ctx, input.currency),
-    paymentMethodQuery({ ctx, id: input.payment_method ?? "" }),
-    customerAddressQuery({ ctx, id: customerId ?? "" }),
+    paymentMethodQuery({ ctx, id: input.payment_method ?? null }),
+    customerAddressQuery({ ctx, id: customerId }),
     db.execute(policyQuery(ctx, gate)),
   ]);
   decidePolicy(ctx, gate, policyFacts(policy));

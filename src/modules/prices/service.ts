@@ -7,7 +7,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { changeStatement, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
-import { tenantScope } from "../../core/tenancy";
+import { idIs, tenantScope } from "../../core/tenancy";
 import { metersQuery } from "../meters/service";
 import { productOf, productQuery } from "../products/service";
 import type { CreatePriceInput, ListPricesQuery, Price, UpdatePriceInput } from "./schemas";
@@ -19,11 +19,11 @@ export type { PriceRow } from "./tables";
 export { priceTerms } from "./terms";
 
 /** The price, as a query for a caller's read batch (invoice items price their lines with it). */
-export function priceQuery(ctx: ServiceContext, id: string) {
+export function priceQuery(ctx: ServiceContext, id: string | null) {
   return ctx.services.db
     .select()
     .from(prices)
-    .where(and(eq(prices.id, id), ...scope(ctx)))
+    .where(and(idIs(prices.id, id), ...scope(ctx)))
     .limit(1);
 }
 

@@ -100,7 +100,7 @@ export async function createPromotionCode({
   const { db } = ctx.services;
   const [couponRows, customerRows] = await db.batch([
     couponQuery(ctx, input.coupon),
-    customerAddressQuery({ ctx, id: input.customer ?? "" }),
+    customerAddressQuery({ ctx, id: input.customer ?? null }),
   ]);
   if (couponRows.length === 0) throw couponMissing(input.coupon, "coupon");
   if (input.customer !== undefined) countryOf(customerRows, input.customer, "customer");
