@@ -4,6 +4,7 @@ import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
+import { MAX_AMOUNT } from "../../core/money";
 import { couponClaimUpdate, couponQuery, couponValid, discountAmount } from "../coupons/service";
 import type { CouponRow } from "../coupons/tables";
 import { countryOf, customerAddressQuery } from "../customers/service";
@@ -71,6 +72,13 @@ export function invoiceContent(
   const discountable = lines.reduce((sum, line) => sum + (line.discountable ? line.amount : 0), 0);
   const discount = coupon ? (discountAmount(coupon, discountable, currency) ?? 0) : 0;
   const totals = invoiceTotals(lines, discount);
+  // Beyond MAX_AMOUNT a sum is no longer exact in a JS number, and no payment could collect it.
+  if (totals.subtotal > MAX_AMOUNT || totals.total > MAX_AMOUNT) {
+    throw new ApiError("amount_invalid", {
+      param: "amount",
+      message: `The invoice's lines and taxes add up to more than ${MAX_AMOUNT} minor units.`,
+    });
+  }
   return {
     lines: items.map(
       (item, index): InvoiceLineColumn => ({
