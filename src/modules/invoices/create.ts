@@ -18,7 +18,7 @@ import { type TaxRateRow, taxRatesQuery } from "../tax-rates/service";
 import { billingRefusal, requireRow, toInvoice } from "./rows";
 import type { CreateInvoiceInput, Invoice } from "./schemas";
 import { type InvoiceLineColumn, type InvoiceRow, invoices } from "./tables";
-import { invoiceTotals } from "./totals";
+import { coveredLines, invoiceTotals } from "./totals";
 
 /** The pending items of the invoice's currency: the one asked for, or the only one they have. */
 function itemsToInvoice(items: InvoiceItemRow[], currency: string | undefined): InvoiceItemRow[] {
@@ -128,8 +128,8 @@ export async function createInvoice({
     couponQuery(ctx, input.coupon ?? ""),
   ]);
   countryOf(customerRows, input.customer, "customer");
-  const items = itemsToInvoice(pending, input.currency);
-  const currency = items[0]?.currency ?? "";
+  const chosen = itemsToInvoice(pending, input.currency);
+  const currency = chosen[0]?.currency ?? "";
 
   const now = ctx.services.clock.now();
   const [coupon] = couponRows;
@@ -148,6 +148,10 @@ export async function createInvoice({
       });
     }
   }
+  const items = coveredLines(chosen, (discountable) =>
+    coupon ? (discountAmount(coupon, discountable, currency) ?? 0) : 0,
+  );
+  if (items.length === 0) throw new ApiError("invoice_nothing_to_invoice", { param: "customer" });
   const row: InvoiceRow = {
     id: newId("invoice"),
     merchantId: ctx.merchantId,

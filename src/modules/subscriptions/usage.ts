@@ -213,7 +213,8 @@ export async function endWithFinalUsage(
   const now = ctx.services.clock.now();
   const extra = lines.length > 0 ? [pendingLinesInsert(ctx, lines, now)] : [];
   const ended = await writeSubscription(ctx, row, after, change, extra);
-  if (lines.length === 0) return ended;
+  // Credits alone make no invoice: they stay pending (an invoice total is never negative).
+  if (!lines.some((line) => line.amount > 0)) return ended;
   const { invoice } = await issueInvoice(ctx, ended);
   const invoiced = {
     ...ended,
