@@ -7,7 +7,7 @@ import { coveredLines, invoiceTotals } from "../invoices/service";
 import { pricesQuery } from "../prices/service";
 import { taxRatesQuery } from "../tax-rates/service";
 import { couponApplies, periodLines, prorationLines } from "./invoicing";
-import { itemOf, usablePrice } from "./items";
+import { itemOf, requireInvoiceable, usablePrice } from "./items";
 import { lateUsageLines } from "./late-usage";
 import { readSubscription, requireLive, subscriptionContext } from "./rows";
 import type { InvoicePreview, UpdateSubscriptionInput } from "./schemas";
@@ -76,6 +76,7 @@ async function changedItems(ctx: ServiceContext, row: SubscriptionRow, input: Up
       message: "A price appears twice; raise its quantity.",
     });
   }
+  requireInvoiceable(items);
   return items;
 }
 
