@@ -8,7 +8,11 @@ import {
   furthestClockAdvance,
   runSubscriptionCycle,
 } from "../src/modules/subscriptions/service";
-import { deleteTestClock, type TestClockHook } from "../src/modules/test-clocks/service";
+import {
+  claimTestClockForDeletion,
+  deleteTestClock,
+  type TestClockHook,
+} from "../src/modules/test-clocks/service";
 import { releaseClockWebhookRetries, runClockWebhookRetries } from "../src/modules/webhooks/service";
 
 /**
@@ -49,13 +53,15 @@ export const testClockHooks: readonly TestClockHook[] = [
 ];
 
 /**
- * A clock's deletion (DELETE /test-clocks/{id} and the 7-day prune): its customers deleted after
+ * A clock's deletion (DELETE /test-clocks/{id} and the 7-day prune), holding the clock against an
+ * advance (409 test_clock_advancing either way round): its customers deleted after
  * their subscriptions are canceled, while those can still read the clock's time; its payouts and
  * bank transfers still on their way go back to real time (payout-batch finishes them on their
  * dates); then the clock; then its deliveries' scheduled retries go back to real time. Answers the
  * clock's deletion and how many customers went with it.
  */
 export async function deleteClockWithObjects(ctx: ServiceContext, id: string) {
+  await claimTestClockForDeletion({ ctx, id });
   const customers = await deleteClockObjects(ctx, id);
   await releaseClockPayouts(ctx, id);
   await releaseClockBankTransfers(ctx, id);

@@ -4,6 +4,7 @@ import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
+import { MAX_AMOUNT } from "../../core/money";
 import { couponClaimUpdate, couponQuery, couponValid, discountAmount } from "../coupons/service";
 import type { CouponRow } from "../coupons/tables";
 import { countryOf, customerAddressQuery } from "../customers/service";
@@ -17,7 +18,7 @@ import { type TaxRateRow, taxRatesQuery } from "../tax-rates/service";
 import { billingRefusal, requireRow, toInvoice } from "./rows";
 import type { CreateInvoiceInput, Invoice } from "./schemas";
 import { type InvoiceLineColumn, type InvoiceRow, invoices } from "./tables";
-import { invoiceTotals } from "./totals";
+import { coveredLines, invoiceTotals } from "./totals";
 
 /** The pending items of the invoice's currency: the one asked for, or the only one they have. */
 function itemsToInvoice(items: InvoiceItemRow[], currency: string | undefined): InvoiceItemRow[] {
@@ -71,6 +72,13 @@ export function invoiceContent(
   const discountable = lines.reduce((sum, line) => sum + (line.discountable ? line.amount : 0), 0);
   const discount = coupon ? (discountAmount(coupon, discountable, currency) ?? 0) : 0;
   const totals = invoiceTotals(lines, discount);
+  // Beyond MAX_AMOUNT a sum is no longer exact in a JS number, and no payment could collect it.
+  if (totals.subtotal > MAX_AMOUNT || totals.total > MAX_AMOUNT) {
+    throw new ApiError("amount_invalid", {
+      param: "amount",
+      message: `The invoice's lines and taxes add up to more than ${MAX_AMOUNT} minor units.`,
+    });
+  }
   return {
     lines: items.map(
       (item, index): InvoiceLineColumn => ({
@@ -120,8 +128,8 @@ export async function createInvoice({
     couponQuery(ctx, input.coupon ?? null),
   ]);
   countryOf(customerRows, input.customer, "customer");
-  const items = itemsToInvoice(pending, input.currency);
-  const currency = items[0]?.currency ?? "";
+  const chosen = itemsToInvoice(pending, input.currency);
+  const currency = chosen[0]?.currency ?? "";
 
   const now = ctx.services.clock.now();
   const [coupon] = couponRows;
@@ -140,6 +148,10 @@ export async function createInvoice({
       });
     }
   }
+  const items = coveredLines(chosen, (discountable) =>
+    coupon ? (discountAmount(coupon, discountable, currency) ?? 0) : 0,
+  );
+  if (items.length === 0) throw new ApiError("invoice_nothing_to_invoice", { param: "customer" });
   const row: InvoiceRow = {
     id: newId("invoice"),
     merchantId: ctx.merchantId,

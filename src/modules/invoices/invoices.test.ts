@@ -181,6 +181,41 @@ describe("invoices: create", () => {
     expect(invoice.body).toMatchObject({ subtotal: 1190, tax: 190, total: 1190, total_excluding_tax: 1000 });
   });
 
+  it("refuses an invoice whose total would pass the largest amount, and writes nothing", async () => {
+    const m = await createMerchant();
+    const max = Number.MAX_SAFE_INTEGER;
+    const twoItems = await newCustomer(m);
+    await newItem(m, { customer: twoItems, amount: max, currency: "USD" });
+    await newItem(m, { customer: twoItems, amount: max, currency: "USD" });
+    expectError(await m.sandbox.request("POST", "/invoices", { customer: twoItems }), 400, "amount_invalid");
+    const taxed = await newCustomer(m);
+    const tax = await newTaxRate(m, 50);
+    await newItem(m, { customer: taxed, amount: max - 1, currency: "USD", tax_rates: [tax] });
+    expectError(await m.sandbox.request("POST", "/invoices", { customer: taxed }), 400, "amount_invalid");
+    expect(
+      await query("select 1 from invoices where customer_id = any($1)", [[twoItems, taxed]]),
+    ).toHaveLength(0);
+
+    const onDraft = await newCustomer(m);
+    await newItem(m, { customer: onDraft, amount: max, currency: "USD" });
+    const draft = await m.sandbox.request<Invoice>("POST", "/invoices", { customer: onDraft });
+    expect(draft.status).toBe(200);
+    expectError(
+      await m.sandbox.request("POST", "/invoice-items", {
+        customer: onDraft,
+        invoice: draft.body.id,
+        amount: 1,
+        currency: "USD",
+      }),
+      400,
+      "amount_invalid",
+    );
+    const [stored] = await query<{ total: string }>("select total from invoices where id = $1", [
+      draft.body.id,
+    ]);
+    expect(Number(stored?.total)).toBe(max);
+  });
+
   it("two concurrent invoices of the same items: one gets them, the other writes nothing", async () => {
     const m = await createMerchant();
     const customer = await newCustomer(m);

@@ -43,7 +43,7 @@ export {
 } from "./rows";
 export { retrieveInvoiceSettings, updateInvoiceSettings } from "./settings";
 export type { InvoiceRow, InvoiceStatus } from "./tables";
-export { type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";
+export { coveredLines, type InvoiceTotals, invoiceTotals, type LineInput, type TaxTerms } from "./totals";
 export { markInvoicePaid, markInvoiceUncollectible, voidInvoice } from "./transitions";
 
 export async function retrieveInvoice({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<Invoice> {

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { invoiceTotals, type LineInput, preciseString, roundHalfUp, type TaxTerms } from "./totals";
+import {
+  coveredLines,
+  invoiceTotals,
+  type LineInput,
+  preciseString,
+  roundHalfUp,
+  type TaxTerms,
+} from "./totals";
 
 const vat: TaxTerms = { id: "txr_vat", percentageMicros: 190_000, inclusive: false };
 const state: TaxTerms = { id: "txr_state", percentageMicros: 82_500, inclusive: false };
@@ -168,6 +175,42 @@ describe("invoiceTotals: properties", () => {
         expect(inclusive).toBeLessThanOrEqual(totals.subtotal - totals.discount + totals.taxes.length);
         expect(totals.totalExcludingTax).toBe(totals.subtotal - totals.discount - inclusive);
       }),
+    );
+  });
+});
+
+describe("coveredLines: credits only as far as the charges cover them", () => {
+  const line = (amount: number, discountable = amount > 0) => ({ amount, discountable });
+  it("keeps every charge and the credits, in order, that fit; the rest stay out", () => {
+    const lines = [line(-300), line(1000), line(-800), line(-200)];
+    expect(coveredLines(lines, () => 0).map((kept) => kept.amount)).toEqual([-300, 1000, -200]);
+  });
+
+  it("leaves room for the discount, so the subtotal always covers it", () => {
+    const lines = [line(1000), line(-900)];
+    const half = (discountable: number) => Math.round(discountable / 2);
+    const kept = coveredLines(lines, half);
+    expect(kept.map((entry) => entry.amount)).toEqual([1000]);
+    expect(coveredLines([line(1000), line(-500)], half).map((entry) => entry.amount)).toEqual([1000, -500]);
+  });
+
+  it("property: the kept lines' sum covers the discount on their charges", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -10_000, max: 10_000 }).filter((amount) => amount !== 0)),
+        fc.integer({ min: 0, max: 100 }),
+        (amounts, percent) => {
+          const discountOf = (discountable: number) => Math.floor((discountable * percent) / 100);
+          const kept = coveredLines(
+            amounts.map((amount) => line(amount)),
+            discountOf,
+          );
+          const subtotal = kept.reduce((sum, entry) => sum + entry.amount, 0);
+          const discountable = kept.reduce((sum, entry) => sum + (entry.discountable ? entry.amount : 0), 0);
+          expect(subtotal - discountOf(discountable)).toBeGreaterThanOrEqual(0);
+          expect(kept.filter((entry) => entry.amount > 0)).toHaveLength(amounts.filter((a) => a > 0).length);
+        },
+      ),
     );
   });
 });

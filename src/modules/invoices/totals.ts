@@ -136,3 +136,25 @@ export function invoiceTotals(lines: LineInput[], discount: number): InvoiceTota
     lines: lineTotals,
   };
 }
+
+/**
+ * The lines an invoice takes, in order: every charge, and each credit (a negative proration line,
+ * never discountable) while the charges, less the discount `discountOf` gives on their
+ * discountable amount, still cover it. An invoice total is never negative and there is no
+ * customer credit balance, so a credit that doesn't fit stays pending for a later invoice.
+ */
+export function coveredLines<T extends { amount: number; discountable: boolean }>(
+  lines: T[],
+  discountOf: (discountable: number) => number,
+): T[] {
+  const charges = lines.filter((line) => line.amount > 0);
+  const charged = charges.reduce((sum, line) => sum + line.amount, 0);
+  const discountable = charges.reduce((sum, line) => sum + (line.discountable ? line.amount : 0), 0);
+  let room = charged - discountOf(discountable);
+  return lines.filter((line) => {
+    if (line.amount > 0) return true;
+    if (-line.amount > room) return false;
+    room += line.amount;
+    return true;
+  });
+}

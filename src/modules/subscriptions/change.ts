@@ -3,11 +3,11 @@ import { ApiError } from "../../core/errors";
 import { couponQuery, discountAmount } from "../coupons/service";
 import type { PendingLine } from "../invoice-items/service";
 import { pendingItemsQuery, pendingTaxRateIds } from "../invoice-items/service";
-import { invoiceTotals } from "../invoices/service";
+import { coveredLines, invoiceTotals } from "../invoices/service";
 import { pricesQuery } from "../prices/service";
 import { taxRatesQuery } from "../tax-rates/service";
 import { couponApplies, periodLines, prorationLines } from "./invoicing";
-import { itemOf, usablePrice } from "./items";
+import { itemOf, requireInvoiceable, usablePrice } from "./items";
 import { lateUsageLines } from "./late-usage";
 import { readSubscription, requireLive, subscriptionContext } from "./rows";
 import type { InvoicePreview, UpdateSubscriptionInput } from "./schemas";
@@ -76,6 +76,7 @@ async function changedItems(ctx: ServiceContext, row: SubscriptionRow, input: Up
       message: "A price appears twice; raise its quantity.",
     });
   }
+  requireInvoiceable(items);
   return items;
 }
 
@@ -148,32 +149,36 @@ export async function previewChange(plan: PlannedChange): Promise<InvoicePreview
         ...usageLines(changed, usage, period.start, period.end),
         ...(await lateUsageLines(ctx, changed, usage, period.start, null)),
       ];
-  const lines = [
-    ...pending
-      .filter((item) => item.currency === row.currency)
-      .map((item) => ({
-        description: item.description ?? "",
-        amount: item.amount,
-        proration: item.metadata.proration === "true",
-        invoice_item: item.id as string | null,
-        discountable: item.discountable,
-        taxRateIds: item.taxRateIds,
-      })),
-    ...[...plan.prorations, ...upcoming].map((line) => ({
-      description: line.description ?? "",
-      amount: line.amount,
-      proration: line.metadata.proration === "true",
-      invoice_item: null,
-      discountable: line.discountable,
-      taxRateIds: [] as string[],
-    })),
-  ];
-  const discountable = lines.reduce((sum, line) => sum + (line.discountable ? line.amount : 0), 0);
   const [coupon] = coupons;
-  const discount =
-    coupon && couponApplies(row, coupon, when)
-      ? (discountAmount(coupon, discountable, row.currency) ?? 0)
-      : 0;
+  const discounts = coupon && couponApplies(row, coupon, when);
+  const discountOf = (discountable: number) =>
+    coupon && discounts ? (discountAmount(coupon, discountable, row.currency) ?? 0) : 0;
+  // As createInvoice takes them: a credit the invoice can't cover stays pending.
+  const lines = coveredLines(
+    [
+      ...pending
+        .filter((item) => item.currency === row.currency)
+        .map((item) => ({
+          description: item.description ?? "",
+          amount: item.amount,
+          proration: item.metadata.proration === "true",
+          invoice_item: item.id as string | null,
+          discountable: item.discountable,
+          taxRateIds: item.taxRateIds,
+        })),
+      ...[...plan.prorations, ...upcoming].map((line) => ({
+        description: line.description ?? "",
+        amount: line.amount,
+        proration: line.metadata.proration === "true",
+        invoice_item: null,
+        discountable: line.discountable,
+        taxRateIds: [] as string[],
+      })),
+    ],
+    discountOf,
+  );
+  const discountable = lines.reduce((sum, line) => sum + (line.discountable ? line.amount : 0), 0);
+  const discount = discountOf(discountable);
   const totals = invoiceTotals(
     lines.map((line) => ({
       amount: line.amount,

@@ -10,7 +10,7 @@ import { retrieveCustomer } from "../customers/service";
 import { pendingLinesInsert } from "../invoice-items/service";
 import { pricesQuery } from "../prices/service";
 import { type ChargeOptions, periodLines } from "./invoicing";
-import { type ItemTerms, itemOf, usablePrice } from "./items";
+import { type ItemTerms, itemOf, requireInvoiceable, usablePrice } from "./items";
 import { periodBoundary } from "./periods";
 import { atTime, nextActionAt, subscriptionContext, toSubscription } from "./rows";
 import type { CreateSubscriptionInput, Subscription } from "./schemas";
@@ -45,6 +45,7 @@ function subscriptionItems(input: CreateSubscriptionInput, prices: Parameters<ty
     items.push(itemOf(price, item.quantity, `items[${index}].quantity`));
   });
   if (!terms) throw new ApiError("parameter_missing", { param: "items" });
+  requireInvoiceable(items);
   return { terms: terms as ItemTerms, items };
 }
 

@@ -81,3 +81,17 @@ export function itemOf(
   }
   return { id, price: price.id, quantity: units, amount: Number(amount), description: `${units} × ${name}` };
 }
+
+/**
+ * A period's items must fit one invoice: their amounts (each at most MAX_AMOUNT) together too, or
+ * the lines written for the period could never be invoiced (400 amount_invalid, nothing written).
+ */
+export function requireInvoiceable(items: SubscriptionItemColumn[]): void {
+  const total = items.reduce((sum, item) => sum + BigInt(item.amount), 0n);
+  if (total > BigInt(MAX_AMOUNT)) {
+    throw new ApiError("amount_invalid", {
+      param: "items",
+      message: `The items cost ${total} a period together, above ${MAX_AMOUNT}.`,
+    });
+  }
+}

@@ -32,8 +32,12 @@ describe("subscriptions: bad input is a 4xx with a catalog code and writes nothi
       unit_amount: 100,
       recurring: { interval: "month", interval_count: 1 },
     });
+    // Each within the largest amount, together above it: no invoice could take a period of both.
+    const big = await monthlyPrice(m, 9_000_000_000_000_000, "Big");
+    const bigger = await monthlyPrice(m, 9_000_000_000_000_001, "Bigger");
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ customer, items: [] }, 400, "parameter_invalid"],
+      [{ customer, items: [{ price: big }, { price: bigger }] }, 400, "amount_invalid"],
       [{ customer: "cus_missing", items: [{ price }] }, 404, "resource_missing"],
       [{ customer, items: [{ price: "price_missing" }] }, 404, "resource_missing"],
       [{ customer, items: [{ price: oneTime.body.id }] }, 400, "subscription_price_invalid"],
@@ -69,6 +73,7 @@ describe("subscriptions: bad input is a 4xx with a catalog code and writes nothi
       [{ items: [{ price: euro.body.id }] }, 400, "subscription_price_invalid"],
       [{ items: [{ id: sub.items[0]?.id, deleted: true }] }, 400, "parameter_invalid"],
       [{ proration_behavior: "sometimes" }, 400, "parameter_invalid"],
+      [{ items: [{ price: big }, { price: bigger }] }, 400, "amount_invalid"],
     ];
     for (const [body, status, code] of patches) {
       expectError(await m.sandbox.request("PATCH", `/subscriptions/${sub.id}`, body), status, code);

@@ -289,4 +289,27 @@ describe("metered subscriptions: refusals", () => {
     );
     expectError(await m.production.request("GET", `/subscriptions/${sub.id}/usage`), 404, "resource_missing");
   }, 180_000);
+
+  it("usage priced past the largest amount is a 400, not a 500, and invoices nothing", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, "2027-03-01T09:00:00Z");
+    const customer = await clockCustomer(m, clock);
+    const calls = await meter(m, "API calls", "sum");
+    const metered = await meteredPrice(m, calls, { unit_amount: 100 });
+    const sub = await subscribe(m, { customer, items: [{ price: metered }] });
+    await recordOk(m, { meter: calls, customer, value: 1e15 });
+    expectError(
+      await m.sandbox.request("POST", `/subscriptions/${sub.id}/preview`, {}),
+      400,
+      "amount_invalid",
+    );
+    expectError(
+      await m.sandbox.request("POST", `/test-clocks/${clock}/advance`, {
+        frozen_time: "2027-04-01T12:00:00Z",
+      }),
+      400,
+      "amount_invalid",
+    );
+    expect(await customerInvoices(m, customer)).toHaveLength(0);
+  });
 });

@@ -139,3 +139,39 @@ describe("subscription renewals: a draft for an hour, then finalized and charged
     expect((await customerInvoices(m, leaving)).map((invoice) => invoice.status)).toEqual(["paid", "paid"]);
   }, 180_000);
 });
+
+describe("a downgrade's credit larger than the next invoice", () => {
+  it("renews with the charges, as previewed, and the credit stays pending (was a 409 that stopped the clock)", async () => {
+    const m = await createMerchant();
+    const clock = await newClock(m, "2027-01-01T00:00:00Z");
+    const customer = await clockCustomer(m, clock);
+    const sub = await subscribe(m, { customer, items: [{ price: await monthlyPrice(m, 100_000, "Big") }] });
+    await advance(m, clock, "2027-01-02T00:00:00Z");
+    const downgraded = await m.sandbox.request("PATCH", `/subscriptions/${sub.id}`, {
+      items: [{ id: sub.items[0]?.id, price: await monthlyPrice(m, 100, "Small") }],
+    });
+    expect(downgraded.status).toBe(200);
+    // 30 of January's 31 days unused: a credit of 96 774 and a charge of 97 for the small plan.
+    const preview = await m.sandbox.request<InvoicePreview>("POST", `/subscriptions/${sub.id}/preview`, {});
+    expect(preview.body.lines.map((line) => line.amount)).toEqual([97, 100]);
+    expect(preview.body.total).toBe(197);
+
+    await advance(m, clock, "2027-02-01T02:00:00Z");
+    const invoices = await customerInvoices(m, customer);
+    expect(invoices.map((invoice) => [invoice.status, invoice.total])).toEqual([
+      ["paid", 100_000],
+      ["paid", 197],
+    ]);
+    const pending = await m.sandbox.request<{ data: Array<{ amount: number }> }>(
+      "GET",
+      `/invoice-items?customer=${customer}&pending=true`,
+    );
+    expect(pending.body.data.map((item) => item.amount)).toEqual([-96_774]);
+    // Credits alone are nothing to invoice.
+    expectError(
+      await m.sandbox.request("POST", "/invoices", { customer }),
+      400,
+      "invoice_nothing_to_invoice",
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import type { ServiceContext } from "../../core/context";
+import { ApiError } from "../../core/errors";
 import type { ChangeRecord } from "../../core/events";
 import { MAX_AMOUNT } from "../../core/money";
 import { type PendingLine, pendingLinesInsert } from "../invoice-items/service";
@@ -127,7 +128,9 @@ export function usageLines(
     .filter((entry) => entry.amount > 0n)
     .map((entry) => {
       if (entry.amount > BigInt(MAX_AMOUNT) || entry.quantity > MAX_LINE_QUANTITY) {
-        throw new Error(`subscription ${row.id}: usage of item ${entry.item.id} is too large to invoice`);
+        throw new ApiError("amount_invalid", {
+          message: `The usage of subscription item ${entry.item.id} is priced above ${MAX_AMOUNT} minor units, too large to invoice.`,
+        });
       }
       return {
         customerId: row.customerId,
@@ -210,7 +213,8 @@ export async function endWithFinalUsage(
   const now = ctx.services.clock.now();
   const extra = lines.length > 0 ? [pendingLinesInsert(ctx, lines, now)] : [];
   const ended = await writeSubscription(ctx, row, after, change, extra);
-  if (lines.length === 0) return ended;
+  // Credits alone make no invoice: they stay pending (an invoice total is never negative).
+  if (!lines.some((line) => line.amount > 0)) return ended;
   const { invoice } = await issueInvoice(ctx, ended);
   const invoiced = {
     ...ended,

@@ -68,6 +68,42 @@ async function setStatus(
 }
 
 /**
+ * ready (or an advance gone stale) → advancing, by compare-and-set on the clock as read: what holds
+ * the clock (an advance, or a deletion taking its objects) refuses every other with 409
+ * test_clock_advancing.
+ */
+async function claimTestClock(ctx: ServiceContext, before: TestClockRow): Promise<TestClockRow> {
+  const realNow = ctx.services.clock.now();
+  const stale = new Date(realNow.getTime() - ADVANCING_STALE_MS);
+  const advancing: TestClockRow = { ...before, status: "advancing", updatedAt: realNow };
+  try {
+    await setStatus(
+      ctx,
+      before,
+      advancing,
+      and(
+        eq(testClocks.frozenTime, before.frozenTime),
+        or(eq(testClocks.status, "ready"), lt(testClocks.updatedAt, stale)),
+      ),
+    );
+  } catch (error) {
+    if (error instanceof Error && error.message.includes("test_clock_advancing")) {
+      throw new ApiError("test_clock_advancing");
+    }
+    throw error;
+  }
+  return advancing;
+}
+
+/**
+ * A deletion holds the clock as an advance does, before it deletes the clock's objects: an advance
+ * under way refuses the deletion, and one that comes later is refused until the clock is gone.
+ */
+export async function claimTestClockForDeletion({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  await claimTestClock(ctx, await readTestClock(ctx, id));
+}
+
+/**
  * Moves the clock forward to `frozen_time`: the status is `advancing` while every hook runs at
  * each time it has work up to the target, in time order, then `ready` at the target. A failing
  * hook leaves the clock `ready` at the last time it fully reached, and the error is answered.
@@ -101,25 +137,7 @@ export async function advanceTestClock({
       });
     }
   }
-  const realNow = ctx.services.clock.now();
-  const stale = new Date(realNow.getTime() - ADVANCING_STALE_MS);
-  const advancing: TestClockRow = { ...before, status: "advancing", updatedAt: realNow };
-  try {
-    await setStatus(
-      ctx,
-      before,
-      advancing,
-      and(
-        eq(testClocks.frozenTime, before.frozenTime),
-        or(eq(testClocks.status, "ready"), lt(testClocks.updatedAt, stale)),
-      ),
-    );
-  } catch (error) {
-    if (error instanceof Error && error.message.includes("test_clock_advancing")) {
-      throw new ApiError("test_clock_advancing");
-    }
-    throw error;
-  }
+  const advancing = await claimTestClock(ctx, before);
   let reached = before.frozenTime;
   let failure: unknown = null;
   try {

@@ -16,7 +16,12 @@ import { type TestClockRow, testClocks } from "./tables";
  * areas read an attached object's time with `testClockQuery`/`testClockTime`, and run their
  * background work for a clock through a `TestClockHook` (see advance.ts and functions/test-clock-hooks.ts).
  */
-export { advanceTestClock, type TestClockHook, type TestClockRef } from "./advance";
+export {
+  advanceTestClock,
+  claimTestClockForDeletion,
+  type TestClockHook,
+  type TestClockRef,
+} from "./advance";
 export { readTestClock, requireSandbox, TEST_CLOCK_LIFETIME_MS, testClockQuery, toTestClock } from "./rows";
 
 /** The time of an object attached to `clockId`, or the services clock's when it has none. */

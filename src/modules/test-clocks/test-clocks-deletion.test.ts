@@ -61,6 +61,33 @@ describe("test clocks: deleted with their objects", () => {
     await expectDeletedWithObjects(m, clock, customer, sub);
   }, 120_000);
 
+  it("a deletion and an advance hold the clock in turn: the other is a 409, never a 500", async () => {
+    const m = await createMerchant();
+    const { clock, customer, sub } = await clockWithSubscription(m);
+    // An advance in flight: the deletion is refused and takes nothing with it.
+    await query("update test_clocks set status = 'advancing', updated_at = now() where id = $1", [clock]);
+    expectError(await m.sandbox.request("DELETE", `/test-clocks/${clock}`), 409, "test_clock_advancing");
+    expect((await m.sandbox.request("GET", `/customers/${customer}`)).status).toBe(200);
+    expect((await getSubscription(m, sub.id)).status).toBe("active");
+    await query("update test_clocks set status = 'ready' where id = $1", [clock]);
+
+    const [advanced, deleted] = await Promise.all([
+      m.sandbox.request("POST", `/test-clocks/${clock}/advance`, { frozen_time: "2027-05-01T02:00:00Z" }),
+      m.sandbox.request("DELETE", `/test-clocks/${clock}`),
+    ]);
+    const outcomes = [advanced.status, deleted.status];
+    expect([
+      [200, 409],
+      [409, 200],
+      [404, 200],
+    ]).toContainEqual(outcomes);
+    if (deleted.status !== 200) {
+      expect(await m.sandbox.request("DELETE", `/test-clocks/${clock}`)).toMatchObject({ status: 200 });
+    }
+    expectError(await m.sandbox.request("GET", `/test-clocks/${clock}`), 404, "resource_missing");
+    expectError(await m.sandbox.request("GET", `/customers/${customer}`), 404, "resource_missing");
+  }, 120_000);
+
   it("test-clocks-prune deletes a clock seven days after its creation, with its objects, and not before", async () => {
     const m = await createMerchant();
     const { clock, customer, sub } = await clockWithSubscription(m);
