@@ -165,8 +165,9 @@ function assertRefundable(payment: { status: string; paymentMethodType: string |
  * it waiting for money (`pending`, pending_reason insufficient_funds), and records the refund and
  * its provider key. Then the provider is called, then its answer is applied once.
  *
- * The key is the payment's refund state, not the new refund's id: when a provider timed out after
- * refunding, the merchant's retry of the same refund repeats this key and the provider replays it.
+ * The provider key is the refund's own id, sent again only for this refund (reconcile). A key made
+ * of the payment's refund state would repeat once a refund fails and gives its amount back: a later
+ * refund would then get the provider's replay of an earlier success and be recorded as refunded.
  */
 export async function createRefund({
   ctx,
@@ -218,7 +219,7 @@ export async function createRefund({
           pendingReason: funding ? "processing" : "insufficient_funds",
           reason: input.reason ?? null,
           provider: provider.id,
-          providerKey: `${payment.id}:refund:${payment.amountRefunded}:${amount}`,
+          providerKey: `${payment.id}:refund:${id}`,
           funding,
           metadata: input.metadata ?? {},
           createdAt: now,
