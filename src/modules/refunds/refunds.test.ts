@@ -85,6 +85,33 @@ describe("refunds", () => {
     }
   });
 
+  it("a waiting refund funded after the payment's last refund does not return the provider's fee a second time", async () => {
+    const m = await createMerchant();
+    const pinned = await m.sandbox.request("POST", "/routing/rules", {
+      action: "pin",
+      provider: "sandbox_europe",
+    });
+    expect(pinned.status).toBe(200);
+    const paid = await settledPaymentVia(m.sandbox, "sandbox_europe", "EUR", 10_000);
+    const fees = await feesBalance(m.merchantId, "EUR");
+    const first = await m.sandbox.request<Refund>("POST", `/payments/${paid.id}/refunds`, { amount: 5_000 });
+    expect(first.body.status).toBe("succeeded");
+    // 5,000 - fee left in available: this one waits for money.
+    const waiting = await m.sandbox.request<Refund>("POST", `/payments/${paid.id}/refunds`, {
+      amount: 4_900,
+    });
+    expect(waiting.body).toMatchObject({ status: "pending", pending_reason: "insufficient_funds" });
+    // The refund that completes the payment: the fee comes back with it (capped at its amount).
+    const last = await m.sandbox.request<Refund>("POST", `/payments/${paid.id}/refunds`, { amount: 100 });
+    expect(last.body.status).toBe("succeeded");
+    const other = await settledPaymentVia(m.sandbox, "sandbox_europe", "EUR", 10_000);
+    await fireReconcile(m);
+    const after = await m.sandbox.request<Refund>("GET", `/refunds/${waiting.body.id}`);
+    expect(after.body.status).toBe("succeeded");
+    // The payment's fee comes back once in all, whichever refunds carry it.
+    expect(await feesBalance(m.merchantId, "EUR")).toBe(fees - paid.fee + other.fee);
+  });
+
   it("partial then full refund, tracked independently, with ledger postings and events", async () => {
     const m = await createMerchant();
     const paymentId = await settledPayment(m.sandbox, 10_000);
