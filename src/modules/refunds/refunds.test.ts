@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { type Client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import { nodeServices } from "../../../test/node-services";
+import { failRefundUpdates } from "../../../test/payment-faults";
 import { runFunctionFor } from "../../../test/verifications";
 import { retryWaitingRefunds } from "./service";
 
@@ -269,6 +270,36 @@ describe("refunds", () => {
     expect(Number(sum?.total)).toBe(9_800);
     const payment = await m.sandbox.request<{ amount_refunded: number }>("GET", `/payments/${paymentId}`);
     expect(payment.body.amount_refunded).toBe(9_800);
+  });
+
+  it("a refund whose provider answer could not be recorded stays pending and is replayed for its Idempotency-Key, never made twice", async () => {
+    const m = await createMerchant();
+    const paymentId = await settledPayment(m.sandbox, 10_000);
+    await settledPayment(m.sandbox, 10_000);
+    const refundOnce = () =>
+      m.sandbox.request<Refund>(
+        "POST",
+        `/payments/${paymentId}/refunds`,
+        { amount: 1_000 },
+        { "idempotency-key": key },
+      );
+    const key = `refund-${Date.now()}`;
+    const restore = await failRefundUpdates({ merchantId: m.merchantId, status: "succeeded" });
+    const first = await refundOnce().finally(restore);
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toMatchObject({ status: "pending", amount: 1_000 });
+    const retry = await refundOnce();
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body.id).toBe(first.body.id);
+    expect(await query("select id from refunds where payment_id = $1", [paymentId])).toHaveLength(1);
+    await query("update refunds set updated_at = now() - interval '10 minutes' where id = $1", [
+      first.body.id,
+    ]);
+    await fireReconcile(m);
+    const after = await m.sandbox.request<Refund>("GET", `/refunds/${first.body.id}`);
+    expect(after.body.status).toBe("succeeded");
+    const payment = await m.sandbox.request<{ amount_refunded: number }>("GET", `/payments/${paymentId}`);
+    expect(payment.body.amount_refunded).toBe(1_000);
   });
 
   it("refuses refunds of unpaid payments and of non-refundable methods", async () => {

@@ -4,6 +4,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
+import { errorText, log } from "../../core/log";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
 import type { Environment } from "../../core/tables";
@@ -234,7 +235,14 @@ export async function createRefund({
   if (!created.row.funding) {
     return toRefund(created.row);
   }
-  return toRefund(await sendRefund(ctx, created.row, created.reference));
+  try {
+    return toRefund(await sendRefund(ctx, created.row, created.reference));
+  } catch (error) {
+    // The refund is recorded and funded: a 5xx would drop the Idempotency-Key's claim and a retry
+    // would refund again. It stays pending; reconcileRefunds sends it again under its own key.
+    log("error", "refund_send_failed", { refund: created.row.id, reason: errorText(error) });
+    return toRefund(created.row);
+  }
 }
 
 /**
