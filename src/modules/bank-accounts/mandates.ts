@@ -1,9 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { runBatch } from "../../core/batch";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
 import { ApiError } from "../../core/errors";
-import { changeStatement } from "../../core/events";
+import { changeStatement, gatedChangeMembers } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { railReaches, rails } from "../../core/rails";
@@ -124,23 +124,26 @@ export async function revokeMandate({ ctx, id }: { ctx: ServiceContext; id: stri
   const row = { ...before, revokedAt: now, updatedAt: now };
   const mandate = toMandate(row, now);
   const { db } = ctx.services;
-  await runBatch(
+  // One compare-and-set statement with its event: of concurrent revokes one applies, once.
+  const update = db
+    .update(mandates)
+    .set({ revokedAt: now, updatedAt: now })
+    .where(and(eq(mandates.id, id), isNull(mandates.revokedAt), ...tenantScope(mandates, ctx)))
+    .returning({ id: mandates.id });
+  const change = gatedChangeMembers(
+    ctx,
+    { type: "mandate.revoked", object: mandate, previousAttributes: { status: "active" } },
+    "updated",
+    "change",
+  );
+  const [result] = await runBatch(
     ctx.services,
-    [
-      db
-        .update(mandates)
-        .set({ revokedAt: now, updatedAt: now })
-        .where(and(eq(mandates.id, id), isNull(mandates.revokedAt), ...tenantScope(mandates, ctx))),
-      db.execute(
-        changeStatement(ctx, {
-          type: "mandate.revoked",
-          object: mandate,
-          previousAttributes: { status: "active" },
-        }),
-      ),
-    ],
+    [db.execute(sql`with updated as ${update}, ${change} select count(*)::int as applied from updated`)],
     { response: mandate },
   );
+  if (!changeApplied(result)) {
+    throw new ApiError("mandate_not_active", { message: "The mandate is revoked." });
+  }
   return mandate;
 }
 
