@@ -78,7 +78,7 @@ describe("mandates", () => {
     expectError(await m.production.request("GET", `/mandates/${sepa.body.id}`), 404, "resource_missing");
   });
 
-  it("concurrent revokes: one revokes and writes mandate.revoked, the others are refused", async () => {
+  it("concurrent revokes, and concurrent deletes of the account, each change once with one event", async () => {
     const m = await createMerchant();
     const account = await verifiedAccount(m, usAccount());
     const mandate = async () => {
@@ -101,6 +101,18 @@ describe("mandates", () => {
       expectError(answer, 409, "mandate_not_active");
     }
     expect(await eventsOf(revoked, "mandate.revoked")).toHaveLength(1);
+
+    const withAccount = await mandate();
+    const deletes = await Promise.all(
+      Array.from({ length: 5 }, () => m.sandbox.request("DELETE", `/bank-accounts/${account.id}`)),
+    );
+    expect(deletes.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const answer of deletes.filter((answer) => answer.status !== 200)) {
+      expectError(answer, 404, "resource_missing");
+    }
+    expect(await eventsOf(account.id, "bank_account.deleted")).toHaveLength(1);
+    const after = await m.sandbox.request<{ status: string }>("GET", `/mandates/${withAccount}`);
+    expect(after.body.status).toBe("revoked");
   });
 
   it("expires on its date, by the clock", async () => {
