@@ -113,6 +113,9 @@ describe("mandates", () => {
     expect(await eventsOf(account.id, "bank_account.deleted")).toHaveLength(1);
     const after = await m.sandbox.request<{ status: string }>("GET", `/mandates/${withAccount}`);
     expect(after.body.status).toBe("revoked");
+    // Revoked with its account: the mandate's change is an event like any revoke, once.
+    expect(await eventsOf(withAccount, "mandate.revoked")).toHaveLength(1);
+    expect(await eventsOf(revoked, "mandate.revoked")).toHaveLength(1);
   });
 
   it("expires on its date, by the clock", async () => {

@@ -1,10 +1,10 @@
-import { and, eq, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, or, type SQL } from "drizzle-orm";
 import { bankAccountFingerprint, countryCurrencies, parseBankDetails } from "../../core/bank-details";
-import { changeApplied, runBatch } from "../../core/batch";
+import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
 import { ApiError, notFound } from "../../core/errors";
-import { changeStatement, gatedChangeMembers } from "../../core/events";
+import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import type { SingleCentreRailId } from "../../core/rails";
@@ -255,52 +255,4 @@ export async function listBankAccounts({
     query,
   });
   return { data: page.data.map(toBankAccount), hasMore: page.hasMore };
-}
-
-/**
- * Soft delete: the account leaves the API (and may be saved again); its active mandates are revoked
- * with it. One statement: the mandates and the event only when this request's update matched, so
- * concurrent deletes delete once and the others find no account (404).
- */
-export async function deleteBankAccount({ ctx, id }: { ctx: ServiceContext; id: string }) {
-  const row = await loadBankAccount(ctx, id);
-  const { db } = ctx.services;
-  const now = ctx.services.clock.now();
-  const deleted = { ...row, deletedAt: now, updatedAt: now };
-  const response = { id, object: "bank_account" as const, deleted: true as const };
-  const update = db
-    .update(bankAccounts)
-    .set({ deletedAt: now, updatedAt: now })
-    .where(and(eq(bankAccounts.id, id), ...bankAccountScope(ctx)))
-    .returning({ id: bankAccounts.id });
-  const revoke = db
-    .update(mandates)
-    .set({ revokedAt: now, updatedAt: now })
-    .where(
-      and(
-        eq(mandates.bankAccountId, id),
-        eq(mandates.merchantId, ctx.merchantId),
-        isNull(mandates.revokedAt),
-        sql`exists (select 1 from updated)`,
-      ),
-    )
-    .returning({ id: mandates.id });
-  const change = gatedChangeMembers(
-    ctx,
-    { type: "bank_account.deleted", object: toBankAccount(deleted) },
-    "updated",
-    "change",
-  );
-  const [result] = await runBatch(
-    ctx.services,
-    [
-      db.execute(
-        sql`with updated as ${update}, revoked as ${revoke}, ${change}
-          select count(*)::int as applied, (select count(*) from revoked)::int as revoked from updated`,
-      ),
-    ],
-    { response },
-  );
-  if (!changeApplied(result)) throw missing(id, "id");
-  return response;
 }
