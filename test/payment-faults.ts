@@ -18,3 +18,17 @@ export async function failPaymentUpdates(target: {
     await query("delete from test_failing_payment_updates where ctid = $1::tid", [row?.ctid]);
   };
 }
+
+/** The same for refunds: every update that would leave one of the merchant's refunds in `status` fails. */
+export async function failRefundUpdates(target: {
+  merchantId: string;
+  status: string;
+}): Promise<() => Promise<void>> {
+  const [row] = await query<{ ctid: string }>(
+    "insert into test_failing_refund_updates (merchant_id, status) values ($1, $2) returning ctid::text",
+    [target.merchantId, target.status],
+  );
+  return async () => {
+    await query("delete from test_failing_refund_updates where ctid = $1::tid", [row?.ctid]);
+  };
+}

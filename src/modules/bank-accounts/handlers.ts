@@ -1,9 +1,9 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { listResponse, serviceContext } from "../../core/http";
-import { createMandate, listMandates, retrieveMandate, revokeMandate } from "./mandates";
+import { createMandate, deleteBankAccount, listMandates, retrieveMandate, revokeMandate } from "./mandates";
 import type * as routes from "./routes";
-import { createBankAccount, deleteBankAccount, listBankAccounts, retrieveBankAccount } from "./service";
+import { createBankAccount, listBankAccounts, retrieveBankAccount } from "./service";
 import { startMicroDeposits, verifyInstantly, verifyMicroDeposits } from "./verification";
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -78,6 +78,46 @@ describe("mandates", () => {
     expectError(await m.production.request("GET", `/mandates/${sepa.body.id}`), 404, "resource_missing");
   });
 
+  it("concurrent revokes, and concurrent deletes of the account, each change once with one event", async () => {
+    const m = await createMerchant();
+    const account = await verifiedAccount(m, usAccount());
+    const mandate = async () => {
+      const created = await m.sandbox.request<{ id: string }>("POST", "/mandates", {
+        bank_account: account.id,
+        type: "ach_debit",
+        acceptance: { type: "offline" },
+      });
+      expect(created.status, created.text).toBe(200);
+      return created.body.id;
+    };
+    const eventsOf = (id: string, type: string) =>
+      query("select id from events where object_id = $1 and type = $2", [id, type]);
+    const revoked = await mandate();
+    const revokes = await Promise.all(
+      Array.from({ length: 5 }, () => m.sandbox.request("POST", `/mandates/${revoked}/revoke`)),
+    );
+    expect(revokes.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const answer of revokes.filter((answer) => answer.status !== 200)) {
+      expectError(answer, 409, "mandate_not_active");
+    }
+    expect(await eventsOf(revoked, "mandate.revoked")).toHaveLength(1);
+
+    const withAccount = await mandate();
+    const deletes = await Promise.all(
+      Array.from({ length: 5 }, () => m.sandbox.request("DELETE", `/bank-accounts/${account.id}`)),
+    );
+    expect(deletes.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const answer of deletes.filter((answer) => answer.status !== 200)) {
+      expectError(answer, 404, "resource_missing");
+    }
+    expect(await eventsOf(account.id, "bank_account.deleted")).toHaveLength(1);
+    const after = await m.sandbox.request<{ status: string }>("GET", `/mandates/${withAccount}`);
+    expect(after.body.status).toBe("revoked");
+    // Revoked with its account: the mandate's change is an event like any revoke, once.
+    expect(await eventsOf(withAccount, "mandate.revoked")).toHaveLength(1);
+    expect(await eventsOf(revoked, "mandate.revoked")).toHaveLength(1);
+  });
+
   it("expires on its date, by the clock", async () => {
     const m = await createMerchant();
     const us = await verifiedAccount(m, usAccount());

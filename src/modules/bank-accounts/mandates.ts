@@ -1,16 +1,23 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { runBatch } from "../../core/batch";
+import { and, eq, isNull, notInArray, type SQL, sql } from "drizzle-orm";
+import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
-import { ApiError } from "../../core/errors";
-import { changeStatement } from "../../core/events";
+import { ApiError, notFound } from "../../core/errors";
+import { changeStatement, gatedChangeMembers } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { railReaches, rails } from "../../core/rails";
 import { tenantScope } from "../../core/tenancy";
 import type { CreateMandateInput, Mandate } from "./schemas";
-import { loadBankAccount, loadMandate, mandateRails, mandateStatus } from "./service";
-import { type BankAccountRow, type MandateRow, type MandateType, mandates } from "./tables";
+import {
+  bankAccountScope,
+  loadBankAccount,
+  loadMandate,
+  mandateRails,
+  mandateStatus,
+  toBankAccount,
+} from "./service";
+import { type BankAccountRow, bankAccounts, type MandateRow, type MandateType, mandates } from "./tables";
 
 export function toMandate(row: MandateRow, now: Date): Mandate {
   const status = mandateStatus(row, now);
@@ -124,23 +131,26 @@ export async function revokeMandate({ ctx, id }: { ctx: ServiceContext; id: stri
   const row = { ...before, revokedAt: now, updatedAt: now };
   const mandate = toMandate(row, now);
   const { db } = ctx.services;
-  await runBatch(
+  // One compare-and-set statement with its event: of concurrent revokes one applies, once.
+  const update = db
+    .update(mandates)
+    .set({ revokedAt: now, updatedAt: now })
+    .where(and(eq(mandates.id, id), isNull(mandates.revokedAt), ...tenantScope(mandates, ctx)))
+    .returning({ id: mandates.id });
+  const change = gatedChangeMembers(
+    ctx,
+    { type: "mandate.revoked", object: mandate, previousAttributes: { status: "active" } },
+    "updated",
+    "change",
+  );
+  const [result] = await runBatch(
     ctx.services,
-    [
-      db
-        .update(mandates)
-        .set({ revokedAt: now, updatedAt: now })
-        .where(and(eq(mandates.id, id), isNull(mandates.revokedAt), ...tenantScope(mandates, ctx))),
-      db.execute(
-        changeStatement(ctx, {
-          type: "mandate.revoked",
-          object: mandate,
-          previousAttributes: { status: "active" },
-        }),
-      ),
-    ],
+    [db.execute(sql`with updated as ${update}, ${change} select count(*)::int as applied from updated`)],
     { response: mandate },
   );
+  if (!changeApplied(result)) {
+    throw new ApiError("mandate_not_active", { message: "The mandate is revoked." });
+  }
   return mandate;
 }
 
@@ -162,4 +172,92 @@ export async function listMandates({
   });
   const now = ctx.services.clock.now();
   return { data: page.data.map((row) => toMandate(row, now)), hasMore: page.hasMore };
+}
+
+/**
+ * Soft delete: the account leaves the API (and may be saved again); its open mandates are revoked
+ * with it, each with its mandate.revoked. One statement: the revocations and the events run only
+ * when this request's update matched, so concurrent deletes delete once and the others find no
+ * account (404). Mandates made after the read are revoked too, by the last member.
+ */
+export async function deleteBankAccount({ ctx, id }: { ctx: ServiceContext; id: string }) {
+  const { db } = ctx.services;
+  const [row, open] = await Promise.all([
+    loadBankAccount(ctx, id),
+    db
+      .select()
+      .from(mandates)
+      .where(and(eq(mandates.bankAccountId, id), isNull(mandates.revokedAt), ...tenantScope(mandates, ctx))),
+  ]);
+  const now = ctx.services.clock.now();
+  const response = { id, object: "bank_account" as const, deleted: true as const };
+  const revoke = { revokedAt: now, updatedAt: now };
+  const update = db
+    .update(bankAccounts)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(and(eq(bankAccounts.id, id), ...bankAccountScope(ctx)))
+    .returning({ id: bankAccounts.id });
+  const members: SQL[] = [
+    sql`updated as ${update}`,
+    gatedChangeMembers(
+      ctx,
+      { type: "bank_account.deleted", object: toBankAccount({ ...row, deletedAt: now, updatedAt: now }) },
+      "updated",
+      "change",
+    ),
+  ];
+  open.forEach((mandate, index) => {
+    const gate = `revoked_${index}`;
+    const revoked = db
+      .update(mandates)
+      .set(revoke)
+      .where(
+        and(eq(mandates.id, mandate.id), isNull(mandates.revokedAt), sql`exists (select 1 from updated)`),
+      )
+      .returning({ id: mandates.id });
+    members.push(
+      sql`${sql.raw(gate)} as ${revoked}`,
+      gatedChangeMembers(
+        ctx,
+        {
+          type: "mandate.revoked",
+          object: toMandate({ ...mandate, ...revoke }, now),
+          previousAttributes: { status: mandateStatus(mandate, now) },
+        },
+        gate,
+        `mandate_${index}`,
+      ),
+    );
+  });
+  const later = db
+    .update(mandates)
+    .set(revoke)
+    .where(
+      and(
+        eq(mandates.bankAccountId, id),
+        isNull(mandates.revokedAt),
+        ...tenantScope(mandates, ctx),
+        open.length > 0
+          ? notInArray(
+              mandates.id,
+              open.map((mandate) => mandate.id),
+            )
+          : undefined,
+        sql`exists (select 1 from updated)`,
+      ),
+    )
+    .returning({ id: mandates.id });
+  members.push(sql`later as ${later}`);
+  const [result] = await runBatch(
+    ctx.services,
+    [
+      db.execute(
+        sql`with ${sql.join(members, sql`, `)}
+          select count(*)::int as applied, (select count(*) from later)::int as later from updated`,
+      ),
+    ],
+    { response },
+  );
+  if (!changeApplied(result)) throw notFound("bank account", id, "id");
+  return response;
 }

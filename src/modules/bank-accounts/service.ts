@@ -256,34 +256,3 @@ export async function listBankAccounts({
   });
   return { data: page.data.map(toBankAccount), hasMore: page.hasMore };
 }
-
-/** Soft delete: the account leaves the API (and may be saved again); its active mandates are revoked with it. */
-export async function deleteBankAccount({ ctx, id }: { ctx: ServiceContext; id: string }) {
-  const row = await loadBankAccount(ctx, id);
-  const { db } = ctx.services;
-  const now = ctx.services.clock.now();
-  const deleted = { ...row, deletedAt: now, updatedAt: now };
-  const response = { id, object: "bank_account" as const, deleted: true as const };
-  await runBatch(
-    ctx.services,
-    [
-      db
-        .update(bankAccounts)
-        .set({ deletedAt: now, updatedAt: now })
-        .where(and(eq(bankAccounts.id, id), ...bankAccountScope(ctx))),
-      db
-        .update(mandates)
-        .set({ revokedAt: now, updatedAt: now })
-        .where(
-          and(
-            eq(mandates.bankAccountId, id),
-            eq(mandates.merchantId, ctx.merchantId),
-            isNull(mandates.revokedAt),
-          ),
-        ),
-      db.execute(changeStatement(ctx, { type: "bank_account.deleted", object: toBankAccount(deleted) })),
-    ],
-    { response },
-  );
-  return response;
-}

@@ -292,6 +292,23 @@ describe("global accounts: incoming transfers", () => {
     );
   });
 
+  it("concurrent closes: one closes the account and writes global_account.closed, the others are refused", async () => {
+    const m = await createMerchant();
+    const account = await open(m, { country: "FR", currency: "EUR" });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => m.sandbox.request("POST", `/global-accounts/${account.id}/close`)),
+    );
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const answer of answers.filter((answer) => answer.status !== 200)) {
+      expectError(answer, 409, "global_account_closed");
+    }
+    const closedEvents = await query(
+      "select id from events where object_id = $1 and type = 'global_account.closed'",
+      [account.id],
+    );
+    expect(closedEvents).toHaveLength(1);
+  });
+
   it("returns transfers to a closed account, crediting nothing; refuses the wrong currency and production", async () => {
     const m = await createMerchant();
     const account = await open(m, { country: "FR", currency: "EUR" });

@@ -1,15 +1,15 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import {
   bankCountries,
   canonicalAccount,
   countryCurrencies,
   generateBankDetails,
 } from "../../core/bank-details";
-import { runBatch } from "../../core/batch";
+import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
 import { ApiError, notFound } from "../../core/errors";
-import { changeStatement } from "../../core/events";
+import { changeStatement, gatedChangeMembers } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { tenantRow, tenantScope } from "../../core/tenancy";
@@ -152,7 +152,10 @@ export async function listGlobalAccounts({
   return { data: page.data.map(toGlobalAccount), hasMore: page.hasMore };
 }
 
-/** Closing keeps the row (its details stay reserved for ever); later incoming transfers are returned. */
+/**
+ * Closing keeps the row (its details stay reserved for ever); later incoming transfers are returned.
+ * One compare-and-set statement with its event: of concurrent closes one applies, the others are refused.
+ */
 export async function closeGlobalAccount({
   ctx,
   id,
@@ -165,29 +168,23 @@ export async function closeGlobalAccount({
   const now = ctx.services.clock.now();
   const account = toGlobalAccount({ ...before, status: "closed", closedAt: now, updatedAt: now });
   const { db } = ctx.services;
-  await runBatch(
+  const update = db
+    .update(globalAccounts)
+    .set({ status: "closed", closedAt: now, updatedAt: now })
+    .where(and(tenantRow(globalAccounts, ctx, id), eq(globalAccounts.status, "active")))
+    .returning({ id: globalAccounts.id });
+  const change = gatedChangeMembers(
+    ctx,
+    { type: "global_account.closed", object: account, previousAttributes: { status: "active" } },
+    "updated",
+    "change",
+  );
+  const [result] = await runBatch(
     ctx.services,
-    [
-      db
-        .update(globalAccounts)
-        .set({ status: "closed", closedAt: now, updatedAt: now })
-        .where(
-          and(
-            eq(globalAccounts.id, id),
-            eq(globalAccounts.status, "active"),
-            ...tenantScope(globalAccounts, ctx),
-          ),
-        ),
-      db.execute(
-        changeStatement(ctx, {
-          type: "global_account.closed",
-          object: account,
-          previousAttributes: { status: "active" },
-        }),
-      ),
-    ],
+    [db.execute(sql`with updated as ${update}, ${change} select count(*)::int as applied from updated`)],
     { response: account },
   );
+  if (!changeApplied(result)) throw new ApiError("global_account_closed");
   return account;
 }
 

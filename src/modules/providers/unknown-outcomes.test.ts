@@ -177,16 +177,49 @@ describe("unknown provider outcomes: never charged twice", () => {
         (r) =>
           r.path === "/v1/refunds" &&
           r.params.payment_intent !== undefined &&
-          r.idempotencyKey === `${paid.body.id}:refund:0:2000`,
+          r.idempotencyKey === `${paid.body.id}:refund:${refund.body.id}`,
       ),
     );
     await reconcile(m.merchantId);
     const after = await m.sandbox.request<Refund>("GET", `/refunds/${refund.body.id}`);
     expect(after.body).toMatchObject({ status: "succeeded", pending_reason: null });
     const processed = mock.requests.filter(
-      (r) => r.idempotencyKey === `${paid.body.id}:refund:0:2000` && !r.replayed,
+      (r) => r.idempotencyKey === `${paid.body.id}:refund:${refund.body.id}` && !r.replayed,
     );
     expect(processed).toHaveLength(1);
+  });
+
+  it("a refund that fails late gives back its amount without letting a later refund replay another's success", async () => {
+    const paid = await pay(m.sandbox);
+    // A: its answer never arrives in time; Stripe then refuses it (400), which reconcile applies.
+    const held = mock.hold("/v1/refunds");
+    const first = m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, { amount: 2_000 });
+    await held.received;
+    const a = await first;
+    expect(a.body).toMatchObject({ status: "pending", pending_reason: "provider_outcome_unknown" });
+    mock.failNext("/v1/refunds", 400, { type: "invalid_request_error", message: "Stripe refused." });
+    const before = mock.requests.length;
+    held.release();
+    await waitFor(() => mock.requests.length > before);
+    const b = await m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, { amount: 2_000 });
+    expect(b.body.status).toBe("succeeded");
+    await reconcile(m.merchantId);
+    const failed = await m.sandbox.request<Refund>("GET", `/refunds/${a.body.id}`);
+    expect(failed.body.status).toBe("failed");
+    // C has A's amount and finds the payment as B found it: it must reach Stripe as a refund of its own.
+    const c = await m.sandbox.request<Refund>("POST", `/payments/${paid.body.id}/refunds`, { amount: 2_000 });
+    expect(c.body.status).toBe("succeeded");
+    const intent = chargesOf(mock, paid.body.id)[0]?.id;
+    const refundedAtStripe = mock.requests.filter(
+      (r) =>
+        r.path === "/v1/refunds" && r.params.payment_intent === intent && r.status === 200 && !r.replayed,
+    );
+    const succeeded = await query<{ id: string }>(
+      "select id from refunds where payment_id = $1 and status = 'succeeded'",
+      [paid.body.id],
+    );
+    expect(succeeded).toHaveLength(2);
+    expect(refundedAtStripe).toHaveLength(2);
   });
 
   it("a refund whose answer is a 500 stays pending and is resolved with the same key", async () => {
@@ -206,7 +239,9 @@ describe("unknown provider outcomes: never charged twice", () => {
     const again = await m.sandbox.request<Refund>("GET", `/refunds/${refund.body.id}`);
     expect(again.body.status).toBe("pending");
     expect(
-      mock.requests.filter((r) => r.idempotencyKey === `${paid.body.id}:refund:0:1500` && !r.replayed),
+      mock.requests.filter(
+        (r) => r.idempotencyKey === `${paid.body.id}:refund:${refund.body.id}` && !r.replayed,
+      ),
     ).toHaveLength(1);
   });
 });

@@ -1,12 +1,13 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { type AccountRef, type EntryInput, lockAccounts, post } from "../../core/ledger";
 import { merchants } from "../../core/tables";
+import { tenantScope } from "../../core/tenancy";
 import { pendingFundsOf } from "../payments/service";
 import type { PaymentRow } from "../payments/tables";
 import type { PaymentProvider } from "../providers/types";
-import type { RefundFundingColumn } from "./tables";
+import { type RefundFundingColumn, refunds } from "./tables";
 
 /** The operator's per-merchant limit, else the configured default (zero unless configured). */
 async function negativeBalanceLimit(ctx: ServiceContext, tx: Executor): Promise<number> {
@@ -16,6 +17,33 @@ async function negativeBalanceLimit(ctx: ServiceContext, tx: Executor): Promise<
     .where(eq(merchants.id, ctx.merchantId))
     .limit(1);
   return row?.limit ?? ctx.services.config.NEGATIVE_BALANCE_LIMIT;
+}
+
+/**
+ * The provider's fee already given back by the payment's other refunds. A refund left waiting for
+ * money is funded after the one that completed the payment: both count as full, and the fee must
+ * come back once in all.
+ */
+async function feeReturnedBefore(
+  ctx: ServiceContext,
+  paymentId: string,
+  refundId: string,
+  tx: Executor,
+): Promise<number> {
+  const [row] = await tx
+    .select({
+      total: sql<string>`coalesce(sum((${refunds.funding}->>'feeReturned')::bigint), 0)`,
+    })
+    .from(refunds)
+    .where(
+      and(
+        ...tenantScope(refunds, ctx),
+        eq(refunds.paymentId, paymentId),
+        ne(refunds.id, refundId),
+        ne(refunds.status, "failed"),
+      ),
+    );
+  return Number(row?.total ?? 0);
 }
 
 /**
@@ -39,7 +67,9 @@ export async function fundRefund(
   const { payment, amount } = options;
   const currency = payment.currency;
   const feeReturned =
-    options.full && options.provider.returnsFeeOnFullRefund ? Math.min(payment.fee, amount) : 0;
+    options.full && options.provider.returnsFeeOnFullRefund
+      ? Math.min(payment.fee - (await feeReturnedBefore(ctx, payment.id, options.refundId, tx)), amount)
+      : 0;
   const share = amount - feeReturned;
   const fromPending = Math.min(share, pendingFundsOf(payment));
   const pending: AccountRef = { kind: "merchant_pending", currency };

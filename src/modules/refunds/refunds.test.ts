@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { type Client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import { nodeServices } from "../../../test/node-services";
+import { failRefundUpdates } from "../../../test/payment-faults";
 import { runFunctionFor } from "../../../test/verifications";
 import { retryWaitingRefunds } from "./service";
 
@@ -83,6 +84,33 @@ describe("refunds", () => {
       expect(refund.body).toMatchObject({ status: "succeeded", amount: 10_000 });
       expect(await feesBalance(m.merchantId, "EUR")).toBe(returnsFee ? fees - paid.fee : fees);
     }
+  });
+
+  it("a waiting refund funded after the payment's last refund does not return the provider's fee a second time", async () => {
+    const m = await createMerchant();
+    const pinned = await m.sandbox.request("POST", "/routing/rules", {
+      action: "pin",
+      provider: "sandbox_europe",
+    });
+    expect(pinned.status).toBe(200);
+    const paid = await settledPaymentVia(m.sandbox, "sandbox_europe", "EUR", 10_000);
+    const fees = await feesBalance(m.merchantId, "EUR");
+    const first = await m.sandbox.request<Refund>("POST", `/payments/${paid.id}/refunds`, { amount: 5_000 });
+    expect(first.body.status).toBe("succeeded");
+    // 5,000 - fee left in available: this one waits for money.
+    const waiting = await m.sandbox.request<Refund>("POST", `/payments/${paid.id}/refunds`, {
+      amount: 4_900,
+    });
+    expect(waiting.body).toMatchObject({ status: "pending", pending_reason: "insufficient_funds" });
+    // The refund that completes the payment: the fee comes back with it (capped at its amount).
+    const last = await m.sandbox.request<Refund>("POST", `/payments/${paid.id}/refunds`, { amount: 100 });
+    expect(last.body.status).toBe("succeeded");
+    const other = await settledPaymentVia(m.sandbox, "sandbox_europe", "EUR", 10_000);
+    await fireReconcile(m);
+    const after = await m.sandbox.request<Refund>("GET", `/refunds/${waiting.body.id}`);
+    expect(after.body.status).toBe("succeeded");
+    // The payment's fee comes back once in all, whichever refunds carry it.
+    expect(await feesBalance(m.merchantId, "EUR")).toBe(fees - paid.fee + other.fee);
   });
 
   it("partial then full refund, tracked independently, with ledger postings and events", async () => {
@@ -242,6 +270,36 @@ describe("refunds", () => {
     expect(Number(sum?.total)).toBe(9_800);
     const payment = await m.sandbox.request<{ amount_refunded: number }>("GET", `/payments/${paymentId}`);
     expect(payment.body.amount_refunded).toBe(9_800);
+  });
+
+  it("a refund whose provider answer could not be recorded stays pending and is replayed for its Idempotency-Key, never made twice", async () => {
+    const m = await createMerchant();
+    const paymentId = await settledPayment(m.sandbox, 10_000);
+    await settledPayment(m.sandbox, 10_000);
+    const refundOnce = () =>
+      m.sandbox.request<Refund>(
+        "POST",
+        `/payments/${paymentId}/refunds`,
+        { amount: 1_000 },
+        { "idempotency-key": key },
+      );
+    const key = `refund-${Date.now()}`;
+    const restore = await failRefundUpdates({ merchantId: m.merchantId, status: "succeeded" });
+    const first = await refundOnce().finally(restore);
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toMatchObject({ status: "pending", amount: 1_000 });
+    const retry = await refundOnce();
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body.id).toBe(first.body.id);
+    expect(await query("select id from refunds where payment_id = $1", [paymentId])).toHaveLength(1);
+    await query("update refunds set updated_at = now() - interval '10 minutes' where id = $1", [
+      first.body.id,
+    ]);
+    await fireReconcile(m);
+    const after = await m.sandbox.request<Refund>("GET", `/refunds/${first.body.id}`);
+    expect(after.body.status).toBe("succeeded");
+    const payment = await m.sandbox.request<{ amount_refunded: number }>("GET", `/payments/${paymentId}`);
+    expect(payment.body.amount_refunded).toBe(1_000);
   });
 
   it("refuses refunds of unpaid payments and of non-refundable methods", async () => {

@@ -4,6 +4,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { recordChange } from "../../core/events";
 import { systemContext } from "../../core/http";
 import { newId } from "../../core/ids";
+import { errorText, log } from "../../core/log";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import type { StatusDocument } from "../../core/status";
 import type { Environment } from "../../core/tables";
@@ -165,8 +166,9 @@ function assertRefundable(payment: { status: string; paymentMethodType: string |
  * it waiting for money (`pending`, pending_reason insufficient_funds), and records the refund and
  * its provider key. Then the provider is called, then its answer is applied once.
  *
- * The key is the payment's refund state, not the new refund's id: when a provider timed out after
- * refunding, the merchant's retry of the same refund repeats this key and the provider replays it.
+ * The provider key is the refund's own id, sent again only for this refund (reconcile). A key made
+ * of the payment's refund state would repeat once a refund fails and gives its amount back: a later
+ * refund would then get the provider's replay of an earlier success and be recorded as refunded.
  */
 export async function createRefund({
   ctx,
@@ -218,7 +220,7 @@ export async function createRefund({
           pendingReason: funding ? "processing" : "insufficient_funds",
           reason: input.reason ?? null,
           provider: provider.id,
-          providerKey: `${payment.id}:refund:${payment.amountRefunded}:${amount}`,
+          providerKey: `${payment.id}:refund:${id}`,
           funding,
           metadata: input.metadata ?? {},
           createdAt: now,
@@ -233,7 +235,14 @@ export async function createRefund({
   if (!created.row.funding) {
     return toRefund(created.row);
   }
-  return toRefund(await sendRefund(ctx, created.row, created.reference));
+  try {
+    return toRefund(await sendRefund(ctx, created.row, created.reference));
+  } catch (error) {
+    // The refund is recorded and funded: a 5xx would drop the Idempotency-Key's claim and a retry
+    // would refund again. It stays pending; reconcileRefunds sends it again under its own key.
+    log("error", "refund_send_failed", { refund: created.row.id, reason: errorText(error) });
+    return toRefund(created.row);
+  }
 }
 
 /**
