@@ -250,12 +250,7 @@ export async function deleteBankAccount({ ctx, id }: { ctx: ServiceContext; id: 
   members.push(sql`later as ${later}`);
   const [result] = await runBatch(
     ctx.services,
-    [
-      db.execute(
-        sql`with ${sql.join(members, sql`, `)}
-          select count(*)::int as applied, (select count(*) from later)::int as later from updated`,
-      ),
-    ],
+    [db.execute(sql`with ${sql.join(members, sql`, `)} select count(*)::int as applied from updated`)],
     { response },
   );
   if (!changeApplied(result)) throw notFound("bank account", id, "id");
