@@ -71,6 +71,28 @@ describe("issuing authorizations: captures, reversals, refunds", () => {
     expect(await cardBalance(m, card.id)).toBe(4_400);
   });
 
+  it("releases every partial reversal, also one that leaves the pending amount of an earlier one", async () => {
+    const m = await createMerchant();
+    const card = await activeLoadedCard(m, 5_000);
+    const id = await approved(m, card.id, 1_000);
+    expect((await reverse(m, id, 500)).body.pending_amount).toBe(500);
+    const added = await m.sandbox.request("POST", `/sandbox/issuing/authorizations/${id}/increment`, {
+      amount: 500,
+    });
+    expect(added.status, added.text).toBe(200);
+    expect(await cardBalance(m, card.id)).toBe(4_000);
+    // Pending is 1,000 again, as before the first reversal: this one must still release its 500.
+    expect((await reverse(m, id, 500)).body.pending_amount).toBe(500);
+    expect(await cardBalance(m, card.id)).toBe(4_500);
+    expect((await reverse(m, id)).body.status).toBe("reversed");
+    expect(await cardBalance(m, card.id)).toBe(5_000);
+    const [holds] = await query<{ held: string }>(
+      `select balance as held from ledger_accounts where merchant_id = $1 and kind = 'card_funding'`,
+      [m.merchantId],
+    );
+    expect(Number(holds?.held)).toBe(0);
+  });
+
   it("increments a pending authorization within controls and balance, and declines beyond them", async () => {
     const m = await createMerchant();
     const card = await activeLoadedCard(m, 3_000, {

@@ -148,10 +148,11 @@ export async function reverseAuthorization({
   }
   const left = auth.pendingAmount - reversed;
   const prepared = preparePosting(
-    // The pending amount before makes each partial reversal its own posting.
+    // The amount and pending amount before make each partial reversal its own posting: an
+    // increment raises both, so the pending amount alone can recur and would replay an earlier one.
     cardPosting(
       ctx,
-      `issuing_authorization:${id}:reverse:${auth.pendingAmount}`,
+      `issuing_authorization:${id}:reverse:${auth.amount}:${auth.pendingAmount}`,
       id,
       `Reversal for ${auth.merchantData.name}`,
       [
