@@ -93,6 +93,35 @@ describe("issuing authorizations: captures, reversals, refunds", () => {
     expect(Number(holds?.held)).toBe(0);
   });
 
+  it("captures, reversals, refunds and force captures racing new authorizations of the same card all apply", async () => {
+    const m = await createMerchant();
+    const card = await activeLoadedCard(m, 1_000_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await approved(m, card.id, 1_000));
+    const captured: string[] = [];
+    for (const id of ids.splice(0, 4)) captured.push((await capture(m, id)).body.id);
+    const racing = await Promise.all([
+      ...ids.slice(0, 4).map((id) => capture(m, id, 700)),
+      ...ids.slice(4).map((id) => reverse(m, id, 400)),
+      ...captured.map((id) =>
+        m.sandbox.request("POST", `/sandbox/issuing/transactions/${id}/refund`, { amount: 100 }),
+      ),
+      ...Array.from({ length: 2 }, () =>
+        m.sandbox.request("POST", "/sandbox/issuing/transactions/force-capture", {
+          card: card.id,
+          amount: 50,
+          currency: "EUR",
+          merchant_data: { name: "Forced", category_code: "5411", country: "DE" },
+        }),
+      ),
+      ...Array.from({ length: 12 }, () => authorize(m.sandbox, card.id, 100)),
+    ]);
+    expect(racing.map((res) => res.status)).toEqual(racing.map(() => 200));
+    expect(await cardBalance(m, card.id)).toBe(
+      1_000_000 - 4 * 1_000 - 4 * 700 - 4 * 600 + 4 * 100 - 2 * 50 - 12 * 100,
+    );
+  });
+
   it("increments a pending authorization within controls and balance, and declines beyond them", async () => {
     const m = await createMerchant();
     const card = await activeLoadedCard(m, 3_000, {
