@@ -7,10 +7,10 @@ import { validatePosting } from "../../core/ledger/post";
 import { issuingCards } from "./tables";
 
 /**
- * The card's row lock, the first statement of a batch that moves a card's money: authorizations
- * and increments lock the card before the ledger accounts, so a batch that locks the accounts
- * first and then waits for the card (the foreign-key check of a new issuing transaction) deadlocks
- * with them.
+ * The card's row lock, the first statement of a batch that moves a card's money or sets it aside:
+ * authorizations and increments lock the card before the ledger accounts, so a batch that locks
+ * the accounts or a capture first and then waits for the card (the foreign-key check of a new
+ * issuing transaction or dispute) deadlocks with them, or with another such batch.
  */
 export function lockCardStatement(ctx: ServiceContext, cardId: string) {
   return ctx.services.db
