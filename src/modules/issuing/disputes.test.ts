@@ -262,4 +262,30 @@ describe("issuing disputes", () => {
     );
     expect(Number(row?.refunded_amount) + Number(row?.disputed_amount)).toBe(800);
   });
+
+  it("disputes opened and resolved racing refunds and authorizations of the same card answer no 5xx", async () => {
+    const m = await createMerchant();
+    const card = await activeLoadedCard(m, 100_000);
+    const statuses: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const capture = await captured(m, card.id, 1_000);
+      const submitted = await captured(m, card.id, 1_000);
+      const dispute = await open(m, {
+        transaction: submitted,
+        reason: "other",
+        amount: 500,
+        evidence: { explanation: "Never arrived." },
+      });
+      await submit(m, dispute.body.id);
+      const racing = await Promise.all([
+        refund(m, capture, 300),
+        open(m, { transaction: capture, reason: "other", amount: 300 }),
+        refund(m, submitted, 200),
+        resolve(m, dispute.body.id, "won"),
+        authorize(m.sandbox, card.id, 10),
+      ]);
+      statuses.push(...racing.map((res) => res.status));
+    }
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { CreateDisputeInput, IssuingDispute, UpdateDisputeInput } from "./dispute-schemas";
-import { guardedUpdateStatement, matched, preparePosting, whenMatched } from "./guarded";
+import { guardedUpdateStatement, lockCardStatement, matched, preparePosting, whenMatched } from "./guarded";
 import {
   type DisputeEvidenceColumn,
   type DisputeRow,
@@ -174,7 +174,9 @@ export async function createDispute({
     changes: [{ type: "issuing_dispute.created", object }],
     inserts: [{ table: issuingDisputes, row: dispute }],
   });
-  const [result] = await runBatch(ctx.services, [db.execute(statement)], { response: object });
+  const [, result] = await runBatch(ctx.services, [lockCardStatement(ctx, card.id), db.execute(statement)], {
+    response: object,
+  });
   if (!matched(result)) {
     throw new ApiError("resource_conflict", { message: "The transaction changed meanwhile; retry." });
   }
@@ -343,7 +345,9 @@ export async function resolveDispute({
     updates: [release],
     ...(posting ? { postings: [posting] } : {}),
   });
-  const [result] = await runBatch(ctx.services, [db.execute(statement)], { response: object });
+  const [, result] = await runBatch(ctx.services, [lockCardStatement(ctx, card.id), db.execute(statement)], {
+    response: object,
+  });
   if (!matched(result))
     throw new ApiError("resource_conflict", { message: "The dispute changed meanwhile; retry." });
   return object;

@@ -1,9 +1,24 @@
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { ServiceContext } from "../../core/context";
 import { type ChangeRecord, gatedChangeMembers } from "../../core/events";
 import { type PostingInput, postingArgument } from "../../core/ledger";
 import { validatePosting } from "../../core/ledger/post";
+import { issuingCards } from "./tables";
+
+/**
+ * The card's row lock, the first statement of a batch that moves a card's money or sets it aside:
+ * authorizations and increments lock the card before the ledger accounts, so a batch that locks
+ * the accounts or a capture first and then waits for the card (the foreign-key check of a new
+ * issuing transaction or dispute) deadlocks with them, or with another such batch.
+ */
+export function lockCardStatement(ctx: ServiceContext, cardId: string) {
+  return ctx.services.db
+    .select({ id: issuingCards.id })
+    .from(issuingCards)
+    .where(eq(issuingCards.id, cardId))
+    .for("update");
+}
 
 /** A ledger posting with its transaction id known before it is written (objects point at it). */
 export interface PreparedPosting {

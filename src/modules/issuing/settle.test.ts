@@ -71,6 +71,57 @@ describe("issuing authorizations: captures, reversals, refunds", () => {
     expect(await cardBalance(m, card.id)).toBe(4_400);
   });
 
+  it("releases every partial reversal, also one that leaves the pending amount of an earlier one", async () => {
+    const m = await createMerchant();
+    const card = await activeLoadedCard(m, 5_000);
+    const id = await approved(m, card.id, 1_000);
+    expect((await reverse(m, id, 500)).body.pending_amount).toBe(500);
+    const added = await m.sandbox.request("POST", `/sandbox/issuing/authorizations/${id}/increment`, {
+      amount: 500,
+    });
+    expect(added.status, added.text).toBe(200);
+    expect(await cardBalance(m, card.id)).toBe(4_000);
+    // Pending is 1,000 again, as before the first reversal: this one must still release its 500.
+    expect((await reverse(m, id, 500)).body.pending_amount).toBe(500);
+    expect(await cardBalance(m, card.id)).toBe(4_500);
+    expect((await reverse(m, id)).body.status).toBe("reversed");
+    expect(await cardBalance(m, card.id)).toBe(5_000);
+    const [holds] = await query<{ held: string }>(
+      `select balance as held from ledger_accounts where merchant_id = $1 and kind = 'card_funding'`,
+      [m.merchantId],
+    );
+    expect(Number(holds?.held)).toBe(0);
+  });
+
+  it("captures, reversals, refunds and force captures racing new authorizations of the same card all apply", async () => {
+    const m = await createMerchant();
+    const card = await activeLoadedCard(m, 1_000_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await approved(m, card.id, 1_000));
+    const captured: string[] = [];
+    for (const id of ids.splice(0, 4)) captured.push((await capture(m, id)).body.id);
+    const racing = await Promise.all([
+      ...ids.slice(0, 4).map((id) => capture(m, id, 700)),
+      ...ids.slice(4).map((id) => reverse(m, id, 400)),
+      ...captured.map((id) =>
+        m.sandbox.request("POST", `/sandbox/issuing/transactions/${id}/refund`, { amount: 100 }),
+      ),
+      ...Array.from({ length: 2 }, () =>
+        m.sandbox.request("POST", "/sandbox/issuing/transactions/force-capture", {
+          card: card.id,
+          amount: 50,
+          currency: "EUR",
+          merchant_data: { name: "Forced", category_code: "5411", country: "DE" },
+        }),
+      ),
+      ...Array.from({ length: 12 }, () => authorize(m.sandbox, card.id, 100)),
+    ]);
+    expect(racing.map((res) => res.status)).toEqual(racing.map(() => 200));
+    expect(await cardBalance(m, card.id)).toBe(
+      1_000_000 - 4 * 1_000 - 4 * 700 - 4 * 600 + 4 * 100 - 2 * 50 - 12 * 100,
+    );
+  });
+
   it("increments a pending authorization within controls and balance, and declines beyond them", async () => {
     const m = await createMerchant();
     const card = await activeLoadedCard(m, 3_000, {

@@ -5,7 +5,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { previousAttributes } from "../../core/events";
 import type { Authorization, IssuingTransaction } from "./authorization-schemas";
 import { authorizationScope, toAuthorization } from "./authorize";
-import { guardedUpdateStatement, matched, preparePosting } from "./guarded";
+import { guardedUpdateStatement, lockCardStatement, matched, preparePosting } from "./guarded";
 import {
   type AuthorizationRow,
   type CardRow,
@@ -121,9 +121,11 @@ export async function captureAuthorization({
     postings: [prepared],
     inserts: [{ table: issuingTransactions, row }],
   });
-  const [result] = await runBatch(ctx.services, [ctx.services.db.execute(statement)], {
-    response: transaction,
-  });
+  const [, result] = await runBatch(
+    ctx.services,
+    [lockCardStatement(ctx, card.id), ctx.services.db.execute(statement)],
+    { response: transaction },
+  );
   if (!matched(result)) throw lostRace();
   return transaction;
 }
@@ -148,10 +150,11 @@ export async function reverseAuthorization({
   }
   const left = auth.pendingAmount - reversed;
   const prepared = preparePosting(
-    // The pending amount before makes each partial reversal its own posting.
+    // The amount and pending amount before make each partial reversal its own posting: an
+    // increment raises both, so the pending amount alone can recur and would replay an earlier one.
     cardPosting(
       ctx,
-      `issuing_authorization:${id}:reverse:${auth.pendingAmount}`,
+      `issuing_authorization:${id}:reverse:${auth.amount}:${auth.pendingAmount}`,
       id,
       `Reversal for ${auth.merchantData.name}`,
       [
@@ -171,7 +174,11 @@ export async function reverseAuthorization({
     changes: [authorizationChange(auth, after)],
     postings: [prepared],
   });
-  const [result] = await runBatch(ctx.services, [ctx.services.db.execute(statement)], { response: object });
+  const [, result] = await runBatch(
+    ctx.services,
+    [lockCardStatement(ctx, card.id), ctx.services.db.execute(statement)],
+    { response: object },
+  );
   if (!matched(result)) throw lostRace();
   return object;
 }

@@ -10,7 +10,7 @@ import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { IssuingTransaction } from "./authorization-schemas";
 import { cardQuery, foundCard } from "./cards";
 import { categoryOf } from "./controls";
-import { guardedUpdateStatement, matched, preparePosting } from "./guarded";
+import { guardedUpdateStatement, lockCardStatement, matched, preparePosting } from "./guarded";
 import { type CardRow, type IssuingTransactionType, issuingCards, issuingTransactions } from "./tables";
 import {
   cardPosting,
@@ -103,7 +103,11 @@ export async function refundIssuingTransaction({
     postings: [prepared],
     inserts: [{ table: issuingTransactions, row }],
   });
-  const [result] = await runBatch(ctx.services, [ctx.services.db.execute(statement)], { response: refund });
+  const [, result] = await runBatch(
+    ctx.services,
+    [lockCardStatement(ctx, card.id), ctx.services.db.execute(statement)],
+    { response: refund },
+  );
   if (!matched(result))
     throw new ApiError("resource_conflict", { message: "The transaction changed meanwhile; retry." });
   return refund;
@@ -157,6 +161,7 @@ export async function forceCapture({
   await runBatch(
     ctx.services,
     [
+      lockCardStatement(ctx, card.id),
       db.execute(preparedStatement(prepared)),
       db.insert(issuingTransactions).values(row),
       db.execute(changeStatement(ctx, { type: "issuing_transaction.created", object: transaction })),

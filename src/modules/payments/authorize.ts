@@ -14,6 +14,7 @@ import {
   splitBucket,
 } from "../providers/service";
 import type { AuthorizeInput, PaymentProvider, ProviderOutcome } from "../providers/types";
+import { assertPaymentVolumeAllowed } from "../verifications/service";
 import {
   checkPostable,
   checkSupport,
@@ -283,6 +284,10 @@ export async function confirmPayment({
         param: "payment_method",
         message: "This payment has no payment method: send payment_method or payment_method_data.",
       });
+    }
+    // Without a payment method the payment was not volume when the KYB check at its creation ran.
+    if (row.status === "requires_payment_method") {
+      await assertPaymentVolumeAllowed(ctx, { amount: row.amount, currency: row.currency }, tx);
     }
     const country = await routingCountry(ctx, method.row, row.customerId, tx);
     checkSupport(method.row, row, country);

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
+import type { Transaction } from "../../core/db";
 import { ApiError } from "../../core/errors";
 import { businessVerifications, individualVerifications } from "./tables";
 
@@ -96,6 +97,24 @@ export function decidePolicy(
 /** Runs one check: one read, then the decision. */
 export async function enforcePolicy(ctx: ServiceContext, check: PolicyCheck): Promise<void> {
   decidePolicy(ctx, check, policyFacts(await ctx.services.db.execute(policyQuery(ctx, check))));
+}
+
+/**
+ * For the payments area: the payment check when a payment created without a payment method (not
+ * yet volume) is confirmed, inside the confirming transaction. The transaction-scoped advisory lock
+ * serializes these checks per merchant, environment and currency, so each reads the volume the
+ * confirmations before it committed.
+ */
+export async function assertPaymentVolumeAllowed(
+  ctx: ServiceContext,
+  check: { amount: number; currency: string },
+  tx: Transaction,
+): Promise<void> {
+  if (ctx.environment !== "production") return;
+  const gate: PolicyCheck = { name: "payment", ...check };
+  const key = `kyb_volume:${ctx.merchantId}:${ctx.environment}:${check.currency}`;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  decidePolicy(ctx, gate, policyFacts(await tx.execute(policyQuery(ctx, gate))));
 }
 
 /** For the payouts area: call before creating a payout. */

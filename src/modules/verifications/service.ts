@@ -5,6 +5,7 @@ export {
   assertCanIssueCards,
   assertCanPayOut,
   assertCardholderVerified,
+  assertPaymentVolumeAllowed,
   decidePolicy,
   type PolicyCheck,
   policyFacts,
