@@ -310,6 +310,25 @@ describe("checkout sessions: the hosted page pays exactly once", { timeout: 90_0
     expect(await paymentsOf(created.id)).toEqual([]);
   });
 
+  it("refuses a NUL in a form field before claiming: the session stays payable", async () => {
+    const m = await createMerchant();
+    const created = await session(m);
+    const bad = await submit(created.id, { ...card("4242424242424242"), card_name: "Ada\u0000Lovelace" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('role="alert"');
+    const wallet = await fetch(`${baseUrl()}/checkout/${created.id}/wallet`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ wallet: "google_pay", email: "a\u0000@example.com" }),
+    });
+    expect(wallet.status).toBe(422);
+    expect(await query("select payment_claim from checkout_sessions where id = $1", [created.id])).toEqual([
+      { payment_claim: null },
+    ]);
+    expect((await submit(created.id, card("4242424242424242"))).status).toBe(303);
+    expect(await paymentsOf(created.id)).toHaveLength(1);
+  });
+
   it("3-D Secure: the page sends the customer to the challenge, and the return completes the session", async () => {
     const m = await createMerchant();
     const created = await session(m);
