@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { baseUrl, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import { decideSandboxAction } from "../../../test/sandbox-actions";
+import { runFunctionFor } from "../../../test/verifications";
 
 interface Session {
   id: string;
@@ -346,6 +347,49 @@ describe("checkout sessions: the hosted page pays exactly once", { timeout: 90_0
     expect(
       (await m.sandbox.request<Session>("GET", `/checkout/sessions/${created.id}`)).body.payment_status,
     ).toBe("paid");
+  });
+
+  it("3-D Secure abandoned: past expires_at checkout-expire cancels the payment, expires the session and frees the link's place", async () => {
+    const m = await createMerchant();
+    const link = await m.sandbox.request<{ id: string; url: string }>("POST", "/payment_links", {
+      line_items: [{ price: await price(m), quantity: 1 }],
+      restrictions: { completed_sessions: { limit: 1 } },
+    });
+    const visit = await fetch(`${baseUrl()}${new URL(link.body.url).pathname}`, { redirect: "manual" });
+    const id = new URL(visit.headers.get("location") ?? "").pathname.split("/")[2] ?? "";
+    const challenge = await submit(id, card("4000000000003220"));
+    expect(new URL(challenge.location ?? "", baseUrl()).pathname).toMatch(/^\/sandbox\/actions\/pay_/);
+    // The customer never comes back; the session's time runs out.
+    await query("update checkout_sessions set expires_at = now() - interval '1 second' where id = $1", [id]);
+    await runFunctionFor("checkout-expire", {}, 0);
+    const after = (await m.sandbox.request<Session>("GET", `/checkout/sessions/${id}`)).body;
+    expect(after.status).toBe("expired");
+    expect(await eventsOf(id, "checkout.session.expired")).toHaveLength(1);
+    expect((await paymentsOf(id)).map((payment) => payment.status)).toEqual(["canceled"]);
+    const restored = await m.sandbox.request<{ restrictions: { completed_sessions: { count: number } } }>(
+      "GET",
+      `/payment_links/${link.body.id}`,
+    );
+    expect(restored.body.restrictions.completed_sessions.count).toBe(0);
+  });
+
+  it("3-D Secure approved but the customer never returned: past expires_at checkout-expire completes the session", async () => {
+    const m = await createMerchant();
+    const created = await session(m);
+    const challenge = await submit(created.id, card("4000000000003220"));
+    const action = new URL(challenge.location ?? "", baseUrl());
+    expect(
+      (await decideSandboxAction(`${baseUrl()}${action.pathname}${action.search}`, "approve")).status,
+    ).toBe(303);
+    await query("update checkout_sessions set expires_at = now() - interval '1 second' where id = $1", [
+      created.id,
+    ]);
+    await runFunctionFor("checkout-expire", {}, 0);
+    const after = (await m.sandbox.request<Session>("GET", `/checkout/sessions/${created.id}`)).body;
+    expect(after).toMatchObject({ status: "complete", payment_status: "paid" });
+    expect((await paymentsOf(created.id)).map((payment) => payment.status)).toEqual(["succeeded"]);
+    expect(await eventsOf(created.id, "checkout.session.completed")).toHaveLength(1);
+    expect(await eventsOf(created.id, "checkout.session.expired")).toEqual([]);
   });
 
   it("adjustable quantity: the customer's quantity is charged within the merchant's bounds", async () => {

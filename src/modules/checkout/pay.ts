@@ -1,11 +1,11 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { randomBase62 } from "../../core/ids";
 import type { PaymentMethodData } from "../payment-methods/schemas";
 import type { Payment } from "../payments/schemas";
-import { createPayment, retrievePayment } from "../payments/service";
+import { cancelPayment, createPayment, retrievePayment } from "../payments/service";
 import { sessionTotal } from "./create";
 import { discountOf, redeemForPayment } from "./discounts";
 import { appliedCount, expireStatement } from "./expire";
@@ -46,6 +46,46 @@ export async function loadCheckoutPage(services: Services, id: string): Promise<
     return loadCheckoutPage(services, id);
   }
   return state(row);
+}
+
+/**
+ * checkout-expire, before expiring: open sessions past their expires_at whose payment still waits
+ * on the customer (a 3-D Secure or bank page left unfinished). Their claim would keep the session
+ * open, unexpirable, and a payment link's place taken, for good. The payment is canceled as
+ * abandoned, then the session follows it (the claim released), so the expiry that follows takes
+ * it. A customer finishing meanwhile wins: the cancel is refused and the session completes.
+ * Returns how many sessions were released or completed.
+ */
+export async function releaseAbandonedSessions(services: Services, limit = 100): Promise<number> {
+  const due = await services.db
+    .select()
+    .from(checkoutSessions)
+    .where(
+      and(
+        eq(checkoutSessions.status, "open"),
+        eq(checkoutSessions.mode, "payment"),
+        lte(checkoutSessions.expiresAt, services.clock.now()),
+        isNotNull(checkoutSessions.paymentId),
+      ),
+    )
+    .orderBy(asc(checkoutSessions.expiresAt))
+    .limit(limit);
+  let released = 0;
+  for (const row of due) {
+    const ctx = contextOf(services, row);
+    const payment = await retrievePayment({ ctx, id: row.paymentId ?? "" });
+    if (payment.status === "requires_action") {
+      try {
+        await cancelPayment({ ctx, id: payment.id, reason: "abandoned" });
+      } catch (error) {
+        // Refused: the payment moved on (the customer finished); the session follows it below.
+        if (!(error instanceof ApiError)) throw error;
+      }
+    }
+    const after = await resumeFrom(ctx, row);
+    if (after.row.paymentClaim === null || after.row.status !== "open") released += 1;
+  }
+  return released;
 }
 
 async function resumeFrom(ctx: ServiceContext, row: CheckoutSessionRow): Promise<CheckoutPageState> {
