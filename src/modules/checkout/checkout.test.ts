@@ -392,6 +392,45 @@ describe("checkout sessions: the hosted page pays exactly once", { timeout: 90_0
     expect(await eventsOf(created.id, "checkout.session.expired")).toEqual([]);
   });
 
+  it("async payments: a settled debit is seen even behind a backlog of older sessions still processing", async () => {
+    const m = await createMerchant();
+    const debit = async () =>
+      (
+        await m.sandbox.request<{ id: string; status: string }>("POST", "/payments", {
+          amount: 10_000,
+          currency: "EUR",
+          confirm: true,
+          payment_method_data: { type: "sepa_debit", billing_details: { country: "DE" } },
+        })
+      ).body.id;
+    const [slow, settled] = [await debit(), await debit()];
+    const created = await session(m);
+    // 100 older sessions whose debit is still processing, and this one, completed unpaid on a debit.
+    await query(
+      `insert into checkout_sessions select (r).* from (
+         select json_populate_record(s, json_build_object('id', s.id || '_' || n, 'payment_id', $2::text,
+           'status', 'complete', 'payment_status', 'unpaid', 'completed_at', now() - interval '1 day',
+           'updated_at', now() - interval '1 day')) as r
+         from checkout_sessions s, generate_series(1, 100) n where s.id = $1) older`,
+      [created.id, slow],
+    );
+    await query(
+      "update checkout_sessions set status = 'complete', payment_status = 'unpaid', payment_id = $2, completed_at = now(), updated_at = now() where id = $1",
+      [created.id, settled],
+    );
+    await m.sandbox.request("POST", `/sandbox/payments/${settled}/complete`, { outcome: "succeeded" });
+    try {
+      await runFunctionFor("checkout-expire", {}, 0);
+      await runFunctionFor("checkout-expire", {}, 0);
+      expect(
+        (await m.sandbox.request<Session>("GET", `/checkout/sessions/${created.id}`)).body.payment_status,
+      ).toBe("paid");
+      expect(await eventsOf(created.id, "checkout.session.async_payment_succeeded")).toHaveLength(1);
+    } finally {
+      await query("delete from checkout_sessions where id like $1", [`${created.id}\\_%`]);
+    }
+  });
+
   it("adjustable quantity: the customer's quantity is charged within the merchant's bounds", async () => {
     const m = await createMerchant();
     const poster = await price(m);
