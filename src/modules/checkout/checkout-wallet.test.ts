@@ -68,6 +68,17 @@ describe("Checkout page: Apple Pay and Google Pay through the page's endpoints",
     expectRefused(await page(`/checkout/${upiOnly}/wallet`, { wallet: "google_pay" }), "invalid");
   });
 
+  it("opens a wallet session for a merchant whose name, cut to the sheet's 64 units, would split an emoji", async () => {
+    const m = await createMerchant();
+    await query("update merchants set business_name = $2 where id = $1", [
+      m.merchantId,
+      `${"a".repeat(63)}😀 Shop`,
+    ]);
+    const id = await checkoutSession(m);
+    const opened = await page(`/checkout/${id}/wallet`, { wallet: "google_pay", quantity_0: "1" });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+    expect(opened.body.amount).toBe(1250);
+  });
   it("Google Pay: a wallet session for the chosen quantity, the token pays the checkout session once", async () => {
     const m = await createMerchant();
     const id = await checkoutSession(m);

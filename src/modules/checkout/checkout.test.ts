@@ -330,6 +330,25 @@ describe("checkout sessions: the hosted page pays exactly once", { timeout: 90_0
     expect(await paymentsOf(created.id)).toHaveLength(1);
   });
 
+  it("pays a session whose line names cut at the payment description's 1000 units would split an emoji", async () => {
+    const m = await createMerchant();
+    const line = (name: string) => ({
+      price_data: { currency: "USD", unit_amount: 100, product_data: { name } },
+      quantity: 1,
+    });
+    const long = "b".repeat(250);
+    // The four names joined with ", " put the emoji's two halves at units 999 and 1000.
+    const created = await session(m, {
+      line_items: [line(long), line(long), line(long), line(`${"a".repeat(243)}😀aaaaa`)],
+    });
+    expect((await submit(created.id, card("4242424242424242"))).status).toBe(303);
+    const [payment] = await query<{ description: string }>(
+      "select description from payments where metadata->>'checkout_session' = $1",
+      [created.id],
+    );
+    expect(payment?.description).toHaveLength(999);
+  });
+
   it("3-D Secure: the page sends the customer to the challenge, and the return completes the session", async () => {
     const m = await createMerchant();
     const created = await session(m);

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../core/context";
-import { hasUnsafeCharacters } from "../../core/input-safety";
+import { clipText, hasUnsafeCharacters } from "../../core/input-safety";
 import { parseAmount } from "../../core/money";
 import { visitPaymentLink } from "../payment-links/service";
 import { paymentMethodDataSchema } from "../payment-methods/schemas";
@@ -209,7 +209,7 @@ export const checkoutPagesRouter = new Hono<AppEnv>()
     if (!row.allowPromotionCodes || row.mode !== "payment")
       return render(c, { ...current, error: "invalid" });
     if (hasUnsafeField(form)) return render(c, { ...current, error: "invalid" }, selected);
-    const code = field(form, "remove_promotion_code") ? null : field(form, "promotion_code").slice(0, 100);
+    const code = field(form, "remove_promotion_code") ? null : clipText(field(form, "promotion_code"), 100);
     if (code === "") return render(c, { ...current, error: "promotion_code_inactive" }, selected);
     const priced = priceChoices({ ...row, promotionCode: null }, choicesOf(form, row));
     if (typeof priced === "string") return render(c, { ...current, error: priced }, selected);

@@ -3,6 +3,7 @@ import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { randomBase62 } from "../../core/ids";
+import { clipText } from "../../core/input-safety";
 import type { PaymentMethodData } from "../payment-methods/schemas";
 import type { Payment } from "../payments/schemas";
 import { cancelPayment, createPayment, retrievePayment } from "../payments/service";
@@ -255,10 +256,7 @@ export async function paySession(
         payment_method_data: request.method,
         capture_method: "automatic",
         confirm: true,
-        description: claimed.lineItems
-          .map((line) => line.description)
-          .join(", ")
-          .slice(0, 1000),
+        description: clipText(claimed.lineItems.map((line) => line.description).join(", "), 1000),
         metadata: { checkout_session: claimed.id },
         return_url: new URL(`/checkout/${claimed.id}/return`, services.config.PUBLIC_URL).toString(),
       },
