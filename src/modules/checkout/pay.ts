@@ -11,6 +11,7 @@ import { sessionTotal } from "./create";
 import { discountOf, redeemForPayment } from "./discounts";
 import { appliedCount, expireStatement } from "./expire";
 import { type CheckoutPageState, complete, contextOf, findSessionById, release, state } from "./outcome";
+import { customerEmailSchema } from "./schemas";
 import { resumeSubscription, subscribeSession } from "./subscribe";
 import { type CheckoutSessionRow, checkoutSessions, type LineItemColumn } from "./tables";
 
@@ -174,6 +175,10 @@ export async function claimSession(
   const priced = priceChoices(row, choices);
   if (typeof priced === "string") return state(row, { error: priced });
   const { lines, subtotal, discount } = priced;
+  // The wallet script's email reaches here unchecked (the card form's is checked with its billing details).
+  if (choices.email !== null && !customerEmailSchema.safeParse(choices.email).success) {
+    return state(row, { error: "invalid" });
+  }
   const email = row.customerEmail ?? choices.email;
   // A subscription bills a customer; a promotion code is redeemed by one: both need an email.
   if ((row.mode === "subscription" || row.promotionCode) && !row.customerId && !email) {
