@@ -179,6 +179,18 @@ describe("payment links", { timeout: 120_000 }, () => {
       404,
       "resource_missing",
     );
+    for (const adjustable_quantity of [
+      { enabled: true, maximum: 3 },
+      { enabled: true, minimum: 5, maximum: 8 },
+    ]) {
+      expectError(
+        await m.sandbox.request("POST", "/payment_links", {
+          line_items: [{ price: p, quantity: 4, adjustable_quantity }],
+        }),
+        400,
+        "checkout_line_items_invalid",
+      );
+    }
     const count = await query("select id from payment_links where merchant_id = $1", [m.merchantId]);
     expect(count).toHaveLength(2);
     const key = { "idempotency-key": `pl-${Date.now()}` };
