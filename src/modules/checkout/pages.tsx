@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../core/context";
+import { ApiError } from "../../core/errors";
 import { clipText, hasUnsafeCharacters } from "../../core/input-safety";
 import { parseAmount } from "../../core/money";
 import { visitPaymentLink } from "../payment-links/service";
@@ -171,7 +172,14 @@ function payRequestOf(form: Record<string, unknown>, state: CheckoutPageState): 
 export const checkoutPagesRouter = new Hono<AppEnv>()
   // A payment link: each visit opens a fresh checkout session and sends the customer to its page.
   .get("/pay/:code", async (c) => {
-    const url = await visitPaymentLink(c.get("services"), c.req.param("code"));
+    let url: string | null;
+    try {
+      url = await visitPaymentLink(c.get("services"), c.req.param("code"));
+    } catch (error) {
+      // The link's session can't be opened (a price archived since): the customer gets the page.
+      if (!(error instanceof ApiError)) throw error;
+      url = null;
+    }
     if (url) return c.redirect(url, 303);
     const locale = localeOf(c, "auto");
     const t = translator(locale);
