@@ -5,6 +5,7 @@ import { checkHealth } from "../modules/health/service";
 import { ConfigError, loadConfig } from "./config";
 import type { AppEnv } from "./context";
 import { onError } from "./http";
+import { clipText, hasUnsafeCharacters } from "./input-safety";
 import { requestId } from "./services";
 
 describe("config", () => {
@@ -83,5 +84,15 @@ describe("health", () => {
     expect(health.dependencies.redis.status).toBe("down");
     expect(health.dependencies.database.status).toBe("down");
     expect(JSON.stringify(health)).not.toContain("hunter2");
+  });
+});
+
+describe("clipText", () => {
+  it("cuts to the limit, never between the two halves of a character", () => {
+    expect(clipText("abcdef", 4)).toBe("abcd");
+    expect(clipText("abc😀", 4)).toBe("abc");
+    expect(clipText("ab😀", 4)).toBe("ab😀");
+    expect(clipText("short", 100)).toBe("short");
+    expect(hasUnsafeCharacters(clipText("x😀".repeat(10), 7))).toBe(false);
   });
 });

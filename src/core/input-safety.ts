@@ -13,6 +13,15 @@ export function hasUnsafeCharacters(value: string): boolean {
   return UNSAFE.test(value);
 }
 
+/**
+ * The first `max` UTF-16 units of a text, less a high surrogate the cut left without its pair
+ * (PostgreSQL refuses the lone half): what to store when a longer text is shortened.
+ */
+export function clipText(value: string, max: number): string {
+  const clipped = value.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(clipped) ? clipped.slice(0, -1) : clipped;
+}
+
 function refuse(param: string): ApiError {
   return new ApiError("parameter_characters_invalid", {
     param,

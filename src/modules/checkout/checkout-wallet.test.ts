@@ -68,6 +68,36 @@ describe("Checkout page: Apple Pay and Google Pay through the page's endpoints",
     expectRefused(await page(`/checkout/${upiOnly}/wallet`, { wallet: "google_pay" }), "invalid");
   });
 
+  it("refuses an email that is not one before claiming: nothing stored, no customer made", async () => {
+    const m = await createMerchant();
+    const id = await checkoutSession(m);
+    for (const email of ["not an email", `${"a".repeat(100_000)}@example.com`]) {
+      const opened = await page(`/checkout/${id}/wallet`, { wallet: "google_pay", quantity_0: "1", email });
+      expect(opened.status).toBe(200);
+      const token = googlePayToken({ merchantId: m.merchantId });
+      expectRefused(
+        await page(`/checkout/${id}/wallet/${opened.body.id}/complete`, { token, quantity_0: "1", email }),
+        "invalid",
+      );
+    }
+    expect(await checkoutRow(id)).toMatchObject({ status: "open", payment_claim: null, payment_id: null });
+    expect(await query("select id from customers where merchant_id = $1", [m.merchantId])).toEqual([]);
+    expect(await query("select customer_email from checkout_sessions where id = $1", [id])).toEqual([
+      { customer_email: null },
+    ]);
+  });
+
+  it("opens a wallet session for a merchant whose name, cut to the sheet's 64 units, would split an emoji", async () => {
+    const m = await createMerchant();
+    await query("update merchants set business_name = $2 where id = $1", [
+      m.merchantId,
+      `${"a".repeat(63)}😀 Shop`,
+    ]);
+    const id = await checkoutSession(m);
+    const opened = await page(`/checkout/${id}/wallet`, { wallet: "google_pay", quantity_0: "1" });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+    expect(opened.body.amount).toBe(1250);
+  });
   it("Google Pay: a wallet session for the chosen quantity, the token pays the checkout session once", async () => {
     const m = await createMerchant();
     const id = await checkoutSession(m);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { baseUrl, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import { decideSandboxAction } from "../../../test/sandbox-actions";
+import { runFunctionFor } from "../../../test/verifications";
 
 interface Session {
   id: string;
@@ -310,6 +311,44 @@ describe("checkout sessions: the hosted page pays exactly once", { timeout: 90_0
     expect(await paymentsOf(created.id)).toEqual([]);
   });
 
+  it("refuses a NUL in a form field before claiming: the session stays payable", async () => {
+    const m = await createMerchant();
+    const created = await session(m);
+    const bad = await submit(created.id, { ...card("4242424242424242"), card_name: "Ada\u0000Lovelace" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('role="alert"');
+    const wallet = await fetch(`${baseUrl()}/checkout/${created.id}/wallet`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ wallet: "google_pay", email: "a\u0000@example.com" }),
+    });
+    expect(wallet.status).toBe(422);
+    expect(await query("select payment_claim from checkout_sessions where id = $1", [created.id])).toEqual([
+      { payment_claim: null },
+    ]);
+    expect((await submit(created.id, card("4242424242424242"))).status).toBe(303);
+    expect(await paymentsOf(created.id)).toHaveLength(1);
+  });
+
+  it("pays a session whose line names cut at the payment description's 1000 units would split an emoji", async () => {
+    const m = await createMerchant();
+    const line = (name: string) => ({
+      price_data: { currency: "USD", unit_amount: 100, product_data: { name } },
+      quantity: 1,
+    });
+    const long = "b".repeat(250);
+    // The four names joined with ", " put the emoji's two halves at units 999 and 1000.
+    const created = await session(m, {
+      line_items: [line(long), line(long), line(long), line(`${"a".repeat(243)}😀aaaaa`)],
+    });
+    expect((await submit(created.id, card("4242424242424242"))).status).toBe(303);
+    const [payment] = await query<{ description: string }>(
+      "select description from payments where metadata->>'checkout_session' = $1",
+      [created.id],
+    );
+    expect(payment?.description).toHaveLength(999);
+  });
+
   it("3-D Secure: the page sends the customer to the challenge, and the return completes the session", async () => {
     const m = await createMerchant();
     const created = await session(m);
@@ -327,6 +366,88 @@ describe("checkout sessions: the hosted page pays exactly once", { timeout: 90_0
     expect(
       (await m.sandbox.request<Session>("GET", `/checkout/sessions/${created.id}`)).body.payment_status,
     ).toBe("paid");
+  });
+
+  it("3-D Secure abandoned: past expires_at checkout-expire cancels the payment, expires the session and frees the link's place", async () => {
+    const m = await createMerchant();
+    const link = await m.sandbox.request<{ id: string; url: string }>("POST", "/payment_links", {
+      line_items: [{ price: await price(m), quantity: 1 }],
+      restrictions: { completed_sessions: { limit: 1 } },
+    });
+    const visit = await fetch(`${baseUrl()}${new URL(link.body.url).pathname}`, { redirect: "manual" });
+    const id = new URL(visit.headers.get("location") ?? "").pathname.split("/")[2] ?? "";
+    const challenge = await submit(id, card("4000000000003220"));
+    expect(new URL(challenge.location ?? "", baseUrl()).pathname).toMatch(/^\/sandbox\/actions\/pay_/);
+    // The customer never comes back; the session's time runs out.
+    await query("update checkout_sessions set expires_at = now() - interval '1 second' where id = $1", [id]);
+    await runFunctionFor("checkout-expire", {}, 0);
+    const after = (await m.sandbox.request<Session>("GET", `/checkout/sessions/${id}`)).body;
+    expect(after.status).toBe("expired");
+    expect(await eventsOf(id, "checkout.session.expired")).toHaveLength(1);
+    expect((await paymentsOf(id)).map((payment) => payment.status)).toEqual(["canceled"]);
+    const restored = await m.sandbox.request<{ restrictions: { completed_sessions: { count: number } } }>(
+      "GET",
+      `/payment_links/${link.body.id}`,
+    );
+    expect(restored.body.restrictions.completed_sessions.count).toBe(0);
+  });
+
+  it("3-D Secure approved but the customer never returned: past expires_at checkout-expire completes the session", async () => {
+    const m = await createMerchant();
+    const created = await session(m);
+    const challenge = await submit(created.id, card("4000000000003220"));
+    const action = new URL(challenge.location ?? "", baseUrl());
+    expect(
+      (await decideSandboxAction(`${baseUrl()}${action.pathname}${action.search}`, "approve")).status,
+    ).toBe(303);
+    await query("update checkout_sessions set expires_at = now() - interval '1 second' where id = $1", [
+      created.id,
+    ]);
+    await runFunctionFor("checkout-expire", {}, 0);
+    const after = (await m.sandbox.request<Session>("GET", `/checkout/sessions/${created.id}`)).body;
+    expect(after).toMatchObject({ status: "complete", payment_status: "paid" });
+    expect((await paymentsOf(created.id)).map((payment) => payment.status)).toEqual(["succeeded"]);
+    expect(await eventsOf(created.id, "checkout.session.completed")).toHaveLength(1);
+    expect(await eventsOf(created.id, "checkout.session.expired")).toEqual([]);
+  });
+
+  it("async payments: a settled debit is seen even behind a backlog of older sessions still processing", async () => {
+    const m = await createMerchant();
+    const debit = async () =>
+      (
+        await m.sandbox.request<{ id: string; status: string }>("POST", "/payments", {
+          amount: 10_000,
+          currency: "EUR",
+          confirm: true,
+          payment_method_data: { type: "sepa_debit", billing_details: { country: "DE" } },
+        })
+      ).body.id;
+    const [slow, settled] = [await debit(), await debit()];
+    const created = await session(m);
+    // 100 older sessions whose debit is still processing, and this one, completed unpaid on a debit.
+    await query(
+      `insert into checkout_sessions select (r).* from (
+         select json_populate_record(s, json_build_object('id', s.id || '_' || n, 'payment_id', $2::text,
+           'status', 'complete', 'payment_status', 'unpaid', 'completed_at', now() - interval '1 day',
+           'updated_at', now() - interval '1 day')) as r
+         from checkout_sessions s, generate_series(1, 100) n where s.id = $1) older`,
+      [created.id, slow],
+    );
+    await query(
+      "update checkout_sessions set status = 'complete', payment_status = 'unpaid', payment_id = $2, completed_at = now(), updated_at = now() where id = $1",
+      [created.id, settled],
+    );
+    await m.sandbox.request("POST", `/sandbox/payments/${settled}/complete`, { outcome: "succeeded" });
+    try {
+      await runFunctionFor("checkout-expire", {}, 0);
+      await runFunctionFor("checkout-expire", {}, 0);
+      expect(
+        (await m.sandbox.request<Session>("GET", `/checkout/sessions/${created.id}`)).body.payment_status,
+      ).toBe("paid");
+      expect(await eventsOf(created.id, "checkout.session.async_payment_succeeded")).toHaveLength(1);
+    } finally {
+      await query("delete from checkout_sessions where id like $1", [`${created.id}\\_%`]);
+    }
   });
 
   it("adjustable quantity: the customer's quantity is charged within the merchant's bounds", async () => {

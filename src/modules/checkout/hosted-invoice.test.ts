@@ -208,6 +208,22 @@ describe("hosted invoice page", { timeout: 90_000 }, () => {
     ]);
   });
 
+  it("a NUL in a form field is the page's 'check the details' message, not a JSON error; the invoice stays payable", async () => {
+    const m = await createMerchant();
+    const invoice = await newOpenInvoice(m);
+    const posted = await fetch(`${baseUrl()}${pageOf(invoice)}`, {
+      method: "POST",
+      body: new URLSearchParams({ ...cardForm(GOOD_CARD), card_name: "Ada\u0000Lovelace" }),
+      redirect: "manual",
+    });
+    expect(posted.status).toBe(422);
+    expect(posted.headers.get("content-type")).toContain("text/html");
+    expect(await posted.text()).toContain('role="alert"');
+    expect(await paymentsOf(invoice.id)).toEqual([]);
+    expect((await submit(invoice, GOOD_CARD)).status).toBe(303);
+    expect((await invoiceOf(m, invoice.id)).status).toBe("paid");
+  });
+
   it("3-D Secure: to the challenge and back to the receipt; a failed challenge shows the decline and the card can be changed", async () => {
     const m = await createMerchant();
     const invoice = await newOpenInvoice(m);

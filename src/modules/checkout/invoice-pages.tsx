@@ -12,7 +12,7 @@ import { HostedDocument } from "./hosted-document";
 import { invoiceTranslator } from "./invoice-messages";
 import { InvoicePage, invoicePath } from "./invoice-page";
 import { pickLocale, translator } from "./messages";
-import { cardOf, documentOf, secureHeaders } from "./pages";
+import { cardOf, documentOf, hasUnsafeField, secureHeaders } from "./pages";
 
 /**
  * The hosted invoice page at an invoice's hosted_invoice_url: `/invoice/{id}?token=…` (no API key:
@@ -84,8 +84,10 @@ export const invoicePagesRouter = new Hono<AppEnv>()
     const id = c.req.param("id");
     const token = c.req.query("token") ?? "";
     try {
-      const card = paymentMethodDataSchema.safeParse({ type: "card", card: cardOf(await c.req.parseBody()) });
-      if (!card.success) return render(c, await loadHostedInvoice({ services, id, token }), "invalid", 422);
+      const form = await c.req.parseBody();
+      const card = paymentMethodDataSchema.safeParse({ type: "card", card: cardOf(form) });
+      if (!card.success || hasUnsafeField(form))
+        return render(c, await loadHostedInvoice({ services, id, token }), "invalid", 422);
       const returnUrl = new URL(invoicePath(id, token, "/return"), services.config.PUBLIC_URL).toString();
       const { page, error } = await payHostedInvoice({ services, id, token, card: card.data, returnUrl });
       if (error) return render(c, page, error, 422);

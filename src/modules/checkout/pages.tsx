@@ -1,5 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { clipText, hasUnsafeCharacters } from "../../core/input-safety";
 import { parseAmount } from "../../core/money";
 import { visitPaymentLink } from "../payment-links/service";
 import { paymentMethodDataSchema } from "../payment-methods/schemas";
@@ -138,8 +140,20 @@ export function choicesOf(form: Record<string, unknown>, row: CheckoutSessionRow
   return { email: field(form, "email") || null, quantities, customAmount };
 }
 
+/**
+ * Whether a field holds what PostgreSQL can't store (NUL, a lone surrogate). The pages are outside
+ * /api/v1's input check, and such a value failing a write after the session is claimed would leave
+ * the claim held, so the page refuses it before claiming.
+ */
+export function hasUnsafeField(form: Record<string, unknown>): boolean {
+  return Object.entries(form).some(
+    ([name, value]) => hasUnsafeCharacters(name) || (typeof value === "string" && hasUnsafeCharacters(value)),
+  );
+}
+
 /** The form as the payment verb takes it; null when the method data is unreadable. */
 function payRequestOf(form: Record<string, unknown>, state: CheckoutPageState): PayRequest | null {
+  if (hasUnsafeField(form)) return null;
   const method = field(form, "method");
   if (!state.methods.includes(method)) return null;
   const email = field(form, "email") || null;
@@ -158,7 +172,14 @@ function payRequestOf(form: Record<string, unknown>, state: CheckoutPageState): 
 export const checkoutPagesRouter = new Hono<AppEnv>()
   // A payment link: each visit opens a fresh checkout session and sends the customer to its page.
   .get("/pay/:code", async (c) => {
-    const url = await visitPaymentLink(c.get("services"), c.req.param("code"));
+    let url: string | null;
+    try {
+      url = await visitPaymentLink(c.get("services"), c.req.param("code"));
+    } catch (error) {
+      // The link's session can't be opened (a price archived since): the customer gets the page.
+      if (!(error instanceof ApiError)) throw error;
+      url = null;
+    }
     if (url) return c.redirect(url, 303);
     const locale = localeOf(c, "auto");
     const t = translator(locale);
@@ -195,7 +216,8 @@ export const checkoutPagesRouter = new Hono<AppEnv>()
     const { row } = current;
     if (!row.allowPromotionCodes || row.mode !== "payment")
       return render(c, { ...current, error: "invalid" });
-    const code = field(form, "remove_promotion_code") ? null : field(form, "promotion_code").slice(0, 100);
+    if (hasUnsafeField(form)) return render(c, { ...current, error: "invalid" }, selected);
+    const code = field(form, "remove_promotion_code") ? null : clipText(field(form, "promotion_code"), 100);
     if (code === "") return render(c, { ...current, error: "promotion_code_inactive" }, selected);
     const priced = priceChoices({ ...row, promotionCode: null }, choicesOf(form, row));
     if (typeof priced === "string") return render(c, { ...current, error: priced }, selected);

@@ -1,15 +1,17 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { randomBase62 } from "../../core/ids";
+import { clipText } from "../../core/input-safety";
 import type { PaymentMethodData } from "../payment-methods/schemas";
 import type { Payment } from "../payments/schemas";
-import { createPayment, retrievePayment } from "../payments/service";
+import { cancelPayment, createPayment, retrievePayment } from "../payments/service";
 import { sessionTotal } from "./create";
 import { discountOf, redeemForPayment } from "./discounts";
 import { appliedCount, expireStatement } from "./expire";
 import { type CheckoutPageState, complete, contextOf, findSessionById, release, state } from "./outcome";
+import { customerEmailSchema } from "./schemas";
 import { resumeSubscription, subscribeSession } from "./subscribe";
 import { type CheckoutSessionRow, checkoutSessions, type LineItemColumn } from "./tables";
 
@@ -46,6 +48,46 @@ export async function loadCheckoutPage(services: Services, id: string): Promise<
     return loadCheckoutPage(services, id);
   }
   return state(row);
+}
+
+/**
+ * checkout-expire, before expiring: open sessions past their expires_at whose payment still waits
+ * on the customer (a 3-D Secure or bank page left unfinished). Their claim would keep the session
+ * open, unexpirable, and a payment link's place taken, for good. The payment is canceled as
+ * abandoned, then the session follows it (the claim released), so the expiry that follows takes
+ * it. A customer finishing meanwhile wins: the cancel is refused and the session completes.
+ * Returns how many sessions were released or completed.
+ */
+export async function releaseAbandonedSessions(services: Services, limit = 100): Promise<number> {
+  const due = await services.db
+    .select()
+    .from(checkoutSessions)
+    .where(
+      and(
+        eq(checkoutSessions.status, "open"),
+        eq(checkoutSessions.mode, "payment"),
+        lte(checkoutSessions.expiresAt, services.clock.now()),
+        isNotNull(checkoutSessions.paymentId),
+      ),
+    )
+    .orderBy(asc(checkoutSessions.expiresAt))
+    .limit(limit);
+  let released = 0;
+  for (const row of due) {
+    const ctx = contextOf(services, row);
+    const payment = await retrievePayment({ ctx, id: row.paymentId ?? "" });
+    if (payment.status === "requires_action") {
+      try {
+        await cancelPayment({ ctx, id: payment.id, reason: "abandoned" });
+      } catch (error) {
+        // Refused: the payment moved on (the customer finished); the session follows it below.
+        if (!(error instanceof ApiError)) throw error;
+      }
+    }
+    const after = await resumeFrom(ctx, row);
+    if (after.row.paymentClaim === null || after.row.status !== "open") released += 1;
+  }
+  return released;
 }
 
 async function resumeFrom(ctx: ServiceContext, row: CheckoutSessionRow): Promise<CheckoutPageState> {
@@ -133,6 +175,10 @@ export async function claimSession(
   const priced = priceChoices(row, choices);
   if (typeof priced === "string") return state(row, { error: priced });
   const { lines, subtotal, discount } = priced;
+  // The wallet script's email reaches here unchecked (the card form's is checked with its billing details).
+  if (choices.email !== null && !customerEmailSchema.safeParse(choices.email).success) {
+    return state(row, { error: "invalid" });
+  }
   const email = row.customerEmail ?? choices.email;
   // A subscription bills a customer; a promotion code is redeemed by one: both need an email.
   if ((row.mode === "subscription" || row.promotionCode) && !row.customerId && !email) {
@@ -215,10 +261,7 @@ export async function paySession(
         payment_method_data: request.method,
         capture_method: "automatic",
         confirm: true,
-        description: claimed.lineItems
-          .map((line) => line.description)
-          .join(", ")
-          .slice(0, 1000),
+        description: clipText(claimed.lineItems.map((line) => line.description).join(", "), 1000),
         metadata: { checkout_session: claimed.id },
         return_url: new URL(`/checkout/${claimed.id}/return`, services.config.PUBLIC_URL).toString(),
       },

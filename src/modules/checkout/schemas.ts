@@ -30,6 +30,9 @@ export const QUANTITY_MAX = 99;
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
+/** The customer's email, as the session takes it from the merchant and from the hosted page. */
+export const customerEmailSchema = z.email().max(320);
+
 export const adjustableQuantitySchema = z
   .object({
     enabled: z.boolean(),
@@ -93,7 +96,7 @@ export const createCheckoutSessionBody = z
       .string()
       .regex(/^cus_[0-9A-Za-z]+$/, "Must be a customer id (cus_...).")
       .optional(),
-    customer_email: z.email().max(320).optional(),
+    customer_email: customerEmailSchema.optional(),
     success_url: httpUrl.openapi({
       description: `Where the customer goes after paying; ${SESSION_ID_PLACEHOLDER} is replaced by the session id.`,
     }),

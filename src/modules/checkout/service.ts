@@ -21,6 +21,7 @@ export {
   type PayRequest,
   paySession,
   priceChoices,
+  releaseAbandonedSessions,
 } from "./pay";
 
 async function findSession(ctx: ServiceContext, id: string): Promise<CheckoutSessionRow> {

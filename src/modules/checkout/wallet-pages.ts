@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
+import { findUnsafeString } from "../../core/input-safety";
 import { errorMessageKey, translator } from "./messages";
 import { choicesOf, localeOf } from "./pages";
 import { type CheckoutPageState, loadCheckoutPage } from "./service";
@@ -12,9 +13,13 @@ import { openCheckoutWallet, payCheckoutWithWallet, validateCheckoutApplePay, Wa
  * script needs or `{ error: { code, message } }` with the message in the customer's language.
  */
 
+/** The JSON object posted; none when unreadable or holding what PostgreSQL can't store (NUL, a lone surrogate). */
 async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const body: unknown = await c.req.json().catch(() => null);
-  return typeof body === "object" && body !== null && !Array.isArray(body)
+  return typeof body === "object" &&
+    body !== null &&
+    !Array.isArray(body) &&
+    findUnsafeString(body) === undefined
     ? (body as Record<string, unknown>)
     : {};
 }

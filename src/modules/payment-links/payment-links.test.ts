@@ -179,15 +179,34 @@ describe("payment links", { timeout: 120_000 }, () => {
       404,
       "resource_missing",
     );
+    for (const adjustable_quantity of [
+      { enabled: true, maximum: 3 },
+      { enabled: true, minimum: 5, maximum: 8 },
+    ]) {
+      expectError(
+        await m.sandbox.request("POST", "/payment_links", {
+          line_items: [{ price: p, quantity: 4, adjustable_quantity }],
+        }),
+        400,
+        "checkout_line_items_invalid",
+      );
+    }
+    // A price archived after the link was made: visitors get the page, not the API's error.
+    const archivable = await price(m);
+    const stale = await link(m, { line_items: [{ price: archivable, quantity: 1 }] });
+    expect((await m.sandbox.request("PATCH", `/prices/${archivable}`, { active: false })).status).toBe(200);
+    const refused = await fetch(`${baseUrl()}${new URL(stale.url).pathname}`, { redirect: "manual" });
+    expect(refused.status).toBe(410);
+    expect(refused.headers.get("content-type")).toContain("text/html");
     const count = await query("select id from payment_links where merchant_id = $1", [m.merchantId]);
-    expect(count).toHaveLength(2);
+    expect(count).toHaveLength(3);
     const key = { "idempotency-key": `pl-${Date.now()}` };
     const body = { line_items: [{ price: p, quantity: 2 }] };
     const first = await m.sandbox.request<Link>("POST", "/payment_links", body, key);
     const replay = await m.sandbox.request<Link>("POST", "/payment_links", body, key);
     expect(replay.body.id).toBe(first.body.id);
     expect(await query("select id from payment_links where merchant_id = $1", [m.merchantId])).toHaveLength(
-      3,
+      4,
     );
   });
 });

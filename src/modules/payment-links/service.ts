@@ -7,6 +7,7 @@ import { systemContext } from "../../core/http";
 import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { tenantRow, tenantScope } from "../../core/tenancy";
+import { QUANTITY_MAX } from "../checkout/schemas";
 import { openCheckoutSession } from "../checkout/service";
 import { pricesQuery } from "../prices/service";
 import type {
@@ -99,6 +100,17 @@ export async function createPaymentLink({
         throw invalid(
           `line_items[${index}].adjustable_quantity`,
           "Only per-unit prices can have an adjustable quantity.",
+        );
+      }
+      // As a checkout session requires: else every visit's session would be refused.
+      const adjustable = item.adjustable_quantity;
+      if (
+        adjustable?.enabled &&
+        (item.quantity < (adjustable.minimum ?? 0) || item.quantity > (adjustable.maximum ?? QUANTITY_MAX))
+      ) {
+        throw invalid(
+          `line_items[${index}].quantity`,
+          "quantity must be within adjustable_quantity's bounds.",
         );
       }
       currencies.add(price.currency);

@@ -5,6 +5,7 @@ import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
+import { clipText } from "../../core/input-safety";
 import { merchants } from "../../core/tables";
 import { loadRoutingSetup, routePayment } from "../providers/service";
 import { appleValidationUrl, requestMerchantSession } from "./merchant-validation";
@@ -152,7 +153,7 @@ export async function merchantDisplayName(ctx: ServiceContext): Promise<string> 
     .from(merchants)
     .where(eq(merchants.id, ctx.merchantId))
     .limit(1);
-  return (row?.name ?? "").slice(0, 64) || ctx.merchantId;
+  return clipText(row?.name ?? "", 64) || ctx.merchantId;
 }
 
 export type { Wallet } from "./tables";

@@ -25,6 +25,14 @@ export interface SendResult {
   refused: boolean;
 }
 
+/**
+ * The answer's text as PostgreSQL can store it: a receiver's NUL would fail the attempt's record,
+ * leaving the attempt unrecorded and its event sent again on every retry of the message.
+ */
+function storable(text: string): string {
+  return text.replaceAll("\u0000", "\uFFFD");
+}
+
 function clip(text: string): string {
   return text.length > ERROR_MAX_LENGTH ? `${text.slice(0, ERROR_MAX_LENGTH - 1)}…` : text;
 }
@@ -77,7 +85,7 @@ export async function send(services: Services, target: Target): Promise<SendResu
       latencyMs,
       // Shown to the merchant: a refused destination returned above, and the connection went to an
       // address that passed the check (or, behind Cloudflare, through fetch: docs/webhooks.md).
-      body: answer.body,
+      body: storable(answer.body),
       refused: false,
       error: ok
         ? null

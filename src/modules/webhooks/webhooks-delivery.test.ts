@@ -110,6 +110,26 @@ describe("webhook delivery", () => {
     expect((await getDelivery(m.sandbox, delivery.id)).attempt_count).toBe(1);
   });
 
+  it("records a receiver's answer holding a NUL: the delivery succeeds once, the NUL stored as U+FFFD", async () => {
+    const m = await createMerchant();
+    const path = newPath();
+    receiver.respond(path, () => ({ status: 200, body: "ok\u0000done" }));
+    const endpoint = await createEndpoint(m.sandbox, {
+      url: receiver.url(path),
+      enabled_events: ["customer.created"],
+    });
+    await createCustomer(m);
+    await receiver.waitFor(path, 1);
+    const delivery = await eventually(async () => {
+      const d = await deliveryAfter(m.sandbox, endpoint.id, 1);
+      return d.status === "succeeded" ? d : undefined;
+    });
+    expect(delivery.attempts?.map((a) => [a.status, a.response_body])).toEqual([
+      ["succeeded", "ok\uFFFDdone"],
+    ]);
+    expect(receiver.received(path)).toHaveLength(1);
+  });
+
   it("retries on schedule: fails twice, succeeds on attempt 3, every attempt recorded, same webhook-id", async () => {
     const m = await createMerchant();
     const path = newPath();
