@@ -291,8 +291,9 @@ describe("payouts in production through the Increase rail adapter", () => {
     expect((await retrieve(payout.id)).status).toBe("pending");
     expect(fake.creations(payout.id)).toBe(0);
     expect((await m.production.request("POST", `/payouts/${payout.id}/cancel`)).status).toBe(200);
-    // The sandbox payout went to the simulated rail, never to Increase.
-    expect((await retrieve(sandboxPayout.body.id)).status).toBe("in_transit");
+    // The sandbox payout went to the simulated rail, never to Increase. Whether the simulator also
+    // paid it in the same run depends on the hour the test runs at (its arrival day on the rail).
+    expect(["in_transit", "paid"]).toContain((await retrieve(sandboxPayout.body.id)).status);
     expect(fake.creations(sandboxPayout.body.id)).toBe(0);
   });
 });
