@@ -1,3 +1,4 @@
+import { type ErrorCode, errorCatalog } from "./error-catalog";
 import { ApiError } from "./errors";
 
 /** What may be logged about a failed query: never its text's values, never its parameters. */
@@ -9,6 +10,7 @@ export interface DatabaseErrorFacts {
 
 interface ErrorLike {
   name?: unknown;
+  detail?: unknown;
   message?: unknown;
   code?: unknown;
   constraint?: unknown;
@@ -59,6 +61,19 @@ export function databaseErrorFacts(error: unknown): DatabaseErrorFacts | undefin
     constraint: withCode ? text(withCode.constraint) : null,
     table: withCode ? text(withCode.table) : null,
   };
+}
+
+/** SQLSTATE of billing_require (migrations/0014): a refusal inside a batch, its error code as DETAIL. */
+const REFUSAL = "MP020";
+
+/** The catalog error code a billing_require refusal carries; undefined for any other error. */
+export function raisedRefusal(error: unknown): ErrorCode | undefined {
+  const links = chain(error);
+  if (!links.some((link) => link.code === REFUSAL)) return undefined;
+  const detail = links
+    .map((link) => link.detail)
+    .find((value) => typeof value === "string" && value in errorCatalog);
+  return detail as ErrorCode | undefined;
 }
 
 function isConnectionFailure(error: unknown, facts: DatabaseErrorFacts | undefined): boolean {

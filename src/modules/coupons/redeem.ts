@@ -1,8 +1,8 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { databaseErrorCode } from "../../core/db";
-import { ApiError, type ErrorCode, errorCatalog } from "../../core/errors";
+import { raisedRefusal } from "../../core/db-errors";
+import { ApiError, type ErrorCode } from "../../core/errors";
 import { changeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { tenantScope } from "../../core/tenancy";
@@ -11,9 +11,6 @@ import { productOf, productQuery } from "../products/service";
 import { discountAmount } from "./discount";
 import type { Discount, RedeemInput } from "./schemas";
 import { type CouponRow, couponCustomers, coupons, type DiscountRow, discounts } from "./tables";
-
-/** SQLSTATE raised by billing_require (migrations/0014), with the error code as its DETAIL. */
-const BILLING_REFUSAL = "MP020";
 
 /**
  * A counter another area claims in the same statement as the coupon's (a promotion code's
@@ -149,19 +146,13 @@ function claimStatement(
 
 /** A billing_require refusal raised in a batch, as the API error of the claim it names. */
 function billingRefusal(error: unknown, claims: RedemptionClaim[]): ApiError | undefined {
-  if (databaseErrorCode(error) !== BILLING_REFUSAL) return undefined;
-  for (let current = error; typeof current === "object" && current !== null; ) {
-    if ("detail" in current && typeof current.detail === "string" && current.detail in errorCatalog) {
-      const code = current.detail as ErrorCode;
-      const claim = claims.find((candidate) => candidate.refusal === code);
-      return new ApiError(code, {
-        ...(claim?.message ? { message: claim.message } : {}),
-        ...(claim?.param ? { param: claim.param } : {}),
-      });
-    }
-    current = "cause" in current ? current.cause : undefined;
-  }
-  return undefined;
+  const code = raisedRefusal(error);
+  if (!code) return undefined;
+  const claim = claims.find((candidate) => candidate.refusal === code);
+  return new ApiError(code, {
+    ...(claim?.message ? { message: claim.message } : {}),
+    ...(claim?.param ? { param: claim.param } : {}),
+  });
 }
 
 /**

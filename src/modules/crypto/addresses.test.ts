@@ -120,6 +120,32 @@ describe("crypto addresses: API", () => {
     expect(events.map((event) => event.type)).toEqual(["crypto_address.created", "crypto_address.updated"]);
   });
 
+  it("keeps every asset request of requests racing on one address", async () => {
+    const m = await createMerchant();
+    const customers = await Promise.all(Array.from({ length: 4 }, () => customer(m)));
+    const ask = (cus: string, asset: string, amount?: string) =>
+      m.sandbox.request<CryptoAddress>("POST", "/crypto/addresses", {
+        customer: cus,
+        network: "base",
+        asset,
+        ...(amount ? { amount } : {}),
+      });
+    await Promise.all(customers.map((cus) => ask(cus, "USDC", "1")));
+    const raced = await Promise.all(customers.flatMap((cus) => [ask(cus, "native"), ask(cus, "USDC", "2")]));
+    expect(raced.map((answer) => answer.status)).toEqual(raced.map(() => 200));
+    for (const cus of customers) {
+      const listed = await m.sandbox.request<{ data: CryptoAddress[] }>(
+        "GET",
+        `/crypto/addresses?customer=${cus}`,
+      );
+      const assets = listed.body.data[0]?.assets ?? [];
+      expect(assets.map((entry) => [entry.asset, entry.amount]).sort()).toEqual([
+        ["USDC", "2000000"],
+        ["native", null],
+      ]);
+    }
+  });
+
   it("uses mainnets in production and never hands out one index twice, across merchants and environments", async () => {
     const [a, b] = await Promise.all([createMerchant(), createMerchant()]);
     const customers = await Promise.all([

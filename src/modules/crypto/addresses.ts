@@ -4,8 +4,9 @@ import { runBatch } from "../../core/batch";
 import type { Config } from "../../core/config";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorCode } from "../../core/db";
-import { ApiError, notFound } from "../../core/errors";
-import { changeStatement } from "../../core/events";
+import { raisedRefusal } from "../../core/db-errors";
+import { ApiError, type ErrorCode, notFound } from "../../core/errors";
+import { changeStatement, gatedChangeMembers } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { tenantRow, tenantScope } from "../../core/tenancy";
@@ -82,6 +83,9 @@ function checkRequest(ctx: ServiceContext, input: CreateCryptoAddressInput) {
   return { chain, xpub: config.CRYPTO_XPUB, request };
 }
 
+/** The refusal an asset request raises when the address's requests changed since they were read. */
+const ADDRESS_CHANGED: ErrorCode = "resource_conflict";
+
 /** The address's requests with `request` in place of any earlier one for the same asset. */
 function withRequest(assets: AssetRequest[], request: AssetRequest): AssetRequest[] {
   return [...assets.filter((entry) => entry.asset !== request.asset), request];
@@ -130,23 +134,43 @@ export async function createCryptoAddress({
     }
     const row = { ...existing, assets: withRequest(existing.assets, request), updatedAt: now };
     const address = toCryptoAddress(config, row);
-    await runBatch(
-      ctx.services,
-      [
-        db
-          .update(cryptoAddresses)
-          .set({ assets: row.assets, updatedAt: now })
-          .where(eq(cryptoAddresses.id, existing.id)),
-        db.execute(
-          changeStatement(ctx, {
-            type: "crypto_address.updated",
-            object: address,
-            previousAttributes: { assets: toCryptoAddress(config, existing).assets },
-          }),
+    // Compare-and-set on the requests read: a concurrent request for another asset changed them
+    // first, so this one reads them again rather than write over it (the batch rolls back, claim too).
+    const update = db
+      .update(cryptoAddresses)
+      .set({ assets: row.assets, updatedAt: now })
+      .where(
+        and(
+          eq(cryptoAddresses.id, existing.id),
+          sql`${cryptoAddresses.assets} = ${JSON.stringify(existing.assets)}::jsonb`,
         ),
-      ],
-      { response: address },
+      )
+      .returning({ id: cryptoAddresses.id });
+    const change = gatedChangeMembers(
+      ctx,
+      {
+        type: "crypto_address.updated",
+        object: address,
+        previousAttributes: { assets: toCryptoAddress(config, existing).assets },
+      },
+      "updated",
+      "change",
     );
+    try {
+      await runBatch(
+        ctx.services,
+        [
+          db.execute(
+            sql`with updated as ${update}, ${change}
+              select billing_require(exists (select 1 from updated), ${ADDRESS_CHANGED})`,
+          ),
+        ],
+        { response: address },
+      );
+    } catch (error) {
+      if (raisedRefusal(error) !== ADDRESS_CHANGED) throw error;
+      return createCryptoAddress({ ctx, input });
+    }
     return address;
   }
   const index = Number(indexRows.rows[0]?.index);

@@ -1,15 +1,12 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
-import { databaseErrorCode } from "../../core/db";
-import { ApiError, type ErrorCode, errorCatalog, notFound } from "../../core/errors";
+import { raisedRefusal } from "../../core/db-errors";
+import { ApiError, type ErrorCode, notFound } from "../../core/errors";
 import { type ChangeRecord, gatedChangeMembers } from "../../core/events";
 import { tenantRow, tenantScope } from "../../core/tenancy";
 import type { Invoice } from "./schemas";
 import { type InvoiceRow, type InvoiceStatus, invoices } from "./tables";
-
-/** SQLSTATE raised by billing_require (migrations/0014), with the error code as its DETAIL. */
-const BILLING_REFUSAL = "MP020";
 
 /** What the customer owes in all: the total less what credit notes took off before payment. */
 export function amountDue(row: InvoiceRow): number {
@@ -141,14 +138,8 @@ export function requireRow(member: string, refusal: ErrorCode): SQL {
 
 /** A billing_require refusal raised in a batch, as the API error it names; undefined for anything else. */
 export function billingRefusal(error: unknown): ApiError | undefined {
-  if (databaseErrorCode(error) !== BILLING_REFUSAL) return undefined;
-  for (let current = error; typeof current === "object" && current !== null; ) {
-    if ("detail" in current && typeof current.detail === "string" && current.detail in errorCatalog) {
-      return new ApiError(current.detail as ErrorCode);
-    }
-    current = "cause" in current ? current.cause : undefined;
-  }
-  return undefined;
+  const code = raisedRefusal(error);
+  return code ? new ApiError(code) : undefined;
 }
 
 /** One statement: `changes` by compare-and-set on `condition`, the event only when it matched. */

@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import { runBatch } from "../../core/batch";
+import { type BatchOptions, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { changeStatement } from "../../core/events";
@@ -9,7 +9,14 @@ import { paymentMethodInsert, paymentMethodQuery, usableFrom } from "../payment-
 import type { PaymentMethodRow } from "../payment-methods/tables";
 import { routingReads, routingSetupFrom } from "../providers/service";
 import type { CardSource, NetworkToken } from "../providers/types";
-import { decidePolicy, type PolicyCheck, policyFacts, policyQuery } from "../verifications/service";
+import {
+  decidePolicy,
+  type PolicyCheck,
+  paymentVolumeGate,
+  paymentVolumeRefusal,
+  policyFacts,
+  policyQuery,
+} from "../verifications/service";
 import { type Plan, paymentOrDecline, plan, runAuthorization } from "./authorize";
 import {
   checkPostable,
@@ -72,7 +79,8 @@ export async function createPayment({
     customerAddressQuery({ ctx, id: customerId }),
     db.execute(policyQuery(ctx, gate)),
   ]);
-  decidePolicy(ctx, gate, policyFacts(policy));
+  const facts = policyFacts(policy);
+  decidePolicy(ctx, gate, facts);
   const customerCountry = customerId ? countryOf(customer, customerId, "customer") : null;
   const setup = input.confirm ? await routingSetupFrom(ctx, connections, rules) : null;
   if (setup) checkPostable(balances, input.amount, [...setup.providers.keys()]);
@@ -107,15 +115,20 @@ export async function createPayment({
   writes.push(
     db.insert(payments).values(row).getSQL(),
     changeStatement(ctx, { type: "payment.created", object: toPayment(shown) }),
+    ...paymentVolumeGate(ctx, input.currency, facts),
   );
   const intent = writes.map((statement) => db.execute(statement));
   const [first, ...rest] = intent;
   if (!first) throw new Error("no statement to write");
+  const writeIntent = (options?: BatchOptions) =>
+    runBatch(ctx.services, [first, ...rest], options).catch((error: unknown) => {
+      throw paymentVolumeRefusal(ctx, input.currency, error) ?? error;
+    });
   if (!route || !method || !setup) {
-    await runBatch(ctx.services, [first, ...rest], { response: toPayment(row) });
+    await writeIntent({ response: toPayment(row) });
     return toPayment(row);
   }
-  await runBatch(ctx.services, [first, ...rest]);
+  await writeIntent();
 
   // The provider call with nothing open, then 3. the outcome in one batch (with the response).
   const before: PaymentRow = { ...row, provider: null };

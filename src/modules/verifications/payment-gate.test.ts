@@ -48,3 +48,27 @@ describe("the unverified merchant's production payment volume", () => {
     );
   });
 });
+
+describe("the unverified merchant's production payment volume under parallel creates", () => {
+  it("lets payments created at once pass the limit together no more than one by one", async () => {
+    const m = await createMerchant();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        m.production.request<{ id: string; status: string }>("POST", "/payments", {
+          amount: 400_000,
+          currency: "USD",
+          payment_method_data: card,
+        }),
+      ),
+    );
+    const created = answers.filter((answer) => answer.status === 200);
+    expect(created).toHaveLength(2);
+    for (const answer of answers.filter((candidate) => candidate.status !== 200)) {
+      expectError(answer, 403, "account_verification_required");
+    }
+    const listed = await m.production.request<{ data: Array<{ id: string }> }>("GET", "/payments?limit=100");
+    expect(listed.body.data.map((payment) => payment.id).sort()).toEqual(
+      created.map((answer) => answer.body.id).sort(),
+    );
+  });
+});

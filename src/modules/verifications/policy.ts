@@ -1,7 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Transaction } from "../../core/db";
-import { ApiError } from "../../core/errors";
+import { raisedRefusal } from "../../core/db-errors";
+import { ApiError, type ErrorCode } from "../../core/errors";
 import { businessVerifications, individualVerifications } from "./tables";
 
 /**
@@ -32,12 +33,9 @@ export interface PolicyFacts {
  */
 export function policyQuery(ctx: ServiceContext, check: PolicyCheck): SQL {
   const customerId = check.name === "card_activation" ? check.customerId : "";
-  // Payments are read by table name: the payments module owns the table and sums nothing for us.
   const volume =
     check.name === "payment" && ctx.environment === "production"
-      ? sql`(select coalesce(sum(amount), 0) from payments where merchant_id = ${ctx.merchantId}
-          and environment = 'production' and currency = ${check.currency}
-          and status not in ('failed', 'canceled', 'requires_payment_method'))`
+      ? productionVolume(ctx, check.currency)
       : sql`0`;
   return sql`select
     (select status from ${businessVerifications} where merchant_id = ${ctx.merchantId}
@@ -45,6 +43,31 @@ export function policyQuery(ctx: ServiceContext, check: PolicyCheck): SQL {
     exists (select 1 from ${individualVerifications} where merchant_id = ${ctx.merchantId}
       and environment = ${ctx.environment} and customer_id = ${customerId} and status = 'approved') as cardholder_approved,
     ${volume}::bigint as volume`;
+}
+
+/** The merchant's production payment volume in `currency`: what KYB_UNVERIFIED_VOLUME_LIMIT bounds. */
+function productionVolume(ctx: ServiceContext, currency: string): SQL {
+  // Payments are read by table name: the payments module owns the table and sums nothing for us.
+  return sql`(select coalesce(sum(amount), 0) from payments where merchant_id = ${ctx.merchantId}
+    and environment = 'production' and currency = ${currency}
+    and status not in ('failed', 'canceled', 'requires_payment_method'))`;
+}
+
+/**
+ * Taken before the volume is summed for a write, until the transaction ends: per merchant and
+ * currency, each such check then reads the volume of the writes before it, committed.
+ */
+function volumeLock(ctx: ServiceContext, currency: string): SQL {
+  const key = `kyb_volume:${ctx.merchantId}:${ctx.environment}:${currency}`;
+  return sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+}
+
+function volumeRefusal(ctx: Pick<ServiceContext, "services">, currency: string): ApiError {
+  const limit = ctx.services.config.KYB_UNVERIFIED_VOLUME_LIMIT;
+  return new ApiError("account_verification_required", {
+    param: "amount",
+    message: `Production payments above ${limit} (minor units of ${currency}) need the account's business verification (KYB) approved.`,
+  });
 }
 
 /** The facts from policyQuery's result (neon-http or node-postgres shape). */
@@ -82,12 +105,8 @@ export function decidePolicy(
       return;
     case "payment": {
       if (ctx.environment !== "production" || kybApproved) return;
-      const limit = ctx.services.config.KYB_UNVERIFIED_VOLUME_LIMIT;
-      if (facts.volume + check.amount > limit) {
-        throw new ApiError("account_verification_required", {
-          param: "amount",
-          message: `Production payments above ${limit} (minor units of ${check.currency}) need the account's business verification (KYB) approved.`,
-        });
+      if (facts.volume + check.amount > ctx.services.config.KYB_UNVERIFIED_VOLUME_LIMIT) {
+        throw volumeRefusal(ctx, check.currency);
       }
       return;
     }
@@ -112,9 +131,35 @@ export async function assertPaymentVolumeAllowed(
 ): Promise<void> {
   if (ctx.environment !== "production") return;
   const gate: PolicyCheck = { name: "payment", ...check };
-  const key = `kyb_volume:${ctx.merchantId}:${ctx.environment}:${check.currency}`;
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await tx.execute(volumeLock(ctx, check.currency));
   decidePolicy(ctx, gate, policyFacts(await tx.execute(policyQuery(ctx, gate))));
+}
+
+/**
+ * The payment check again at write time, for the batch that creates a production payment of a
+ * merchant without approved KYB (none otherwise), after the payment's insert: under the volume
+ * lock, the volume with this payment must stay within the limit, or the batch rolls back (MP020,
+ * paymentVolumeRefusal). The read-time check alone let parallel creates each pass on the volume
+ * before the others.
+ */
+export function paymentVolumeGate(ctx: ServiceContext, currency: string, facts: PolicyFacts): SQL[] {
+  if (ctx.environment !== "production" || facts.kybStatus === "approved") return [];
+  const limit = ctx.services.config.KYB_UNVERIFIED_VOLUME_LIMIT;
+  return [
+    volumeLock(ctx, currency),
+    sql`select billing_require(${productionVolume(ctx, currency)} <= ${limit}, ${VOLUME_REFUSAL})`,
+  ];
+}
+
+const VOLUME_REFUSAL: ErrorCode = "account_verification_required";
+
+/** paymentVolumeGate's refusal raised in a batch, as the API error; undefined for anything else. */
+export function paymentVolumeRefusal(
+  ctx: Pick<ServiceContext, "services">,
+  currency: string,
+  error: unknown,
+): ApiError | undefined {
+  return raisedRefusal(error) === VOLUME_REFUSAL ? volumeRefusal(ctx, currency) : undefined;
 }
 
 /** For the payouts area: call before creating a payout. */

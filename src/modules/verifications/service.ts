@@ -8,6 +8,8 @@ export {
   assertPaymentVolumeAllowed,
   decidePolicy,
   type PolicyCheck,
+  paymentVolumeGate,
+  paymentVolumeRefusal,
   policyFacts,
   policyQuery,
 } from "./policy";
