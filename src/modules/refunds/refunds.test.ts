@@ -1,10 +1,12 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { query } from "../../../test/db";
 import { type Client, createMerchant, expectError, type TestMerchant } from "../../../test/harness";
 import { nodeServices } from "../../../test/node-services";
 import { failRefundUpdates } from "../../../test/payment-faults";
 import { runFunctionFor } from "../../../test/verifications";
-import { retryWaitingRefunds } from "./service";
+import { fundWaitingRefund, retryWaitingRefunds } from "./service";
+import { refunds } from "./tables";
 
 type Refund = {
   id: string;
@@ -238,6 +240,36 @@ describe("refunds", () => {
     expect((await short.sandbox.request<Refund>("GET", `/refunds/${first}`)).body.status).toBe("pending");
     expect((await funded.sandbox.request<Refund>("GET", `/refunds/${second}`)).body.status).not.toBe(
       "pending",
+    );
+  });
+
+  it("a waiting refund another run funded since it was read is left alone, not failed on", async () => {
+    const m = await createMerchant();
+    const paymentId = await settledPayment(m.sandbox, 10_000);
+    const refund = await m.sandbox.request<Refund>("POST", `/payments/${paymentId}/refunds`, {});
+    expect(refund.body).toMatchObject({ status: "pending", pending_reason: "insufficient_funds" });
+    await settledPayment(m.sandbox, 20_000);
+    const services = nodeServices();
+    try {
+      // Both runs read the refund while it waited (settlement-run and payment-reconcile overlapping).
+      const [read] = await services.db.select().from(refunds).where(eq(refunds.id, refund.body.id));
+      if (!read) throw new Error("refund not found");
+      expect(await fundWaitingRefund(services, read)).toBe(true);
+      expect(await fundWaitingRefund(services, read)).toBe(false);
+    } finally {
+      await services.close();
+    }
+    const fundings = await query("select 1 from ledger_transactions where merchant_id = $1 and source = $2", [
+      m.merchantId,
+      `refund:${refund.body.id}:funded`,
+    ]);
+    expect(fundings).toHaveLength(1);
+    const updates = await query("select 1 from events where object_id = $1 and type = 'refund.updated'", [
+      refund.body.id,
+    ]);
+    expect(updates).toHaveLength(1);
+    expect((await m.sandbox.request<Refund>("GET", `/refunds/${refund.body.id}`)).body.status).toBe(
+      "succeeded",
     );
   });
 

@@ -274,52 +274,67 @@ export async function retryWaitingRefunds(
     .limit(options.limit ?? 50);
   let funded = 0;
   for (const refund of waiting) {
-    const ctx = systemContext(services, refund, "refund_funding");
-    const provider = await providerForPayment(ctx, refund.provider, services.db);
-    const ready = await services.transaction(async (tx) => {
-      const payment = await lockPaymentForRefund({ ctx, id: refund.paymentId }, tx);
-      const funding = await fundRefund(
-        ctx,
-        {
-          payment,
-          refundId: refund.id,
-          amount: refund.amount,
-          full: payment.amountRefunded === payment.amountReceived,
-          provider,
-        },
-        tx,
-      );
-      if (!funding) {
-        // Still short: to the back of the queue, so refunds that can be funded are not kept waiting.
-        await tx
-          .update(refunds)
-          .set({ updatedAt: ctx.services.clock.now() })
-          .where(and(eq(refunds.id, refund.id), eq(refunds.pendingReason, "insufficient_funds")));
-        return null;
-      }
-      const [row] = await tx
-        .update(refunds)
-        .set({ funding, pendingReason: "processing", updatedAt: ctx.services.clock.now() })
-        .where(and(eq(refunds.id, refund.id), eq(refunds.pendingReason, "insufficient_funds")))
-        .returning();
-      if (!row) throw new Error("refund changed while funding it");
-      await recordChange(
-        ctx,
-        {
-          type: "refund.updated",
-          object: toRefund(row),
-          previousAttributes: { pending_reason: "insufficient_funds" },
-        },
-        tx,
-      );
-      await recordRefundedAmount({ ctx, payment, delta: 0, fromPending: funding.pending }, tx);
-      return { row, reference: payment.providerReference ?? "" };
-    });
-    if (!ready) continue;
-    funded += 1;
-    await sendRefund(ctx, ready.row, ready.reference);
+    if (await fundWaitingRefund(services, refund)) funded += 1;
   }
   return funded;
+}
+
+/**
+ * One waiting refund: funded (refund.updated) and sent when the balance now covers it; true then.
+ * False when it still doesn't fit, or when another run (settlement-run and payment-reconcile both
+ * call this) funded it since it was read: that shows under the payment's lock, which every funding
+ * of the payment's refunds takes.
+ */
+export async function fundWaitingRefund(services: Services, refund: RefundRow): Promise<boolean> {
+  const ctx = systemContext(services, refund, "refund_funding");
+  const provider = await providerForPayment(ctx, refund.provider, services.db);
+  const ready = await services.transaction(async (tx) => {
+    const payment = await lockPaymentForRefund({ ctx, id: refund.paymentId }, tx);
+    const [current] = await tx
+      .select({ pendingReason: refunds.pendingReason })
+      .from(refunds)
+      .where(eq(refunds.id, refund.id));
+    if (current?.pendingReason !== "insufficient_funds") return null;
+    const funding = await fundRefund(
+      ctx,
+      {
+        payment,
+        refundId: refund.id,
+        amount: refund.amount,
+        full: payment.amountRefunded === payment.amountReceived,
+        provider,
+      },
+      tx,
+    );
+    if (!funding) {
+      // Still short: to the back of the queue, so refunds that can be funded are not kept waiting.
+      await tx
+        .update(refunds)
+        .set({ updatedAt: ctx.services.clock.now() })
+        .where(and(eq(refunds.id, refund.id), eq(refunds.pendingReason, "insufficient_funds")));
+      return null;
+    }
+    const [row] = await tx
+      .update(refunds)
+      .set({ funding, pendingReason: "processing", updatedAt: ctx.services.clock.now() })
+      .where(and(eq(refunds.id, refund.id), eq(refunds.pendingReason, "insufficient_funds")))
+      .returning();
+    if (!row) throw new Error("refund changed while funding it");
+    await recordChange(
+      ctx,
+      {
+        type: "refund.updated",
+        object: toRefund(row),
+        previousAttributes: { pending_reason: "insufficient_funds" },
+      },
+      tx,
+    );
+    await recordRefundedAmount({ ctx, payment, delta: 0, fromPending: funding.pending }, tx);
+    return { row, reference: payment.providerReference ?? "" };
+  });
+  if (!ready) return false;
+  await sendRefund(ctx, ready.row, ready.reference);
+  return true;
 }
 
 /** Funded refunds whose provider answer is unknown (or never applied), sent again with their key. */
