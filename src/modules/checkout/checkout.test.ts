@@ -411,6 +411,56 @@ describe("checkout sessions: the hosted page pays exactly once", { timeout: 90_0
     expect(await eventsOf(created.id, "checkout.session.expired")).toEqual([]);
   });
 
+  it("a claim whose request died before writing a payment is released after 15 minutes, and the customer can pay", async () => {
+    const m = await createMerchant();
+    const [dead, recent] = await Promise.all([session(m), session(m)]);
+    // The requests that claimed them died (the process, or the database under them) before createPayment wrote.
+    const claim = (id: string, age: string) =>
+      query(
+        `update checkout_sessions set payment_claim = 'died', updated_at = now() - interval '${age}' where id = $1`,
+        [id],
+      );
+    await claim(dead.id, "16 minutes");
+    await claim(recent.id, "1 minute");
+    await runFunctionFor("checkout-expire", {}, 0);
+    const claims = await query<{ id: string; payment_claim: string | null; last_error: string | null }>(
+      "select id, payment_claim, last_error from checkout_sessions where id = any($1) order by id = $2 desc",
+      [[dead.id, recent.id], dead.id],
+    );
+    expect(claims).toEqual([
+      { id: dead.id, payment_claim: null, last_error: "processing_error" },
+      { id: recent.id, payment_claim: "died", last_error: null },
+    ]);
+    const paid = await submit(dead.id, card("4242424242424242"));
+    expect(paid.location).toBe(`https://shop.example/thanks?session=${dead.id}`);
+    expect((await paymentsOf(dead.id)).map((payment) => payment.status)).toEqual(["succeeded"]);
+  });
+
+  it("a claim whose request died after writing its payment adopts that payment instead of charging again", async () => {
+    const m = await createMerchant();
+    const created = await session(m);
+    const payment = await m.sandbox.request<{ id: string; status: string }>("POST", "/payments", {
+      amount: created.amount_total,
+      currency: "USD",
+      confirm: true,
+      payment_method_data: {
+        type: "card",
+        card: { number: "4242424242424242", exp_month: 12, exp_year: 2040, cvc: "123" },
+      },
+      metadata: { checkout_session: created.id },
+    });
+    expect(payment.body.status).toBe("succeeded");
+    await query(
+      "update checkout_sessions set payment_claim = 'died', updated_at = now() - interval '16 minutes' where id = $1",
+      [created.id],
+    );
+    await runFunctionFor("checkout-expire", {}, 0);
+    const after = (await m.sandbox.request<Session>("GET", `/checkout/sessions/${created.id}`)).body;
+    expect(after).toMatchObject({ status: "complete", payment_status: "paid", payment: payment.body.id });
+    expect(await eventsOf(created.id, "checkout.session.completed")).toHaveLength(1);
+    expect(await paymentsOf(created.id)).toHaveLength(1);
+  });
+
   it("async payments: a settled debit is seen even behind a backlog of older sessions still processing", async () => {
     const m = await createMerchant();
     const debit = async () =>

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { runBatch } from "../../core/batch";
 import type { ServiceContext, Services } from "../../core/context";
 import { ApiError } from "../../core/errors";
@@ -6,7 +6,7 @@ import { randomBase62 } from "../../core/ids";
 import { clipText } from "../../core/input-safety";
 import type { PaymentMethodData } from "../payment-methods/schemas";
 import type { Payment } from "../payments/schemas";
-import { cancelPayment, createPayment, retrievePayment } from "../payments/service";
+import { cancelPayment, createPayment, livePaymentsTagged, retrievePayment } from "../payments/service";
 import { sessionTotal } from "./create";
 import { discountOf, redeemForPayment } from "./discounts";
 import { appliedCount, expireStatement } from "./expire";
@@ -88,6 +88,55 @@ export async function releaseAbandonedSessions(services: Services, limit = 100):
     if (after.row.paymentClaim === null || after.row.status !== "open") released += 1;
   }
   return released;
+}
+
+/** A claim this old that never recorded its payment belongs to a request that is gone. */
+const CLAIM_STALE_MS = 15 * 60 * 1000;
+
+/**
+ * checkout-expire, first: open sessions whose claim never recorded its payment, because the
+ * request that claimed died after the claim (a database or runtime failure). The payment it made,
+ * if any (tagged with the session in its first write, so it is found whenever it exists), is
+ * adopted and the session follows it; a payment still being decided (requires_confirmation) is
+ * left to payment-reconcile for a later run. With no such payment nothing was charged, and the
+ * claim is released (processing_error), so the customer can pay and the session can expire.
+ * Returns how many sessions were adopted or released.
+ */
+export async function recoverStalledClaims(services: Services, limit = 100): Promise<number> {
+  const stale = new Date(services.clock.now().getTime() - CLAIM_STALE_MS);
+  const due = await services.db
+    .select()
+    .from(checkoutSessions)
+    .where(
+      and(
+        eq(checkoutSessions.status, "open"),
+        eq(checkoutSessions.mode, "payment"),
+        isNotNull(checkoutSessions.paymentClaim),
+        isNull(checkoutSessions.paymentId),
+        lte(checkoutSessions.updatedAt, stale),
+      ),
+    )
+    .orderBy(asc(checkoutSessions.updatedAt))
+    .limit(limit);
+  let recovered = 0;
+  for (const row of due) {
+    const ctx = contextOf(services, row);
+    const guard = and(
+      eq(checkoutSessions.paymentClaim, row.paymentClaim ?? ""),
+      isNull(checkoutSessions.paymentId),
+    ) as SQL;
+    const [payment] = await livePaymentsTagged({
+      ctx,
+      key: "checkout_session",
+      value: row.id,
+      createdSince: row.createdAt,
+    });
+    if (payment?.status === "requires_confirmation" || payment?.status === "requires_payment_method")
+      continue;
+    await (payment ? applyPayment(ctx, row, payment, guard) : release(ctx, row, guard, "processing_error"));
+    recovered += 1;
+  }
+  return recovered;
 }
 
 async function resumeFrom(ctx: ServiceContext, row: CheckoutSessionRow): Promise<CheckoutPageState> {

@@ -21,6 +21,7 @@ export {
   type PayRequest,
   paySession,
   priceChoices,
+  recoverStalledClaims,
   releaseAbandonedSessions,
 } from "./pay";
 

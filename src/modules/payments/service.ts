@@ -1,4 +1,4 @@
-import { and, asc, eq, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, gte, notInArray, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../core/context";
 import type { Executor } from "../../core/db";
 import { recordChange } from "../../core/events";
@@ -120,27 +120,30 @@ export async function listPayments({
 }
 
 /**
- * The customer's payments whose metadata names `key` = `value` and that may still charge or have
- * charged (not failed, not canceled): what an earlier request left when it died before recording it.
+ * The payments whose metadata names `key` = `value` and that may still charge or have charged (not
+ * failed, not canceled): what an earlier request left when it died before recording it. Narrowed to
+ * the customer's (`customerId`), or to those created since `createdSince` (the merchant's
+ * created_at index bounds the scan) when the caller has no customer.
  */
 export async function livePaymentsTagged({
   ctx,
-  customerId,
   key,
   value,
+  ...narrowed
 }: {
   ctx: ServiceContext;
-  customerId: string;
   key: string;
   value: string;
-}): Promise<Payment[]> {
+} & ({ customerId: string } | { createdSince: Date })): Promise<Payment[]> {
   const rows = await ctx.services.db
     .select()
     .from(payments)
     .where(
       and(
         ...tenantScope(payments, ctx),
-        eq(payments.customerId, customerId),
+        "customerId" in narrowed
+          ? eq(payments.customerId, narrowed.customerId)
+          : gte(payments.createdAt, narrowed.createdSince),
         sql`${payments.metadata}->>${key} = ${value}`,
         notInArray(payments.status, ["failed", "canceled"]),
       ),
