@@ -1,9 +1,10 @@
-import { eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { ServiceContext } from "../../core/context";
 import { type ChangeRecord, gatedChangeMembers } from "../../core/events";
 import { type PostingInput, postingArgument } from "../../core/ledger";
 import { validatePosting } from "../../core/ledger/post";
+import { tenantRow } from "../../core/tenancy";
 import { issuingCards } from "./tables";
 
 /**
@@ -16,7 +17,7 @@ export function lockCardStatement(ctx: ServiceContext, cardId: string) {
   return ctx.services.db
     .select({ id: issuingCards.id })
     .from(issuingCards)
-    .where(eq(issuingCards.id, cardId))
+    .where(tenantRow(issuingCards, ctx, cardId))
     .for("update");
 }
 

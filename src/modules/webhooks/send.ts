@@ -1,4 +1,5 @@
 import type { Services } from "../../core/context";
+import { clipText } from "../../core/input-safety";
 import { type EventRow, toEvent } from "../events/service";
 import { checkWebhookDestination } from "./destination";
 import { postToCheckedAddresses } from "./outbound";
@@ -34,7 +35,7 @@ function storable(text: string): string {
 }
 
 function clip(text: string): string {
-  return text.length > ERROR_MAX_LENGTH ? `${text.slice(0, ERROR_MAX_LENGTH - 1)}…` : text;
+  return text.length > ERROR_MAX_LENGTH ? `${clipText(text, ERROR_MAX_LENGTH - 1)}…` : text;
 }
 
 /** One signed POST; never throws: every outcome becomes a recorded result. */
