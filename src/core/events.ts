@@ -1,4 +1,4 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Actor, ServiceContext, Services } from "./context";
 import type { Executor } from "./db";
 import { newId } from "./ids";
@@ -146,6 +146,16 @@ export async function dispatchRecordedEvents(services: Services): Promise<void> 
   } catch (error) {
     log("error", "event_dispatch_failed", { events: recorded.length, error: errorText(error) });
   }
+}
+
+/**
+ * A compare-and-set `update` (returning a row when it matched) and its change's event and audit
+ * row, written only when it matched, as one statement answering `applied` (changeApplied in
+ * batch.ts): of concurrent changes one applies, with one event.
+ */
+export function gatedChangeStatement(ctx: ServiceContext, update: SQLWrapper, change: ChangeRecord): SQL {
+  const members = gatedChangeMembers(ctx, change, "updated", "change");
+  return sql`with updated as ${update}, ${members} select count(*)::int as applied from updated`;
 }
 
 /** Changed fields' old values, for an event's previous_attributes. */

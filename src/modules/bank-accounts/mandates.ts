@@ -3,7 +3,7 @@ import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
 import { ApiError, notFound } from "../../core/errors";
-import { changeStatement, gatedChangeMembers } from "../../core/events";
+import { changeStatement, gatedChangeMembers, gatedChangeStatement } from "../../core/events";
 import { newId, randomBase62 } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { railReaches, rails } from "../../core/rails";
@@ -137,17 +137,10 @@ export async function revokeMandate({ ctx, id }: { ctx: ServiceContext; id: stri
     .set({ revokedAt: now, updatedAt: now })
     .where(and(eq(mandates.id, id), isNull(mandates.revokedAt), ...tenantScope(mandates, ctx)))
     .returning({ id: mandates.id });
-  const change = gatedChangeMembers(
-    ctx,
-    { type: "mandate.revoked", object: mandate, previousAttributes: { status: "active" } },
-    "updated",
-    "change",
-  );
-  const [result] = await runBatch(
-    ctx.services,
-    [db.execute(sql`with updated as ${update}, ${change} select count(*)::int as applied from updated`)],
-    { response: mandate },
-  );
+  const change = { type: "mandate.revoked", object: mandate, previousAttributes: { status: "active" } };
+  const [result] = await runBatch(ctx.services, [db.execute(gatedChangeStatement(ctx, update, change))], {
+    response: mandate,
+  });
   if (!changeApplied(result)) {
     throw new ApiError("mandate_not_active", { message: "The mandate is revoked." });
   }

@@ -1,8 +1,8 @@
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
-import { runBatch } from "../../core/batch";
+import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
-import { changeStatement, gatedChangeMembers, previousAttributes } from "../../core/events";
+import { changeStatement, gatedChangeStatement, previousAttributes } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { idIs, tenantScope } from "../../core/tenancy";
@@ -235,16 +235,9 @@ export async function deleteCoupon({ ctx, id }: { ctx: ServiceContext; id: strin
     .where(and(eq(coupons.id, id), ...couponScope(ctx)))
     .returning({ id: coupons.id });
   // The event only if this request deleted it: of two concurrent deletes, the second finds no row.
-  const change = gatedChangeMembers(
-    ctx,
-    { type: "coupon.deleted", object: toCoupon(deleted, now) },
-    "deleted",
-    "change",
-  );
-  const [result] = await runBatch(ctx.services, [
-    db.execute(sql`with deleted as ${update}, ${change} select count(*)::int as applied from deleted`),
-  ]);
-  if ((result as { rows: Array<{ applied: number }> }).rows[0]?.applied !== 1) throw couponMissing(id);
+  const change = { type: "coupon.deleted", object: toCoupon(deleted, now) };
+  const [result] = await runBatch(ctx.services, [db.execute(gatedChangeStatement(ctx, update, change))]);
+  if (!changeApplied(result)) throw couponMissing(id);
   return { id, object: "coupon" as const, deleted: true as const };
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   bankCountries,
   canonicalAccount,
@@ -9,7 +9,7 @@ import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { databaseErrorFacts } from "../../core/db-errors";
 import { ApiError, notFound } from "../../core/errors";
-import { changeStatement, gatedChangeMembers } from "../../core/events";
+import { changeStatement, gatedChangeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, type ListQuery, paginateTable } from "../../core/pagination";
 import { tenantRow, tenantScope } from "../../core/tenancy";
@@ -173,17 +173,10 @@ export async function closeGlobalAccount({
     .set({ status: "closed", closedAt: now, updatedAt: now })
     .where(and(tenantRow(globalAccounts, ctx, id), eq(globalAccounts.status, "active")))
     .returning({ id: globalAccounts.id });
-  const change = gatedChangeMembers(
-    ctx,
-    { type: "global_account.closed", object: account, previousAttributes: { status: "active" } },
-    "updated",
-    "change",
-  );
-  const [result] = await runBatch(
-    ctx.services,
-    [db.execute(sql`with updated as ${update}, ${change} select count(*)::int as applied from updated`)],
-    { response: account },
-  );
+  const change = { type: "global_account.closed", object: account, previousAttributes: { status: "active" } };
+  const [result] = await runBatch(ctx.services, [db.execute(gatedChangeStatement(ctx, update, change))], {
+    response: account,
+  });
   if (!changeApplied(result)) throw new ApiError("global_account_closed");
   return account;
 }

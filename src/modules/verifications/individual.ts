@@ -1,8 +1,8 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { runBatch } from "../../core/batch";
+import { and, eq, isNull } from "drizzle-orm";
+import { changeApplied, runBatch } from "../../core/batch";
 import type { ServiceContext } from "../../core/context";
 import { ApiError, notFound } from "../../core/errors";
-import { changeStatement, gatedChangeMembers } from "../../core/events";
+import { changeStatement, gatedChangeStatement } from "../../core/events";
 import { newId } from "../../core/ids";
 import { type ListPage, paginateTable } from "../../core/pagination";
 import { tenantRow, tenantScope } from "../../core/tenancy";
@@ -284,23 +284,15 @@ async function openVeriffSession(
       ),
     )
     .returning({ id: individualVerifications.id });
-  const change = gatedChangeMembers(
-    ctx,
-    {
-      type: before.status === "pending" ? "verification.submitted" : "verification.resubmitted",
-      object: verification,
-      previousAttributes: { status: before.status, ...previous },
-    },
-    "updated",
-    "change",
-  );
+  const change = {
+    type: before.status === "pending" ? "verification.submitted" : "verification.resubmitted",
+    object: verification,
+    previousAttributes: { status: before.status, ...previous },
+  };
   const [result] = await runBatch(ctx.services, [
-    ctx.services.db.execute(
-      sql`with updated as ${update}, ${change} select count(*)::int as applied from updated`,
-    ),
+    ctx.services.db.execute(gatedChangeStatement(ctx, update, change)),
   ]);
-  const applied = Number((result as { rows?: Array<{ applied?: unknown }> }).rows?.[0]?.applied ?? 0);
-  if (applied !== 1) {
+  if (!changeApplied(result)) {
     throw new ApiError("verification_state_invalid", {
       message: "The verification changed meanwhile; retrieve it.",
     });
