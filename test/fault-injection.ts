@@ -7,30 +7,22 @@ import pg from "pg";
  * payment or refund update to fail inserts a row instead (failPaymentUpdates, failRefundUpdates).
  */
 const INSTALL = `
-  create table if not exists test_failing_payment_updates (
-    payment_id text, merchant_id text, status text not null
+  create table if not exists test_failing_updates (
+    table_name text not null, row_id text, merchant_id text, status text not null
   );
-  create or replace function test_fail_payment_update() returns trigger language plpgsql as $$
+  create or replace function test_fail_update() returns trigger language plpgsql as $$
   begin
-    if exists (select 1 from test_failing_payment_updates f
-               where f.status = new.status and (f.payment_id = new.id or f.merchant_id = new.merchant_id)) then
+    if exists (select 1 from test_failing_updates f
+               where f.table_name = tg_table_name and f.status = new.status
+                 and (f.row_id = new.id or f.merchant_id = new.merchant_id)) then
       raise exception 'injected failure';
     end if;
     return new;
   end $$;
-  create or replace trigger test_fail_payment_update before update on payments
-    for each row execute function test_fail_payment_update();
-  create table if not exists test_failing_refund_updates (merchant_id text not null, status text not null);
-  create or replace function test_fail_refund_update() returns trigger language plpgsql as $$
-  begin
-    if exists (select 1 from test_failing_refund_updates f
-               where f.status = new.status and f.merchant_id = new.merchant_id) then
-      raise exception 'injected failure';
-    end if;
-    return new;
-  end $$;
-  create or replace trigger test_fail_refund_update before update on refunds
-    for each row execute function test_fail_refund_update();
+  create or replace trigger test_fail_update before update on payments
+    for each row execute function test_fail_update();
+  create or replace trigger test_fail_update before update on refunds
+    for each row execute function test_fail_update();
 `;
 
 export async function installFaultInjection(databaseUrl: string): Promise<void> {
